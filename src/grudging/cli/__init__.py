@@ -1,0 +1,75 @@
+"""The ``grudging`` command line: a thin face over the library.
+
+Each sub-command lives in its own module under ``grudging.cli`` and exposes ``register(subparsers)``.
+Modules import only the standard library at import time, so ``grudging --help`` stays fast; the
+model is imported inside the handlers. ``main(argv)`` returns an exit code: 0 success, 1 a failed
+check the user asked for, 2 bad input (one clear message, never a traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from grudging import __version__
+from grudging.errors import GrudgingError
+
+# One entry per module under grudging.cli that adds sub-commands; order is the order in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+    "scenario",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors say how to get help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n(run '{self.prog} --help' for the options)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every registered sub-command."""
+    parser = _Parser(
+        prog="grudging",
+        description=(
+            "Model a multinational stabilization force from proposal to outcomes: requirement, "
+            "willingness, force generation, rules of engagement, bargain, violence dynamics."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"grudging {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"grudging.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as stop:  # argparse exits on --help, --version and usage errors
+        return int(stop.code or 0)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(handler(args) or 0)
+    except GrudgingError as err:
+        from grudging.cli._output import print_error
+
+        print_error(str(err))
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def run_main() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

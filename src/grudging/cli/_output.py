@@ -1,0 +1,23 @@
+"""Shared terminal output for the CLI: one rich console, errors on stderr, JSON for machines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def print_error(message: str) -> None:
+    """Print a user-facing error as one block on stderr (no traceback)."""
+    err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
+
+
+def print_json(payload: Any) -> None:
+    """Write ``payload`` as JSON on stdout (plain, no colour), for machines."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")

@@ -1,0 +1,221 @@
+"""Cross-reference checks of a scenario: every id it mentions exists, exactly once.
+
+Pydantic checks each record alone; these checks look across records (a neighbour that is not a
+region, a faction position on an unknown issue, an option that names a missing force). Each problem
+carries the key path of the culprit so the loader can point at the file and line.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from grudging.errors import ScenarioError, unknown_name
+from grudging.scenario.schema import month_index
+
+if TYPE_CHECKING:
+    from grudging.scenario.schema import Scenario
+
+Loc = tuple[str | int, ...]
+
+#: Tolerance on shares that must sum to one.
+SHARE_TOLERANCE = 0.02
+#: Share from which a group counts as present in a region (for kin exclusions).
+PRESENT_SHARE = 0.10
+
+
+class ScenarioReferenceError(ScenarioError):
+    """A reference that does not resolve, with the key path of the culprit."""
+
+    def __init__(self, loc: Loc, message: str, count: int = 1) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+        self.count = count
+
+
+def check_references(scn: Scenario) -> None:
+    """Raise :class:`ScenarioReferenceError` for the first problem found (and count the rest)."""
+    problems = list(_problems(scn))
+    if problems:
+        loc, message = problems[0]
+        raise ScenarioReferenceError(loc, message, count=len(problems))
+
+
+def _duplicates(kind: str, key: str, ids: list[str]) -> Iterator[tuple[Loc, str]]:
+    counts = Counter(ids)
+    for i, value in enumerate(ids):
+        if counts[value] > 1:
+            yield (
+                (key, i, "id" if key != "parameters" else "name"),
+                f"duplicate {kind} id '{value}' (it appears {counts[value]} times); "
+                "ids must be unique: rename or remove one",
+            )
+            return
+
+
+def _unknown(
+    loc: Loc, kind: str, values: Iterable[str], valid: set[str]
+) -> Iterator[tuple[Loc, str]]:
+    for value in values:
+        if value not in valid:
+            yield loc, unknown_name(kind, value, valid)
+
+
+def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a flat list of checks
+    groups = {g.id for g in scn.groups}
+    regions = {r.id for r in scn.regions}
+    nations = {n.id for n in scn.nations}
+    issues = {i.id for i in scn.issues}
+    factions = {f.id for f in scn.factions}
+    forces = {f.id for f in scn.forces}
+    offers = {o.id for o in scn.offers}
+    roe = {r.id for r in scn.roe_levels}
+    caveats = {c.id for c in scn.caveats}
+    sources = {s.id for s in scn.sources}
+
+    for kind, key, ids in (
+        ("group", "groups", [g.id for g in scn.groups]),
+        ("region", "regions", [r.id for r in scn.regions]),
+        ("nation", "nations", [n.id for n in scn.nations]),
+        ("issue", "issues", [i.id for i in scn.issues]),
+        ("faction", "factions", [f.id for f in scn.factions]),
+        ("force", "forces", [f.id for f in scn.forces]),
+        ("offer", "offers", [o.id for o in scn.offers]),
+        ("rules-of-engagement level", "roe_levels", [r.id for r in scn.roe_levels]),
+        ("caveat", "caveats", [c.id for c in scn.caveats]),
+        ("option", "options", [o.id for o in scn.options]),
+        ("parameter", "parameters", [p.name for p in scn.parameters]),
+        ("outcome", "outcomes", [o.name for o in scn.outcomes]),
+        ("source", "sources", [s.id for s in scn.sources]),
+    ):
+        yield from _duplicates(kind, key, ids)
+
+    if scn.patron is not None and scn.nations and scn.patron not in nations:
+        yield ("patron",), unknown_name("nation", scn.patron, nations)
+
+    def source_refs(loc: Loc, refs: dict[str, str]) -> Iterator[tuple[Loc, str]]:
+        for field, ref in refs.items():
+            for one in ref.split(";"):
+                one = one.strip()
+                if one and sources and one not in sources:
+                    yield (*loc, "sources", field), unknown_name("source", one, sources)
+
+    for i, r in enumerate(scn.regions):
+        yield from _unknown(("regions", i, "composition"), "group", r.composition, groups)
+        total = sum(r.composition.values())
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            yield (
+                ("regions", i, "composition"),
+                f"composition of region '{r.id}' sums to {total:.3f}; shares must sum to 1",
+            )
+        yield from _unknown(("regions", i, "neighbours"), "region", r.neighbours, regions)
+        if r.id in r.neighbours:
+            yield ("regions", i, "neighbours"), f"region '{r.id}' lists itself as a neighbour"
+        for other in r.neighbours:
+            if other in regions and r.id not in scn.region(other).neighbours:
+                yield (
+                    ("regions", i, "neighbours"),
+                    f"adjacency is not symmetric: '{r.id}' lists '{other}' as a neighbour but "
+                    f"'{other}' does not list '{r.id}'; add it to both",
+                )
+        yield from source_refs(("regions", i), r.sources)
+
+    for i, n in enumerate(scn.nations):
+        yield from _unknown(("nations", i, "kin_groups"), "group", n.kin_groups, groups)
+        yield from _unknown(("nations", i, "caveats"), "caveat", n.caveats, caveats)
+        if n.max_roe is not None:
+            yield from _unknown(("nations", i, "max_roe"), "rules-of-engagement level",
+                                [n.max_roe], roe)
+        yield from source_refs(("nations", i), n.sources)
+
+    for i, f in enumerate(scn.factions):
+        if f.group is not None:
+            yield from _unknown(("factions", i, "group"), "group", [f.group], groups)
+        yield from _unknown(("factions", i, "regions"), "region", f.regions, regions)
+        yield from _unknown(("factions", i, "positions"), "issue", f.positions, issues)
+        yield from _unknown(("factions", i, "salience"), "issue", f.salience, issues)
+        for missing in sorted(issues - set(f.positions)):
+            yield (
+                ("factions", i, "positions"),
+                f"faction '{f.id}' has no position on issue '{missing}'; give one (0-100)",
+            )
+        for missing in sorted(issues - set(f.salience)):
+            yield (
+                ("factions", i, "salience"),
+                f"faction '{f.id}' has no salience for issue '{missing}'; give one (0-1)",
+            )
+        yield from source_refs(("factions", i), f.sources)
+
+    for i, force in enumerate(scn.forces):
+        if force.nation is not None and scn.nations:
+            yield from _unknown(("forces", i, "nation"), "nation", [force.nation], nations)
+
+    for i, ex in enumerate(scn.exclusions):
+        if ex.nation is None and not ex.neighbours:
+            yield ("exclusions", i), "an exclusion names no one: give 'nation' or 'neighbours: true'"
+        if ex.nation is not None and scn.nations:
+            yield from _unknown(("exclusions", i, "nation"), "nation", [ex.nation], nations)
+        yield from _unknown(("exclusions", i, "regions"), "region", ex.regions, regions)
+        yield from _unknown(("exclusions", i, "majority_groups"), "group", ex.majority_groups,
+                            groups)
+        if not (ex.regions or ex.majority_groups or ex.kin_regions):
+            yield (
+                ("exclusions", i),
+                "an exclusion names no region: give 'regions', 'majority_groups' or "
+                "'kin_regions: true'",
+            )
+
+    for i, opt in enumerate(scn.options):
+        yield from _unknown(("options", i, "forces"), "force", opt.forces, forces)
+        if opt.coalition is not None:
+            yield from _unknown(("options", i, "coalition", "roe_level"),
+                                "rules-of-engagement level", [opt.coalition.roe_level], roe)
+            if opt.coalition.offers is not None:
+                yield from _unknown(("options", i, "coalition", "offers"), "offer",
+                                    opt.coalition.offers, offers)
+            if not scn.nations:
+                yield (
+                    ("options", i, "coalition"),
+                    f"option '{opt.id}' generates a coalition but the scenario has no nations",
+                )
+        if opt.bargain is not None and not scn.factions:
+            yield (
+                ("options", i, "bargain"),
+                f"option '{opt.id}' attempts a bargain but the scenario has no factions",
+            )
+        for j, deal in enumerate(opt.local_deals):
+            yield from _unknown(("options", i, "local_deals", j, "faction"), "faction",
+                                [deal.faction], factions)
+        for force_id, points in opt.forces.items():
+            months = [p.month for p in points]
+            if months != sorted(months):
+                yield (
+                    ("options", i, "forces", force_id),
+                    f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
+                )
+            if points and points[-1].month >= scn.horizon_months:
+                yield (
+                    ("options", i, "forces", force_id),
+                    f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
+                    f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
+                )
+
+    info = month_index(scn.information_date)
+    if month_index(scn.start) <= info:
+        yield (
+            ("start",),
+            f"start {scn.start} is not after the information date {scn.information_date}; "
+            "the simulation must begin after the last month of data",
+        )
+    for i, obs in enumerate(scn.observations):
+        if month_index(obs.month) > info:
+            yield (
+                ("observations", i, "month"),
+                f"observation of '{obs.series}' for {obs.month} is after the information date "
+                f"{scn.information_date}; data after that date is for testing, never for input",
+            )
+        if obs.region is not None:
+            yield from _unknown(("observations", i, "region"), "region", [obs.region], regions)
+

@@ -1,0 +1,544 @@
+"""The scenario format: frozen pydantic models for everything the chain needs.
+
+A scenario is data, validated on load and frozen while running: the theatre's regions, the communal
+groups living there, the candidate contributor nations, the factions and the issues they bargain
+over, the forces already present, the menu of offers a force-generation conference can make, the
+rules of engagement and caveats, political exclusions, the courses of action, the uncertain
+parameters (each with a range and a source), the outcome declarations and the history observed up
+to the information date. Nothing about any particular theatre is assumed by the model code.
+
+Field names follow the proposal and the literature (requirement, contingent, caveat, offer,
+spoiler, guarantor, target salience). Every figure taken from outside carries a source id that
+resolves to an entry of ``sources``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64),
+]
+"""Lower-case identifier for regions, groups, factions, issues, forces, offers and options."""
+
+NationCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""ISO 3166-1 alpha-3 code of a nation."""
+
+ParameterName = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$", max_length=96),
+]
+"""Dotted parameter name ``stage.name`` (e.g. ``dynamics.self_excitation``)."""
+
+_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+
+
+def _check_month(value: str) -> str:
+    if not _MONTH.match(value):
+        raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2006-12")
+    return value
+
+
+Month = Annotated[str, AfterValidator(_check_month)]
+"""A calendar month written ``YYYY-MM``."""
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Position = Annotated[float, Field(ge=0.0, le=100.0)]
+
+CommandType = Literal["nato", "un", "us", "national"]
+"""Who commands a force: a NATO framework, the UN, a US-led coalition, or a nation alone."""
+
+GuarantorType = Literal["none", "us", "nato", "un"]
+"""Who guarantees a settlement."""
+
+Direction = Literal["minimize", "maximize"]
+Distribution = Literal["uniform", "triangular", "loguniform"]
+
+
+class Frozen(BaseModel):
+    """Base of every scenario model: immutable, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+
+
+def month_index(month: str) -> int:
+    """Months since January of year 0 for a ``YYYY-MM`` string (for differences between months)."""
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+def month_label(index: int) -> str:
+    """Inverse of :func:`month_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+class Source(Frozen):
+    """Where a figure comes from: a citation, an address and the terms of use."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.\-]+$")]
+    citation: str
+    url: str | None = None
+    licence: str | None = None
+    note: str | None = None
+
+
+class Group(Frozen):
+    """A communal (ethno-sectarian) group living in the theatre."""
+
+    id: Identifier
+    name: str
+    description: str = ""
+
+
+class Region(Frozen):
+    """A region of the theatre (a governorate, an entity, a canton)."""
+
+    id: Identifier
+    name: str
+    code: str | None = None
+    population: Annotated[int, Field(gt=0)]
+    area_km2: Annotated[float, Field(gt=0)]
+    composition: dict[Identifier, Share] = Field(
+        description="Share of the population by communal group (sums to 1).",
+    )
+    neighbours: tuple[Identifier, ...] = ()
+    borders: tuple[NationCode, ...] = Field(
+        default=(), description="Foreign nations this region borders."
+    )
+    host_forces: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Host-nation security forces stationed in the region."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def majority_group(self) -> str:
+        """The group with the largest share."""
+        return max(self.composition, key=lambda g: self.composition[g])
+
+    @property
+    def fractionalization(self) -> float:
+        """Ethnic fractionalization 1 - sum(share^2) (Alesina et al. 2003)."""
+        return 1.0 - sum(s * s for s in self.composition.values())
+
+
+class Nation(Frozen):
+    """A candidate contributor nation, described only by attributes (MODEL.md section 3.2)."""
+
+    id: NationCode
+    name: str
+    population_millions: Annotated[float, Field(gt=0)]
+    gdp_per_capita: Annotated[float, Field(gt=0)] = Field(
+        description="GDP per capita, 2011 international dollars."
+    )
+    active_personnel: Annotated[int, Field(ge=0)]
+    military_spending_musd: Annotated[float, Field(ge=0)]
+    deployed_abroad: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Troops already deployed in other operations (ISAF, KFOR, UN...)."
+    )
+    nato: bool = False
+    eu: bool = False
+    muslim_majority: bool = False
+    neighbour: bool = Field(default=False, description="Borders the theatre.")
+    refugees_hosted: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Refugees from the theatre hosted."
+    )
+    terrorism_incidents: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Terrorist incidents at home over the five years before."
+    )
+    energy_import_share: Annotated[float, Field(ge=-1000, le=100)] = Field(
+        default=0.0, description="Net energy imports, percent of energy use (negative: exporter)."
+    )
+    us_troops_hosted: Annotated[int, Field(ge=0)] = 0
+    un_peacekeepers: Annotated[int, Field(ge=0)] = 0
+    opposed_intervention: bool = Field(
+        default=False, description="Its government opposed the original intervention."
+    )
+    coalition_peak: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="Largest contingent it sent to the theatre's earlier coalition."
+    )
+    coalition_left: Month | None = Field(
+        default=None, description="Month its contingent left that coalition, if it did."
+    )
+    kin_groups: tuple[Identifier, ...] = Field(
+        default=(), description="Communal groups of the theatre this nation backs."
+    )
+    max_roe: Identifier | None = Field(
+        default=None, description="Highest rules-of-engagement level it accepts."
+    )
+    caveats: tuple[Identifier, ...] = ()
+    logistics_hub: bool = Field(
+        default=False, description="Offers a supply line into the theatre (ports, bases)."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+
+class Issue(Frozen):
+    """An issue dimension of the bargain, scaled 0-100 between two named poles."""
+
+    id: Identifier
+    name: str
+    low: str = Field(description="Meaning of position 0.")
+    high: str = Field(description="Meaning of position 100.")
+    description: str = ""
+
+
+class Faction(Frozen):
+    """An armed or political faction: positions, salience, capability, whether a spoiler."""
+
+    id: Identifier
+    name: str
+    description: str = ""
+    group: Identifier | None = None
+    regions: tuple[Identifier, ...] = Field(default=(), description="Where it is strong.")
+    capability: Annotated[float, Field(gt=0.0, le=1.0)]
+    fighters: Annotated[int, Field(ge=0)] = 0
+    positions: dict[Identifier, Position]
+    salience: dict[Identifier, Share] = Field(
+        description="Weight of each issue to this faction; sums to 1."
+    )
+    spoiler: bool = Field(default=False, description="Irreconcilable: never signs a deal.")
+    hostility_to_foreign_forces: Share = Field(
+        default=0.5, description="How strongly it targets foreign forces (0 never, 1 always)."
+    )
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _salience_sums_to_one(self) -> Faction:
+        total = sum(self.salience.values())
+        if abs(total - 1.0) > 0.01:
+            raise ValueError(
+                f"salience of faction '{self.id}' sums to {total:.3f}; the weights over issues "
+                "must sum to 1 (rescale them)"
+            )
+        return self
+
+
+class TroopLevel(Frozen):
+    """A force's size at a calendar month (history)."""
+
+    month: Month
+    troops: Annotated[int, Field(ge=0)]
+    source: str | None = None
+
+
+class Force(Frozen):
+    """A force present in the theatre at the information date (the patron's, a contingent)."""
+
+    id: Identifier
+    name: str
+    nation: NationCode | None = None
+    command: CommandType = "us"
+    history: tuple[TroopLevel, ...] = Field(min_length=1)
+
+    @property
+    def current_troops(self) -> int:
+        """Troops at the last recorded month."""
+        return max(self.history, key=lambda t: month_index(t.month)).troops
+
+
+class Offer(Frozen):
+    """An inducement a force-generation conference can offer a nation (MODEL.md section 3.3)."""
+
+    id: Identifier
+    name: str
+    description: str = ""
+    kind: Literal["per_troop", "lump_sum", "political"]
+    cost_musd: Annotated[float, Field(ge=0)] = Field(
+        description="Money cost: per 1,000 troops a year (per_troop) or once (lump_sum)."
+    )
+    political_cost: Annotated[float, Field(ge=0)] = Field(
+        default=0.0, description="Political capital spent by the patron (0-1 scale per use)."
+    )
+    source: str | None = None
+
+
+class RoeLevel(Frozen):
+    """A common rules-of-engagement level: how robust the mandate lets a force be."""
+
+    id: Identifier
+    name: str
+    robustness: Annotated[float, Field(ge=0.0, le=1.0)]
+    description: str = ""
+
+
+class Caveat(Frozen):
+    """A national caveat and what it costs in effectiveness and to lift."""
+
+    id: Identifier
+    name: str
+    effectiveness: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        description="Multiplier on a contingent's effective strength while the caveat holds."
+    )
+    lift_cost_musd: Annotated[float, Field(ge=0)] = 0.0
+    regional: bool = Field(
+        default=False, description="Confines the contingent to regions already calm."
+    )
+    source: str | None = None
+
+
+class Exclusion(Frozen):
+    """A political exclusion: who may not serve where (a constraint of sector assignment)."""
+
+    nation: NationCode | None = Field(default=None, description="One nation, or")
+    neighbours: bool = Field(default=False, description="every neighbour of the theatre.")
+    regions: tuple[Identifier, ...] = Field(default=(), description="Excluded from these regions,")
+    majority_groups: tuple[Identifier, ...] = Field(
+        default=(), description="from regions where one of these groups is the majority,"
+    )
+    kin_regions: bool = Field(
+        default=False,
+        description="from regions where a group it backs is present (share >= 10 %).",
+    )
+    reason: str
+    source: str | None = None
+
+
+class TimelinePoint(Frozen):
+    """A force level at a month after the start (0 = first simulated month)."""
+
+    month: Annotated[int, Field(ge=0)]
+    troops: Annotated[int, Field(ge=0)]
+
+
+class CoalitionPlan(Frozen):
+    """Whether and how a coalition is generated."""
+
+    command: CommandType = "nato"
+    budget_musd: Annotated[float, Field(ge=0)] = Field(
+        default=5000.0, description="Money the patron can spend on offers (US$ million a year)."
+    )
+    political_capital: Annotated[float, Field(ge=0)] = Field(
+        default=3.0, description="Political capital the patron can spend on concessions."
+    )
+    roe_level: Identifier
+    target_troops: Annotated[int, Field(gt=0)] | None = Field(
+        default=None, description="Troops sought; none means the requirement."
+    )
+    arrival_month: Annotated[int, Field(ge=0)] = 3
+    build_up_months: Annotated[int, Field(ge=1)] = 6
+    offers: tuple[Identifier, ...] | None = Field(
+        default=None, description="Offers allowed (none means the whole menu)."
+    )
+    commitment_years: Annotated[float, Field(gt=0)] = 3.0
+
+
+class BargainPlan(Frozen):
+    """Whether a grand compromise is attempted, when, with which guarantor and how much aid."""
+
+    month: Annotated[int, Field(ge=0)] = 6
+    guarantor: GuarantorType = "nato"
+    aid_musd_per_year: Annotated[float, Field(ge=0)] = 0.0
+
+
+class Handover(Frozen):
+    """Rule for handing the mission to the UN once violence settles."""
+
+    to: CommandType = "un"
+    earliest_month: Annotated[int, Field(ge=0)] = 24
+    below_deaths_per_100k: Annotated[float, Field(ge=0)] = Field(
+        default=2.0, description="Monthly civilian deaths per 100,000 below which it may start."
+    )
+    sustained_months: Annotated[int, Field(ge=1)] = 6
+    force_retained: Share = Field(
+        default=0.6, description="Share of the coalition's troops that stay on under the UN."
+    )
+
+
+class LocalDeal(Frozen):
+    """A faction's ceasefire or realignment at a given month (used to replay history)."""
+
+    faction: Identifier
+    month: Annotated[int, Field(ge=0)]
+    strength: Share = Field(description="Share of the faction's fighters that stop fighting.")
+    description: str = ""
+    source: str | None = None
+
+
+class CourseOfAction(Frozen):
+    """An option, as data: force timelines and decisions fed to the chain."""
+
+    id: Identifier
+    name: str
+    description: str = ""
+    forces: dict[Identifier, tuple[TimelinePoint, ...]] = Field(
+        default_factory=dict,
+        description="Troop timeline per present force; a force not listed holds its level.",
+    )
+    coalition: CoalitionPlan | None = None
+    bargain: BargainPlan | None = None
+    handover: Handover | None = None
+    local_deals: tuple[LocalDeal, ...] = ()
+    historical: bool = Field(
+        default=False, description="Replays what happened after the information date."
+    )
+
+
+class Parameter(Frozen):
+    """An uncertain model parameter: a nominal value, a range, a distribution and a source."""
+
+    name: ParameterName
+    value: float
+    low: float
+    high: float
+    distribution: Distribution = "uniform"
+    unit: str = ""
+    description: str
+    source: str
+    calibrated: str | None = Field(
+        default=None, description="The calibration that set the value and range, if any."
+    )
+
+    @model_validator(mode="after")
+    def _range_holds_value(self) -> Parameter:
+        if not self.low <= self.value <= self.high:
+            raise ValueError(
+                f"parameter '{self.name}': value {self.value} lies outside its range "
+                f"[{self.low}, {self.high}]; widen the range or change the value"
+            )
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError(
+                f"parameter '{self.name}': a loguniform range needs low > 0 (got {self.low})"
+            )
+        return self
+
+    @property
+    def stage(self) -> str:
+        """The stage the parameter belongs to (the part of its name before the first dot)."""
+        return self.name.split(".", 1)[0]
+
+
+class OutcomeDeclaration(Frozen):
+    """An outcome the model reports: its name, unit and which way is better."""
+
+    name: Identifier
+    unit: str
+    direction: Direction
+    description: str = ""
+
+
+class Observation(Frozen):
+    """One observed figure up to the information date (for calibration and display)."""
+
+    series: Identifier
+    month: Month
+    region: Identifier | None = None
+    value: Annotated[float, Field(ge=0)]
+    source: str
+
+
+class MapSpec(Frozen):
+    """The map of the theatre: a GeoJSON file and the feature property holding region ids."""
+
+    geojson: str
+    feature_id: str = "id"
+
+
+class Scenario(Frozen):
+    """A complete theatre and its courses of action."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9\-]*$")]
+    title: str
+    description: str = ""
+    information_date: Month = Field(description="Last month whose data the scenario may use.")
+    start: Month = Field(description="First simulated month.")
+    horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
+    patron: NationCode | None = Field(
+        default=None, description="The nation whose leverage pays for offers (and whose force is present)."
+    )
+    groups: tuple[Group, ...] = Field(min_length=1)
+    regions: tuple[Region, ...] = Field(min_length=1)
+    nations: tuple[Nation, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    factions: tuple[Faction, ...] = ()
+    forces: tuple[Force, ...] = ()
+    offers: tuple[Offer, ...] = ()
+    roe_levels: tuple[RoeLevel, ...] = ()
+    caveats: tuple[Caveat, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    options: tuple[CourseOfAction, ...] = Field(min_length=1)
+    parameters: tuple[Parameter, ...] = ()
+    outcomes: tuple[OutcomeDeclaration, ...] = ()
+    observations: tuple[Observation, ...] = ()
+    sources: tuple[Source, ...] = ()
+    map: MapSpec | None = None
+
+    _base_dir: str | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        """Content equality: the folder a scenario was loaded from is not part of it."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Scenario:
+        from grudging.scenario.references import check_references
+
+        check_references(self)
+        return self
+
+    # Look-ups -------------------------------------------------------------------------------
+    def region(self, region_id: str) -> Region:
+        """The region with this id."""
+        return _find(self.regions, region_id, "region")
+
+    def nation(self, nation_id: str) -> Nation:
+        """The nation with this code."""
+        return _find(self.nations, nation_id, "nation")
+
+    def faction(self, faction_id: str) -> Faction:
+        """The faction with this id."""
+        return _find(self.factions, faction_id, "faction")
+
+    def option(self, option_id: str) -> CourseOfAction:
+        """The course of action with this id."""
+        return _find(self.options, option_id, "option")
+
+    def parameter(self, name: str) -> Parameter:
+        """The parameter with this name."""
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        from grudging.errors import ParameterError, unknown_name
+
+        raise ParameterError(unknown_name("parameter", name, [p.name for p in self.parameters]))
+
+    def parameter_values(self) -> dict[str, float]:
+        """Nominal value of every parameter, by name."""
+        return {p.name: p.value for p in self.parameters}
+
+    @property
+    def population(self) -> int:
+        """Total population of the theatre."""
+        return sum(r.population for r in self.regions)
+
+    @property
+    def base_dir(self) -> str | None:
+        """Folder the scenario was loaded from (for its map and calibration files)."""
+        return self._base_dir
+
+
+def _find(items: tuple[Any, ...], key: str, kind: str) -> Any:
+    for item in items:
+        if item.id == key:
+            return item
+    from grudging.errors import ScenarioError, unknown_name
+
+    raise ScenarioError(unknown_name(kind, key, [i.id for i in items]))
