@@ -1,0 +1,1 @@
+"""The chain: one module per stage, each a pure function of plain data."""
