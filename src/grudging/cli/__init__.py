@@ -17,9 +17,7 @@ from grudging import __version__
 from grudging.errors import GrudgingError
 
 # One entry per module under grudging.cli that adds sub-commands; order is the order in --help.
-COMMAND_MODULES: tuple[str, ...] = (
-    "scenario",
-)
+COMMAND_MODULES: tuple[str, ...] = ("scenario",)
 
 
 class _Parser(argparse.ArgumentParser):

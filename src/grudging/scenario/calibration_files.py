@@ -44,9 +44,7 @@ def read_calibration(path: Path) -> dict[str, Any]:
     return data
 
 
-def merge_calibrations(
-    data: dict[str, Any], paths: list[Path], smap: SourceMap
-) -> dict[str, Any]:
+def merge_calibrations(data: dict[str, Any], paths: list[Path], smap: SourceMap) -> dict[str, Any]:
     """Raw scenario data with the parameters of each calibration file merged in."""
     params = data.get("parameters")
     if not isinstance(params, list):

@@ -55,9 +55,7 @@ class SourceMap:
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with grudging."""
     root = resources.files(BUILTIN_PACKAGE)
-    return sorted(
-        p.name for p in root.iterdir() if p.is_dir() and (p / SCENARIO_FILE).is_file()
-    )
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / SCENARIO_FILE).is_file())
 
 
 def resolve_path(source: str | Path) -> Path:
@@ -233,7 +231,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
     try:
         value = yaml.load(value_text, Loader=yaml.CSafeLoader) if value_text.strip() else None
     except yaml.YAMLError:
-        raise ScenarioError(f"--set {assignment}: the value '{value_text}' is not valid YAML") from None
+        raise ScenarioError(
+            f"--set {assignment}: the value '{value_text}' is not valid YAML"
+        ) from None
     parts = path_text.split(".")
     if parts[0] not in data and isinstance(data.get("parameters"), list):
         names = [_id_of(p) for p in data["parameters"]]
@@ -261,7 +261,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
             if match is None:
                 ids = [x for x in (_id_of(t) for t in target) if x]
                 where = ".".join(str(x) for x in loc) or "scenario"
-                raise ScenarioError(f"--set {assignment}: in {where}, {unknown_name('entry', part, ids)}")
+                raise ScenarioError(
+                    f"--set {assignment}: in {where}, {unknown_name('entry', part, ids)}"
+                )
             k, j = match
             loc.append(k)
             if j == len(parts):
@@ -383,7 +385,9 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
     fix_text = f"; {fix}" if fix and fix not in msg else ""
     if kind == "literal_error":
         expected = first.get("ctx", {}).get("expected", "")
-        hint = did_you_mean(str(value), [e.strip(" '") for e in str(expected).replace(" or ", ",").split(",")])
+        hint = did_you_mean(
+            str(value), [e.strip(" '") for e in str(expected).replace(" or ", ",").split(",")]
+        )
         return f"{where}: {path}: bad value{shown}: {msg}{hint}{tail}"
     head = f"bad value{shown}: " if scalar else ""
     return f"{where}: {path}: {head}{msg}{fix_text}{tail}"
@@ -420,7 +424,9 @@ def read_raw(source: str | Path) -> tuple[dict[str, Any], SourceMap, Path]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path.name}: cannot be read ({err}); is it a UTF-8 YAML file?") from None
+        raise ScenarioError(
+            f"{path.name}: cannot be read ({err}); is it a UTF-8 YAML file?"
+        ) from None
     data, lines = parse_yaml(text, path.name)
     smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
     if not isinstance(data, dict):

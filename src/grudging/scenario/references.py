@@ -63,7 +63,7 @@ def _unknown(
             yield loc, unknown_name(kind, value, valid)
 
 
-def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a flat list of checks
+def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     groups = {g.id for g in scn.groups}
     regions = {r.id for r in scn.regions}
     nations = {n.id for n in scn.nations}
@@ -126,8 +126,9 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a fla
         yield from _unknown(("nations", i, "kin_groups"), "group", n.kin_groups, groups)
         yield from _unknown(("nations", i, "caveats"), "caveat", n.caveats, caveats)
         if n.max_roe is not None:
-            yield from _unknown(("nations", i, "max_roe"), "rules-of-engagement level",
-                                [n.max_roe], roe)
+            yield from _unknown(
+                ("nations", i, "max_roe"), "rules-of-engagement level", [n.max_roe], roe
+            )
         yield from source_refs(("nations", i), n.sources)
 
     for i, f in enumerate(scn.factions):
@@ -154,12 +155,16 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a fla
 
     for i, ex in enumerate(scn.exclusions):
         if ex.nation is None and not ex.neighbours:
-            yield ("exclusions", i), "an exclusion names no one: give 'nation' or 'neighbours: true'"
+            yield (
+                ("exclusions", i),
+                "an exclusion names no one: give 'nation' or 'neighbours: true'",
+            )
         if ex.nation is not None and scn.nations:
             yield from _unknown(("exclusions", i, "nation"), "nation", [ex.nation], nations)
         yield from _unknown(("exclusions", i, "regions"), "region", ex.regions, regions)
-        yield from _unknown(("exclusions", i, "majority_groups"), "group", ex.majority_groups,
-                            groups)
+        yield from _unknown(
+            ("exclusions", i, "majority_groups"), "group", ex.majority_groups, groups
+        )
         if not (ex.regions or ex.majority_groups or ex.kin_regions):
             yield (
                 ("exclusions", i),
@@ -170,11 +175,16 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a fla
     for i, opt in enumerate(scn.options):
         yield from _unknown(("options", i, "forces"), "force", opt.forces, forces)
         if opt.coalition is not None:
-            yield from _unknown(("options", i, "coalition", "roe_level"),
-                                "rules-of-engagement level", [opt.coalition.roe_level], roe)
+            yield from _unknown(
+                ("options", i, "coalition", "roe_level"),
+                "rules-of-engagement level",
+                [opt.coalition.roe_level],
+                roe,
+            )
             if opt.coalition.offers is not None:
-                yield from _unknown(("options", i, "coalition", "offers"), "offer",
-                                    opt.coalition.offers, offers)
+                yield from _unknown(
+                    ("options", i, "coalition", "offers"), "offer", opt.coalition.offers, offers
+                )
             if not scn.nations:
                 yield (
                     ("options", i, "coalition"),
@@ -186,8 +196,9 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a fla
                 f"option '{opt.id}' attempts a bargain but the scenario has no factions",
             )
         for j, deal in enumerate(opt.local_deals):
-            yield from _unknown(("options", i, "local_deals", j, "faction"), "faction",
-                                [deal.faction], factions)
+            yield from _unknown(
+                ("options", i, "local_deals", j, "faction"), "faction", [deal.faction], factions
+            )
         for force_id, points in opt.forces.items():
             months = [p.month for p in points]
             if months != sorted(months):
@@ -218,4 +229,3 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:  # noqa: C901 - a fla
             )
         if obs.region is not None:
             yield from _unknown(("observations", i, "region"), "region", [obs.region], regions)
-

@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Identifier = Annotated[
     str,
@@ -314,6 +314,13 @@ class TimelinePoint(Frozen):
     troops: Annotated[int, Field(ge=0)]
 
 
+class SharePoint(Frozen):
+    """A multiplier on forces' information-date levels at a month after the start."""
+
+    month: Annotated[int, Field(ge=0)]
+    share: Annotated[float, Field(ge=0.0, le=5.0)]
+
+
 class CoalitionPlan(Frozen):
     """Whether and how a coalition is generated."""
 
@@ -377,6 +384,11 @@ class CourseOfAction(Frozen):
     forces: dict[Identifier, tuple[TimelinePoint, ...]] = Field(
         default_factory=dict,
         description="Troop timeline per present force; a force not listed holds its level.",
+    )
+    other_forces: tuple[SharePoint, ...] = Field(
+        default=(),
+        description="Timeline of the forces not listed in 'forces', as a share of their level at "
+        "the information date (none: they hold it, subject to erosion).",
     )
     coalition: CoalitionPlan | None = None
     bargain: BargainPlan | None = None
@@ -458,7 +470,8 @@ class Scenario(Frozen):
     start: Month = Field(description="First simulated month.")
     horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
     patron: NationCode | None = Field(
-        default=None, description="The nation whose leverage pays for offers (and whose force is present)."
+        default=None,
+        description="The nation whose leverage pays for offers (and whose force is present).",
     )
     groups: tuple[Group, ...] = Field(min_length=1)
     regions: tuple[Region, ...] = Field(min_length=1)

@@ -1,0 +1,237 @@
+"""Scenario commands: ``validate``, ``show``, ``schema``, ``dump``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+DEFAULT_SCENARIO = "iraq-2007"
+
+
+def add_scenario_argument(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    """The positional SCENARIO (built-in name or path) and repeatable ``--set key=value``."""
+    if required:
+        parser.add_argument("scenario", metavar="SCENARIO", help="built-in name or YAML file")
+    else:
+        parser.add_argument(
+            "scenario",
+            metavar="SCENARIO",
+            nargs="?",
+            default=DEFAULT_SCENARIO,
+            help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
+        )
+    parser.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override a value, e.g. --set dynamics.self_excitation=0.4 "
+        "or --set nations.POL.active_personnel=100000 (repeatable)",
+    )
+
+
+def register(sub: Any) -> None:
+    """Add the scenario commands."""
+    p = sub.add_parser("validate", help="check scenario files; one clear message per problem")
+    p.add_argument("files", metavar="FILE", nargs="+", help="scenario YAML files or built-in names")
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="apply overrides before validating",
+    )
+    p.set_defaults(handler=_validate)
+
+    p = sub.add_parser("show", help="a readable summary of a scenario")
+    add_scenario_argument(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--section",
+        choices=["regions", "nations", "factions", "options", "parameters", "sources", "all"],
+        default="all",
+        help="show one section only",
+    )
+    p.set_defaults(handler=_show)
+
+    p = sub.add_parser("schema", help="print the JSON schema of the scenario format")
+    p.set_defaults(handler=_schema)
+
+    p = sub.add_parser("dump", help="print a scenario as one self-contained YAML file")
+    add_scenario_argument(p)
+    p.set_defaults(handler=_dump)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from grudging.cli._output import console, print_error
+    from grudging.errors import ScenarioError
+    from grudging.scenario import load_scenario
+
+    failed = 0
+    for name in args.files:
+        try:
+            scn = load_scenario(name, overrides=args.set)
+        except ScenarioError as err:
+            print_error(str(err))
+            failed += 1
+            continue
+        console.print(
+            f"[green]ok[/] {name}: scenario '{scn.id}' — {len(scn.regions)} regions, "
+            f"{len(scn.nations)} nations, {len(scn.factions)} factions, "
+            f"{len(scn.options)} options, {len(scn.parameters)} parameters"
+        )
+    return 2 if failed else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from grudging.cli._output import print_json
+    from grudging.scenario import load_scenario
+    from grudging.scenario.summary import summary
+
+    scn = load_scenario(args.scenario, overrides=args.set)
+    if args.json:
+        print_json(summary(scn))
+        return 0
+    render_summary(scn, section=args.section)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from grudging.cli._output import print_json
+    from grudging.scenario import json_schema
+
+    print_json(json_schema())
+    return 0
+
+
+def _dump(args: argparse.Namespace) -> int:
+    import sys
+
+    from grudging.scenario import dump_scenario, load_scenario
+
+    sys.stdout.write(dump_scenario(load_scenario(args.scenario, overrides=args.set)))
+    return 0
+
+
+def render_summary(scn: Any, section: str = "all") -> None:
+    """Rich tables of a scenario summary."""
+    from rich.table import Table
+
+    from grudging.cli._output import console
+    from grudging.scenario.summary import summary
+
+    data = summary(scn)
+    console.print(
+        f"[bold]{data['title']}[/] ([cyan]{data['id']}[/], hash {data['hash']})\n"
+        f"information date {data['information_date']}, simulation from {data['start']} for "
+        f"{data['horizon_months']} months; population {data['population']:,}"
+    )
+    if section in ("regions", "all"):
+        t = Table(title="Regions", show_lines=False)
+        for col in (
+            "id",
+            "population",
+            "majority",
+            "frac.",
+            "host forces",
+            "deaths (12 mo)",
+            "neighbours",
+        ):
+            t.add_column(
+                col, justify="right" if col not in ("id", "majority", "neighbours") else "left"
+            )
+        for r in data["regions"]:
+            t.add_row(
+                r["id"],
+                f"{r['population']:,}",
+                r["majority"],
+                f"{r['fractionalization']:.2f}",
+                f"{r['host_forces']:,}",
+                f"{r['civilian_deaths_last_12_months']:,.0f}",
+                ", ".join(r["neighbours"]),
+            )
+        console.print(t)
+    if section in ("nations", "all") and data["nations"]:
+        t = Table(title=f"Candidate nations ({len(data['nations'])})")
+        for col in (
+            "id",
+            "name",
+            "active",
+            "abroad",
+            "NATO",
+            "EU",
+            "Muslim",
+            "neighbour",
+            "refugees",
+            "coalition peak",
+            "left",
+        ):
+            t.add_column(col)
+        for n in data["nations"]:
+            t.add_row(
+                n["id"],
+                n["name"],
+                f"{n['active_personnel']:,}",
+                f"{n['deployed_abroad']:,}",
+                _yes(n["nato"]),
+                _yes(n["eu"]),
+                _yes(n["muslim_majority"]),
+                _yes(n["neighbour"]),
+                f"{n['refugees_hosted']:,}",
+                f"{n['coalition_peak']:,}",
+                n["coalition_left"] or "",
+            )
+        console.print(t)
+    if section in ("factions", "all") and data["factions"]:
+        t = Table(title="Factions")
+        for col in ("id", "group", "capability", "fighters", "spoiler", "positions (salience)"):
+            t.add_column(col)
+        for f in data["factions"]:
+            pos = ", ".join(
+                f"{k} {v:.0f} ({f['salience'][k]:.2f})" for k, v in f["positions"].items()
+            )
+            t.add_row(
+                f["id"],
+                f["group"] or "",
+                f"{f['capability']:.2f}",
+                f"{f['fighters']:,}",
+                _yes(f["spoiler"]),
+                pos,
+            )
+        console.print(t)
+    if section in ("options", "all"):
+        t = Table(title="Courses of action")
+        t.add_column("id")
+        t.add_column("name")
+        t.add_column("decisions")
+        for o in data["options"]:
+            t.add_row(o["id"], o["name"], o["decisions"])
+        console.print(t)
+    if section in ("parameters", "all") and data["parameters"]:
+        t = Table(title=f"Uncertain parameters ({len(data['parameters'])})")
+        for col in ("name", "value", "range", "unit", "source"):
+            t.add_column(col)
+        for p in data["parameters"]:
+            cal = " [calibrated]" if p["calibrated"] else ""
+            t.add_row(
+                p["name"],
+                f"{p['value']:.4g}",
+                f"{p['low']:.4g} – {p['high']:.4g} ({p['distribution']})",
+                p["unit"],
+                p["source"] + cal,
+            )
+        console.print(t)
+    if section in ("sources", "all") and data["sources"]:
+        t = Table(title=f"Sources ({len(data['sources'])})")
+        t.add_column("id")
+        t.add_column("citation")
+        t.add_column("licence")
+        for s in data["sources"]:
+            t.add_row(
+                s["id"], s["citation"] + (f"\n{s['url']}" if s["url"] else ""), s["licence"] or ""
+            )
+        console.print(t)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else ""

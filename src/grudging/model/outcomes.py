@@ -1,0 +1,154 @@
+"""Outcomes: what the chain reports for each course of action, declared once.
+
+Each outcome has a name, a unit and a direction (minimize or maximize). The registry below is the
+single declaration; a scenario's ``outcomes`` list must agree with it (checked by
+:func:`check_declarations`). :func:`outcome_rows` turns the dynamics' trajectories into tidy rows:
+one value per replication for every outcome, plus monthly series, totals by region and troop
+deaths by nation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from grudging.errors import ScenarioError, unknown_name
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from grudging.model.dynamics import Trajectories
+    from grudging.scenario.schema import Scenario
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """An outcome's declaration."""
+
+    name: str
+    unit: str
+    direction: str
+    description: str
+
+
+OUTCOMES: dict[str, Outcome] = {
+    o.name: o
+    for o in (
+        Outcome("civilian_deaths", "deaths", "minimize", "Civilian deaths over the horizon"),
+        Outcome("civil_war", "probability", "minimize", "All-out civil war at any month"),
+        Outcome("displaced", "people", "minimize", "People newly displaced inside the country"),
+        Outcome("refugees", "people", "minimize", "People newly fled abroad"),
+        Outcome("troop_deaths", "deaths", "minimize", "Deaths of foreign troops"),
+        Outcome("cost_patron", "US$ million", "minimize", "Cost to the patron"),
+        Outcome("cost_others", "US$ million", "minimize", "Cost to the other contributors"),
+        Outcome("safe_haven", "index 0-1", "minimize", "Spoilers' home population in ungoverned space"),
+        Outcome("regional_escalation", "probability", "minimize", "A neighbour intervenes"),
+        Outcome("coalition_troops", "troops", "maximize", "Foreign troops other than the patron's"),
+        Outcome("patron_troops", "troops", "minimize", "The patron's own troops in theatre"),
+        Outcome("settlement_forms", "probability", "maximize", "A grand compromise is signed"),
+        Outcome("settlement_holds", "probability", "maximize", "A signed compromise holds"),
+    )
+}
+
+#: Outcomes that are 0/1 per replication (their mean is a probability).
+BINARY = frozenset(
+    {"civil_war", "regional_escalation", "settlement_forms", "settlement_holds"}
+)
+
+
+def check_declarations(scn: Scenario) -> None:
+    """Every outcome the scenario declares exists and agrees with the registry."""
+    for i, decl in enumerate(scn.outcomes):
+        known = OUTCOMES.get(decl.name)
+        if known is None:
+            raise ScenarioError(
+                f"outcomes[{i}]: {unknown_name('outcome', decl.name, OUTCOMES)}; "
+                "the model computes only these"
+            )
+        if (decl.unit, decl.direction) != (known.unit, known.direction):
+            raise ScenarioError(
+                f"outcomes[{i}] '{decl.name}': declared as {decl.unit!r} to {decl.direction}, but "
+                f"the model reports {known.unit!r} to {known.direction}; use those"
+            )
+
+
+def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
+    """One value per replication for every registered outcome."""
+    return {
+        "civilian_deaths": traj.deaths.sum(axis=(1, 2)).astype(float),
+        "civil_war": traj.civil_war.any(axis=1).astype(float),
+        "displaced": traj.displaced.sum(axis=1),
+        "refugees": traj.refugees.sum(axis=1),
+        "troop_deaths": traj.troop_deaths.sum(axis=1),
+        "cost_patron": traj.cost_patron,
+        "cost_others": traj.cost_others,
+        "safe_haven": traj.safe_haven.mean(axis=1),
+        "regional_escalation": traj.escalation.astype(float),
+        "coalition_troops": traj.foreign_troops.mean(axis=1),
+        "patron_troops": traj.patron_troops.mean(axis=1),
+        "settlement_forms": traj.settlement_formed.astype(float),
+        "settlement_holds": traj.settlement_holds.astype(float),
+    }
+
+
+def outcome_rows(
+    traj: Trajectories,
+    option: str,
+    region_ids: tuple[str, ...],
+    replication_offset: int = 0,
+    run_prefix: str = "",
+) -> pd.DataFrame:
+    """Tidy long rows ``run_id, option, replication, region, nation, month, outcome, value``.
+
+    Scalars have no region, nation or month; ``civilian_deaths`` also comes by month (national)
+    and by region (over the horizon); ``troop_deaths`` by nation; troop levels and civil war by
+    month.
+    """
+    import pandas as pd
+
+    R = traj.deaths.shape[0]
+    reps = np.arange(replication_offset, replication_offset + R)
+    frames: list[pd.DataFrame] = []
+
+    def add(outcome: str, values: np.ndarray, region: object = None, nation: object = None,
+            month: object = None, replications: np.ndarray = reps) -> None:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replication": replications,
+                    "region": region,
+                    "nation": nation,
+                    "month": month,
+                    "outcome": outcome,
+                    "value": np.asarray(values, dtype=float),
+                }
+            )
+        )
+
+    for name, values in scalar_outcomes(traj).items():
+        add(name, values)
+    T = traj.deaths.shape[2]
+    months = np.tile(np.arange(T), R)
+    reps_t = np.repeat(reps, T)
+    add("civilian_deaths", traj.deaths.sum(axis=1).ravel(), month=months, replications=reps_t)
+    add("civil_war", traj.civil_war.astype(float).ravel(), month=months, replications=reps_t)
+    add("coalition_troops", traj.foreign_troops.ravel(), month=months, replications=reps_t)
+    add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
+    by_region = traj.deaths.sum(axis=2)
+    regions = np.tile(np.array(region_ids, dtype=object), R)
+    add("civilian_deaths", by_region.ravel(), region=regions,
+        replications=np.repeat(reps, len(region_ids)))
+    nations = [n or name for n, name in zip(traj.unit_nations, traj.unit_names, strict=True)]
+    if nations:
+        codes = sorted(set(nations))
+        index = np.array([codes.index(n) for n in nations])
+        per_nation = np.zeros((R, len(codes)))
+        np.add.at(per_nation, (slice(None), index), traj.troop_deaths)
+        add("troop_deaths", per_nation.ravel(), nation=np.tile(np.array(codes, dtype=object), R),
+            replications=np.repeat(reps, len(codes)))
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "option", option)
+    table.insert(0, "run_id", run_prefix + option + "/" + table["replication"].astype(str))
+    return table

@@ -1,0 +1,175 @@
+"""The one tidy results type every face reads.
+
+``Results`` holds four tables and a dictionary:
+
+* ``experiments`` — one row per run: ``run_id, option, replication, point, seed`` and the
+  parameter values of its design point;
+* ``outcomes`` — tidy long: ``run_id, option, replication, region, nation, month, outcome, value``;
+* ``status`` — one row per run: ``run_id, status, error`` (a failed run is a row, not a crash);
+* ``region_months`` — per ``option, region, month``: quantiles of civilian deaths over
+  replications (for maps);
+* ``metadata`` — package version, scenario id and hash, seed, replications, data window, time.
+
+Stage products that are not per-replication (requirement, coalition, sectors, bargain) live in
+``plans`` keyed by option, for reports and dashboards.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import GrudgingError, unknown_name
+
+INTERVAL = 0.9
+
+
+@dataclass
+class Results:
+    """Experiments, outcomes, status and metadata of one run of the chain (or a sweep)."""
+
+    experiments: pd.DataFrame
+    outcomes: pd.DataFrame
+    status: pd.DataFrame
+    metadata: dict[str, Any]
+    region_months: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plans: dict[str, Any] = field(default_factory=dict)
+
+    # Views -----------------------------------------------------------------------------------
+    @property
+    def options(self) -> list[str]:
+        """Options in the order they were run."""
+        return list(dict.fromkeys(self.experiments["option"]))
+
+    def scalars(self) -> pd.DataFrame:
+        """Wide table: one row per run, one column per scalar outcome."""
+        rows = self.outcomes[
+            self.outcomes["region"].isna() & self.outcomes["month"].isna() & self.outcomes["nation"].isna()
+        ]
+        wide = rows.pivot_table(
+            index=["run_id", "option", "replication"], columns="outcome", values="value"
+        )
+        wide.columns.name = None
+        return wide.reset_index()
+
+    def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
+        """Per option and outcome: mean, median and the central ``interval`` of replications."""
+        from grudging.model.outcomes import OUTCOMES
+
+        lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
+        wide = self.scalars()
+        rows = []
+        for option, group in wide.groupby("option", sort=False):
+            for name in [c for c in wide.columns if c in OUTCOMES]:
+                v = group[name].to_numpy(dtype=float)
+                rows.append(
+                    {
+                        "option": option,
+                        "outcome": name,
+                        "unit": OUTCOMES[name].unit,
+                        "direction": OUTCOMES[name].direction,
+                        "mean": float(np.mean(v)),
+                        "median": float(np.median(v)),
+                        "low": float(np.quantile(v, lo)),
+                        "high": float(np.quantile(v, hi)),
+                        "replications": int(v.size),
+                    }
+                )
+        table = pd.DataFrame(rows)
+        order = {o: i for i, o in enumerate(self.options)}
+        return table.sort_values(["outcome", "option"], key=lambda s: s.map(order) if s.name == "option" else s, kind="stable").reset_index(drop=True)
+
+    def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
+        """Paired differences against ``baseline`` (common random numbers: same replication)."""
+        if baseline not in self.options:
+            raise GrudgingError(unknown_name("option", baseline, self.options))
+        from grudging.model.outcomes import OUTCOMES
+
+        lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
+        wide = self.scalars().set_index(["option", "replication"])
+        base = wide.loc[baseline]
+        rows = []
+        for option in self.options:
+            if option == baseline:
+                continue
+            other = wide.loc[option]
+            common = other.index.intersection(base.index)
+            for name in [c for c in wide.columns if c in OUTCOMES]:
+                d = (other.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float)
+                better = d < 0 if OUTCOMES[name].direction == "minimize" else d > 0
+                rows.append(
+                    {
+                        "option": option,
+                        "baseline": baseline,
+                        "outcome": name,
+                        "mean_difference": float(np.mean(d)),
+                        "median_difference": float(np.median(d)),
+                        "low": float(np.quantile(d, lo)),
+                        "high": float(np.quantile(d, hi)),
+                        "share_better": float(np.mean(better)),
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
+        """Per option and month: median and central interval of a monthly series (fan charts)."""
+        lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
+        rows = self.outcomes[
+            (self.outcomes["outcome"] == outcome) & self.outcomes["month"].notna() & self.outcomes["region"].isna()
+        ]
+        grouped = rows.groupby(["option", "month"], sort=False)["value"]
+        table = grouped.quantile([lo, 0.5, hi]).unstack()
+        table.columns = ["low", "median", "high"]
+        table["mean"] = grouped.mean()
+        return table.reset_index()
+
+    # Persistence -----------------------------------------------------------------------------
+    def save(self, folder: str | Path) -> Path:
+        """Write the tables as Parquet and the metadata as JSON into ``folder``."""
+        import duckdb
+
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect()
+        for name in ("experiments", "outcomes", "status", "region_months"):
+            frame = getattr(self, name)
+            con.register("frame", frame)
+            con.execute(f"COPY (SELECT * FROM frame) TO '{out / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)")
+            con.unregister("frame")
+        (out / "metadata.json").write_text(json.dumps(self.metadata, indent=2, default=str))
+        return out
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Results:
+        """Read results written by :meth:`save`."""
+        import duckdb
+
+        src = Path(folder)
+        if not (src / "metadata.json").is_file():
+            raise GrudgingError(f"{src}: no saved results here (metadata.json is missing)")
+        con = duckdb.connect()
+        tables = {
+            name: con.execute(f"SELECT * FROM '{src / (name + '.parquet')}'").df()
+            for name in ("experiments", "outcomes", "status", "region_months")
+        }
+        return cls(metadata=json.loads((src / "metadata.json").read_text()), **tables)
+
+    # Display ---------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"Results(scenario={self.metadata.get('scenario')!r}, options={self.options}, "
+            f"runs={len(self.experiments)}, outcome rows={len(self.outcomes)})"
+        )
+
+    def _repr_html_(self) -> str:
+        table = self.summary()
+        table = table[table["outcome"].isin(["civilian_deaths", "civil_war", "troop_deaths", "cost_patron"])]
+        return (
+            f"<p><b>grudging results</b> — scenario {self.metadata.get('scenario')}, "
+            f"{len(self.experiments)} runs</p>" + table.to_html(index=False, float_format=lambda x: f"{x:,.3g}")
+        )

@@ -1,0 +1,90 @@
+"""A plain-data summary of a scenario (for ``grudging show`` and the dashboard)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from grudging.scenario.io import scenario_hash
+from grudging.scenario.schema import Scenario, month_index
+
+
+def recent_deaths(
+    scn: Scenario, months: int = 12, series: str = "civilian_deaths"
+) -> dict[str, float]:
+    """Observed deaths per region over the last ``months`` months before the information date."""
+    last = month_index(scn.information_date)
+    totals: dict[str, float] = defaultdict(float)
+    for obs in scn.observations:
+        if (
+            obs.series == series
+            and obs.region is not None
+            and last - months < month_index(obs.month) <= last
+        ):
+            totals[obs.region] += obs.value
+    return {r.id: totals.get(r.id, 0.0) for r in scn.regions}
+
+
+def _option_summary(opt: Any) -> str:
+    parts = []
+    for force, points in opt.forces.items():
+        levels = " → ".join(f"{p.troops:,} (m{p.month})" for p in points)
+        parts.append(f"{force}: {levels}")
+    if opt.coalition is not None:
+        c = opt.coalition
+        target = f"{c.target_troops:,}" if c.target_troops else "the requirement"
+        parts.append(
+            f"{c.command.upper()}-led coalition for {target}, ${c.budget_musd:,.0f}M/yr, "
+            f"ROE {c.roe_level}, from month {c.arrival_month}"
+        )
+    if opt.bargain is not None:
+        b = opt.bargain
+        parts.append(
+            f"bargain at month {b.month}, guarantor {b.guarantor}, aid ${b.aid_musd_per_year:,.0f}M/yr"
+        )
+    if opt.handover is not None:
+        h = opt.handover
+        parts.append(
+            f"handover to {h.to.upper()} from month {h.earliest_month} once deaths < "
+            f"{h.below_deaths_per_100k}/100k/month for {h.sustained_months} months"
+        )
+    for deal in opt.local_deals:
+        parts.append(f"{deal.faction} stands down {deal.strength:.0%} at month {deal.month}")
+    return "; ".join(parts) if parts else "(no decisions)"
+
+
+def summary(scn: Scenario) -> dict[str, Any]:
+    """Everything ``grudging show`` prints, as plain data."""
+    deaths = recent_deaths(scn)
+    return {
+        "id": scn.id,
+        "title": scn.title,
+        "hash": scenario_hash(scn),
+        "information_date": scn.information_date,
+        "start": scn.start,
+        "horizon_months": scn.horizon_months,
+        "population": scn.population,
+        "regions": [
+            {
+                "id": r.id,
+                "name": r.name,
+                "population": r.population,
+                "majority": r.majority_group,
+                "composition": r.composition,
+                "fractionalization": round(r.fractionalization, 3),
+                "neighbours": list(r.neighbours),
+                "borders": list(r.borders),
+                "host_forces": r.host_forces,
+                "civilian_deaths_last_12_months": deaths[r.id],
+                "sources": r.sources,
+            }
+            for r in scn.regions
+        ],
+        "nations": [n.model_dump(mode="json") for n in scn.nations],
+        "factions": [f.model_dump(mode="json") for f in scn.factions],
+        "options": [
+            {"id": o.id, "name": o.name, "decisions": _option_summary(o)} for o in scn.options
+        ],
+        "parameters": [p.model_dump(mode="json") for p in scn.parameters],
+        "sources": [s.model_dump(mode="json") for s in scn.sources],
+    }

@@ -1,0 +1,27 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent / "unit" / "dynamics"))
+
+
+@pytest.fixture(scope="session")
+def tiny_path() -> Path:
+    """Path of the toy three-region scenario."""
+    return DATA / "tiny.yaml"
+
+
+@pytest.fixture(scope="session")
+def tiny(tiny_path: Path):  # type: ignore[no-untyped-def]
+    """The toy scenario, loaded."""
+    from grudging.scenario import load_scenario
+
+    return load_scenario(tiny_path)
