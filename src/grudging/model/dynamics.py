@@ -4,15 +4,17 @@ State arrays have shape ``(replications, regions)`` and the engine loops over mo
 region and month:
 
 * **Self-exciting violence.** The civilian death rate (per 100,000 a month) is a discrete-time
-  Hawkes process: a background rate plus a share ``self_excitation`` of last month's rate (revenge)
-  plus a share ``spillover`` of the neighbours' mean rate (Lewis, Mohler, Brantingham & Bertozzi
-  2012 find 37-50 % of Iraqi violent events self-excited, fading over 2-6 weeks).
+  Hawkes process: a (suppressed) background rate plus a share ``self_excitation`` of last month's
+  rate (revenge and slow-moving conditions) plus a share ``spillover`` of the neighbours' mean
+  rate (Lewis, Mohler, Brantingham & Bertozzi 2012 find 37-50 % of Iraqi violent events
+  self-excited, fading over 2-6 weeks). With ``a + b < 1`` the process is stationary at
+  ``s mu / (1 - a - b)``: forces act on the background, and the echo follows.
 * **Background.** Calibrated so that conditions at the information date reproduce the observed
   rate (the fixed point of the process); it then moves with grievance (a share driven by the
   presence of salient foreign forces: the proposal's "US presence instigates violence"), with
   mixedness (displacement un-mixes regions), with the civil-war regime, and with the demobilisation
   of factions that sign a settlement or a local deal (spoilers never sign).
-* **Suppression.** Violence is multiplied by ``1 / (1 + (c / c50) ** h)`` where ``c`` is coverage:
+* **Suppression.** The background is multiplied by ``1 / (1 + (c / c50) ** h)`` where ``c`` is coverage:
   effective troops per 1,000 inhabitants (troops x peacekeeping skill, host forces x reliability)
   over the density the region requires (Quinlivan 1995; Hultman, Kathman & Shannon 2013). In the
   civil-war regime coverage counts for less.
@@ -387,7 +389,7 @@ def simulate(
         shock_p = p.shock_rate * th.spoiler_home * (0.5 + haven)[:, None]
         shock = (shock_u[:, :, t] < shock_p) | collapsed[:, None]
         excitation = p.self_excitation * y + p.spillover * (y @ th.neighbours.T)
-        rate = supp * (background + excitation) * np.where(shock, p.shock_size, 1.0)
+        rate = (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
 
         # Insurgent attacks, shared among targets by salient presence.
         insurgents = th.insurgents * grievance * (1.0 - demob)
@@ -490,8 +492,8 @@ def initial_conditions(
     """Background rate per region, and salient presence, at the information date.
 
     With suppression ``s`` and observed sectarian rate ``y`` (the observed rate less expected
-    collateral deaths of insurgent attacks), ``y = s (mu + a y + b A y)`` gives
-    ``mu = y / s - a y - b A y``, floored at ``background_floor``: the model starts where the
+    collateral deaths of insurgent attacks), ``y = s mu + a y + b A y`` gives
+    ``mu = (y - a y - b A y) / s``, floored at ``background_floor``: the model starts where the
     data end.
     """
     pop_k = th.population / PER_THOUSAND
@@ -501,7 +503,7 @@ def initial_conditions(
     attacks = p.attacks_per_fighter * th.insurgents * s
     collateral = p.collateral_per_attack * attacks / th.population * PER_100K
     y = np.maximum(th.initial_rate - collateral, 0.0)
-    mu = y / s - p.self_excitation * y - p.spillover * (th.neighbours @ y)
+    mu = (y - p.self_excitation * y - p.spillover * (th.neighbours @ y)) / s
     presence0 = (
         (salience[:, None] * troops0).sum(axis=0) + p.salience_host * th.host_troops
     ) / pop_k
