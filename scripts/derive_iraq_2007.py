@@ -503,7 +503,6 @@ def coalition_status(
             left.pop(iso, None)
         elif r["item"] == "peak" and int(r["value"]) > peak.get(iso, (0, ""))[0]:
             peak[iso] = (int(r["value"]), r["source_id"])
-    # US: the peak of the key-date series (patron force)
     return peak, left
 
 
@@ -627,14 +626,12 @@ def derive_nations(
 
     recs = coalition_records(raw, alias)
     peak, left = coalition_status(raw, alias, recs)
-    us_pts = us_history(raw)
     with (raw / "compiled_facts" / "us_troops_iraq_key_dates.csv").open(newline="") as fh:
         us_key = [r for r in csv.DictReader(fh)
                   if r["who"] == "US" and re.fullmatch(r"\d{4}-\d{2}", r["date"])
                   and month_ok(r["date"])]
     us_peak = max(us_key, key=lambda r: int(r["troops"]))
-    peak["USA"] = (int(us_peak["troops"]), "US_TROOPS_AP_2008")
-    del us_pts
+    peak["USA"] = (int(us_peak["troops"]), "US_TROOPS_AP_2008")  # the patron's own peak
 
     missing: dict[str, list[str]] = defaultdict(list)
     rows = []
