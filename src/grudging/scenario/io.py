@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -153,11 +154,21 @@ def read_table(
     return records
 
 
+_NUMBER = re.compile(r"^[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?$")
+_WORDS = {"true": True, "false": False, "null": None, "~": None}
+
+
 def _scalar(cell: str) -> Any:
-    """A CSV cell as a YAML scalar (numbers, booleans, null), strings left as they are."""
-    value = yaml.load(cell, Loader=yaml.CSafeLoader)
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
+    """A CSV cell as a number, boolean or null when it looks like one; otherwise plain text.
+
+    Text is never parsed as YAML, so ``: `` and `` #`` inside a note stay as written.
+    """
+    lowered = cell.lower()
+    if lowered in _WORDS:
+        return _WORDS[lowered]
+    if _NUMBER.match(cell) and any(ch.isdigit() for ch in cell):
+        number = float(cell.replace("_", ""))
+        return int(number) if number.is_integer() and not any(c in cell for c in ".eE") else number
     return cell
 
 

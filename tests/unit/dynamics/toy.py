@@ -10,7 +10,7 @@ import yaml
 from grudging.model.dynamics import DynamicsParams, ForceUnit, Theatre
 from grudging.model.parameters import stage_parameters
 
-PARAMS = Path(__file__).resolve().parents[3] / "src/grudging/scenarios/iraq-2007/parameters/dynamics.yaml"
+PARAMS = Path(__file__).resolve().parents[3] / "src/grudging/scenarios/common/parameters/dynamics.yaml"
 
 
 def nominal_params() -> DynamicsParams:
