@@ -42,7 +42,9 @@ sees the same shocks, opinion swings and deal draws under every option.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 
@@ -222,22 +224,59 @@ def suppression(coverage: np.ndarray, half: float, hill: float) -> np.ndarray:
 def unit_characteristics(
     units: tuple[ForceUnit, ...], p: DynamicsParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Peacekeeping skill, target salience and lethality per unit (before any handover)."""
-    skill = np.empty(len(units))
-    sal = np.empty(len(units))
-    leth = np.empty(len(units))
-    for i, u in enumerate(units):
+    """Peacekeeping skill, target salience and lethality per unit (before any handover).
+
+    With per-replication parameters (arrays of shape ``(R, 1)``) each result has shape
+    ``(R, U)``; with scalar parameters, ``(1, U)``.
+    """
+    skill, sal, leth = [], [], []
+    for u in units:
         if u.kind == "patron":
-            skill[i] = p.patron_pk_skill * u.pk_skill
-            sal[i] = p.salience_patron
-            leth[i] = p.lethality_patron
+            skill.append(p.patron_pk_skill * u.pk_skill)
+            sal.append(p.salience_patron)
+            leth.append(p.lethality_patron)
             continue
-        skill[i] = u.pk_skill * _command_skill(u.command, p)
-        sal[i] = _command_salience(u.command, p) * (
-            p.salience_muslim_factor if u.muslim_majority else 1.0
-        )
-        leth[i] = p.lethality_other
-    return skill, sal, leth
+        skill.append(u.pk_skill * _command_skill(u.command, p))
+        muslim = p.salience_muslim_factor if u.muslim_majority else 1.0
+        sal.append(_command_salience(u.command, p) * muslim)
+        leth.append(p.lethality_other)
+    if not units:
+        empty = np.zeros((np.asarray(p.self_excitation).reshape(-1).size, 0))
+        return empty, empty, empty
+    return _stack(skill), _stack(sal), _stack(leth)
+
+
+def _stack(values: Sequence[Any]) -> np.ndarray:
+    """Columns of per-replication values (scalars or ``(R, 1)`` arrays) as an ``(R, U)`` array."""
+    cols = [np.asarray(v, dtype=float).reshape(-1, 1) for v in values]
+    rows = max(c.shape[0] for c in cols)
+    return np.hstack([np.broadcast_to(c, (rows, 1)) for c in cols])
+
+
+def _first(column: Any) -> np.ndarray:
+    """The ``(R,)`` view of an ``(R, 1)`` parameter column."""
+    return np.asarray(column)[:, 0]
+
+
+def per_replication(p: DynamicsParams, replications: int) -> DynamicsParams:
+    """The parameters as ``(R, 1)`` columns: scalars are repeated, length-``R`` arrays reshaped.
+
+    Giving arrays lets every replication run under its own parameter draw (parametric
+    uncertainty, or the points of a sweep's design) in one vectorised call.
+    """
+    columns: dict[str, np.ndarray] = {}
+    for f in fields(p):
+        value = np.asarray(getattr(p, f.name), dtype=float)
+        if value.ndim == 0:
+            columns[f.name] = np.full((replications, 1), float(value))
+        elif value.size == replications:
+            columns[f.name] = value.reshape(replications, 1)
+        else:
+            raise ValueError(
+                f"dynamics.{f.name}: {value.size} values for {replications} replications; give "
+                "one value or one per replication"
+            )
+    return DynamicsParams(**columns)  # type: ignore[arg-type]
 
 
 def _command_skill(command: str, p: DynamicsParams) -> float:
@@ -269,23 +308,28 @@ def simulate(
     units = inputs.units
     R, N, T, U = replications, th.n_regions, inputs.months, len(units)
     F = th.faction_share.shape[0]
+    p = per_replication(p, R)
     pop = th.population.astype(float)
     pop_k = pop / PER_THOUSAND
     sched = np.stack([u.troops[:, :T] for u in units]) if U else np.zeros((0, N, T))
     skill0, sal0, leth = unit_characteristics(units, p)
-    un_skill = p.un_pk_skill * np.array([u.pk_skill for u in units])
+    un_skill = p.un_pk_skill * np.array([u.pk_skill for u in units])[None, :]
     is_patron = np.array([u.kind == "patron" for u in units], dtype=bool)
     erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
     erodes &= inputs.erosion
     lead = np.array([u.lead for u in units], dtype=int)
     followers = (lead >= 0) & erodes
-    own_cost = np.array(
-        [
-            u.cost_per_troop
-            if u.cost_per_troop is not None
-            else (p.cost_patron_per_troop if u.kind == "patron" else p.cost_other_per_troop)
-            for u in units
-        ]
+    own_cost = (
+        _stack(
+            [
+                u.cost_per_troop
+                if u.cost_per_troop is not None
+                else (p.cost_patron_per_troop if u.kind == "patron" else p.cost_other_per_troop)
+                for u in units
+            ]
+        )
+        if U
+        else np.zeros((R, 0))
     )
     paid_by_patron = np.array([u.patron_pays_per_troop for u in units])
     handover_mask = np.array([u.handover_eligible for u in units], dtype=bool)
@@ -293,7 +337,7 @@ def simulate(
     settle = inputs.settlement
 
     # Information-date conditions fix the background rate.
-    host_eff0 = th.host_troops * p.host_pk_skill
+    host_eff0 = th.host_troops[None, :] * p.host_pk_skill  # (R, N)
     mu, presence0 = initial_conditions(th, sched[:, :, 0], skill0, sal0, p)
     mixed0 = 1.0 - (th.composition**2).sum(axis=1)
     local_floor = np.zeros(F)
@@ -331,8 +375,8 @@ def simulate(
         under_un = (handed >= 0)[:, None] & handover_mask[None, :]
         scale = np.where(under_un, ho.force_retained if ho else 1.0, 1.0) * present
         troops_t = sched[:, :, t]  # (U, N)
-        skill = np.where(under_un, un_skill[None, :], skill0[None, :])
-        sal = np.where(under_un, p.salience_un, sal0[None, :])
+        skill = np.where(under_un, un_skill, skill0)
+        sal = np.where(under_un, p.salience_un, sal0)
         eff = (scale * skill) @ troops_t
         salient = (scale * sal) @ troops_t
 
@@ -365,7 +409,7 @@ def simulate(
             p.realigned_to_security * (stood_down * th.faction_fighters[None, :]) @ th.faction_home
         )
 
-        host_eff = host_eff0[None, :] + realigned
+        host_eff = host_eff0 + realigned
         cov = (eff + host_eff) / pop_k / np.maximum(th.required_density, 1e-9)
         cov = np.where(war, cov / p.war_coverage_penalty, cov)
         supp = suppression(cov, p.coverage_half, p.suppression_hill)
@@ -398,7 +442,7 @@ def simulate(
         per_salient = np.divide(attacks, targets, out=np.zeros_like(attacks), where=targets > 0)
         unit_attacks = (scale * sal) * (per_salient @ troops_t.T)
         poisson = stream(seed, "dynamics", block, "poisson", t)
-        unit_deaths = poisson.poisson(unit_attacks * leth[None, :])
+        unit_deaths = poisson.poisson(unit_attacks * leth)
 
         # Over-dispersed civilian deaths (gamma-Poisson = negative binomial).
         mean_deaths = rate * pop / PER_100K + p.collateral_per_attack * attacks
@@ -429,8 +473,10 @@ def simulate(
             kin_rate = (y * pop) @ th.kin_weights.T / np.maximum(th.kin_weights @ pop, 1.0)
             pressure = np.maximum(kin_rate / p.escalation_threshold - 1.0, 0.0).sum(axis=1)
             refugees_so_far = out.refugees[:, :t].sum(axis=1) + abroad.sum(axis=1)
-            flood = refugees_so_far / (th.kin_population.sum() * 1e6) > p.escalation_refugee_share
-            hazard = 1.0 - np.exp(-p.escalation_rate * (pressure + flood))
+            flood = refugees_so_far / (th.kin_population.sum() * 1e6) > _first(
+                p.escalation_refugee_share
+            )
+            hazard = 1.0 - np.exp(-_first(p.escalation_rate) * (pressure + flood))
             escalated |= escalate_u[:, t] < hazard
 
         # Safe havens: the spoilers' home population where coverage is too thin.
@@ -442,7 +488,7 @@ def simulate(
         unit_troops = scale * troops_t.sum(axis=1)[None, :]
         month_cost = unit_troops / PER_THOUSAND / 12.0
         patron_share_own = np.where(is_patron[None, :], 1.0, under_un * p.un_assessment_patron)
-        own = month_cost * own_cost[None, :]
+        own = month_cost * own_cost
         out.cost_patron += (own * patron_share_own + month_cost * paid_by_patron[None, :]).sum(
             axis=1
         )
@@ -455,7 +501,7 @@ def simulate(
             deaths,
             war,
             pop,
-            p.national_war_share,
+            _first(p.national_war_share),
             displaced,
             abroad,
             attacks,
@@ -497,16 +543,14 @@ def initial_conditions(
     data end.
     """
     pop_k = th.population / PER_THOUSAND
-    eff = (skill[:, None] * troops0).sum(axis=0) + th.host_troops * p.host_pk_skill
+    eff = skill @ troops0 + th.host_troops * p.host_pk_skill
     cov = eff / pop_k / np.maximum(th.required_density, 1e-9)
     s = suppression(cov, p.coverage_half, p.suppression_hill)
     attacks = p.attacks_per_fighter * th.insurgents * s
     collateral = p.collateral_per_attack * attacks / th.population * PER_100K
     y = np.maximum(th.initial_rate - collateral, 0.0)
-    mu = (y - p.self_excitation * y - p.spillover * (th.neighbours @ y)) / s
-    presence0 = (
-        (salience[:, None] * troops0).sum(axis=0) + p.salience_host * th.host_troops
-    ) / pop_k
+    mu = (y - p.self_excitation * y - p.spillover * (y @ th.neighbours.T)) / s
+    presence0 = (salience @ troops0 + p.salience_host * th.host_troops) / pop_k
     return np.maximum(mu, p.background_floor), presence0
 
 
@@ -532,7 +576,7 @@ class _Outputs:
         deaths: np.ndarray,
         war: np.ndarray,
         pop: np.ndarray,
-        war_share: float,
+        war_share: np.ndarray,
         displaced: np.ndarray,
         abroad: np.ndarray,
         attacks: np.ndarray,

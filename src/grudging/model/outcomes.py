@@ -43,7 +43,9 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("troop_deaths", "deaths", "minimize", "Deaths of foreign troops"),
         Outcome("cost_patron", "US$ million", "minimize", "Cost to the patron"),
         Outcome("cost_others", "US$ million", "minimize", "Cost to the other contributors"),
-        Outcome("safe_haven", "index 0-1", "minimize", "Spoilers' home population in ungoverned space"),
+        Outcome(
+            "safe_haven", "index 0-1", "minimize", "Spoilers' home population in ungoverned space"
+        ),
         Outcome("regional_escalation", "probability", "minimize", "A neighbour intervenes"),
         Outcome("coalition_troops", "troops", "maximize", "Foreign troops other than the patron's"),
         Outcome("patron_troops", "troops", "minimize", "The patron's own troops in theatre"),
@@ -53,9 +55,7 @@ OUTCOMES: dict[str, Outcome] = {
 }
 
 #: Outcomes that are 0/1 per replication (their mean is a probability).
-BINARY = frozenset(
-    {"civil_war", "regional_escalation", "settlement_forms", "settlement_holds"}
-)
+BINARY = frozenset({"civil_war", "regional_escalation", "settlement_forms", "settlement_holds"})
 
 
 def check_declarations(scn: Scenario) -> None:
@@ -112,8 +112,14 @@ def outcome_rows(
     reps = np.arange(replication_offset, replication_offset + R)
     frames: list[pd.DataFrame] = []
 
-    def add(outcome: str, values: np.ndarray, region: object = None, nation: object = None,
-            month: object = None, replications: np.ndarray = reps) -> None:
+    def add(
+        outcome: str,
+        values: np.ndarray,
+        region: object = None,
+        nation: object = None,
+        month: object = None,
+        replications: np.ndarray = reps,
+    ) -> None:
         frames.append(
             pd.DataFrame(
                 {
@@ -138,16 +144,25 @@ def outcome_rows(
     add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
     by_region = traj.deaths.sum(axis=2)
     regions = np.tile(np.array(region_ids, dtype=object), R)
-    add("civilian_deaths", by_region.ravel(), region=regions,
-        replications=np.repeat(reps, len(region_ids)))
+    add(
+        "civilian_deaths",
+        by_region.ravel(),
+        region=regions,
+        replications=np.repeat(reps, len(region_ids)),
+    )
     nations = [n or name for n, name in zip(traj.unit_nations, traj.unit_names, strict=True)]
     if nations:
         codes = sorted(set(nations))
         index = np.array([codes.index(n) for n in nations])
         per_nation = np.zeros((R, len(codes)))
-        np.add.at(per_nation, (slice(None), index), traj.troop_deaths)
-        add("troop_deaths", per_nation.ravel(), nation=np.tile(np.array(codes, dtype=object), R),
-            replications=np.repeat(reps, len(codes)))
+        for unit, code in enumerate(index):
+            per_nation[:, code] += traj.troop_deaths[:, unit]
+        add(
+            "troop_deaths",
+            per_nation.ravel(),
+            nation=np.tile(np.array(codes, dtype=object), R),
+            replications=np.repeat(reps, len(codes)),
+        )
     table = pd.concat(frames, ignore_index=True)
     table.insert(0, "option", option)
     table.insert(0, "run_id", run_prefix + option + "/" + table["replication"].astype(str))

@@ -49,7 +49,9 @@ class Results:
     def scalars(self) -> pd.DataFrame:
         """Wide table: one row per run, one column per scalar outcome."""
         rows = self.outcomes[
-            self.outcomes["region"].isna() & self.outcomes["month"].isna() & self.outcomes["nation"].isna()
+            self.outcomes["region"].isna()
+            & self.outcomes["month"].isna()
+            & self.outcomes["nation"].isna()
         ]
         wide = rows.pivot_table(
             index=["run_id", "option", "replication"], columns="outcome", values="value"
@@ -82,7 +84,11 @@ class Results:
                 )
         table = pd.DataFrame(rows)
         order = {o: i for i, o in enumerate(self.options)}
-        return table.sort_values(["outcome", "option"], key=lambda s: s.map(order) if s.name == "option" else s, kind="stable").reset_index(drop=True)
+        return table.sort_values(
+            ["outcome", "option"],
+            key=lambda s: s.map(order) if s.name == "option" else s,
+            kind="stable",
+        ).reset_index(drop=True)
 
     def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
         """Paired differences against ``baseline`` (common random numbers: same replication)."""
@@ -120,10 +126,12 @@ class Results:
         """Per option and month: median and central interval of a monthly series (fan charts)."""
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
         rows = self.outcomes[
-            (self.outcomes["outcome"] == outcome) & self.outcomes["month"].notna() & self.outcomes["region"].isna()
+            (self.outcomes["outcome"] == outcome)
+            & self.outcomes["month"].notna()
+            & self.outcomes["region"].isna()
         ]
         grouped = rows.groupby(["option", "month"], sort=False)["value"]
-        table = grouped.quantile([lo, 0.5, hi]).unstack()
+        table = grouped.quantile(np.array([lo, 0.5, hi])).unstack()
         table.columns = ["low", "median", "high"]
         table["mean"] = grouped.mean()
         return table.reset_index()
@@ -139,7 +147,9 @@ class Results:
         for name in ("experiments", "outcomes", "status", "region_months"):
             frame = getattr(self, name)
             con.register("frame", frame)
-            con.execute(f"COPY (SELECT * FROM frame) TO '{out / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(
+                f"COPY (SELECT * FROM frame) TO '{out / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)"
+            )
             con.unregister("frame")
         (out / "metadata.json").write_text(json.dumps(self.metadata, indent=2, default=str))
         return out
@@ -153,11 +163,17 @@ class Results:
         if not (src / "metadata.json").is_file():
             raise GrudgingError(f"{src}: no saved results here (metadata.json is missing)")
         con = duckdb.connect()
-        tables = {
-            name: con.execute(f"SELECT * FROM '{src / (name + '.parquet')}'").df()
-            for name in ("experiments", "outcomes", "status", "region_months")
-        }
-        return cls(metadata=json.loads((src / "metadata.json").read_text()), **tables)
+
+        def read(name: str) -> pd.DataFrame:
+            return con.execute(f"SELECT * FROM '{src / (name + '.parquet')}'").df()
+
+        return cls(
+            experiments=read("experiments"),
+            outcomes=read("outcomes"),
+            status=read("status"),
+            metadata=json.loads((src / "metadata.json").read_text()),
+            region_months=read("region_months"),
+        )
 
     # Display ---------------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -168,8 +184,11 @@ class Results:
 
     def _repr_html_(self) -> str:
         table = self.summary()
-        table = table[table["outcome"].isin(["civilian_deaths", "civil_war", "troop_deaths", "cost_patron"])]
+        table = table[
+            table["outcome"].isin(["civilian_deaths", "civil_war", "troop_deaths", "cost_patron"])
+        ]
         return (
             f"<p><b>grudging results</b> — scenario {self.metadata.get('scenario')}, "
-            f"{len(self.experiments)} runs</p>" + table.to_html(index=False, float_format=lambda x: f"{x:,.3g}")
+            f"{len(self.experiments)} runs</p>"
+            + table.to_html(index=False, float_format=lambda x: f"{x:,.3g}")
         )

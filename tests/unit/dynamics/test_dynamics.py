@@ -145,3 +145,15 @@ def test_followers_leave_with_their_lead(params: DynamicsParams) -> None:
     assert lead_left[:, -1].mean() > 0.9
     # the follower's 1,000 are gone the same month: never 1,000 troops left alone
     assert not np.any(both.foreign_troops == 1000.0)
+
+
+def test_parameters_may_vary_by_replication(params: DynamicsParams) -> None:
+    """A column of values runs each replication under its own draw, as separate runs would."""
+    inputs = DynamicsInputs(theatre=theatre(rate=15), units=(unit(30000, T),), months=T)
+    values = np.array([0.2, 0.5, 0.8])
+    mixed = simulate(inputs, dataclasses.replace(params, presence_driven_share=values), 3, seed=5)
+    for i, v in enumerate(values):
+        alone = simulate(inputs, dataclasses.replace(params, presence_driven_share=float(v)), 3, seed=5)
+        np.testing.assert_array_equal(mixed.deaths[i], alone.deaths[i])
+    with pytest.raises(ValueError, match="2 values for 3 replications"):
+        simulate(inputs, dataclasses.replace(params, presence_driven_share=values[:2]), 3, seed=5)

@@ -1,0 +1,135 @@
+"""The theatre as arrays: what the dynamics needs to know about regions and factions.
+
+Everything comes from the scenario: populations, adjacency, composition, host forces, the violence
+observed up to the information date, and the factions (where they fight, how many fighters, how
+hostile to foreign forces, whether spoilers). Nothing here names a region or a faction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from grudging.model.dynamics import Theatre
+from grudging.model.requirement import Requirement, violence_per_100k
+from grudging.scenario.schema import Scenario, month_index
+
+#: Series of civilian deaths by region, and of deaths with no region, in the observations.
+REGIONAL_SERIES = "civilian_deaths"
+UNLOCATED_SERIES = "civilian_deaths_unlocated"
+
+
+def adjacency(scn: Scenario) -> np.ndarray:
+    """Row-normalised neighbour matrix (a region without neighbours has a zero row)."""
+    index = {r.id: i for i, r in enumerate(scn.regions)}
+    adj = np.zeros((len(index), len(index)))
+    for r in scn.regions:
+        for other in r.neighbours:
+            adj[index[r.id], index[other]] = 1.0
+    rows = adj.sum(axis=1, keepdims=True)
+    return np.divide(adj, rows, out=np.zeros_like(adj), where=rows > 0)
+
+
+def unlocated_share(scn: Scenario, months: int = 12) -> float:
+    """Deaths recorded without a region, as a share of those with one, over the last months.
+
+    Regional rates are scaled up by ``1 + share`` so that the model's deaths are on the scale of
+    the national series (the regional breakdown of a count usually misses some incidents).
+    """
+    last = month_index(scn.information_date)
+    located = unlocated = 0.0
+    for obs in scn.observations:
+        if last - months < month_index(obs.month) <= last:
+            if obs.series == REGIONAL_SERIES and obs.region is not None:
+                located += obs.value
+            elif obs.series == UNLOCATED_SERIES:
+                unlocated += obs.value
+    return unlocated / located if located > 0 else 0.0
+
+
+def faction_geography(scn: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Each faction's fighters by region (``(F, N)`` shares of its fighters) and its fighters.
+
+    A faction's fighters are spread over the regions it lists in proportion to their population
+    (over every region if it lists none).
+    """
+    index = {r.id: i for i, r in enumerate(scn.regions)}
+    pop = np.array([r.population for r in scn.regions], dtype=float)
+    home = np.zeros((len(scn.factions), len(index)))
+    for f_i, faction in enumerate(scn.factions):
+        where = [index[r] for r in faction.regions] or list(range(len(index)))
+        home[f_i, where] = pop[where] / pop[where].sum()
+    fighters = np.array([float(f.fighters) for f in scn.factions])
+    return home, fighters
+
+
+def build_theatre(
+    scn: Scenario,
+    requirement: Requirement,
+    host_reliability: float,
+    window_months: int,
+) -> Theatre:
+    """The :class:`~grudging.model.dynamics.Theatre` of a scenario.
+
+    Parameters
+    ----------
+    requirement:
+        The requirement stage's result; its density norm per region is what coverage is measured
+        against.
+    host_reliability:
+        Share of host forces that count (the requirement stage's parameter).
+    window_months:
+        Months of observations averaged into the information-date violence rate.
+    """
+    regions = scn.regions
+    pop = np.array([r.population for r in regions], dtype=float)
+    groups = [g.id for g in scn.groups]
+    composition = np.array([[r.composition.get(g, 0.0) for g in groups] for r in regions])
+    composition = composition / composition.sum(axis=1, keepdims=True)
+    rates = violence_per_100k(scn, window_months)
+    initial = np.array([rates[r.id] for r in regions]) * (1.0 + unlocated_share(scn))
+    home, fighters = faction_geography(scn)
+    weight = home * fighters[:, None]
+    totals = weight.sum(axis=0, keepdims=True)
+    share = np.divide(weight, totals, out=np.zeros_like(weight), where=totals > 0)
+    hostility = np.array([f.hostility_to_foreign_forces for f in scn.factions])
+    spoiler = np.array([f.spoiler for f in scn.factions], dtype=bool)
+    insurgents = (
+        (weight * hostility[:, None]).sum(axis=0) if len(scn.factions) else np.zeros(len(regions))
+    )
+    spoiler_home = (
+        (home[spoiler] > 0).any(axis=0).astype(float) if spoiler.any() else np.zeros(len(regions))
+    )
+    kin_states = [n for n in scn.nations if n.neighbour and n.kin_groups]
+    kin_weights = np.array(
+        [
+            [sum(r.composition.get(g, 0.0) for g in n.kin_groups) for r in regions]
+            for n in kin_states
+        ]
+    ).reshape(len(kin_states), len(regions))
+    return Theatre(
+        region_ids=tuple(r.id for r in regions),
+        population=pop,
+        neighbours=adjacency(scn),
+        composition=composition,
+        abroad_border=np.array([bool(r.borders) for r in regions]),
+        required_density=np.array([requirement.region(r.id).density_norm for r in regions]),
+        initial_rate=initial,
+        host_troops=np.array([r.host_forces for r in regions], dtype=float) * host_reliability,
+        faction_share=share.reshape(len(scn.factions), len(regions)),
+        faction_spoiler=spoiler,
+        faction_fighters=fighters,
+        faction_home=home.reshape(len(scn.factions), len(regions)),
+        insurgents=insurgents,
+        spoiler_home=spoiler_home,
+        kin_weights=kin_weights,
+        kin_population=np.array([n.population_millions for n in kin_states]),
+    )
+
+
+def allocate(total: np.ndarray, weights: Mapping[str, float], scn: Scenario) -> np.ndarray:
+    """Spread a national troop timeline ``(T,)`` over regions in proportion to ``weights``."""
+    w = np.array([max(weights.get(r.id, 0.0), 0.0) for r in scn.regions])
+    w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))
+    return w[:, None] * total[None, :]
