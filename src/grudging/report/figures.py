@@ -1,0 +1,146 @@
+"""Plotly figures of a run: fan charts, outcome comparisons and the regional map.
+
+The same figures serve the HTML report and the dashboard. Maps use ``go.Choroplethmap`` on a white
+background with the scenario's own GeoJSON, so they draw offline (no tiles, no CDN).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from grudging.results.results import Results
+    from grudging.scenario.schema import Scenario
+
+#: One colour per option, in run order (colour-blind-safe Okabe-Ito palette).
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+
+def option_colours(options: list[str]) -> dict[str, str]:
+    """A stable colour for each option."""
+    return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(options)}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def fan_chart(results: Results, outcome: str = "civilian_deaths", title: str | None = None,
+              start: str | None = None) -> go.Figure:
+    """Median and 90 % band of a monthly series, one band per option."""
+    import plotly.graph_objects as go
+
+    table = results.monthly(outcome)
+    colours = option_colours(results.options)
+    fig = go.Figure()
+    for option in results.options:
+        part = table[table["option"] == option]
+        x = _month_axis(part["month"].to_numpy(), start)
+        colour = colours[option]
+        fig.add_trace(go.Scatter(x=list(x) + list(x[::-1]),
+                                 y=list(part["high"]) + list(part["low"][::-1]),
+                                 fill="toself", fillcolor=_rgba(colour, 0.15), line={"width": 0},
+                                 hoverinfo="skip", showlegend=False, legendgroup=option))
+        fig.add_trace(go.Scatter(x=x, y=part["median"], name=option, legendgroup=option,
+                                 line={"color": colour, "width": 2}))
+    fig.update_layout(
+        title=title or f"{outcome.replace('_', ' ')} per month: median and 90 % interval",
+        template="plotly_white", height=420, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        yaxis_title=outcome.replace("_", " "), legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def _month_axis(months: Any, start: str | None) -> list[Any]:
+    if start is None:
+        return list(months)
+    year, mon = (int(x) for x in start.split("-"))
+    base = year * 12 + mon - 1
+    return [f"{(base + int(m)) // 12:04d}-{(base + int(m)) % 12 + 1:02d}" for m in months]
+
+
+def outcome_intervals(results: Results, outcome: str) -> go.Figure:
+    """Median with 90 % interval of one scalar outcome per option (a dot-and-whisker chart)."""
+    import plotly.graph_objects as go
+
+    table = results.summary()
+    part = table[table["outcome"] == outcome]
+    colours = option_colours(results.options)
+    fig = go.Figure(
+        go.Scatter(
+            x=part["median"], y=part["option"], mode="markers",
+            marker={"size": 12, "color": [colours[o] for o in part["option"]]},
+            error_x={"type": "data", "symmetric": False,
+                     "array": part["high"] - part["median"], "arrayminus": part["median"] - part["low"]},
+        )
+    )
+    unit = part["unit"].iloc[0] if len(part) else ""
+    fig.update_layout(template="plotly_white", height=80 + 40 * len(part),
+                      title=f"{outcome.replace('_', ' ')} ({unit})", margin={"l": 150, "r": 20, "t": 40, "b": 30})
+    return fig
+
+
+def load_geojson(scn: Scenario) -> dict[str, Any] | None:
+    """The scenario's GeoJSON, or ``None`` when it has no map."""
+    if scn.map is None or scn.base_dir is None:
+        return None
+    path = Path(scn.base_dir) / scn.map.geojson
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def region_map(scn: Scenario, values: pd.Series, title: str, colorbar: str = "",
+               geojson: dict[str, Any] | None = None, zmax: float | None = None) -> go.Figure | None:
+    """A choropleth of ``values`` indexed by region id (offline: white background, local GeoJSON)."""
+    import plotly.graph_objects as go
+
+    gj = geojson if geojson is not None else load_geojson(scn)
+    if gj is None or scn.map is None:
+        return None
+    lons, lats = _bounds(gj)
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=gj, locations=list(values.index), z=list(values.to_numpy()),
+            featureidkey=f"properties.{scn.map.feature_id}", colorscale="Reds",
+            zmin=0, zmax=zmax if zmax is not None else float(max(values.max(), 1e-9)),
+            marker={"line": {"width": 0.6, "color": "#444"}}, colorbar={"title": colorbar},
+            text=[scn.region(r).name for r in values.index], hovertemplate="%{text}: %{z:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        map_style="white-bg", map_center={"lon": sum(lons) / 2, "lat": sum(lats) / 2},
+        map_zoom=_zoom(lons, lats), height=480, margin={"l": 0, "r": 0, "t": 40, "b": 0}, title=title,
+    )
+    return fig
+
+
+def _bounds(gj: dict[str, Any]) -> tuple[tuple[float, float], tuple[float, float]]:
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords: Any) -> None:
+        if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
+            xs.append(float(coords[0]))
+            ys.append(float(coords[1]))
+        elif isinstance(coords, list):
+            for c in coords:
+                walk(c)
+
+    for feature in gj.get("features", []):
+        walk(feature.get("geometry", {}).get("coordinates", []))
+    return (min(xs), max(xs)), (min(ys), max(ys))
+
+
+def _zoom(lons: tuple[float, float], lats: tuple[float, float]) -> float:
+    import math
+
+    span = max(lons[1] - lons[0], (lats[1] - lats[0]) * 1.3, 1e-3)
+    return max(1.0, min(10.0, math.log2(360.0 / span) - 0.6))
