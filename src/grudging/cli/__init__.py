@@ -17,7 +17,10 @@ from grudging import __version__
 from grudging.errors import GrudgingError
 
 # One entry per module under grudging.cli that adds sub-commands; order is the order in --help.
-COMMAND_MODULES: tuple[str, ...] = ("scenario",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "scenario",
+    "bargain",
+)
 
 
 class _Parser(argparse.ArgumentParser):

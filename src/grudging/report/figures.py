@@ -31,8 +31,12 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def fan_chart(results: Results, outcome: str = "civilian_deaths", title: str | None = None,
-              start: str | None = None) -> go.Figure:
+def fan_chart(
+    results: Results,
+    outcome: str = "civilian_deaths",
+    title: str | None = None,
+    start: str | None = None,
+) -> go.Figure:
     """Median and 90 % band of a monthly series, one band per option."""
     import plotly.graph_objects as go
 
@@ -43,16 +47,34 @@ def fan_chart(results: Results, outcome: str = "civilian_deaths", title: str | N
         part = table[table["option"] == option]
         x = _month_axis(part["month"].to_numpy(), start)
         colour = colours[option]
-        fig.add_trace(go.Scatter(x=list(x) + list(x[::-1]),
-                                 y=list(part["high"]) + list(part["low"][::-1]),
-                                 fill="toself", fillcolor=_rgba(colour, 0.15), line={"width": 0},
-                                 hoverinfo="skip", showlegend=False, legendgroup=option))
-        fig.add_trace(go.Scatter(x=x, y=part["median"], name=option, legendgroup=option,
-                                 line={"color": colour, "width": 2}))
+        fig.add_trace(
+            go.Scatter(
+                x=list(x) + list(x[::-1]),
+                y=list(part["high"]) + list(part["low"][::-1]),
+                fill="toself",
+                fillcolor=_rgba(colour, 0.15),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=option,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=part["median"],
+                name=option,
+                legendgroup=option,
+                line={"color": colour, "width": 2},
+            )
+        )
     fig.update_layout(
         title=title or f"{outcome.replace('_', ' ')} per month: median and 90 % interval",
-        template="plotly_white", height=420, margin={"l": 60, "r": 20, "t": 50, "b": 40},
-        yaxis_title=outcome.replace("_", " "), legend={"orientation": "h", "y": -0.15},
+        template="plotly_white",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        yaxis_title=outcome.replace("_", " "),
+        legend={"orientation": "h", "y": -0.15},
     )
     return fig
 
@@ -74,15 +96,25 @@ def outcome_intervals(results: Results, outcome: str) -> go.Figure:
     colours = option_colours(results.options)
     fig = go.Figure(
         go.Scatter(
-            x=part["median"], y=part["option"], mode="markers",
+            x=part["median"],
+            y=part["option"],
+            mode="markers",
             marker={"size": 12, "color": [colours[o] for o in part["option"]]},
-            error_x={"type": "data", "symmetric": False,
-                     "array": part["high"] - part["median"], "arrayminus": part["median"] - part["low"]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": part["high"] - part["median"],
+                "arrayminus": part["median"] - part["low"],
+            },
         )
     )
     unit = part["unit"].iloc[0] if len(part) else ""
-    fig.update_layout(template="plotly_white", height=80 + 40 * len(part),
-                      title=f"{outcome.replace('_', ' ')} ({unit})", margin={"l": 150, "r": 20, "t": 40, "b": 30})
+    fig.update_layout(
+        template="plotly_white",
+        height=80 + 40 * len(part),
+        title=f"{outcome.replace('_', ' ')} ({unit})",
+        margin={"l": 150, "r": 20, "t": 40, "b": 30},
+    )
     return fig
 
 
@@ -97,8 +129,14 @@ def load_geojson(scn: Scenario) -> dict[str, Any] | None:
     return data
 
 
-def region_map(scn: Scenario, values: pd.Series, title: str, colorbar: str = "",
-               geojson: dict[str, Any] | None = None, zmax: float | None = None) -> go.Figure | None:
+def region_map(
+    scn: Scenario,
+    values: pd.Series,
+    title: str,
+    colorbar: str = "",
+    geojson: dict[str, Any] | None = None,
+    zmax: float | None = None,
+) -> go.Figure | None:
     """A choropleth of ``values`` indexed by region id (offline: white background, local GeoJSON)."""
     import plotly.graph_objects as go
 
@@ -108,16 +146,26 @@ def region_map(scn: Scenario, values: pd.Series, title: str, colorbar: str = "",
     lons, lats = _bounds(gj)
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=gj, locations=list(values.index), z=list(values.to_numpy()),
-            featureidkey=f"properties.{scn.map.feature_id}", colorscale="Reds",
-            zmin=0, zmax=zmax if zmax is not None else float(max(values.max(), 1e-9)),
-            marker={"line": {"width": 0.6, "color": "#444"}}, colorbar={"title": colorbar},
-            text=[scn.region(r).name for r in values.index], hovertemplate="%{text}: %{z:,.0f}<extra></extra>",
+            geojson=gj,
+            locations=list(values.index),
+            z=list(values.to_numpy()),
+            featureidkey=f"properties.{scn.map.feature_id}",
+            colorscale="Reds",
+            zmin=0,
+            zmax=zmax if zmax is not None else float(max(values.max(), 1e-9)),
+            marker={"line": {"width": 0.6, "color": "#444"}},
+            colorbar={"title": colorbar},
+            text=[scn.region(r).name for r in values.index],
+            hovertemplate="%{text}: %{z:,.0f}<extra></extra>",
         )
     )
     fig.update_layout(
-        map_style="white-bg", map_center={"lon": sum(lons) / 2, "lat": sum(lats) / 2},
-        map_zoom=_zoom(lons, lats), height=480, margin={"l": 0, "r": 0, "t": 40, "b": 0}, title=title,
+        map_style="white-bg",
+        map_center={"lon": sum(lons) / 2, "lat": sum(lats) / 2},
+        map_zoom=_zoom(lons, lats),
+        height=480,
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        title=title,
     )
     return fig
 

@@ -67,12 +67,16 @@ def test_more_suppression_never_raises_expected_violence(params: DynamicsParams)
 
 def test_no_force_and_no_deal_can_tip_into_civil_war(params: DynamicsParams) -> None:
     base = unit(60000, T)
-    gone = dataclasses.replace(base, troops=np.concatenate([base.troops[:, :1], np.zeros((3, T - 1))], axis=1))
+    gone = dataclasses.replace(
+        base, troops=np.concatenate([base.troops[:, :1], np.zeros((3, T - 1))], axis=1)
+    )
     r = _run(DynamicsInputs(theatre=theatre(rate=25), units=(gone,), months=T), params, 400)
     assert r.civil_war.any(axis=1).mean() > 0.2
 
 
-def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(params: DynamicsParams) -> None:
+def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(
+    params: DynamicsParams,
+) -> None:
     """Starting deep in the civil-war regime, a big skilled low-salience force plus a deal gets out."""
     th = theatre(rate=60)
     small = unit(5000, T)
@@ -80,8 +84,13 @@ def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(pa
     sched = np.concatenate([small.troops[:, :3], big.troops[:, 3:]], axis=1)
     force = dataclasses.replace(big, troops=sched)
     deal = SettlementPlan(
-        month=3, p_forms=1.0, p_sign=np.array([1.0, 1.0, 0.0]), p_holds=0.95,
-        commitment_months=48, guarantor=np.array([True]), reference_coverage=0.5,
+        month=3,
+        p_forms=1.0,
+        p_sign=np.array([1.0, 1.0, 0.0]),
+        p_holds=0.95,
+        commitment_months=48,
+        guarantor=np.array([True]),
+        reference_coverage=0.5,
     )
     r = _run(DynamicsInputs(theatre=th, units=(force,), months=T, settlement=deal), params, 300)
     assert r.civil_war[:, 0].mean() == 1.0  # it starts in civil war
@@ -91,8 +100,16 @@ def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(pa
 def test_higher_target_salience_raises_attacks_on_that_force(params: DynamicsParams) -> None:
     th = theatre(rate=10)
     nato = unit(20000, T, kind="coalition", command="nato", erodes=False)
-    low = _run(DynamicsInputs(theatre=th, units=(nato,), months=T), dataclasses.replace(params, salience_nato=0.2), 400)
-    high = _run(DynamicsInputs(theatre=th, units=(nato,), months=T), dataclasses.replace(params, salience_nato=0.9), 400)
+    low = _run(
+        DynamicsInputs(theatre=th, units=(nato,), months=T),
+        dataclasses.replace(params, salience_nato=0.2),
+        400,
+    )
+    high = _run(
+        DynamicsInputs(theatre=th, units=(nato,), months=T),
+        dataclasses.replace(params, salience_nato=0.9),
+        400,
+    )
     # Attacks are shared among targets by salient presence: the force's share goes from
     # 0.2*s/(0.2*s + h) to 0.9*s/(0.9*s + h) with s its troops per region and h the host's
     # salient troops (0.5 x 2,000), a ratio of 1.5 when total attacks stay the same.
@@ -136,8 +153,12 @@ def test_followers_leave_with_their_lead(params: DynamicsParams) -> None:
     follower_troops[2] = 1000.0
     lead = unit(0, T, kind="contingent", name="lead", nation="AAA")
     lead = dataclasses.replace(lead, troops=lead_troops)
-    follower = dataclasses.replace(lead, name="follower", nation="BBB", lead=0, troops=follower_troops)
-    p = dataclasses.replace(params, support_drift=0.0, support_casualty_sensitivity=0.2, leave_threshold=0.6)
+    follower = dataclasses.replace(
+        lead, name="follower", nation="BBB", lead=0, troops=follower_troops
+    )
+    p = dataclasses.replace(
+        params, support_drift=0.0, support_casualty_sensitivity=0.2, leave_threshold=0.6
+    )
     alone = simulate(DynamicsInputs(theatre=th, units=(follower,), months=T), p, 100, seed=1)
     assert (alone.foreign_troops[:, -1] == 1000.0).all()  # on its own it never leaves
     both = simulate(DynamicsInputs(theatre=th, units=(lead, follower), months=T), p, 100, seed=1)
@@ -153,7 +174,9 @@ def test_parameters_may_vary_by_replication(params: DynamicsParams) -> None:
     values = np.array([0.2, 0.5, 0.8])
     mixed = simulate(inputs, dataclasses.replace(params, presence_driven_share=values), 3, seed=5)
     for i, v in enumerate(values):
-        alone = simulate(inputs, dataclasses.replace(params, presence_driven_share=float(v)), 3, seed=5)
+        alone = simulate(
+            inputs, dataclasses.replace(params, presence_driven_share=float(v)), 3, seed=5
+        )
         np.testing.assert_array_equal(mixed.deaths[i], alone.deaths[i])
     with pytest.raises(ValueError, match="2 values for 3 replications"):
         simulate(inputs, dataclasses.replace(params, presence_driven_share=values[:2]), 3, seed=5)

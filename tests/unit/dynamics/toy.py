@@ -10,7 +10,9 @@ import yaml
 from grudging.model.dynamics import DynamicsParams, ForceUnit, Theatre
 from grudging.model.parameters import stage_parameters
 
-PARAMS = Path(__file__).resolve().parents[3] / "src/grudging/scenarios/common/parameters/dynamics.yaml"
+PARAMS = (
+    Path(__file__).resolve().parents[3] / "src/grudging/scenarios/common/parameters/dynamics.yaml"
+)
 
 
 def nominal_params() -> DynamicsParams:
@@ -46,7 +48,9 @@ def theatre(rate: float = 10.0, n: int = 3, mixed: float = 0.5, spoilers: bool =
     )
 
 
-def unit(troops: float, months: int, n: int = 3, kind: str = "patron", command: str = "us", **kw) -> ForceUnit:  # type: ignore[no-untyped-def]
+def unit(
+    troops: float, months: int, n: int = 3, kind: str = "patron", command: str = "us", **kw
+) -> ForceUnit:  # type: ignore[no-untyped-def]
     """A force spread evenly over ``n`` regions, constant over ``months``."""
     return ForceUnit(
         name=kw.pop("name", f"{kind}-{command}"),

@@ -1,0 +1,270 @@
+"""Parameters of the bargaining stage and the third-party guarantor.
+
+Every field of :class:`BargainParams` is declared by a scenario as ``bargain.<field>`` with a
+value, a range and a source (the built-in scenarios share ``scenarios/common/parameters/
+bargain.yaml``). The defaults below are the same nominal values, so a scenario that declares no
+bargaining parameters (a toy theatre) still runs; a test keeps the two in step.
+
+References
+----------
+Walter, B. F. (1997). The critical barrier to civil war settlement. *International Organization*
+51(3), 335-364. Walter, B. F. (2002). *Committing to Peace*. Princeton University Press.
+Fortna, V. P. (2008). *Does Peacekeeping Work?* Princeton University Press.
+Gilligan, M. & Sergenti, E. (2008). Do UN interventions cause peace? *Quarterly Journal of
+Political Science* 3(2), 89-122.
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization* 49(3).
+Fearon, J. D. (2004). Why do some civil wars last so much longer than others? *Journal of Peace
+Research* 41(3), 275-301.
+Hirshleifer, J. (1989). Conflict and rent-seeking success functions. *Public Choice* 63(2).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Literal, get_args
+
+from grudging.errors import ParameterError, unknown_name
+
+GuarantorKind = Literal["none", "us", "nato", "un"]
+"""Who guarantees the settlement (the schema's ``GuarantorType``)."""
+
+GUARANTOR_KINDS: tuple[str, ...] = get_args(GuarantorKind)
+
+
+@dataclass(frozen=True)
+class BargainParams:
+    """Parameters of the bargain (scenario names ``bargain.<field>``).
+
+    Utilities are in *policy units*: 1 is the gap between a faction getting everything it wants
+    on every issue and getting the opposite pole of every issue; flows are per year and values are
+    annuity equivalents (a discounted perpetuity scaled back to one year).
+    """
+
+    # Monte Carlo over the coding of the factions (expert coding is uncertain).
+    position_noise: float = 10.0
+    """Standard deviation of a faction's position on an issue, points on the 0-100 scale."""
+    salience_noise: float = 0.25
+    """Log-normal sigma of each salience weight (weights are renormalised to sum to 1)."""
+    capability_noise: float = 0.30
+    """Log-normal sigma of each faction's capability."""
+
+    # Value of continued fighting (the disagreement point).
+    decisiveness: float = 1.0
+    """Exponent of the contest success function p_i = c_i^m / sum_j c_j^m (Hirshleifer 1989)."""
+    discount_rate: float = 0.15
+    """Factions' discount rate per year."""
+    war_years: float = 7.0
+    """Expected years of further fighting before the war is decided (Fearon 2004: ~7 years)."""
+    war_cost: float = 0.08
+    """Net cost of a year of fighting, policy units per year (negative: war pays)."""
+    exploitation_loss: float = 1.0
+    """Loss, policy units, of a faction that disarmed and is then attacked (Walter 1997)."""
+
+    # Side payments.
+    aid_value: float = 0.05
+    """Value to a faction of US$1bn a year of aid, policy units per year."""
+    aid_musd_per_year: float = 5000.0
+    """International aid on offer, US$ million a year (default of the CLI's --aid)."""
+
+    # Implementation and the guarantor's credibility.
+    implementation_base: float = 0.47
+    """Probability that a signed settlement is implemented with no guarantor (Walter: 8 of 17)."""
+    relapse_reduction: float = 0.70
+    """Share of the relapse risk a fully credible guarantor removes (Fortna 2008: 50-85 %)."""
+    strength_half: float = 0.25
+    """Strength ratio (effective strength / requirement) at which a guarantor is half-credible."""
+    strength_steepness: float = 1.5
+    """Steepness of the credibility-strength curve (Hill exponent)."""
+    commitment_years_scale: float = 2.0
+    """Years of commitment at which 63 % of the credibility from commitment length is reached."""
+    hostility_discount: float = 0.5
+    """How much a faction's hostility to foreign forces discounts its trust in a guarantor."""
+    outsider_risk: float = 0.6
+    """Relapse risk per unit capability share of the factions left outside the deal."""
+
+    # Formation rule.
+    formation_share: float = 0.75
+    """Share of non-spoiler capability that must sign for a deal to form."""
+    veto_share: float = 0.15
+    """A non-spoiler holding at least this share of non-spoiler capability must sign."""
+
+    # Default guarantors until the coalition stage supplies the real figures.
+    strength_us: float = 0.25
+    strength_nato: float = 0.06
+    strength_un: float = 0.04
+    impartiality_us: float = 0.30
+    impartiality_nato: float = 0.60
+    impartiality_un: float = 0.85
+    years_us: float = 2.0
+    years_nato: float = 3.0
+    years_un: float = 5.0
+
+    # Bounds of the search for what would bring a holdout in.
+    max_extra_aid_musd: float = 20000.0
+    max_strength_ratio: float = 2.0
+
+    def __post_init__(self) -> None:
+        _check(self)
+
+
+_SHARES = (
+    "implementation_base",
+    "relapse_reduction",
+    "hostility_discount",
+    "formation_share",
+    "veto_share",
+    "impartiality_us",
+    "impartiality_nato",
+    "impartiality_un",
+)
+_POSITIVE = (
+    "decisiveness",
+    "war_years",
+    "strength_half",
+    "strength_steepness",
+    "commitment_years_scale",
+    "max_strength_ratio",
+)
+_NON_NEGATIVE = (
+    "position_noise",
+    "salience_noise",
+    "capability_noise",
+    "discount_rate",
+    "exploitation_loss",
+    "aid_value",
+    "aid_musd_per_year",
+    "outsider_risk",
+    "strength_us",
+    "strength_nato",
+    "strength_un",
+    "years_us",
+    "years_nato",
+    "years_un",
+    "max_extra_aid_musd",
+)
+
+
+def _check(p: BargainParams) -> None:
+    for f in fields(p):
+        value = getattr(p, f.name)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            raise ParameterError(f"parameter 'bargain.{f.name}' = {value!r} is not a finite number")
+    for name in _SHARES:
+        value = getattr(p, name)
+        if not 0.0 <= value <= 1.0:
+            raise ParameterError(
+                f"parameter 'bargain.{name}' = {value} must lie in [0, 1]; it is a share"
+            )
+    for name in _POSITIVE:
+        if getattr(p, name) <= 0:
+            raise ParameterError(f"parameter 'bargain.{name}' = {getattr(p, name)} must be > 0")
+    for name in _NON_NEGATIVE:
+        if getattr(p, name) < 0:
+            raise ParameterError(f"parameter 'bargain.{name}' = {getattr(p, name)} must be >= 0")
+
+
+@dataclass(frozen=True)
+class Guarantor:
+    """A third party that guarantees the settlement (input of the bargain).
+
+    Attributes
+    ----------
+    kind
+        ``none``, ``us``, ``nato`` or ``un``.
+    strength_ratio
+        The guarantor's effective strength over the requirement (>= 0).
+    impartiality
+        In [0, 1]; low when the force is itself a target of one side or backs one side.
+    commitment_years
+        How long the guarantor commits to stay (>= 0).
+    """
+
+    kind: GuarantorKind
+    strength_ratio: float = 0.0
+    impartiality: float = 0.0
+    commitment_years: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in GUARANTOR_KINDS:
+            raise ParameterError(unknown_name("guarantor", str(self.kind), GUARANTOR_KINDS))
+        checks = (
+            ("strength_ratio", self.strength_ratio, 0.0, math.inf),
+            ("impartiality", self.impartiality, 0.0, 1.0),
+            ("commitment_years", self.commitment_years, 0.0, math.inf),
+        )
+        for name, value, low, high in checks:
+            if not isinstance(value, int | float) or math.isnan(value) or not low <= value <= high:
+                span = f"[{low:g}, {high:g}]" if math.isfinite(high) else f">= {low:g}"
+                raise ParameterError(
+                    f"guarantor '{self.kind}': {name} = {value!r} is out of range; "
+                    f"it must be {span}"
+                )
+
+
+def default_guarantor(kind: str, params: BargainParams) -> Guarantor:
+    """The guarantor of a kind with the scenario's default strength, impartiality and years.
+
+    Until the coalition stage supplies the real coalition, these come from the parameters
+    ``bargain.strength_<kind>``, ``bargain.impartiality_<kind>`` and ``bargain.years_<kind>``.
+    """
+    if kind not in GUARANTOR_KINDS:
+        raise ParameterError(unknown_name("guarantor", kind, GUARANTOR_KINDS))
+    if kind == "none":
+        return Guarantor("none")
+    return Guarantor(
+        kind,  # type: ignore[arg-type]
+        strength_ratio=getattr(params, f"strength_{kind}"),
+        impartiality=getattr(params, f"impartiality_{kind}"),
+        commitment_years=getattr(params, f"years_{kind}"),
+    )
+
+
+def strength_credibility(strength_ratio: float, params: BargainParams) -> float:
+    """g(r) = r^k / (r^k + r50^k): the part of credibility that comes from strength, in [0, 1)."""
+    if strength_ratio <= 0:
+        return 0.0
+    z = params.strength_steepness * (math.log(strength_ratio) - math.log(params.strength_half))
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)  # no overflow for tiny ratios
+    return e / (1.0 + e)
+
+
+def strength_for_credibility(target: float, params: BargainParams) -> float:
+    """Inverse of :func:`strength_credibility` (``inf`` when ``target >= 1``)."""
+    if target <= 0:
+        return 0.0
+    if target >= 1:
+        return math.inf
+    return params.strength_half * (target / (1.0 - target)) ** (1.0 / params.strength_steepness)
+
+
+def years_credibility(years: float, params: BargainParams) -> float:
+    """h(y) = 1 - exp(-y / tau): the part of credibility from the length of the commitment."""
+    return 1.0 - math.exp(-max(years, 0.0) / params.commitment_years_scale)
+
+
+def credibility(guarantor: Guarantor, params: BargainParams) -> float:
+    """Credibility c = g(strength) x impartiality x h(years) in [0, 1]; 0 without a guarantor.
+
+    Monotone non-decreasing in strength, impartiality and commitment length (Walter 2002: a
+    guarantee is credible when the guarantor can and will enforce it for the implementation
+    period; a force that is itself a target of one side is not impartial).
+    """
+    if guarantor.kind == "none":
+        return 0.0
+    return (
+        strength_credibility(guarantor.strength_ratio, params)
+        * guarantor.impartiality
+        * years_credibility(guarantor.commitment_years, params)
+    )
+
+
+def implementation_probability(cred: float, params: BargainParams) -> float:
+    """Probability that a signed settlement is implemented: 1 - (1 - q0) (1 - R c).
+
+    With no guarantor (c = 0) this is Walter's base rate q0; a fully credible guarantor (c = 1)
+    removes the share R of the relapse risk (Fortna 2008; Gilligan & Sergenti 2008: 50-85 %).
+    """
+    return 1.0 - (1.0 - params.implementation_base) * (1.0 - params.relapse_reduction * cred)

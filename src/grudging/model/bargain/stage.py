@@ -1,0 +1,311 @@
+"""The bargaining stage: the ladder of models and the Monte Carlo over the factions' coding.
+
+The mediators design one offer - the Nash bargaining solution, computed from the best estimates
+of the factions' positions, saliences and capabilities (the nominal coding) - and put it on the
+table. The Monte Carlo then asks how likely the factions, whose true positions, saliences and
+strengths are uncertain, are to sign it and, once signed, to carry it out, under each guarantor.
+All guarantors see the same draws (common random numbers), so their differences are not noise,
+and the offer does not depend on the guarantor, so a stronger, more impartial or longer-committed
+guarantor never lowers the probability of a deal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from grudging.errors import ParameterError
+from grudging.model.bargain.commitment import (
+    deal_forms,
+    extra_aid_needed,
+    hold_probability,
+    offer_values,
+    perceived_implementation,
+    signing_margin,
+    signs,
+    strength_needed,
+    war_values,
+)
+from grudging.model.bargain.compromise import compromise_positions
+from grudging.model.bargain.nash import nash_bargaining
+from grudging.model.bargain.params import (
+    BargainParams,
+    Guarantor,
+    credibility,
+    implementation_probability,
+    years_credibility,
+)
+from grudging.model.bargain.problem import BargainProblem, problem_from_scenario
+from grudging.model.bargain.results import (
+    BargainResult,
+    GuarantorOutcome,
+    Offer,
+    Remedy,
+    TermsSpread,
+)
+from grudging.scenario.schema import Scenario
+
+FloatArray = NDArray[np.float64]
+
+
+def _draw_coding(
+    problem: BargainProblem, params: BargainParams, rng: np.random.Generator, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Positions, saliences and capabilities for ``n`` draws, (n, factions, issues)."""
+    f, d = problem.n, problem.d
+    z_pos = rng.standard_normal((n, f, d))
+    z_sal = rng.standard_normal((n, f, d))
+    z_cap = rng.standard_normal((n, f))
+    # Faction i takes the draws of its rank in the label-free canonical order.
+    rank = np.empty(f, dtype=np.intp)
+    rank[problem.canonical_order()] = np.arange(f)
+    z_pos, z_sal, z_cap = z_pos[:, rank], z_sal[:, rank], z_cap[:, rank]
+    positions = np.clip(problem.positions + params.position_noise * z_pos, 0.0, 100.0)
+    sig = params.salience_noise
+    salience = problem.salience * np.exp(sig * z_sal - 0.5 * sig * sig)
+    totals = salience.sum(axis=-1, keepdims=True)
+    salience = np.where(totals > 0, salience / np.where(totals > 0, totals, 1.0), salience)
+    sig_c = params.capability_noise
+    capability = problem.capability * np.exp(sig_c * z_cap - 0.5 * sig_c * sig_c)
+    return positions, salience, capability
+
+
+def _quantiles(values: FloatArray, q: float) -> FloatArray:
+    clean = values[np.all(np.isfinite(values), axis=1)]
+    if clean.shape[0] == 0:
+        return np.full(values.shape[1], np.nan)
+    return np.asarray(np.quantile(clean, q, axis=0), dtype=float)
+
+
+def _by_id(ids: Sequence[str], values: FloatArray) -> dict[str, float]:
+    return {k: float(v) for k, v in zip(ids, values, strict=True)}
+
+
+def _remedy_value(values: FloatArray, target: float, bound: float) -> float | None:
+    """Smallest amount that works in at least ``target`` of the draws, or None beyond ``bound``."""
+    value = float(np.quantile(values, target, method="higher"))
+    if not np.isfinite(value) or value > bound:
+        return None
+    return value
+
+
+def bargain(
+    scenario: Scenario | BargainProblem,
+    guarantor: Guarantor | Sequence[Guarantor],
+    aid_musd: float | None,
+    params: BargainParams,
+    rng: np.random.Generator,
+    n: int = 500,
+    *,
+    spoilers: Iterable[str] = (),
+    n_terms: int = 10,
+    target: float = 0.8,
+) -> BargainResult:
+    """Does a grand compromise form, on what terms, who stays out, and would it hold?
+
+    Parameters
+    ----------
+    scenario
+        The scenario (its factions and issues), or a ready :class:`BargainProblem`.
+    guarantor
+        One guarantor or several; several are evaluated on the same draws.
+    aid_musd
+        International aid on offer, US$ million a year (None: ``params.aid_musd_per_year``).
+    params
+        The stage's parameters.
+    rng
+        Random generator (draws first, then the optimiser's extra starting points).
+    n
+        Monte Carlo draws over the factions' coding.
+    spoilers
+        Further factions to treat as irreconcilable spoilers.
+    n_terms
+        Draws at which the Nash solution is re-solved to show the spread of its terms.
+    target
+        Share of draws in which a remedy must bring a holdout in.
+
+    Returns
+    -------
+    BargainResult
+    """
+    if isinstance(scenario, BargainProblem):
+        problem = scenario.with_spoilers(spoilers)
+        scenario_id = ""
+    else:
+        problem = problem_from_scenario(scenario, spoilers)
+        scenario_id = scenario.id
+    guarantors = (guarantor,) if isinstance(guarantor, Guarantor) else tuple(guarantor)
+    if not guarantors:
+        raise ParameterError("no guarantor given; pass at least one (kind 'none' for none)")
+    aid = params.aid_musd_per_year if aid_musd is None else float(aid_musd)
+    if not np.isfinite(aid) or aid < 0:
+        raise ParameterError(f"aid = {aid_musd!r} US$ million a year; it must be >= 0")
+    if n < 1:
+        raise ParameterError(f"draws = {n}; at least 1 Monte Carlo draw is needed")
+    if n_terms < 0:
+        raise ParameterError(f"n_terms = {n_terms}; it must be >= 0")
+    if not 0.0 < target <= 1.0:
+        raise ParameterError(f"target = {target}; it must lie in (0, 1]")
+
+    ids, issues = problem.factions, problem.issues
+    spoiler = problem.spoiler
+    table = ~spoiler
+    aid_utility = params.aid_value * aid / 1000.0
+    tie_rank = np.empty(problem.n, dtype=np.intp)
+    tie_rank[problem.canonical_order()] = np.arange(problem.n)
+
+    # Draws first, so the same seed gives the same draws whatever else is asked.
+    pos_k, sal_k, cap_k = _draw_coding(problem, params, rng, n)
+
+    # Nominal rungs 1 and 2 ------------------------------------------------------------------
+    pos0, sal0, cap0 = problem.positions, problem.salience, problem.capability
+    fight0, exploited0 = war_values(pos0, sal0, cap0, params)
+    at_table = table if table.any() else np.ones_like(table)
+    x_comp = compromise_positions(pos0[at_table], sal0[at_table], cap0[at_table])
+    share_comp = np.where(table, cap0, 0.0)
+    share_comp = share_comp / share_comp.sum() if share_comp.sum() > 0 else share_comp
+    nash = nash_bargaining(
+        pos0, sal0, fight0, cap0, aid_utility, table, anchor=x_comp, tie_rank=tie_rank, rng=rng
+    )
+    x_nash = nash.positions if nash.participants.any() else x_comp
+    share_nash = nash.aid_shares
+    v_nash0 = offer_values(pos0, sal0, x_nash, share_nash, aid_utility)
+    nash_surplus = v_nash0 - fight0
+
+    # Monte Carlo ------------------------------------------------------------------------------
+    fight_k, exploited_k = war_values(pos_k, sal_k, cap_k, params)
+    v_nash = offer_values(pos_k, sal_k, x_nash, share_nash, aid_utility)
+    v_comp = offer_values(pos_k, sal_k, x_comp, share_comp, aid_utility)
+    perfect = {
+        "compromise": float(deal_forms((v_comp >= fight_k) & table, cap_k, spoiler, params).mean()),
+        "nash": float(deal_forms((v_nash >= fight_k) & table, cap_k, spoiler, params).mean()),
+    }
+    comp_draws = compromise_positions(pos_k[:, at_table], sal_k[:, at_table], cap_k[:, at_table])
+    terms_k = np.full((min(n_terms, n), problem.d), np.nan)
+    for j in range(terms_k.shape[0]):
+        sol = nash_bargaining(
+            pos_k[j],
+            sal_k[j],
+            fight_k[j],
+            cap_k[j],
+            aid_utility,
+            table,
+            anchor=comp_draws[j],
+            tie_rank=tie_rank,
+            rng=rng,
+            starts=1,
+        )
+        if sol.participants.any():
+            terms_k[j] = sol.positions
+
+    outcomes = []
+    for g in guarantors:
+        cred = credibility(g, params)
+        q_seen = perceived_implementation(cred, problem.hostility, params)
+        signed = signs(v_nash, fight_k, exploited_k, q_seen, spoiler)
+        forms = deal_forms(signed, cap_k, spoiler, params)
+        hold = hold_probability(cred, signed, cap_k, params)
+        signed_comp = signs(v_comp, fight_k, exploited_k, q_seen, spoiler)
+        forms_comp = deal_forms(signed_comp, cap_k, spoiler, params)
+        signed0 = signs(v_nash0, fight0, exploited0, q_seen, spoiler)
+        margin = signing_margin(v_nash, fight_k, exploited_k, q_seen)
+
+        aid_need = extra_aid_needed(v_nash, fight_k, exploited_k, q_seen, params)
+        aid_need0 = extra_aid_needed(v_nash0, fight0, exploited0, q_seen, params)
+        years = years_credibility(g.commitment_years, params)
+        if g.kind != "none":
+            strength_k = strength_needed(
+                v_nash, fight_k, exploited_k, problem.hostility, g.impartiality, years, params
+            )
+            strength0 = strength_needed(
+                v_nash0, fight0, exploited0, problem.hostility, g.impartiality, years, params
+            )
+        remedies = []
+        for i, faction in enumerate(ids):
+            if spoiler[i]:
+                continue
+            p_out = float(1.0 - signed[:, i].mean())
+            if p_out <= 0:
+                continue
+            strength = strength_nominal = None
+            if g.kind != "none":
+                strength = _remedy_value(
+                    np.maximum(strength_k[:, i], g.strength_ratio),
+                    target,
+                    params.max_strength_ratio,
+                )
+                s0 = float(max(strength0[i], g.strength_ratio))
+                strength_nominal = s0 if s0 <= params.max_strength_ratio else None
+            a0 = float(aid_need0[i])
+            remedies.append(
+                Remedy(
+                    faction=faction,
+                    p_holdout=p_out,
+                    target=target,
+                    extra_aid_musd=_remedy_value(aid_need[:, i], target, params.max_extra_aid_musd),
+                    strength_ratio=strength,
+                    nominal_extra_aid_musd=a0 if a0 <= params.max_extra_aid_musd else None,
+                    nominal_strength_ratio=strength_nominal,
+                )
+            )
+        p_deal = float(forms.mean())
+        outcomes.append(
+            GuarantorOutcome(
+                guarantor=g,
+                credibility=cred,
+                implementation_probability=implementation_probability(cred, params),
+                p_deal=p_deal,
+                p_holds_given_deal=float(hold[forms].mean()) if forms.any() else float("nan"),
+                p_deal_holds=float((hold * forms).mean()),
+                p_deal_compromise_offer=float(forms_comp.mean()),
+                p_sign=_by_id(ids, signed.mean(axis=0)),
+                surplus=_by_id(ids, margin.mean(axis=0)),
+                nominal_signatories=tuple(f for f, s in zip(ids, signed0, strict=True) if s),
+                nominal_deal=bool(deal_forms(signed0[None, :], cap0[None, :], spoiler, params)[0]),
+                remedies=tuple(remedies),
+            )
+        )
+
+    nash_ids = tuple(f for f, p in zip(ids, nash.participants, strict=True) if p)
+    return BargainResult(
+        scenario=scenario_id,
+        factions=ids,
+        issues=issues,
+        spoilers=tuple(f for f, s in zip(ids, spoiler, strict=True) if s),
+        aid_musd=aid,
+        draws=n,
+        capability=_by_id(ids, cap0),
+        war_value=_by_id(ids, fight0),
+        exploited_value=_by_id(ids, exploited0),
+        compromise=Offer(
+            rung="compromise",
+            terms=_by_id(issues, x_comp),
+            aid_shares=_by_id(ids, share_comp),
+            participants=tuple(f for f, t in zip(ids, at_table, strict=True) if t),
+        ),
+        nash=Offer(
+            rung="nash",
+            terms=_by_id(issues, x_nash),
+            aid_shares=_by_id(ids, share_nash),
+            participants=nash_ids,
+        ),
+        compromise_spread=TermsSpread(
+            rung="compromise",
+            draws=n,
+            low=_by_id(issues, _quantiles(comp_draws, 0.05)),
+            median=_by_id(issues, _quantiles(comp_draws, 0.5)),
+            high=_by_id(issues, _quantiles(comp_draws, 0.95)),
+        ),
+        nash_spread=TermsSpread(
+            rung="nash",
+            draws=int(np.all(np.isfinite(terms_k), axis=1).sum()),
+            low=_by_id(issues, _quantiles(terms_k, 0.05)),
+            median=_by_id(issues, _quantiles(terms_k, 0.5)),
+            high=_by_id(issues, _quantiles(terms_k, 0.95)),
+        ),
+        nash_surplus=_by_id(ids, nash_surplus),
+        p_deal_perfect=perfect,
+        outcomes=tuple(outcomes),
+    )

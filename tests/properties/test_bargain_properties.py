@@ -1,0 +1,120 @@
+"""Properties of the bargaining stage over random factions (hypothesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from grudging.model.bargain import (
+    BargainParams,
+    BargainProblem,
+    Guarantor,
+    bargain,
+    credibility,
+)
+from grudging.rng import make_rng
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> BargainProblem:
+    """2-5 factions on 1-3 issues; at most one spoiler."""
+    n = draw(st.integers(2, 5))
+    d = draw(st.integers(1, 3))
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    spoiler = np.zeros(n, bool)
+    if draw(st.booleans()):
+        spoiler[draw(st.integers(0, n - 1))] = True
+    return BargainProblem(
+        factions=tuple(f"f{i}" for i in range(n)),
+        issues=tuple(f"i{k}" for k in range(d)),
+        positions=rng.uniform(0, 100, (n, d)).round(1),
+        salience=rng.dirichlet(np.ones(d), n),
+        capability=rng.uniform(0.05, 1.0, n).round(3),
+        spoiler=spoiler,
+        hostility=rng.uniform(0, 1, n).round(2),
+    )
+
+
+unit = st.floats(0.0, 1.0, allow_nan=False)
+
+
+@st.composite
+def guarantor_pairs(draw: st.DrawFn) -> tuple[Guarantor, Guarantor]:
+    """A guarantor and one at least as strong, impartial and committed."""
+    kind = draw(st.sampled_from(["us", "nato", "un"]))
+    s1 = draw(st.floats(0.0, 2.0))
+    i1 = draw(unit)
+    y1 = draw(st.floats(0.0, 10.0))
+    s2 = s1 + draw(st.floats(0.0, 2.0))
+    i2 = i1 + (1.0 - i1) * draw(unit)
+    y2 = y1 + draw(st.floats(0.0, 10.0))
+    weak = Guarantor(kind, s1, i1, y1)  # type: ignore[arg-type]
+    strong = Guarantor(kind, s2, min(i2, 1.0), y2)  # type: ignore[arg-type]
+    return weak, strong
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    problem=problems(),
+    pair=guarantor_pairs(),
+    seed=st.integers(0, 1000),
+    aid=st.sampled_from([0.0, 2000.0]),
+)
+def test_a_stronger_more_impartial_guarantor_never_lowers_the_chance_of_a_deal(
+    problem: BargainProblem, pair: tuple[Guarantor, Guarantor], seed: int, aid: float
+) -> None:
+    """Common random numbers: the same seed gives the same draws under both guarantors."""
+    weak, strong = pair
+    params = BargainParams()
+    a = bargain(problem, weak, aid, params, make_rng(seed), 60, n_terms=0).outcomes[0]
+    b = bargain(problem, strong, aid, params, make_rng(seed), 60, n_terms=0).outcomes[0]
+    assert b.credibility >= a.credibility - 1e-12
+    assert b.p_deal >= a.p_deal
+    assert b.p_deal_holds >= a.p_deal_holds - 1e-12
+    assert b.p_deal_compromise_offer >= a.p_deal_compromise_offer
+    for f in problem.factions:
+        assert b.p_sign[f] >= a.p_sign[f]
+
+
+@settings(max_examples=25, deadline=None)
+@given(problem=problems(), seed=st.integers(0, 1000))
+def test_probabilities_are_probabilities_and_spoilers_never_sign(
+    problem: BargainProblem, seed: int
+) -> None:
+    params = BargainParams()
+    gs = [Guarantor("none"), Guarantor("un", 0.5, 0.9, 5)]
+    result = bargain(problem, gs, 1000.0, params, make_rng(seed), 40, n_terms=1)
+    for o in result.outcomes:
+        for p in (o.p_deal, o.p_deal_holds, o.p_deal_compromise_offer, *o.p_sign.values()):
+            assert 0.0 <= p <= 1.0
+        if o.p_deal > 0:
+            assert 0.0 <= o.p_holds_given_deal <= 1.0
+        for f in result.spoilers:
+            assert o.p_sign[f] == 0.0
+            assert f not in o.holdouts
+    shares = [result.nash.aid_shares[f] for f in result.factions]
+    assert all(s >= 0 for s in shares)
+    if result.nash.participants:
+        assert abs(sum(shares) - 1.0) < 1e-6
+    for f in result.spoilers:
+        assert f not in result.nash.participants
+
+
+@settings(max_examples=200)
+@given(
+    s=st.floats(0, 100),
+    i=unit,
+    y=st.floats(0, 100),
+    ds=st.floats(0, 10),
+    di=unit,
+    dy=st.floats(0, 10),
+)
+def test_credibility_is_bounded_and_monotone(
+    s: float, i: float, y: float, ds: float, di: float, dy: float
+) -> None:
+    params = BargainParams()
+    c1 = credibility(Guarantor("nato", s, i, y), params)
+    c2 = credibility(Guarantor("nato", s + ds, i + (1 - i) * di, y + dy), params)
+    assert 0.0 <= c1 <= c2 <= 1.0

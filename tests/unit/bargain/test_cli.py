@@ -1,0 +1,134 @@
+"""``grudging bargain`` in-process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import grudging.cli as cli
+
+
+@pytest.fixture(autouse=True)
+def only_bargain(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Register the bargain command alone (other command modules are not needed here)."""
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("bargain",))
+    return
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["bargain", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_registry_lists_bargain() -> None:
+    """The real registry (read from the source, since the fixture patches it) has bargain."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(cli))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "COMMAND_MODULES":
+            assert node.value is not None
+            assert "bargain" in ast.literal_eval(node.value)
+            return
+    raise AssertionError("COMMAND_MODULES not found")
+
+
+def test_all_guarantors_side_by_side(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, str(tiny_path), "--draws", "60")
+    assert code == 0, err
+    for text in (
+        "Under each guarantor",
+        "The ladder",
+        "Terms per issue",
+        "Factions",
+        "none",
+        "nato",
+        "jihadists",
+        "revenue",
+    ):
+        assert text in out
+    assert "built-in defaults" in out
+
+
+def test_json_output(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys,
+        str(tiny_path),
+        "--guarantor",
+        "nato",
+        "--strength",
+        "0.5",
+        "--years",
+        "5",
+        "--aid",
+        "250",
+        "--draws",
+        "40",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert [g["kind"] for g in data["guarantors"]] == ["nato"]
+    assert data["guarantors"][0]["strength_ratio"] == 0.5
+    assert data["guarantors"][0]["commitment_years"] == 5
+    assert data["aid_musd_per_year"] == 250
+    assert data["spoilers"] == ["jihadists"]
+    assert "bargain.implementation_base" in data["parameters_defaulted"]
+
+
+def test_set_changes_a_parameter(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        str(tiny_path),
+        "--guarantor",
+        "none",
+        "--draws",
+        "30",
+        "--json",
+        "--set",
+        "factions.jihadists.spoiler=false",
+    )
+    assert code == 0, err
+    assert json.loads(out)["spoilers"] == []
+
+
+def test_unknown_spoiler_is_a_clear_error(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run(capsys, str(tiny_path), "--spoiler", "southern", "--draws", "10")
+    assert code == 2
+    assert "unknown faction 'southern'" in err
+    assert "Traceback" not in err
+
+
+def test_strength_without_a_guarantor_is_an_error(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "none", "--strength", "1")
+    assert code == 2
+    assert "--strength describe a guarantor, but --guarantor none has none" in err
+
+
+def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, str(tiny_path), "--draws", "0")
+    assert code == 2
+    assert "--draws 0: at least 1 draw is needed" in err
+    code, _, err = run(capsys, str(tiny_path), "--aid", "-1")
+    assert code == 2
+    assert "--aid -1: aid must be >= 0" in err
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--impartiality", "2")
+    assert code == 2
+    assert "impartiality = 2.0 is out of range" in err
+    code, _, err = run(
+        capsys, str(tiny_path), "--set", "factions.northern_party.positions.revenue=120"
+    )
+    assert code == 2
+    assert "Input should be less than or equal to 100" in err
+    code, _, err = run(capsys, "no-such-scenario")
+    assert code == 2
+    assert "no such scenario file or built-in scenario" in err
