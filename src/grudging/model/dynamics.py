@@ -162,7 +162,6 @@ class SettlementPlan:
     p_holds: float  # probability the deal holds over the guarantor's commitment
     commitment_months: float
     guarantor: np.ndarray  # (U,) bool: units whose coverage backs the deal
-    reference_coverage: float  # guarantor coverage the p_holds figure assumed
 
 
 @dataclass(frozen=True)
@@ -189,6 +188,7 @@ class DynamicsInputs:
     aid_musd_per_year: float = 0.0
     aid_from_month: int = 0
     erosion: bool = True
+    patron_lump_sum_musd: float = 0.0  # one-off payments by the patron (offers), at month 0
 
 
 @dataclass
@@ -370,6 +370,8 @@ def simulate(
     haven = np.zeros(R)
 
     out = _Outputs(R, N, T, U)
+    out.cost_patron += inputs.patron_lump_sum_musd
+    g_ref = np.zeros(R)
     for t in range(T):
         # Forces on the ground this month.
         under_un = (handed >= 0)[:, None] & handover_mask[None, :]
@@ -386,6 +388,10 @@ def simulate(
                 local_floor[f_idx] = max(local_floor[f_idx], strength)
         collapsed = np.zeros(R, dtype=bool)
         if settle is not None and t == settle.month:
+            # The guarantee the deal was signed on: the guarantor's planned coverage this month.
+            g_ref = _guarantor_coverage(
+                skill, troops_t, settle.guarantor, pop_k, th.required_density
+            )
             formed = deal_u < settle.p_forms
             signed = (
                 formed[:, None] & (sign_u < settle.p_sign[None, :]) & ~th.faction_spoiler[None, :]
@@ -395,7 +401,7 @@ def simulate(
             g_cov = _guarantor_coverage(
                 scale * skill, troops_t, settle.guarantor, pop_k, th.required_density
             )
-            collapsed = holds & (collapse_u[:, t] < _collapse_hazard(settle, g_cov))
+            collapsed = holds & (collapse_u[:, t] < _collapse_hazard(settle, g_cov, g_ref))
             holds = holds & ~collapsed
             settled = np.where(
                 holds[:, None] & signed,
@@ -637,16 +643,14 @@ def _guarantor_coverage(
     return g_eff / max(need, 1e-9)
 
 
-def _collapse_hazard(settle: SettlementPlan, g_cov: np.ndarray) -> np.ndarray:
-    """Monthly hazard that a deal collapses, scaled by how much of the assumed guarantee remains.
+def _collapse_hazard(settle: SettlementPlan, g_cov: np.ndarray, g_ref: np.ndarray) -> np.ndarray:
+    """Monthly hazard that a deal collapses, rising as the guarantee it was signed on erodes.
 
-    ``p_holds`` over ``commitment_months`` at the reference coverage gives the base hazard; when
-    the guarantor's coverage falls below the reference the hazard rises toward that of a deal with
-    no guarantor (the bargain stage's lower bound is carried in ``p_holds`` itself).
+    ``p_holds`` over ``commitment_months`` gives the base hazard while the guarantor keeps the
+    coverage it had at signing; the hazard doubles as that coverage falls to nothing (a
+    guarantor that leaves is no guarantee: Walter 2002, ch. 4).
     """
     base = -np.log(np.clip(settle.p_holds, 1e-6, 1.0)) / max(settle.commitment_months, 1.0)
-    if settle.reference_coverage <= 0:
-        return np.full_like(g_cov, 1.0 - np.exp(-base))
-    strength = np.clip(g_cov / settle.reference_coverage, 0.0, 1.0)
-    hazard = base * (2.0 - strength)
+    kept = np.divide(g_cov, g_ref, out=np.ones_like(g_cov), where=g_ref > 0)
+    hazard = base * (2.0 - np.clip(kept, 0.0, 1.0))
     return 1.0 - np.exp(-hazard)

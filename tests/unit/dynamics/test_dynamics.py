@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pytest
@@ -61,7 +62,7 @@ def test_more_suppression_never_raises_expected_violence(params: DynamicsParams)
         units = (dataclasses.replace(base, troops=sched),)
         r = _run(DynamicsInputs(theatre=theatre(rate=15), units=units, months=T), params, 300)
         totals.append(r.deaths.sum(axis=(1, 2)).mean())
-    assert all(b <= a * 1.02 for a, b in zip(totals, totals[1:], strict=False)), totals
+    assert all(b <= a * 1.02 for a, b in itertools.pairwise(totals)), totals
     assert totals[-1] < 0.6 * totals[0]
 
 
@@ -90,7 +91,6 @@ def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(
         p_holds=0.95,
         commitment_months=48,
         guarantor=np.array([True]),
-        reference_coverage=0.5,
     )
     r = _run(DynamicsInputs(theatre=th, units=(force,), months=T, settlement=deal), params, 300)
     assert r.civil_war[:, 0].mean() == 1.0  # it starts in civil war

@@ -76,6 +76,7 @@ class GuarantorOutcome:
     p_deal_holds: float
     p_deal_compromise_offer: float
     p_sign: dict[str, float]
+    p_sign_given_deal: dict[str, float]
     surplus: dict[str, float]
     nominal_signatories: tuple[str, ...]
     nominal_deal: bool

@@ -261,6 +261,9 @@ def bargain(
                 p_deal_holds=float((hold * forms).mean()),
                 p_deal_compromise_offer=float(forms_comp.mean()),
                 p_sign=_by_id(ids, signed.mean(axis=0)),
+                p_sign_given_deal=_by_id(
+                    ids, signed[forms].mean(axis=0) if forms.any() else np.zeros(len(ids))
+                ),
                 surplus=_by_id(ids, margin.mean(axis=0)),
                 nominal_signatories=tuple(f for f, s in zip(ids, signed0, strict=True) if s),
                 nominal_deal=bool(deal_forms(signed0[None, :], cap0[None, :], spoiler, params)[0]),

@@ -1,0 +1,313 @@
+"""Courses of action: how an option becomes force timelines and decisions fed to the chain.
+
+:func:`plan_option` runs the deterministic stages for one option — requirement, force-generation
+conference (willingness, offers, ROE and caveats, sectors) when the option generates a coalition,
+and the bargain under the option's guarantor when it attempts one — and assembles the
+:class:`~grudging.model.dynamics.DynamicsInputs`: every force as a schedule of troops by region and
+month, the settlement, the handover rule and the local deals.
+
+Forces without a sector assignment (the patron's, the contingents present at the information
+date) are spread over regions in proportion to the requirement, i.e. where security is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from grudging.errors import ScenarioError, unknown_name
+from grudging.model.bargain import BargainParams, Guarantor, bargain, default_guarantor
+from grudging.model.bargain.results import BargainResult, GuarantorOutcome
+from grudging.model.conference import ConferenceResult, run_conference
+from grudging.model.dynamics import (
+    DynamicsInputs,
+    DynamicsParams,
+    ForceUnit,
+    HandoverPlan,
+    SettlementPlan,
+    Theatre,
+)
+from grudging.model.forces import shares, timeline
+from grudging.model.parameters import stage_parameters
+from grudging.model.requirement import Requirement, requirement, requirement_params
+from grudging.model.theatre import allocate, build_theatre
+from grudging.rng import stream
+from grudging.scenario.schema import CourseOfAction, Scenario
+
+#: Monte Carlo draws of the bargain stage inside the chain.
+BARGAIN_DRAWS = 400
+
+
+@dataclass(frozen=True)
+class OptionPlan:
+    """Everything the deterministic stages decided for one option, and the dynamics' inputs."""
+
+    option: CourseOfAction
+    requirement: Requirement
+    theatre: Theatre
+    conference: ConferenceResult | None
+    guarantor: Guarantor | None
+    bargain: BargainResult | None
+    inputs: DynamicsInputs
+
+    @property
+    def settlement(self) -> GuarantorOutcome | None:
+        """The bargain's outcome under this option's guarantor."""
+        return self.bargain.outcomes[0] if self.bargain is not None else None
+
+    def summary(self) -> dict[str, Any]:
+        """Plain-data summary for reports and JSON."""
+        out: dict[str, Any] = {
+            "option": self.option.id,
+            "name": self.option.name,
+            "requirement_total": self.requirement.total,
+            "requirement_low": self.requirement.total_low,
+            "requirement_high": self.requirement.total_high,
+            "proposal_force": self.requirement.proposal_force,
+        }
+        if self.conference is not None:
+            c = self.conference.coalition
+            out["coalition"] = {
+                "command": c.command,
+                "troops": c.total_troops,
+                "effective_strength": c.total_effective,
+                "nations": len(c.contingents),
+                "cost_musd_per_year": c.cost_musd_per_year,
+                "total_cost_musd": c.total_cost_musd,
+                "coverage": c.coverage,
+            }
+        if self.settlement is not None and self.guarantor is not None:
+            s = self.settlement
+            out["bargain"] = {
+                "guarantor": self.guarantor.kind,
+                "strength_ratio": self.guarantor.strength_ratio,
+                "impartiality": self.guarantor.impartiality,
+                "commitment_years": self.guarantor.commitment_years,
+                "p_deal": s.p_deal,
+                "p_holds_given_deal": s.p_holds_given_deal,
+                "holdouts": sorted(f for f, p in s.p_sign.items() if p < 0.5),
+            }
+        return out
+
+
+def _option(scn: Scenario, option: str | CourseOfAction) -> CourseOfAction:
+    if isinstance(option, CourseOfAction):
+        return option
+    ids = [o.id for o in scn.options]
+    if option not in ids:
+        raise ScenarioError(unknown_name("option", option, ids))
+    return scn.option(option)
+
+
+def plan_option(
+    scn: Scenario,
+    option: str | CourseOfAction,
+    values: Mapping[str, float] | None = None,
+    seed: int = 0,
+) -> OptionPlan:
+    """Run the deterministic stages of one option and assemble its dynamics inputs.
+
+    ``values`` are parameter values by name (default: the scenario's nominal values); ``seed``
+    names the streams of the requirement interval and the bargain's Monte Carlo.
+    """
+    opt = _option(scn, option)
+    vals = dict(scn.parameter_values())
+    vals.update(values or {})
+    req_p = requirement_params(vals)
+    dyn = stage_parameters(DynamicsParams, vals, "dynamics")
+    conference = None
+    if opt.coalition is not None:
+        conference = run_conference(scn, opt.coalition, vals, rng=stream(seed, "requirement"),
+                                    cost_curve=())
+        req = conference.requirement
+    else:
+        req = requirement(scn, req_p, rng=stream(seed, "requirement"))
+    theatre = build_theatre(scn, req, req_p.host_reliability, int(round(req_p.window_months)))
+    T = scn.horizon_months
+    weights = {r.region: r.gross_troops for r in req.regions}
+
+    units: list[ForceUnit] = []
+    others = shares(opt.other_forces, T)
+    for force in scn.forces:
+        if force.id in opt.forces:
+            national = timeline(opt.forces[force.id], T)
+        else:
+            national = force.current_troops * others
+        patron = force.nation is not None and force.nation == scn.patron
+        nation = scn.nation(force.nation) if force.nation and scn.nations else None
+        units.append(
+            ForceUnit(
+                name=force.id,
+                nation=force.nation,
+                kind="patron" if patron else "contingent",
+                command=force.command,
+                troops=allocate(national, weights, scn),
+                pk_skill=1.0,
+                muslim_majority=bool(nation and nation.muslim_majority),
+                erodes=not opt.historical,
+            )
+        )
+
+    lump_sum = 0.0
+    if conference is not None:
+        new_units, lump_sum = _coalition_units(scn, opt, conference, weights, T)
+        units.extend(new_units)
+
+    guarantor = outcome = result = None
+    settlement = None
+    if opt.bargain is not None and scn.factions:
+        b_params = stage_parameters(BargainParams, vals, "bargain")
+        guarantor = _guarantor(scn, opt, conference, units, req, b_params, dyn)
+        result = bargain(scn, guarantor, opt.bargain.aid_musd_per_year, b_params,
+                         stream(seed, "bargain", opt.id), n=BARGAIN_DRAWS, n_terms=0)
+        outcome = result.outcomes[0]
+        settlement = _settlement(scn, opt, outcome, guarantor, units)
+
+    handover = None
+    if opt.handover is not None:
+        h = opt.handover
+        handover = HandoverPlan(to=h.to, earliest_month=h.earliest_month,
+                                below_rate=h.below_deaths_per_100k,
+                                sustained_months=h.sustained_months, force_retained=h.force_retained)
+    index = {f.id: i for i, f in enumerate(scn.factions)}
+    deals = tuple((index[d.faction], d.month, d.strength) for d in opt.local_deals)
+    inputs = DynamicsInputs(
+        theatre=theatre,
+        units=tuple(units),
+        months=T,
+        settlement=settlement,
+        handover=handover,
+        deals=deals,
+        aid_musd_per_year=opt.bargain.aid_musd_per_year if opt.bargain else 0.0,
+        aid_from_month=opt.bargain.month if opt.bargain else 0,
+        erosion=not opt.historical,
+        patron_lump_sum_musd=lump_sum,
+    )
+    return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
+
+
+def _coalition_units(
+    scn: Scenario,
+    opt: CourseOfAction,
+    conference: ConferenceResult,
+    weights: Mapping[str, float],
+    months: int,
+) -> tuple[list[ForceUnit], float]:
+    """A unit per contingent: its postings by region, ramped up from the plan's arrival month."""
+    plan = conference.plan
+    sectors = conference.sectors
+    regions = [r.id for r in scn.regions]
+    at = {r: i for i, r in enumerate(regions)}
+    contingents = conference.coalition.contingents
+    position = {c.nation: i for i, c in enumerate(contingents)}
+    units = []
+    lump_sum = 0.0
+    for c in contingents:
+        posted = np.zeros(len(regions))
+        for posting in sectors.postings:
+            if posting.nation == c.nation:
+                posted[at[posting.region]] += posting.troops
+        reserve = c.troops - posted.sum()
+        if reserve > 0:
+            posted += allocate(np.array([reserve]), weights, scn)[:, 0]
+        start = plan.arrival_month
+        full = max(c.arrival_month, start)
+        ramp = np.clip((np.arange(months) - start + 1) / (full - start + 1), 0.0, 1.0)
+        lead = -1
+        if not c.lead:
+            leads = [sectors.lead_of(r) for r in sectors.regions_of(c.nation)]
+            leads = [n for n in leads if n is not None and n != c.nation and n in position]
+            if leads:
+                lead = position[max(set(leads), key=leads.count)]
+        per_year = c.cost_musd_per_year
+        lump_sum += max(c.cost_musd - per_year, 0.0)
+        nation = scn.nation(c.nation)
+        units.append(
+            ForceUnit(
+                name=f"{c.nation.lower()}_{plan.command}",
+                nation=c.nation,
+                kind="coalition",
+                command=plan.command,
+                troops=posted[:, None] * ramp[None, :],
+                pk_skill=c.effective_strength / c.troops if c.troops else 0.0,
+                muslim_majority=nation.muslim_majority,
+                erodes=not opt.historical,
+                lead=lead,
+                patron_pays_per_troop=1000.0 * per_year / c.troops if c.troops else 0.0,
+                handover_eligible=opt.handover is not None,
+            )
+        )
+    # Leads are positions among all units: shift by the units already present.
+    offset = len(scn.forces)
+    return [replace(u, lead=u.lead + offset if u.lead >= 0 else -1) for u in units], lump_sum
+
+
+def _guarantor(
+    scn: Scenario,
+    opt: CourseOfAction,
+    conference: ConferenceResult | None,
+    units: list[ForceUnit],
+    req: Requirement,
+    b_params: BargainParams,
+    dyn: DynamicsParams,
+) -> Guarantor:
+    """The guarantor of an option's bargain, from the forces the option actually fields.
+
+    Strength: the guarantor force's effective strength at the bargain month over the requirement.
+    Impartiality: the guarantor kind's parameter, reduced by the share of its troops that come
+    from nations backing a side (a force that is party to the conflict is not impartial).
+    Commitment: the coalition plan's years, or the kind's parameter.
+    """
+    assert opt.bargain is not None
+    kind = opt.bargain.guarantor
+    fallback = default_guarantor(kind, b_params)
+    if kind == "none":
+        return fallback
+    month = min(opt.bargain.month, scn.horizon_months - 1)
+    if conference is not None and conference.plan.command == kind:
+        members = [u for u in units if u.kind == "coalition"]
+        years = conference.plan.commitment_years
+    elif kind == "us":
+        members = [u for u in units if u.kind == "patron"]
+        years = fallback.commitment_years
+    else:
+        return fallback
+    troops = np.array([u.troops[:, month].sum() for u in members])
+    if troops.sum() <= 0:
+        return fallback
+    skill = np.array([u.pk_skill * (dyn.patron_pk_skill if u.kind == "patron" else 1.0) for u in members])
+    strength = float((troops * skill).sum() / max(req.total, 1.0))
+    partisan = np.array([bool(u.nation and scn.nation(u.nation).kin_groups) for u in members])
+    impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
+    return Guarantor(kind, strength_ratio=strength, impartiality=impartiality,  # type: ignore[arg-type]
+                     commitment_years=years)
+
+
+def _settlement(
+    scn: Scenario,
+    opt: CourseOfAction,
+    outcome: GuarantorOutcome,
+    guarantor: Guarantor,
+    units: list[ForceUnit],
+) -> SettlementPlan:
+    """The settlement the dynamics draws from, with the guarantor's planned coverage."""
+    assert opt.bargain is not None
+    month = min(opt.bargain.month, scn.horizon_months - 1)
+    kind = guarantor.kind
+    mask = np.array(
+        [(u.kind == "coalition" and u.command == kind) or (kind == "us" and u.kind == "patron")
+         for u in units],
+        dtype=bool,
+    )
+    p_holds = outcome.p_holds_given_deal if outcome.p_holds_given_deal == outcome.p_holds_given_deal else 0.0
+    return SettlementPlan(
+        month=month,
+        p_forms=outcome.p_deal,
+        p_sign=np.array([outcome.p_sign_given_deal[f.id] for f in scn.factions]),
+        p_holds=p_holds,
+        commitment_months=12.0 * max(guarantor.commitment_years, 0.5),
+        guarantor=mask,
+    )
