@@ -120,12 +120,13 @@ def plan_option(
     dyn = stage_parameters(DynamicsParams, vals, "dynamics")
     conference = None
     if opt.coalition is not None:
-        conference = run_conference(scn, opt.coalition, vals, rng=stream(seed, "requirement"),
-                                    cost_curve=())
+        conference = run_conference(
+            scn, opt.coalition, vals, rng=stream(seed, "requirement"), cost_curve=()
+        )
         req = conference.requirement
     else:
         req = requirement(scn, req_p, rng=stream(seed, "requirement"))
-    theatre = build_theatre(scn, req, req_p.host_reliability, int(round(req_p.window_months)))
+    theatre = build_theatre(scn, req, req_p.host_reliability, round(req_p.window_months))
     T = scn.horizon_months
     weights = {r.region: r.gross_troops for r in req.regions}
 
@@ -161,17 +162,28 @@ def plan_option(
     if opt.bargain is not None and scn.factions:
         b_params = stage_parameters(BargainParams, vals, "bargain")
         guarantor = _guarantor(scn, opt, conference, units, req, b_params, dyn)
-        result = bargain(scn, guarantor, opt.bargain.aid_musd_per_year, b_params,
-                         stream(seed, "bargain", opt.id), n=BARGAIN_DRAWS, n_terms=0)
+        result = bargain(
+            scn,
+            guarantor,
+            opt.bargain.aid_musd_per_year,
+            b_params,
+            stream(seed, "bargain", opt.id),
+            n=BARGAIN_DRAWS,
+            n_terms=0,
+        )
         outcome = result.outcomes[0]
         settlement = _settlement(scn, opt, outcome, guarantor, units)
 
     handover = None
     if opt.handover is not None:
         h = opt.handover
-        handover = HandoverPlan(to=h.to, earliest_month=h.earliest_month,
-                                below_rate=h.below_deaths_per_100k,
-                                sustained_months=h.sustained_months, force_retained=h.force_retained)
+        handover = HandoverPlan(
+            to=h.to,
+            earliest_month=h.earliest_month,
+            below_rate=h.below_deaths_per_100k,
+            sustained_months=h.sustained_months,
+            force_retained=h.force_retained,
+        )
     index = {f.id: i for i, f in enumerate(scn.factions)}
     deals = tuple((index[d.faction], d.month, d.strength) for d in opt.local_deals)
     inputs = DynamicsInputs(
@@ -278,12 +290,18 @@ def _guarantor(
     troops = np.array([u.troops[:, month].sum() for u in members])
     if troops.sum() <= 0:
         return fallback
-    skill = np.array([u.pk_skill * (dyn.patron_pk_skill if u.kind == "patron" else 1.0) for u in members])
+    skill = np.array(
+        [u.pk_skill * (dyn.patron_pk_skill if u.kind == "patron" else 1.0) for u in members]
+    )
     strength = float((troops * skill).sum() / max(req.total, 1.0))
     partisan = np.array([bool(u.nation and scn.nation(u.nation).kin_groups) for u in members])
     impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
-    return Guarantor(kind, strength_ratio=strength, impartiality=impartiality,  # type: ignore[arg-type]
-                     commitment_years=years)
+    return Guarantor(
+        kind,
+        strength_ratio=strength,
+        impartiality=impartiality,  # type: ignore[arg-type]
+        commitment_years=years,
+    )
 
 
 def _settlement(
@@ -298,11 +316,17 @@ def _settlement(
     month = min(opt.bargain.month, scn.horizon_months - 1)
     kind = guarantor.kind
     mask = np.array(
-        [(u.kind == "coalition" and u.command == kind) or (kind == "us" and u.kind == "patron")
-         for u in units],
+        [
+            (u.kind == "coalition" and u.command == kind) or (kind == "us" and u.kind == "patron")
+            for u in units
+        ],
         dtype=bool,
     )
-    p_holds = outcome.p_holds_given_deal if outcome.p_holds_given_deal == outcome.p_holds_given_deal else 0.0
+    p_holds = (
+        outcome.p_holds_given_deal
+        if outcome.p_holds_given_deal == outcome.p_holds_given_deal
+        else 0.0
+    )
     return SettlementPlan(
         month=month,
         p_forms=outcome.p_deal,
