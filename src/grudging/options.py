@@ -167,7 +167,7 @@ def plan_option(
             guarantor,
             opt.bargain.aid_musd_per_year,
             b_params,
-            stream(seed, "bargain", opt.id),
+            stream(seed, "bargain"),
             n=BARGAIN_DRAWS,
             n_terms=0,
         )

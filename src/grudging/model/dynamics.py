@@ -23,7 +23,8 @@ region and month:
   All-out civil war is declared when the regions in that regime hold ``national_war_share`` of the
   population.
 * **Insurgent attacks on forces** in proportion to their presence times their target salience;
-  attacks kill troops (Poisson) and civilians (collateral).
+  attacks kill troops (Poisson). (Civilians killed by insurgents are part of the violence
+  rate, whose presence-driven share carries the proposal's claim.)
 * **Displacement** follows deaths in mixed regions, drawn mostly from local minorities, so it lowers
   mixedness; a share of the displaced flees abroad where the region has a foreign border.
 * **Contingent erosion.** Each contingent's domestic support falls with its casualties and drifts
@@ -32,8 +33,9 @@ region and month:
 * **Settlement.** A deal forms at the bargain month with the bargain stage's probability; signers
   demobilise gradually; the deal may collapse with a monthly hazard that falls with the guarantor's
   current coverage (Walter 2002; Fortna 2008).
-* **Noise.** Over-dispersed (negative binomial, gamma-Poisson) counts and rare shocks (a
-  Samarra-like bombing) whose rate grows with the spoilers' strength.
+* **Noise.** Over-dispersed counts whose variance is the mean times ``1 + dispersion`` (deaths
+  come in clusters: the NB1 law of Cameron & Trivedi), and rare shocks (a Samarra-like bombing)
+  whose rate grows with the spoilers' havens.
 
 Common random numbers: every random number is drawn from streams named by (seed, replication
 block, purpose, month) whose consumption does not depend on the option, so the same replication
@@ -82,7 +84,6 @@ class DynamicsParams:
     attacks_per_fighter: float
     lethality_patron: float
     lethality_other: float
-    collateral_per_attack: float
     war_threshold: float
     war_exit_ratio: float
     war_multiplier: float
@@ -349,7 +350,7 @@ def simulate(
     collapse_u = setup.random((R, T))
     escalate_u = setup.random((R, T))
     shock_u = stream(seed, "dynamics", block, "shock").random((R, N, T))
-    gamma_g = stream(seed, "dynamics", block, "gamma")
+    noise_g = stream(seed, "dynamics", block, "noise")
     drift_g = stream(seed, "dynamics", block, "drift")
 
     # State.
@@ -450,10 +451,14 @@ def simulate(
         poisson = stream(seed, "dynamics", block, "poisson", t)
         unit_deaths = poisson.poisson(unit_attacks * leth)
 
-        # Over-dispersed civilian deaths (gamma-Poisson = negative binomial).
-        mean_deaths = rate * pop / PER_100K + p.collateral_per_attack * attacks
-        gamma = gamma_g.gamma(p.dispersion, 1.0 / p.dispersion, size=(R, N))
-        deaths = poisson.poisson(mean_deaths * gamma).astype(float)
+        # Over-dispersed civilian deaths: variance = mean * (1 + dispersion), as when deaths come
+        # in clusters (one bombing, many dead). A log-normal multiplier with mean 1 and variance
+        # dispersion / mean, driven by common normal draws, then Poisson counts.
+        mean_deaths = rate * pop / PER_100K
+        sigma2 = np.log1p(p.dispersion / np.maximum(mean_deaths, 1e-9))
+        z = noise_g.standard_normal((R, N))
+        multiplier = np.exp(np.sqrt(sigma2) * z - 0.5 * sigma2)
+        deaths = poisson.poisson(mean_deaths * multiplier).astype(float)
         y = deaths / pop * PER_100K
 
         # Tipping with hysteresis.
@@ -485,8 +490,9 @@ def simulate(
             hazard = 1.0 - np.exp(-_first(p.escalation_rate) * (pressure + flood))
             escalated |= escalate_u[:, t] < hazard
 
-        # Safe havens: the spoilers' home population where coverage is too thin.
-        haven = ((cov < p.safe_haven_coverage) * th.spoiler_home * pop).sum(axis=1) / max(
+        # Safe havens: the spoilers' home population, weighted by how thin coverage is there.
+        thin = np.clip(1.0 - cov / p.safe_haven_coverage, 0.0, 1.0)
+        haven = (thin * th.spoiler_home * pop).sum(axis=1) / max(
             float((th.spoiler_home * pop).sum()), 1.0
         )
 
@@ -543,8 +549,7 @@ def initial_conditions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Background rate per region, and salient presence, at the information date.
 
-    With suppression ``s`` and observed sectarian rate ``y`` (the observed rate less expected
-    collateral deaths of insurgent attacks), ``y = s mu + a y + b A y`` gives
+    With suppression ``s`` and observed rate ``y``, ``y = s mu + a y + b A y`` gives
     ``mu = (y - a y - b A y) / s``, floored at ``background_floor``: the model starts where the
     data end.
     """
@@ -552,9 +557,7 @@ def initial_conditions(
     eff = skill @ troops0 + th.host_troops * p.host_pk_skill
     cov = eff / pop_k / np.maximum(th.required_density, 1e-9)
     s = suppression(cov, p.coverage_half, p.suppression_hill)
-    attacks = p.attacks_per_fighter * th.insurgents * s
-    collateral = p.collateral_per_attack * attacks / th.population * PER_100K
-    y = np.maximum(th.initial_rate - collateral, 0.0)
+    y = th.initial_rate
     mu = (y - p.self_excitation * y - p.spillover * (y @ th.neighbours.T)) / s
     presence0 = (salience @ troops0 + p.salience_host * th.host_troops) / pop_k
     return np.maximum(mu, p.background_floor), presence0

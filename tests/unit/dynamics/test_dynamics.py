@@ -71,7 +71,7 @@ def test_no_force_and_no_deal_can_tip_into_civil_war(params: DynamicsParams) -> 
     gone = dataclasses.replace(
         base, troops=np.concatenate([base.troops[:, :1], np.zeros((3, T - 1))], axis=1)
     )
-    r = _run(DynamicsInputs(theatre=theatre(rate=25), units=(gone,), months=T), params, 400)
+    r = _run(DynamicsInputs(theatre=theatre(rate=35), units=(gone,), months=T), params, 400)
     assert r.civil_war.any(axis=1).mean() > 0.2
 
 
@@ -79,7 +79,7 @@ def test_large_impartial_skilled_force_with_a_deal_does_not_stay_in_civil_war(
     params: DynamicsParams,
 ) -> None:
     """Starting deep in the civil-war regime, a big skilled low-salience force plus a deal gets out."""
-    th = theatre(rate=60)
+    th = theatre(rate=90)
     small = unit(5000, T)
     big = unit(200000, T, kind="coalition", command="nato", pk_skill=1.0, erodes=False)
     sched = np.concatenate([small.troops[:, :3], big.troops[:, 3:]], axis=1)
