@@ -36,8 +36,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from derive_iraq_2007 import (  # noqa: E402  (shared helpers of the Iraq derivation)
-    COMPILED,
+from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
     REPO,
     Notes,
     fmt,
@@ -58,8 +57,9 @@ WAR_START = "1992-04"
 
 
 # Regions -----------------------------------------------------------------------------------------
-def derive_regions(notes: Notes, summary: dict[str, Any]) -> tuple[list[dict[str, Any]],
-                                                                    dict[str, float]]:
+def derive_regions(
+    notes: Notes, summary: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, float]]:
     regions = read_compiled("bih_regions.csv")
     munis = read_compiled("bih_municipalities.csv")
     prewar = {r["prewar_municipality"]: r for r in read_compiled("bih_census1991_prewar.csv")}
@@ -123,8 +123,13 @@ def derive_regions(notes: Notes, summary: dict[str, Any]) -> tuple[list[dict[str
         )
     total_deaths = sum(deaths.values())
     summary["regions"] = {
-        "population": dict(pop), "area": dict(area), "adjacency": adj, "borders": borders,
-        "comp": comp_thousandths, "munis": len(munis), "prewar": len(prewar),
+        "population": dict(pop),
+        "area": dict(area),
+        "adjacency": adj,
+        "borders": borders,
+        "comp": comp_thousandths,
+        "munis": len(munis),
+        "prewar": len(prewar),
         "national_comp": {g: sum(counts[r][g] for r in ids) / sum(pop.values()) for g in GROUPS},
         "deaths_total": total_deaths,
     }
@@ -133,11 +138,27 @@ def derive_regions(notes: Notes, summary: dict[str, Any]) -> tuple[list[dict[str
 
 # Nations -----------------------------------------------------------------------------------------
 NATION_FIELDS = [
-    "population_millions", "gdp_per_capita", "active_personnel", "military_spending_musd",
-    "deployed_abroad", "nato", "eu", "muslim_majority", "neighbour", "refugees_hosted",
-    "terrorism_incidents", "energy_import_share", "us_troops_hosted", "un_peacekeepers",
-    "opposed_intervention", "coalition_peak", "coalition_left", "kin_groups", "max_roe",
-    "caveats", "logistics_hub",
+    "population_millions",
+    "gdp_per_capita",
+    "active_personnel",
+    "military_spending_musd",
+    "deployed_abroad",
+    "nato",
+    "eu",
+    "muslim_majority",
+    "neighbour",
+    "refugees_hosted",
+    "terrorism_incidents",
+    "energy_import_share",
+    "us_troops_hosted",
+    "un_peacekeepers",
+    "opposed_intervention",
+    "coalition_peak",
+    "coalition_left",
+    "kin_groups",
+    "max_roe",
+    "caveats",
+    "logistics_hub",
 ]
 
 
@@ -186,10 +207,17 @@ def derive_nations(raw: Path, notes: Notes, summary: dict[str, Any]) -> list[dic
     gtd_types = [c for c in gtd.columns if c not in ("Entity", "Year")]
     if len(gtd_types) != 9:
         raise SystemExit(f"GTD file: expected 9 attack-type columns, got {gtd_types}")
-    alias = {"United States": "USA", "United Kingdom": "GBR", "Czech Republic": "CZE",
-             **{r["name"]: r["iso3"] for r in nation_list}}
-    nato_1995 = {alias.get(c, c) for c, y in zip(nato.country, nato.accession_year, strict=True)
-                 if int(y) <= YEAR}
+    alias = {
+        "United States": "USA",
+        "United Kingdom": "GBR",
+        "Czech Republic": "CZE",
+        **{r["name"]: r["iso3"] for r in nation_list},
+    }
+    nato_1995 = {
+        alias.get(c, c)
+        for c, y in zip(nato.country, nato.accession_year, strict=True)
+        if int(y) <= YEAR
+    }
     eu15 = set(cconv.loc[cconv["EU15"].notna(), "ISO3"])
     bih = unhcr[(unhcr.coo_iso == "BIH") & (unhcr.year == YEAR)]
     hosted = bih.groupby("coa_iso")[["refugees", "asylum_seekers"]].sum()
@@ -214,8 +242,11 @@ def derive_nations(raw: Path, notes: Notes, summary: dict[str, Any]) -> list[dic
         row["active_personnel"] = int(mp.milper) * 1000
         row["active_personnel__source"] = notes.use("COW_NMC6")
 
-        s = sipri[(sipri.Entity == nat["owid_name"]) & (sipri.Year <= YEAR)].dropna(
-            subset=["military_expenditure"]).sort_values("Year")
+        s = (
+            sipri[(sipri.Entity == nat["owid_name"]) & (sipri.Year <= YEAR)]
+            .dropna(subset=["military_expenditure"])
+            .sort_values("Year")
+        )
         s = s[s.Year >= YEAR - 3]
         if len(s):
             last = s.iloc[-1]
@@ -227,11 +258,17 @@ def derive_nations(raw: Path, notes: Notes, summary: dict[str, Any]) -> list[dic
             mx = n[n.milex >= 0].iloc[-1]
             row["military_spending_musd"] = fmt(mx.milex / 1000, 1)
             row["military_spending_musd__source"] = notes.use("COW_NMC6")
-            notes.add("COW_NMC6", f"{iso} military spending = COW milex {int(mx.year)} in current "
-                                  "US$ (no SIPRI figure for 1992-1995; not constant 2019 US$)")
+            notes.add(
+                "COW_NMC6",
+                f"{iso} military spending = COW milex {int(mx.year)} in current "
+                "US$ (no SIPRI figure for 1992-1995; not constant 2019 US$)",
+            )
 
-        m = madd[(madd.Entity == nat["owid_name"]) & (madd.Year <= YEAR)].dropna(
-            subset=["GDP per capita"]).sort_values("Year")
+        m = (
+            madd[(madd.Entity == nat["owid_name"]) & (madd.Year <= YEAR)]
+            .dropna(subset=["GDP per capita"])
+            .sort_values("Year")
+        )
         last = m.iloc[-1]
         if int(last.Year) != YEAR:
             notes.add("MADDISON_OWID", f"{iso} from {int(last.Year)}")
@@ -239,7 +276,7 @@ def derive_nations(raw: Path, notes: Notes, summary: dict[str, Any]) -> list[dic
         row["gdp_per_capita__source"] = notes.use("MADDISON_OWID")
 
         if iso in current:
-            t, month, src = current[iso]
+            t, _month, src = current[iso]
             row["deployed_abroad"] = t
             row["deployed_abroad__source"] = notes.use(src)
             row["un_peacekeepers"] = t
@@ -336,42 +373,71 @@ def read_unhcr(raw: Path) -> pd.DataFrame:
 
 
 # Observations -------------------------------------------------------------------------------------
-def derive_observations(raw: Path, notes: Notes, shares: dict[str, float],
-                        summary: dict[str, Any]) -> list[dict[str, Any]]:
+def derive_observations(
+    raw: Path, notes: Notes, shares: dict[str, float], summary: dict[str, Any]
+) -> list[dict[str, Any]]:
     facts = {r["key"]: int(r["value"]) for r in read_compiled("bih_facts.csv")}
     civ_1992, civ_june = facts["rdc_1992_civilians"], facts["rdc_1992_06_civilians"]
     rest_1992 = civ_1992 - civ_june
     later = facts["rdc_civilians_total"] - civ_1992
     months_1992 = [m for m in months_between(WAR_START, "1992-12") if m != "1992-06"]
     monthly: dict[str, int] = {"1992-06": civ_june}
-    for m, v in zip(months_1992, largest_remainder([1.0] * len(months_1992), rest_1992),
-                    strict=True):
+    for m, v in zip(
+        months_1992, largest_remainder([1.0] * len(months_1992), rest_1992), strict=True
+    ):
         monthly[m] = v
     later_months = months_between("1993-01", "1995-12")
-    for m, v in zip(later_months, largest_remainder([1.0] * len(later_months), later),
-                    strict=True):
+    for m, v in zip(later_months, largest_remainder([1.0] * len(later_months), later), strict=True):
         monthly[m] = v
     months = months_between(WAR_START, INFO_MONTH)
     rows: list[dict[str, Any]] = []
     ids = sorted(shares)
     for mo in months:
-        rows.append({"series": "civilian_deaths_national", "month": mo, "region": "",
-                     "value": monthly[mo], "source": notes.use("RDC_2007")})
+        rows.append(
+            {
+                "series": "civilian_deaths_national",
+                "month": mo,
+                "region": "",
+                "value": monthly[mo],
+                "source": notes.use("RDC_2007"),
+            }
+        )
         split = largest_remainder([shares[r] for r in ids], monthly[mo])
         for rid, v in zip(ids, split, strict=True):
-            rows.append({"series": "civilian_deaths", "month": mo, "region": rid, "value": v,
-                         "source": notes.use("RDC_2007;RDC_COSTALLI_MORO")})
+            rows.append(
+                {
+                    "series": "civilian_deaths",
+                    "month": mo,
+                    "region": rid,
+                    "value": v,
+                    "source": notes.use("RDC_2007;RDC_COSTALLI_MORO"),
+                }
+            )
     un = read_unhcr(raw)
     bih = un[un.coo_iso == "BIH"]
     for year in (1992, 1993, 1994, 1995):
         month = f"{year}-12" if year < YEAR else INFO_MONTH
         ref = bih[bih.year == year].refugees.sum()
-        rows.append({"series": "refugees_abroad", "month": month, "region": "",
-                     "value": int(ref), "source": notes.use("UNHCR_2025")})
+        rows.append(
+            {
+                "series": "refugees_abroad",
+                "month": month,
+                "region": "",
+                "value": int(ref),
+                "source": notes.use("UNHCR_2025"),
+            }
+        )
         idp = bih[(bih.year == year) & (bih.coa_iso == "BIH")].idps.sum()
         if idp > 0:
-            rows.append({"series": "internally_displaced", "month": month, "region": "",
-                         "value": int(idp), "source": notes.use("UNHCR_2025")})
+            rows.append(
+                {
+                    "series": "internally_displaced",
+                    "month": month,
+                    "region": "",
+                    "value": int(idp),
+                    "source": notes.use("UNHCR_2025"),
+                }
+            )
     rows.sort(key=lambda r: (r["series"], r["region"], r["month"]))
     summary["observations"] = {
         "civilians_to_info_date": sum(monthly[m] for m in months),
@@ -394,8 +460,9 @@ def derive_forces(notes: Notes, summary: dict[str, Any]) -> list[dict[str, Any]]
             "name": "US ground forces in Bosnia (none before IFOR)",
             "nation": "USA",
             "command": "nato",
-            "history": [{"month": INFO_MONTH, "troops": 0,
-                         "source": notes.use("UNPROFOR_CONTRIBUTORS")}],
+            "history": [
+                {"month": INFO_MONTH, "troops": 0, "source": notes.use("UNPROFOR_CONTRIBUTORS")}
+            ],
         }
     ]
     documented = 0
@@ -410,60 +477,139 @@ def derive_forces(notes: Notes, summary: dict[str, Any]) -> list[dict[str, Any]]
         kinds = {r["force"] for r in history[iso]}
         for month in sorted(pts):
             running = running + pts[month] if kinds >= {"unprofor", "rrf"} else pts[month]
-            hist.append({"month": month, "troops": running,
-                         "source": notes.use(sorted(srcs[month])[0])})
+            hist.append(
+                {"month": month, "troops": running, "source": notes.use(sorted(srcs[month])[0])}
+            )
         documented += hist[-1]["troops"]
-        forces.append({"id": f"{iso.lower()}_contingent",
-                       "name": f"{nation_names[iso]} contingent (UNPROFOR / Rapid Reaction Force)",
-                       "nation": iso, "command": "un", "history": hist})
-    totals = {r["force"]: (int(r["troops"]), r["month"], r["source_id"])
-              for r in rows if r["nation"] == "ALL"}
+        forces.append(
+            {
+                "id": f"{iso.lower()}_contingent",
+                "name": f"{nation_names[iso]} contingent (UNPROFOR / Rapid Reaction Force)",
+                "nation": iso,
+                "command": "un",
+                "history": hist,
+            }
+        )
+    totals = {
+        r["force"]: (int(r["troops"]), r["month"], r["source_id"])
+        for r in rows
+        if r["nation"] == "ALL"
+    }
     total = totals["unprofor_bosnia_total"][0] + totals["rrf_deployed"][0]
     residual = total - documented
-    forces.append({
-        "id": "unprofor_other",
-        "name": "Other UNPROFOR contingents (no per-nation figure found)",
-        "nation": None,
-        "command": "un",
-        "history": [{"month": totals["unprofor_bosnia_total"][1], "troops": residual,
-                     "source": notes.use("RRF_AUTHORISED_1995_06")}],
-    })
+    forces.append(
+        {
+            "id": "unprofor_other",
+            "name": "Other UNPROFOR contingents (no per-nation figure found)",
+            "nation": None,
+            "command": "un",
+            "history": [
+                {
+                    "month": totals["unprofor_bosnia_total"][1],
+                    "troops": residual,
+                    "source": notes.use("RRF_AUTHORISED_1995_06"),
+                }
+            ],
+        }
+    )
     # Cross-check and RRF-total sources (named in the notes of RRF_AUTHORISED_1995_06)
     notes.use("UNPROFOR_AP_1995_05")
     notes.use("RRF_FRANCE_JANUS")
-    summary["forces"] = {"documented": documented, "total": total, "residual": residual,
-                         "n": len(forces)}
+    summary["forces"] = {
+        "documented": documented,
+        "total": total,
+        "residual": residual,
+        "n": len(forces),
+    }
     return forces
 
 
 # Validation ---------------------------------------------------------------------------------------
 def write_ifor_validation(raw: Path, nation_list: list[dict[str, str]]) -> int:
     alias = {r["name"]: r["iso3"] for r in nation_list}
-    alias.update({"United States": "USA", "United Kingdom": "GBR", "Czech Republic": "CZE",
-                  "Republic of Ireland": "IRL", "Ireland": "IRL"})
+    alias.update(
+        {
+            "United States": "USA",
+            "United Kingdom": "GBR",
+            "Czech Republic": "CZE",
+            "Republic of Ireland": "IRL",
+            "Ireland": "IRL",
+        }
+    )
     src = raw / "compiled_facts" / "ifor_sfor_contributions_hansard_1998.csv"
     with src.open(newline="", encoding="utf-8") as fh:
         recs = list(csv.DictReader(fh))
     rows = []
     for r in recs:
         iso = alias[r["country"]]
-        rows.append({"nation": iso, "ifor_troops_1996": r["ifor_troops_1996"],
-                     "sfor_troops_jan1998": r["sfor_troops_jan1998"],
-                     "source": "HANSARD_1998",
-                     "note": r["note"].replace(": ", " - ").replace("\"", "'")})
+        rows.append(
+            {
+                "nation": iso,
+                "ifor_troops_1996": r["ifor_troops_1996"],
+                "sfor_troops_jan1998": r["sfor_troops_jan1998"],
+                "source": "HANSARD_1998",
+                "note": r["note"].replace(": ", " - ").replace('"', "'"),
+            }
+        )
     rows.sort(key=lambda r: r["nation"])
     (OUT / "validation").mkdir(parents=True, exist_ok=True)
-    write_csv(OUT / "validation" / "ifor_contributions.csv",
-              ["nation", "ifor_troops_1996", "sfor_troops_jan1998", "source", "note"], rows)
+    write_csv(
+        OUT / "validation" / "ifor_contributions.csv",
+        ["nation", "ifor_troops_1996", "sfor_troops_jan1998", "source", "note"],
+        rows,
+    )
+    return len(rows)
+
+
+def write_outcomes_validation(raw: Path) -> int:
+    """What happened after Dayton (compiled facts plus UNHCR end-of-year stocks 1996-1998)."""
+    rows = [dict(r) for r in read_compiled("bih_outcomes_after_dayton.csv")]
+    bih = read_unhcr(raw)
+    bih = bih[bih.coo_iso == "BIH"]
+    for year in (1996, 1997, 1998):
+        ref = int(bih[bih.year == year].refugees.sum())
+        idp = int(bih[(bih.year == year) & (bih.coa_iso == "BIH")].idps.sum())
+        returned = int(bih[bih.year == year].returned_refugees.sum())
+        for item, value, note in (
+            ("refugees_abroad", ref, "BiH-origin refugees worldwide at end of year"),
+            ("internally_displaced", idp, "IDPs in BiH at end of year"),
+            ("returned_refugees", returned, "refugees returned to BiH during the year (UNHCR)"),
+        ):
+            rows.append(
+                {
+                    "item": item,
+                    "period": f"{year}-12",
+                    "value": value,
+                    "unit": "people",
+                    "source_id": "UNHCR_2025",
+                    "source_url": "https://www.unhcr.org/refugee-statistics/",
+                    "note": note,
+                }
+            )
+    rows.sort(key=lambda r: (r["item"], r["period"]))
+    header = ["item", "period", "value", "unit", "source_id", "source_url", "note"]
+    write_csv(OUT / "validation" / "outcomes_after_dayton.csv", header, rows)
     return len(rows)
 
 
 # Sources ----------------------------------------------------------------------------------------
 def write_sources(notes: Notes, path: Path) -> tuple[int, list[str]]:
     master = {r["id"]: r for r in read_compiled("bih_sources_master.csv")}
-    extra_ids = {"FACTION_CODING", "IFOR_60000", "CRS_US_BOSNIA", "IFOR_ROE", "WARPOWERS_1995_12",
-                 "ARMIES_1995_EWB", "MUJAHIDEEN_ESTIMATES", "WARID_BIH"}
-    for sid in extra_ids:  # cited by scenario.yaml, factions.yaml and issues.yaml
+    extra_ids = {
+        "FACTION_CODING",
+        "IFOR_60000",
+        "CRS_US_BOSNIA",
+        "IFOR_ROE",
+        "WARPOWERS_1995_12",
+        "ARMIES_1995_EWB",
+        "MUJAHIDEEN_ESTIMATES",
+        "WARID_BIH",
+        "TUR_UNPROFOR_ZENICA",
+    }
+    # cited by the validation tables (resolvable here, although the model never reads them)
+    extra_ids |= {r["source_id"] for r in read_compiled("bih_outcomes_after_dayton.csv")}
+    extra_ids |= {"HANSARD_1998", "UNHCR_2025"}
+    for sid in sorted(extra_ids):  # cited by scenario.yaml, factions.yaml, exclusions.yaml
         notes.use(sid)
     missing = sorted(notes.used - set(master))
     if missing:
@@ -505,8 +651,11 @@ def self_check(summary: dict[str, Any]) -> list[str]:
 # Main -------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw", default="../shared/data/raw",
-                        help="raw data folder (relative paths are taken from the repository root)")
+    parser.add_argument(
+        "--raw",
+        default="../shared/data/raw",
+        help="raw data folder (relative paths are taken from the repository root)",
+    )
     args = parser.parse_args(argv)
     raw = Path(args.raw)
     if not raw.is_absolute():
@@ -532,31 +681,47 @@ def main(argv: list[str] | None = None) -> int:
         header += [f, f"{f}__source"]
     write_csv(OUT / "tables" / "nations.csv", header, nations)
     obs = derive_observations(raw, notes, shares, summary)
-    write_csv(OUT / "tables" / "observations.csv",
-              ["series", "month", "region", "value", "source"], obs)
+    write_csv(
+        OUT / "tables" / "observations.csv", ["series", "month", "region", "value", "source"], obs
+    )
     n_sources, unused = write_sources(notes, OUT / "tables" / "sources.csv")
     n_ifor = write_ifor_validation(raw, read_compiled("bih_nation_list.csv"))
+    n_outcomes = write_outcomes_validation(raw)
 
     reg = summary["regions"]
     print("== bosnia-1995 derivation: check summary")
-    print(f"regions: {len(reg['population'])} from {reg['munis']} post-war municipalities "
-          f"({reg['prewar']} pre-war); 1991 population {sum(reg['population'].values()):,} "
-          f"(census total 4,377,033); area {sum(reg['area'].values()):,.0f} km2 (official 51,209)")
+    print(
+        f"regions: {len(reg['population'])} from {reg['munis']} post-war municipalities "
+        f"({reg['prewar']} pre-war); 1991 population {sum(reg['population'].values()):,} "
+        f"(census total 4,377,033); area {sum(reg['area'].values()):,.0f} km2 (official 51,209)"
+    )
     nc = reg["national_comp"]
-    print("national composition 1991: " + ", ".join(f"{g} {nc[g]:.1%}" for g in GROUPS)
-          + " (published - Muslims 43.5 %, Serbs 31.2 %, Croats 17.4 %, others 7.9 %)")
+    print(
+        "national composition 1991: "
+        + ", ".join(f"{g} {nc[g]:.1%}" for g in GROUPS)
+        + " (published - Muslims 43.5 %, Serbs 31.2 %, Croats 17.4 %, others 7.9 %)"
+    )
     print("borders: " + "; ".join(f"{r} {'/'.join(b)}" for r, b in reg["borders"].items() if b))
     print(f"RDC victims allocated to regions: {reg['deaths_total']:,.0f}")
     ob = summary["observations"]
-    print(f"civilian deaths Apr 1992 - Nov 1995 (method in RDC_2007 note): "
-          f"{ob['civilians_to_info_date']:,} of {ob['civilians_total_war']:,}")
+    print(
+        f"civilian deaths Apr 1992 - Nov 1995 (method in RDC_2007 note): "
+        f"{ob['civilians_to_info_date']:,} of {ob['civilians_total_war']:,}"
+    )
     fs = summary["forces"]
-    print(f"forces: {fs['n']} records; documented national UNPROFOR/RRF {fs['documented']:,}, "
-          f"UN total {fs['total']:,}, other contingents {fs['residual']:,}")
+    print(
+        f"forces: {fs['n']} records; documented national UNPROFOR/RRF {fs['documented']:,}, "
+        f"UN total {fs['total']:,}, other contingents {fs['residual']:,}"
+    )
     print(f"nations: {summary['nations']} (NATO {summary['nato']}, EU {summary['eu']})")
-    print(f"validation/ifor_contributions.csv: {n_ifor} nations")
-    print(f"observations: {len(obs)} rows; sources: {n_sources} (unused in master: "
-          f"{', '.join(unused) or 'none'})")
+    print(
+        f"validation/ifor_contributions.csv: {n_ifor} nations; "
+        f"validation/outcomes_after_dayton.csv: {n_outcomes} rows"
+    )
+    print(
+        f"observations: {len(obs)} rows; sources: {n_sources} (unused in master: "
+        f"{', '.join(unused) or 'none'})"
+    )
     for field, isos in summary["missing"].items():
         print(f"missing -> default ({field}): {', '.join(isos)}")
     problems = self_check(summary) + validate_with_project(OUT)
