@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from grudging.model.requirement import requirement, requirement_params
 from scipy.optimize import minimize
 from scipy.special import gammaln
 
@@ -42,6 +41,7 @@ from grudging.errors import GrudgingError
 from grudging.model.dynamics import DynamicsParams, suppression
 from grudging.model.forces import history
 from grudging.model.parameters import stage_parameters
+from grudging.model.requirement import requirement, requirement_params
 from grudging.model.theatre import (
     REGIONAL_SERIES,
     adjacency,

@@ -1,0 +1,102 @@
+"""``grudging backtest``: replay what happened and compare with held-out data."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from grudging.cli.scenario import add_scenario_argument
+
+
+def register(sub: Any) -> None:
+    """Add ``backtest``."""
+    p = sub.add_parser(
+        "backtest",
+        help="replay what actually happened and compare with held-out data, month by month",
+        description="Runs the scenario's historical option from its start and compares monthly "
+        "civilian deaths with the held-out series (national and per region): error measures and a plot.",
+    )
+    add_scenario_argument(p)
+    p.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="also check this region (repeatable; default: the two regions with most "
+        "deaths in the last year of data)",
+    )
+    p.add_argument("-n", "--replications", type=int, default=1000, metavar="N")
+    p.add_argument("--seed", type=int, default=20070101)
+    p.add_argument(
+        "--plot",
+        default="grudging-backtest.png",
+        metavar="PATH",
+        help="where to write the plot (PNG; '-' for none)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=_backtest)
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from grudging.cli._output import console, print_json
+    from grudging.errors import GrudgingError
+    from grudging.evidence.backtest import backtest, plot
+    from grudging.scenario import load_scenario
+    from grudging.scenario.summary import recent_deaths
+
+    if args.replications < 1:
+        raise GrudgingError(f"--replications {args.replications}: give at least 1")
+    scn = load_scenario(args.scenario, overrides=args.set)
+    regions = tuple(args.region)
+    if not regions:
+        deaths = recent_deaths(scn)
+        regions = tuple(sorted(deaths, key=lambda r: -deaths[r])[:2])
+    bt, _ = backtest(scn, regions, replications=args.replications, seed=args.seed)
+    path = plot(bt, args.plot) if args.plot and args.plot != "-" else None
+    if args.json:
+        print_json({**bt.to_dict(), "plot": str(path) if path else None})
+        return 0
+    console.print(
+        f"[bold]Back-test of '{bt.option}'[/] ({bt.scenario}): {bt.replications:,} replications, "
+        "held-out data the model never read"
+    )
+    table = Table(title="Civilian deaths per month: model against observation")
+    for col in (
+        "series",
+        "months",
+        "MAE",
+        "bias",
+        "in 90 % band",
+        "correlation",
+        "change yr1→yr2 obs / model",
+    ):
+        table.add_column(col, justify="right")
+    for c in bt.checks:
+        table.add_row(
+            c.name,
+            str(len(c.table)),
+            f"{c.mae:,.0f}",
+            f"{c.bias:+,.0f}",
+            f"{c.coverage:.0%}",
+            f"{c.correlation:.2f}",
+            f"{c.change_observed:+.0%} / {c.change_model:+.0%}",
+        )
+    console.print(table)
+    totals = Table(title="Totals by year")
+    for col in ("series", "year", "observed", "model median", "ratio"):
+        totals.add_column(col, justify="right")
+    for c in bt.checks:
+        for _, row in c.totals.iterrows():
+            totals.add_row(
+                c.name,
+                row["year"],
+                f"{row['observed']:,.0f}",
+                f"{row['model_median']:,.0f}",
+                f"{row['ratio']:.2f}",
+            )
+    console.print(totals)
+    if path is not None:
+        console.print(f"plot written to [bold]{path}[/]")
+    return 0

@@ -1,0 +1,1 @@
+"""Evidence: back-tests against held-out history, published findings, the scoreboard."""
