@@ -442,6 +442,7 @@ def calibration_document(
     history_file: str,
     history_origin: str,
     window: tuple[str, str],
+    history_rows: int,
 ) -> dict[str, Any]:
     """The calibration file's content (the format ``calibration_files`` reads)."""
     from grudging.calibration.coalition_history import SOURCE_NOTES
@@ -462,7 +463,7 @@ def calibration_document(
                 "end, withdrawal month; Mar/Oct 2007 lists for the out-of-sample check only",
                 "origin": history_origin,
                 "sources": [f"{k}: {v}" for k, v in SOURCE_NOTES.items()],
-                "rows": len(result.nations) + len(result.left_out),
+                "rows": history_rows,
             },
             {
                 "name": f"scenario '{scn.id}' nations",

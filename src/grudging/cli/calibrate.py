@@ -93,6 +93,31 @@ def _shipped_history() -> Path:
                     / HISTORY_FILE))
 
 
+def _load_uncalibrated(source: str, overrides: list[str]) -> Any:
+    """The scenario with its declared priors: calibration files are not merged, so that a
+    calibration never starts from its own earlier posterior."""
+    from grudging.scenario.io import (
+        SourceMap,
+        apply_override,
+        expand_tables,
+        parse_yaml,
+        resolve_path,
+        validate_data,
+    )
+
+    path = resolve_path(source)
+    data, lines = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+    smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
+    if isinstance(data, dict):
+        data = expand_tables(data, path.parent, smap)
+        data.pop("calibration", None)
+        for assignment in overrides:
+            smap.lines[apply_override(data, assignment)] = (f"--set {assignment}", 0)
+    scn = validate_data(data, smap)
+    scn._base_dir = str(path.parent.resolve())
+    return scn
+
+
 def run_willingness(args: argparse.Namespace) -> int:
     """Handler of ``grudging calibrate willingness``."""
     from grudging.calibration.coalition_history import derive_history, read_history, write_history
@@ -102,10 +127,9 @@ def run_willingness(args: argparse.Namespace) -> int:
         write_document,
     )
     from grudging.errors import ScenarioError
-    from grudging.scenario import load_scenario
     from grudging.scenarios.reference import coalition_records, coalition_values
 
-    scn = load_scenario(args.scenario, overrides=args.set)
+    scn = _load_uncalibrated(args.scenario, args.set)
     base = Path(scn.base_dir) if scn.base_dir else Path.cwd()
     out_dir = Path(args.out) if args.out else base / "calibration"
     origin: str
@@ -135,7 +159,7 @@ def run_willingness(args: argparse.Namespace) -> int:
     records = {p.name: p for p in coalition_records(scn)}
     result = fit_willingness(scn, history, values, records, args.window_end)
     doc = calibration_document(result, scn, history_path.name, origin,
-                               ("2003-05", args.window_end))
+                               ("2003-05", args.window_end), len(history))
     out_file = out_dir / OUTPUT_FILE
     write_document(doc, out_file)
     if args.json:

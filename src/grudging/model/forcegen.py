@@ -28,10 +28,8 @@ Costs are first-year money (per-troop offers for a year plus lump sums) in US$ m
 
 References
 ----------
-Recorded prices used to set the menu (see ``offers.yaml``): Poland's ~2,400 troops with about
-US$250M of US transport and equipment support; Bulgaria's 480 troops with US help on a US$1.7bn
-debt; the US$200M Coalition Solidarity Fund; the US cost per troop-year in Iraq (Belasco, CRS
-RL33110).
+The menu's prices are scenario data with their sources (for Iraq: ``offers.yaml``, which cites
+recorded support to contributors, the Coalition Solidarity Fund and Belasco, CRS RL33110).
 """
 
 from __future__ import annotations
@@ -450,7 +448,9 @@ def _price(
 
 # The programme ------------------------------------------------------------------------------------
 @dataclass
-class _Programme:
+class Programme:
+    """The conference's programme: columns of packages (x), offer states (w), capped strength."""
+
     model: milp.MilpBuilder
     x: list[int]
     w: list[int]
@@ -460,9 +460,9 @@ class _Programme:
     political: dict[int, float]
 
 
-def _build_programme(
+def build_programme(
     menu: Menu, budget: float, capital: float, cap_effective: float | None, cap_troops: int | None
-) -> _Programme:
+) -> Programme:
     """Binary package choice with one-hot coalition-wide offer states (disaggregated linking)."""
     m = milp.MilpBuilder()
     x = [m.add_binary(f"x[{k.nation},{i}]") for i, k in enumerate(menu.packages)]
@@ -488,11 +488,13 @@ def _build_programme(
     elif cap_effective is not None:
         z = m.add_var("z", 0.0, 0.0, max(0.0, cap_effective))
         m.add_row({z: 1.0, **{j: -v for j, v in eff.items()}}, upper=0.0)
-    return _Programme(m, x, w, z, eff, money, political)
+    return Programme(m, x, w, z, eff, money, political)
 
 
 @dataclass(frozen=True)
-class _Pick:
+class Selection:
+    """The packages a solve picked (indices into the menu), the offer state, totals, solver."""
+
     chosen: list[int]
     state: int | None
     effective: float
@@ -507,7 +509,7 @@ class _Pick:
     n_rows: int
 
 
-def _solve(
+def solve_menu(
     menu: Menu,
     budget: float,
     capital: float,
@@ -516,9 +518,15 @@ def _solve(
     fp: ForceGenParams,
     at_least: float = 0.0,
     least_cost: bool = True,
-) -> _Pick:
-    """Stage 1: most effective strength; stage 2 (``least_cost``): that strength at least cost."""
-    prog = _build_programme(menu, budget, capital, cap_effective, cap_troops)
+) -> Selection:
+    """Pick at most one package per nation within the budget and political capital.
+
+    Stage 1 maximises effective strength (capped at ``cap_effective``, or with at most
+    ``cap_troops`` troops) less money over ``value_per_effective_musd``; stage 2
+    (``least_cost``) reaches that strength at least cost. ``at_least`` adds a floor on
+    effective strength (used to keep the cost curve monotone).
+    """
+    prog = build_programme(menu, budget, capital, cap_effective, cap_troops)
     m = prog.model
     extra = [(dict(prog.eff), at_least, math.inf)] if at_least > 0 else []
     first = [0.0] * m.n_vars
@@ -533,7 +541,7 @@ def _solve(
     s1 = milp.solve(m, maximize=True, cost=first, time_limit=fp.time_limit_s,
                     mip_rel_gap=fp.mip_rel_gap, extra_rows=extra or None)
     if s1.x is None:
-        return _Pick([], None, 0.0, 0, 0.0, 0.0, False, s1.status, s1.mip_gap, s1.seconds,
+        return Selection([], None, 0.0, 0, 0.0, 0.0, False, s1.status, s1.mip_gap, s1.seconds,
                      s1.n_vars, s1.n_rows)
     sol, seconds = s1, s1.seconds
     if least_cost:
@@ -565,7 +573,7 @@ def _solve(
     st_pol = menu.states[state].political if state is not None else 0.0
     optimal = s1.optimal and sol.optimal
     status = sol.status if s1.optimal else s1.status
-    return _Pick(
+    return Selection(
         chosen=chosen,
         state=state,
         effective=sum(menu.packages[i].effective for i in chosen),
@@ -808,9 +816,11 @@ def generate_coalition(
     solves = 0
     seconds = 0.0
 
-    def pick_at(menu: Menu, budget: float, at_least: float = 0.0, least_cost: bool = True) -> _Pick:
+    def pick_at(
+        menu: Menu, budget: float, at_least: float = 0.0, least_cost: bool = True
+    ) -> Selection:
         nonlocal solves, seconds
-        pk = _solve(menu, budget, plan.political_capital, cap_eff, troop_cap, fp, at_least,
+        pk = solve_menu(menu, budget, plan.political_capital, cap_eff, troop_cap, fp, at_least,
                     least_cost)
         solves += 2 if least_cost else 1
         seconds += pk.seconds
@@ -875,16 +885,9 @@ def generate_coalition(
         elif n.id in menu.diagnosis:
             statuses.append(CandidateStatus(n.id, n.name, "out", menu.diagnosis[n.id]))
         else:
-            offers_n = [k for k in menu.packages if k.nation == n.id]
-            cheapest = min(offers_n, key=lambda k: k.money_musd / max(k.effective, 1e-9))
-            price = 1e6 * cheapest.money_musd / max(cheapest.effective, 1e-9)
             statuses.append(
-                CandidateStatus(
-                    n.id, n.name, "not chosen",
-                    f"would serve ({cheapest.troops} troops at US${price:,.0f} per effective "
-                    "soldier) but not within the budget, the political capital, the offers made "
-                    "to all, the force's cap, or the value of an effective soldier",
-                )
+                CandidateStatus(n.id, n.name, "not chosen",
+                                _why_not_chosen(n.id, menu, pick, plan, fp, cap_eff, troop_cap))
             )
     return Coalition(
         contingents=tuple(contingents),
@@ -919,6 +922,39 @@ def generate_coalition(
     )
 
 
+def _why_not_chosen(
+    nation: str,
+    menu: Menu,
+    pick: Selection,
+    plan: CoalitionPlan,
+    fp: ForceGenParams,
+    cap_effective: float | None,
+    cap_troops: int | None,
+) -> str:
+    """Which constraint keeps a willing nation out of the chosen coalition."""
+    mine = [k for k in menu.packages if k.nation == nation]
+    here = [k for k in mine if pick.state in k.states]
+    if not here:
+        wanted = sorted({o for k in mine for s in k.states for o in menu.states[s].offers})
+        return ("would serve only if offers were made to all that were not: "
+                + (", ".join(wanted) or "another combination"))
+    best = min(here, key=lambda k: k.money_musd / max(k.effective, 1e-9))
+    price = 1e6 * best.money_musd / max(best.effective, 1e-9)
+    what = f"would serve ({best.troops:,} troops at US${price:,.0f} per effective soldier)"
+    if fp.value_per_effective_musd > 0 and price > 1e6 * fp.value_per_effective_musd:
+        return (f"{what} but that is dearer than an effective soldier is worth to the patron "
+                f"(US${1e6 * fp.value_per_effective_musd:,.0f})")
+    if best.money_musd > plan.budget_musd - pick.money + 1e-9:
+        return f"{what} but the budget is spent (US${plan.budget_musd - pick.money:,.0f}M left)"
+    if best.political > plan.political_capital - pick.political + 1e-9:
+        return f"{what} but the political capital is spent"
+    if cap_troops is not None and pick.troops + best.troops > cap_troops:
+        return f"{what} but the force would exceed its target of {cap_troops:,} troops"
+    if cap_effective is not None and pick.effective + best.effective > cap_effective:
+        return f"{what} but the force already meets the requirement"
+    return f"{what} but others bring the same strength for less"
+
+
 def _check_servable(
     scn: Scenario, plan: CoalitionPlan, menu: Menu, requirement: Requirement
 ) -> None:
@@ -940,7 +976,7 @@ def _check_servable(
 
 
 def _contingents(
-    scn: Scenario, plan: CoalitionPlan, menu: Menu, pick: _Pick, fp: ForceGenParams
+    scn: Scenario, plan: CoalitionPlan, menu: Menu, pick: Selection, fp: ForceGenParams
 ) -> list[Contingent]:
     out = []
     for i in pick.chosen:

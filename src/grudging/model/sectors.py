@@ -13,8 +13,8 @@ Decision variables: the share ``y[c, r]`` of contingent ``c`` posted to region `
 * Lead-nation structure: at most ``max_nations_per_region`` framework nations per region; a
   framework nation present posts at least one block (``block_size`` troops, a battalion).
   Contingents of at most ``embed_max_troops`` serve embedded in a framework nation's formation (as
-  Baltic companies did in Danish and British battalions) and do not count against the limit. The
-  lead of a region is the nation with the most effective strength there.
+  small national companies do in a lead nation's battalions) and do not count against the limit.
+  The lead of a region is the nation with the most effective strength there.
 
 Objective, lexicographic. First maximise the weakest region's coverage (effective strength over
 requirement, over the regions that need troops), or with ``objective="weighted"`` the
