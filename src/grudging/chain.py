@@ -60,7 +60,7 @@ def _params(
     values: Mapping[str, float], draws: Mapping[str, np.ndarray], rows: slice
 ) -> DynamicsParams:
     base = stage_parameters(DynamicsParams, values, "dynamics")
-    changes = {
+    changes: dict[str, Any] = {
         f.name: draws[f"dynamics.{f.name}"][rows]
         for f in fields(DynamicsParams)
         if f"dynamics.{f.name}" in draws

@@ -230,8 +230,11 @@ def _coalition_units(
         ramp = np.clip((np.arange(months) - start + 1) / (full - start + 1), 0.0, 1.0)
         lead = -1
         if not c.lead:
-            leads = [sectors.lead_of(r) for r in sectors.regions_of(c.nation)]
-            leads = [n for n in leads if n is not None and n != c.nation and n in position]
+            leads = [
+                n
+                for n in (sectors.lead_of(r) for r in sectors.regions_of(c.nation))
+                if n is not None and n != c.nation and n in position
+            ]
             if leads:
                 lead = position[max(set(leads), key=leads.count)]
         per_year = c.cost_musd_per_year
@@ -299,7 +302,7 @@ def _guarantor(
     return Guarantor(
         kind,
         strength_ratio=strength,
-        impartiality=impartiality,  # type: ignore[arg-type]
+        impartiality=impartiality,
         commitment_years=years,
     )
 

@@ -346,6 +346,7 @@ class DynamicsCalibration:
     erosion: dict[str, Any] | None
     bootstrap_draws: int
     observations: int
+    check: dict[str, Any] | None = None
 
     def parameters(self) -> list[dict[str, Any]]:
         """Fitted parameters as calibration-file records (value and 5-95 % range)."""
@@ -403,10 +404,9 @@ class DynamicsCalibration:
             report["attacks"] = {
                 k: (_r(v) if isinstance(v, float) else v) for k, v in self.attacks.items()
             }
-        if self.erosion is not None:
-            report["erosion"] = {
-                k: (_r(v) if isinstance(v, float) else v) for k, v in self.erosion.items()
-            }
+        for name, part in (("erosion", self.erosion), ("predictive_check", self.check)):
+            if part is not None:
+                report[name] = {k: (_r(v) if isinstance(v, float) else v) for k, v in part.items()}
         return report
 
 
@@ -414,7 +414,9 @@ def _r(x: float) -> float:
     return float(f"{x:.4g}")
 
 
-def calibrate(scn: Scenario, seed: int = 2006, bootstrap_draws: int = 100) -> DynamicsCalibration:
+def calibrate(
+    scn: Scenario, seed: int = 2006, bootstrap_draws: int = 100, check_months: int = 12
+) -> DynamicsCalibration:
     """Fit the dynamics to the scenario's data up to its information date (see module docstring)."""
     values = _values(scn)
     data = panel(scn, values)
@@ -430,7 +432,7 @@ def calibrate(scn: Scenario, seed: int = 2006, bootstrap_draws: int = 100) -> Dy
             intervals[name] = (float(lo), float(hi))
         else:
             intervals[name] = (point, point)
-    return DynamicsCalibration(
+    cal = DynamicsCalibration(
         window=(data.months[0], data.months[-1]),
         kernel=kernel,
         kernel_intervals=intervals,
@@ -439,6 +441,10 @@ def calibrate(scn: Scenario, seed: int = 2006, bootstrap_draws: int = 100) -> Dy
         bootstrap_draws=int(boot.shape[0]),
         observations=int(data.deaths[1:].size),
     )
+    fitted = dict(values)
+    fitted.update({p["name"]: p["value"] for p in cal.parameters()})
+    check = predictive_check(scn, fitted, seed=seed) if check_months > 0 else None
+    return dataclasses.replace(cal, check=check)
 
 
 def calibration_document(scn: Scenario, cal: DynamicsCalibration) -> dict[str, Any]:
@@ -489,3 +495,61 @@ def calibration_document(scn: Scenario, cal: DynamicsCalibration) -> dict[str, A
 
 def _sources_of(scn: Scenario, series: str) -> list[str]:
     return sorted({o.source for o in scn.observations if o.series == series})
+
+
+# Posterior predictive check ------------------------------------------------------------------
+def predictive_check(
+    scn: Scenario,
+    values: Mapping[str, float],
+    months: int = 12,
+    replications: int = 500,
+    seed: int = 2006,
+) -> dict[str, Any]:
+    """Run the full engine over the last ``months`` of data, from the state just before them.
+
+    The forces follow their recorded history; no settlement, no erosion. Returns the observed and
+    simulated national totals and the share of months whose observed deaths fall inside the
+    simulated 90 % band.
+    """
+    from grudging.model.dynamics import DynamicsInputs, ForceUnit, simulate
+
+    last = month_index(scn.information_date)
+    start = last - months + 1
+    earlier = scn.model_copy(update={"information_date": month_label(start - 1)})
+    req_p = requirement_params(values)
+    req = requirement(earlier, req_p)
+    theatre = build_theatre(earlier, req, req_p.host_reliability, round(req_p.window_months))
+    weights = {r.region: r.gross_troops for r in req.regions}
+    units = tuple(
+        ForceUnit(
+            name=f.id,
+            nation=f.nation,
+            kind="patron" if f.nation == scn.patron else "contingent",
+            command=f.command,
+            troops=allocate(history(f, month_label(start), scn.information_date), weights, scn),
+            pk_skill=1.0,
+            erodes=False,
+        )
+        for f in scn.forces
+    )
+    dyn = stage_parameters(DynamicsParams, values, "dynamics")
+    traj = simulate(
+        DynamicsInputs(theatre=theatre, units=units, months=months, erosion=False),
+        dyn,
+        replications,
+        seed=seed,
+        block="predictive-check",
+    )
+    simulated = traj.deaths.sum(axis=1)  # (R, months)
+    data = panel(scn, values)
+    observed = data.deaths[-months:].sum(axis=1)
+    lo, hi = np.quantile(simulated, [0.05, 0.95], axis=0)
+    return {
+        "months": [month_label(start), scn.information_date],
+        "observed_total": float(observed.sum()),
+        "simulated_median_total": float(np.median(simulated.sum(axis=1))),
+        "simulated_90_interval": [
+            float(x) for x in np.quantile(simulated.sum(axis=1), [0.05, 0.95])
+        ],
+        "months_inside_90_band": float(((observed >= lo) & (observed <= hi)).mean()),
+    }

@@ -20,7 +20,9 @@ from grudging.errors import GrudgingError
 COMMAND_MODULES: tuple[str, ...] = (
     "run",
     "scenario",
+    "coalition",
     "bargain",
+    "calibrate",
     "backtest",
 )
 

@@ -165,11 +165,11 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _unknown(
             ("exclusions", i, "majority_groups"), "group", ex.majority_groups, groups
         )
-        if not (ex.regions or ex.majority_groups or ex.kin_regions):
+        if not (ex.regions or ex.majority_groups or ex.kin_regions or ex.everywhere):
             yield (
                 ("exclusions", i),
-                "an exclusion names no region: give 'regions', 'majority_groups' or "
-                "'kin_regions: true'",
+                "an exclusion names no region: give 'regions', 'majority_groups', "
+                "'kin_regions: true' or 'everywhere: true'",
             )
 
     for i, opt in enumerate(scn.options):

@@ -301,8 +301,9 @@ class Exclusion(Frozen):
     )
     kin_regions: bool = Field(
         default=False,
-        description="from regions where a group it backs is present (share >= 10 %).",
+        description="from regions where a group it backs is present (share >= 10 %),",
     )
+    everywhere: bool = Field(default=False, description="or from every region (a veto).")
     reason: str
     source: str | None = None
 

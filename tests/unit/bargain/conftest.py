@@ -12,7 +12,6 @@ from grudging.model.bargain import BargainProblem
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 TINY = DATA / "tiny.yaml"
-IRAQ = DATA / "iraq_bargain" / "scenario.yaml"
 
 
 def make_problem(
@@ -50,4 +49,6 @@ def tiny_path() -> Path:
 
 @pytest.fixture
 def iraq_path() -> Path:
-    return IRAQ
+    from grudging.scenario.io import resolve_path
+
+    return resolve_path("iraq-2007")

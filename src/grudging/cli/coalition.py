@@ -1,0 +1,367 @@
+"""``grudging coalition``: requirement, force-generation conference, price and sector map."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+DEFAULT_SCENARIO = "iraq-2007"
+COMMANDS = ("nato", "un", "us")
+
+
+def register(sub: Any) -> None:
+    """Add the ``coalition`` command."""
+    p = sub.add_parser(
+        "coalition",
+        help="generate a coalition: who serves, at what price, with which caveats, where",
+        description=(
+            "Run the coalition stages on a scenario: the troop requirement per region (with the "
+            "proposal's ISAF-sized force beside it), each candidate nation's willingness under "
+            "the offers a force-generation conference can make, the conference as a mixed-integer "
+            "programme on HiGHS (which offers to make to whom within the budget and political "
+            "capital), rules of engagement and caveats, and the sector map."
+        ),
+    )
+    p.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        nargs="?",
+        default=DEFAULT_SCENARIO,
+        help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
+    )
+    p.add_argument(
+        "--option",
+        metavar="OPTION_ID",
+        help="take the coalition plan of this course of action (default: the first "
+        "option that generates a coalition)",
+    )
+    p.add_argument(
+        "--budget",
+        metavar="MUSD",
+        type=float,
+        help="money the patron can spend on offers, US$ million (first year)",
+    )
+    p.add_argument(
+        "--command",
+        metavar="TYPE",
+        dest="command_type",
+        help="who commands the force: nato, un or us",
+    )
+    p.add_argument("--roe", metavar="LEVEL", help="common rules-of-engagement level")
+    p.add_argument(
+        "--target",
+        metavar="TROOPS",
+        type=int,
+        help="seek a force of at most this many troops (e.g. 32000) instead of the requirement",
+    )
+    p.add_argument(
+        "--curve",
+        metavar="B1,B2,...",
+        help="budgets (US$ million) for the cost curve (default: 0 to twice the budget)",
+    )
+    p.add_argument(
+        "--objective",
+        choices=("maximin", "weighted"),
+        default="maximin",
+        help="sector objective: weakest region's coverage (default) or weighted",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the requirement's uncertainty interval (default 0)",
+    )
+    p.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override a value, e.g. --set willingness.free_riding=0 or "
+        "--set nations.POL.active_personnel=100000 (repeatable)",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run)
+
+
+def _split_overrides(assignments: list[str]) -> tuple[list[str], dict[str, float]]:
+    """Scenario overrides, and values of coalition parameters given by name."""
+    from grudging.errors import ParameterError
+    from grudging.scenarios.reference import coalition_parameters
+
+    names = {p.name for p in coalition_parameters()}
+    scenario: list[str] = []
+    params: dict[str, float] = {}
+    for item in assignments:
+        key, sep, value = item.partition("=")
+        if sep and key.strip() in names:
+            try:
+                params[key.strip()] = float(value)
+            except ValueError:
+                raise ParameterError(
+                    f"--set {item}: parameter '{key.strip()}' needs a number, not '{value}'"
+                ) from None
+        else:
+            scenario.append(item)
+    return scenario, params
+
+
+def _parse_curve(text: str | None) -> list[float] | None:
+    from grudging.errors import InfeasibleError, ParameterError
+
+    if text is None:
+        return None
+    try:
+        budgets = [float(b) for b in text.split(",") if b.strip()]
+    except ValueError:
+        raise ParameterError(
+            f"--curve {text}: give budgets in US$ million separated by commas, e.g. 0,500,1000"
+        ) from None
+    for b in budgets:
+        if b < 0:
+            raise InfeasibleError(f"--curve: budget {b:,.0f} is negative; budgets start at 0")
+    return budgets
+
+
+def check_command(command: str | None) -> None:
+    """Reject an unknown command type with a did-you-mean."""
+    from grudging.errors import ParameterError, did_you_mean
+
+    if command is not None and command not in COMMANDS:
+        raise ParameterError(
+            f"--command {command}: unknown command type{did_you_mean(command, COMMANDS)}; "
+            f"valid: {', '.join(COMMANDS)}"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``grudging coalition``."""
+    from grudging.errors import InfeasibleError
+    from grudging.model.conference import coalition_plan, run_conference
+    from grudging.rng import make_rng
+    from grudging.scenario import load_scenario
+    from grudging.scenarios.reference import coalition_records, coalition_values
+
+    check_command(args.command_type)
+    if args.budget is not None and args.budget < 0:
+        raise InfeasibleError(
+            f"--budget {args.budget:,.0f}: a budget cannot be negative; give US$ million >= 0"
+        )
+    if args.target is not None and args.target <= 0:
+        raise InfeasibleError(f"--target {args.target}: give a positive number of troops")
+    curve = _parse_curve(args.curve)
+    scenario_sets, param_sets = _split_overrides(args.set)
+    scn = load_scenario(args.scenario, overrides=scenario_sets)
+    values, borrowed = coalition_values(scn, param_sets)
+    plan = coalition_plan(scn, args.option, args.budget, args.command_type, args.roe, args.target)
+    result = run_conference(
+        scn,
+        plan,
+        values,
+        rng=make_rng(args.seed),
+        cost_curve=curve,
+        objective=args.objective,
+        declared=coalition_records(scn, param_sets),
+    )
+    if args.json:
+        from grudging.cli._output import print_json
+
+        payload = {"scenario": scn.id, "borrowed_parameters": borrowed, **result.to_dict()}
+        print_json(_clean(payload))
+        return 0
+    _print(scn, result, borrowed)
+    return 0
+
+
+def _clean(obj: Any) -> Any:
+    """Replace non-finite floats (JSON has none) by null."""
+    if isinstance(obj, float):
+        return obj if obj == obj and obj not in (float("inf"), float("-inf")) else None
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def _money(musd: float) -> str:
+    return f"${musd:,.0f}M" if musd >= 1 or musd == 0 else f"${musd:,.2f}M"
+
+
+def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
+    from rich.table import Table
+
+    from grudging.cli._output import console
+
+    req = result.requirement
+    co = result.coalition
+    sec = result.sectors
+    plan = result.plan
+    console.print(
+        f"[bold]{scn.title}[/] — coalition under [bold]{co.command.upper()}[/] command, "
+        f"ROE '{co.roe_level}', budget {_money(co.budget_musd)}, political capital "
+        f"{co.political_capital:g}"
+    )
+    if borrowed:
+        console.print(
+            f"[dim]{len(borrowed)} coalition parameters not declared by the scenario "
+            f"were taken from the built-in iraq-2007 reference set.[/]"
+        )
+
+    console.print()
+    console.print("[bold]Requirement[/]")
+    share = 100 * req.proposal_share if req.total > 0 else float("inf")
+    console.print(
+        f"  {req.total:,.0f} troops (5-95 %: {req.total_low:,.0f} - {req.total_high:,.0f}) for "
+        f"{req.population / 1e6:,.1f} million people; gross density "
+        f"{req.density_per_1000:.1f} per 1,000 before host forces"
+    )
+    console.print(
+        f"  the proposal's ISAF-sized force: {req.proposal_force:,.0f} troops = {share:.1f} % of "
+        "the requirement"
+    )
+    t = Table(title="Requirement by region", show_lines=False)
+    for col in (
+        "region",
+        "population",
+        "deaths/100k/mo",
+        "mixedness",
+        "norm /1000",
+        "host (reliable)",
+        "troops needed",
+        "5-95 %",
+    ):
+        t.add_column(col, justify="left" if col == "region" else "right")
+    for r in req.regions:
+        t.add_row(
+            r.region,
+            f"{r.population:,}",
+            f"{r.violence_per_100k:.2f}",
+            f"{r.fractionalization:.2f}",
+            f"{r.density_norm:.1f}",
+            f"{r.host_effective:,.0f}",
+            f"{r.troops:,.0f}",
+            f"{r.low:,.0f}-{r.high:,.0f}",
+        )
+    console.print(t)
+
+    t = Table(title="Coalition (largest effective strength first)")
+    for col in (
+        "nation",
+        "troops",
+        "effective",
+        "quality",
+        "cost",
+        "$/eff. soldier",
+        "arrives",
+        "P(in)",
+    ):
+        t.add_column(col, justify="left" if col == "nation" else "right")
+    for c in co.contingents:
+        lead = " (lead)" if c.lead else ""
+        t.add_row(
+            f"{c.nation}{lead}",
+            f"{c.troops:,}",
+            f"{c.effective_strength:,.0f}",
+            f"{c.quality:.2f}",
+            _money(c.cost_musd),
+            f"{c.price_per_effective_usd:,.0f}",
+            f"month {c.arrival_month}",
+            f"{c.probability:.2f}",
+        )
+    console.print(t)
+    t = Table(title="Why each nation is in, on what terms")
+    for col in ("nation", "offers accepted", "caveats", "score terms that bring it in"):
+        t.add_column(col)
+    for c in co.contingents:
+        caveats = ", ".join(c.caveats) or "none kept"
+        if c.lifted_caveats:
+            caveats += f"; lifted: {', '.join(c.lifted_caveats)}"
+        if c.refused_caveats:
+            caveats += f"; refused: {', '.join(c.refused_caveats)}"
+        if c.roe_steps_bought:
+            caveats += f"; ROE bought up {c.roe_steps_bought} level(s)"
+        why = ", ".join(f"{n} {v:+.2f}" for n, v in c.reasons) or "-"
+        t.add_row(c.nation, ", ".join(c.offers) or "none", caveats, why)
+    console.print(t)
+    made = ", ".join(co.global_offers) or "none"
+    console.print(
+        f"  total {co.total_troops:,} troops, {co.total_effective:,.0f} effective "
+        f"({100 * co.coverage:.1f} % of the requirement; gap {co.gap:,.0f}); "
+        f"first-year price {_money(co.total_cost_musd)}, then {_money(co.cost_musd_per_year)} a "
+        f"year; political capital spent {co.political_spent:.2f} of {co.political_capital:g}"
+    )
+    console.print(f"  offers made to all: {made}")
+    if co.marginal_effective_per_musd is not None:
+        per = co.marginal_effective_per_musd
+        price = f"US${1e6 / per:,.0f} per effective soldier" if per > 0 else "nothing more to buy"
+        console.print(f"  at the margin, US$1M more buys {per:,.1f} effective soldiers ({price})")
+    console.print(
+        f"  the same number of US troops would cost about "
+        f"{_money(co.us_equivalent_cost_musd)} a year"
+    )
+    if plan.target_troops:
+        console.print(f"  target: at most {plan.target_troops:,} troops")
+
+    out = [s for s in co.candidates if s.status != "in"]
+    if out:
+        t = Table(title="Candidates not in the coalition")
+        t.add_column("nation")
+        t.add_column("status")
+        t.add_column("why")
+        for s in out:
+            t.add_row(s.nation, s.status, s.reason)
+        console.print(t)
+
+    t = Table(title=f"Sector map (objective: {sec.objective})")
+    for col in ("region", "needed", "lead", "nations", "troops", "effective", "coverage", "hops"):
+        t.add_column(
+            col,
+            justify="right"
+            if col in ("needed", "troops", "effective", "coverage", "hops")
+            else "left",
+        )
+    for r in sec.regions:
+        cov = "-" if r.requirement <= 0 else f"{100 * r.coverage:.0f} %"
+        t.add_row(
+            r.region,
+            f"{r.requirement:,.0f}",
+            r.lead or "-",
+            ", ".join(r.nations) or "-",
+            f"{r.troops:,}",
+            f"{r.effective_strength:,.0f}",
+            cov,
+            str(r.supply_hops),
+        )
+    console.print(t)
+    for nation, troops, why in sec.reserve:
+        console.print(f"  reserve: {nation} {troops:,} troops ({why})")
+
+    if co.cost_curve:
+        t = Table(title="Cost curve (free-riding expectation held at the plan's fixed point)")
+        for col in ("budget", "effective", "troops", "committed", "nations", "optimal"):
+            t.add_column(col, justify="right")
+        for pt in co.cost_curve:
+            t.add_row(
+                _money(pt.budget_musd),
+                f"{pt.effective_strength:,.0f}",
+                f"{pt.troops:,}",
+                _money(pt.spent_musd),
+                str(pt.nations),
+                "yes" if pt.optimal else "no",
+            )
+        console.print(t)
+
+    s = co.solver
+    gap = "n/a" if s.mip_gap is None else f"{100 * s.mip_gap:.4f} %"
+    console.print(
+        f"[dim]force generation: HiGHS {s.status}, gap {gap}, {s.solves} solves in "
+        f"{s.solve_seconds:.2f} s ({s.n_variables} variables, {s.n_constraints} constraints), "
+        f"free-riding fixed point in {s.fixed_point_iterations} steps "
+        f"(expected ratio {co.expected_ratio:.3f})[/]"
+    )
+    sgap = "n/a" if sec.mip_gap is None else f"{100 * sec.mip_gap:.2f} %"
+    console.print(
+        f"[dim]sectors: HiGHS {sec.status}, gap {sgap}, {sec.solve_seconds:.2f} s; weakest "
+        f"region covered {100 * sec.min_coverage:.1f} % (programme "
+        f"{100 * sec.programme_min_coverage:.1f} % before rounding to units)[/]"
+    )

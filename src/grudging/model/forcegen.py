@@ -1,0 +1,1060 @@
+"""Force generation: the conference as a mixed-integer programme on HiGHS.
+
+For every candidate nation the conference can make a *package* of offers: per-nation offers
+(cash per troop, aid or debt relief, airlift and logistics support), a stance on each of the
+nation's caveats (accept it, buy it off, or refuse it and let the nation decide), and a purchase of
+a more robust mandate than the nation accepts on its own. Coalition-wide offers (a diplomatic
+concession, UN endorsement) are one decision each; the command (NATO, UN, US) is given by the plan.
+Each package's troops come from the willingness stage, its effective strength from the ROE stage,
+its price from the offer menu. Dominated packages (no more effective strength for no less money
+and political capital) are dropped; a binary programme then picks at most one package per nation,
+consistent with the coalition-wide offers, within the money budget and the political capital.
+
+Objective (lexicographic). Without a troop target: maximise effective strength up to the
+requirement (a force beyond it buys nothing), less the money spent divided by the value of an
+effective soldier (``value_per_effective_musd``: the patron pays no more for a soldier than it is
+worth to it), then reach that strength at least cost. With a target of ``T`` troops (e.g. the
+proposal's ISAF-sized 32,000): the same for a force of at most ``T`` troops.
+
+Free riding is solved as a fixed point: each nation's offer falls with the effective strength it
+expects the others to field (over the requirement); the expectation is found by bisection so that
+the coalition the programme picks fields what was expected. The cost curve (budget -> effective
+force) holds that expectation fixed, so it is a local linearisation around the plan's budget and
+is monotone by construction (each point is constrained to be at least the previous one, which is
+feasible with the larger budget and so changes no optimum).
+
+Costs are first-year money (per-troop offers for a year plus lump sums) in US$ million, within
+``CoalitionPlan.budget_musd``; political costs within ``CoalitionPlan.political_capital``.
+
+References
+----------
+The menu's prices are scenario data with their sources (for Iraq: ``offers.yaml``, which cites
+recorded support to contributors, the Coalition Solidarity Fund and Belasco, CRS RL33110).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from grudging.errors import InfeasibleError, ParameterError, did_you_mean
+from grudging.model import milp
+from grudging.model.parameters import stage_parameters
+from grudging.model.roe import caveat_factor, roe_factor, roe_level, roe_params, steps_short
+from grudging.model.sectors import allowed_regions, sector_params
+from grudging.model.willingness import (
+    AIRLIFT,
+    CAVEAT_ACCEPTANCE,
+    GLOBAL_CHANNELS,
+    NATO_COMMAND,
+    UN_ENDORSEMENT,
+    Inducements,
+    Response,
+    WillingnessParams,
+    candidates,
+    capacity,
+    capacity_weights,
+    offer_channel,
+    respond,
+    willingness_params,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from grudging.model.requirement import Requirement
+    from grudging.scenario.schema import CoalitionPlan, Nation, Offer, Scenario
+
+STAGE = "forcegen"
+#: Commands a coalition can be placed under.
+COMMANDS = ("nato", "un", "us")
+
+
+@dataclass(frozen=True)
+class ForceGenParams:
+    """Parameters of force generation (scenario names ``forcegen.<field>``).
+
+    Attributes
+    ----------
+    quality_floor:
+        Quality of the worst-equipped contingent (0-1).
+    spend_per_soldier_low, spend_per_soldier_high:
+        Military spending per active soldier (US$ thousand a year) at which quality is the floor
+        and 1; quality is log-linear in between.
+    interop_outsider:
+        Quality multiplier for a contingent from outside NATO and the EU under NATO or US command.
+    interop_un:
+        Quality multiplier for every contingent under UN command.
+    deploy_rate:
+        Troops a month a contingent can move into theatre on its own.
+    lift_speedup:
+        Multiplier on the deployment rate with airlift support, a supply hub or a shared border.
+    us_cost_per_troop_year_musd:
+        What a US soldier in theatre costs a year (for the price comparison only).
+    value_per_effective_musd:
+        The most the patron pays for one more effective soldier (first-year US$ million): the
+        programme maximises effective strength less money divided by this value, so it buys
+        no contingent dearer than that even with budget to spare.
+    mip_rel_gap:
+        Relative MIP gap at which HiGHS stops (a solver setting with a default, not an uncertain
+        parameter; the same holds for the three below).
+    time_limit_s:
+        Time limit of each HiGHS solve.
+    fixed_point_tolerance:
+        Tolerance of the free-riding fixed point (share of the requirement).
+    fixed_point_iterations:
+        Most bisection steps for the fixed point.
+    """
+
+    quality_floor: float
+    spend_per_soldier_low: float
+    spend_per_soldier_high: float
+    interop_outsider: float
+    interop_un: float
+    deploy_rate: float
+    lift_speedup: float
+    us_cost_per_troop_year_musd: float
+    value_per_effective_musd: float
+    mip_rel_gap: float = 1e-6
+    time_limit_s: float = 10.0
+    fixed_point_tolerance: float = 0.005
+    fixed_point_iterations: float = 10.0
+
+
+# Quality ------------------------------------------------------------------------------------------
+def base_quality(nation: Nation, p: ForceGenParams) -> float:
+    """Quality from military spending per soldier (log-linear between the two anchors)."""
+    if nation.active_personnel <= 0:
+        return p.quality_floor
+    per_soldier = 1e3 * nation.military_spending_musd / nation.active_personnel  # US$ thousand
+    lo, hi = math.log(p.spend_per_soldier_low), math.log(p.spend_per_soldier_high)
+    t = (math.log(max(per_soldier, 1e-9)) - lo) / (hi - lo) if hi > lo else 1.0
+    return p.quality_floor + (1.0 - p.quality_floor) * min(1.0, max(0.0, t))
+
+
+def quality(nation: Nation, command: str, p: ForceGenParams) -> float:
+    """Quality under a command: interoperability for outsiders, the UN discount for all."""
+    q = base_quality(nation, p)
+    if command == "un":
+        return q * p.interop_un
+    if not (nation.nato or nation.eu):
+        return q * p.interop_outsider
+    return q
+
+
+# Packages ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Package:
+    """One way of bringing a nation in, with what it gives and what it costs.
+
+    ``states`` are the indices of the coalition-wide offer states (see :class:`GlobalState`)
+    under which the package gives exactly this: a nation indifferent to an offer has one package
+    for the states that differ only by it.
+    """
+
+    nation: str
+    offers: tuple[str, ...]
+    states: frozenset[int]
+    kept: tuple[str, ...]
+    lifted: tuple[str, ...]
+    refused: tuple[str, ...]
+    roe_steps: int
+    troops: int
+    quality: float
+    effective: float
+    money_musd: float
+    money_per_year_musd: float
+    political: float
+    response: Response
+
+
+@dataclass(frozen=True)
+class GlobalState:
+    """A combination of coalition-wide offers (each made once, to all), with its price."""
+
+    offers: tuple[str, ...]
+    money_musd: float
+    political: float
+
+
+@dataclass
+class Menu:
+    """Every nation's non-dominated packages, the coalition-wide offer states and fixed costs."""
+
+    packages: list[Package]
+    states: list[GlobalState]
+    fixed_money: float
+    fixed_political: float
+    fixed_offers: tuple[str, ...]
+    diagnosis: dict[str, str] = field(default_factory=dict)
+
+
+def _menu_offers(scn: Scenario, plan: CoalitionPlan) -> list[Offer]:
+    allowed = None if plan.offers is None else set(plan.offers)
+    return [o for o in scn.offers if allowed is None or o.id in allowed]
+
+
+def _cost(offer: Offer, troops: int) -> tuple[float, float]:
+    """(first-year money, recurring money a year) of one offer to a contingent of ``troops``."""
+    if offer.kind == "per_troop":
+        yearly = offer.cost_musd * troops / 1000.0
+        return yearly, yearly
+    return offer.cost_musd, 0.0
+
+
+def _dominated(p: Package, q: Package, troop_cap: bool) -> bool:
+    """Whether ``q`` makes ``p`` pointless (at least as strong, no dearer, no larger if capped)."""
+    return (
+        q.effective >= p.effective - 1e-9
+        and q.money_musd <= p.money_musd + 1e-9
+        and q.political <= p.political + 1e-9
+        and (not troop_cap or q.troops <= p.troops)
+    )
+
+
+def _prune(packages: list[Package], troop_cap: bool) -> list[Package]:
+    """The non-dominated packages (all under the same coalition-wide offer state)."""
+    ranked = sorted(packages, key=lambda k: (-k.effective, k.money_musd, k.political, k.troops))
+    front: list[Package] = []
+    for pkg in ranked:
+        if not any(_dominated(pkg, other, troop_cap) for other in front):
+            front.append(pkg)
+    return front
+
+
+def _signature(packages: list[Package]) -> tuple[Any, ...]:
+    return tuple(
+        (
+            k.offers,
+            k.kept,
+            k.lifted,
+            k.refused,
+            k.troops,
+            round(k.effective, 9),
+            round(k.money_musd, 9),
+            round(k.political, 9),
+        )
+        for k in packages
+    )
+
+
+def build_menu(
+    scn: Scenario,
+    plan: CoalitionPlan,
+    requirement: Requirement,
+    values: Mapping[str, float],
+    expected_ratio: float = 0.0,
+    troop_cap: bool = False,
+) -> Menu:
+    """Every nation's non-dominated packages under the plan, at a free-riding expectation."""
+    wp = willingness_params(values)
+    fp = forcegen_params(values)
+    rp = roe_params(values)
+    sp = sector_params(values)
+    command = plan.command
+    level = roe_level(scn, plan.roe_level).id if scn.roe_levels else plan.roe_level
+    r_factor = roe_factor(scn, level, rp) if scn.roe_levels else 1.0
+    offers = _menu_offers(scn, plan)
+    by_channel: dict[str, list[Offer]] = {}
+    for o in offers:
+        by_channel.setdefault(offer_channel(o), []).append(o)
+
+    fixed_money = fixed_pol = 0.0
+    fixed_offers: list[str] = []
+    implied: set[str] = set()
+    if command == "nato":
+        for o in by_channel.get(NATO_COMMAND, []):
+            fixed_money += o.cost_musd
+            fixed_pol += o.political_cost
+            fixed_offers.append(o.id)
+    if command == "un":
+        implied.add(UN_ENDORSEMENT)
+        for o in by_channel.get(UN_ENDORSEMENT, []):
+            fixed_money += o.cost_musd
+            fixed_pol += o.political_cost
+            fixed_offers.append(o.id)
+    global_offers = [
+        o
+        for o in offers
+        if offer_channel(o) in GLOBAL_CHANNELS
+        and offer_channel(o) != NATO_COMMAND
+        and offer_channel(o) not in implied
+    ]
+    states = [
+        GlobalState(
+            tuple(o.id for o in combo),
+            sum(o.cost_musd for o in combo),
+            sum(o.political_cost for o in combo),
+        )
+        for k in range(len(global_offers) + 1)
+        for combo in itertools.combinations(global_offers, k)
+    ]
+    state_channels = [
+        {offer_channel(o) for o in global_offers if o.id in st.offers} | implied for st in states
+    ]
+    per_nation = [
+        o for o in offers if offer_channel(o) not in GLOBAL_CHANNELS | {CAVEAT_ACCEPTANCE}
+    ]
+    context = _Context(
+        scn=scn,
+        requirement=requirement,
+        wp=wp,
+        fp=fp,
+        rp=rp,
+        sp=sp,
+        command=command,
+        level=level,
+        r_factor=r_factor,
+        per_nation=per_nation,
+        acceptance=by_channel.get(CAVEAT_ACCEPTANCE, []),
+        caveats={c.id: c for c in scn.caveats},
+        channel_of={o.id: offer_channel(o) for o in offers},
+        expected_ratio=expected_ratio,
+    )
+    nations = candidates(scn)
+    weights = capacity_weights(nations, wp)
+    packages: list[Package] = []
+    diagnosis: dict[str, str] = {}
+    for nation in nations:
+        per_state, why = _nation_packages(nation, context, state_channels, weights[nation.id])
+        if why:
+            diagnosis[nation.id] = why
+        classes: dict[tuple[Any, ...], list[int]] = {}
+        fronts: dict[tuple[Any, ...], list[Package]] = {}
+        for s_idx, found in enumerate(per_state):
+            front = _prune(found, troop_cap)
+            sig = _signature(front)
+            classes.setdefault(sig, []).append(s_idx)
+            fronts.setdefault(sig, front)
+        for sig, members in classes.items():
+            for pkg in fronts[sig]:
+                packages.append(dataclasses.replace(pkg, states=frozenset(members)))
+    return Menu(packages, states, fixed_money, fixed_pol, tuple(fixed_offers), diagnosis)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the conference knows when it prices a nation's packages."""
+
+    scn: Scenario
+    requirement: Requirement
+    wp: WillingnessParams
+    fp: ForceGenParams
+    rp: Any
+    sp: Any
+    command: str
+    level: str
+    r_factor: float
+    per_nation: list[Offer]
+    acceptance: list[Offer]
+    caveats: Mapping[str, Any]
+    channel_of: Mapping[str, str]
+    expected_ratio: float
+
+
+def _nation_packages(
+    nation: Nation, ctx: _Context, state_channels: list[set[str]], weight: float
+) -> tuple[list[list[Package]], str]:
+    """One nation's packages under each coalition-wide offer state and, if none at all, why."""
+    wp, scn = ctx.wp, ctx.scn
+    empty: list[list[Package]] = [[] for _ in state_channels]
+    cap = capacity(nation, wp)
+    if cap < max(wp.min_contingent, 1):
+        return empty, f"no deployable capacity to spare (capacity {cap} < {wp.min_contingent:.0f})"
+    short = steps_short(nation, scn, ctx.level) if scn.roe_levels else 0
+    if short > ctx.rp.step_up_max:
+        return empty, (
+            f"rules of engagement: accepts at most '{nation.max_roe}', below '{ctx.level}'"
+        )
+    q = quality(nation, ctx.command, ctx.fp)
+    own_caveats = [c for c in nation.caveats if c in ctx.caveats]
+    stances = ["keep", "lift", "refuse"] if ctx.acceptance else ["lift", "refuse"]
+    options = []
+    for stance in itertools.product(stances, repeat=len(own_caveats)):
+        kept = tuple(c for c, s in zip(own_caveats, stance, strict=True) if s == "keep")
+        lifted = tuple(c for c, s in zip(own_caveats, stance, strict=True) if s == "lift")
+        refused = tuple(c for c, s in zip(own_caveats, stance, strict=True) if s == "refuse")
+        if allowed_regions(nation, scn, ctx.requirement, ctx.sp, kept):
+            options.append((kept, lifted, refused))
+    if not options:
+        return empty, (
+            "excluded from every region (exclusions, or a regional caveat and no calm region)"
+        )
+    out: list[list[Package]] = []
+    best_prob = 0.0
+    cache: dict[tuple[frozenset[str], int], Response] = {}
+    for g_channels in state_channels:
+        found: list[Package] = []
+        for k in range(len(ctx.per_nation) + 1):
+            for chosen in itertools.combinations(ctx.per_nation, k):
+                for kept, lifted, refused in options:
+                    channels = {ctx.channel_of[o.id] for o in chosen} | g_channels
+                    if kept:
+                        channels.add(CAVEAT_ACCEPTANCE)
+                    key = (frozenset(channels), len(refused))
+                    if key not in cache:
+                        cache[key] = respond(
+                            nation,
+                            Inducements(key[0], ctx.command, key[1]),  # type: ignore[arg-type]
+                            wp,
+                            weight,
+                            ctx.expected_ratio,
+                        )
+                    resp = cache[key]
+                    best_prob = max(best_prob, resp.probability)
+                    if resp.troops <= 0:
+                        continue
+                    found.append(_price(nation, ctx, resp, chosen, kept, lifted, refused, short, q))
+        out.append(found)
+    if any(out):
+        return out, ""
+    if best_prob < wp.participation_threshold:
+        return out, f"declines under every offer available (best probability {best_prob:.2f})"
+    return out, f"its contingent would be below the minimum viable size ({wp.min_contingent:.0f})"
+
+
+def _price(
+    nation: Nation,
+    ctx: _Context,
+    resp: Response,
+    chosen: tuple[Offer, ...],
+    kept: tuple[str, ...],
+    lifted: tuple[str, ...],
+    refused: tuple[str, ...],
+    short: int,
+    q: float,
+) -> Package:
+    """The package: troops from the response, money and political capital from the menu."""
+    troops = resp.troops
+    money = recurring = political = 0.0
+    paid = list(chosen) + (list(ctx.acceptance) if kept else [])
+    for o in paid:
+        first, yearly = _cost(o, troops)
+        money += first
+        recurring += yearly
+        political += o.political_cost
+    money += sum(ctx.caveats[c].lift_cost_musd for c in lifted)
+    if short:
+        step = ctx.rp.step_up_cost_musd_per_thousand * short * troops / 1000.0
+        money += step
+        recurring += step
+    return Package(
+        nation=nation.id,
+        offers=tuple(o.id for o in paid),
+        states=frozenset(),
+        kept=kept,
+        lifted=lifted,
+        refused=refused,
+        roe_steps=short,
+        troops=troops,
+        quality=q,
+        effective=troops * q * caveat_factor(ctx.scn, kept) * ctx.r_factor,
+        money_musd=money,
+        money_per_year_musd=recurring,
+        political=political,
+        response=resp,
+    )
+
+
+# The programme ------------------------------------------------------------------------------------
+@dataclass
+class Programme:
+    """The conference's programme: columns of packages (x), offer states (w), capped strength."""
+
+    model: milp.MilpBuilder
+    x: list[int]
+    w: list[int]
+    z: int | None
+    eff: dict[int, float]
+    money: dict[int, float]
+    political: dict[int, float]
+
+
+def build_programme(
+    menu: Menu, budget: float, capital: float, cap_effective: float | None, cap_troops: int | None
+) -> Programme:
+    """Binary package choice with one-hot coalition-wide offer states (disaggregated linking)."""
+    m = milp.MilpBuilder()
+    x = [m.add_binary(f"x[{k.nation},{i}]") for i, k in enumerate(menu.packages)]
+    w = [m.add_binary(f"w[{'+'.join(s.offers) or 'none'}]") for s in menu.states]
+    m.add_row({j: 1.0 for j in w}, 1.0, 1.0)
+    eff = {x[i]: k.effective for i, k in enumerate(menu.packages)}
+    money = {x[i]: k.money_musd for i, k in enumerate(menu.packages)}
+    political = {x[i]: k.political for i, k in enumerate(menu.packages)}
+    for j, st in zip(w, menu.states, strict=True):
+        money[j] = st.money_musd
+        political[j] = st.political
+    classes: dict[tuple[str, frozenset[int]], list[int]] = {}
+    for i, k in enumerate(menu.packages):
+        classes.setdefault((k.nation, k.states), []).append(i)
+    for (_nation, members), idx in classes.items():
+        m.add_row({**{x[i]: 1.0 for i in idx}, **{w[s]: -1.0 for s in members}}, upper=0.0)
+    m.add_row(money, upper=budget - menu.fixed_money)
+    m.add_row(political, upper=capital - menu.fixed_political)
+    z = None
+    if cap_troops is not None:
+        m.add_row(
+            {x[i]: float(k.troops) for i, k in enumerate(menu.packages)}, upper=float(cap_troops)
+        )
+    elif cap_effective is not None:
+        z = m.add_var("z", 0.0, 0.0, max(0.0, cap_effective))
+        m.add_row({z: 1.0, **{j: -v for j, v in eff.items()}}, upper=0.0)
+    return Programme(m, x, w, z, eff, money, political)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The packages a solve picked (indices into the menu), the offer state, totals, solver."""
+
+    chosen: list[int]
+    state: int | None
+    effective: float
+    troops: int
+    money: float
+    political: float
+    optimal: bool
+    status: str
+    mip_gap: float | None
+    seconds: float
+    n_vars: int
+    n_rows: int
+
+
+def solve_menu(
+    menu: Menu,
+    budget: float,
+    capital: float,
+    cap_effective: float | None,
+    cap_troops: int | None,
+    fp: ForceGenParams,
+    at_least: float = 0.0,
+    least_cost: bool = True,
+) -> Selection:
+    """Pick at most one package per nation within the budget and political capital.
+
+    Stage 1 maximises effective strength (capped at ``cap_effective``, or with at most
+    ``cap_troops`` troops) less money over ``value_per_effective_musd``; stage 2
+    (``least_cost``) reaches that strength at least cost. ``at_least`` adds a floor on
+    effective strength (used to keep the cost curve monotone).
+    """
+    prog = build_programme(menu, budget, capital, cap_effective, cap_troops)
+    m = prog.model
+    extra = [(dict(prog.eff), at_least, math.inf)] if at_least > 0 else []
+    first = [0.0] * m.n_vars
+    if prog.z is not None:
+        first[prog.z] = 1.0
+    else:
+        for j, v in prog.eff.items():
+            first[j] = v
+    if fp.value_per_effective_musd > 0:
+        for j, v in prog.money.items():
+            first[j] -= v / fp.value_per_effective_musd
+    s1 = milp.solve(
+        m,
+        maximize=True,
+        cost=first,
+        time_limit=fp.time_limit_s,
+        mip_rel_gap=fp.mip_rel_gap,
+        extra_rows=extra or None,
+    )
+    if s1.x is None:
+        return Selection(
+            [],
+            None,
+            0.0,
+            0,
+            0.0,
+            0.0,
+            False,
+            s1.status,
+            s1.mip_gap,
+            s1.seconds,
+            s1.n_vars,
+            s1.n_rows,
+        )
+    sol, seconds = s1, s1.seconds
+    if least_cost:
+        best = float(sum(v * s1.x[j] for j, v in prog.eff.items()))
+        if prog.z is not None:
+            best = min(best, float(s1.x[prog.z]))
+        tol = 1e-7 * max(1.0, best)
+        second = [0.0] * m.n_vars
+        for j, v in prog.money.items():
+            second[j] = v
+        for j, v in prog.political.items():
+            second[j] += 1e-3 * v
+        s2 = milp.solve(
+            m,
+            maximize=False,
+            cost=second,
+            time_limit=fp.time_limit_s,
+            mip_rel_gap=fp.mip_rel_gap,
+            extra_rows=[*extra, (dict(prog.eff), max(0.0, best - tol, at_least), math.inf)],
+            start=s1.x,
+        )
+        seconds += s2.seconds
+        if s2.x is not None:
+            sol = s2
+    xs = sol.x if sol.x is not None else s1.x
+    chosen = [i for i, j in enumerate(prog.x) if xs[j] > 0.5]
+    state = next((s for s, j in enumerate(prog.w) if xs[j] > 0.5), None)
+    st_money = menu.states[state].money_musd if state is not None else 0.0
+    st_pol = menu.states[state].political if state is not None else 0.0
+    optimal = s1.optimal and sol.optimal
+    status = sol.status if s1.optimal else s1.status
+    return Selection(
+        chosen=chosen,
+        state=state,
+        effective=sum(menu.packages[i].effective for i in chosen),
+        troops=sum(menu.packages[i].troops for i in chosen),
+        money=sum(menu.packages[i].money_musd for i in chosen) + st_money + menu.fixed_money,
+        political=sum(menu.packages[i].political for i in chosen) + st_pol + menu.fixed_political,
+        optimal=optimal,
+        status=status,
+        mip_gap=max(s1.mip_gap or 0.0, sol.mip_gap or 0.0),
+        seconds=seconds,
+        n_vars=s1.n_vars,
+        n_rows=s1.n_rows,
+    )
+
+
+# Results ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Contingent:
+    """A nation's contingent: size, quality, caveats, arrival, what it was offered and its price.
+
+    ``price_per_effective_usd`` is the first-year money of its package per effective soldier;
+    ``incremental_price_usd`` is the money per effective soldier gained over what the nation
+    would give for no money (None when it would give as much for free).
+    """
+
+    nation: str
+    name: str
+    troops: int
+    quality: float
+    effective_strength: float
+    caveats: tuple[str, ...]
+    lifted_caveats: tuple[str, ...]
+    refused_caveats: tuple[str, ...]
+    roe_steps_bought: int
+    arrival_month: int
+    offers: tuple[str, ...]
+    cost_musd: float
+    cost_musd_per_year: float
+    political_cost: float
+    probability: float
+    score: float
+    reasons: tuple[tuple[str, float], ...]
+    price_per_effective_usd: float
+    incremental_price_usd: float | None
+    lead: bool = False
+    followers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CostPoint:
+    """One point of the cost curve.
+
+    ``spent_musd`` is the money the most effective solution found commits (not minimised).
+    """
+
+    budget_musd: float
+    effective_strength: float
+    troops: int
+    spent_musd: float
+    nations: int
+    optimal: bool
+
+
+@dataclass(frozen=True)
+class SolverReport:
+    """How the programme was solved."""
+
+    status: str
+    optimal: bool
+    mip_gap: float | None
+    solve_seconds: float
+    solves: int
+    n_variables: int
+    n_constraints: int
+    fixed_point_iterations: int
+    fixed_point_residual: float
+
+
+@dataclass(frozen=True)
+class CandidateStatus:
+    """Why a candidate is in or out."""
+
+    nation: str
+    name: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Coalition:
+    """The coalition a conference generates, its price and how it was found."""
+
+    contingents: tuple[Contingent, ...]
+    command: str
+    roe_level: str
+    global_offers: tuple[str, ...]
+    budget_musd: float
+    political_capital: float
+    total_troops: int
+    total_effective: float
+    total_cost_musd: float
+    cost_musd_per_year: float
+    political_spent: float
+    requirement_total: float
+    target_troops: int | None
+    expected_ratio: float
+    marginal_effective_per_musd: float | None
+    us_equivalent_cost_musd: float
+    cost_curve: tuple[CostPoint, ...]
+    candidates: tuple[CandidateStatus, ...]
+    solver: SolverReport
+
+    @property
+    def gap(self) -> float:
+        """Requirement minus effective strength (never negative)."""
+        return max(0.0, self.requirement_total - self.total_effective)
+
+    @property
+    def coverage(self) -> float:
+        """Effective strength over the requirement."""
+        return self.total_effective / self.requirement_total if self.requirement_total else 0.0
+
+    def contingent(self, nation: str) -> Contingent:
+        """The contingent of one nation."""
+        for c in self.contingents:
+            if c.nation == nation:
+                return c
+        raise KeyError(nation)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per contingent."""
+        import pandas as pd
+
+        rows = []
+        for c in self.contingents:
+            row = dict(c.__dict__)
+            for key in ("caveats", "lifted_caveats", "refused_caveats", "offers", "followers"):
+                row[key] = ";".join(row[key])
+            row["reasons"] = ";".join(name for name, _ in c.reasons)
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def cost_curve_frame(self) -> pd.DataFrame:
+        """The cost curve as a table."""
+        import pandas as pd
+
+        return pd.DataFrame([p.__dict__ for p in self.cost_curve])
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        import dataclasses
+
+        out = dataclasses.asdict(self)
+        out["gap"] = self.gap
+        out["coverage"] = self.coverage
+        for c in out["contingents"]:
+            c["reasons"] = [{"term": n, "value": v} for n, v in c["reasons"]]
+        return out
+
+
+def _arrival(nation: Nation, pkg: Package, plan: CoalitionPlan, p: ForceGenParams) -> int:
+    fast = AIRLIFT in {o for o in pkg.offers} or nation.logistics_hub or nation.neighbour
+    rate = p.deploy_rate * (p.lift_speedup if fast else 1.0)
+    months = max(1, math.ceil(pkg.troops / max(rate, 1.0)))
+    return plan.arrival_month + min(months, plan.build_up_months) - 1
+
+
+def check_plan(scn: Scenario, plan: CoalitionPlan, budget: float | None = None) -> None:
+    """Reject a contradictory request with a message that says how to fix it."""
+    if plan.command not in COMMANDS:
+        raise ParameterError(
+            f"unknown command type '{plan.command}'{did_you_mean(plan.command, COMMANDS)}; "
+            f"a coalition is commanded by one of: {', '.join(COMMANDS)}"
+        )
+    b = plan.budget_musd if budget is None else budget
+    if b < 0 or not math.isfinite(b):
+        raise InfeasibleError(
+            f"budget of US${b:,.0f}M is not possible; give a budget of zero or more "
+            "(US$ million a year)"
+        )
+    if scn.roe_levels:
+        roe_level(scn, plan.roe_level)
+    if not candidates(scn):
+        raise InfeasibleError(
+            "the scenario has no candidate nations besides the patron; add nations to it"
+        )
+
+
+def generate_coalition(
+    scn: Scenario,
+    plan: CoalitionPlan,
+    requirement: Requirement,
+    values: Mapping[str, float],
+    cost_curve: Sequence[float] | None = None,
+) -> Coalition:
+    """The coalition a force-generation conference produces under ``plan``.
+
+    Parameters
+    ----------
+    scn:
+        Scenario (nations, offers, caveats, ROE levels, exclusions).
+    plan:
+        Command, budget, political capital, ROE level, optional troop target, offers allowed.
+    requirement:
+        Output of :func:`grudging.model.requirement.requirement`.
+    values:
+        Parameter values (``willingness.*``, ``forcegen.*``, ``roe.*``, ``sectors.*``).
+    cost_curve:
+        Budgets (US$ million) at which to solve for the cost curve; ``None`` for a default grid
+        from zero to twice the plan's budget, ``()`` for none.
+
+    Raises
+    ------
+    InfeasibleError
+        A negative budget, fixed costs the plan cannot pay, or no nation able to serve.
+    ParameterError
+        An unknown command type.
+    """
+    check_plan(scn, plan)
+    fp = forcegen_params(values)
+    wp = willingness_params(values)
+    troop_cap = plan.target_troops
+    cap_eff = None if troop_cap is not None else requirement.total
+    reference = requirement.total
+
+    def menu_at(ratio: float) -> Menu:
+        return build_menu(scn, plan, requirement, values, ratio, troop_cap is not None)
+
+    menu0 = menu_at(0.0)
+    _check_servable(scn, plan, menu0, requirement)
+    if menu0.fixed_money > plan.budget_musd or menu0.fixed_political > plan.political_capital:
+        raise InfeasibleError(
+            f"command '{plan.command}' needs offers {', '.join(menu0.fixed_offers)} costing "
+            f"US${menu0.fixed_money:,.0f}M and {menu0.fixed_political:.2f} political capital; "
+            f"the plan has US${plan.budget_musd:,.0f}M and {plan.political_capital:.2f}. "
+            "Raise the budget or capital, or choose another command"
+        )
+
+    solves = 0
+    seconds = 0.0
+
+    def pick_at(
+        menu: Menu, budget: float, at_least: float = 0.0, least_cost: bool = True
+    ) -> Selection:
+        nonlocal solves, seconds
+        pk = solve_menu(
+            menu, budget, plan.political_capital, cap_eff, troop_cap, fp, at_least, least_cost
+        )
+        solves += 2 if least_cost else 1
+        seconds += pk.seconds
+        return pk
+
+    # Free-riding fixed point on the expected ratio r (others' effective strength over the
+    # requirement). f(r) = most effective strength at expectation r, over the requirement, is
+    # non-increasing; keep a bracket lo < r* <= hi (f(lo) > lo, f(hi) <= hi) and step to f(r)
+    # when it falls inside the bracket (fast when free riding is mild), else bisect.
+    # Stage 1 only; the final coalition is priced at the upper end of the bracket.
+    menu, pick = menu0, pick_at(menu0, plan.budget_musd, least_cost=False)
+    ratio, residual, iterations = 0.0, 0.0, 0
+    if wp.free_riding > 0 and reference > 0 and pick.effective > 0:
+        lo, hi = 0.0, pick.effective / reference
+        r = hi
+        while hi - lo > fp.fixed_point_tolerance and iterations < fp.fixed_point_iterations:
+            iterations += 1
+            f_r = pick_at(menu_at(r), plan.budget_musd, least_cost=False).effective / reference
+            if f_r > r:
+                lo = r
+            else:
+                hi = r
+            r = f_r if lo < f_r < hi else 0.5 * (lo + hi)
+        ratio = hi
+        menu = menu_at(ratio)
+    pick = pick_at(menu, plan.budget_musd)
+    if reference > 0:
+        residual = abs(pick.effective / reference - ratio) if ratio else 0.0
+
+    contingents = _contingents(scn, plan, menu, pick, fp)
+    marginal = None
+    step = max(1.0, 0.05 * plan.budget_musd)
+    more = pick_at(menu, plan.budget_musd + step, pick.effective, least_cost=False)
+    if more.status in ("optimal", "time_limit"):
+        marginal = (more.effective - pick.effective) / step
+
+    curve: list[CostPoint] = []
+    budgets = (
+        sorted({round(plan.budget_musd * f, 6) for f in (0, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2)})
+        if cost_curve is None
+        else sorted(float(b) for b in cost_curve)
+    )
+    previous = 0.0
+    for b in budgets:
+        if b < 0:
+            raise InfeasibleError(f"cost curve budget US${b:,.0f}M is negative; use budgets >= 0")
+        if b < menu.fixed_money:
+            curve.append(CostPoint(b, 0.0, 0, 0.0, 0, True))
+            continue
+        pt = pick_at(menu, b, previous, least_cost=False)
+        previous = max(previous, pt.effective - 1e-9 * max(1.0, pt.effective))
+        curve.append(CostPoint(b, pt.effective, pt.troops, pt.money, len(pt.chosen), pt.optimal))
+
+    made = (menu.states[pick.state].offers if pick.state is not None else ()) + menu.fixed_offers
+    chosen_nations = {c.nation for c in contingents}
+    statuses = []
+    for n in candidates(scn):
+        if n.id in chosen_nations:
+            statuses.append(CandidateStatus(n.id, n.name, "in", "chosen"))
+        elif n.id in menu.diagnosis:
+            statuses.append(CandidateStatus(n.id, n.name, "out", menu.diagnosis[n.id]))
+        else:
+            statuses.append(
+                CandidateStatus(
+                    n.id,
+                    n.name,
+                    "not chosen",
+                    _why_not_chosen(n.id, menu, pick, plan, fp, cap_eff, troop_cap),
+                )
+            )
+    return Coalition(
+        contingents=tuple(contingents),
+        command=plan.command,
+        roe_level=plan.roe_level,
+        global_offers=made,
+        budget_musd=plan.budget_musd,
+        political_capital=plan.political_capital,
+        total_troops=pick.troops,
+        total_effective=pick.effective,
+        total_cost_musd=pick.money,
+        cost_musd_per_year=sum(c.cost_musd_per_year for c in contingents),
+        political_spent=pick.political,
+        requirement_total=requirement.total,
+        target_troops=troop_cap,
+        expected_ratio=ratio,
+        marginal_effective_per_musd=marginal,
+        us_equivalent_cost_musd=pick.troops * fp.us_cost_per_troop_year_musd,
+        cost_curve=tuple(curve),
+        candidates=tuple(statuses),
+        solver=SolverReport(
+            status=pick.status,
+            optimal=pick.optimal,
+            mip_gap=pick.mip_gap,
+            solve_seconds=seconds,
+            solves=solves,
+            n_variables=pick.n_vars,
+            n_constraints=pick.n_rows,
+            fixed_point_iterations=iterations,
+            fixed_point_residual=residual,
+        ),
+    )
+
+
+def _why_not_chosen(
+    nation: str,
+    menu: Menu,
+    pick: Selection,
+    plan: CoalitionPlan,
+    fp: ForceGenParams,
+    cap_effective: float | None,
+    cap_troops: int | None,
+) -> str:
+    """Which constraint keeps a willing nation out of the chosen coalition."""
+    mine = [k for k in menu.packages if k.nation == nation]
+    here = [k for k in mine if pick.state in k.states]
+    if not here:
+        wanted = sorted({o for k in mine for s in k.states for o in menu.states[s].offers})
+        return "would serve only if offers were made to all that were not: " + (
+            ", ".join(wanted) or "another combination"
+        )
+    best = min(here, key=lambda k: k.money_musd / max(k.effective, 1e-9))
+    price = 1e6 * best.money_musd / max(best.effective, 1e-9)
+    what = f"would serve ({best.troops:,} troops at US${price:,.0f} per effective soldier)"
+    if fp.value_per_effective_musd > 0 and price > 1e6 * fp.value_per_effective_musd:
+        return (
+            f"{what} but that is dearer than an effective soldier is worth to the patron "
+            f"(US${1e6 * fp.value_per_effective_musd:,.0f})"
+        )
+    if best.money_musd > plan.budget_musd - pick.money + 1e-9:
+        return f"{what} but the budget is spent (US${plan.budget_musd - pick.money:,.0f}M left)"
+    if best.political > plan.political_capital - pick.political + 1e-9:
+        return f"{what} but the political capital is spent"
+    if cap_troops is not None and pick.troops + best.troops > cap_troops:
+        return f"{what} but the force would exceed its target of {cap_troops:,} troops"
+    if cap_effective is not None and pick.effective + best.effective > cap_effective:
+        return f"{what} but the force already meets the requirement"
+    return f"{what} but others bring the same strength for less"
+
+
+def _check_servable(
+    scn: Scenario, plan: CoalitionPlan, menu: Menu, requirement: Requirement
+) -> None:
+    """Raise when no candidate can serve at all, with the reasons counted."""
+    if menu.packages:
+        return
+    if requirement.total <= 0 and plan.target_troops is None:
+        return
+    reasons: dict[str, list[str]] = {}
+    for nation, why in menu.diagnosis.items():
+        reasons.setdefault(why.split(":")[0].split("(")[0].strip(), []).append(nation)
+    detail = "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in sorted(reasons.items()))
+    raise InfeasibleError(
+        f"no nation can serve the requirement of {requirement.total:,.0f} troops under command "
+        f"'{plan.command}' at ROE level '{plan.roe_level}' ({len(menu.diagnosis)} candidates: "
+        f"{detail}). Fix: choose a less robust ROE level (--roe), allow more offers, change "
+        "the command, or relax the exclusions in the scenario"
+    )
+
+
+def _contingents(
+    scn: Scenario, plan: CoalitionPlan, menu: Menu, pick: Selection, fp: ForceGenParams
+) -> list[Contingent]:
+    out = []
+    for i in pick.chosen:
+        pkg = menu.packages[i]
+        nation = scn.nation(pkg.nation)
+        free = [
+            k.effective
+            for k in menu.packages
+            if k.nation == pkg.nation and k.money_musd <= 1e-9 and k.states == pkg.states
+        ]
+        base = max(free, default=0.0)
+        incremental = None
+        if pkg.money_musd > 1e-9 and pkg.effective > base + 1e-9:
+            incremental = 1e6 * pkg.money_musd / (pkg.effective - base)
+        out.append(
+            Contingent(
+                nation=pkg.nation,
+                name=nation.name,
+                troops=pkg.troops,
+                quality=pkg.quality,
+                effective_strength=pkg.effective,
+                caveats=pkg.kept,
+                lifted_caveats=pkg.lifted,
+                refused_caveats=pkg.refused,
+                roe_steps_bought=pkg.roe_steps,
+                arrival_month=_arrival(nation, pkg, plan, fp),
+                offers=pkg.offers,
+                cost_musd=pkg.money_musd,
+                cost_musd_per_year=pkg.money_per_year_musd,
+                political_cost=pkg.political,
+                probability=pkg.response.probability,
+                score=pkg.response.score,
+                reasons=tuple(pkg.response.top_terms(3)),
+                price_per_effective_usd=1e6 * pkg.money_musd / max(pkg.effective, 1e-9),
+                incremental_price_usd=incremental,
+            )
+        )
+    return sorted(out, key=lambda c: -c.effective_strength)
+
+
+def forcegen_params(values: Mapping[str, float]) -> ForceGenParams:
+    """The stage's parameters from a mapping of ``forcegen.*`` values."""
+    return stage_parameters(ForceGenParams, values, STAGE)

@@ -1,0 +1,231 @@
+"""A thin layer over HiGHS for the mixed-integer programmes of force generation and sectors.
+
+Models are built as sparse matrices and passed to HiGHS through ``highspy``. The result says what
+the solver said: ``optimal`` is true only when HiGHS reports an optimal solution (within its
+relative gap); a time limit with an incumbent is ``time_limit`` with its gap, never "optimal".
+
+``highspy`` prints a licence banner on standard output the first time a solver object is made in
+a process; it is sent to the null device so that machine-readable output (``--json``) stays clean.
+(The HiGHS inside ``scipy.optimize.milp`` prints a debug line on standard output at each improving
+solution in the version installed here, which is why it is not used.)
+
+References
+----------
+Huangfu, Q. & Hall, J. A. J. (2018). Parallelizing the dual revised simplex method. *Mathematical
+Programming Computation* 10(1), 119-142 (HiGHS).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+_banner_lock = threading.Lock()
+_banner_done = False
+
+
+def _highs() -> Any:
+    """A silent ``highspy.Highs`` (the first one is made with standard output muted)."""
+    import highspy
+
+    global _banner_done
+    with _banner_lock:
+        if not _banner_done:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(null)
+            _banner_done = True
+        else:
+            h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+@dataclass
+class MilpBuilder:
+    """Accumulates columns and rows of a linear programme with integer columns."""
+
+    cost: list[float] = field(default_factory=list)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    integer: list[int] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    cols: list[int] = field(default_factory=list)
+    vals: list[float] = field(default_factory=list)
+    row_lo: list[float] = field(default_factory=list)
+    row_hi: list[float] = field(default_factory=list)
+
+    def add_var(
+        self,
+        name: str,
+        cost: float = 0.0,
+        lower: float = 0.0,
+        upper: float = np.inf,
+        integer: bool = False,
+    ) -> int:
+        """Add a column; returns its index."""
+        self.cost.append(cost)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(1 if integer else 0)
+        self.names.append(name)
+        return len(self.cost) - 1
+
+    def add_binary(self, name: str, cost: float = 0.0) -> int:
+        """Add a 0-1 column."""
+        return self.add_var(name, cost, 0.0, 1.0, integer=True)
+
+    def add_row(
+        self,
+        coefs: dict[int, float] | list[tuple[int, float]],
+        lower: float = -np.inf,
+        upper: float = np.inf,
+    ) -> int:
+        """Add ``lower <= sum(coef * x) <= upper``; returns the row index."""
+        r = len(self.row_lo)
+        items = coefs.items() if isinstance(coefs, dict) else coefs
+        for j, a in items:
+            if a != 0.0:
+                self.rows.append(r)
+                self.cols.append(j)
+                self.vals.append(float(a))
+        self.row_lo.append(lower)
+        self.row_hi.append(upper)
+        return r
+
+    @property
+    def n_vars(self) -> int:
+        """Number of columns."""
+        return len(self.cost)
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return len(self.row_lo)
+
+    def matrix(self) -> sparse.csr_array:
+        """The constraint matrix."""
+        return sparse.csr_array(
+            (self.vals, (self.rows, self.cols)), shape=(max(self.n_rows, 1), self.n_vars)
+        )
+
+
+@dataclass(frozen=True)
+class MilpSolution:
+    """What HiGHS returned."""
+
+    status: str
+    optimal: bool
+    x: np.ndarray | None
+    objective: float | None
+    mip_gap: float | None
+    dual_bound: float | None
+    seconds: float
+    message: str
+    n_vars: int
+    n_rows: int
+
+    @property
+    def has_solution(self) -> bool:
+        """Whether a feasible point came back (optimal or an incumbent at a limit)."""
+        return self.x is not None
+
+
+def solve(
+    model: MilpBuilder,
+    maximize: bool = False,
+    cost: list[float] | np.ndarray | None = None,
+    time_limit: float = 10.0,
+    mip_rel_gap: float = 1e-6,
+    extra_rows: list[tuple[dict[int, float], float, float]] | None = None,
+    start: np.ndarray | None = None,
+) -> MilpSolution:
+    """Solve the model (optionally with another objective, a few extra rows, a starting point)."""
+    import highspy
+
+    c = np.asarray(model.cost if cost is None else cost, dtype=float)
+    a = model.matrix()
+    lo = np.asarray(model.row_lo if model.n_rows else [-np.inf], dtype=float)
+    hi = np.asarray(model.row_hi if model.n_rows else [np.inf], dtype=float)
+    if extra_rows:
+        extra = MilpBuilder()
+        extra.cost = [0.0] * model.n_vars
+        for coefs, lower, upper in extra_rows:
+            extra.add_row(coefs, lower, upper)
+        a = sparse.vstack([a, extra.matrix()]).tocsr()
+        lo = np.concatenate([lo, extra.row_lo])
+        hi = np.concatenate([hi, extra.row_hi])
+    csc = sparse.csc_array(a)
+    h = _highs()
+    h.setOptionValue("time_limit", float(time_limit))
+    h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.n_vars
+    lp.num_row_ = a.shape[0]
+    lp.col_cost_ = c
+    lp.col_lower_ = np.asarray(model.lower, dtype=float)
+    lp.col_upper_ = np.asarray(model.upper, dtype=float)
+    lp.row_lower_ = lo
+    lp.row_upper_ = hi
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr
+    lp.a_matrix_.index_ = csc.indices
+    lp.a_matrix_.value_ = csc.data
+    lp.integrality_ = [
+        highspy.HighsVarType.kInteger if k else highspy.HighsVarType.kContinuous
+        for k in model.integer
+    ]
+    lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+    h.passModel(lp)
+    if start is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = list(np.asarray(start, dtype=float))
+        sol.value_valid = True
+        h.setSolution(sol)
+    h.run()
+    seconds = float(h.getRunTime())
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    names = {
+        highspy.HighsModelStatus.kOptimal: "optimal",
+        highspy.HighsModelStatus.kTimeLimit: "time_limit",
+        highspy.HighsModelStatus.kInfeasible: "infeasible",
+        highspy.HighsModelStatus.kUnbounded: "unbounded",
+        highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+    }
+    status = names.get(model_status, "error")
+    x = None
+    if info.primal_solution_status == 2:  # feasible point available
+        x = np.asarray(h.getSolution().col_value, dtype=float)
+    objective = None if x is None else float(c @ x)
+    gap = float(info.mip_gap) if x is not None and np.isfinite(info.mip_gap) else None
+    integer = any(model.integer)
+    bound = float(info.mip_dual_bound) if integer and np.isfinite(info.mip_dual_bound) else None
+    if not integer and x is not None and status == "optimal":
+        bound, gap = objective, 0.0
+    return MilpSolution(
+        status=status,
+        optimal=status == "optimal" and x is not None,
+        x=x,
+        objective=objective,
+        mip_gap=gap,
+        dual_bound=bound,
+        seconds=seconds,
+        message=h.modelStatusToString(model_status),
+        n_vars=model.n_vars,
+        n_rows=a.shape[0],
+    )

@@ -1,0 +1,84 @@
+"""The ``grudging coalition`` command, in-process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+TINY = str(DATA / "tiny.yaml")
+
+
+def test_text_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["coalition", TINY, "--budget", "300", "--curve", "0,150,300"]) == 0
+    out = capsys.readouterr().out
+    for text in ("Requirement", "32,000", "Coalition", "Why each nation is in", "Sector map",
+                 "Cost curve", "force generation: HiGHS optimal", "gap"):
+        assert text in out
+
+
+def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["coalition", TINY, "--json", "--command", "us", "--roe", "self_defence",
+                     "--set", "willingness.free_riding=0"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plan"]["command"] == "us"
+    assert data["plan"]["roe_level"] == "self_defence"
+    assert data["requirement"]["proposal_force"] == 32000
+    co = data["coalition"]
+    assert co["solver"]["status"] == "optimal"
+    assert co["total_troops"] == sum(c["troops"] for c in co["contingents"])
+    assert {r["region"] for r in data["sectors"]["regions"]} == {"alpha", "beta", "gamma"}
+    assert "willingness.free_riding" in data["borrowed_parameters"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--budget", "-10"], "cannot be negative"),
+        (["--command", "natto"], "did you mean 'nato'"),
+        (["--roe", "robust"], "rules-of-engagement level 'robust'"),
+        (["--option", "patron_stays"], "generates no coalition"),
+        (["--curve", "0,-5"], "negative"),
+        (["--set", "willingness.free_riding=lots"], "needs a number"),
+    ],
+)
+def test_bad_requests_get_one_clear_message(
+    cli_main: Any, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert cli_main(["coalition", TINY, *args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_a_requirement_no_nation_can_serve(
+    cli_main: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (DATA / "tiny.yaml").read_text().replace(
+        "military_spending_musd: 30000, nato: true", "military_spending_musd: 30000, "
+        "deployed_abroad: 100000, nato: true")
+    path = tmp_path / "nobody.yaml"
+    path.write_text(text)
+    code = cli_main(["coalition", str(path), "--roe", "enforcement",
+                     "--set", "roe.step_up_max=0", "--set", "willingness.intercept=-20"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no nation can serve the requirement" in err
+    assert "Fix:" in err
+
+
+def test_the_default_iraq_conference_is_plausible(iraq_result: Any, iraq: Any) -> None:
+    """A NATO-led coalition of the order of the proposal's force, led by allies, not rivals."""
+    co = iraq_result.coalition
+    assert co.solver.optimal
+    assert 5_000 <= co.total_troops <= 100_000
+    assert co.total_effective < iraq_result.requirement.total
+    nations = {c.nation for c in co.contingents}
+    allies = {n.id for n in iraq.nations if n.nato}
+    assert len(nations & allies) >= len(nations) / 2
+    assert not nations & {"IRN", "SYR"}  # vetoed by exclusions data
+    for c in co.contingents:
+        assert c.reasons, f"{c.nation} is in for no stated reason"
