@@ -19,6 +19,7 @@ from grudging.errors import GrudgingError
 # One entry per module under grudging.cli that adds sub-commands; order is the order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
     "scenario",
+    "abm",
 )
 
 
