@@ -25,8 +25,10 @@ from grudging.abm.config import Vision
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
-# Build a cells x offsets neighbour table only while it stays small (entries, int32).
-_TABLE_LIMIT = 4_000_000
+# Build a cells x offsets neighbour table only while it stays small (entries, int64).
+_TABLE_LIMIT = 2_000_000
+# Random picks for more agents than this are made in chunks of this size.
+_CHUNK = 65_536
 # Neighbourhoods smaller than this are drawn from exactly, without rejection rounds.
 _EXACT_BELOW = 24
 
@@ -84,10 +86,12 @@ class Lattice:
             (half, [dy for dy, w in self.row_half_widths if w == half])
             for half in sorted({w for _, w in self.row_half_widths})
         ]
-        self._table: NDArray[np.int32] | None = None
+        self._table: IntArray | None = None
+        self._flat_table: IntArray | None = None
         if self.cells * self.size <= _TABLE_LIMIT:
             every = np.arange(self.cells, dtype=np.int64)
-            self._table = self._compute_neighbours(every[:, None], None).astype(np.int32)
+            self._table = self._compute_neighbours(every[:, None], None)
+            self._flat_table = self._table.reshape(-1)
 
     # ----------------------------------------------------------------------------- geometry
     def _compute_neighbours(self, cells: IntArray, which: IntArray | None) -> IntArray:
@@ -100,18 +104,18 @@ class Lattice:
         """All cells within vision of each of ``cells``: shape ``(len(cells), size)``."""
         cells = np.asarray(cells, dtype=np.int64)
         if self._table is not None:
-            return self._table[cells].astype(np.int64, copy=False)
+            return self._table[cells]
         return self._compute_neighbours(cells[:, None], None)
 
     def neighbours_of(self, cell: int) -> IntArray:
         """The cells within vision of one cell (used by the sequential reference engine)."""
         if self._table is not None:
-            return self._table[cell].astype(np.int64, copy=False)
+            return self._table[cell]
         return self._compute_neighbours(np.asarray([[cell]], dtype=np.int64), None)[0]
 
     def _pick_offsets(self, cells: IntArray, which: IntArray) -> IntArray:
-        if self._table is not None:
-            return self._table[cells[:, None], which].astype(np.int64, copy=False)
+        if self._flat_table is not None:
+            return self._flat_table.take(cells[:, None] * self.size + which)
         return self._compute_neighbours(cells[:, None], which)
 
     # ------------------------------------------------------------------------------ counting
@@ -164,6 +168,13 @@ class Lattice:
         """
         cells = np.asarray(cells, dtype=np.int64)
         n = cells.size
+        if n > _CHUNK:  # bounded temporaries (and cache-friendlier) on large lattices
+            return np.concatenate(
+                [
+                    self.choose(cells[i : i + _CHUNK], allowed, rng, proposals)
+                    for i in range(0, n, _CHUNK)
+                ]
+            )
         chosen = np.full(n, -1, dtype=np.int64)
         if n == 0:
             return chosen
@@ -197,6 +208,7 @@ def first_claims(targets: IntArray, rng: np.random.Generator) -> BoolArray:
 
     Returns a mask of the winning claimants. This is how simultaneous moves, arrests and attacks
     are kept free of conflicts: two agents never enter the same cell or seize the same agent.
+    Claimants get a random priority (a permutation); the lowest priority on a target wins.
     """
     targets = np.asarray(targets, dtype=np.int64)
     winners = np.zeros(targets.size, dtype=bool)
@@ -204,14 +216,11 @@ def first_claims(targets: IntArray, rng: np.random.Generator) -> BoolArray:
     m = claimants.size
     if m == 0:
         return winners
-    priority = rng.permutation(m)  # claimant c has random priority priority[c]
-    keys = np.sort(targets[claimants] * m + priority)
-    target_sorted = keys // m
-    lead = np.ones(m, dtype=bool)
-    lead[1:] = target_sorted[1:] != target_sorted[:-1]
-    by_priority = np.empty(m, dtype=np.int64)
-    by_priority[priority] = np.arange(m)
-    winners[claimants[by_priority[keys[lead] % m]]] = True
+    claimed = targets[claimants]
+    priority = rng.permutation(m)
+    best = np.full(int(claimed.max()) + 1, m, dtype=np.int64)
+    np.minimum.at(best, claimed, priority)
+    winners[claimants[best[claimed] == priority]] = True
     return winners
 
 
