@@ -106,6 +106,7 @@ def live_view(
             live.update(frame(step))
             if delay:
                 time.sleep(delay)
+    console.print()
 
 
 # ------------------------------------------------------------------------------ matplotlib
@@ -232,14 +233,16 @@ def save_comparison(
     times = sorted({round(float(t)) for t in np.linspace(0, steps, moments)})
     fig = _figure(2.6 * len(times) + 0.6, 2.7 * len(runs) + 3.0)
     rows = len(runs) + 1
+    columns = len(times)
+    grid = fig.add_gridspec(rows, 2 * columns)
     for r, (run, name) in enumerate(zip(runs, names, strict=True)):
         if run.frames is None:
             raise ParameterError(f"run '{name}' has no frames; run it with record_frames=True")
         for c, t in enumerate(times):
-            ax = fig.add_subplot(rows, len(times), r * len(times) + c + 1)
+            ax = fig.add_subplot(grid[r, 2 * c : 2 * c + 2])
             _draw_grid(ax, run.frames[t], MODEL_II_PALETTE, f"{name}: step {t}")
-    ax_pop = fig.add_subplot(rows, 2, 2 * rows - 1)
-    ax_kill = fig.add_subplot(rows, 2, 2 * rows)
+    ax_pop = fig.add_subplot(grid[rows - 1, :columns])
+    ax_kill = fig.add_subplot(grid[rows - 1, columns:])
     for run, name in zip(runs, names, strict=True):
         smaller = np.minimum(run.series["blue"], run.series["green"])
         ax_pop.plot(smaller, label=name)

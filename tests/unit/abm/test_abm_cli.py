@@ -16,9 +16,7 @@ Runner = Callable[..., tuple[int, str, str]]
 
 
 @pytest.fixture
-def grudging(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Runner:
+def grudging(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Runner:
     """Run ``grudging ARGS`` with only the ``abm`` commands registered; return (code, out, err)."""
     monkeypatch.setattr(cli, "COMMAND_MODULES", ("abm",))
 

@@ -85,32 +85,38 @@ def test_extinction_without_peacekeepers(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_extinction_without_peacekeepers_sequential(seed: int) -> None:
-    """The same with per-agent sequential activation (seen: 57 and 82 steps)."""
+    """The same with per-agent sequential activation (seen: 60 and 74 steps)."""
     cfg = ModelIIConfig(activation="sequential")
     run = run_intergroup(cfg, 200, rng=seed, stop_at_extinction=True)
     assert run.extinction_step is not None
 
 
 def test_safe_havens_near_peacekeepers() -> None:
-    """Epstein Fig. 14: under peacekeeping the weaker group survives in havens by the cops.
+    """Epstein Fig. 14: under peacekeeping the weaker group's remnant lives in havens by the cops.
 
-    Epstein's cops (reactive), density 0.04. At step 100, wherever the weaker group still has
-    members, the share of them within 2 cells of a peacekeeper exceeds the share of all cells
-    (seen: 100 % against about 58 %) and the stronger group's share.
+    Epstein's cops (reactive), density 0.04, seeds 0-5, snapshots every 25 steps from 50 to 200
+    in which the weaker group is a remnant (1-150 agents). The share of the remnant within 2 cells
+    of a peacekeeper, over the share of all cells that close (1 if it were spread at random), is
+    above 1.3 on average over seeds (seen: 1.80, from 5 seeds with a remnant) and the remnant is
+    closer to peacekeepers than the stronger group in at least 80 % of snapshots (seen: all).
     """
-    ratios, beats_stronger = [], []
+    per_seed, closer = [], []
     for seed in range(6):
         cfg = ModelIIConfig().with_peacekeepers(0.04, "reactive")
-        run = run_intergroup(cfg, 100, rng=seed, record_frames=True)
+        run = run_intergroup(cfg, 200, rng=seed, record_frames=True)
         assert run.frames is not None
-        havens = safe_havens(run.frames[-1], radius=2)
-        if np.isnan(havens.weaker_near):
-            continue  # the weaker group is already gone
-        ratios.append(havens.ratio)
-        beats_stronger.append(havens.weaker_near > havens.stronger_near)
-    assert len(ratios) >= 3
-    assert np.mean(ratios) > 1.3
-    assert np.mean(beats_stronger) >= 0.8
+        ratios = []
+        for t in range(50, 201, 25):
+            remnant = min(run.series["blue"][t], run.series["green"][t])
+            if 0 < remnant <= 150:
+                havens = safe_havens(run.frames[t], radius=2)
+                ratios.append(havens.ratio)
+                closer.append(havens.weaker_near > havens.stronger_near)
+        if ratios:
+            per_seed.append(float(np.mean(ratios)))
+    assert len(per_seed) >= 3
+    assert np.mean(per_seed) > 1.3
+    assert np.mean(closer) >= 0.8
 
 
 def test_time_to_extinction_grows_with_peacekeeper_density() -> None:
@@ -132,7 +138,11 @@ def test_time_to_extinction_grows_with_peacekeeper_density() -> None:
 
 
 def test_interposition_lowers_violence_in_a_mixed_neighbourhood() -> None:
-    """An interposing force (density 0.08) cuts deaths while the groups are mixed, keeps both."""
+    """An interposing force (density 0.08) cuts deaths while the groups are mixed, keeps both.
+
+    Seen: 1,038 against 4,172 deaths per 1,000 agents per 100 steps while mixed (25 %); both
+    groups survive 150 steps in all 4 seeds.
+    """
     none, interposed, survivors = [], [], 0
     for seed in range(4):
         rng_key = stream(7, "mixed", seed)
@@ -151,7 +161,7 @@ def test_salient_force_draws_attacks_and_more_activity() -> None:
     """A force that is itself a target suffers casualties and meets more active agents.
 
     Reactive force at density 0.08, 80 steps, seeds 0-2. Seen: 2,992 agent-steps of activity
-    with an impartial force against 5,950 with salience 0.8, and 626 peacekeepers killed.
+    with an impartial force against 5,950 with salience 0.8, and 678 peacekeepers killed.
     """
     actives = {0.0: 0, 0.8: 0}
     casualties = {0.0: 0, 0.8: 0}
