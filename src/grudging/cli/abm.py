@@ -445,7 +445,7 @@ def _compare(args: argparse.Namespace) -> int:
     behaviour = args.behaviour or args.behaviour_default
     with_force = _model2_config(args, density, behaviour)
     without = _model2_config(args, 0.0, behaviour)
-    names = ("no force", f"{with_force.peacekeeper_count} {behaviour} peacekeepers")
+    names = ("no force", f"{with_force.peacekeeper_count} {behaviour}")
     models = [InterGroupModel(c, stream(args.seed, "abm-compare")) for c in (without, with_force)]
     series: list[dict[str, list[int]]] = [{}, {}]
     frames: list[list[Any]] = [[], []]
