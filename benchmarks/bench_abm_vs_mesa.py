@@ -39,11 +39,13 @@ from grudging.abm.model1 import RebellionModel
 BIG_SIDE = 1137  # (0.70 + 0.074) * 1137**2 = 1,000,603 agents
 
 
-def run_mesa(seed: int, steps: int) -> tuple[float, int, np.ndarray, np.ndarray]:
+def run_mesa(
+    seed: int, steps: int, legitimacy: float = 0.8
+) -> tuple[float, int, np.ndarray, np.ndarray]:
     """Seconds for ``steps`` steps of Mesa's model, its agent count, active and jailed series."""
     from mesa.examples.advanced.epstein_civil_violence.model import EpsteinCivilViolence
 
-    model = EpsteinCivilViolence(width=40, height=40, seed=seed)
+    model = EpsteinCivilViolence(width=40, height=40, legitimacy=legitimacy, seed=seed)
     agents = len(model.agents)
     start = time.perf_counter()
     for _ in range(steps):
@@ -112,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--big-steps", type=int, default=10, help="timed steps of the 1M lattice")
     parser.add_argument("--skip-big", action="store_true", help="skip the 1M-agent lattice")
+    parser.add_argument(
+        "--legitimacy",
+        type=float,
+        default=0.8,
+        help="legitimacy for both models (default 0.8, Mesa's; 0.6 gives an active regime)",
+    )
     args = parser.parse_args(argv)
 
     import mesa
@@ -120,15 +128,15 @@ def main(argv: list[str] | None = None) -> int:
         f"python {platform.python_version()}  numpy {np.__version__}  mesa {mesa.__version__}  "
         f"cpus {os.cpu_count()}  {platform.machine()}"
     )
-    sync = ModelIConfig.mesa()
-    sequential = ModelIConfig.mesa(activation="sequential")
+    sync = ModelIConfig.mesa(legitimacy=args.legitimacy)
+    sequential = ModelIConfig.mesa(legitimacy=args.legitimacy, activation="sequential")
     run_ours(sync, 0, 5)  # warm-up (imports, caches)
 
     totals = {"mesa": [0.0, 0], "ours": [0.0, 0], "ours-sequential": [0.0, 0]}
     series: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in totals}
     for seed in range(args.seeds):
         for name, runner in (
-            ("mesa", lambda s: run_mesa(s, args.steps)),
+            ("mesa", lambda s: run_mesa(s, args.steps, args.legitimacy)),
             ("ours", lambda s: run_ours(sync, s, args.steps)),
             ("ours-sequential", lambda s: run_ours(sequential, s, args.sequential_steps)),
         ):
@@ -139,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             series[name].append((active, jailed))
 
     rate = {name: work / seconds for name, (seconds, work) in totals.items()}
-    print(f"\nModel I, 40 x 40, Mesa's configuration, {args.seeds} seeds")
+    print(
+        f"\nModel I, 40 x 40, Mesa's configuration (legitimacy {args.legitimacy:g}), "
+        f"{args.seeds} seeds"
+    )
     print(f"{'engine':<28}{'agent-steps/s':>16}{'ms/step':>10}{'x Mesa':>9}")
     for name, label in (
         ("mesa", "Mesa 3.3.1 (sequential)"),

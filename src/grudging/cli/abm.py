@@ -112,6 +112,16 @@ def register(subparsers: Any) -> None:
     curve.add_argument("--size", type=int, default=40, help="lattice side in cells (default 40)")
     curve.add_argument("--jobs", type=int, default=1, help="parallel processes (default 1)")
     curve.add_argument(
+        "--activation",
+        default="synchronous",
+        help="synchronous (vectorised, default) or sequential (per agent, ~15x slower)",
+    )
+    curve.add_argument(
+        "--rounding",
+        default="floor",
+        help="cop/active ratio rounding: floor (default), nearest, none",
+    )
+    curve.add_argument(
         "--out",
         default="abm-curve",
         metavar="PREFIX",
@@ -573,7 +583,12 @@ def _curve(args: argparse.Namespace) -> int:
         seed=args.seed,
         bootstrap=args.bootstrap,
         salience=args.salience,
-        base=ModelIIConfig(width=args.size, height=args.size),
+        base=ModelIIConfig(
+            width=args.size,
+            height=args.size,
+            activation=args.activation,
+            rounding=args.rounding,
+        ),
     )
     with console.status("sweeping peacekeeper density and behaviour ..."):
         curve = suppression_curve(settings, jobs=args.jobs)

@@ -146,6 +146,7 @@ def test_curve_yaml_format(grudging: Runner, tmp_path: Path) -> None:
         (("curve", "--format", "xml"), "--format: unknown value 'xml'; valid: json, yaml"),
         (("curve", "--replications", "1"), "replications = 1 must be an integer in [2, 10000]"),
         (("curve", "--densities", "0.9"), "density 0.9 is outside [0, 0.3"),
+        (("curve", "--activation", "async"), "unknown activation 'async'"),
     ],
 )
 def test_bad_input_gives_one_message_and_code_2(

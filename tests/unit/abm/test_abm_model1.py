@@ -151,17 +151,33 @@ def test_sequential_bursts_more_seeds(seed: int) -> None:
 
 @pytest.mark.slow
 def test_equivalent_to_mesa_example_in_distribution() -> None:
-    """Our Model I in Mesa's configuration gives Mesa's jailed counts (means over seeds)."""
+    """In Mesa's configuration our engines give Mesa's jailed counts (means over seeds).
+
+    Mesa's own (quiet) regime, legitimacy 0.8: both engines agree. An active regime, legitimacy
+    0.6, 10 seeds: the sequential engine agrees with Mesa (seen at steps 1, 2, 40: 89, 146, 245
+    against 86, 150, 228); the synchronous one does not (101, 130, 143), because decisions taken
+    in the same step cannot cascade. This documents the vectorisation's deviation.
+    """
     mesa_model = pytest.importorskip("mesa.examples.advanced.epstein_civil_violence.model")
-    ours_seq, ours_sync, theirs = [], [], []
-    for seed in range(4):
-        m = mesa_model.EpsteinCivilViolence(width=40, height=40, seed=seed)
-        for _ in range(40):
+
+    def mesa_jailed(seed: int, legitimacy: float, steps: int) -> np.ndarray:
+        m = mesa_model.EpsteinCivilViolence(width=40, height=40, legitimacy=legitimacy, seed=seed)
+        for _ in range(steps):
             m.step()
-        theirs.append(m.datacollector.get_model_vars_dataframe()["arrested"].to_numpy()[1:])
-        for activation, store in (("sequential", ours_seq), ("synchronous", ours_sync)):
-            cfg = ModelIConfig.mesa(activation=activation)
-            store.append(run_rebellion(cfg, 40, rng=seed).series["jailed"][1:])
-    mesa_mean = float(np.mean(theirs))
-    assert abs(float(np.mean(ours_seq)) - mesa_mean) < 0.35 * mesa_mean
-    assert abs(float(np.mean(ours_sync)) - mesa_mean) < 0.35 * mesa_mean
+        return m.datacollector.get_model_vars_dataframe()["arrested"].to_numpy()
+
+    def ours(seed: int, legitimacy: float, steps: int, activation: str) -> np.ndarray:
+        cfg = ModelIConfig.mesa(legitimacy=legitimacy, activation=activation)
+        return run_rebellion(cfg, steps, rng=seed).series["jailed"]
+
+    quiet_mesa = np.mean([mesa_jailed(s, 0.8, 40)[1:] for s in range(4)])
+    for activation in ("sequential", "synchronous"):
+        quiet_ours = np.mean([ours(s, 0.8, 40, activation)[1:] for s in range(4)])
+        assert abs(quiet_ours - quiet_mesa) < 0.35 * quiet_mesa
+
+    at = [1, 2, 40]
+    theirs = np.mean([mesa_jailed(s, 0.6, 40)[at] for s in range(10)], axis=0)
+    sequential = np.mean([ours(s, 0.6, 40, "sequential")[at] for s in range(10)], axis=0)
+    synchronous = np.mean([ours(s, 0.6, 40, "synchronous")[at] for s in range(10)], axis=0)
+    assert np.all(np.abs(sequential - theirs) < np.array([0.15, 0.15, 0.35]) * theirs)
+    assert synchronous[2] < 0.8 * theirs[2]  # the documented deviation
