@@ -58,15 +58,23 @@ def main() -> None:
 
     vec_rate = cells / vector
     loop_rate = args.loop * regions * months / loop
-    print(f"scenario {scn.id}, option {args.option}: {regions} regions x {months} months, "
-          f"{len(plan.inputs.units)} forces")
-    print(f"vectorised: {args.replications:,} replications in {vector:.2f} s (best of {args.repeat}) "
-          f"= {vec_rate:,.0f} region-months/s")
-    print(f"per-replication loop: {args.loop} replications in {loop:.2f} s "
-          f"= {loop_rate:,.0f} region-months/s ({1000 * loop / args.loop:.1f} ms per replication)")
+    print(
+        f"scenario {scn.id}, option {args.option}: {regions} regions x {months} months, "
+        f"{len(plan.inputs.units)} forces"
+    )
+    print(
+        f"vectorised: {args.replications:,} replications in {vector:.2f} s (best of {args.repeat}) "
+        f"= {vec_rate:,.0f} region-months/s"
+    )
+    print(
+        f"per-replication loop: {args.loop} replications in {loop:.2f} s "
+        f"= {loop_rate:,.0f} region-months/s ({1000 * loop / args.loop:.1f} ms per replication)"
+    )
     print(f"ratio (vectorised / loop): {vec_rate / loop_rate:,.1f}x")
-    print(f"peak traced memory of the vectorised run: {peak / 2**20:,.0f} MiB; "
-          f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    print(
+        f"peak traced memory of the vectorised run: {peak / 2**20:,.0f} MiB; "
+        f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

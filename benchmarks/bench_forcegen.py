@@ -44,8 +44,10 @@ def greedy(menu: Menu, budget: float, capital: float) -> float:
         pol = capital - menu.fixed_political - state.political
         if money < 0 or pol < 0:
             continue
-        pkgs = sorted((k for k in menu.packages if s in k.states),
-                      key=lambda k: -k.effective / (k.money_musd + 1e-3))
+        pkgs = sorted(
+            (k for k in menu.packages if s in k.states),
+            key=lambda k: -k.effective / (k.money_musd + 1e-3),
+        )
         held: dict[str, Any] = {}
         for k in pkgs:
             cur = held.get(k.nation)
@@ -63,8 +65,9 @@ def greedy(menu: Menu, budget: float, capital: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario", nargs="?", default="iraq-2007")
-    parser.add_argument("--synthetic", action="store_true",
-                        help="a synthetic 60-nation, 18-region theatre instead")
+    parser.add_argument(
+        "--synthetic", action="store_true", help="a synthetic 60-nation, 18-region theatre instead"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
@@ -96,48 +99,66 @@ def main() -> None:
     cap = None if plan.target_troops is not None else req.total
     milp_s, gaps = [], []
     for _ in range(args.repeat):
-        pick = solve_menu(menu, plan.budget_musd, plan.political_capital, cap, plan.target_troops,
-                          fp)
+        pick = solve_menu(
+            menu, plan.budget_musd, plan.political_capital, cap, plan.target_troops, fp
+        )
         milp_s.append(pick.seconds)
         gaps.append(pick.mip_gap or 0.0)
-    prog = build_programme(menu, plan.budget_musd, plan.political_capital, cap,
-                           plan.target_troops)
+    prog = build_programme(menu, plan.budget_musd, plan.political_capital, cap, plan.target_troops)
     relaxed = milp.MilpBuilder(**{**prog.model.__dict__, "integer": [0] * prog.model.n_vars})
     objective = [0.0] * prog.model.n_vars
     for j, v in prog.eff.items():
         objective[j] = v
     lp = milp.solve(relaxed, maximize=True, cost=objective)
-    pure = solve_menu(menu, plan.budget_musd, plan.political_capital, cap, plan.target_troops,
-                      forcegen_params({**values, "forcegen.value_per_effective_musd": 0.0}),
-                      least_cost=False)
+    pure = solve_menu(
+        menu,
+        plan.budget_musd,
+        plan.political_capital,
+        cap,
+        plan.target_troops,
+        forcegen_params({**values, "forcegen.value_per_effective_musd": 0.0}),
+        least_cost=False,
+    )
     start = time.perf_counter()
     greedy_value = greedy(menu, plan.budget_musd, plan.political_capital)
     greedy_s = time.perf_counter() - start
 
     med = statistics.median
-    print(f"scenario {scn.id}: {len(scn.nations)} nations, {len(scn.regions)} regions, "
-          f"{len(scn.offers)} offers; menu {len(menu.packages)} packages x "
-          f"{len(menu.states)} offer states; programme {prog.model.n_vars} columns, "
-          f"{prog.model.n_rows} rows")
-    print(f"conference programme (2 stages): HiGHS {med(milp_s) * 1e3:.0f} ms median of "
-          f"{args.repeat}, status {pick.status}, MIP gap {max(gaps):.2e}")
-    print(f"  pure strength (no value cap): {pure.effective:,.0f} effective in "
-          f"{pure.seconds * 1e3:.0f} ms; LP relaxation bound {lp.objective:,.0f} in "
-          f"{lp.seconds * 1e3:.1f} ms (integrality gap "
-          f"{100 * (lp.objective - pure.effective) / max(lp.objective, 1e-9):.2f} %); greedy "
-          f"{greedy_value:,.0f} in {greedy_s * 1e3:.1f} ms (MILP/greedy strength "
-          f"{pure.effective / max(greedy_value, 1e-9):.3f}, time ratio "
-          f"{pure.seconds / max(greedy_s, 1e-9):.0f}x)")
-    print(f"force generation (fixed point in {co.solver.fixed_point_iterations} steps, "
-          f"{co.solver.solves} solves): HiGHS {med(solver_s):.2f} s, wall {med(walls):.2f} s; "
-          f"{co.total_troops:,} troops, {co.total_effective:,.0f} effective, "
-          f"{len(co.contingents)} contingents, status {co.solver.status}, gap "
-          f"{co.solver.mip_gap:.2e}")
-    print(f"sector assignment: HiGHS {med(sector_s):.2f} s, status {sec.status}, gap "
-          f"{(sec.mip_gap or 0.0):.2e}, weakest region {100 * sec.min_coverage:.1f} % "
-          f"(bound of the programme {sec.bound if sec.bound is None else round(sec.bound, 4)})")
-    print(f"per conference (programme + sectors): {med(milp_s) + med(sector_s):.2f} s of solver "
-          f"time; numpy {np.__version__}")
+    print(
+        f"scenario {scn.id}: {len(scn.nations)} nations, {len(scn.regions)} regions, "
+        f"{len(scn.offers)} offers; menu {len(menu.packages)} packages x "
+        f"{len(menu.states)} offer states; programme {prog.model.n_vars} columns, "
+        f"{prog.model.n_rows} rows"
+    )
+    print(
+        f"conference programme (2 stages): HiGHS {med(milp_s) * 1e3:.0f} ms median of "
+        f"{args.repeat}, status {pick.status}, MIP gap {max(gaps):.2e}"
+    )
+    print(
+        f"  pure strength (no value cap): {pure.effective:,.0f} effective in "
+        f"{pure.seconds * 1e3:.0f} ms; LP relaxation bound {lp.objective:,.0f} in "
+        f"{lp.seconds * 1e3:.1f} ms (integrality gap "
+        f"{100 * (lp.objective - pure.effective) / max(lp.objective, 1e-9):.2f} %); greedy "
+        f"{greedy_value:,.0f} in {greedy_s * 1e3:.1f} ms (MILP/greedy strength "
+        f"{pure.effective / max(greedy_value, 1e-9):.3f}, time ratio "
+        f"{pure.seconds / max(greedy_s, 1e-9):.0f}x)"
+    )
+    print(
+        f"force generation (fixed point in {co.solver.fixed_point_iterations} steps, "
+        f"{co.solver.solves} solves): HiGHS {med(solver_s):.2f} s, wall {med(walls):.2f} s; "
+        f"{co.total_troops:,} troops, {co.total_effective:,.0f} effective, "
+        f"{len(co.contingents)} contingents, status {co.solver.status}, gap "
+        f"{co.solver.mip_gap:.2e}"
+    )
+    print(
+        f"sector assignment: HiGHS {med(sector_s):.2f} s, status {sec.status}, gap "
+        f"{(sec.mip_gap or 0.0):.2e}, weakest region {100 * sec.min_coverage:.1f} % "
+        f"(bound of the programme {sec.bound if sec.bound is None else round(sec.bound, 4)})"
+    )
+    print(
+        f"per conference (programme + sectors): {med(milp_s) + med(sector_s):.2f} s of solver "
+        f"time; numpy {np.__version__}"
+    )
 
 
 if __name__ == "__main__":

@@ -290,8 +290,9 @@ def derive_borders(polys: dict[str, Any]) -> tuple[dict[str, list[str]], dict[st
     points = read_compiled("border_tripoints.csv")
 
     def nearest(lon: float, lat: float) -> int:
-        return min(range(len(ring)),
-                   key=lambda i: (ring[i][0] - lon) ** 2 + (ring[i][1] - lat) ** 2)
+        return min(
+            range(len(ring)), key=lambda i: (ring[i][0] - lon) ** 2 + (ring[i][1] - lat) ** 2
+        )
 
     idx = [nearest(float(p["lon"]), float(p["lat"])) for p in points]
     stretches: dict[str, LineString] = {}
@@ -465,8 +466,17 @@ def coalition_records(raw: Path, alias: dict[str, str]) -> dict[str, list[tuple[
                 add(alias[r["country"]], r["date"][:7], int(r["troops"]), ap[r["date"]])
     monthly = pd.read_csv(cf / "iraq_monthly_2006_2008.csv")
     text = str(monthly.loc[monthly.month == "2006-03", "non_us_source"].iloc[0])
-    abbrev = {"UK": "GBR", "ROK": "KOR", "IT": "ITA", "PL": "POL", "AUS": "AUS", "RO": "ROU",
-              "JP": "JPN", "GE": "GEO", "DK": "DNK"}
+    abbrev = {
+        "UK": "GBR",
+        "ROK": "KOR",
+        "IT": "ITA",
+        "PL": "POL",
+        "AUS": "AUS",
+        "RO": "ROU",
+        "JP": "JPN",
+        "GE": "GEO",
+        "DK": "DNK",
+    }
     for code, num in re.findall(r"\b(UK|ROK|IT|PL|AUS|RO|JP|GE|DK) ([\d,]+)", text):
         add(abbrev[code], "2006-03", int(num.replace(",", "")), "MNFI_NATIONMASTER_2006_03")
     for r in read_compiled("coalition_facts.csv"):
@@ -583,7 +593,10 @@ def derive_forces(
 
 # Nations ----------------------------------------------------------------------------------------
 def derive_nations(
-    raw: Path, notes: Notes, summary: dict[str, Any], nation_list: list[dict[str, str]],
+    raw: Path,
+    notes: Notes,
+    summary: dict[str, Any],
+    nation_list: list[dict[str, str]],
     iraq_current: dict[str, int],
 ) -> list[dict[str, Any]]:
     alias = nation_aliases(nation_list)
@@ -607,8 +620,9 @@ def derive_nations(
     gtd_types = [c for c in gtd.columns if c not in ("Entity", "Year")]
     if len(gtd_types) != 9:
         raise SystemExit(f"GTD file: expected 9 attack-type columns, got {gtd_types}")
-    nato_2006 = {alias[c] for c, y in zip(nato.country, nato.accession_year, strict=True)
-                 if int(y) <= 2006}
+    nato_2006 = {
+        alias[c] for c, y in zip(nato.country, nato.accession_year, strict=True) if int(y) <= 2006
+    }
     eu = set(cconv.loc[cconv["EU27_2007"].notna(), "ISO3"])
     hosted = unhcr[unhcr.year == 2006].groupby("coa_iso")[["refugees", "asylum_seekers"]].sum()
     us_hosted = troops[troops.year == 2006].set_index("iso3c")["troops_ad"]
@@ -627,9 +641,11 @@ def derive_nations(
     recs = coalition_records(raw, alias)
     peak, left = coalition_status(raw, alias, recs)
     with (raw / "compiled_facts" / "us_troops_iraq_key_dates.csv").open(newline="") as fh:
-        us_key = [r for r in csv.DictReader(fh)
-                  if r["who"] == "US" and re.fullmatch(r"\d{4}-\d{2}", r["date"])
-                  and month_ok(r["date"])]
+        us_key = [
+            r
+            for r in csv.DictReader(fh)
+            if r["who"] == "US" and re.fullmatch(r"\d{4}-\d{2}", r["date"]) and month_ok(r["date"])
+        ]
     us_peak = max(us_key, key=lambda r: int(r["troops"]))
     peak["USA"] = (int(us_peak["troops"]), "US_TROOPS_AP_2008")  # the patron's own peak
 
@@ -651,8 +667,11 @@ def derive_nations(
             fb = fallbacks[(iso, "active_personnel")]
             row["active_personnel"] = int(fb["value"])
             row["active_personnel__source"] = notes.use(fb["source_id"])
-            notes.add("COW_NMC6", f"{iso} active personnel replaced by {fb['source_id']} "
-                                  f"(COW milper {int(mp.milper)}k)")
+            notes.add(
+                "COW_NMC6",
+                f"{iso} active personnel replaced by {fb['source_id']} "
+                f"(COW milper {int(mp.milper)}k)",
+            )
         else:
             if int(mp.year) != 2006:
                 notes.add("COW_NMC6", f"{iso} milper from {int(mp.year)}")
@@ -660,8 +679,11 @@ def derive_nations(
             row["active_personnel__source"] = notes.use("COW_NMC6")
 
         # spending: SIPRI constant 2019 US$ (nearest earlier year), else COW milex
-        s = sipri[(sipri.Entity == nat["owid_name"]) & (sipri.Year <= 2006)].dropna(
-            subset=["military_expenditure"]).sort_values("Year")
+        s = (
+            sipri[(sipri.Entity == nat["owid_name"]) & (sipri.Year <= 2006)]
+            .dropna(subset=["military_expenditure"])
+            .sort_values("Year")
+        )
         if len(s):
             last = s.iloc[-1]
             if int(last.Year) != 2006:
@@ -672,12 +694,18 @@ def derive_nations(
             mx = n[n.milex >= 0].iloc[-1]
             row["military_spending_musd"] = fmt(mx.milex / 1000, 1)
             row["military_spending_musd__source"] = notes.use("COW_NMC6")
-            notes.add("COW_NMC6", f"{iso} military spending = COW milex {int(mx.year)} in current "
-                                  "US$ (no SIPRI figure <= 2006; not constant 2019 US$)")
+            notes.add(
+                "COW_NMC6",
+                f"{iso} military spending = COW milex {int(mx.year)} in current "
+                "US$ (no SIPRI figure <= 2006; not constant 2019 US$)",
+            )
 
         # GDP per capita: Maddison 2006 (nearest earlier year) or compiled fallback
-        m = madd[(madd.Entity == nat["owid_name"]) & (madd.Year <= 2006)].dropna(
-            subset=["GDP per capita"]).sort_values("Year")
+        m = (
+            madd[(madd.Entity == nat["owid_name"]) & (madd.Year <= 2006)]
+            .dropna(subset=["GDP per capita"])
+            .sort_values("Year")
+        )
         if len(m):
             last = m.iloc[-1]
             if int(last.Year) != 2006:
@@ -773,7 +801,8 @@ def derive_nations(
         else:
             row["opposed_intervention"] = "false"
             row["opposed_intervention__source"] = notes.use(
-                ";".join(sorted({s for _, _, s in recs[iso]})) if iso in recs else "NO_FIGURE")
+                ";".join(sorted({s for _, _, s in recs[iso]})) if iso in recs else "NO_FIGURE"
+            )
             if iso not in recs:
                 missing["opposed_intervention (coded false, not found as opposing)"].append(iso)
 
@@ -822,11 +851,27 @@ def derive_nations(
 
 
 NATION_FIELDS = [
-    "population_millions", "gdp_per_capita", "active_personnel", "military_spending_musd",
-    "deployed_abroad", "nato", "eu", "muslim_majority", "neighbour", "refugees_hosted",
-    "terrorism_incidents", "energy_import_share", "us_troops_hosted", "un_peacekeepers",
-    "opposed_intervention", "coalition_peak", "coalition_left", "kin_groups", "max_roe",
-    "caveats", "logistics_hub",
+    "population_millions",
+    "gdp_per_capita",
+    "active_personnel",
+    "military_spending_musd",
+    "deployed_abroad",
+    "nato",
+    "eu",
+    "muslim_majority",
+    "neighbour",
+    "refugees_hosted",
+    "terrorism_incidents",
+    "energy_import_share",
+    "us_troops_hosted",
+    "un_peacekeepers",
+    "opposed_intervention",
+    "coalition_peak",
+    "coalition_left",
+    "kin_groups",
+    "max_roe",
+    "caveats",
+    "logistics_hub",
 ]
 
 
@@ -851,34 +896,60 @@ def derive_observations(raw: Path, notes: Notes, summary: dict[str, Any]) -> lis
     ev["deaths"] = pd.to_numeric(ev["Reported.Maximum"])
     located = ev[ev.Province != "NA"].groupby(["Province", "month"]).deaths.sum()
     mismatch = sum(
-        1 for (prov, mo), v in located.items()
+        1
+        for (prov, mo), v in located.items()
         if mo in months and table.get((beger[prov], mo), 0) != int(v)
     )
     summary["ibc_recompute_mismatches"] = mismatch
     for rid in REGION_IDS:
         for mo in months:
-            rows.append({"series": "civilian_deaths", "month": mo, "region": rid,
-                         "value": table.get((rid, mo), 0), "source": notes.use("IBC_BEGER")})
+            rows.append(
+                {
+                    "series": "civilian_deaths",
+                    "month": mo,
+                    "region": rid,
+                    "value": table.get((rid, mo), 0),
+                    "source": notes.use("IBC_BEGER"),
+                }
+            )
     unl = ev[ev.Province == "NA"].groupby("month").deaths.sum()
     for mo in months:
-        rows.append({"series": "civilian_deaths_unlocated", "month": mo, "region": "",
-                     "value": int(unl.get(mo, 0)), "source": notes.use("IBC_BEGER")})
+        rows.append(
+            {
+                "series": "civilian_deaths_unlocated",
+                "month": mo,
+                "region": "",
+                "value": int(unl.get(mo, 0)),
+                "source": notes.use("IBC_BEGER"),
+            }
+        )
 
     # IBC national monthly series
-    lines = (raw / "ibc" / "IBC_Maximum_recorded_killed_from_2003_to_2011_by_month.csv").read_text(
-        encoding="latin-1").splitlines()
+    lines = (
+        (raw / "ibc" / "IBC_Maximum_recorded_killed_from_2003_to_2011_by_month.csv")
+        .read_text(encoding="latin-1")
+        .splitlines()
+    )
     start = next(i for i, line in enumerate(lines) if line.startswith('"Period Starting"'))
     national = {}
-    for rec in csv.reader(lines[start + 1:]):
+    for rec in csv.reader(lines[start + 1 :]):
         if len(rec) >= 2 and rec[0]:
             national[dt.datetime.strptime(rec[0], "%b %Y").strftime("%Y-%m")] = int(rec[1])
     for mo in months:
-        rows.append({"series": "civilian_deaths_national", "month": mo, "region": "",
-                     "value": national[mo], "source": notes.use("IBC_MONTHLY")})
+        rows.append(
+            {
+                "series": "civilian_deaths_national",
+                "month": mo,
+                "region": "",
+                "value": national[mo],
+                "source": notes.use("IBC_MONTHLY"),
+            }
+        )
     summary["ibc_2006"] = {
         "national": sum(national[m] for m in months if m.startswith("2006")),
-        "governorates": sum(table.get((r, m), 0) for r in REGION_IDS for m in months
-                            if m.startswith("2006")),
+        "governorates": sum(
+            table.get((r, m), 0) for r in REGION_IDS for m in months if m.startswith("2006")
+        ),
         "unlocated": int(sum(unl.get(m, 0) for m in months if m.startswith("2006"))),
     }
 
@@ -896,21 +967,41 @@ def derive_observations(raw: Path, notes: Notes, summary: dict[str, Any]) -> lis
     sig_months = sorted(set(sig.month))
     for rid in REGION_IDS:
         for mo in sig_months:
-            rows.append({"series": "insurgent_attacks", "month": mo, "region": rid,
-                         "value": int(att.get((rid, mo), 0)),
-                         "source": notes.use("GEOCAUSAL_SIGACT")})
+            rows.append(
+                {
+                    "series": "insurgent_attacks",
+                    "month": mo,
+                    "region": rid,
+                    "value": int(att.get((rid, mo), 0)),
+                    "source": notes.use("GEOCAUSAL_SIGACT"),
+                }
+            )
     summary["attack_months"] = (sig_months[0], sig_months[-1])
 
     # UNHCR: IDPs in Iraq and Iraqi refugees abroad at end of year
     un = pd.read_csv(raw / "unhcr_refugees" / "unhcr_iraq_origin_2000_2012.csv")
     for year in (2005, 2006):
         idp = un[(un.year == year) & (un.coa_iso == "IRQ")].idps.sum()
-        rows.append({"series": "internally_displaced", "month": f"{year}-12", "region": "",
-                     "value": int(idp), "source": notes.use("UNHCR_2025")})
+        rows.append(
+            {
+                "series": "internally_displaced",
+                "month": f"{year}-12",
+                "region": "",
+                "value": int(idp),
+                "source": notes.use("UNHCR_2025"),
+            }
+        )
     for year in (2004, 2005, 2006):
         ref = un[un.year == year].refugees.sum()
-        rows.append({"series": "refugees_abroad", "month": f"{year}-12", "region": "",
-                     "value": int(ref), "source": notes.use("UNHCR_2025")})
+        rows.append(
+            {
+                "series": "refugees_abroad",
+                "month": f"{year}-12",
+                "region": "",
+                "value": int(ref),
+                "source": notes.use("UNHCR_2025"),
+            }
+        )
     rows.sort(key=lambda r: (r["series"], r["region"], r["month"]))
     return rows
 
@@ -968,8 +1059,12 @@ def validate_with_project(out: Path) -> list[str]:
     errors = []
     smap = SourceMap(main="check")
     tables = out / "tables"
-    checks = [("sources", "sources.csv", Source), ("regions", "regions.csv", Region),
-              ("nations", "nations.csv", Nation), ("observations", "observations.csv", Observation)]
+    checks = [
+        ("sources", "sources.csv", Source),
+        ("regions", "regions.csv", Region),
+        ("nations", "nations.csv", Nation),
+        ("observations", "observations.csv", Observation),
+    ]
     ids: dict[str, set[str]] = {}
     for key, name, model in checks:
         records = read_table(tables / name, key, smap, LIST_FIELDS)
@@ -1005,8 +1100,11 @@ def validate_with_project(out: Path) -> list[str]:
 # Main -------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--raw", default="../shared/data/raw",
-                        help="raw data folder (relative paths are taken from the repository root)")
+    parser.add_argument(
+        "--raw",
+        default="../shared/data/raw",
+        help="raw data folder (relative paths are taken from the repository root)",
+    )
     args = parser.parse_args(argv)
     raw = Path(args.raw)
     if not raw.is_absolute():
@@ -1040,37 +1138,54 @@ def main(argv: list[str] | None = None) -> int:
     # Summary ------------------------------------------------------------------------------------
     st = summary["population_stats"]
     print("== iraq-2007 derivation: check summary")
-    print(f"population mid-2007: {summary['population_total']:,} "
-          f"(national geometric extrapolation {st['national']:,.0f}; sum of per-governorate "
-          f"extrapolations {st['unadjusted_sum']:,.0f} unadjusted, {st['dahuk_fixed_sum']:,.0f} "
-          f"with Dahuk's rate {st['dahuk_rate_raw']:.1%} -> {st['dahuk_rate_used']:.1%}; "
-          f"common scale {st['scale']:.4f}); check spread 29.7-29.8 M")
+    print(
+        f"population mid-2007: {summary['population_total']:,} "
+        f"(national geometric extrapolation {st['national']:,.0f}; sum of per-governorate "
+        f"extrapolations {st['unadjusted_sum']:,.0f} unadjusted, {st['dahuk_fixed_sum']:,.0f} "
+        f"with Dahuk's rate {st['dahuk_rate_raw']:.1%} -> {st['dahuk_rate_used']:.1%}; "
+        f"common scale {st['scale']:.4f}); check spread 29.7-29.8 M"
+    )
     approx = summary["composition_approx"]
-    print(f"composition: every row sums to 1.000; approximate (not final results): "
-          f"{len(approx)} of 18 -> {', '.join(approx)}")
+    print(
+        f"composition: every row sums to 1.000; approximate (not final results): "
+        f"{len(approx)} of 18 -> {', '.join(approx)}"
+    )
     print(f"adjacency Baghdad: {', '.join(summary['adjacency']['baghdad'])}")
     print(f"adjacency Basrah:  {', '.join(summary['adjacency']['basrah'])}")
     print("borders: " + "; ".join(f"{r} {'/'.join(b)}" for r, b in summary["borders"].items() if b))
-    print("border stretch lengths (km): " + ", ".join(
-        f"{k} {v:.0f}" for k, v in summary["border_km"].items()))
+    print(
+        "border stretch lengths (km): "
+        + ", ".join(f"{k} {v:.0f}" for k, v in summary["border_km"].items())
+    )
     print(f"host forces allocated: {summary['host_total']:,}")
     n_feat, n_invalid = summary["geojson"]
     print(f"geojson: {n_feat} features, {n_invalid} invalid after rounding")
     print(f"nations: {summary['nations']}")
-    print(f"US force Dec 2006: {summary['us_current']:,}; non-US contingents present Dec 2006: "
-          f"{len(summary['contingents'])}, total {summary['non_us_total']:,} vs Brookings "
-          f"{summary['brookings_dec2006']:,} "
-          f"({summary['non_us_total'] / summary['brookings_dec2006'] - 1:+.1%})")
-    print("  " + ", ".join(f"{k} {v:,} ({summary['contingent_months'][k]})"
-                           for k, v in sorted(summary["contingents"].items())))
+    print(
+        f"US force Dec 2006: {summary['us_current']:,}; non-US contingents present Dec 2006: "
+        f"{len(summary['contingents'])}, total {summary['non_us_total']:,} vs Brookings "
+        f"{summary['brookings_dec2006']:,} "
+        f"({summary['non_us_total'] / summary['brookings_dec2006'] - 1:+.1%})"
+    )
+    print(
+        "  "
+        + ", ".join(
+            f"{k} {v:,} ({summary['contingent_months'][k]})"
+            for k, v in sorted(summary["contingents"].items())
+        )
+    )
     ibc = summary["ibc_2006"]
-    print(f"IBC 2006: national {ibc['national']:,}; governorate incidents {ibc['governorates']:,} "
-          f"+ unlocated {ibc['unlocated']:,}; recomputation mismatches vs derived table: "
-          f"{summary['ibc_recompute_mismatches']}")
+    print(
+        f"IBC 2006: national {ibc['national']:,}; governorate incidents {ibc['governorates']:,} "
+        f"+ unlocated {ibc['unlocated']:,}; recomputation mismatches vs derived table: "
+        f"{summary['ibc_recompute_mismatches']}"
+    )
     first, last = summary["attack_months"]
     print(f"insurgent attacks months: {first} .. {last}")
-    print(f"observations: {len(obs)} rows; sources: {n_sources} (unused in master: "
-          f"{', '.join(unused) or 'none'})")
+    print(
+        f"observations: {len(obs)} rows; sources: {n_sources} (unused in master: "
+        f"{', '.join(unused) or 'none'})"
+    )
     for field, isos in summary["missing"].items():
         print(f"missing -> default ({field}): {', '.join(isos)}")
     problems = self_check(summary) + validate_with_project(OUT)

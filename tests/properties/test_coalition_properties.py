@@ -59,13 +59,25 @@ def nations(draw: Any) -> Nation:
 )
 @settings(max_examples=300, deadline=None)
 def test_contributions_are_within_capacity_and_in_unit_sizes(
-    nation: Nation, channels: set[str], command: str, refused: int, weight: float,
-    ratio: float, unit: float, minimum: float,
+    nation: Nation,
+    channels: set[str],
+    command: str,
+    refused: int,
+    weight: float,
+    ratio: float,
+    unit: float,
+    minimum: float,
 ) -> None:
-    p = willingness_params({**VALUES, "willingness.unit_size": unit,
-                            "willingness.min_contingent": minimum})
-    r = respond(nation, Inducements(frozenset(channels), command, refused),  # type: ignore[arg-type]
-                p, weight, ratio)
+    p = willingness_params(
+        {**VALUES, "willingness.unit_size": unit, "willingness.min_contingent": minimum}
+    )
+    r = respond(
+        nation,
+        Inducements(frozenset(channels), command, refused),  # type: ignore[arg-type]
+        p,
+        weight,
+        ratio,
+    )
     assert 0 <= r.troops <= capacity(nation, p)
     assert r.troops % int(unit) == 0
     assert r.troops == 0 or r.troops >= minimum
@@ -92,8 +104,9 @@ def test_cost_curve_monotone_and_exclusions_hold_on_random_theatres(seed: int) -
 
     scn = synthetic_scenario(20, 6, seed=seed)
     values = {**VALUES, **scn.parameter_values()}
-    res = run_conference(scn, coalition_plan(scn), values, draws=0,
-                         cost_curve=[0, 100, 300, 1000, 3000])
+    res = run_conference(
+        scn, coalition_plan(scn), values, draws=0, cost_curve=[0, 100, 300, 1000, 3000]
+    )
     curve = [pt.effective_strength for pt in res.coalition.cost_curve]
     assert all(b >= a for a, b in itertools.pairwise(curve))
     sp = sector_params(values)

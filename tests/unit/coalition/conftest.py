@@ -57,8 +57,14 @@ def iraq_result(iraq: Any) -> Any:
     from grudging.rng import make_rng
     from grudging.scenarios.reference import coalition_records
 
-    return run_conference(iraq, coalition_plan(iraq), values_of(iraq), rng=make_rng(0),
-                          draws=64, declared=coalition_records(iraq))
+    return run_conference(
+        iraq,
+        coalition_plan(iraq),
+        values_of(iraq),
+        rng=make_rng(0),
+        draws=64,
+        declared=coalition_records(iraq),
+    )
 
 
 @pytest.fixture
@@ -66,7 +72,8 @@ def cli_main(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """``grudging.cli.main`` with only the command modules that exist on this branch."""
     from grudging import cli
 
-    present = tuple(m for m in cli.COMMAND_MODULES
-                    if importlib.util.find_spec(f"grudging.cli.{m}") is not None)
+    present = tuple(
+        m for m in cli.COMMAND_MODULES if importlib.util.find_spec(f"grudging.cli.{m}") is not None
+    )
     monkeypatch.setattr(cli, "COMMAND_MODULES", present)
     return cli.main

@@ -13,8 +13,14 @@ from coalition_helpers import SUMMARY
 
 from grudging.calibration.coalition_history import derive_history, read_history
 
-SHIPPED = Path(str(resources.files("grudging.scenarios") / "iraq-2007" / "calibration"
-                   / "coalition_2003_2006.csv"))
+SHIPPED = Path(
+    str(
+        resources.files("grudging.scenarios")
+        / "iraq-2007"
+        / "calibration"
+        / "coalition_2003_2006.csv"
+    )
+)
 RAW = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "raw"
 
 
@@ -37,16 +43,28 @@ def test_shipped_history_is_what_the_raw_tables_give() -> None:
 def test_calibration_command_runs_on_shipped_data(
     cli_main: Any, iraq_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cli_main(["calibrate", "willingness", str(iraq_path), "--history", str(SHIPPED),
-                     "--out", str(tmp_path)])
+    code = cli_main(
+        [
+            "calibrate",
+            "willingness",
+            str(iraq_path),
+            "--history",
+            str(SHIPPED),
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     doc = yaml.load((tmp_path / "willingness.yaml").read_text(), Loader=yaml.CSafeLoader)
     assert doc["calibration"] == "willingness"
     assert doc["data_window"] == {"start": "2003-05", "end": "2006-12"}
     names = {p["name"] for p in doc["parameters"]}
-    assert {"willingness.beta_opposed", "willingness.beta_cash",
-            "willingness.size_capacity"} <= names
+    assert {
+        "willingness.beta_opposed",
+        "willingness.beta_cash",
+        "willingness.size_capacity",
+    } <= names
     kept = {p["name"] for p in doc["priors_kept"]}
     assert "willingness.beta_nato_command" in kept
     assert not kept & names
@@ -54,22 +72,24 @@ def test_calibration_command_runs_on_shipped_data(
         assert p["low"] <= p["value"] <= p["high"]
     fit = doc["fit"]
     part, sizes, oos = fit["participation"], fit["sizes"], fit["out_of_sample_2007_03"]
-    SUMMARY.extend([
-        f"scenario {iraq_path.parent.name}: {fit['sample']['candidates']} candidates, "
-        f"{fit['sample']['contributors_observed']} contributed 2003-2006",
-        f"who contributes: precision {part['precision']:.2f}, recall {part['recall']:.2f}, "
-        f"accuracy {part['accuracy']:.2f}, AUC {part['auc']:.2f}, McFadden R2 "
-        f"{part['mcfadden_r2']:.2f}; leave-one-out precision "
-        f"{part['leave_one_out']['precision']:.2f}, recall {part['leave_one_out']['recall']:.2f}",
-        f"sizes: Spearman rho {sizes['spearman_predicted_vs_observed_peak']['rho']:.2f} "
-        f"(n {sizes['spearman_predicted_vs_observed_peak']['n']}), RMSE log size "
-        f"{sizes['rmse_log_size']:.2f}",
-        f"totals: observed sum of peaks {fit['totals']['observed_peak_sum']}, predicted "
-        f"expected {fit['totals']['predicted_expected_sum']:.0f}",
-        f"out of sample (Mar 2007): precision {oos['precision']:.2f}, recall "
-        f"{oos['recall']:.2f}, observed {oos['observed_sum']} vs predicted "
-        f"{oos['predicted_sum']:.0f} troops",
-    ])
+    SUMMARY.extend(
+        [
+            f"scenario {iraq_path.parent.name}: {fit['sample']['candidates']} candidates, "
+            f"{fit['sample']['contributors_observed']} contributed 2003-2006",
+            f"who contributes: precision {part['precision']:.2f}, recall {part['recall']:.2f}, "
+            f"accuracy {part['accuracy']:.2f}, AUC {part['auc']:.2f}, McFadden R2 "
+            f"{part['mcfadden_r2']:.2f}; leave-one-out precision "
+            f"{part['leave_one_out']['precision']:.2f}, recall {part['leave_one_out']['recall']:.2f}",
+            f"sizes: Spearman rho {sizes['spearman_predicted_vs_observed_peak']['rho']:.2f} "
+            f"(n {sizes['spearman_predicted_vs_observed_peak']['n']}), RMSE log size "
+            f"{sizes['rmse_log_size']:.2f}",
+            f"totals: observed sum of peaks {fit['totals']['observed_peak_sum']}, predicted "
+            f"expected {fit['totals']['predicted_expected_sum']:.0f}",
+            f"out of sample (Mar 2007): precision {oos['precision']:.2f}, recall "
+            f"{oos['recall']:.2f}, observed {oos['observed_sum']} vs predicted "
+            f"{oos['predicted_sum']:.0f} troops",
+        ]
+    )
     print("\n".join(SUMMARY))
     assert part["recall"] > 0.5
     assert part["auc"] > 0.7
@@ -83,8 +103,21 @@ def test_calibration_file_merges_into_the_scenario(
     """The written file uses the format the loader merges (values, ranges, 'calibrated')."""
     from grudging.scenario.calibration_files import read_calibration
 
-    assert cli_main(["calibrate", "willingness", str(iraq_path), "--history", str(SHIPPED),
-                     "--out", str(tmp_path), "--json"]) == 0
+    assert (
+        cli_main(
+            [
+                "calibrate",
+                "willingness",
+                str(iraq_path),
+                "--history",
+                str(SHIPPED),
+                "--out",
+                str(tmp_path),
+                "--json",
+            ]
+        )
+        == 0
+    )
     cal = read_calibration(tmp_path / "willingness.yaml")
     assert cal["calibration"] == "willingness"
 
@@ -92,7 +125,16 @@ def test_calibration_file_merges_into_the_scenario(
 def test_missing_raw_folder_is_a_clear_error(
     cli_main: Any, iraq_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cli_main(["calibrate", "willingness", str(iraq_path), "--raw", str(tmp_path / "nope"),
-                     "--out", str(tmp_path)])
+    code = cli_main(
+        [
+            "calibrate",
+            "willingness",
+            str(iraq_path),
+            "--raw",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert code == 2
     assert "compiled_facts" in capsys.readouterr().err

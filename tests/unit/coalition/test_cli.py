@@ -15,14 +15,36 @@ TINY = str(DATA / "tiny.yaml")
 def test_text_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["coalition", TINY, "--budget", "300", "--curve", "0,150,300"]) == 0
     out = capsys.readouterr().out
-    for text in ("Requirement", "32,000", "Coalition", "Why each nation is in", "Sector map",
-                 "Cost curve", "force generation: HiGHS optimal", "gap"):
+    for text in (
+        "Requirement",
+        "32,000",
+        "Coalition",
+        "Why each nation is in",
+        "Sector map",
+        "Cost curve",
+        "force generation: HiGHS optimal",
+        "gap",
+    ):
         assert text in out
 
 
 def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli_main(["coalition", TINY, "--json", "--command", "us", "--roe", "self_defence",
-                     "--set", "willingness.free_riding=0"]) == 0
+    assert (
+        cli_main(
+            [
+                "coalition",
+                TINY,
+                "--json",
+                "--command",
+                "us",
+                "--roe",
+                "self_defence",
+                "--set",
+                "willingness.free_riding=0",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["plan"]["command"] == "us"
     assert data["plan"]["roe_level"] == "self_defence"
@@ -57,13 +79,28 @@ def test_bad_requests_get_one_clear_message(
 def test_a_requirement_no_nation_can_serve(
     cli_main: Any, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    text = (DATA / "tiny.yaml").read_text().replace(
-        "military_spending_musd: 30000, nato: true", "military_spending_musd: 30000, "
-        "deployed_abroad: 100000, nato: true")
+    text = (
+        (DATA / "tiny.yaml")
+        .read_text()
+        .replace(
+            "military_spending_musd: 30000, nato: true",
+            "military_spending_musd: 30000, deployed_abroad: 100000, nato: true",
+        )
+    )
     path = tmp_path / "nobody.yaml"
     path.write_text(text)
-    code = cli_main(["coalition", str(path), "--roe", "enforcement",
-                     "--set", "roe.step_up_max=0", "--set", "willingness.intercept=-20"])
+    code = cli_main(
+        [
+            "coalition",
+            str(path),
+            "--roe",
+            "enforcement",
+            "--set",
+            "roe.step_up_max=0",
+            "--set",
+            "willingness.intercept=-20",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "no nation can serve the requirement" in err

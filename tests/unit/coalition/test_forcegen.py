@@ -23,26 +23,43 @@ from grudging.model.requirement import requirement, requirement_params
 from grudging.model.willingness import Response
 
 FP = ForceGenParams(
-    quality_floor=0.4, spend_per_soldier_low=5, spend_per_soldier_high=250, interop_outsider=0.85,
-    interop_un=0.8, deploy_rate=1000, lift_speedup=2, us_cost_per_troop_year_musd=0.39,
+    quality_floor=0.4,
+    spend_per_soldier_low=5,
+    spend_per_soldier_high=250,
+    interop_outsider=0.85,
+    interop_un=0.8,
+    deploy_rate=1000,
+    lift_speedup=2,
+    us_cost_per_troop_year_musd=0.39,
     value_per_effective_musd=0.0,
 )
 
 
-def _package(nation: str, effective: float, money: float, political: float = 0.0,
-             troops: int = 1, states: frozenset[int] = frozenset({0})) -> Package:
+def _package(
+    nation: str,
+    effective: float,
+    money: float,
+    political: float = 0.0,
+    troops: int = 1,
+    states: frozenset[int] = frozenset({0}),
+) -> Package:
     resp = Response(nation, 0.0, 1.0, True, troops, 1.0, troops)
-    return Package(nation, (), states, (), (), (), 0, troops, 1.0, effective, money, money,
-                   political, resp)
+    return Package(
+        nation, (), states, (), (), (), 0, troops, 1.0, effective, money, money, political, resp
+    )
 
 
 def test_knapsack_p01_known_optimum() -> None:
     """Burkardt's 0/1 knapsack P01: capacity 165, optimum 309 with items 1, 2, 3, 4 and 6."""
     weights = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82]
     profits = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72]
-    menu = Menu([_package(f"N{i}", p, w) for i, (w, p) in enumerate(zip(weights, profits,
-                                                                         strict=True))],
-                [GlobalState((), 0.0, 0.0)], 0.0, 0.0, ())
+    menu = Menu(
+        [_package(f"N{i}", p, w) for i, (w, p) in enumerate(zip(weights, profits, strict=True))],
+        [GlobalState((), 0.0, 0.0)],
+        0.0,
+        0.0,
+        (),
+    )
     pick = solve_menu(menu, 165.0, 1.0, None, None, FP)
     assert pick.optimal
     assert pick.effective == pytest.approx(309)
@@ -54,8 +71,9 @@ def _brute_force(menu: Menu, budget: float, capital: float) -> float:
     nations = sorted({k.nation for k in menu.packages})
     best = 0.0
     for s, state in enumerate(menu.states):
-        options = [[None] + [k for k in menu.packages if k.nation == n and s in k.states]
-                   for n in nations]
+        options = [
+            [None] + [k for k in menu.packages if k.nation == n and s in k.states] for n in nations
+        ]
         for combo in itertools.product(*options):
             chosen = [k for k in combo if k is not None]
             money = state.money_musd + sum(k.money_musd for k in chosen)
@@ -75,9 +93,15 @@ def test_multiple_choice_knapsack_with_coalition_wide_offers_matches_brute_force
     for n in range(5):
         for s_set in (frozenset({0}), frozenset({1})):
             for _ in range(int(rng.integers(1, 3))):
-                packages.append(_package(f"N{n}", float(rng.integers(1, 60)),
-                                         float(rng.integers(0, 40)),
-                                         float(rng.choice([0.0, 0.5])), states=s_set))
+                packages.append(
+                    _package(
+                        f"N{n}",
+                        float(rng.integers(1, 60)),
+                        float(rng.integers(0, 40)),
+                        float(rng.choice([0.0, 0.5])),
+                        states=s_set,
+                    )
+                )
     menu = Menu(packages, states, 0.0, 0.0, ())
     budget, capital = float(rng.integers(20, 90)), 1.5
     pick = solve_menu(menu, budget, capital, None, None, FP)
@@ -114,8 +138,7 @@ def test_coalition_respects_budget_capital_and_reports_the_solver(synthetic: Any
     assert co.solver.mip_gap is not None
     assert co.solver.mip_gap <= 1e-4
     for c in co.contingents:
-        assert c.price_per_effective_usd == pytest.approx(
-            1e6 * c.cost_musd / c.effective_strength)
+        assert c.price_per_effective_usd == pytest.approx(1e6 * c.cost_musd / c.effective_strength)
         assert plan.arrival_month <= c.arrival_month < plan.arrival_month + plan.build_up_months
     statuses = {s.nation: s.status for s in co.candidates}
     assert set(statuses) == {n.id for n in synthetic.nations if n.id != synthetic.patron}
@@ -136,8 +159,9 @@ def test_removing_the_concession_lowers_the_contribution_of_those_who_need_it(ir
     full = generate_coalition(iraq, plan, req, values, cost_curve=())
     assert "diplomatic_concession" in full.global_offers
     menu = tuple(o.id for o in iraq.offers if o.id != "diplomatic_concession")
-    without = generate_coalition(iraq, plan.model_copy(update={"offers": menu}), req, values,
-                                 cost_curve=())
+    without = generate_coalition(
+        iraq, plan.model_copy(update={"offers": menu}), req, values, cost_curve=()
+    )
     opposed = {n.id for n in iraq.nations if n.opposed_intervention}
 
     def troops(co: Any) -> dict[str, int]:
@@ -185,7 +209,6 @@ def test_a_requirement_no_nation_can_serve_is_an_infeasible_request(tiny_scn: An
 def test_un_command_that_the_capital_cannot_pay_is_refused(iraq: Any) -> None:
     values = values_of(iraq)
     req = requirement(iraq, requirement_params(values))
-    plan = coalition_plan(iraq).model_copy(update={"command": "un",
-                                                        "political_capital": 0.5})
+    plan = coalition_plan(iraq).model_copy(update={"command": "un", "political_capital": 0.5})
     with pytest.raises(InfeasibleError, match="command 'un' needs offers"):
         generate_coalition(iraq, plan, req, values, cost_curve=())

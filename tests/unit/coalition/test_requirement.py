@@ -17,9 +17,16 @@ from grudging.rng import make_rng
 
 
 def _params(**kw: float) -> RequirementParams:
-    base = dict(norm_policing=2.0, norm_insurgency=20.0, violence_low=0.5, violence_high=10.0,
-                mixedness_uplift=0.5, host_reliability=0.3, window_months=6,
-                proposal_force=32000)
+    base = dict(
+        norm_policing=2.0,
+        norm_insurgency=20.0,
+        violence_low=0.5,
+        violence_high=10.0,
+        mixedness_uplift=0.5,
+        host_reliability=0.3,
+        window_months=6,
+        proposal_force=32000,
+    )
     base.update(kw)
     return RequirementParams(**base)
 

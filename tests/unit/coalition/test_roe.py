@@ -55,4 +55,5 @@ def test_effective_strength_decomposes(iraq_result: Any, iraq: Any) -> None:
     rows = strength_by_contingent(iraq_result.coalition, iraq, roe_params(values_of(iraq)))
     for r in rows:
         assert r.effective_strength == pytest.approx(
-            r.troops * r.quality * r.caveat_factor * r.roe_factor)
+            r.troops * r.quality * r.caveat_factor * r.roe_factor
+        )

@@ -27,24 +27,52 @@ from grudging.scenario import scenario_from_dict
 
 def _scenario(exclusions: list[dict[str, Any]] | None = None) -> Any:
     regions = [
-        {"id": rid, "name": rid, "population": 1_000_000, "area_km2": 1000.0,
-         "composition": {"a": 1.0 if i != 2 else 0.0, "b": 0.0 if i != 2 else 1.0},
-         "neighbours": [n for n in (f"r{i - 1}", f"r{i + 1}") if n in ("r0", "r1", "r2")],
-         "borders": ["HUB"] if i == 0 else []}
+        {
+            "id": rid,
+            "name": rid,
+            "population": 1_000_000,
+            "area_km2": 1000.0,
+            "composition": {"a": 1.0 if i != 2 else 0.0, "b": 0.0 if i != 2 else 1.0},
+            "neighbours": [n for n in (f"r{i - 1}", f"r{i + 1}") if n in ("r0", "r1", "r2")],
+            "borders": ["HUB"] if i == 0 else [],
+        }
         for i, rid in enumerate(("r0", "r1", "r2"))
     ]
-    nations = [{"id": c, "name": c, "population_millions": 10.0, "gdp_per_capita": 30000.0,
-                "active_personnel": 100000, "military_spending_musd": 10000.0}
-               for c in ("AAA", "BBB", "CCC")]
-    nations.append({"id": "HUB", "name": "Hub", "population_millions": 1.0,
-                    "gdp_per_capita": 30000.0, "active_personnel": 1000,
-                    "military_spending_musd": 100.0, "logistics_hub": True})
-    return scenario_from_dict({
-        "id": "assignment", "title": "assignment", "information_date": "2006-12",
-        "start": "2007-01", "groups": [{"id": "a", "name": "a"}, {"id": "b", "name": "b"}],
-        "regions": regions, "nations": nations, "exclusions": exclusions or [],
-        "options": [{"id": "o", "name": "o"}],
-    })
+    nations = [
+        {
+            "id": c,
+            "name": c,
+            "population_millions": 10.0,
+            "gdp_per_capita": 30000.0,
+            "active_personnel": 100000,
+            "military_spending_musd": 10000.0,
+        }
+        for c in ("AAA", "BBB", "CCC")
+    ]
+    nations.append(
+        {
+            "id": "HUB",
+            "name": "Hub",
+            "population_millions": 1.0,
+            "gdp_per_capita": 30000.0,
+            "active_personnel": 1000,
+            "military_spending_musd": 100.0,
+            "logistics_hub": True,
+        }
+    )
+    return scenario_from_dict(
+        {
+            "id": "assignment",
+            "title": "assignment",
+            "information_date": "2006-12",
+            "start": "2007-01",
+            "groups": [{"id": "a", "name": "a"}, {"id": "b", "name": "b"}],
+            "regions": regions,
+            "nations": nations,
+            "exclusions": exclusions or [],
+            "options": [{"id": "o", "name": "o"}],
+        }
+    )
 
 
 def _requirement(needs: list[float]) -> Requirement:
@@ -57,28 +85,53 @@ def _requirement(needs: list[float]) -> Requirement:
 
 def _coalition(strengths: dict[str, tuple[int, float]]) -> Coalition:
     contingents = tuple(
-        Contingent(n, n, troops, 1.0, eff, (), (), (), 0, 3, (), 0.0, 0.0, 0.0, 1.0, 1.0, (),
-                   0.0, None)
+        Contingent(
+            n, n, troops, 1.0, eff, (), (), (), 0, 3, (), 0.0, 0.0, 0.0, 1.0, 1.0, (), 0.0, None
+        )
         for n, (troops, eff) in strengths.items()
     )
     total_t = sum(t for t, _ in strengths.values())
     total_e = sum(e for _, e in strengths.values())
-    return Coalition(contingents, "nato", "x", (), 0.0, 0.0, total_t, total_e, 0.0, 0.0, 0.0,
-                     total_e, None, 0.0, None, 0.0, (), (),
-                     SolverReport("optimal", True, 0.0, 0.0, 0, 0, 0, 0, 0.0))
+    return Coalition(
+        contingents,
+        "nato",
+        "x",
+        (),
+        0.0,
+        0.0,
+        total_t,
+        total_e,
+        0.0,
+        0.0,
+        0.0,
+        total_e,
+        None,
+        0.0,
+        None,
+        0.0,
+        (),
+        (),
+        SolverReport("optimal", True, 0.0, 0.0, 0, 0, 0, 0, 0.0),
+    )
 
 
-VALUES = {"sectors.block_size": 150, "sectors.max_nations_per_region": 1,
-          "sectors.embed_max_troops": 0, "sectors.calm_violence": 2.0,
-          "sectors.hop_penalty": 0.01, "sectors.kin_share": 0.1,
-          "willingness.unit_size": 150}
+VALUES = {
+    "sectors.block_size": 150,
+    "sectors.max_nations_per_region": 1,
+    "sectors.embed_max_troops": 0,
+    "sectors.calm_violence": 2.0,
+    "sectors.hop_penalty": 0.01,
+    "sectors.kin_share": 0.1,
+    "willingness.unit_size": 150,
+}
 STRENGTHS = {"AAA": (3000, 3000.0), "BBB": (1500, 1500.0), "CCC": (600, 600.0)}
 
 
 def test_bottleneck_assignment_known_optimum() -> None:
     """One nation per region; the matching of sizes to needs covers every region fully."""
-    out = assign_sectors(_scenario(), _coalition(STRENGTHS), _requirement([3000, 1500, 600]),
-                         VALUES)
+    out = assign_sectors(
+        _scenario(), _coalition(STRENGTHS), _requirement([3000, 1500, 600]), VALUES
+    )
     assert out.optimal
     assert out.programme_min_coverage == pytest.approx(1.0, abs=1e-6)
     assert out.min_coverage == pytest.approx(1.0, abs=1e-6)
@@ -118,8 +171,7 @@ def test_supply_hops_count_from_the_hub_border() -> None:
 def test_excluded_nations_never_serve_there_and_the_limits_hold(synthetic: Any) -> None:
     values = values_of(synthetic)
     req = requirement(synthetic, requirement_params(values))
-    co = generate_coalition(synthetic, synthetic.options[0].coalition, req, values,
-                            cost_curve=())
+    co = generate_coalition(synthetic, synthetic.options[0].coalition, req, values, cost_curve=())
     out = assign_sectors(synthetic, co, req, values)
     sp = sector_params(values)
     calm = {r.region for r in req.regions if r.violence_per_100k <= sp.calm_violence}
@@ -139,8 +191,10 @@ def test_excluded_nations_never_serve_there_and_the_limits_hold(synthetic: Any) 
     for region in out.regions:
         assert len(framework & set(region.nations)) <= sp.max_nations_per_region
         if region.nations:
-            lead = max((p for p in out.postings if p.region == region.region),
-                       key=lambda p: p.effective_strength)
+            lead = max(
+                (p for p in out.postings if p.region == region.region),
+                key=lambda p: p.effective_strength,
+            )
             assert region.lead == lead.nation
 
 

@@ -61,10 +61,14 @@ def test_removing_the_concession_lowers_the_offer_of_opposed_nations(iraq: Any) 
 def test_nato_command_draws_allies_and_repels_the_non_aligned(iraq: Any) -> None:
     p = willingness_params(values_of(iraq))
     fra, pak = iraq.nation("FRA"), iraq.nation("PAK")
-    assert respond(fra, Inducements(command="nato"), p).score > respond(
-        fra, Inducements(command="us"), p).score
-    assert respond(pak, Inducements(command="nato"), p).score < respond(
-        pak, Inducements(command="us"), p).score
+    assert (
+        respond(fra, Inducements(command="nato"), p).score
+        > respond(fra, Inducements(command="us"), p).score
+    )
+    assert (
+        respond(pak, Inducements(command="nato"), p).score
+        < respond(pak, Inducements(command="us"), p).score
+    )
 
 
 def test_free_riding_lowers_the_share(tiny_scn: Any) -> None:
@@ -87,7 +91,8 @@ def _code_strings(path: Path) -> set[str]:
     return {
         node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
         and id(node) not in docstrings
     }
 
