@@ -9,7 +9,17 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-console = Console(highlight=False)
+
+def _width() -> int | None:
+    """Full terminal width on a terminal; 120 columns when piped (unless COLUMNS says otherwise)."""
+    import os
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 120
+
+
+console = Console(highlight=False, width=_width())
 err_console = Console(stderr=True, highlight=False)
 
 
