@@ -28,10 +28,12 @@ def iraq():  # type: ignore[no-untyped-def]
 
 def test_the_kernel_fit_recovers_known_parameters(iraq) -> None:  # type: ignore[no-untyped-def]
     data = panel(iraq)
-    truth = KernelFit(a=0.45, b=0.05, k=20.0, mu=np.full(data.population.size, 3.0), loglik=0.0,
-                      converged=True)
-    long = dataclasses.replace(data, deaths=np.tile(data.deaths, (4, 1)),
-                               suppression=np.tile(data.suppression, (4, 1)))
+    truth = KernelFit(
+        a=0.45, b=0.05, k=20.0, mu=np.full(data.population.size, 3.0), loglik=0.0, converged=True
+    )
+    long = dataclasses.replace(
+        data, deaths=np.tile(data.deaths, (4, 1)), suppression=np.tile(data.suppression, (4, 1))
+    )
     synthetic = simulate_panel(truth, long, make_rng(1))
     fit = fit_kernel(synthetic)
     assert fit.converged
@@ -41,11 +43,14 @@ def test_the_kernel_fit_recovers_known_parameters(iraq) -> None:  # type: ignore
 
 
 def test_calibration_reads_no_data_after_the_information_date(iraq) -> None:  # type: ignore[no-untyped-def]
-    late = Observation(series="civilian_deaths", month="2007-03", region="baghdad", value=1.0,
-                       source="IBC_BEGER")
+    late = Observation(
+        series="civilian_deaths", month="2007-03", region="baghdad", value=1.0, source="IBC_BEGER"
+    )
     # model_copy skips validation, as a careless caller might: the calibration still refuses.
     tampered = iraq.model_copy(update={"observations": (*iraq.observations, late)})
-    with pytest.raises(GrudgingError, match="calibration refuses data after the information date 2006-12"):
+    with pytest.raises(
+        GrudgingError, match="calibration refuses data after the information date 2006-12"
+    ):
         panel(tampered)
 
 

@@ -56,17 +56,30 @@ def test_the_first_month_is_shared_by_every_option(iraq) -> None:  # type: ignor
 
 
 def test_results_are_tidy_and_complete(small) -> None:  # type: ignore[no-untyped-def]
-    assert list(small.outcomes.columns) == ["run_id", "option", "replication", "region", "nation",
-                                            "month", "outcome", "value"]
+    assert list(small.outcomes.columns) == [
+        "run_id",
+        "option",
+        "replication",
+        "region",
+        "nation",
+        "month",
+        "outcome",
+        "value",
+    ]
     assert set(small.status["status"]) == {"ok"}
     assert len(small.experiments) == 80
     summary = small.summary()
-    assert {"civilian_deaths", "civil_war", "troop_deaths", "cost_patron"} <= set(summary["outcome"])
-    assert (summary["low"] <= summary["median"]).all() and (summary["median"] <= summary["high"]).all()
+    assert {"civilian_deaths", "civil_war", "troop_deaths", "cost_patron"} <= set(
+        summary["outcome"]
+    )
+    assert (summary["low"] <= summary["median"]).all()
+    assert (summary["median"] <= summary["high"]).all()
     diff = small.compare("us_stays")
     assert set(diff["option"]) == {"us_withdraws"}
     meta = small.metadata
-    assert meta["scenario"] == "iraq-2007" and len(meta["scenario_hash"]) == 16 and meta["seed"] == 11
+    assert meta["scenario"] == "iraq-2007"
+    assert len(meta["scenario_hash"]) == 16
+    assert meta["seed"] == 11
 
 
 def test_a_failing_option_is_a_row_not_a_crash(iraq, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -97,17 +110,33 @@ def test_run_command_prints_the_comparison_and_writes_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "report.html"
-    code = main(["run", "--option", "us_stays", "--option", "us_withdraws", "-n", "20", "--quiet",
-                 "--report", str(report)])
+    code = main(
+        [
+            "run",
+            "--option",
+            "us_stays",
+            "--option",
+            "us_withdraws",
+            "-n",
+            "20",
+            "--quiet",
+            "--report",
+            str(report),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0
-    assert "civilian deaths" in out and "Difference against 'us_stays'" in out
+    assert "civilian deaths" in out
+    assert "Difference against 'us_stays'" in out
     html = report.read_text()
     assert "Plotly" in html
     assert 'src="http' not in html  # plotly.js is inline: nothing is fetched from a CDN
-    assert "Assumptions" in html and "dynamics.self_excitation" in html
+    assert "Assumptions" in html
+    assert "dynamics.self_excitation" in html
 
 
 def test_run_command_refuses_an_unknown_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--option", "nato_replace", "-n", "5", "--report", "-"]) == 2
-    assert "unknown option 'nato_replace' (did you mean 'nato_replaces'?)" in capsys.readouterr().err
+    assert (
+        "unknown option 'nato_replace' (did you mean 'nato_replaces'?)" in capsys.readouterr().err
+    )

@@ -43,8 +43,14 @@ def test_population_sums_to_the_national_total_within_the_sources_spread(iraq) -
 
 def test_nations_are_many_and_sourced(iraq) -> None:  # type: ignore[no-untyped-def]
     assert len(iraq.nations) >= 40
-    sourced = ("active_personnel", "military_spending_musd", "refugees_hosted", "terrorism_incidents",
-               "energy_import_share", "gdp_per_capita")
+    sourced = (
+        "active_personnel",
+        "military_spending_musd",
+        "refugees_hosted",
+        "terrorism_incidents",
+        "energy_import_share",
+        "gdp_per_capita",
+    )
     for n in iraq.nations:
         for field in sourced:
             assert n.sources.get(field), (n.id, field)
@@ -60,8 +66,11 @@ def test_every_source_id_resolves_and_has_a_citation(iraq) -> None:  # type: ign
 
 def test_ibc_2006_total_is_the_published_figure(iraq) -> None:  # type: ignore[no-untyped-def]
     """IBC's documented civilian deaths in 2006: 28,393 (MODEL.md section 4)."""
-    total = sum(o.value for o in iraq.observations
-                if o.series == "civilian_deaths_national" and o.month.startswith("2006"))
+    total = sum(
+        o.value
+        for o in iraq.observations
+        if o.series == "civilian_deaths_national" and o.month.startswith("2006")
+    )
     assert total == 28393
 
 
@@ -79,10 +88,15 @@ def test_adjacency_matches_the_map() -> None:
         if scn.map is None:
             continue
         gj = json.loads((resolve_path(name).parent / scn.map.geojson).read_text())
-        shapes = {f["properties"][scn.map.feature_id]: shapely.shape(f["geometry"]) for f in gj["features"]}
+        shapes = {
+            f["properties"][scn.map.feature_id]: shapely.shape(f["geometry"])
+            for f in gj["features"]
+        }
         assert set(shapes) == {r.id for r in scn.regions}
         for r in scn.regions:
-            touching = {o for o, g in shapes.items() if o != r.id and shapes[r.id].distance(g) < 0.02}
+            touching = {
+                o for o, g in shapes.items() if o != r.id and shapes[r.id].distance(g) < 0.02
+            }
             assert touching == set(r.neighbours), r.id
 
 
@@ -99,7 +113,8 @@ def test_no_shipped_file_is_a_raw_file_copied_verbatim() -> None:
 def test_no_shipped_table_reproduces_most_lines_of_a_raw_file() -> None:
     raw_lines = {
         p: set(p.read_text(errors="ignore").splitlines())
-        for p in RAW.rglob("*") if p.is_file() and p.suffix in {".csv", ".tsv", ".geojson"}
+        for p in RAW.rglob("*")
+        if p.is_file() and p.suffix in {".csv", ".tsv", ".geojson"}
     }
     for path in SCENARIOS.rglob("*.csv"):
         mine = set(path.read_text().splitlines())
