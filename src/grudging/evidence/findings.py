@@ -694,8 +694,8 @@ def checks() -> tuple[Check, ...]:
             f01_fall,
             at_least(10.0),
             disagreement="model disagrees: suppression is measured against the requirement "
-            "norm (Quinlivan-type densities), so 8,000 troops in a country of millions barely "
-            "register; no value of dynamics.coverage_half in its range gives 10x",
+            "norm (Quinlivan-type densities), so 8,000 troops in a country of millions are a "
+            "small share of it; no (coverage_half, suppression_hill) in their ranges gives 2x",
             constrains=SUPPRESSION,
         ),
         Check(
@@ -708,8 +708,9 @@ def checks() -> tuple[Check, ...]:
             "first quarter of the troops >= 25 % of the fall",
             f01_shape,
             at_least(0.25),
-            disagreement="model disagrees: a Hill curve with dynamics.suppression_hill > 1 is "
-            "flat at zero coverage, steepest further out",
+            disagreement="model disagrees: a Hill curve with suppression_hill > 1 is flattest "
+            "at zero coverage; HKS's convex decline (and the ABM's fitted h of 0.5-1.35) needs "
+            "h <= 1, while Quinlivan's threshold (F07) needs h >= 2",
             constrains=("dynamics.suppression_hill", "dynamics.coverage_half"),
         ),
         Check(
@@ -734,7 +735,8 @@ def checks() -> tuple[Check, ...]:
             f02_reduction,
             within(0.5, 0.85),
             disagreement="model disagrees: 10,000 UN troops against a requirement of ~25,000 "
-            "for 10 million people cut violence by about 40 %",
+            "for 10 million people cut violence by about 45 % at the nominal coverage_half "
+            "(0.35); 0.3 or less would reach 50 %",
             constrains=SUPPRESSION,
         ),
         Check(
@@ -883,8 +885,8 @@ def checks() -> tuple[Check, ...]:
             f07_threshold,
             within(7.5, 25.0),
             disagreement="model disagrees: at nominal suppression (coverage_half 0.35, hill "
-            "1.5) a force at the requirement cuts violence by ~70-80 % but not to the policing "
-            "level; the model's success needs far higher densities",
+            "1.5) a force at the requirement cuts violence by ~70 % but not to the policing "
+            "level; suppression_hill 2-3 would pass, against F01's convex shape",
             constrains=(*SUPPRESSION, "requirement.norm_insurgency", "requirement.violence_low"),
             slow=True,
         ),
@@ -900,7 +902,7 @@ def checks() -> tuple[Check, ...]:
             f08_rank,
             at_least(0.5),
             disagreement="model disagrees: F07's threshold sits far above the Balkan "
-            "densities, so Bosnia and Kosovo fare little better than Somalia",
+            "densities, so Bosnia and Kosovo fare little better than Somalia (as F07)",
             constrains=SUPPRESSION,
             slow=True,
         ),
@@ -1018,7 +1020,9 @@ def checks() -> tuple[Check, ...]:
             "fall of 50-85 %",
             _iraq_attacks,
             within(-0.85, -0.50),
-            constrains=("dynamics.attacks_per_fighter",),
+            disagreement="model disagrees: the replay's attacks fall by about 45 %, not 70 %; "
+            "the data are held out, so nothing is tuned to them",
+            constrains=("dynamics.attacks_per_fighter", "dynamics.presence_driven_share"),
         ),
         Check(
             "F12",

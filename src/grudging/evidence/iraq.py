@@ -13,6 +13,7 @@ import numpy as np
 
 from grudging.evidence.backtest import Backtest, backtest
 from grudging.evidence.checks import Check, EvidenceContext, Measurement, at_least, within
+from grudging.results.results import Results
 from grudging.scenario.schema import month_index
 
 SCENARIO = "iraq-2007"
@@ -20,13 +21,18 @@ IBC = "Iraq Body Count monthly civilian deaths 2007-2008 (held out: validation/)
 ROUGH = ("dynamics.self_excitation", "dynamics.coverage_half", "dynamics.presence_driven_share")
 
 
-def _backtest(ctx: EvidenceContext) -> Backtest:
-    def compute() -> Backtest:
+def backtest_run(ctx: EvidenceContext) -> tuple[Backtest, Results]:
+    """The back-test of the historical option and the run behind it (computed once)."""
+
+    def compute() -> tuple[Backtest, Results]:
         scn = ctx.scenario(SCENARIO)
-        result, _ = backtest(scn, (), replications=ctx.effort(1000, 200), seed=ctx.seed)
-        return result
+        return backtest(scn, (), replications=ctx.effort(1000, 200), seed=ctx.seed)
 
     return ctx.cached("iraq:backtest", compute)
+
+
+def _backtest(ctx: EvidenceContext) -> Backtest:
+    return backtest_run(ctx)[0]
 
 
 def _national(ctx: EvidenceContext):  # type: ignore[no-untyped-def]
