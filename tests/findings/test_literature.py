@@ -13,7 +13,6 @@ import csv
 from pathlib import Path
 
 from evidence_helpers import assert_check, finding
-
 from grudging.evidence.checks import EvidenceContext
 from grudging.evidence.scoreboard import all_checks
 from grudging.model.bargain import BargainParams, implementation_probability
@@ -38,7 +37,9 @@ def test_every_finding_is_checked_or_listed_with_a_reason() -> None:
         assert mine, f"{row} has no check"
         assert any(c.expressible for c in mine) or all(c.not_expressible for c in mine)
     for c in checks:
-        assert c.source and c.target and c.tolerance
+        assert c.source
+        assert c.target
+        assert c.tolerance
         assert c.expressible or c.not_expressible
         assert not (c.unverified and c.disagreement), c.id
 
