@@ -29,6 +29,7 @@ Epstein, J. M. (2002). Modeling civil violence: an agent-based computational app
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -399,6 +400,21 @@ def f06_enforcement(ctx: EvidenceContext) -> Measurement:
 DENSITIES = (0.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0, 20.0, 25.0, 30.0, 40.0, 60.0)
 
 
+def _stabilisation(ctx: EvidenceContext, density: float) -> tuple[np.ndarray, np.ndarray]:
+    """F07's experiment at one density: per replication, the rate in months 24-35 (per 100,000
+    a month) and whether all-out civil war broke out (see :func:`p_success`)."""
+    values = ctx.values()
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        start = values["requirement.violence_high"]
+        theatre = region(values, 1e6, start, mixed=0.0)
+        units = [force(density * 1000.0, MONTHS, command="nato")] if density > 0 else []
+        traj = run(theatre, units, dynamics_params(values), MONTHS, ctx.effort(300, 100), ctx.seed)
+        return monthly_rate(traj, 1e6, slice(24, MONTHS)), np.asarray(traj.civil_war.any(axis=1))
+
+    return ctx.cached(f"stabilisation:{density}", compute)
+
+
 def p_success(ctx: EvidenceContext, density: float) -> float:
     """P(stabilisation) at a security-force density (troops per 1,000), F07's experiment.
 
@@ -407,29 +423,10 @@ def p_success(ctx: EvidenceContext, density: float) -> float:
     the requirement is that norm exactly) - and a force of trained security personnel (NATO
     command, skill 1) at ``density`` from month 1. Success: in months 24-35 the region is back
     at the violence where the requirement stage says ordinary policing suffices
-    (``requirement.violence_low``) - the population is secure.
+    (``requirement.violence_low``) - the population is secure - and no civil war broke out.
     """
-    values = ctx.values()
-
-    def compute() -> float:
-        start = values["requirement.violence_high"]
-        theatre = region(values, 1e6, start, mixed=0.0)
-        units = [force(density * 1000.0, MONTHS, command="nato")] if density > 0 else []
-        traj = run(theatre, units, dynamics_params(values), MONTHS, ctx.effort(300, 100), ctx.seed)
-        end = monthly_rate(traj, 1e6, slice(24, MONTHS))
-        ok = (end <= values["requirement.violence_low"]) & ~traj.civil_war.any(axis=1)
-        return float(ok.mean())
-
-    return float(ctx.cached(f"success:{density}", compute))
-
-
-def _median_fall(ctx: EvidenceContext, density: float) -> float:
-    values = ctx.values()
-    start = values["requirement.violence_high"]
-    theatre = region(values, 1e6, start, mixed=0.0)
-    units = [force(density * 1000.0, MONTHS, command="nato")] if density > 0 else []
-    traj = run(theatre, units, dynamics_params(values), MONTHS, ctx.effort(300, 100), ctx.seed)
-    return 1.0 - float(np.median(monthly_rate(traj, 1e6, slice(24, MONTHS)))) / start
+    end, war = _stabilisation(ctx, density)
+    return float(((end <= ctx.values()["requirement.violence_low"]) & ~war).mean())
 
 
 def f07_threshold(ctx: EvidenceContext) -> Measurement:
@@ -438,16 +435,13 @@ def f07_threshold(ctx: EvidenceContext) -> Measurement:
     Interpolated on a sweep of 0-60 per 1,000; ``inf`` when it is never reached.
     """
     probs = [p_success(ctx, d) for d in DENSITIES]
-    crossing = math.inf
-    for (d0, p0), (d1, p1) in zip(
-        zip(DENSITIES, probs, strict=True),
-        list(zip(DENSITIES, probs, strict=True))[1:],
-        strict=False,
-    ):
+    crossing = 0.0 if probs[0] >= 0.5 else math.inf
+    for (d0, p0), (d1, p1) in itertools.pairwise(zip(DENSITIES, probs, strict=True)):
         if p0 < 0.5 <= p1:
             crossing = d0 + (0.5 - p0) / (p1 - p0) * (d1 - d0)
             break
-    fall20 = _median_fall(ctx, 20.0)
+    end, _ = _stabilisation(ctx, 20.0)
+    fall20 = 1.0 - float(np.median(end)) / ctx.values()["requirement.violence_high"]
     shown = f"{crossing:.1f}" if math.isfinite(crossing) else f"> {DENSITIES[-1]:g}"
     return Measurement(
         crossing,

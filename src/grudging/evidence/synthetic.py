@@ -10,7 +10,6 @@ without it (the model starts where the data end) and the force then acts on it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -25,9 +24,6 @@ from grudging.model.dynamics import (
 )
 from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import density_norm, requirement_params
-
-#: Two groups in the synthetic region (the model needs group shares for mixedness).
-TWO_GROUPS = 2
 
 
 def dynamics_params(values: Mapping[str, float]) -> DynamicsParams:
@@ -130,8 +126,3 @@ def run(
 def monthly_rate(traj: Trajectories, population: float, months: slice) -> np.ndarray:
     """Mean deaths per 100,000 a month over ``months``, per replication."""
     return np.asarray(traj.deaths[:, 0, months].mean(axis=1), dtype=float) / population * 1e5
-
-
-def with_values(params: DynamicsParams, **changes: float) -> DynamicsParams:
-    """The parameters with some fields changed."""
-    return replace(params, **changes)
