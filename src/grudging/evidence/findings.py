@@ -885,7 +885,8 @@ def checks() -> tuple[Check, ...]:
             within(7.5, 25.0),
             disagreement="model disagrees: at nominal suppression (coverage_half 0.35, hill "
             "1.5) a force at the requirement cuts violence by ~70 % but not to the policing "
-            "level; suppression_hill 2-3 would pass, against F01's convex shape",
+            "level; a steeper curve (hill 2-3, lower coverage_half) would pass, against F01's "
+            "convex shape",
             constrains=(*NATO_FORCE, "requirement.norm_insurgency", "requirement.violence_low"),
             slow=True,
         ),
