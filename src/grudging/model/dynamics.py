@@ -45,7 +45,7 @@ sees the same shocks, opinion swings and deal draws under every option.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -314,7 +314,14 @@ def simulate(
     pop_k = pop / PER_THOUSAND
     sched = np.stack([u.troops[:, :T] for u in units]) if U else np.zeros((0, N, T))
     skill0, sal0, leth = unit_characteristics(units, p)
-    un_skill = p.un_pk_skill * np.array([u.pk_skill for u in units])[None, :]
+    ho = inputs.handover
+    # Skill and salience once handed over: the same units under the receiving command.
+    skill_ho, sal_ho, _ = (
+        unit_characteristics(tuple(replace(u, command=ho.to) for u in units), p)
+        if ho is not None and U
+        else (skill0, sal0, leth)
+    )
+    assessed = ho is not None and ho.to == "un"  # UN assessments share the bill
     is_patron = np.array([u.kind == "patron" for u in units], dtype=bool)
     erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
     erodes &= inputs.erosion
@@ -334,7 +341,6 @@ def simulate(
     )
     paid_by_patron = np.array([u.patron_pays_per_troop for u in units])
     handover_mask = np.array([u.handover_eligible for u in units], dtype=bool)
-    ho = inputs.handover
     settle = inputs.settlement
 
     # Information-date conditions fix the background rate.
@@ -376,11 +382,11 @@ def simulate(
     g_ref = np.zeros(R)
     for t in range(T):
         # Forces on the ground this month.
-        under_un = (handed >= 0)[:, None] & handover_mask[None, :]
-        scale = np.where(under_un, ho.force_retained if ho else 1.0, 1.0) * present
+        handed_now = (handed >= 0)[:, None] & handover_mask[None, :]
+        scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * present
         troops_t = sched[:, :, t]  # (U, N)
-        skill = np.where(under_un, un_skill, skill0)
-        sal = np.where(under_un, p.salience_un, sal0)
+        skill = np.where(handed_now, skill_ho, skill0)
+        sal = np.where(handed_now, sal_ho, sal0)
         eff = (scale * skill) @ troops_t
         salient = (scale * sal) @ troops_t
 
@@ -495,7 +501,9 @@ def simulate(
         # Troops and costs.
         unit_troops = scale * troops_t.sum(axis=1)[None, :]
         month_cost = unit_troops / PER_THOUSAND / 12.0
-        patron_share_own = np.where(is_patron[None, :], 1.0, under_un * p.un_assessment_patron)
+        patron_share_own = np.where(
+            is_patron[None, :], 1.0, (handed_now & assessed) * p.un_assessment_patron
+        )
         own = month_cost * own_cost
         out.cost_patron += (own * patron_share_own + month_cost * paid_by_patron[None, :]).sum(
             axis=1

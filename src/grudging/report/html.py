@@ -1,4 +1,5 @@
-"""The HTML report of a run: summary, comparison, fan charts, map, coalition, bargain, assumptions.
+"""The HTML report of a run: summary, comparison, fan charts, map, coalition, bargain, evidence,
+assumptions.
 
 One self-contained file: plotly.js is embedded once (never fetched from a CDN), maps draw on a
 white background from the scenario's own GeoJSON, and every table is rendered from the
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from grudging.evidence.scoreboard import Scoreboard
     from grudging.results.results import Results
     from grudging.scenario.schema import Scenario
 
@@ -60,8 +62,45 @@ def executive_summary(results: Results) -> list[str]:
     return lines
 
 
-def write_report(results: Results, scn: Scenario, path: str | Path) -> Path:
-    """Write the report to ``path`` and return it."""
+def evidence_section(board: Scoreboard) -> dict[str, Any]:
+    """The scoreboard as rows grouped for the report (no model logic: it renders results)."""
+    from grudging.evidence.scoreboard import GROUP_TITLES
+
+    css = {
+        "PASS": "pass",
+        "FAIL": "fail",
+        "ERROR": "fail",
+        "XFAIL(unverified)": "unverified",
+        "XPASS(unverified)": "unverified",
+        "NOT EXPRESSIBLE": "not-expressible",
+    }
+    sources = {r.check.id: r.check.source for r in board.results}
+    groups = []
+    for key, title in GROUP_TITLES.items():
+        rows = [
+            {**row, "css": css.get(row["status"], ""), "source": sources[row["id"]]}
+            for row in board.rows()
+            if row["group"] == key
+        ]
+        if rows:
+            groups.append({"title": title, "rows": rows})
+    return {
+        "summary": board.summary(),
+        "seed": board.seed,
+        "quick": board.quick,
+        "overrides": list(board.overrides),
+        "groups": groups,
+    }
+
+
+def write_report(
+    results: Results, scn: Scenario, path: str | Path, evidence: Scoreboard | None = None
+) -> Path:
+    """Write the report to ``path`` and return it.
+
+    With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
+    section with every check: target, the model's figure, tolerance and verdict.
+    """
     import jinja2
     import pandas as pd
 
@@ -155,6 +194,7 @@ def write_report(results: Results, scn: Scenario, path: str | Path) -> Path:
     sections["parameters"] = scen["parameters"]
     sections["options"] = scen["options"]
     sections["sources"] = scen["sources"]
+    sections["evidence"] = evidence_section(evidence) if evidence is not None else None
     template_text = (
         resources.files("grudging.report")
         .joinpath("templates/report.html.j2")
