@@ -284,9 +284,10 @@ def _guarantor(
 ) -> Guarantor:
     """The guarantor of an option's bargain, from the forces the option actually fields.
 
-    Strength: the effective strength at the bargain month of the forces under the guarantor's
-    command (:func:`_guarantor_members`; peacekeeping skill as in the dynamics) over the
-    requirement. Impartiality: the guarantor kind's parameter, reduced by the share of its troops
+    Strength: the planned peak, within the commitment from the bargain month, of the effective
+    strength of the forces under the guarantor's command (:func:`_guarantor_members`;
+    peacekeeping skill as in the dynamics), over the requirement — a guarantee is the force
+    committed, not only the troops landed at signing. Impartiality: the guarantor kind's parameter, reduced by the share of its troops
     that come from nations backing a side (a force that is party to the conflict is not
     impartial). Commitment: the coalition plan's years when the coalition is under the
     guarantor's command, else the kind's parameter. With no such force in the theatre at the
@@ -300,20 +301,28 @@ def _guarantor(
     month = min(opt.bargain.month, scn.horizon_months - 1)
     chosen = _guarantor_members(units, kind)
     members = [u for u, m in zip(units, chosen, strict=True) if m]
-    troops = np.array([u.troops[:, month].sum() for u in members])
-    if troops.sum() <= 0:
+    if not members:
         return fallback
     skill, _, _ = unit_characteristics(tuple(members), dyn)
-    strength = float((troops * skill[0]).sum() / max(req.total, 1.0))
-    partisan = np.array(
-        [bool(u.nation and scn.nations and scn.nation(u.nation).kin_groups) for u in members]
-    )
-    impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
     years = (
         conference.plan.commitment_years
         if conference is not None and conference.plan.command == kind
         else fallback.commitment_years
     )
+    # The guarantee is the force committed, not the troops already landed at signing: its
+    # strength is the planned peak within the commitment (Dayton was signed before IFOR arrived).
+    end = min(scn.horizon_months, month + max(1, round(12 * years)))
+    by_month = np.array([u.troops[:, month:end].sum(axis=0) for u in members])  # (members, months)
+    effective = (skill[0][:, None] * by_month).sum(axis=0)
+    if effective.max() <= 0:
+        return fallback
+    peak = int(np.argmax(effective))
+    troops = by_month[:, peak]
+    strength = float(effective[peak] / max(req.total, 1.0))
+    partisan = np.array(
+        [bool(u.nation and scn.nations and scn.nation(u.nation).kin_groups) for u in members]
+    )
+    impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
     return Guarantor(
         kind,
         strength_ratio=strength,

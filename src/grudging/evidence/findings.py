@@ -733,9 +733,6 @@ def checks() -> tuple[Check, ...]:
             "reduction 50-85 %",
             f02_reduction,
             within(0.5, 0.85),
-            disagreement="model disagrees: 10,000 UN troops against a requirement of ~25,000 "
-            "for 10 million people cut violence by about 45 % at the nominal coverage_half "
-            "(0.35); 0.3 or less would reach 50 %",
             constrains=UN_FORCE,
         ),
         Check(
@@ -883,10 +880,6 @@ def checks() -> tuple[Check, ...]:
             "P(success) reaches 0.5 at 7.5-25 per 1,000",
             f07_threshold,
             within(7.5, 25.0),
-            disagreement="model disagrees: at nominal suppression (coverage_half 0.35, hill "
-            "1.5) a force at the requirement cuts violence by ~70 % but not to the policing "
-            "level; a steeper curve (hill 2-3, lower coverage_half) would pass, against F01's "
-            "convex shape",
             constrains=(*NATO_FORCE, "requirement.norm_insurgency", "requirement.violence_low"),
             slow=True,
         ),
@@ -901,8 +894,6 @@ def checks() -> tuple[Check, ...]:
             "P(success) gap high vs low density >= 0.5",
             f08_rank,
             at_least(0.5),
-            disagreement="model disagrees: F07's threshold sits far above the Balkan "
-            "densities, so Bosnia and Kosovo fare little better than Somalia (as F07)",
             constrains=NATO_FORCE,
             slow=True,
         ),

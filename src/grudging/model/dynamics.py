@@ -396,9 +396,17 @@ def simulate(
                 local_floor[f_idx] = max(local_floor[f_idx], strength)
         collapsed = np.zeros(R, dtype=bool)
         if settle is not None and t == settle.month:
-            # The guarantee the deal was signed on: the guarantor's planned coverage this month.
-            g_ref = _guarantor_coverage(
-                skill, troops_t, settle.guarantor, pop_k, th.required_density
+            # The guarantee the deal was signed on: the guarantor's planned peak coverage within
+            # the commitment (the force committed, before any erosion).
+            end = min(T, t + max(1, round(settle.commitment_months)))
+            g_ref = np.max(
+                [
+                    _guarantor_coverage(
+                        skill, sched[:, :, m], settle.guarantor, pop_k, th.required_density
+                    )
+                    for m in range(t, end)
+                ],
+                axis=0,
             )
             formed = deal_u < settle.p_forms
             signed = (

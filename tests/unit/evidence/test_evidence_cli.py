@@ -30,16 +30,16 @@ def test_json_and_overrides(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["evidence", "--quick", "--json", "--check", "F02"]
     assert main(args) == 0
     nominal = json.loads(capsys.readouterr().out)
-    assert main([*args, "--set", "dynamics.coverage_half=0.15"]) == 0
-    stronger = json.loads(capsys.readouterr().out)
-    assert nominal["checks"][0]["status"] == "FAIL"
-    assert stronger["checks"][0]["status"] == "PASS"
-    assert stronger["checks"][0]["value"] > nominal["checks"][0]["value"]
-    assert stronger["overrides"] == ["dynamics.coverage_half=0.15"]
+    assert main([*args, "--set", "dynamics.coverage_half=0.6"]) == 0
+    weaker = json.loads(capsys.readouterr().out)
+    assert nominal["checks"][0]["status"] == "PASS"
+    assert weaker["checks"][0]["status"] == "FAIL"
+    assert weaker["checks"][0]["value"] < nominal["checks"][0]["value"]
+    assert weaker["overrides"] == ["dynamics.coverage_half=0.6"]
 
 
 def test_strict_exits_1_on_a_failure(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["evidence", "--quick", "--quiet", "--check", "F02", "--strict"]) == 1
+    assert main(["evidence", "--quick", "--quiet", "--check", "F01", "--strict"]) == 1
     assert main(["evidence", "--quick", "--quiet", "--check", "F05", "--strict"]) == 0
     capsys.readouterr()
 
