@@ -140,3 +140,16 @@ def test_run_command_refuses_an_unknown_option(capsys: pytest.CaptureFixture[str
     assert (
         "unknown option 'nato_replace' (did you mean 'nato_replaces'?)" in capsys.readouterr().err
     )
+
+
+def test_run_json_is_valid_json_even_when_a_probability_is_undefined(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import json
+
+    assert main(["run", "--option", "nato_replaces", "-n", "5", "--json", "--report", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    bargain = data["plans"]["nato_replaces"]["bargain"]
+    # No deal forms, so P(holds | deal) is undefined: null, not NaN.
+    assert bargain["p_deal"] == 0.0
+    assert bargain["p_holds_given_deal"] is None
