@@ -40,6 +40,11 @@ from grudging.scenario.schema import CourseOfAction, Scenario
 #: Monte Carlo draws of the bargain stage inside the chain.
 BARGAIN_DRAWS = 400
 
+#: The dynamics parameters :func:`plan_option` reads (the guarantor's strength weighs the patron's
+#: troops by their peacekeeping skill). A sweep that varies only other dynamics parameters can plan
+#: each option once and run all its design points in one vectorised call.
+PLAN_READS_DYNAMICS: tuple[str, ...] = ("dynamics.patron_pk_skill",)
+
 
 @dataclass(frozen=True)
 class OptionPlan:
