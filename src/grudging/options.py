@@ -40,11 +40,6 @@ from grudging.scenario.schema import CourseOfAction, Scenario
 #: Monte Carlo draws of the bargain stage inside the chain.
 BARGAIN_DRAWS = 400
 
-#: The dynamics parameters :func:`plan_option` reads (the guarantor's strength weighs the patron's
-#: troops by their peacekeeping skill). A sweep that varies only other dynamics parameters can plan
-#: each option once and run all its design points in one vectorised call.
-PLAN_READS_DYNAMICS: tuple[str, ...] = ("dynamics.patron_pk_skill",)
-
 
 @dataclass(frozen=True)
 class OptionPlan:
@@ -204,6 +199,19 @@ def plan_option(
         patron_lump_sum_musd=lump_sum,
     )
     return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
+
+
+def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
+    """The dynamics parameters :func:`plan_option` reads for ``option``.
+
+    Only a bargain guaranteed by the patron's own forces reads one: the guarantor's strength weighs
+    the patron's troops by their peacekeeping skill (:func:`_guarantor`). A sweep that varies only
+    other dynamics parameters can plan the option once and run all its design points in one
+    vectorised call of the dynamics.
+    """
+    if option.bargain is not None and scn.factions and option.bargain.guarantor == "us":
+        return ("dynamics.patron_pk_skill",)
+    return ()
 
 
 def _coalition_units(
