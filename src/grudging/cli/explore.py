@@ -427,6 +427,17 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 # analyses -----------------------------------------------------------------------------------------
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows as plain records for JSON (missing values as null)."""
+    import math
+
+    rows: list[dict[str, Any]] = frame.to_dict(orient="records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in rows
+    ]
+
+
 def _write(frame: Any, out: str | None) -> None:
     if out:
         from grudging.cli._output import err_console
@@ -489,7 +500,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     )
     _write(table, args.out)
     if args.json:
-        print_json(table.to_dict(orient="records"))
+        print_json(_records(table))
         return 0
     method = table["method"].iloc[0]
     option = table["option"].iloc[0]
@@ -528,9 +539,9 @@ def _discover(args: argparse.Namespace) -> int:
                 "question": found.question,
                 "cases": found.cases,
                 "points": found.points,
-                "boxes": found.boxes.to_dict(orient="records"),
-                "limits": found.limits.drop(columns=["text"]).to_dict(orient="records"),
-                "trajectory": found.trajectory.to_dict(orient="records"),
+                "boxes": _records(found.boxes),
+                "limits": _records(found.limits.drop(columns=["text"])),
+                "trajectory": _records(found.trajectory),
             }
         )
         return 0
@@ -596,7 +607,7 @@ def _robustness(args: argparse.Namespace) -> int:
     )
     _write(table, args.out)
     if args.json:
-        print_json(table.to_dict(orient="records"))
+        print_json(_records(table))
         return 0
     extra = [c for c in table.columns if c == "satisficing" or c.startswith("better_than_")]
     headers = {

@@ -60,8 +60,8 @@ MONTHLY_SERIES = ("civilian_deaths", "civil_war", "coalition_troops", "patron_tr
 PLAN_CACHE = 64
 #: Bytes on disk per stored outcome row and per run's status row (measured on iraq-2007 stores,
 #: rounded up), and per outcome value held in flight.
-DISK_PER_OUTCOME_ROW = 12
-DISK_PER_RUN = 40
+DISK_PER_OUTCOME_ROW = 24
+DISK_PER_RUN = 48
 #: Bytes a worker needs per row of a chunk per region-month (the dynamics' arrays, measured).
 WORKER_BYTES_PER_CELL = 120
 
@@ -87,7 +87,7 @@ class ChunkSpec:
 
 
 _SCENARIOS: dict[str, Scenario] = {}
-_PLANS: OrderedDict[tuple[str, str, str], OptionPlan | str] = OrderedDict()
+_PLANS: OrderedDict[tuple[str, str, str, int], OptionPlan | str] = OrderedDict()
 
 
 def scenario_payload(scn: Scenario) -> bytes:
@@ -114,7 +114,7 @@ def _scenario(key: str, payload: bytes) -> Scenario:
 
 def _plan(scn: Scenario, spec: ChunkSpec) -> OptionPlan:
     """The option's plan for the chunk's group (cached per worker; a failure is cached too)."""
-    key = (spec.scenario_hash, spec.group_key, spec.option)
+    key = (spec.scenario_hash, spec.group_key, spec.option, spec.seed)
     cached = _PLANS.get(key)
     if cached is None:
         from grudging.options import plan_option
@@ -643,8 +643,9 @@ def _run(
             report.session_runs += result.runs
             if result.status != "ok":
                 report.failed_runs += result.runs
-                if len(report.errors) < 10 and result.error not in report.errors:
-                    report.errors.append(f"{result.option}: {result.error}")
+                message = f"{result.option}: {result.error}"
+                if len(report.errors) < 10 and message not in report.errors:
+                    report.errors.append(message)
             if progress is not None:
                 progress(report.stored_runs, total, report.failed_runs)
     finally:
