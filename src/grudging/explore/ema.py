@@ -94,7 +94,11 @@ class ChainFunction:
         return plan
 
     def __call__(self, **kwargs: Any) -> dict[str, float]:
-        """Run one experiment; ``kwargs`` are factor values by name (dotted names allowed)."""
+        """Run one experiment; ``kwargs`` are factor values by name (dotted names allowed).
+
+        An optional ``replication`` number joins the experiment's identity, so an EMA design that
+        lists replications as experiments (one call per run) gets independent draws for each.
+        """
         from grudging.model.dynamics import DynamicsParams
         from grudging.model.dynamics import simulate as simulate_dynamics
         from grudging.model.outcomes import scalar_outcomes
@@ -109,9 +113,9 @@ class ChainFunction:
         params: dict[str, Any] = dict(self.scn.parameter_values())
         params.update({k: float(v) for k, v in values.items() if "." in k})
         dyn = stage_parameters(DynamicsParams, params, "dynamics")
-        identity = hashlib.sha256(
-            json.dumps(sorted((k, _plain(v)) for k, v in values.items())).encode()
-        ).hexdigest()[:16]
+        named = sorted((k, _plain(v)) for k, v in values.items())
+        named.append(("replication", int(kwargs.get("replication", 0))))
+        identity = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
         traj = simulate_dynamics(
             plan.inputs, dyn, self.replications, seed=self.seed, block=("ema", identity)
         )

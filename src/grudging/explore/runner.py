@@ -240,26 +240,24 @@ def chunk_specs(
     ``points`` holds ``point``, ``group_key`` and the factor values.
     """
     upstream = [f for f in factors if f.upstream]
-    dynamic = [f for f in factors if f.name.startswith("dynamics.")]
-    order = pd.unique(points["group_key"])
+    dynamic = [f.name for f in factors if f.name.startswith("dynamics.")]
     by_group = points.groupby("group_key", sort=False)
-    for group in order:
+    for group in pd.unique(points["group_key"]):
         rows = by_group.get_group(group).sort_values("point")
         pts = rows["point"].to_numpy(dtype=np.int64)
-        row_points = np.repeat(pts, replications)
-        row_reps = np.tile(np.arange(replications, dtype=np.int32), pts.size)
         first = rows.iloc[0]
         up = tuple((f.name, _plain(first[f.name])) for f in upstream)
-        columns = {
-            f.name: np.repeat(rows[f.name].to_numpy(dtype=float), replications) for f in dynamic
-        }
-        n_blocks = -(-row_points.size // block)
+        values = rows[dynamic].to_numpy(dtype=float)  # (points in group, dynamic factors)
+        n_rows = pts.size * replications
+        n_blocks = -(-n_rows // block)
         for option in options:
             for j in range(n_blocks):
                 chunk_id = f"{group}/{j}/{option}"
                 if chunk_id in skip:
                     continue
-                sl = slice(j * block, min((j + 1) * block, row_points.size))
+                # Rows are the group's points in order, each repeated for every replication.
+                row = np.arange(j * block, min((j + 1) * block, n_rows))
+                at = row // replications
                 yield ChunkSpec(
                     chunk_id=chunk_id,
                     scenario_hash=scenario_hash,
@@ -267,10 +265,10 @@ def chunk_specs(
                     group_key=str(group),
                     block=j,
                     seed=seed,
-                    points=row_points[sl],
-                    replications=row_reps[sl],
+                    points=pts[at],
+                    replications=(row % replications).astype(np.int32),
                     upstream=up,
-                    dynamics=tuple((name, col[sl]) for name, col in columns.items()),
+                    dynamics=tuple((name, values[at, k]) for k, name in enumerate(dynamic)),
                     monthly=monthly,
                 )
 

@@ -109,11 +109,29 @@ def test_saltelli_needs_a_power_of_two(iraq: Any) -> None:
     )
 
 
-def test_plan_reads_mark_the_patron_skill_upstream_only_when_a_lever_can_make_the_patron_guarantee(
+def test_plan_reads_mark_the_patron_skill_upstream_only_when_the_patron_can_guarantee(
     iraq: Any,
 ) -> None:
+    from grudging.scenario.io import scenario_from_dict, scenario_to_dict
+
     dyn = select_factors(iraq, "dynamics.patron_pk_skill", "none")
     assert not any(f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], dyn))
+    # The command lever moves command and guarantor together: a US-led coalition guarantees with
+    # its own contingents, so the patron's skill is still not read.
     both = select_factors(iraq, "dynamics.patron_pk_skill", "command")
     marked = {f.name: f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], both)}
-    assert marked == {"dynamics.patron_pk_skill": True, "command": True}
+    assert marked == {"dynamics.patron_pk_skill": False, "command": True}
+    # A lever on the guarantor alone can make the patron's own forces the guarantee.
+    data = scenario_to_dict(iraq)
+    data["levers"].append(
+        {
+            "name": "guarantor",
+            "path": "options.*.bargain.guarantor",
+            "kind": "categorical",
+            "choices": ["nato", "us"],
+        }
+    )
+    scn = scenario_from_dict(data)
+    factors = select_factors(scn, "dynamics.patron_pk_skill", "guarantor")
+    marked = {f.name: f.upstream for f in with_plan_reads(scn, ["nato_replaces"], factors)}
+    assert marked == {"dynamics.patron_pk_skill": True, "guarantor": True}
