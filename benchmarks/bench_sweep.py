@@ -23,8 +23,8 @@ measured in the same run. No timing is asserted.
 from __future__ import annotations
 
 import argparse
-import logging
 import json
+import logging
 import os
 import subprocess
 import sys
