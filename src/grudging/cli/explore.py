@@ -170,6 +170,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--mass-min", type=float, default=0.05, help="smallest box, share of points (0.05)"
     )
+    p.add_argument(
+        "--factors",
+        default=None,
+        metavar="NAMES",
+        help="restrict the boxes to these factors, comma-separated (e.g. the top of "
+        "'grudging sensitivity'); default: all",
+    )
     p.add_argument("--trajectory", action="store_true", help="also print the peeling trajectory")
     p.set_defaults(handler=_discover)
 
@@ -530,6 +537,7 @@ def _discover(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         boxes=args.boxes,
         mass_min=args.mass_min,
+        factors=[f.strip() for f in args.factors.split(",") if f.strip()] if args.factors else None,
     )
     if args.out:
         _write(found.limits.drop(columns=["text"]), args.out)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,7 @@ def discover(
     boxes: int = 2,
     mass_min: float = 0.05,
     peel_alpha: float = 0.05,
+    factors: Sequence[str] | None = None,
 ) -> Discovery:
     """PRIM boxes of the design points where ``option`` fails on ``outcome``.
 
@@ -146,12 +148,21 @@ def discover(
         Boxes to look for, one after the other (covering).
     mass_min, peel_alpha:
         PRIM's smallest box (share of points) and peeling step.
+    factors:
+        Restrict the boxes to these factors (e.g. the most influential ones from
+        :func:`~grudging.explore.sensitivity.sensitivity`); default: every factor of the design.
+        Fewer dimensions give boxes that are easier to read and less prone to spurious limits.
     """
     with reading(store) as st:
         st.require_complete("scenario discovery")
         st.check_outcome(outcome)
-        factors = {f["name"]: f for f in st.meta["factors"]}
+        known = {f["name"]: f for f in st.meta["factors"]}
         x, y, question = cases_of_interest(st, outcome, option, baseline, worse_than, statistic)
+    if factors is not None:
+        for name in factors:
+            if name not in known:
+                raise DesignError(unknown_name("factor", name, known) + " in this store's design")
+        x = x[list(factors)]
     if y.sum() == 0:
         raise DesignError(f"{question}: at no design point; there is nothing to discover")
     if y.sum() == y.size:
@@ -186,7 +197,7 @@ def discover(
             traj["chosen"] = traj["step"] == chosen
             trajectories.append(traj.reset_index(drop=True))
             stats = traj.loc[chosen]
-            rows = _limits(b, box.box_lims[chosen], box.qp[chosen], factors, x)
+            rows = _limits(b, box.box_lims[chosen], box.qp[chosen], known, x)
             limits.extend(rows)
             summaries.append(
                 {

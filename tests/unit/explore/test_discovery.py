@@ -101,3 +101,15 @@ def test_unknown_outcome_gets_a_did_you_mean(tmp_path: Path) -> None:
     assert str(info.value) == (
         "unknown outcome 'civilian_death' (did you mean 'civilian_deaths'?); valid: civilian_deaths"
     )
+
+
+def test_boxes_can_be_restricted_to_chosen_factors(tmp_path: Path) -> None:
+    path = _planted(tmp_path)
+    found = discover(
+        path, "civilian_deaths", option="proposal", baseline="baseline", factors=["dynamics.a"]
+    )
+    assert set(found.limits["factor"]) == {"dynamics.a"}
+    with pytest.raises(DesignError, match=r"unknown factor 'dynamics.d' \(did you mean"):
+        discover(
+            path, "civilian_deaths", option="proposal", baseline="baseline", factors=["dynamics.d"]
+        )
