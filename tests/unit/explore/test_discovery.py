@@ -106,9 +106,15 @@ def test_unknown_outcome_gets_a_did_you_mean(tmp_path: Path) -> None:
 def test_boxes_can_be_restricted_to_chosen_factors(tmp_path: Path) -> None:
     path = _planted(tmp_path)
     found = discover(
-        path, "civilian_deaths", option="proposal", baseline="baseline", factors=["dynamics.a"]
+        path,
+        "civilian_deaths",
+        option="proposal",
+        baseline="baseline",
+        factors=["dynamics.a"],
+        threshold=0.25,
     )
     assert set(found.limits["factor"]) == {"dynamics.a"}
+    assert found.limits.iloc[0]["low"] == pytest.approx(0.6, abs=0.03)
     with pytest.raises(DesignError, match=r"unknown factor 'dynamics.d' \(did you mean"):
         discover(
             path, "civilian_deaths", option="proposal", baseline="baseline", factors=["dynamics.d"]
