@@ -22,10 +22,10 @@ def designs(draw: Any) -> Any:
     method = draw(st.sampled_from(["lhs", "sobol", "morris", "factorial"]))
     stages = draw(st.lists(st.sampled_from(STAGES), min_size=0, max_size=2, unique=True))
     levers = draw(st.lists(st.sampled_from(sorted(LEVERS)), min_size=0, max_size=3, unique=True))
+    if method == "factorial":
+        stages = []  # a factorial over the levers only (parameters have no natural levels)
     if not stages and len(levers) < 2:
         levers = ["command", "aid"]
-    if method == "factorial":
-        stages = []
     n = {"lhs": draw(st.integers(1, 40)), "sobol": 2 ** draw(st.integers(0, 3))}.get(
         method, draw(st.integers(1, 3))
     )
