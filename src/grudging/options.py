@@ -29,7 +29,7 @@ from grudging.model.dynamics import (
     HandoverPlan,
     SettlementPlan,
     Theatre,
-    unit_characteristics,
+    unit_skill,
 )
 from grudging.model.forces import shares, timeline
 from grudging.model.parameters import stage_parameters
@@ -202,6 +202,29 @@ def plan_option(
     return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
 
 
+def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
+    """The dynamics parameters :func:`plan_option` reads for ``option``.
+
+    Only a bargain with a guarantor reads any: the guarantor's strength weighs the troops under
+    its command by their peacekeeping skill (:func:`_guarantor`), that is the skill of each member's
+    command, or the patron's skill for the patron's own forces. A sweep that varies only other
+    dynamics parameters can plan the option once and run all its design points in one vectorised
+    call of the dynamics.
+    """
+    if option.bargain is None or not scn.factions or option.bargain.guarantor == "none":
+        return ()
+    kind = option.bargain.guarantor
+    skill_of = {"us": "us_led_pk_skill", "nato": "nato_pk_skill", "un": "un_pk_skill"}
+    reads: set[str] = set()
+    for force in scn.forces:
+        patron = force.nation is not None and force.nation == scn.patron
+        if force.command == kind or (kind == "us" and patron):
+            reads.add("patron_pk_skill" if patron else skill_of.get(force.command, "nato_pk_skill"))
+    if option.coalition is not None and option.coalition.command == kind:
+        reads.add(skill_of.get(kind, "nato_pk_skill"))
+    return tuple(f"dynamics.{name}" for name in sorted(reads))
+
+
 def _coalition_units(
     scn: Scenario,
     opt: CourseOfAction,
@@ -303,7 +326,7 @@ def _guarantor(
     members = [u for u, m in zip(units, chosen, strict=True) if m]
     if not members:
         return fallback
-    skill, _, _ = unit_characteristics(tuple(members), dyn)
+    skill = np.array([[float(unit_skill(u, dyn)) for u in members]])
     years = (
         conference.plan.commitment_years
         if conference is not None and conference.plan.command == kind

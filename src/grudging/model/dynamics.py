@@ -222,6 +222,14 @@ def suppression(coverage: np.ndarray, half: float, hill: float) -> np.ndarray:
     return 1.0 / (1.0 + c**hill)
 
 
+def unit_skill(u: ForceUnit, p: DynamicsParams) -> Any:
+    """Peacekeeping skill of a unit: its own quality times the skill of its command (or the
+    patron's skill for the patron's forces)."""
+    if u.kind == "patron":
+        return p.patron_pk_skill * u.pk_skill
+    return u.pk_skill * _command_skill(u.command, p)
+
+
 def unit_characteristics(
     units: tuple[ForceUnit, ...], p: DynamicsParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -232,12 +240,11 @@ def unit_characteristics(
     """
     skill, sal, leth = [], [], []
     for u in units:
+        skill.append(unit_skill(u, p))
         if u.kind == "patron":
-            skill.append(p.patron_pk_skill * u.pk_skill)
             sal.append(p.salience_patron)
             leth.append(p.lethality_patron)
             continue
-        skill.append(u.pk_skill * _command_skill(u.command, p))
         muslim = p.salience_muslim_factor if u.muslim_majority else 1.0
         sal.append(_command_salience(u.command, p) * muslim)
         leth.append(p.lethality_other)
@@ -281,15 +288,21 @@ def per_replication(p: DynamicsParams, replications: int) -> DynamicsParams:
 
 
 def _command_skill(command: str, p: DynamicsParams) -> float:
-    return {"us": p.us_led_pk_skill, "nato": p.nato_pk_skill, "un": p.un_pk_skill}.get(
-        command, p.nato_pk_skill
-    )
+    """Skill of a command (a national command counts as NATO's); reads only that parameter."""
+    if command == "us":
+        return p.us_led_pk_skill
+    if command == "un":
+        return p.un_pk_skill
+    return p.nato_pk_skill
 
 
 def _command_salience(command: str, p: DynamicsParams) -> float:
-    return {"us": p.salience_us_led, "nato": p.salience_nato, "un": p.salience_un}.get(
-        command, p.salience_nato
-    )
+    """Target salience of a command (a national command counts as NATO's)."""
+    if command == "us":
+        return p.salience_us_led
+    if command == "un":
+        return p.salience_un
+    return p.salience_nato
 
 
 # --------------------------------------------------------------------------------------------
