@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "calibrate",
     "backtest",
     "abm",
+    "serve",
+    "report",
 )
 
 
