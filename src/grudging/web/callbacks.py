@@ -482,11 +482,13 @@ def use_coalition(
     ws: Workspace, state: UserState, option: str, form: Mapping[str, Any]
 ) -> UserState:
     """Put the builder's plan into the option, so the comparison re-runs with it."""
-    change = _plan_change(ws, state, option, form)
+    # The form shows every field the builder changes: keep its difference from the scenario's
+    # own plan (not from an earlier change), so setting a field back removes the change.
+    original = ws.default_state(state.get("scenario"))
+    change = _plan_change(ws, original, option, form)
     plans = dict(state.get("plans") or {})
-    merged = {**plans.get(option, {}), **change}
-    if merged:
-        plans[option] = merged
+    if change:
+        plans[option] = change
     else:
         plans.pop(option, None)
     new: UserState = {**state, "plans": plans}

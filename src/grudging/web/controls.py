@@ -12,6 +12,7 @@ declared range.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,8 @@ PLAN_FIELDS = (
     "offers",
 )
 
+#: A number written with thousands separators, e.g. 12,000 or -1,250.5.
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 def fmt(value: float) -> str:
     """A number as typed in a form: short, no trailing zeros."""
@@ -60,9 +63,15 @@ def parse_number(text: Any) -> float:
     if isinstance(text, int | float):
         value = float(text)
     else:
-        cleaned = str(text).strip().replace(",", "").replace("_", "")
+        cleaned = str(text).strip().replace("_", "")
         if not cleaned:
             raise ParameterError("empty: type a number")
+        if "," in cleaned:
+            if not _THOUSANDS.match(cleaned):
+                raise ParameterError(
+                    f"'{str(text)[:40]}' is not a number (use a point for decimals: 0.5)"
+                )
+            cleaned = cleaned.replace(",", "")
         try:
             value = float(cleaned)
         except ValueError:

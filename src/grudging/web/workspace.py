@@ -15,11 +15,14 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
+import pandas as pd
+
 from grudging.errors import GrudgingError, ScenarioError
+from grudging.results.results import INTERVAL, Results
 from grudging.web.files import (
     MAX_SCENARIO_BYTES,
     SCENARIO_SUFFIXES,
@@ -33,7 +36,6 @@ if TYPE_CHECKING:
     from grudging.model.bargain import BargainResult
     from grudging.model.conference import ConferenceResult
     from grudging.options import OptionPlan
-    from grudging.results.results import Results
     from grudging.scenario.schema import CoalitionPlan, Scenario
 
 #: Replications per option of the dashboard's runs (a changed assumption re-runs at this count).
@@ -68,6 +70,44 @@ class _Cache(OrderedDict[Hashable, Any]):
         while len(self) > self.size:
             self.popitem(last=False)
         return value
+
+
+class RememberingResults(Results):
+    """Results that compute each summary and comparison once (the views ask for them often).
+
+    Each call returns a copy, so a caller may change what it gets.
+    """
+
+    def _remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        memo: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = make()
+        return memo[key].copy()
+
+    def scalars(self) -> pd.DataFrame:
+        """See :meth:`Results.scalars`."""
+        return self._remember(("scalars",), super().scalars)
+
+    def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
+        """See :meth:`Results.summary`."""
+        return self._remember(("summary", interval), lambda: Results.summary(self, interval))
+
+    def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
+        """See :meth:`Results.compare`."""
+        return self._remember(
+            ("compare", baseline, interval), lambda: Results.compare(self, baseline, interval)
+        )
+
+    def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
+        """See :meth:`Results.monthly`."""
+        return self._remember(
+            ("monthly", outcome, interval), lambda: Results.monthly(self, outcome, interval)
+        )
+
+
+def remembering(results: Results) -> RememberingResults:
+    """The same results, as :class:`RememberingResults`."""
+    return RememberingResults(**{f.name: getattr(results, f.name) for f in fields(results)})
 
 
 def _digest(data: Any) -> str:
@@ -269,7 +309,7 @@ class Workspace:
                 planner=lambda s, o, v, _seed: self.plan(key, s, o, v),
             )
             self.last_seconds["run"] = time.perf_counter() - started
-            return results
+            return remembering(results)
 
         with self._lock:
             return self._runs.fetch(run_key, run)
