@@ -28,7 +28,8 @@ def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
     # two traces per option: the 90 % band and the median
     assert len(view["fan"].data) == 2 * len(results.options)
     deaths = next(r for r in view["outcomes"] if r["outcome"] == "civilian deaths")
-    assert "[" in deaths["nato_replaces"] and "–" in deaths["nato_replaces"]
+    assert "[" in deaths["nato_replaces"]
+    assert "–" in deaths["nato_replaces"]
     rows, columns = view["differences"]
     assert columns == ["outcome", "unit", *[o for o in results.options if o != "us_stays"]]
     assert any("better in" in str(v) for v in rows[0].values())
@@ -41,7 +42,8 @@ def test_another_baseline_changes_the_differences(ws: Any, state: Any) -> None:
     assert "us_stays" in view["differences"][1]
     assert view["outcome"] == "civil_war"
     unknown = cb.compare_view(ws, state, "no_such_option", "no_such_outcome")
-    assert unknown["baseline"] == "us_stays" and unknown["outcome"] == "civilian_deaths"
+    assert unknown["baseline"] == "us_stays"
+    assert unknown["outcome"] == "civilian_deaths"
 
 
 def test_compare_csv_is_the_table_behind_the_view(ws: Any, state: Any) -> None:

@@ -55,7 +55,8 @@ def test_value_outside_the_range_is_refused_with_the_reason(scn: Any) -> None:
     message = str(err.value)
     assert "dynamics.self_excitation" in message
     assert "outside its range" in message
-    assert controls.fmt(p.low) in message and controls.fmt(p.high) in message
+    assert controls.fmt(p.low) in message
+    assert controls.fmt(p.high) in message
 
 
 @pytest.mark.parametrize(
