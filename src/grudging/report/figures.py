@@ -404,3 +404,87 @@ def _zoom(lons: tuple[float, float], lats: tuple[float, float]) -> float:
 
     span = max(lons[1] - lons[0], (lats[1] - lats[0]) * 1.3, 1e-3)
     return max(1.0, min(10.0, math.log2(360.0 / span) - 0.6))
+
+
+def sensitivity_bars(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of a sensitivity index per parameter (largest on top), with intervals."""
+    import plotly.graph_objects as go
+
+    part = frame.sort_values("index", ascending=True).tail(20)
+    error = None
+    if "low" in part.columns and "high" in part.columns:
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": part["high"] - part["index"],
+            "arrayminus": part["index"] - part["low"],
+        }
+    fig = go.Figure(
+        go.Bar(
+            x=part["index"],
+            y=part["parameter"],
+            orientation="h",
+            marker={"color": PALETTE[0]},
+            error_x=error,
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=120 + 24 * len(part),
+        title=title,
+        margin={"l": 240, "r": 20, "t": 50, "b": 30},
+    )
+    return fig
+
+
+def prim_trajectory(trajectory: pd.DataFrame, chosen: int | None = None) -> go.Figure:
+    """PRIM's peeling trajectory: coverage against density, one point per box, the chosen one marked.
+
+    ``trajectory`` has one row per step with ``coverage``, ``density`` and ``restricted`` (the
+    number of parameters the box restricts).
+    """
+    import plotly.graph_objects as go
+
+    steps = list(range(len(trajectory)))
+    fig = go.Figure(
+        go.Scatter(
+            x=trajectory["coverage"],
+            y=trajectory["density"],
+            mode="markers+lines",
+            marker={
+                "color": trajectory.get("restricted", None),
+                "colorscale": "Viridis",
+                "size": 9,
+                "colorbar": {"title": "parameters<br>restricted"},
+            },
+            line={"color": "#bbb", "width": 1},
+            customdata=steps,
+            hovertemplate="step %{customdata}: coverage %{x:.2f}, density %{y:.2f}<extra></extra>",
+            name="peeling trajectory",
+        )
+    )
+    if chosen is not None and 0 <= chosen < len(trajectory):
+        row = trajectory.iloc[chosen]
+        fig.add_trace(
+            go.Scatter(
+                x=[row["coverage"]],
+                y=[row["density"]],
+                mode="markers",
+                marker={
+                    "size": 18,
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"color": "#D55E00", "width": 3},
+                },
+                name=f"step {chosen}",
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        template="plotly_white",
+        height=420,
+        title="PRIM peeling trajectory: coverage against density",
+        xaxis={"title": "coverage", "range": [0, 1.05]},
+        yaxis={"title": "density", "range": [0, 1.05]},
+        showlegend=False,
+    )
+    return fig

@@ -36,6 +36,7 @@ PLAN_FIELDS = (
 #: A number written with thousands separators, e.g. 12,000 or -1,250.5.
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
+
 def fmt(value: float) -> str:
     """A number as typed in a form: short, no trailing zeros."""
     return f"{value:.6g}"
