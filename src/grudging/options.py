@@ -213,6 +213,19 @@ def plan_option(
     return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
 
 
+def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
+    """The dynamics parameters :func:`plan_option` reads for ``option``.
+
+    Only a bargain guaranteed by the patron's own forces reads one: the guarantor's strength weighs
+    the patron's troops by their peacekeeping skill (:func:`_guarantor`). A sweep that varies only
+    other dynamics parameters can plan the option once and run all its design points in one
+    vectorised call of the dynamics.
+    """
+    if option.bargain is not None and scn.factions and option.bargain.guarantor == "us":
+        return ("dynamics.patron_pk_skill",)
+    return ()
+
+
 def _coalition_units(
     scn: Scenario,
     opt: CourseOfAction,

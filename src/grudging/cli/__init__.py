@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "calibrate",
     "backtest",
     "abm",
+    "explore",
     "serve",
     "report",
 )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from grudging.errors import ScenarioError, unknown_name
-from grudging.scenario.schema import month_index
+from grudging.scenario.schema import CourseOfAction, month_index
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Scenario
@@ -48,7 +48,7 @@ def _duplicates(kind: str, key: str, ids: list[str]) -> Iterator[tuple[Loc, str]
     for i, value in enumerate(ids):
         if counts[value] > 1:
             yield (
-                (key, i, "id" if key != "parameters" else "name"),
+                (key, i, "name" if key in ("parameters", "levers") else "id"),
                 f"duplicate {kind} id '{value}' (it appears {counts[value]} times); "
                 "ids must be unique: rename or remove one",
             )
@@ -68,9 +68,6 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     regions = {r.id for r in scn.regions}
     nations = {n.id for n in scn.nations}
     issues = {i.id for i in scn.issues}
-    factions = {f.id for f in scn.factions}
-    forces = {f.id for f in scn.forces}
-    offers = {o.id for o in scn.offers}
     roe = {r.id for r in scn.roe_levels}
     caveats = {c.id for c in scn.caveats}
     sources = {s.id for s in scn.sources}
@@ -87,6 +84,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         ("caveat", "caveats", [c.id for c in scn.caveats]),
         ("option", "options", [o.id for o in scn.options]),
         ("parameter", "parameters", [p.name for p in scn.parameters]),
+        ("lever", "levers", [lv.name for lv in scn.levers]),
         ("outcome", "outcomes", [o.name for o in scn.outcomes]),
         ("source", "sources", [s.id for s in scn.sources]),
     ):
@@ -173,45 +171,9 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             )
 
     for i, opt in enumerate(scn.options):
-        yield from _unknown(("options", i, "forces"), "force", opt.forces, forces)
-        if opt.coalition is not None:
-            yield from _unknown(
-                ("options", i, "coalition", "roe_level"),
-                "rules-of-engagement level",
-                [opt.coalition.roe_level],
-                roe,
-            )
-            if opt.coalition.offers is not None:
-                yield from _unknown(
-                    ("options", i, "coalition", "offers"), "offer", opt.coalition.offers, offers
-                )
-            if not scn.nations:
-                yield (
-                    ("options", i, "coalition"),
-                    f"option '{opt.id}' generates a coalition but the scenario has no nations",
-                )
-        if opt.bargain is not None and not scn.factions:
-            yield (
-                ("options", i, "bargain"),
-                f"option '{opt.id}' attempts a bargain but the scenario has no factions",
-            )
-        for j, deal in enumerate(opt.local_deals):
-            yield from _unknown(
-                ("options", i, "local_deals", j, "faction"), "faction", [deal.faction], factions
-            )
-        for force_id, points in opt.forces.items():
-            months = [p.month for p in points]
-            if months != sorted(months):
-                yield (
-                    ("options", i, "forces", force_id),
-                    f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
-                )
-            if points and points[-1].month >= scn.horizon_months:
-                yield (
-                    ("options", i, "forces", force_id),
-                    f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
-                    f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
-                )
+        yield from _option_problems(scn, ("options", i), opt, "")
+
+    yield from _lever_problems(scn)
 
     info = month_index(scn.information_date)
     if month_index(scn.start) <= info:
@@ -229,3 +191,112 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         if obs.region is not None:
             yield from _unknown(("observations", i, "region"), "region", [obs.region], regions)
+
+
+def _option_problems(
+    scn: Scenario, loc: Loc, opt: CourseOfAction, context: str
+) -> Iterator[tuple[Loc, str]]:
+    """Problems of one course of action (``context`` prefixes each message, e.g. a lever)."""
+    for where, message in _option_problems_bare(scn, loc, opt):
+        yield where, context + message
+
+
+def _option_problems_bare(
+    scn: Scenario, loc: Loc, opt: CourseOfAction
+) -> Iterator[tuple[Loc, str]]:
+    forces = {f.id for f in scn.forces}
+    offers = {o.id for o in scn.offers}
+    roe = {r.id for r in scn.roe_levels}
+    factions = {f.id for f in scn.factions}
+    yield from _unknown((*loc, "forces"), "force", opt.forces, forces)
+    if opt.coalition is not None:
+        yield from _unknown(
+            (*loc, "coalition", "roe_level"),
+            "rules-of-engagement level",
+            [opt.coalition.roe_level],
+            roe,
+        )
+        if opt.coalition.offers is not None:
+            yield from _unknown(
+                (*loc, "coalition", "offers"), "offer", opt.coalition.offers, offers
+            )
+        if not scn.nations:
+            yield (
+                (*loc, "coalition"),
+                f"option '{opt.id}' generates a coalition but the scenario has no nations",
+            )
+    if opt.bargain is not None and not scn.factions:
+        yield (
+            (*loc, "bargain"),
+            f"option '{opt.id}' attempts a bargain but the scenario has no factions",
+        )
+    for j, deal in enumerate(opt.local_deals):
+        yield from _unknown(
+            (*loc, "local_deals", j, "faction"), "faction", [deal.faction], factions
+        )
+    for force_id, points in opt.forces.items():
+        months = [p.month for p in points]
+        if months != sorted(months):
+            yield (
+                (*loc, "forces", force_id),
+                f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
+            )
+        if points and points[-1].month >= scn.horizon_months:
+            yield (
+                (*loc, "forces", force_id),
+                f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
+                f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
+            )
+
+
+def _lever_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Every lever reaches an option, and each of its extreme values leaves the option valid."""
+    from pydantic import ValidationError
+
+    from grudging.scenario.levers import apply_levers, lever_reaches
+
+    options = {o.id: o for o in scn.options}
+    for i, lever in enumerate(scn.levers):
+        loc: Loc = ("levers", i)
+        bad = None
+        for path in lever.paths:
+            target = path.split(".")[1]
+            if target != "*" and target not in options:
+                bad = f"lever '{lever.name}': {unknown_name('option', target, options)}"
+            elif target != "*" and options[target].historical:
+                bad = (
+                    f"lever '{lever.name}': option '{target}' replays history; levers change "
+                    "only options that are decisions"
+                )
+            if bad:
+                break
+        if bad:
+            yield (*loc, "path"), bad
+            continue
+        reached = [o for o in scn.options if lever_reaches(lever, o)]
+        if not reached:
+            yield (
+                (*loc, "path"),
+                (
+                    f"lever '{lever.name}': {', '.join(lever.paths)} reaches no option (no option "
+                    "other than a historical replay has that key"
+                    + (" with a timeline that draws down" if lever.effect == "timeline_end" else "")
+                    + "); correct the path"
+                ),
+            )
+            continue
+        values: list[object] = (
+            list(lever.choices) if lever.kind == "categorical" else [lever.low, lever.high]
+        )
+        for opt in reached:
+            for value in values:
+                context = f"lever '{lever.name}' = {value} in option '{opt.id}': "
+                try:
+                    changed = apply_levers(opt, [(lever, value)])
+                except (ScenarioError, ValidationError) as err:
+                    yield loc, context + str(err)
+                    break
+                problems = list(_option_problems(scn, loc, changed, context))
+                if problems:
+                    yield loc, problems[0][1]
+                    break

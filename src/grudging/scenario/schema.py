@@ -434,6 +434,83 @@ class Parameter(Frozen):
         return self.name.split(".", 1)[0]
 
 
+LeverPath = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^options\.(\*|[a-z][a-z0-9_]*)(\.[a-z][a-z0-9_]*)+$", max_length=200
+    ),
+]
+"""Where a lever acts: ``options.<option id or *>.<key>...``, e.g. ``options.*.coalition.budget_musd``."""
+
+LeverKind = Literal["real", "integer", "categorical"]
+LeverEffect = Literal["set", "timeline_end"]
+
+
+class Lever(Frozen):
+    """A decision the analyst can vary across the courses of action (the L of XLRM).
+
+    A lever sets one key of the options it reaches (``path``; ``*`` in place of the option id reaches
+    every option that has the key, historical replays excepted). Several paths move together (a
+    coalition's command and its bargain's guarantor). ``effect: timeline_end`` reads the key as a
+    troop timeline and stretches its months in proportion so that its last point falls at the
+    lever's month (how fast a drawdown goes); a timeline whose last point is at month 0 has no
+    drawdown and is left alone.
+    """
+
+    name: Identifier
+    path: LeverPath | tuple[LeverPath, ...]
+    kind: LeverKind
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] = ()
+    effect: LeverEffect = "set"
+    unit: str = ""
+    description: str = ""
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The override paths the lever sets, as a tuple."""
+        return (self.path,) if isinstance(self.path, str) else tuple(self.path)
+
+    @model_validator(mode="after")
+    def _range_or_choices(self) -> Lever:
+        if not self.paths:
+            raise ValueError(f"lever '{self.name}': give at least one path")
+        if self.kind == "categorical":
+            if self.low is not None or self.high is not None:
+                raise ValueError(
+                    f"lever '{self.name}': a categorical lever takes 'choices', not low/high"
+                )
+            if len(set(self.choices)) < 2 or len(set(self.choices)) != len(self.choices):
+                raise ValueError(
+                    f"lever '{self.name}': give at least two distinct choices (got "
+                    f"{list(self.choices)})"
+                )
+        else:
+            if self.choices:
+                raise ValueError(
+                    f"lever '{self.name}': a {self.kind} lever takes low and high, not choices"
+                )
+            if self.low is None or self.high is None or not self.low < self.high:
+                raise ValueError(
+                    f"lever '{self.name}': a {self.kind} lever needs low < high (got low "
+                    f"{self.low}, high {self.high})"
+                )
+            if self.kind == "integer" and not (
+                float(self.low).is_integer() and float(self.high).is_integer()
+            ):
+                raise ValueError(
+                    f"lever '{self.name}': an integer lever needs whole-number bounds (got "
+                    f"{self.low}, {self.high})"
+                )
+        if self.effect == "timeline_end" and (self.kind != "integer" or (self.low or 0) < 0):
+            raise ValueError(
+                f"lever '{self.name}': effect timeline_end sets a month: use kind integer with "
+                "low >= 0"
+            )
+        return self
+
+
 class OutcomeDeclaration(Frozen):
     """An outcome the model reports: its name, unit and which way is better."""
 
@@ -486,6 +563,9 @@ class Scenario(Frozen):
     exclusions: tuple[Exclusion, ...] = ()
     options: tuple[CourseOfAction, ...] = Field(min_length=1)
     parameters: tuple[Parameter, ...] = ()
+    levers: tuple[Lever, ...] = Field(
+        default=(), description="Decisions an exploratory sweep may vary across the options."
+    )
     outcomes: tuple[OutcomeDeclaration, ...] = ()
     observations: tuple[Observation, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -533,6 +613,15 @@ class Scenario(Frozen):
         from grudging.errors import ParameterError, unknown_name
 
         raise ParameterError(unknown_name("parameter", name, [p.name for p in self.parameters]))
+
+    def lever(self, name: str) -> Lever:
+        """The lever with this name."""
+        for lever in self.levers:
+            if lever.name == name:
+                return lever
+        from grudging.errors import ParameterError, unknown_name
+
+        raise ParameterError(unknown_name("lever", name, [lv.name for lv in self.levers]))
 
     def parameter_values(self) -> dict[str, float]:
         """Nominal value of every parameter, by name."""

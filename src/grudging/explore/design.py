@@ -1,0 +1,252 @@
+"""Experimental designs over a scenario's uncertain parameters and levers.
+
+Four methods, each on the unit hypercube and mapped onto the factors' values
+(:class:`~grudging.explore.levers.Factor`):
+
+* ``lhs`` — a Latin hypercube of ``n`` points (McKay, Beckman & Conover 1979), through SALib;
+  with ``cross_levers`` the hypercube covers the parameters only and is crossed with the full
+  factorial of the levers (every policy meets every sampled state of the world, as EMA Workbench
+  crosses scenarios and policies; Kwakkel 2017);
+* ``sobol`` — Saltelli's extension of Sobol' sequences for variance-based indices: ``n`` base
+  samples give ``n (D + 2)`` points, or ``n (2D + 2)`` with second-order indices (Saltelli 2002;
+  Saltelli et al. 2010);
+* ``morris`` — ``n`` one-at-a-time trajectories of ``D + 1`` points on a grid of ``num_levels``
+  (Morris 1991; Campolongo, Cariboni & Saltelli 2007);
+* ``factorial`` — the full factorial of the chosen factors: every choice of a categorical lever,
+  every whole number of a short integer range, otherwise ``levels`` evenly spaced levels.
+
+The design is a pure function of its :class:`DesignSpec` and the scenario (the random numbers come
+from :func:`grudging.rng.stream` keyed by the spec's seed), so a store can always say how its
+points were made.
+
+References
+----------
+McKay, Beckman & Conover (1979), *Technometrics* 21(2): 239-245. Morris (1991), *Technometrics*
+33(2): 161-174. Saltelli (2002), *Computer Physics Communications* 145(2): 280-297. Saltelli et al.
+(2010), *Computer Physics Communications* 181(2): 259-270. Campolongo, Cariboni & Saltelli (2007),
+*Environmental Modelling & Software* 22(10): 1509-1518. Kwakkel (2017), *Environmental Modelling &
+Software* 96: 239-250.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import DesignError
+from grudging.explore.levers import Factor, select_factors
+from grudging.rng import stream
+from grudging.scenario.schema import Scenario
+
+Method = Literal["lhs", "sobol", "morris", "factorial"]
+METHODS: tuple[str, ...] = ("lhs", "sobol", "morris", "factorial")
+
+
+@dataclass(frozen=True)
+class DesignSpec:
+    """How a design is made: method, size, seed and the factors it varies (by name)."""
+
+    method: str
+    n: int
+    seed: int
+    factors: tuple[str, ...]
+    cross_levers: bool = False
+    levels: int = 3
+    second_order: bool = False
+    num_levels: int = 4
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for the store's metadata)."""
+        out = asdict(self)
+        out["factors"] = list(self.factors)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DesignSpec:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{**data, "factors": tuple(data["factors"])})
+
+
+@dataclass
+class Design:
+    """The points of a design: unit coordinates and factor values, one row per point."""
+
+    spec: DesignSpec
+    factors: list[Factor]
+    unit: np.ndarray = field(repr=False)
+
+    @property
+    def points(self) -> int:
+        """Number of design points."""
+        return int(self.unit.shape[0])
+
+    def values(self) -> pd.DataFrame:
+        """One row per point: ``point`` and the value of every factor (text for categorical)."""
+        columns: dict[str, Any] = {"point": np.arange(self.points, dtype=np.int64)}
+        for j, f in enumerate(self.factors):
+            columns[f.name] = f.values(self.unit[:, j])
+        return pd.DataFrame(columns)
+
+    def unit_frame(self) -> pd.DataFrame:
+        """One row per point: ``point`` and the unit coordinate of every factor."""
+        frame = pd.DataFrame(self.unit, columns=[f.name for f in self.factors])
+        frame.insert(0, "point", np.arange(self.points, dtype=np.int64))
+        return frame
+
+    def __repr__(self) -> str:
+        return (
+            f"Design(method={self.spec.method!r}, points={self.points}, "
+            f"factors={len(self.factors)})"
+        )
+
+    def _repr_html_(self) -> str:
+        head = self.values().head(10)
+        return (
+            f"<p><b>{self.spec.method} design</b>: {self.points:,} points over "
+            f"{len(self.factors)} factors (seed {self.spec.seed})</p>"
+            + head.to_html(index=False, float_format=lambda x: f"{x:,.4g}")
+        )
+
+
+def problem(factors: Sequence[Factor]) -> dict[str, Any]:
+    """SALib's problem dictionary on the unit hypercube."""
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [[0.0, 1.0]] * len(factors),
+    }
+
+
+def make_design(
+    scn: Scenario,
+    method: str = "lhs",
+    n: int = 100,
+    parameters: str | Sequence[str] = "all",
+    levers: str | Sequence[str] = "all",
+    seed: int = 20070101,
+    cross_levers: bool = False,
+    levels: int = 3,
+    second_order: bool = False,
+    num_levels: int = 4,
+) -> Design:
+    """A design over the chosen parameters and levers of ``scn``.
+
+    Parameters
+    ----------
+    scn:
+        The scenario whose parameters and levers are the factors.
+    method:
+        ``lhs``, ``sobol``, ``morris`` or ``factorial``.
+    n:
+        Points (``lhs``), base samples (``sobol``, a power of two), trajectories (``morris``);
+        ignored by ``factorial``.
+    parameters, levers:
+        Which factors vary (see :func:`grudging.explore.levers.select_factors`).
+    seed:
+        Seed of the sampler's random numbers.
+    cross_levers:
+        ``lhs`` only: sample the parameters and cross them with the levers' full factorial.
+    levels:
+        Levels per real factor in a factorial (and in a crossed lever factorial).
+    second_order:
+        ``sobol`` only: also estimate second-order indices (``n (2D + 2)`` points).
+    num_levels:
+        ``morris`` only: grid levels.
+    """
+    if method not in METHODS:
+        from grudging.errors import unknown_name
+
+        raise DesignError(unknown_name("design method", method, METHODS))
+    factors = select_factors(scn, parameters, levers)
+    if not factors:
+        raise DesignError(
+            "the design varies nothing: choose parameters (--parameters all|STAGE|NAME) or "
+            "levers (--levers all|NAME)"
+        )
+    spec = DesignSpec(
+        method=method,
+        n=int(n),
+        seed=int(seed),
+        factors=tuple(f.name for f in factors),
+        cross_levers=bool(cross_levers),
+        levels=int(levels),
+        second_order=bool(second_order),
+        num_levels=int(num_levels),
+    )
+    return build(spec, factors)
+
+
+def build(spec: DesignSpec, factors: list[Factor]) -> Design:
+    """The design of ``spec`` over ``factors`` (in the spec's order)."""
+    method, n = spec.method, spec.n
+    if method != "factorial" and n < 1:
+        raise DesignError(f"n = {n}: a {method} design needs at least one point (-n 1 or more)")
+    rng = stream(spec.seed, "design", method)
+    if method == "lhs" and spec.cross_levers:
+        params = [f for f in factors if f.kind == "parameter"]
+        levers = [f for f in factors if f.kind == "lever"]
+        if not levers:
+            raise DesignError("--cross-levers needs levers to cross with (--levers all|NAME)")
+        scenarios = _latin(params, n, rng) if params else np.zeros((1, 0))
+        policies = _factorial(levers, spec.levels)
+        unit = np.hstack(
+            [
+                np.tile(scenarios, (policies.shape[0], 1)),
+                np.repeat(policies, scenarios.shape[0], axis=0),
+            ]
+        )
+        order = [f.name for f in params] + [f.name for f in levers]
+        index = [order.index(f.name) for f in factors]
+        return Design(spec, factors, unit[:, index])
+    if spec.cross_levers:
+        raise DesignError(f"--cross-levers works with an lhs design, not {method}")
+    if method == "lhs":
+        unit = _latin(factors, n, rng)
+    elif method == "sobol":
+        if n & (n - 1):
+            raise DesignError(
+                f"n = {n}: Saltelli's sampling needs a power of two (Sobol' sequences keep their "
+                f"balance only then); use {1 << max(n.bit_length() - 1, 0)} or "
+                f"{1 << n.bit_length()}"
+            )
+        from SALib.sample import sobol
+
+        unit = sobol.sample(
+            problem(factors), n, calc_second_order=spec.second_order, scramble=True, seed=rng
+        )
+    elif method == "morris":
+        if len(factors) < 2:
+            raise DesignError("a Morris design needs at least two factors")
+        from SALib.sample import morris
+
+        unit = morris.sample(problem(factors), n, num_levels=spec.num_levels, seed=rng)
+    else:
+        unit = _factorial(factors, spec.levels)
+    return Design(spec, factors, np.asarray(unit, dtype=float))
+
+
+def _latin(factors: Sequence[Factor], n: int, rng: np.random.Generator) -> np.ndarray:
+    from SALib.sample import latin
+
+    return np.asarray(latin.sample(problem(factors), n, seed=rng), dtype=float)
+
+
+def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
+    grids = [f.levels(levels) for f in factors]
+    return np.array(list(itertools.product(*grids)), dtype=float).reshape(-1, len(factors))
+
+
+def design_size(method: str, n: int, factors: int, second_order: bool = False) -> int:
+    """Number of points a sampler makes (factorial sizes depend on the factors: build it)."""
+    if method == "lhs":
+        return n
+    if method == "sobol":
+        return n * (2 * factors + 2 if second_order else factors + 2)
+    if method == "morris":
+        return n * (factors + 1)
+    raise DesignError(f"design_size: use build() for a {method} design")

@@ -1,0 +1,281 @@
+"""Scenario discovery: in which region of the assumption space does an option fail?
+
+Each design point is a case of interest when, at that point, the option does worse than a baseline
+option (paired, common random numbers) or worse than a satisficing threshold. PRIM — the Patient
+Rule Induction Method, as implemented in EMA Workbench (``ema_workbench.analysis.prim``) — peels
+the space of factors down to boxes that hold many cases of interest (coverage: the share of all
+cases inside the box) at a high concentration (density: the share of the box's points that are
+cases). The whole peeling trajectory is reported, and for each box the step the analyst would
+choose by default: the largest coverage whose density reaches the threshold. Quasi-p values say
+whether each restriction of the box is more than chance (Bryant & Lempert 2010).
+
+References
+----------
+Friedman & Fisher (1999), Bump hunting in high-dimensional data, *Statistics and Computing* 9(2):
+123-143. Bryant & Lempert (2010), Thinking inside the box, *Technological Forecasting and Social
+Change* 77(1): 34-49. Kwakkel (2017), The Exploratory Modeling Workbench, *Environmental Modelling
+& Software* 96: 239-250.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import DesignError, unknown_name
+from grudging.explore.sensitivity import choose_option
+from grudging.results.store import Store, reading
+
+
+@dataclass
+class Discovery:
+    """PRIM's boxes: where the cases of interest concentrate, with coverage and density."""
+
+    question: str
+    cases: int
+    points: int
+    threshold: float
+    boxes: pd.DataFrame
+    limits: pd.DataFrame
+    trajectory: pd.DataFrame
+
+    def __str__(self) -> str:
+        lines = [f"{self.question}: {self.cases:,} of {self.points:,} design points"]
+        if self.boxes.empty:
+            lines.append(f"no box reaches a density of {self.threshold:.0%}")
+        for _, box in self.boxes.iterrows():
+            lines.append(
+                f"box {box['box']}: coverage {box['coverage']:.0%}, density {box['density']:.0%}, "
+                f"mass {box['mass']:.0%} — {box['description']}"
+            )
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<p><b>{self.question}</b>: {self.cases:,} of {self.points:,} design points</p>"
+            + self.boxes.to_html(index=False, float_format=lambda x: f"{x:.3g}")
+            + self.limits.to_html(index=False, float_format=lambda x: f"{x:.4g}")
+        )
+
+
+def cases_of_interest(
+    store: Store,
+    outcome: str,
+    option: str | None,
+    baseline: str | None,
+    worse_than: float | None,
+    statistic: str,
+) -> tuple[pd.DataFrame, np.ndarray, str]:
+    """The design's factor values (one row per point) and whether each point is a case."""
+    from grudging.model.outcomes import OUTCOMES
+
+    options = store.meta["options"]
+    option = choose_option(options, option)
+    if (baseline is None) == (worse_than is None):
+        raise DesignError(
+            "say what failing means: --baseline OPTION (the option does worse than another at "
+            "the same point) or --worse-than VALUE (a satisficing threshold), not both"
+        )
+    if baseline is not None and baseline not in options:
+        raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, options)}")
+    wanted = [option] + ([baseline] if baseline else [])
+    frame = store.per_point(outcome, statistic, wanted)
+    wide = frame.pivot(index="point", columns="option", values="value").sort_index()
+    failed = frame.groupby("point")["failed"].sum().reindex(wide.index)
+    usable = wide.notna().all(axis=1) & (failed == 0)
+    wide = wide[usable]
+    minimize = OUTCOMES[outcome].direction == "minimize"
+    mine = wide[option].to_numpy(dtype=float)
+    if baseline is not None:
+        other = wide[baseline].to_numpy(dtype=float)
+        worse = mine > other if minimize else mine < other
+        question = f"{option} worse than {baseline} on {outcome} ({statistic})"
+    else:
+        assert worse_than is not None
+        worse = mine > worse_than if minimize else mine < worse_than
+        question = (
+            f"{option} {'above' if minimize else 'below'} {worse_than:g} on {outcome} ({statistic})"
+        )
+    points = store.points().set_index("point").loc[wide.index]
+    names = [f["name"] for f in store.meta["factors"]]
+    x = points[names].reset_index(drop=True)
+    for column in x.columns:
+        if x[column].dtype == object:
+            x[column] = x[column].astype(str)
+    return x, worse.astype(int), question
+
+
+def discover(
+    store: str | Path | Store,
+    outcome: str,
+    option: str | None = None,
+    baseline: str | None = None,
+    worse_than: float | None = None,
+    statistic: str = "mean",
+    threshold: float = 0.8,
+    boxes: int = 2,
+    mass_min: float = 0.05,
+    peel_alpha: float = 0.05,
+) -> Discovery:
+    """PRIM boxes of the design points where ``option`` fails on ``outcome``.
+
+    Parameters
+    ----------
+    store:
+        A store path or an open store.
+    outcome:
+        A scalar outcome; its direction (minimize/maximize) says what "worse" means.
+    option:
+        The option whose failures are sought (default: the store's only option).
+    baseline:
+        Failing means doing worse than this option at the same point.
+    worse_than:
+        Failing means an outcome beyond this value (instead of a baseline).
+    statistic:
+        Over replications: ``mean``, ``median`` or ``pNN``.
+    threshold:
+        Density a box must reach (PRIM's ``threshold``).
+    boxes:
+        Boxes to look for, one after the other (covering).
+    mass_min, peel_alpha:
+        PRIM's smallest box (share of points) and peeling step.
+    """
+    with reading(store) as st:
+        st.require_complete("scenario discovery")
+        st.check_outcome(outcome)
+        factors = {f["name"]: f for f in st.meta["factors"]}
+        x, y, question = cases_of_interest(st, outcome, option, baseline, worse_than, statistic)
+    if y.sum() == 0:
+        raise DesignError(f"{question}: at no design point; there is nothing to discover")
+    constant = [c for c in x.columns if x[c].nunique() < 2]
+    x = x.drop(columns=constant)
+    if x.empty:
+        raise DesignError("the design varies no factor: PRIM has nothing to restrict")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("EMA").setLevel(logging.WARNING)
+        from ema_workbench.analysis import prim
+
+        engine = prim.Prim(x, y, threshold=threshold, mass_min=mass_min, peel_alpha=peel_alpha)
+        summaries, limits, trajectories = [], [], []
+        for b in range(1, boxes + 1):
+            box = engine.find_box()
+            if box is None:
+                break
+            traj = box.peeling_trajectory.copy()
+            if int(traj["res_dim"].iloc[-1]) == 0 and len(traj) == 1:
+                break  # PRIM's "dump box": nothing meets the threshold any more
+            reaching = traj.index[traj["density"] >= threshold]
+            chosen = (
+                int(traj.loc[reaching, "coverage"].idxmax())
+                if len(reaching)
+                else int(traj["density"].idxmax())
+            )
+            box.select(chosen)
+            traj.insert(0, "box", b)
+            traj.insert(1, "step", traj.index)
+            traj["chosen"] = traj["step"] == chosen
+            trajectories.append(traj.reset_index(drop=True))
+            stats, table = box.inspect(chosen, style="data")[0]
+            rows = _limits(b, table, factors, x)
+            limits.extend(rows)
+            summaries.append(
+                {
+                    "box": b,
+                    "step": chosen,
+                    "coverage": float(stats["coverage"]),
+                    "density": float(stats["density"]),
+                    "mass": float(stats["mass"]),
+                    "res_dim": int(stats["res_dim"]),
+                    "meets_threshold": bool(stats["density"] >= threshold),
+                    "description": "; ".join(r["text"] for r in rows) or "the whole space",
+                }
+            )
+            if stats["density"] < threshold:
+                break
+    limit_columns = [
+        "box",
+        "factor",
+        "kind",
+        "low",
+        "high",
+        "choices",
+        "range",
+        "qp_low",
+        "qp_high",
+        "text",
+    ]
+    return Discovery(
+        question=question,
+        cases=int(y.sum()),
+        points=int(y.size),
+        threshold=threshold,
+        boxes=pd.DataFrame(summaries),
+        limits=pd.DataFrame(limits, columns=limit_columns),
+        trajectory=pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame(),
+    )
+
+
+def _limits(
+    box: int, table: pd.DataFrame, factors: dict[str, Any], x: pd.DataFrame
+) -> list[dict[str, Any]]:
+    """One record per restricted factor of a chosen box."""
+    rows = []
+    for name in table.index:
+        values = table.loc[name].tolist()
+        low, high, qp_low, qp_high = values[0], values[1], values[2], values[3]
+        f = factors.get(name, {"kind": "parameter"})
+        if isinstance(low, set | frozenset):
+            chosen = sorted(str(v) for v in low)
+            rows.append(
+                {
+                    "box": box,
+                    "factor": name,
+                    "kind": f["kind"],
+                    "low": np.nan,
+                    "high": np.nan,
+                    "choices": ", ".join(chosen),
+                    "range": ", ".join(sorted(str(v) for v in x[name].unique())),
+                    "qp_low": _number(qp_low),
+                    "qp_high": _number(qp_high),
+                    "text": f"{name} in {{{', '.join(chosen)}}}",
+                }
+            )
+            continue
+        full_low, full_high = float(x[name].min()), float(x[name].max())
+        low, high = float(low), float(high)
+        if low > full_low and high < full_high:
+            text = f"{low:.4g} <= {name} <= {high:.4g}"
+        elif low > full_low:
+            text = f"{name} >= {low:.4g}"
+        else:
+            text = f"{name} <= {high:.4g}"
+        rows.append(
+            {
+                "box": box,
+                "factor": name,
+                "kind": f["kind"],
+                "low": low,
+                "high": high,
+                "choices": None,
+                "range": f"{full_low:.4g} – {full_high:.4g}",
+                "qp_low": _number(qp_low),
+                "qp_high": _number(qp_high),
+                "text": text,
+            }
+        )
+    return rows
+
+
+def _number(value: Any) -> float:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+    return float("nan") if out < 0 else out

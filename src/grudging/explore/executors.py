@@ -1,0 +1,182 @@
+"""Executors: how a sweep's chunks are computed — in this process, in local processes, on dask.
+
+An executor maps a function over chunk specifications and yields the results as they finish
+(unordered), keeping only a bounded number of chunks in flight so memory stays flat however long
+the sweep. Every chunk carries its own identity (which runs, which random streams), so the results
+do not depend on the executor, the number of workers or the order in which chunks finish.
+
+The scenario travels once per task as compressed JSON (tens of kilobytes; on dask it is scattered
+to every worker once); workers rebuild it once and keep it, keyed by its hash.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from grudging.errors import DesignError, unknown_name
+
+EXECUTORS: tuple[str, ...] = ("inprocess", "processes", "dask")
+
+
+@dataclass
+class Lost:
+    """A chunk whose result never came back (a worker died): it is not stored, so a resumed sweep
+    computes it again."""
+
+    item: Any
+    error: str
+
+
+class Executor(Protocol):
+    """Maps ``fn(item, payload)`` over items, yielding results (or :class:`Lost`) as they finish."""
+
+    name: str
+    workers: int
+
+    def map_unordered(
+        self, fn: Callable[[Any, Any], Any], items: Iterable[Any], payload: Any
+    ) -> Iterator[Any]:
+        """Results of ``fn(item, payload)`` in completion order."""
+        ...
+
+    def close(self) -> None:
+        """Release the workers."""
+        ...
+
+
+class InProcess:
+    """Runs every chunk in this process, in order (the default; easiest to debug)."""
+
+    name = "inprocess"
+    workers = 1
+
+    def map_unordered(
+        self, fn: Callable[[Any, Any], Any], items: Iterable[Any], payload: Any
+    ) -> Iterator[Any]:
+        """Results in submission order."""
+        for item in items:
+            yield fn(item, payload)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class Processes:
+    """Local worker processes through joblib's loky back end."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+
+    def map_unordered(
+        self, fn: Callable[[Any, Any], Any], items: Iterable[Any], payload: Any
+    ) -> Iterator[Any]:
+        """Results as they finish; at most two chunks per worker are dispatched ahead."""
+        from joblib import Parallel, delayed
+
+        parallel = Parallel(
+            n_jobs=self.workers,
+            backend="loky",
+            return_as="generator_unordered",
+            pre_dispatch="2*n_jobs",
+            batch_size=1,
+        )
+        yield from parallel(delayed(fn)(item, payload) for item in items)
+
+    def close(self) -> None:
+        """loky keeps its reusable workers for the next call; nothing to do."""
+
+
+class Dask:
+    """A dask.distributed cluster: the scheduler at ``address``, or a LocalCluster on 127.0.0.1."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, workers: int | None = None) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address:
+            try:
+                self.client = Client(address, timeout="20s")
+            except OSError as err:
+                raise DesignError(
+                    f"--scheduler {address}: no dask scheduler answers there ({err}); start one "
+                    "with 'dask scheduler' or leave --scheduler out for a local cluster"
+                ) from None
+        else:
+            self.cluster = LocalCluster(
+                n_workers=max(1, workers or os.cpu_count() or 1),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                host="127.0.0.1",
+            )
+            self.client = Client(self.cluster)
+        info = self.client.scheduler_info()
+        self.workers = max(1, len(info.get("workers", {})))
+
+    def map_unordered(
+        self, fn: Callable[[Any, Any], Any], items: Iterable[Any], payload: Any
+    ) -> Iterator[Any]:
+        """Results as they finish; about two chunks per worker in flight."""
+        from distributed import as_completed
+
+        shared = self.client.scatter(payload, broadcast=True)
+        window = 2 * self.workers + 2
+        pending: dict[Any, Any] = {}
+        source = iter(items)
+        done = as_completed()
+
+        def submit() -> bool:
+            item = next(source, None)
+            if item is None:
+                return False
+            future = self.client.submit(fn, item, shared, pure=False)
+            pending[future.key] = item
+            done.add(future)
+            return True
+
+        for _ in range(window):
+            if not submit():
+                break
+        for future in done:
+            item = pending.pop(future.key)
+            try:
+                result = future.result()
+            except Exception as err:  # a worker lost for good (KilledWorker) or a transfer error
+                result = Lost(item, f"{type(err).__name__}: {err}")
+            future.release()
+            yield result
+            submit()
+
+    def close(self) -> None:
+        """Close the client (and the local cluster, if this executor started it)."""
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_executor(
+    kind: str | Executor = "inprocess", workers: int | None = None, scheduler: str | None = None
+) -> Executor:
+    """An executor by name: ``inprocess``, ``processes`` (joblib) or ``dask``.
+
+    ``scheduler`` is a dask scheduler address (``tcp://host:port``); with ``dask`` and no address
+    a LocalCluster of ``workers`` processes starts on 127.0.0.1.
+    """
+    if not isinstance(kind, str):
+        return kind
+    if scheduler and kind != "dask":
+        kind = "dask"
+    if kind == "inprocess":
+        return InProcess()
+    if kind == "processes":
+        return Processes(workers)
+    if kind == "dask":
+        return Dask(scheduler, workers)
+    raise DesignError(unknown_name("executor", kind, EXECUTORS))

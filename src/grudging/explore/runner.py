@@ -1,0 +1,658 @@
+"""The sweep runner: a design x options x replications through the chain, streamed to a store.
+
+How the work is cut
+-------------------
+The deterministic stages (requirement, coalition conference, bargain) read only the *upstream*
+factors (:mod:`grudging.explore.levers`); the dynamics read the rest, and take them per replication.
+Design points that agree on every upstream factor form a *group* and share one plan per option.
+A group's rows — its points in design order, each repeated for every replication — are cut into
+blocks of ``block`` rows, and one *chunk* is one block under one option: one plan (cached by the
+worker) and one vectorised call of the dynamics with a parameter column per row.
+
+Identity, not order
+-------------------
+A run is ``(point, option, replication)``. Its random numbers come from the stream
+``(seed, "dynamics", ("sweep", group, block))`` at its row in the block: the design alone fixes
+them, never the executor, the number of workers or the order in which chunks finish. The stream does
+not name the option, so the same (point, replication) draws the same shocks under every option
+(common random numbers), as in :func:`grudging.chain.simulate`.
+
+Faults
+------
+A chunk that raises is stored as failed runs carrying the error. A chunk that never comes back (a
+lost worker) is not stored at all; a resumed sweep recomputes exactly the chunks missing from the
+store, each stored in one transaction, so every run ends up stored exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import DesignError, StoreError, unknown_name
+from grudging.explore.design import Design
+from grudging.explore.executors import Executor, Lost, make_executor
+from grudging.explore.levers import Factor, with_plan_reads
+from grudging.results.store import ChunkRows, Store, available_memory, free_disk
+
+if TYPE_CHECKING:
+    from grudging.options import OptionPlan
+    from grudging.scenario.schema import Scenario
+
+#: Rows (point x replication) per block of random streams and per vectorised dynamics call.
+DEFAULT_BLOCK = 500
+#: National monthly series kept per run with ``monthly=True``.
+MONTHLY_SERIES = ("civilian_deaths", "civil_war", "coalition_troops", "patron_troops")
+#: Plans a worker keeps (per scenario, group and option).
+PLAN_CACHE = 64
+#: Bytes on disk per stored outcome row and per run's status row (measured on iraq-2007 stores,
+#: rounded up), and per outcome value held in flight.
+DISK_PER_OUTCOME_ROW = 12
+DISK_PER_RUN = 40
+#: Bytes a worker needs per row of a chunk per region-month (the dynamics' arrays, measured).
+WORKER_BYTES_PER_CELL = 120
+
+Progress = Callable[[int, int, int], None]
+
+
+# Chunks ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChunkSpec:
+    """Everything a worker needs to compute one chunk (one block of rows under one option)."""
+
+    chunk_id: str
+    scenario_hash: str
+    option: str
+    group_key: str
+    block: int
+    seed: int
+    points: np.ndarray
+    replications: np.ndarray
+    upstream: tuple[tuple[str, Any], ...]
+    dynamics: tuple[tuple[str, np.ndarray], ...]
+    monthly: bool = False
+
+
+_SCENARIOS: dict[str, Scenario] = {}
+_PLANS: OrderedDict[tuple[str, str, str], OptionPlan | str] = OrderedDict()
+
+
+def scenario_payload(scn: Scenario) -> bytes:
+    """The scenario as compressed JSON (what workers rebuild it from)."""
+    from grudging.scenario.io import scenario_to_dict
+
+    return zlib.compress(json.dumps(scenario_to_dict(scn)).encode(), 6)
+
+
+def _scenario(key: str, payload: bytes) -> Scenario:
+    scn = _SCENARIOS.get(key)
+    if scn is None:
+        from grudging.scenario.io import scenario_from_dict, scenario_hash
+
+        scn = scenario_from_dict(json.loads(zlib.decompress(payload)), name="<sweep>")
+        if scenario_hash(scn) != key:
+            raise StoreError(
+                f"the scenario sent to this worker hashes to {scenario_hash(scn)}, not {key}"
+            )
+        _SCENARIOS.clear()
+        _SCENARIOS[key] = scn
+    return scn
+
+
+def _plan(scn: Scenario, spec: ChunkSpec) -> OptionPlan:
+    """The option's plan for the chunk's group (cached per worker; a failure is cached too)."""
+    key = (spec.scenario_hash, spec.group_key, spec.option)
+    cached = _PLANS.get(key)
+    if cached is None:
+        from grudging.options import plan_option
+        from grudging.scenario.levers import apply_levers
+
+        try:
+            values: dict[str, float] = dict(scn.parameter_values())
+            levers = []
+            for name, value in spec.upstream:
+                if "." in name:
+                    values[name] = float(value)
+                else:
+                    levers.append((scn.lever(name), value))
+            option = apply_levers(scn.option(spec.option), levers)
+            cached = plan_option(scn, option, values, spec.seed)
+        except Exception as err:  # failures are data: every run of the group records it
+            cached = f"{type(err).__name__}: {err}"
+        _PLANS[key] = cached
+        while len(_PLANS) > PLAN_CACHE:
+            _PLANS.popitem(last=False)
+    else:
+        _PLANS.move_to_end(key)
+    if isinstance(cached, str):
+        raise _PlanFailed(cached)
+    return cached
+
+
+class _PlanFailed(Exception):
+    """The option could not be planned for this group (the message is the original error)."""
+
+
+def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
+    """Compute one chunk: plan (cached), one vectorised dynamics call, scalar outcomes per run.
+
+    Never raises for a model error: the chunk comes back as failed runs carrying the error.
+    """
+    from grudging.model.dynamics import DynamicsParams
+    from grudging.model.dynamics import simulate as simulate_dynamics
+    from grudging.model.outcomes import scalar_outcomes
+    from grudging.model.parameters import stage_parameters
+
+    started = time.perf_counter()
+    R = int(spec.points.size)
+    outcomes: dict[str, np.ndarray] = {}
+    monthly: dict[str, np.ndarray] = {}
+    error = None
+    try:
+        scn = _scenario(spec.scenario_hash, payload)
+        plan = _plan(scn, spec)
+        values: dict[str, Any] = dict(scn.parameter_values())
+        values.update({k: float(v) for k, v in spec.upstream if "." in k})
+        values.update(dict(spec.dynamics))
+        params = stage_parameters(DynamicsParams, values, "dynamics")
+        traj = simulate_dynamics(
+            plan.inputs, params, R, seed=spec.seed, block=("sweep", spec.group_key, spec.block)
+        )
+        outcomes = scalar_outcomes(traj)
+        if spec.monthly:
+            monthly = {
+                "civilian_deaths": traj.deaths.sum(axis=1).astype(float),
+                "civil_war": traj.civil_war.astype(float),
+                "coalition_troops": traj.foreign_troops,
+                "patron_troops": traj.patron_troops,
+            }
+    except _PlanFailed as err:
+        error = str(err)
+    except Exception as err:  # failures are data, not crashes
+        error = f"{type(err).__name__}: {err}"
+    return ChunkRows(
+        chunk_id=spec.chunk_id,
+        group_key=spec.group_key,
+        block=spec.block,
+        option=spec.option,
+        points=spec.points,
+        replications=spec.replications,
+        status="ok" if error is None else "failed",
+        error=error,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        seconds=time.perf_counter() - started,
+        outcomes=outcomes,
+        monthly=monthly,
+    )
+
+
+# Groups, blocks and chunk ids ------------------------------------------------------------------
+def group_keys(points: pd.DataFrame, factors: Sequence[Factor]) -> np.ndarray:
+    """The plan group of each design point: a hash of its upstream factor values."""
+    upstream = [f.name for f in factors if f.upstream]
+    if not upstream:
+        return np.full(len(points), "nominal", dtype=object)
+    columns = points[upstream]
+    keys = np.empty(len(points), dtype=object)
+    cache: dict[tuple[Any, ...], str] = {}
+    for i, row in enumerate(columns.itertuples(index=False, name=None)):
+        key = cache.get(row)
+        if key is None:
+            text = json.dumps([_plain(v) for v in row])
+            key = hashlib.sha256(text.encode()).hexdigest()[:12]
+            cache[row] = key
+        keys[i] = key
+    return keys
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def chunk_specs(
+    points: pd.DataFrame,
+    factors: Sequence[Factor],
+    options: Sequence[str],
+    replications: int,
+    block: int,
+    seed: int,
+    scenario_hash: str,
+    monthly: bool = False,
+    skip: set[str] | frozenset[str] = frozenset(),
+) -> Iterator[ChunkSpec]:
+    """Every chunk of the sweep not in ``skip``, group by group, option by option, block by block.
+
+    ``points`` holds ``point``, ``group_key`` and the factor values.
+    """
+    upstream = [f for f in factors if f.upstream]
+    dynamic = [f for f in factors if f.name.startswith("dynamics.")]
+    order = pd.unique(points["group_key"])
+    by_group = points.groupby("group_key", sort=False)
+    for group in order:
+        rows = by_group.get_group(group).sort_values("point")
+        pts = rows["point"].to_numpy(dtype=np.int64)
+        row_points = np.repeat(pts, replications)
+        row_reps = np.tile(np.arange(replications, dtype=np.int32), pts.size)
+        first = rows.iloc[0]
+        up = tuple((f.name, _plain(first[f.name])) for f in upstream)
+        columns = {
+            f.name: np.repeat(rows[f.name].to_numpy(dtype=float), replications) for f in dynamic
+        }
+        n_blocks = -(-row_points.size // block)
+        for option in options:
+            for j in range(n_blocks):
+                chunk_id = f"{group}/{j}/{option}"
+                if chunk_id in skip:
+                    continue
+                sl = slice(j * block, min((j + 1) * block, row_points.size))
+                yield ChunkSpec(
+                    chunk_id=chunk_id,
+                    scenario_hash=scenario_hash,
+                    option=option,
+                    group_key=str(group),
+                    block=j,
+                    seed=seed,
+                    points=row_points[sl],
+                    replications=row_reps[sl],
+                    upstream=up,
+                    dynamics=tuple((name, col[sl]) for name, col in columns.items()),
+                    monthly=monthly,
+                )
+
+
+# Capacity --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Estimate:
+    """What a sweep will need: runs, disk and memory."""
+
+    points: int
+    options: int
+    replications: int
+    factors: int
+    runs: int
+    outcome_rows: int
+    disk_bytes: int
+    memory_bytes: int
+
+
+def estimate(
+    points: int,
+    factors: int,
+    options: int,
+    replications: int,
+    outcomes: int,
+    monthly: bool,
+    months: int,
+    regions: int,
+    block: int,
+    workers: int,
+) -> Estimate:
+    """Disk and memory a sweep needs (conservative, from measured bytes per row)."""
+    runs = points * options * replications
+    per_run = outcomes + (len(MONTHLY_SERIES) * months if monthly else 0)
+    rows = runs * per_run
+    disk = rows * DISK_PER_OUTCOME_ROW + runs * DISK_PER_RUN
+    design = points * (factors + 2) * 8 * 4  # unit coordinates, values, group keys, copies
+    chunk = min(block, max(replications, 1) * points) * regions * months * WORKER_BYTES_PER_CELL
+    in_flight = (2 * workers + 2) * block * per_run * 8 * 4
+    memory = design + workers * chunk + in_flight + 200 * 2**20 * workers
+    return Estimate(points, options, replications, factors, runs, rows, disk, memory)
+
+
+def human_bytes(n: float) -> str:
+    """``1.2 GB`` style."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if abs(n) < 1000 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} PB"
+
+
+def check_capacity(
+    est: Estimate,
+    store: str | Path,
+    free_bytes: int | None,
+    memory_bytes: int | None,
+    monthly: bool,
+) -> None:
+    """Refuse a design too large for the disk or the memory, with the estimate and the fix."""
+    size = (
+        f"{est.points:,} points x {est.options} option{'s' if est.options != 1 else ''} x "
+        f"{est.replications:,} replication{'s' if est.replications != 1 else ''} = "
+        f"{est.runs:,} runs"
+    )
+    if free_bytes is not None and est.disk_bytes > free_bytes:
+        folder = Path(store).resolve().parent
+        raise DesignError(
+            f"design too large for the disk: {size} would need about "
+            f"{human_bytes(est.disk_bytes)} in {folder}, which has {human_bytes(free_bytes)} free; "
+            "use fewer points (-n), options or replications (-r)"
+            + (", leave out --monthly" if monthly else "")
+            + ", or put the store on a larger disk"
+        )
+    if memory_bytes is not None and est.memory_bytes > memory_bytes:
+        raise DesignError(
+            f"design too large for memory: {size} over {est.factors} factors would need about "
+            f"{human_bytes(est.memory_bytes)} of memory, and {human_bytes(memory_bytes)} is "
+            "available; use fewer points (-n) or factors (--parameters, --levers), fewer workers, "
+            "or a smaller --block"
+        )
+
+
+# The sweep -------------------------------------------------------------------------------------
+@dataclass
+class SweepReport:
+    """What a sweep did: runs stored and failed, speed, and anything left to resume."""
+
+    store: Path
+    total_runs: int
+    stored_runs: int
+    failed_runs: int
+    session_runs: int
+    seconds: float
+    executor: str
+    workers: int
+    lost: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def runs_per_second(self) -> float:
+        """Runs computed and stored per second in this session."""
+        return self.session_runs / self.seconds if self.seconds > 0 else float("nan")
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the design is stored."""
+        return self.stored_runs == self.total_runs
+
+    def summary(self) -> pd.DataFrame:
+        """The figures as a one-row DataFrame."""
+        return pd.DataFrame(
+            [
+                {
+                    "store": str(self.store),
+                    "total_runs": self.total_runs,
+                    "stored_runs": self.stored_runs,
+                    "failed_runs": self.failed_runs,
+                    "session_runs": self.session_runs,
+                    "seconds": round(self.seconds, 3),
+                    "runs_per_second": round(self.runs_per_second, 1),
+                    "executor": self.executor,
+                    "workers": self.workers,
+                    "lost_chunks": len(self.lost),
+                }
+            ]
+        )
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.stored_runs:,} of {self.total_runs:,} runs stored in {self.store} "
+            f"({self.failed_runs:,} failed); this session {self.session_runs:,} runs in "
+            f"{self.seconds:,.1f} s ({self.runs_per_second:,.0f} runs/s, {self.executor} x "
+            f"{self.workers})"
+        )
+        if self.lost:
+            text += f"; {len(self.lost)} chunks lost with their worker: run again with --resume"
+        return text
+
+    def _repr_html_(self) -> str:
+        return "<p><b>grudging sweep</b></p>" + self.summary().to_html(index=False)
+
+
+def sweep(
+    scenario: Scenario | str | Path | None,
+    store: str | Path,
+    design: Design | None = None,
+    *,
+    options: Sequence[str] | None = None,
+    replications: int = 10,
+    seed: int = 20070101,
+    executor: str | Executor = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    block: int = DEFAULT_BLOCK,
+    monthly: bool = False,
+    resume: bool = False,
+    progress: Progress | None = None,
+    free_bytes: int | None = None,
+    memory_bytes: int | None = None,
+) -> SweepReport:
+    """Run ``design`` x ``options`` x ``replications`` through the chain into the store at ``store``.
+
+    Parameters
+    ----------
+    scenario:
+        The scenario (object, built-in name or path). With ``resume`` it may be None: the store
+        holds the scenario; if given, it must be the store's (same hash).
+    store:
+        Path of the DuckDB store; created (refused if it exists) unless ``resume``.
+    design:
+        The design (:func:`grudging.explore.design.make_design`); ignored on resume, except that
+        one given must match the store's.
+    options:
+        Option ids (default: every option of the scenario).
+    replications:
+        Stochastic replications per design point and option (each is a run).
+    seed:
+        Master seed of the random streams.
+    executor:
+        ``inprocess``, ``processes`` (joblib), ``dask``, or an executor object.
+    workers:
+        Worker processes (``processes`` and a local dask cluster; default: every core).
+    scheduler:
+        Address of a dask scheduler (``tcp://host:port``); implies ``executor="dask"``.
+    block:
+        Rows per block of random streams and per vectorised dynamics call (part of the design:
+        fixed for the life of a store).
+    monthly:
+        Also store national monthly series per run (much larger stores).
+    resume:
+        Continue the sweep already in ``store``: compute exactly the chunks it lacks.
+    progress:
+        Called as ``progress(stored_runs, total_runs, failed_runs)`` after each chunk.
+    free_bytes, memory_bytes:
+        Disk and memory to plan for (default: measured on this machine).
+
+    Returns
+    -------
+    SweepReport
+    """
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_from_dict, scenario_hash
+
+    path = Path(store)
+    scn = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
+    if resume and path.exists():
+        opened = Store.open(path, read_only=False)
+        try:
+            meta = opened.meta
+            if scn is not None and scenario_hash(scn) != meta["scenario_hash"]:
+                raise StoreError(
+                    f"{path}: holds runs of scenario {meta['scenario_id']} (hash "
+                    f"{meta['scenario_hash']}), not of {scn.id} (hash {scenario_hash(scn)}); a "
+                    "store never mixes scenarios: give a new path, or resume without a scenario"
+                )
+            if design is not None and design.spec.to_dict() != meta["design"]:
+                raise StoreError(
+                    f"{path}: holds a different design ({meta['design']['method']}, "
+                    f"{len(meta['design']['factors'])} factors, n = {meta['design']['n']}); "
+                    "resume it as it is, or give a new path for the new design"
+                )
+            scn = scn or scenario_from_dict(meta["scenario"], name=str(path))
+            points = opened.points()
+            factors = stored_factors(meta)
+            return _run(
+                opened,
+                scn,
+                points,
+                factors,
+                meta,
+                executor,
+                workers,
+                scheduler,
+                progress,
+            )
+        finally:
+            opened.close()
+    if resume and scn is None:
+        raise StoreError(f"{path}: no store here to resume; start the sweep without --resume")
+    if scn is None:
+        raise DesignError("give a scenario to sweep")
+    if design is None:
+        raise DesignError("give a design to sweep (grudging.explore.make_design)")
+    ids = [o.id for o in scn.options]
+    chosen = list(options) if options else ids
+    for option in chosen:
+        if option not in ids:
+            raise DesignError(unknown_name("option", option, ids))
+    if len(set(chosen)) != len(chosen):
+        raise DesignError(f"options repeat: {', '.join(chosen)}; name each once")
+    if replications < 1:
+        raise DesignError(f"replications = {replications}: run at least one (-r 1 or more)")
+    if block < 1:
+        raise DesignError(f"block = {block}: give at least one row per block")
+    ex_workers = workers or (1 if executor == "inprocess" else os.cpu_count() or 1)
+    est = estimate(
+        design.points,
+        len(design.factors),
+        len(chosen),
+        replications,
+        len(OUTCOMES),
+        monthly,
+        scn.horizon_months,
+        len(scn.regions),
+        block,
+        ex_workers,
+    )
+    check_capacity(
+        est,
+        path,
+        free_disk(path) if free_bytes is None else free_bytes,
+        available_memory() if memory_bytes is None else memory_bytes,
+        monthly,
+    )
+    from grudging import __version__
+
+    factors = with_plan_reads(scn, chosen, design.factors)
+    values = design.values()
+    values.insert(1, "group_key", group_keys(values, factors))
+    months = [o.month for o in scn.observations]
+    meta = {
+        "format_version": 1,
+        "package": "grudging",
+        "version": __version__,
+        "scenario_id": scn.id,
+        "scenario_hash": scenario_hash(scn),
+        "seed": int(seed),
+        "replications": int(replications),
+        "block": int(block),
+        "monthly": bool(monthly),
+        "total_runs": est.runs,
+        "options": chosen,
+        "outcomes": list(OUTCOMES),
+        "design": design.spec.to_dict(),
+        "factors": [f.__dict__ for f in factors],
+        "data_window": {
+            "first": min(months) if months else None,
+            "last": max(months) if months else None,
+        },
+        "information_date": scn.information_date,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scenario": json.loads(zlib.decompress(scenario_payload(scn))),
+    }
+    created = Store.create(path, meta, values, design.unit_frame())
+    try:
+        return _run(
+            created,
+            scn,
+            values,
+            design.factors,
+            created.meta,
+            executor,
+            workers,
+            scheduler,
+            progress,
+        )
+    finally:
+        created.close()
+
+
+def _run(
+    store: Store,
+    scn: Scenario,
+    points: pd.DataFrame,
+    factors: Sequence[Factor],
+    meta: dict[str, Any],
+    executor: str | Executor,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress | None,
+) -> SweepReport:
+    done = store.done_chunks()
+    counts = store.counts()
+    stored, failed = counts["stored"], counts["failed"]
+    total = counts["total"]
+    specs = chunk_specs(
+        points,
+        factors,
+        meta["options"],
+        meta["replications"],
+        meta["block"],
+        meta["seed"],
+        meta["scenario_hash"],
+        meta["monthly"],
+        skip=done,
+    )
+    if progress is not None:
+        progress(stored, total, failed)
+    pool = make_executor(executor, workers, scheduler)
+    report = SweepReport(
+        store=store.path,
+        total_runs=total,
+        stored_runs=stored,
+        failed_runs=failed,
+        session_runs=0,
+        seconds=0.0,
+        executor=pool.name,
+        workers=pool.workers,
+    )
+    started = time.perf_counter()
+    try:
+        for result in pool.map_unordered(run_chunk, specs, scenario_payload(scn)):
+            if isinstance(result, Lost):
+                report.lost.append(result.item.chunk_id)
+                continue
+            store.write_chunk(result)
+            report.stored_runs += result.runs
+            report.session_runs += result.runs
+            if result.status != "ok":
+                report.failed_runs += result.runs
+                if len(report.errors) < 10 and result.error not in report.errors:
+                    report.errors.append(f"{result.option}: {result.error}")
+            if progress is not None:
+                progress(report.stored_runs, total, report.failed_runs)
+    finally:
+        report.seconds = time.perf_counter() - started
+        pool.close()
+    return report
+
+
+def stored_factors(meta: dict[str, Any]) -> list[Factor]:
+    """The factors recorded in a store's metadata."""
+    return [Factor(**{**f, "choices": tuple(f["choices"])}) for f in meta["factors"]]

@@ -1,0 +1,205 @@
+"""Global sensitivity of any outcome to the design's factors: Sobol' and Morris indices (SALib).
+
+The quantity analysed is one number per design point: a statistic (mean, median or a percentile)
+of the outcome over the point's replications under one option — or, with a ``baseline``, the
+difference between two options at the same point under common random numbers, which is what decides
+"which option wins". The design must be the one the indices need: Saltelli's for Sobol' indices,
+Morris trajectories for elementary effects.
+
+References
+----------
+Sobol' (2001), *Mathematics and Computers in Simulation* 55(1-3): 271-280. Saltelli (2002),
+*Computer Physics Communications* 145(2): 280-297. Saltelli et al. (2010), *Computer Physics
+Communications* 181(2): 259-270. Morris (1991), *Technometrics* 33(2): 161-174. Campolongo,
+Cariboni & Saltelli (2007), *Environmental Modelling & Software* 22(10): 1509-1518. Herman & Usher
+(2017), SALib, *Journal of Open Source Software* 2(9): 97.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import DesignError, unknown_name
+from grudging.results.store import Store, reading
+
+
+def point_values(
+    store: Store,
+    outcome: str,
+    option: str | None,
+    baseline: str | None = None,
+    statistic: str = "mean",
+) -> tuple[np.ndarray, str]:
+    """One value per design point (in point order): the option's statistic, minus the baseline's.
+
+    Returns the values and the option analysed. Refuses points with failed runs (the indices need
+    every point).
+    """
+    options = store.meta["options"]
+    option = choose_option(options, option)
+    wanted = [option] + ([baseline] if baseline else [])
+    if baseline is not None and baseline not in options:
+        raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, options)}")
+    if baseline == option:
+        raise DesignError(f"--baseline {baseline} is the option itself; compare two options")
+    frame = store.per_point(outcome, statistic, wanted)
+    bad = frame[(frame["failed"] > 0) | frame["value"].isna()]
+    if not bad.empty:
+        raise DesignError(
+            f"{len(bad['point'].unique()):,} design points have failed runs "
+            f"(first: point {int(bad['point'].iloc[0])}, option {bad['option'].iloc[0]}); "
+            "indices need every point: see the store's status table for the errors"
+        )
+    wide = frame.pivot(index="point", columns="option", values="value").sort_index()
+    values = wide[option].to_numpy(dtype=float)
+    if baseline:
+        values = values - wide[baseline].to_numpy(dtype=float)
+    return values, option
+
+
+def choose_option(options: Sequence[str], option: str | None) -> str:
+    """The option to analyse: the one given (checked), or the store's only option."""
+    if option is None:
+        if len(options) == 1:
+            return options[0]
+        raise DesignError(
+            f"the store holds {len(options)} options ({', '.join(options)}); choose one with "
+            "--option (and --baseline to analyse the difference between two)"
+        )
+    if option not in options:
+        raise DesignError(f"--option {option}: {unknown_name('option', option, options)}")
+    return option
+
+
+def sensitivity(
+    store: str | Path | Store,
+    outcome: str,
+    option: str | None = None,
+    baseline: str | None = None,
+    statistic: str = "mean",
+    num_resamples: int = 200,
+    conf_level: float = 0.95,
+) -> pd.DataFrame:
+    """Sobol' or Morris indices of ``outcome`` for every factor of the store's design.
+
+    Parameters
+    ----------
+    store:
+        A store path or an open :class:`~grudging.results.store.Store` holding a ``sobol`` or
+        ``morris`` design.
+    outcome:
+        A scalar outcome (``civilian_deaths``, ``civil_war``...).
+    option:
+        The option analysed (default: the store's only option).
+    baseline:
+        Analyse ``option - baseline`` at each point (paired: common random numbers).
+    statistic:
+        Over replications: ``mean``, ``median`` or ``pNN``.
+    num_resamples, conf_level:
+        Bootstrap resamples and level of the confidence intervals.
+
+    Returns
+    -------
+    DataFrame
+        One row per factor, most influential first: ``rank, factor, kind`` and, for Sobol',
+        ``S1, S1_conf, ST, ST_conf`` (first-order and total indices); for Morris, ``mu_star,
+        mu_star_conf, mu, sigma`` (mean absolute, mean and spread of the elementary effects, in
+        the outcome's unit per full range of the factor); then ``outcome, option, baseline,
+        statistic, method``.
+    """
+    with reading(store) as st:
+        st.require_complete("sensitivity analysis")
+        st.check_outcome(outcome)
+        meta = st.meta
+        spec = meta["design"]
+        method = spec["method"]
+        if method not in ("sobol", "morris"):
+            raise DesignError(
+                f"{st.path} holds a '{method}' design; Sobol' indices need a Saltelli design "
+                "(grudging sweep --method sobol) and Morris indices a Morris design "
+                "(--method morris). For this store use grudging discover or robustness"
+            )
+        factors = meta["factors"]
+        names = [f["name"] for f in factors]
+        y, chosen = point_values(st, outcome, option, baseline, statistic)
+        unit = st.table("design_unit")[names].to_numpy(dtype=float)
+    if not np.all(np.isfinite(y)):
+        raise DesignError(f"{outcome}: some design points have no finite value")
+    if np.ptp(y) == 0:
+        raise DesignError(
+            f"{outcome} is the same at every design point ({y[0]:g}); there is no variance to "
+            "apportion among the factors"
+        )
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    from grudging.rng import key_to_int
+
+    seed = key_to_int(meta["seed"], "sensitivity", outcome) % (2**31 - 1) + 1
+    if method == "sobol":
+        from SALib.analyze import sobol
+
+        expected = spec["n"] * (len(names) * (2 if spec["second_order"] else 1) + 2)
+        if y.size != expected:
+            raise DesignError(
+                f"{st.path}: {y.size} design points, but a Saltelli design of n = {spec['n']} "
+                f"over {len(names)} factors has {expected}"
+            )
+        si = sobol.analyze(
+            problem,
+            y,
+            calc_second_order=bool(spec["second_order"]),
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            seed=seed,
+        )
+        table = pd.DataFrame(
+            {
+                "factor": names,
+                "S1": si["S1"],
+                "S1_conf": si["S1_conf"],
+                "ST": si["ST"],
+                "ST_conf": si["ST_conf"],
+            }
+        )
+        key = "ST"
+    else:
+        from SALib.analyze import morris
+
+        si = morris.analyze(
+            problem,
+            unit,
+            y,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            num_levels=int(spec["num_levels"]),
+            seed=seed,
+        )
+        table = pd.DataFrame(
+            {
+                "factor": names,
+                "mu_star": np.asarray(si["mu_star"], dtype=float),
+                "mu_star_conf": np.asarray(si["mu_star_conf"], dtype=float),
+                "mu": np.asarray(si["mu"], dtype=float),
+                "sigma": np.asarray(si["sigma"], dtype=float),
+            }
+        )
+        key = "mu_star"
+    kinds = {f["name"]: f["kind"] for f in factors}
+    table.insert(1, "kind", table["factor"].map(kinds))
+    table = table.sort_values(key, ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table["outcome"] = outcome
+    table["option"] = chosen
+    table["baseline"] = baseline
+    table["statistic"] = statistic
+    table["method"] = method
+    return table
+
+
+def describe(table: pd.DataFrame, top: int = 10) -> list[dict[str, Any]]:
+    """The most influential factors as plain records (for JSON output)."""
+    return table.head(top).to_dict(orient="records")  # type: ignore[return-value]

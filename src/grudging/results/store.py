@@ -1,0 +1,609 @@
+"""The sweep store: one DuckDB file that a sweep streams its runs into, chunk by chunk.
+
+Tables (stable ``snake_case`` columns):
+
+* ``meta`` — one row: format version, package and version, scenario id, hash and content (so
+  workers and a resumed sweep rebuild exactly the scenario that started it), seed, design spec,
+  factors, options, replications, block size, whether monthly series are kept, data window,
+  information date, creation time;
+* ``points`` — one row per design point: ``point``, ``group_key`` (the plan it shares) and the value
+  of every factor;
+* ``design_unit`` — the same points on the unit hypercube (what SALib's analysers read);
+* ``status`` — one row per run: ``run_id, point, option, replication, block, row, status, error,
+  worker, seconds`` (a failed run is a row with its error);
+* ``outcomes`` — tidy long: ``run_id, point, option, replication, region, nation, month, outcome,
+  value`` (scalar outcomes per run; national monthly series too when asked);
+* ``chunks`` — one row per finished chunk (primary key ``chunk_id``);
+* ``experiments`` — a view: every run with its seed, block and its point's factor values.
+
+A chunk's rows go in inside one transaction together with its ``chunks`` row, so a killed process
+loses at most the chunks in flight, never half a chunk, and a resumed sweep recomputes exactly the
+chunks that are missing. The primary key on ``chunk_id`` refuses a chunk stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from grudging.errors import StoreError, unknown_name
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from grudging.results.results import Results
+
+#: Version of the store's layout; a store of another version is refused with the fix.
+FORMAT_VERSION = 1
+#: Memory DuckDB may use in the sweep's process (its buffer pool), so memory stays flat.
+WRITER_MEMORY = "256MB"
+
+META_COLUMNS = (
+    "format_version",
+    "package",
+    "version",
+    "scenario_id",
+    "scenario_hash",
+    "seed",
+    "replications",
+    "block",
+    "monthly",
+    "total_runs",
+    "options",
+    "outcomes",
+    "design",
+    "factors",
+    "data_window",
+    "information_date",
+    "created",
+    "scenario",
+)
+_JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario")
+
+
+@dataclass
+class ChunkRows:
+    """What one finished chunk adds to the store."""
+
+    chunk_id: str
+    group_key: str
+    block: int
+    option: str
+    points: np.ndarray  # (R,) int64
+    replications: np.ndarray  # (R,) int
+    status: str  # "ok" or "failed"
+    error: str | None
+    worker: str
+    seconds: float
+    outcomes: Mapping[str, np.ndarray]  # scalar outcome -> (R,)
+    monthly: Mapping[str, np.ndarray]  # monthly series -> (R, T)
+
+    @property
+    def runs(self) -> int:
+        """Runs in the chunk."""
+        return int(self.points.size)
+
+
+class Store:
+    """A sweep's results on disk (open with :func:`open_store`, or create with :meth:`create`)."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+        self.path = path
+        self.con = con
+        self.read_only = read_only
+        self._meta: dict[str, Any] | None = None
+
+    # Creating and opening --------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | Path,
+        meta: Mapping[str, Any],
+        points: pd.DataFrame,
+        unit: pd.DataFrame,
+    ) -> Store:
+        """A new store at ``path`` holding the sweep's metadata and design (refuses to overwrite)."""
+        import duckdb
+
+        target = Path(path)
+        if target.exists():
+            raise StoreError(
+                f"{target}: a store already exists here; continue its sweep with --resume, or "
+                "give a new path"
+            )
+        if not target.parent.exists():
+            raise StoreError(f"{target}: the folder {target.parent} does not exist; create it")
+        con = duckdb.connect(str(target))
+        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+        store = cls(target, con, read_only=False)
+        try:
+            store._create_tables(meta, points, unit)
+        except BaseException:
+            con.close()
+            target.unlink(missing_ok=True)
+            Path(str(target) + ".wal").unlink(missing_ok=True)
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = True) -> Store:
+        """An existing store (read-only unless a sweep is to continue in it)."""
+        import duckdb
+
+        target = Path(path)
+        if not target.is_file():
+            raise StoreError(f"{target}: no store here; run 'grudging sweep {target}' first")
+        try:
+            con = duckdb.connect(str(target), read_only=read_only)
+        except duckdb.IOException as err:
+            text = str(err)
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"{target}: the store is in use by another process (a sweep still running?); "
+                    "wait for it to finish or stop it"
+                ) from None
+            raise StoreError(f"{target}: not a DuckDB store ({text.splitlines()[0]})") from None
+        except duckdb.Error as err:
+            raise StoreError(f"{target}: not a DuckDB store ({str(err).splitlines()[0]})") from None
+        if not read_only:
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+        store = cls(target, con, read_only)
+        tables = {
+            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        }
+        if "meta" not in tables:
+            con.close()
+            raise StoreError(f"{target}: a DuckDB file but not a grudging store (no 'meta' table)")
+        version = store.meta["format_version"]
+        if version != FORMAT_VERSION:
+            con.close()
+            raise StoreError(
+                f"{target}: store format {version}, this grudging reads format {FORMAT_VERSION}; "
+                "re-run the sweep with this version"
+            )
+        return store
+
+    def _create_tables(
+        self, meta: Mapping[str, Any], points: pd.DataFrame, unit: pd.DataFrame
+    ) -> None:
+        con = self.con
+        missing = [c for c in META_COLUMNS if c not in meta]
+        if missing:
+            raise StoreError(f"store metadata lacks {', '.join(missing)}")
+        row = {
+            c: (json.dumps(meta[c], default=str) if c in _JSON else meta[c]) for c in META_COLUMNS
+        }
+        meta_frame = pd.DataFrame([row])
+        con.execute("BEGIN TRANSACTION")
+        con.register("meta_frame", meta_frame)
+        con.execute("CREATE TABLE meta AS SELECT * FROM meta_frame")
+        con.unregister("meta_frame")
+        con.register("points_frame", points)
+        con.execute("CREATE TABLE points AS SELECT * FROM points_frame ORDER BY point")
+        con.unregister("points_frame")
+        con.register("unit_frame", unit)
+        con.execute("CREATE TABLE design_unit AS SELECT * FROM unit_frame ORDER BY point")
+        con.unregister("unit_frame")
+        con.execute(
+            """
+            CREATE TABLE chunks (
+                chunk_id VARCHAR PRIMARY KEY, group_key VARCHAR, block INTEGER, option VARCHAR,
+                runs INTEGER, failed INTEGER, worker VARCHAR, seconds DOUBLE,
+                finished TIMESTAMP DEFAULT current_timestamp
+            )"""
+        )
+        con.execute(
+            """
+            CREATE TABLE status (
+                run_id VARCHAR, point BIGINT, option VARCHAR, replication INTEGER,
+                block VARCHAR, "row" INTEGER, status VARCHAR, error VARCHAR, worker VARCHAR,
+                seconds DOUBLE
+            )"""
+        )
+        con.execute(
+            """
+            CREATE TABLE outcomes (
+                run_id VARCHAR, point BIGINT, option VARCHAR, replication INTEGER,
+                region VARCHAR, nation VARCHAR, month INTEGER, outcome VARCHAR, value DOUBLE
+            )"""
+        )
+        con.execute(
+            """
+            CREATE VIEW experiments AS
+            SELECT s.run_id, s.point, s.option, s.replication, m.seed, s.block, s."row",
+                   p.* EXCLUDE (point, group_key)
+            FROM status s JOIN points p USING (point) CROSS JOIN (SELECT seed FROM meta) m"""
+        )
+        con.execute("COMMIT")
+
+    # Metadata and progress -------------------------------------------------------------------
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The sweep's metadata (JSON columns decoded)."""
+        if self._meta is None:
+            frame = self.con.execute("SELECT * FROM meta").df()
+            raw = frame.iloc[0].to_dict()
+            out: dict[str, Any] = {}
+            for name, value in raw.items():
+                key = str(name)
+                if key in _JSON:
+                    out[key] = json.loads(value)
+                elif isinstance(value, np.generic):
+                    out[key] = value.item()
+                else:
+                    out[key] = value
+            self._meta = out
+        return self._meta
+
+    def done_chunks(self) -> set[str]:
+        """Ids of the chunks already stored."""
+        return {row[0] for row in self.con.execute("SELECT chunk_id FROM chunks").fetchall()}
+
+    def counts(self) -> dict[str, int]:
+        """Runs stored, failed and expected."""
+        stored, failed = self.con.execute(
+            "SELECT coalesce(sum(runs), 0), coalesce(sum(failed), 0) FROM chunks"
+        ).fetchone() or (0, 0)
+        return {
+            "stored": int(stored),
+            "failed": int(failed),
+            "total": int(self.meta["total_runs"]),
+        }
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the design is stored."""
+        c = self.counts()
+        return c["stored"] == c["total"]
+
+    def require_complete(self, purpose: str) -> None:
+        """Refuse an analysis of an unfinished sweep, saying how to finish it."""
+        c = self.counts()
+        if c["stored"] != c["total"]:
+            raise StoreError(
+                f"{self.path}: the sweep is unfinished ({c['stored']:,} of {c['total']:,} runs "
+                f"stored); {purpose} needs every run: finish it with 'grudging sweep "
+                f"{self.path} --resume'"
+            )
+
+    # Writing ------------------------------------------------------------------------------------
+    def write_chunk(self, chunk: ChunkRows) -> None:
+        """Store one chunk's runs, outcomes and its ``chunks`` row in one transaction."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only")
+        import duckdb
+
+        R = chunk.runs
+        reps = chunk.replications.astype(np.int32)
+        pts = chunk.points.astype(np.int64)
+        failed = chunk.status != "ok"
+        status = pd.DataFrame(
+            {
+                "point": pts,
+                "replication": reps,
+                "row": np.arange(R, dtype=np.int32),
+                "status": chunk.status,
+                "error": chunk.error,
+                "seconds": chunk.seconds / max(R, 1),
+            }
+        )
+        frames = []
+        if not failed:
+            names = list(chunk.outcomes)
+            if names:
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "point": np.tile(pts, len(names)),
+                            "replication": np.tile(reps, len(names)),
+                            "month": pd.array([None] * (R * len(names)), dtype="Int32"),
+                            "outcome": np.repeat(np.array(names, dtype=object), R),
+                            "value": np.concatenate(
+                                [np.asarray(chunk.outcomes[n], dtype=float) for n in names]
+                            ),
+                        }
+                    )
+                )
+            for name, series in chunk.monthly.items():
+                T = series.shape[1]
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "point": np.repeat(pts, T),
+                            "replication": np.repeat(reps, T),
+                            "month": np.tile(np.arange(T, dtype=np.int32), R),
+                            "outcome": name,
+                            "value": np.asarray(series, dtype=float).ravel(),
+                        }
+                    )
+                )
+        con = self.con
+        block = f"{chunk.group_key}/{chunk.block}"
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(
+                "INSERT INTO chunks (chunk_id, group_key, block, option, runs, failed, worker, "
+                "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    chunk.chunk_id,
+                    chunk.group_key,
+                    chunk.block,
+                    chunk.option,
+                    R,
+                    R if failed else 0,
+                    chunk.worker,
+                    chunk.seconds,
+                ],
+            )
+            con.register("chunk_status", status)
+            con.execute(
+                """INSERT INTO status SELECT concat(point, '/', $option, '/', replication), point,
+                   $option, replication, $block, "row", status, error, $worker, seconds
+                   FROM chunk_status""",
+                {"option": chunk.option, "block": block, "worker": chunk.worker},
+            )
+            con.unregister("chunk_status")
+            if frames:
+                rows = pd.concat(frames, ignore_index=True)
+                con.register("chunk_outcomes", rows)
+                con.execute(
+                    """INSERT INTO outcomes SELECT concat(point, '/', $option, '/', replication),
+                       point, $option, replication, NULL, NULL, month, outcome, value
+                       FROM chunk_outcomes""",
+                    {"option": chunk.option},
+                )
+                con.unregister("chunk_outcomes")
+            con.execute("COMMIT")
+        except duckdb.ConstraintException:
+            con.execute("ROLLBACK")
+            raise StoreError(
+                f"{self.path}: chunk {chunk.chunk_id} is already stored; a run is never stored "
+                "twice"
+            ) from None
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    # Reading -----------------------------------------------------------------------------------
+    def table(self, name: str, where: str = "", params: Sequence[Any] = ()) -> pd.DataFrame:
+        """A whole table (or view) as a DataFrame, in a stable order."""
+        order = {
+            "points": "point",
+            "design_unit": "point",
+            "chunks": "chunk_id",
+            "status": "point, option, replication",
+            "experiments": "point, option, replication",
+            "outcomes": "point, option, replication, outcome, month",
+            "meta": "scenario_id",
+        }
+        if name not in order:
+            raise StoreError(unknown_name("store table", name, order))
+        clause = f" WHERE {where}" if where else ""
+        return self.con.execute(
+            f"SELECT * FROM {name}{clause} ORDER BY {order[name]}", list(params)
+        ).df()
+
+    def points(self) -> pd.DataFrame:
+        """Design points with their factor values."""
+        return self.table("points")
+
+    def experiments(self) -> pd.DataFrame:
+        """One row per stored run with its factor values."""
+        return self.table("experiments")
+
+    def outcomes(self) -> pd.DataFrame:
+        """The tidy long outcomes table."""
+        return self.table("outcomes")
+
+    def status(self) -> pd.DataFrame:
+        """One row per stored run: ok or failed, with the error."""
+        return self.table("status")
+
+    def outcome_names(self) -> list[str]:
+        """Scalar outcomes stored per run."""
+        return list(self.meta["outcomes"])
+
+    def per_point(
+        self, outcome: str, statistic: str = "mean", options: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """One value per design point and option: ``statistic`` over the point's replications.
+
+        Returns columns ``point, option, value, runs, failed``. ``statistic`` is ``mean``,
+        ``median`` or ``pNN`` (a percentile, e.g. ``p90``).
+        """
+        self.check_outcome(outcome)
+        expr = _statistic_sql(statistic)
+        frame = self.con.execute(
+            f"""
+            WITH runs AS (
+                SELECT point, option, count(*) AS runs,
+                       count(*) FILTER (WHERE status <> 'ok') AS failed
+                FROM status GROUP BY point, option
+            ), vals AS (
+                SELECT point, option, {expr} AS value FROM outcomes
+                WHERE outcome = ? AND month IS NULL AND region IS NULL AND nation IS NULL
+                GROUP BY point, option
+            )
+            SELECT r.point, r.option, v.value, r.runs, r.failed
+            FROM runs r LEFT JOIN vals v USING (point, option)
+            ORDER BY r.point, r.option""",
+            [outcome],
+        ).df()
+        if options is not None:
+            known = self.meta["options"]
+            for option in options:
+                if option not in known:
+                    raise StoreError(unknown_name("option", option, known) + " in this store")
+            frame = frame[frame["option"].isin(list(options))].reset_index(drop=True)
+        return frame
+
+    def check_outcome(self, outcome: str) -> None:
+        """Refuse an outcome the store does not hold, with a did-you-mean."""
+        names = self.outcome_names()
+        if outcome not in names:
+            from grudging.errors import DesignError
+
+            raise DesignError(unknown_name("outcome", outcome, names))
+
+    def to_results(self) -> Results:
+        """The store as a :class:`~grudging.results.results.Results` (loads everything: small
+        stores only)."""
+        from grudging.results.results import Results
+
+        status = self.status()
+        outcomes = self.outcomes()
+        return Results(
+            experiments=self.experiments(),
+            outcomes=outcomes[
+                ["run_id", "option", "replication", "region", "nation", "month", "outcome", "value"]
+            ],
+            status=status[["run_id", "option", "status", "error"]],
+            metadata={k: v for k, v in self.meta.items() if k != "scenario"},
+        )
+
+    # Export ------------------------------------------------------------------------------------
+    def export(
+        self, folder: str | Path, fmt: str = "parquet", tables: Sequence[str] | None = None
+    ) -> list[Path]:
+        """Write the tables as Parquet (zstd) or CSV files into ``folder``, with ``meta.json``."""
+        if fmt not in ("parquet", "csv"):
+            raise StoreError(unknown_name("export format", fmt, ("parquet", "csv")))
+        out = Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        names = list(tables or ("experiments", "outcomes", "status", "points", "chunks"))
+        written = []
+        for name in names:
+            if name not in ("experiments", "outcomes", "status", "points", "chunks", "design_unit"):
+                raise StoreError(
+                    unknown_name(
+                        "store table",
+                        name,
+                        ("experiments", "outcomes", "status", "points", "chunks", "design_unit"),
+                    )
+                )
+            target = out / f"{name}.{fmt}"
+            options = (
+                "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
+            )
+            self.con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_path(target)}' ({options})")
+            written.append(target)
+        meta = {k: v for k, v in self.meta.items() if k != "scenario"}
+        target = out / "meta.json"
+        target.write_text(json.dumps(meta, indent=2, default=str))
+        written.append(target)
+        return written
+
+    # Housekeeping --------------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (a writer checkpoints its log into the file)."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        c = self.counts()
+        return (
+            f"Store({str(self.path)!r}, scenario={self.meta['scenario_id']!r}, "
+            f"runs={c['stored']:,}/{c['total']:,}, failed={c['failed']:,})"
+        )
+
+    def _repr_html_(self) -> str:
+        c = self.counts()
+        m = self.meta
+        return (
+            f"<p><b>grudging store</b> {self.path}: scenario {m['scenario_id']} "
+            f"(hash {m['scenario_hash']}), {m['design']['method']} design, "
+            f"{c['stored']:,} of {c['total']:,} runs stored, {c['failed']:,} failed</p>"
+        )
+
+
+def open_store(path: str | Path) -> Store:
+    """Open a store read-only (for analysis)."""
+    return Store.open(path, read_only=True)
+
+
+@contextmanager
+def reading(store: str | Path | Store) -> Iterator[Store]:
+    """A store to read: the one given, or the one at a path (closed afterwards)."""
+    if isinstance(store, Store):
+        yield store
+        return
+    opened = open_store(store)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def _statistic_sql(statistic: str) -> str:
+    if statistic == "mean":
+        return "avg(value)"
+    if statistic == "median":
+        return "median(value)"
+    if statistic.startswith("p") and statistic[1:].isdigit() and 0 < int(statistic[1:]) < 100:
+        return f"quantile_cont(value, {int(statistic[1:]) / 100})"
+    from grudging.errors import DesignError
+
+    raise DesignError(
+        f"unknown statistic '{statistic}'; use mean, median or a percentile such as p90"
+    )
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a DataFrame as CSV or Parquet, chosen by the file's extension."""
+    import duckdb
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise StoreError(f"{target}: write .csv or .parquet (got '{suffix or 'no extension'}')")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    try:
+        con.register("frame", frame)
+        options = (
+            "FORMAT parquet, COMPRESSION zstd" if suffix == ".parquet" else "FORMAT csv, HEADER"
+        )
+        con.execute(f"COPY (SELECT * FROM frame) TO '{_sql_path(target)}' ({options})")
+    finally:
+        con.close()
+    return target
+
+
+def free_disk(path: str | Path) -> int:
+    """Bytes free on the disk that holds ``path`` (or its folder)."""
+    target = Path(path)
+    folder = target if target.is_dir() else target.parent
+    return shutil.disk_usage(folder if folder.exists() else Path.cwd()).free
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to new work (Linux ``MemAvailable``), or None when unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return None
