@@ -40,18 +40,6 @@ from grudging.scenario.schema import CourseOfAction, Scenario
 #: Monte Carlo draws of the bargain stage inside the chain.
 BARGAIN_DRAWS = 400
 
-#: Dynamics parameters the deterministic stages read too (the patron's skill sets the US
-#: guarantor's strength at signing). Every other ``dynamics.*`` parameter acts only month by month.
-PLANNING_DYNAMICS = frozenset({"dynamics.patron_pk_skill"})
-
-
-def affects_plan(name: str) -> bool:
-    """Whether parameter ``name`` can change what :func:`plan_option` decides.
-
-    Callers that cache plans (the dashboard) re-plan only when such a parameter changes.
-    """
-    return not name.startswith("dynamics.") or name in PLANNING_DYNAMICS
-
 
 @dataclass(frozen=True)
 class OptionPlan:

@@ -85,7 +85,7 @@ def _report(args: argparse.Namespace) -> int:
         results = load_results(args.results, scn)
         _say(args, f"read {results.metadata.get('replications')} replications from {args.results}")
     else:
-        replications = args.replications or DEFAULT_REPLICATIONS
+        replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
         if replications < 1:
             raise GrudgingError(f"--replications {replications}: give at least 1")
         _say(args, f"running {len(scn.options)} options x {replications} replications...")

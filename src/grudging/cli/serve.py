@@ -69,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
     from grudging.scenario.io import builtin_names
     from grudging.web.workspace import DASHBOARD_REPLICATIONS, Workspace
 
-    replications = args.replications or DASHBOARD_REPLICATIONS
+    replications = DASHBOARD_REPLICATIONS if args.replications is None else args.replications
     if replications < 1:
         raise GrudgingError(f"--replications {replications}: give at least 1")
     if not 0 < args.port < 65536:

@@ -4,8 +4,9 @@ The client keeps only plain data (a :class:`UserState` dict: which scenario, whi
 values, which coalition plans the user changed). The server maps that state to a scenario and
 to :class:`~grudging.results.results.Results`, caching both, so every view of the same state
 reads the same run. Plans of the deterministic stages are cached by what they depend on (the
-option, the values of the parameters :func:`grudging.options.affects_plan` names, the seed), so a
-change to a ``dynamics.*`` parameter re-runs only the month-by-month simulation.
+option, every non-dynamics value plus the dynamics values
+:func:`grudging.options.plan_reads_dynamics` names, the seed), so a change to a ``dynamics.*``
+parameter re-runs only the month-by-month simulation.
 """
 
 from __future__ import annotations
@@ -271,17 +272,24 @@ class Workspace:
         return self._edited.fetch((key, _digest(edits)), make)
 
     # Runs ------------------------------------------------------------------------------------
-    def _planning_key(self, values: Mapping[str, float]) -> str:
-        from grudging.options import affects_plan
-
-        return _digest(sorted((k, v) for k, v in values.items() if affects_plan(k)))
+    @staticmethod
+    def _planning_key(values: Mapping[str, float], reads: tuple[str, ...] = ()) -> str:
+        """A digest of the values the deterministic stages read: all but the dynamics' own."""
+        return _digest(
+            sorted((k, v) for k, v in values.items() if not k.startswith("dynamics.") or k in reads)
+        )
 
     def plan(self, key: str, scn: Scenario, option: str, values: Mapping[str, float]) -> OptionPlan:
-        """An option's plan, cached by the option, the values it depends on and the seed."""
-        from grudging.options import plan_option
+        """An option's plan, cached by the option, the values it reads and the seed.
+
+        A change to a dynamics parameter the option's plan does not read
+        (:func:`grudging.options.plan_reads_dynamics`) re-uses the plan.
+        """
+        from grudging.options import plan_option, plan_reads_dynamics
 
         opt = scn.option(option)
-        cache_key = (key, opt.model_dump_json(), self._planning_key(values), self.seed)
+        reads = plan_reads_dynamics(scn, opt)
+        cache_key = (key, opt.model_dump_json(), self._planning_key(values, reads), self.seed)
         return self._plans.fetch(cache_key, lambda: plan_option(scn, option, values, self.seed))
 
     def results(self, state: UserState) -> Results:
