@@ -141,10 +141,14 @@ def load_results(folder: str, scn: Any) -> Any:
 
 
 def read_sensitivity(store: str, scn: Any) -> Any:
-    """The sensitivity section's data from a sweep store."""
-    from grudging.errors import GrudgingError
+    """The sensitivity section's data from a sweep store (Sobol' or Morris indices, PRIM boxes)."""
+    from pathlib import Path
 
-    raise GrudgingError(
-        f"--store {store}: reading sweep stores needs the exploration module "
-        "(grudging.explore), which this installation lacks"
-    )
+    from grudging.errors import GrudgingError
+    from grudging.report.sweep import sensitivity_from_store
+
+    if not Path(store).is_file():
+        raise GrudgingError(
+            f"--store {store}: no such file; give a store written by grudging sweep"
+        )
+    return sensitivity_from_store(store, scn)

@@ -35,6 +35,13 @@ def register(sub: Any) -> None:
         help="a folder whose scenario files and sweep stores the dashboard may open (repeatable)",
     )
     p.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help="a sweep store (grudging sweep) to open in the Exploration view; its folder is "
+        "readable too",
+    )
+    p.add_argument(
         "-n",
         "--replications",
         type=int,
@@ -89,7 +96,9 @@ def _serve(args: argparse.Namespace) -> int:
             "unless you mean to share it.",
             file=sys.stderr,
         )
-    ws = Workspace.open(args.scenario, folders, replications=replications, seed=args.seed)
+    ws = Workspace.open(
+        args.scenario, folders, replications=replications, seed=args.seed, store=args.store
+    )
     print(
         f"computing the default run of {ws.label(ws.start)} ({replications} replications per "
         "option)...",

@@ -46,7 +46,7 @@ class Sensitivity:
     intervals); ``boxes`` has ``parameter, low, high`` of the chosen PRIM box.
     """
 
-    indices: pd.DataFrame
+    indices: pd.DataFrame | None
     method: str
     source: str
     boxes: pd.DataFrame | None = None
@@ -296,7 +296,11 @@ def _sections(
     s["sensitivity"] = None
     if sensitivity is not None:
         blocks = []
-        for outcome, part in sensitivity.indices.groupby("outcome", sort=False):
+        frame = sensitivity.indices
+        outcomes = [] if frame is None else list(dict.fromkeys(frame["outcome"]))
+        for outcome in outcomes:
+            assert frame is not None
+            part = frame[frame["outcome"] == outcome]
             title = f"{sensitivity.method}: {outcome}"
             blocks.append(
                 figs.svg(still.sensitivity_bars(part, title))
@@ -389,11 +393,9 @@ def render_report(
 
     from grudging.report.narrative import executive_summary as sentences
 
-    drivers = None
-    if sensitivity is not None and "civilian_deaths" in set(sensitivity.indices["outcome"]):
-        drivers = sensitivity.indices[sensitivity.indices["outcome"] == "civilian_deaths"]
-    elif sensitivity is not None:
-        drivers = sensitivity.indices
+    drivers = sensitivity.indices if sensitivity is not None else None
+    if drivers is not None and "civilian_deaths" in set(drivers["outcome"]):
+        drivers = drivers[drivers["outcome"] == "civilian_deaths"]
     sections = _sections(results, scn, static, sensitivity, guarantors)
     template_text = (
         resources.files("grudging.report")

@@ -255,38 +255,67 @@ def assumptions_layout(ws: Workspace) -> Any:
     )
 
 
-def exploration_layout() -> Any:
-    """Exploration: a sweep store's sensitivity indices and PRIM boxes."""
+def exploration_layout(ws: Workspace) -> Any:
+    """Exploration: a sweep store's sensitivity indices and PRIM boxes to step through."""
     from dash import dcc, html
 
     return html.Div(
         [
             html.P(
                 "Load a sweep store (written by 'grudging sweep') from the folders the dashboard "
-                "was started with: which assumptions matter (sensitivity), and under which "
-                "combinations an option fails (PRIM scenario discovery).",
+                "was started with: which assumptions matter (sensitivity), and in which region of "
+                "the assumptions an option does worse (PRIM scenario discovery).",
                 className="note",
             ),
             html.Div(
                 [
                     html.Label("Sweep store"),
-                    dcc.Dropdown(id="store-choice", placeholder="no store loaded"),
+                    dcc.Dropdown(
+                        id="store-choice",
+                        options=ws.store_choices(),
+                        value=ws.start_store,
+                        placeholder="choose a store",
+                    ),
+                ],
+                className="controls",
+            ),
+            html.P(id="store-summary", className="summary"),
+            html.Div(
+                [
                     html.Label("Outcome"),
                     dcc.Dropdown(id="exploration-outcome", clearable=False),
+                    html.Label("Option"),
+                    dcc.Dropdown(id="exploration-option", clearable=False),
+                    html.Label("does worse than"),
+                    dcc.Dropdown(id="exploration-baseline", placeholder="(a threshold instead)"),
+                    html.Label("or worse than the value"),
+                    dcc.Input(
+                        id="exploration-threshold",
+                        type="text",
+                        inputMode="numeric",
+                        debounce=True,
+                        size="10",
+                        placeholder="threshold",
+                    ),
                 ],
                 className="controls",
             ),
             html.Div(id="exploration-error", className="error", role="alert"),
             dcc.Loading(
                 [
+                    html.H2("Sensitivity: which assumptions matter"),
                     _graph("sensitivity-figure"),
+                    html.P(id="sensitivity-note", className="note"),
                     html.H2("Scenario discovery (PRIM): step through the peeling trajectory"),
+                    html.P(id="prim-question"),
                     _graph("prim-figure"),
-                    dcc.Slider(id="prim-step", min=0, max=1, step=1, value=0),
-                    html.Div(id="prim-box"),
                 ],
                 delay_show=300,
             ),
+            html.Label("Step of the peeling trajectory (or click a point)"),
+            dcc.Slider(id="prim-step", min=0, max=1, step=1, value=0, updatemode="mouseup"),
+            html.P(id="prim-note", className="summary"),
+            html.Div(id="prim-box"),
             *_download_button("exploration"),
         ]
     )
@@ -343,7 +372,7 @@ def layout(ws: Workspace) -> Any:
                         label="Assumptions", value="assumptions", children=assumptions_layout(ws)
                     ),
                     dcc.Tab(
-                        label="Exploration", value="exploration", children=exploration_layout()
+                        label="Exploration", value="exploration", children=exploration_layout(ws)
                     ),
                 ],
             ),
@@ -834,7 +863,113 @@ def register(app: dash.Dash, ws: Workspace) -> None:
     def on_assumptions_csv(clicks: int, state: UserState) -> Any:
         return cb.assumptions_csv(ws, state), ""
 
-    del ctx  # the callbacks above decide by their inputs alone
+    # Exploration ---------------------------------------------------------------------------
+    @app.callback(
+        Output("store-summary", "children"),
+        Output("exploration-outcome", "options"),
+        Output("exploration-outcome", "value"),
+        Output("exploration-option", "options"),
+        Output("exploration-option", "value"),
+        Output("exploration-baseline", "options"),
+        Output("exploration-baseline", "value"),
+        Output("exploration-error", "children", allow_duplicate=True),
+        Input("store-choice", "value"),
+        State("state", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @guarded(8, 7)
+    def on_store(key: str | None, state: UserState) -> Any:
+        view = cb.store_choices_view(ws, state, key)
+        outcomes = [{"label": o.replace("_", " "), "value": o} for o in view["outcomes"]]
+        options = [{"label": o, "value": o} for o in view["options"]]
+        return (
+            view["summary"],
+            outcomes,
+            view["outcome"],
+            options,
+            view["option"],
+            options,
+            view["baseline"],
+            "",
+        )
+
+    @app.callback(
+        Output("sensitivity-figure", "figure"),
+        Output("sensitivity-note", "children"),
+        Output("prim-question", "children"),
+        Output("prim-figure", "figure"),
+        Output("prim-step", "max"),
+        Output("prim-step", "marks"),
+        Output("prim-step", "value"),
+        Output("prim-note", "children"),
+        Output("prim-box", "children"),
+        Output("exploration-error", "children"),
+        Input("store-choice", "value"),
+        Input("exploration-outcome", "value"),
+        Input("exploration-option", "value"),
+        Input("exploration-baseline", "value"),
+        Input("exploration-threshold", "value"),
+        Input("prim-step", "value"),
+    )
+    @guarded(10, 9)
+    def on_exploration(
+        key: str | None,
+        outcome: str | None,
+        option: str | None,
+        baseline: str | None,
+        threshold: str | None,
+        step: int | None,
+    ) -> Any:
+        keep_step = ctx.triggered_id == "prim-step"
+        view = cb.exploration_view(
+            ws, key, outcome, option, baseline, threshold, step if keep_step else None
+        )
+        last = max(view["steps"] - 1, 1)
+        return (
+            cb.figure_or_empty(view["sensitivity"], "no sensitivity indices"),
+            view["sensitivity_note"],
+            view["question"],
+            cb.figure_or_empty(view["trajectory"], "no PRIM box"),
+            last,
+            {i: str(i) for i in range(0, last + 1, max(1, (last + 1) // 10))},
+            view["step"],
+            view["box_note"],
+            html_table(view["box"], None, "prim-limits") if view["box"] else "",
+            "",
+        )
+
+    @app.callback(
+        Output("prim-step", "value", allow_duplicate=True),
+        Input("prim-figure", "clickData"),
+        prevent_initial_call=True,
+    )
+    def on_trajectory_click(click: dict[str, Any] | None) -> Any:
+        try:
+            return int(click["points"][0]["customdata"])  # type: ignore[index]
+        except (TypeError, KeyError, IndexError, ValueError):
+            return no_update
+
+    @app.callback(
+        Output("exploration-csv", "data"),
+        Output("exploration-error", "children", allow_duplicate=True),
+        Input("exploration-csv-button", "n_clicks"),
+        State("store-choice", "value"),
+        State("exploration-outcome", "value"),
+        State("exploration-option", "value"),
+        State("exploration-baseline", "value"),
+        State("exploration-threshold", "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_exploration_csv(
+        clicks: int,
+        key: str | None,
+        outcome: str | None,
+        option: str | None,
+        baseline: str | None,
+        threshold: str | None,
+    ) -> Any:
+        return cb.exploration_csv(ws, key, outcome, option, baseline, threshold), ""
 
 
 def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8050) -> None:

@@ -773,3 +773,168 @@ def figure_or_empty(figure: go.Figure | None, message: str = "") -> Any:
         ],
     )
     return fig
+
+
+# Exploration ----------------------------------------------------------------------------------
+def store_choices_view(ws: Workspace, state: UserState, store_key: str | None) -> dict[str, Any]:
+    """A store's summary and the choices its outcomes and options offer."""
+    from grudging.report.sweep import default_comparison
+    from grudging.scenario.io import scenario_hash
+    from grudging.web.exploration import check_store_path, summarize
+
+    if not store_key:
+        folders = ws.folders.describe()
+        return {
+            "summary": "No sweep store loaded. Stores (.duckdb files written by 'grudging sweep') "
+            f"inside the folders the dashboard was started with ({folders}) are listed above.",
+            "outcomes": [],
+            "options": [],
+            "outcome": None,
+            "option": None,
+            "baseline": None,
+        }
+    path = check_store_path(ws.store_path(store_key))
+    info = ws.memo(("store", str(path), path.stat().st_mtime), lambda: summarize(path))
+    scn = ws.edited(state)
+    option, baseline = default_comparison(info.options, [o.id for o in scn.options])
+    outcome = "civilian_deaths" if "civilian_deaths" in info.outcomes else info.outcomes[0]
+    note = ""
+    if info.scenario_hash != scenario_hash(ws.scenario(state.get("scenario") or ws.start)):
+        note = (
+            f" The sweep ran on scenario '{info.scenario_id}' (hash {info.scenario_hash}), not "
+            "exactly the scenario shown in the other views."
+        )
+    status = "complete" if info.complete else "UNFINISHED (resume it with grudging sweep --resume)"
+    return {
+        "summary": f"{ws.folders.label(store_key)}: a {info.method} design of {info.points:,} "
+        f"points over {len(info.factors)} factors ({', '.join(info.factors[:6])}"
+        f"{', …' if len(info.factors) > 6 else ''}), options {', '.join(info.options)}, "
+        f"{info.replications} replications each — {info.runs:,} runs, {info.failed:,} failed, "
+        f"{status}.{note}",
+        "outcomes": info.outcomes,
+        "options": info.options,
+        "outcome": outcome,
+        "option": option,
+        "baseline": baseline,
+    }
+
+
+def exploration_view(
+    ws: Workspace,
+    store_key: str | None,
+    outcome: str | None,
+    option: str | None,
+    baseline: str | None,
+    worse_than: Any,
+    step: int | None,
+) -> dict[str, Any]:
+    """Sensitivity bars and PRIM's peeling trajectory with the box at the chosen step."""
+    from grudging.report.figures import prim_trajectory, sensitivity_bars
+    from grudging.report.sweep import indices
+    from grudging.web.exploration import check_store_path, prim_steps
+
+    empty: dict[str, Any] = {
+        "sensitivity": None,
+        "sensitivity_note": "",
+        "question": "",
+        "trajectory": None,
+        "steps": 0,
+        "step": 0,
+        "box": [],
+        "box_note": "",
+        "indices": None,
+        "prim": None,
+    }
+    if not store_key or not outcome:
+        return empty
+    path = check_store_path(ws.store_path(store_key))
+    stamp = path.stat().st_mtime
+    out = dict(empty)
+    try:
+        table, method = ws.memo(
+            ("indices", str(path), stamp, outcome, option, baseline),
+            lambda: indices(path, outcome, option, baseline),
+        )
+        against = f" against {baseline}" if baseline else ""
+        out["sensitivity"] = sensitivity_bars(
+            table, f"{method}: {outcome.replace('_', ' ')} of {option}{against}"
+        )
+        out["indices"] = table
+        out["sensitivity_note"] = (
+            "Bars: how much of the variance of the outcome (per design point: the mean over "
+            "replications) each assumption accounts for, with its interaction effects; whiskers: "
+            "95 % bootstrap interval."
+            if "Sobol" in method
+            else "Bars: the mean absolute effect of moving each assumption across its range."
+        )
+    except GrudgingError as err:
+        out["sensitivity_note"] = f"No sensitivity indices: {err}"
+    threshold = None
+    if worse_than is not None and str(worse_than).strip() != "":
+        try:
+            threshold = parse_number(worse_than)
+        except ParameterError as err:
+            raise ParameterError(f"threshold: {err}") from None
+    if threshold is not None:
+        baseline = None
+    try:
+        steps = ws.memo(
+            ("prim", str(path), stamp, outcome, option, baseline, threshold),
+            lambda: prim_steps(path, outcome, option, baseline, threshold),
+        )
+    except GrudgingError as err:
+        out["question"] = f"No PRIM box: {err}"
+        return out
+    chosen = steps.chosen if step is None else min(max(int(step), 0), len(steps.trajectory) - 1)
+    row = steps.trajectory.iloc[chosen]
+    out.update(
+        {
+            "question": f"Cases of interest: {steps.question} — at {steps.cases:,} of "
+            f"{steps.points:,} design points. Step through the box PRIM peels around them; the "
+            f"marked step ({steps.chosen}) is the largest coverage with a density of at least "
+            "80 %.",
+            "trajectory": prim_trajectory(steps.trajectory, chosen),
+            "steps": len(steps.trajectory),
+            "step": chosen,
+            "box": frame_rows(steps.limits[chosen]),
+            "box_note": f"Step {chosen}: coverage {row['coverage']:.0%} (share of all cases "
+            f"inside the box), density {row['density']:.0%} (share of the box's points that are "
+            f"cases), mass {row['mass']:.0%} of the points, {int(row['restricted'])} "
+            "assumption(s) restricted.",
+            "prim": steps,
+        }
+    )
+    return out
+
+
+def exploration_csv(
+    ws: Workspace,
+    store_key: str | None,
+    outcome: str | None,
+    option: str | None,
+    baseline: str | None,
+    worse_than: Any,
+) -> Download:
+    """The sensitivity indices, then the peeling trajectory, then the box limits at every step."""
+    if not store_key:
+        raise GrudgingError("no sweep store loaded: choose one first")
+    view = exploration_view(ws, store_key, outcome, option, baseline, worse_than, None)
+    buffer = io.StringIO()
+    if view["indices"] is not None:
+        view["indices"].to_csv(buffer, index=False)
+        buffer.write("\n")
+    if view["prim"] is not None:
+        view["prim"].trajectory.to_csv(buffer, index=False)
+        buffer.write("\n")
+        import pandas as pd
+
+        limits = pd.concat(
+            [f.assign(step=i) for i, f in enumerate(view["prim"].limits)], ignore_index=True
+        )
+        limits.to_csv(buffer, index=False)
+    return {
+        "content": buffer.getvalue(),
+        "filename": "exploration.csv",
+        "type": "text/csv",
+        "base64": False,
+    }

@@ -123,6 +123,7 @@ class Workspace:
     start: str
     replications: int = DASHBOARD_REPLICATIONS
     seed: int = 20070101
+    start_store: str | None = None
     _scenarios: dict[str, Scenario] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
     _plans: _Cache = field(default_factory=lambda: _Cache(64))
@@ -130,6 +131,7 @@ class Workspace:
     _edited: _Cache = field(default_factory=lambda: _Cache(16))
     _conferences: _Cache = field(default_factory=lambda: _Cache(32))
     _bargains: _Cache = field(default_factory=lambda: _Cache(16))
+    _explore: _Cache = field(default_factory=lambda: _Cache(32))
     _lock: threading.RLock = field(default_factory=threading.RLock)
     last_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -141,12 +143,23 @@ class Workspace:
         folders: list[str | Path],
         replications: int = DASHBOARD_REPLICATIONS,
         seed: int = 20070101,
+        store: str | Path | None = None,
     ) -> Workspace:
-        """A workspace started on ``scenario`` (a built-in name or a file inside ``folders``)."""
+        """A workspace started on ``scenario`` (a built-in name or a file inside ``folders``).
+
+        ``store`` is a sweep store to show first in the Exploration view; its folder joins the
+        folders the workspace may read.
+        """
         from grudging.scenario.io import builtin_names
 
         if replications < 1:
             raise GrudgingError(f"replications = {replications}: give at least 1")
+        store_path = None
+        if store is not None:
+            store_path = Path(store)
+            if not store_path.is_file():
+                raise GrudgingError(f"--store {store}: no such file; give a sweep store (.duckdb)")
+            folders = [*folders, store_path.resolve().parent]
         roots = Folders.of(folders)
         if scenario in builtin_names() and not Path(scenario).exists():
             key = f"builtin:{scenario}"
@@ -158,6 +171,9 @@ class Workspace:
             key = f"file:{_key_of(roots, real)}"
         ws = cls(roots, key, replications, seed)
         ws.scenario(key)
+        if store_path is not None:
+            ws.start_store = _key_of(roots, store_path.resolve())
+            ws.store_path(ws.start_store)  # a store file, inside the folders
         return ws
 
     def scenario_choices(self) -> list[dict[str, str]]:
@@ -396,6 +412,11 @@ class Workspace:
                 scn, guarantors, aid_musd, params, stream(self.seed, "bargain"), n=BARGAIN_DRAWS
             ),
         )
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A cached value of an expensive read (a store's indices, PRIM's steps)."""
+        with self._lock:
+            return self._explore.fetch(key, make)
 
     def warm(self) -> None:
         """Compute the starting scenario's default run, so the first page is quick."""

@@ -35,3 +35,14 @@ def ws(data_folder: Path) -> Any:
 def state(ws: Any) -> Any:
     """The default user state."""
     return ws.default_state()
+
+
+@pytest.fixture(scope="session")
+def store_key(data_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small sweep store (made through grudging.explore), copied into the workspace's folder."""
+    import shutil
+
+    from store_helpers import shared_store
+
+    shutil.copyfile(shared_store(tmp_path_factory), data_folder / "sweep.duckdb")
+    return "0/sweep.duckdb"
