@@ -104,7 +104,9 @@ def _serve(args: argparse.Namespace) -> int:
         "option)...",
         file=sys.stderr,
     )
-    ws.warm()
+    from grudging.web.callbacks import warm
+
+    warm(ws)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"dashboard at http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     from grudging.web.app import serve

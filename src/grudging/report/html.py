@@ -170,7 +170,8 @@ def _sections(
     s["difference"] = None
     if len(results.options) > 1:
         diff = results.compare(baseline)
-        s["diff_table"] = _table(_difference_table(diff), index=True)
+        runs = int(results.metadata.get("replications", 1))
+        s["diff_table"] = _table(_difference_table(diff, runs), index=True)
         s["difference"] = (
             figs.svg(still.difference_chart(diff, "civilian_deaths"))
             if static
@@ -328,10 +329,10 @@ def _sections(
     return s
 
 
-def _difference_table(diff: pd.DataFrame) -> pd.DataFrame:
+def _difference_table(diff: pd.DataFrame, runs: int) -> pd.DataFrame:
     """Outcomes by option: median paired difference [90 % interval] and the share better."""
-    from grudging.model.outcomes import OUTCOMES
-    from grudging.report.narrative import verdict
+    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.report.narrative import binary_verdict, verdict
 
     cells = []
     for _, r in diff.iterrows():
@@ -339,7 +340,12 @@ def _difference_table(diff: pd.DataFrame) -> pd.DataFrame:
             change = f"{r['mean_difference']:+.2f}"
         else:
             change = f"{r['median_difference']:+,.3g} [{r['low']:+,.3g}, {r['high']:+,.3g}]"
-        word = verdict(float(r["share_better"]), float(r["share_worse"]))
+        better, worse = float(r["share_better"]), float(r["share_worse"])
+        word = (
+            binary_verdict(better, worse, runs)
+            if r["outcome"] in BINARY
+            else verdict(better, worse)
+        )
         cells.append(f"{change}; better in {r['share_better']:.0%}: {word}")
     wide = diff.assign(cell=cells).pivot(index="outcome", columns="option", values="cell")
     return wide.reindex(columns=list(dict.fromkeys(diff["option"])))

@@ -43,6 +43,23 @@ def verdict(share_better: float, share_worse: float | None = None) -> str:
     return "no clear difference"
 
 
+def binary_verdict(share_better: float, share_worse: float, runs: int) -> str:
+    """For a 0/1 outcome (civil war, escalation): better or worse when the difference of the
+    paired shares is more than two standard errors from zero, else no clear difference."""
+    import math
+
+    diff = share_better - share_worse
+    variance = max(share_better + share_worse - diff * diff, 0.0)
+    error = math.sqrt(variance / max(runs, 1))
+    if share_better + share_worse == 0:
+        return "the same in every run"
+    if diff > 2 * error:
+        return "better"
+    if diff < -2 * error:
+        return "worse"
+    return "no clear difference"
+
+
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.2g}"
 

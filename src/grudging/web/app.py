@@ -249,6 +249,14 @@ def assumptions_layout(ws: Workspace) -> Any:
                 ],
                 delay_show=300,
             ),
+            html.H2("The parameters"),
+            html.Div(
+                [
+                    html.Label("Stage"),
+                    dcc.RadioItems(id="assumption-stage", value="dynamics", inline=True),
+                ],
+                className="controls",
+            ),
             html.Div(id="assumption-controls"),
             *_download_button("assumptions"),
         ]
@@ -288,7 +296,7 @@ def exploration_layout(ws: Workspace) -> Any:
                     dcc.Dropdown(id="exploration-option", clearable=False),
                     html.Label("does worse than"),
                     dcc.Dropdown(id="exploration-baseline", placeholder="(a threshold instead)"),
-                    html.Label("or worse than the value"),
+                    html.Label("or, instead, worse than the value"),
                     dcc.Input(
                         id="exploration-threshold",
                         type="text",
@@ -308,7 +316,7 @@ def exploration_layout(ws: Workspace) -> Any:
                     html.P(id="sensitivity-note", className="note"),
                     html.H2("Scenario discovery (PRIM): step through the peeling trajectory"),
                     html.P(id="prim-question"),
-                    _graph("prim-figure"),
+                    _graph("prim-figure", style={"display": "none"}),
                 ],
                 delay_show=300,
             ),
@@ -405,7 +413,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
     from dash import ALL, Input, Output, State, ctx, no_update
 
     from grudging.web import callbacks as cb
-    from grudging.web.controls import entries_from, parameter_controls
+    from grudging.web.controls import entries_from, parameter_controls, stage_choices
     from grudging.web.tables import html_table
 
     def guarded(
@@ -466,7 +474,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Output("coalition-option", "value"),
         Output("month", "max"),
         Output("month", "marks"),
-        Output("assumption-controls", "children"),
+        Output("assumption-stage", "options"),
         Output("aid", "placeholder"),
         Output("store-choice", "options"),
         Output("message", "children"),
@@ -496,11 +504,22 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             co_option if co_option in co_ids else (co_ids[0] if co_ids else None),
             months - 1,
             _month_marks(months),
-            parameter_controls(scn, state.get("values") or {}),
+            stage_choices(scn, state.get("values") or {}),
             "default" if aid is None else f"{aid:g} (the option's)",
             ws.store_choices(),
             "",
         )
+
+    @app.callback(
+        Output("assumption-controls", "children"),
+        Input("state", "data"),
+        Input("assumption-stage", "value"),
+    )
+    def on_assumption_controls(state: UserState, stage: str) -> Any:
+        try:
+            return parameter_controls(ws.edited(state), state.get("values") or {}, stage)
+        except Exception as err:
+            return _explain(err)
 
     # Compare -------------------------------------------------------------------------------
     @app.callback(
@@ -898,6 +917,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Output("sensitivity-note", "children"),
         Output("prim-question", "children"),
         Output("prim-figure", "figure"),
+        Output("prim-figure", "style"),
         Output("prim-step", "max"),
         Output("prim-step", "marks"),
         Output("prim-step", "value"),
@@ -911,7 +931,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Input("exploration-threshold", "value"),
         Input("prim-step", "value"),
     )
-    @guarded(10, 9)
+    @guarded(11, 10)
     def on_exploration(
         key: str | None,
         outcome: str | None,
@@ -930,6 +950,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             view["sensitivity_note"],
             view["question"],
             cb.figure_or_empty(view["trajectory"], "no PRIM box"),
+            {} if view["trajectory"] is not None else {"display": "none"},
             last,
             {i: str(i) for i in range(0, last + 1, max(1, (last + 1) // 10))},
             view["step"],

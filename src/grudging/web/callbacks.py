@@ -125,6 +125,24 @@ def export_yaml(ws: Workspace, state: UserState) -> Download:
     }
 
 
+def warm(ws: Workspace) -> None:
+    """Compute every view of the starting scenario once, so the first page comes quickly."""
+    state = ws.default_state()
+    compare_view(ws, state, None, None)
+    results = ws.results(state)
+    map_view(ws, state, results.options[0], None, 0)
+    for choice in coalition_options(ws, state):
+        plan_form(ws, state, choice["value"])
+        coalition_view(ws, state, choice["value"], {})
+    if ws.edited(state).factions:
+        bargain_view(ws, state, None)
+    if ws.start_store is not None:
+        first = store_choices_view(ws, state, ws.start_store)
+        exploration_view(
+            ws, ws.start_store, first["outcome"], first["option"], first["baseline"], None, None
+        )
+
+
 def csv_download(frame: pd.DataFrame, name: str) -> Download:
     """A table as the data of a CSV download."""
     buffer = io.StringIO()
@@ -180,11 +198,12 @@ def outcome_rows(results: Results) -> tuple[Rows, list[str]]:
 
 def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
     """Per outcome, each option's paired difference against the baseline and a verdict."""
-    from grudging.model.outcomes import OUTCOMES
-    from grudging.report.narrative import verdict
+    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.report.narrative import binary_verdict, verdict
 
     diff = results.compare(baseline)
     others = [o for o in results.options if o != baseline]
+    runs = int(results.metadata.get("replications", 1))
     rows: Rows = []
     for outcome in _ordered(diff["outcome"]):
         unit = OUTCOMES[outcome].unit
@@ -195,7 +214,10 @@ def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
                 row[option] = "–"
                 continue
             r = part.iloc[0]
-            word = verdict(float(r["share_better"]), float(r["share_worse"]))
+            better, worse = float(r["share_better"]), float(r["share_worse"])
+            word = (
+                binary_verdict(better, worse, runs) if outcome in BINARY else verdict(better, worse)
+            )
             if unit == "probability":
                 change = f"{r['mean_difference']:+.2f}"
             else:
@@ -623,11 +645,15 @@ def check_assumptions(ws: Workspace, state: UserState, entries: Mapping[str, Any
 def apply_assumptions(
     ws: Workspace, state: UserState, entries: Mapping[str, Any]
 ) -> tuple[UserState, dict[str, str]]:
-    """The state with the typed values, or the unchanged state and the reasons they are refused."""
-    values, errors = validate_entries(ws.edited(state), entries)
+    """The state with the typed values, or the unchanged state and the reasons they are refused.
+
+    ``entries`` are the fields on show (one stage's); values changed earlier in other stages stay.
+    """
+    changed, errors = validate_entries(ws.edited(state), entries)
     if errors:
         return state, errors
-    return {**state, "values": values}, {}
+    kept = {k: v for k, v in (state.get("values") or {}).items() if k not in entries}
+    return {**state, "values": {**kept, **changed}}, {}
 
 
 def reset_assumptions(ws: Workspace, state: UserState) -> UserState:

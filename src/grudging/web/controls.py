@@ -146,15 +146,37 @@ def parameter_rows(
     return rows
 
 
-def parameter_controls(scn: Scenario, values: Mapping[str, float] | None = None) -> list[Any]:
-    """The assumptions table: a section per stage, a row and a text field per parameter."""
+def stage_choices(scn: Scenario, values: Mapping[str, float] | None = None) -> list[dict[str, str]]:
+    """The stages whose parameters the assumptions table can show, with counts of changes."""
+    values = values or {}
+    counts: dict[str, list[int]] = {}
+    for p in scn.parameters:
+        entry = counts.setdefault(p.stage, [0, 0])
+        entry[0] += 1
+        entry[1] += p.name in values
+    return [
+        {
+            "label": f"{stage} ({total}{f', {changed} changed' if changed else ''})",
+            "value": stage,
+        }
+        for stage, (total, changed) in counts.items()
+    ]
+
+
+def parameter_controls(
+    scn: Scenario, values: Mapping[str, float] | None = None, stage: str | None = None
+) -> Any:
+    """The assumptions table of one stage (default: the first): a text field per parameter.
+
+    One stage at a time keeps the page quick: a field per parameter of every stage at once is
+    well over a hundred inputs.
+    """
     from dash import dcc, html
 
     titles = column_titles()
     rows = parameter_rows(scn, values)
-    stages: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        stages.setdefault(row["stage"], []).append(row)
+    stages = list(dict.fromkeys(r["stage"] for r in rows))
+    shown = stage if stage in stages else (stages[0] if stages else None)
     head = html.Tr(
         [
             html.Th(titles["name"]),
@@ -166,55 +188,47 @@ def parameter_controls(scn: Scenario, values: Mapping[str, float] | None = None)
             html.Th(titles["source"]),
         ]
     )
-    sections = []
-    for stage, members in stages.items():
-        body = []
-        for row in members:
-            body.append(
-                html.Tr(
-                    [
-                        html.Td(html.Span(row["name"], title=row["description"]), className="name"),
-                        html.Td(
-                            [
-                                dcc.Input(
-                                    id={"type": "param", "name": row["name"]},
-                                    type="text",
-                                    inputMode="numeric",
-                                    value=fmt(row["current"]),
-                                    debounce=True,
-                                    size="9",
-                                    className="changed" if row["changed"] else "",
-                                ),
-                                html.Div(
-                                    id={"type": "param-error", "name": row["name"]},
-                                    className="field-error",
-                                ),
-                            ]
-                        ),
-                        html.Td(fmt(row["value"])),
-                        html.Td(f"{fmt(row['low'])} – {fmt(row['high'])}"),
-                        html.Td(row["distribution"]),
-                        html.Td(row["unit"]),
-                        html.Td(
-                            (row["source"] or "")
-                            + (f" — calibrated: {row['calibrated']}" if row["calibrated"] else ""),
-                            className="source",
-                        ),
-                    ]
-                )
-            )
-        changed = sum(1 for r in members if r["changed"])
-        summary = f"{stage} ({len(members)} parameters" + (
-            f", {changed} changed)" if changed else ")"
-        )
-        sections.append(
-            html.Details(
-                [html.Summary(summary), html.Table([html.Thead(head), html.Tbody(body)])],
-                open=stage == "dynamics" or changed > 0,
-                className="stage",
+    body = []
+    for row in rows:
+        if row["stage"] != shown:
+            continue
+        body.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [html.Span(row["name"]), html.Div(row["description"], className="what")],
+                        className="name",
+                    ),
+                    html.Td(
+                        [
+                            dcc.Input(
+                                id={"type": "param", "name": row["name"]},
+                                type="text",
+                                inputMode="numeric",
+                                value=fmt(row["current"]),
+                                debounce=True,
+                                size="9",
+                                className="changed" if row["changed"] else "",
+                            ),
+                            html.Div(
+                                id={"type": "param-error", "name": row["name"]},
+                                className="field-error",
+                            ),
+                        ]
+                    ),
+                    html.Td(fmt(row["value"])),
+                    html.Td(f"{fmt(row['low'])} – {fmt(row['high'])}"),
+                    html.Td(row["distribution"]),
+                    html.Td(row["unit"]),
+                    html.Td(
+                        (row["source"] or "")
+                        + (f" — calibrated: {row['calibrated']}" if row["calibrated"] else ""),
+                        className="source",
+                    ),
+                ]
             )
         )
-    return sections
+    return html.Table([html.Thead(head), html.Tbody(body)], className="parameters")
 
 
 # Coalition plan -------------------------------------------------------------------------------------

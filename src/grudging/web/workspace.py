@@ -333,6 +333,18 @@ class Workspace:
                 planner=lambda s, o, v, _seed: self.plan(key, s, o, v),
             )
             self.last_seconds["run"] = time.perf_counter() - started
+            # The builder starts from the chain's own conferences: keep them for it.
+            full = {**scn.parameter_values(), **checked}
+            for plan in results.plans.values():
+                if plan.conference is not None:
+                    self._conferences[
+                        (
+                            key,
+                            plan.conference.plan.model_dump_json(),
+                            self._planning_key(full),
+                            self.seed,
+                        )
+                    ] = plan.conference
             return remembering(results)
 
         with self._lock:

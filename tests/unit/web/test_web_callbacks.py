@@ -94,6 +94,22 @@ def test_bad_value_is_refused_and_nothing_runs(ws: Any, state: Any) -> None:
     assert cb.check_assumptions(ws, state, {"dynamics.spillover": "lots"})
 
 
+def test_values_of_other_stages_stay(ws: Any, state: Any) -> None:
+    earlier = {**state, "values": {"willingness.free_riding": 0.2, "dynamics.spillover": 0.01}}
+    new, errors = cb.apply_assumptions(ws, earlier, {"dynamics.spillover": "0.02"})
+    assert errors == {}
+    assert new["values"] == {"willingness.free_riding": 0.2, "dynamics.spillover": 0.02}
+    nominal = controls_fmt(ws.scenario(ws.start).parameter("dynamics.spillover").value)
+    back, _ = cb.apply_assumptions(ws, new, {"dynamics.spillover": nominal})
+    assert back["values"] == {"willingness.free_riding": 0.2}
+
+
+def controls_fmt(value: float) -> str:
+    from grudging.web.controls import fmt
+
+    return fmt(value)
+
+
 def test_reset(ws: Any, state: Any) -> None:
     changed = {**state, "values": {"dynamics.self_excitation": 0.3}}
     assert cb.reset_assumptions(ws, changed)["values"] == {}

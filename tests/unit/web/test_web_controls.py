@@ -36,9 +36,17 @@ def _ids(component: Any) -> list[Any]:
 
 
 def test_one_control_per_parameter_record(scn: Any) -> None:
-    ids = _ids(controls.parameter_controls(scn))
-    names = [i["name"] for i in ids if isinstance(i, dict) and i.get("type") == "param"]
+    names = []
+    stages = controls.stage_choices(scn)
+    assert [s["value"] for s in stages] == list(dict.fromkeys(p.stage for p in scn.parameters))
+    for stage in stages:
+        ids = _ids(controls.parameter_controls(scn, None, stage["value"]))
+        shown = [i["name"] for i in ids if isinstance(i, dict) and i.get("type") == "param"]
+        assert all(n.startswith(stage["value"] + ".") for n in shown)
+        names.extend(shown)
     assert sorted(names) == sorted(p.name for p in scn.parameters)
+    changed = controls.stage_choices(scn, {"dynamics.spillover": 0.01})
+    assert any(s["label"].endswith("1 changed)") for s in changed)
 
 
 def test_column_titles_come_from_the_parameter_schema() -> None:
