@@ -60,6 +60,37 @@ def executive_summary(results: Results, baseline: str | None = None) -> list[str
     return sentences(results, baseline)
 
 
+def runs_that_ran(results: Results) -> Results:
+    """The results of the options that ran; the others' errors go to ``metadata['failed']``.
+
+    Every view compares options, so an option that failed (say, a coalition nobody can serve)
+    is reported once and left out; when none ran, the first error is the message.
+    """
+    status = results.status
+    bad = status[status["status"] != "ok"].drop_duplicates("option")
+    if bad.empty:
+        return results
+    if len(bad) == status["option"].nunique():
+        first = bad.iloc[0]
+        raise GrudgingError(
+            f"no option of this scenario could run; {first['option']}: {first['error']}"
+        )
+    ok = set(status.loc[status["status"] == "ok", "option"])
+    results.metadata["failed"] = dict(zip(bad["option"], bad["error"], strict=True))
+    from grudging.results.results import Results as _Results
+
+    return _Results(
+        experiments=results.experiments[results.experiments["option"].isin(ok)].reset_index(
+            drop=True
+        ),
+        outcomes=results.outcomes,
+        status=status[status["option"].isin(ok)].reset_index(drop=True),
+        metadata=results.metadata,
+        region_months=results.region_months,
+        plans=results.plans,
+    )
+
+
 # Figures ---------------------------------------------------------------------------------------
 class _Figures:
     """Turns figures into page fragments: plotly HTML (plotly.js once) or static SVG."""
@@ -399,6 +430,11 @@ def render_report(
 
     from grudging.report.narrative import executive_summary as sentences
 
+    results = runs_that_ran(results)
+    failed = [
+        f"{option} could not run: {error}"
+        for option, error in results.metadata.get("failed", {}).items()
+    ]
     drivers = sensitivity.indices if sensitivity is not None else None
     if drivers is not None and "civilian_deaths" in set(drivers["outcome"]):
         drivers = drivers[drivers["outcome"] == "civilian_deaths"]
@@ -415,7 +451,7 @@ def render_report(
         meta=results.metadata,
         scenario=scn,
         s=sections,
-        summary_lines=sentences(results, None, drivers),
+        summary_lines=sentences(results, None, drivers) + failed,
         provenance=_provenance(results, sensitivity),
         static=static,
     )

@@ -243,8 +243,12 @@ def compare_view(
     series = monthly_outcomes(results)
     chosen = outcome if outcome in series else (series[0] if series else "civilian_deaths")
     rows, columns = outcome_rows(results)
+    failed = [
+        f"{option} could not run: {error}"
+        for option, error in results.metadata.get("failed", {}).items()
+    ]
     out: dict[str, Any] = {
-        "headline": executive_summary(results, base),
+        "headline": executive_summary(results, base) + failed,
         "fan": fan_chart(results, chosen, start=scn.start),
         "outcomes": rows,
         "outcome_columns": columns,
@@ -599,9 +603,12 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
             format_value(float(min(extra)), "") if len(extra) else "–"
         )
         factions.append(row)
-    results = ws.results(state)
+    try:
+        plans = ws.results(state).plans
+    except GrudgingError:
+        plans = {}  # no option ran: the guarantors by kind still show the bargain
     fielded: Rows = []
-    for option, plan in results.plans.items():
+    for option, plan in plans.items():
         s = plan.settlement
         if s is None or plan.guarantor is None:
             continue

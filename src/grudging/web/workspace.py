@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 import pandas as pd
 
 from grudging.errors import GrudgingError, ScenarioError
+from grudging.report.html import runs_that_ran
 from grudging.results.results import INTERVAL, Results
 from grudging.web.files import (
     MAX_SCENARIO_BYTES,
@@ -333,6 +334,7 @@ class Workspace:
                 planner=lambda s, o, v, _seed: self.plan(key, s, o, v),
             )
             self.last_seconds["run"] = time.perf_counter() - started
+            results = runs_that_ran(results)
             # The builder starts from the chain's own conferences: keep them for it.
             full = {**scn.parameter_values(), **checked}
             for plan in results.plans.values():

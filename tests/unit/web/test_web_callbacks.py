@@ -196,6 +196,16 @@ def test_use_coalition_feeds_the_comparison(ws: Any, state: Any) -> None:
     assert back["plans"] == {}
 
 
+def test_an_option_that_cannot_run_is_reported_and_left_out(ws: Any, state: Any) -> None:
+    # NATO command costs political capital: with none, the coalition cannot be generated
+    broken = {**state, "plans": {"nato_replaces": {"political_capital": 0.0}}}
+    view = cb.compare_view(ws, broken, None, None)
+    assert any(line.startswith("nato_replaces could not run") for line in view["headline"])
+    assert "nato_replaces" not in view["outcome_columns"]
+    assert "nato_replaces" not in ws.results(broken).options
+    assert cb.map_view(ws, broken, "nato_replaces", None, 0)["option"] == "us_stays"
+
+
 def test_coalition_csv_has_every_candidate(ws: Any, state: Any) -> None:
     out = cb.coalition_csv(ws, state, "nato_replaces", {})
     frame = pd.read_csv(io.StringIO(out["content"]))
