@@ -205,13 +205,15 @@ def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...
     """The dynamics parameters :func:`plan_option` reads for ``option``.
 
     Only a bargain guaranteed by the patron's own forces reads one: the guarantor's strength weighs
-    the patron's troops by their peacekeeping skill (:func:`_guarantor`). A sweep that varies only
-    other dynamics parameters can plan the option once and run all its design points in one
-    vectorised call of the dynamics.
+    the patron's troops by their peacekeeping skill (:func:`_guarantor`), unless a coalition under
+    the same command is the guarantor. A sweep that varies only other dynamics parameters can plan
+    the option once and run all its design points in one vectorised call of the dynamics.
     """
-    if option.bargain is not None and scn.factions and option.bargain.guarantor == "us":
-        return ("dynamics.patron_pk_skill",)
-    return ()
+    if option.bargain is None or not scn.factions or option.bargain.guarantor != "us":
+        return ()
+    if option.coalition is not None and option.coalition.command == "us":
+        return ()
+    return ("dynamics.patron_pk_skill",)
 
 
 def _coalition_units(

@@ -170,6 +170,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--mass-min", type=float, default=0.05, help="smallest box, share of points (0.05)"
     )
+    p.add_argument(
+        "--factors",
+        default=None,
+        metavar="NAMES",
+        help="restrict the boxes to these factors, comma-separated (e.g. the top of "
+        "'grudging sensitivity'); default: all",
+    )
     p.add_argument("--trajectory", action="store_true", help="also print the peeling trajectory")
     p.set_defaults(handler=_discover)
 
@@ -427,6 +434,17 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 # analyses -----------------------------------------------------------------------------------------
+def _records(frame: Any) -> list[dict[str, Any]]:
+    """Rows as plain records for JSON (missing values as null)."""
+    import math
+
+    rows: list[dict[str, Any]] = frame.to_dict(orient="records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in rows
+    ]
+
+
 def _write(frame: Any, out: str | None) -> None:
     if out:
         from grudging.cli._output import err_console
@@ -489,7 +507,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     )
     _write(table, args.out)
     if args.json:
-        print_json(table.to_dict(orient="records"))
+        print_json(_records(table))
         return 0
     method = table["method"].iloc[0]
     option = table["option"].iloc[0]
@@ -519,6 +537,7 @@ def _discover(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         boxes=args.boxes,
         mass_min=args.mass_min,
+        factors=[f.strip() for f in args.factors.split(",") if f.strip()] if args.factors else None,
     )
     if args.out:
         _write(found.limits.drop(columns=["text"]), args.out)
@@ -528,9 +547,9 @@ def _discover(args: argparse.Namespace) -> int:
                 "question": found.question,
                 "cases": found.cases,
                 "points": found.points,
-                "boxes": found.boxes.to_dict(orient="records"),
-                "limits": found.limits.drop(columns=["text"]).to_dict(orient="records"),
-                "trajectory": found.trajectory.to_dict(orient="records"),
+                "boxes": _records(found.boxes),
+                "limits": _records(found.limits.drop(columns=["text"])),
+                "trajectory": _records(found.trajectory),
             }
         )
         return 0
@@ -596,7 +615,7 @@ def _robustness(args: argparse.Namespace) -> int:
     )
     _write(table, args.out)
     if args.json:
-        print_json(table.to_dict(orient="records"))
+        print_json(_records(table))
         return 0
     extra = [c for c in table.columns if c == "satisficing" or c.startswith("better_than_")]
     headers = {

@@ -5,8 +5,9 @@ option (paired, common random numbers) or worse than a satisficing threshold. PR
 Rule Induction Method, as implemented in EMA Workbench (``ema_workbench.analysis.prim``) — peels
 the space of factors down to boxes that hold many cases of interest (coverage: the share of all
 cases inside the box) at a high concentration (density: the share of the box's points that are
-cases). The whole peeling trajectory is reported, and for each box the step the analyst would
-choose by default: the largest coverage whose density reaches the threshold. Quasi-p values say
+cases). The whole peeling trajectory is reported, and for each box a default choice on it: among
+the steps whose density reaches the threshold, the one with the largest coverage x density (the
+analyst may prefer another step of the trajectory). Quasi-p values say
 whether each restriction of the box is more than chance (Bryant & Lempert 2010).
 
 References
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -122,6 +124,7 @@ def discover(
     boxes: int = 2,
     mass_min: float = 0.05,
     peel_alpha: float = 0.05,
+    factors: Sequence[str] | None = None,
 ) -> Discovery:
     """PRIM boxes of the design points where ``option`` fails on ``outcome``.
 
@@ -145,14 +148,28 @@ def discover(
         Boxes to look for, one after the other (covering).
     mass_min, peel_alpha:
         PRIM's smallest box (share of points) and peeling step.
+    factors:
+        Restrict the boxes to these factors (e.g. the most influential ones from
+        :func:`~grudging.explore.sensitivity.sensitivity`); default: every factor of the design.
+        Fewer dimensions give boxes that are easier to read and less prone to spurious limits.
     """
     with reading(store) as st:
         st.require_complete("scenario discovery")
         st.check_outcome(outcome)
-        factors = {f["name"]: f for f in st.meta["factors"]}
+        known = {f["name"]: f for f in st.meta["factors"]}
         x, y, question = cases_of_interest(st, outcome, option, baseline, worse_than, statistic)
+    if factors is not None:
+        for name in factors:
+            if name not in known:
+                raise DesignError(unknown_name("factor", name, known) + " in this store's design")
+        x = x[list(factors)]
     if y.sum() == 0:
         raise DesignError(f"{question}: at no design point; there is nothing to discover")
+    if y.sum() == y.size:
+        raise DesignError(
+            f"{question}: at every one of the {y.size:,} design points; no box is needed to say "
+            "where"
+        )
     constant = [c for c in x.columns if x[c].nunique() < 2]
     x = x.drop(columns=constant)
     if x.empty:
@@ -171,19 +188,16 @@ def discover(
             traj = box.peeling_trajectory.copy()
             if int(traj["res_dim"].iloc[-1]) == 0 and len(traj) == 1:
                 break  # PRIM's "dump box": nothing meets the threshold any more
+            score = traj["coverage"] * traj["density"]
             reaching = traj.index[traj["density"] >= threshold]
-            chosen = (
-                int(traj.loc[reaching, "coverage"].idxmax())
-                if len(reaching)
-                else int(traj["density"].idxmax())
-            )
+            chosen = int(score.loc[reaching].idxmax() if len(reaching) else score.idxmax())
             box.select(chosen)
             traj.insert(0, "box", b)
             traj.insert(1, "step", traj.index)
             traj["chosen"] = traj["step"] == chosen
             trajectories.append(traj.reset_index(drop=True))
-            stats, table = box.inspect(chosen, style="data")[0]
-            rows = _limits(b, table, factors, x)
+            stats = traj.loc[chosen]
+            rows = _limits(b, box.box_lims[chosen], box.qp[chosen], known, x)
             limits.extend(rows)
             summaries.append(
                 {
@@ -223,13 +237,17 @@ def discover(
 
 
 def _limits(
-    box: int, table: pd.DataFrame, factors: dict[str, Any], x: pd.DataFrame
+    box: int,
+    box_lim: pd.DataFrame,
+    qp: dict[str, Any],
+    factors: dict[str, Any],
+    x: pd.DataFrame,
 ) -> list[dict[str, Any]]:
-    """One record per restricted factor of a chosen box."""
+    """One record per restricted factor of a chosen box (PRIM's ``box_lims`` and quasi-p values)."""
     rows = []
-    for name in table.index:
-        values = table.loc[name].tolist()
-        low, high, qp_low, qp_high = values[0], values[1], values[2], values[3]
+    for name in qp:
+        low, high = box_lim[name].iloc[0], box_lim[name].iloc[1]
+        qp_low, qp_high = [*list(qp[name]), None, None][:2]
         f = factors.get(name, {"kind": "parameter"})
         if isinstance(low, set | frozenset):
             chosen = sorted(str(v) for v in low)

@@ -64,8 +64,10 @@ class Factor:
         if self.kind == "parameter":
             from grudging.model.sampling import inverse_cdf
 
-            return np.asarray(inverse_cdf(self._parameter(), u), dtype=float)
-        return self.low + u * (self.high - self.low)
+            values = np.asarray(inverse_cdf(self._parameter(), u), dtype=float)
+        else:
+            values = self.low + u * (self.high - self.low)
+        return np.clip(values, self.low, self.high)  # rounding never leaves the range
 
     def levels(self, n: int) -> np.ndarray:
         """Unit coordinates of a full-factorial grid: every choice or whole number when there are
@@ -86,12 +88,13 @@ class Factor:
         return grid
 
     def _parameter(self) -> Parameter:
-        return Parameter(
+        # Only the range, nominal value and distribution matter to the inverse CDF.
+        return Parameter.model_construct(
             name=self.name,
             value=self.nominal,
             low=self.low,
             high=self.high,
-            distribution=self.distribution,
+            distribution=self.distribution,  # type: ignore[arg-type]
             description="",
             source="",
         )

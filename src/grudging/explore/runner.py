@@ -60,8 +60,8 @@ MONTHLY_SERIES = ("civilian_deaths", "civil_war", "coalition_troops", "patron_tr
 PLAN_CACHE = 64
 #: Bytes on disk per stored outcome row and per run's status row (measured on iraq-2007 stores,
 #: rounded up), and per outcome value held in flight.
-DISK_PER_OUTCOME_ROW = 12
-DISK_PER_RUN = 40
+DISK_PER_OUTCOME_ROW = 24
+DISK_PER_RUN = 48
 #: Bytes a worker needs per row of a chunk per region-month (the dynamics' arrays, measured).
 WORKER_BYTES_PER_CELL = 120
 
@@ -87,7 +87,7 @@ class ChunkSpec:
 
 
 _SCENARIOS: dict[str, Scenario] = {}
-_PLANS: OrderedDict[tuple[str, str, str], OptionPlan | str] = OrderedDict()
+_PLANS: OrderedDict[tuple[str, str, str, int], OptionPlan | str] = OrderedDict()
 
 
 def scenario_payload(scn: Scenario) -> bytes:
@@ -114,7 +114,7 @@ def _scenario(key: str, payload: bytes) -> Scenario:
 
 def _plan(scn: Scenario, spec: ChunkSpec) -> OptionPlan:
     """The option's plan for the chunk's group (cached per worker; a failure is cached too)."""
-    key = (spec.scenario_hash, spec.group_key, spec.option)
+    key = (spec.scenario_hash, spec.group_key, spec.option, spec.seed)
     cached = _PLANS.get(key)
     if cached is None:
         from grudging.options import plan_option
@@ -240,26 +240,24 @@ def chunk_specs(
     ``points`` holds ``point``, ``group_key`` and the factor values.
     """
     upstream = [f for f in factors if f.upstream]
-    dynamic = [f for f in factors if f.name.startswith("dynamics.")]
-    order = pd.unique(points["group_key"])
+    dynamic = [f.name for f in factors if f.name.startswith("dynamics.")]
     by_group = points.groupby("group_key", sort=False)
-    for group in order:
+    for group in pd.unique(points["group_key"]):
         rows = by_group.get_group(group).sort_values("point")
         pts = rows["point"].to_numpy(dtype=np.int64)
-        row_points = np.repeat(pts, replications)
-        row_reps = np.tile(np.arange(replications, dtype=np.int32), pts.size)
         first = rows.iloc[0]
         up = tuple((f.name, _plain(first[f.name])) for f in upstream)
-        columns = {
-            f.name: np.repeat(rows[f.name].to_numpy(dtype=float), replications) for f in dynamic
-        }
-        n_blocks = -(-row_points.size // block)
+        values = rows[dynamic].to_numpy(dtype=float)  # (points in group, dynamic factors)
+        n_rows = pts.size * replications
+        n_blocks = -(-n_rows // block)
         for option in options:
             for j in range(n_blocks):
                 chunk_id = f"{group}/{j}/{option}"
                 if chunk_id in skip:
                     continue
-                sl = slice(j * block, min((j + 1) * block, row_points.size))
+                # Rows are the group's points in order, each repeated for every replication.
+                row = np.arange(j * block, min((j + 1) * block, n_rows))
+                at = row // replications
                 yield ChunkSpec(
                     chunk_id=chunk_id,
                     scenario_hash=scenario_hash,
@@ -267,10 +265,10 @@ def chunk_specs(
                     group_key=str(group),
                     block=j,
                     seed=seed,
-                    points=row_points[sl],
-                    replications=row_reps[sl],
+                    points=pts[at],
+                    replications=(row % replications).astype(np.int32),
                     upstream=up,
-                    dynamics=tuple((name, col[sl]) for name, col in columns.items()),
+                    dynamics=tuple((name, values[at, k]) for k, name in enumerate(dynamic)),
                     monthly=monthly,
                 )
 
@@ -643,8 +641,9 @@ def _run(
             report.session_runs += result.runs
             if result.status != "ok":
                 report.failed_runs += result.runs
-                if len(report.errors) < 10 and result.error not in report.errors:
-                    report.errors.append(f"{result.option}: {result.error}")
+                message = f"{result.option}: {result.error}"
+                if len(report.errors) < 10 and message not in report.errors:
+                    report.errors.append(message)
             if progress is not None:
                 progress(report.stored_runs, total, report.failed_runs)
     finally:

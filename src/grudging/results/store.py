@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 #: Version of the store's layout; a store of another version is refused with the fix.
 FORMAT_VERSION = 1
 #: Memory DuckDB may use in the sweep's process (its buffer pool), so memory stays flat.
-WRITER_MEMORY = "256MB"
+WRITER_MEMORY = "32MB"
 
 META_COLUMNS = (
     "format_version",

@@ -54,10 +54,12 @@ def test_apply_levers_changes_every_path_and_keeps_the_rest(
             (scn.lever("command"), "un"),
         ],
     )
-    assert changed.coalition is not None and changed.bargain is not None
+    assert changed.coalition is not None
+    assert changed.bargain is not None
     assert changed.coalition.budget_musd == 1500.0
     assert changed.coalition.roe_level == "enforcement"
-    assert changed.coalition.command == "un" and changed.bargain.guarantor == "un"
+    assert changed.coalition.command == "un"
+    assert changed.bargain.guarantor == "un"
     assert [p.month for p in changed.forces["us_forces"]] == [0, 18]
     assert changed.bargain.aid_musd_per_year == option.bargain.aid_musd_per_year  # type: ignore[union-attr]
     # A lever that does not reach an option leaves it as it is (the same object).

@@ -1,0 +1,134 @@
+"""The exploration commands, in process: sweep, resume, the three analyses, export, and refusals
+(one message, exit code 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from grudging.cli import main
+
+SWEEP = [
+    "-n",
+    "6",
+    "--parameters",
+    "dynamics",
+    "--levers",
+    "none",
+    "--option",
+    "us_stays",
+    "--option",
+    "us_withdraws",
+    "-r",
+    "2",
+    "--quiet",
+]
+
+
+def test_sweep_then_robustness_discover_and_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.duckdb"
+    assert main(["sweep", str(store), *SWEEP]) == 0
+    out = capsys.readouterr().out
+    assert "24 of 24 runs stored" in out
+    assert main(["robustness", str(store), "--satisfice", "civilian_deaths=200000", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["option"] for r in rows} == {"us_stays", "us_withdraws"}
+    assert {r["outcome"] for r in rows} == {
+        "civilian_deaths",
+        "civil_war",
+        "troop_deaths",
+        "cost_patron",
+    }
+    assert (
+        main(
+            ["robustness", str(store), "--outcome", "cost_patron", "--out", str(tmp_path / "r.csv")]
+        )
+        == 0
+    )
+    table = pd.read_csv(tmp_path / "r.csv")
+    assert list(table["option"]) == ["us_withdraws", "us_stays"]
+    discover = ["discover", str(store), "--outcome", "cost_patron", "--option", "us_stays"]
+    capsys.readouterr()
+    assert main([*discover, "--baseline", "us_withdraws"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: us_stays worse than us_withdraws on cost_patron (mean): at every one of the 6 "
+        "design points; no box is needed to say where"
+    )
+    from grudging.results.store import open_store
+
+    with open_store(store) as st:
+        costs = st.per_point("cost_patron", options=["us_stays"])["value"]
+    middle = str(float(costs.median()))
+    assert main([*discover, "--worse-than", middle, "--threshold", "0.5", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["points"] == 6
+    assert found["cases"] == 3
+    assert set(found["boxes"][0]) >= {"coverage", "density", "mass", "res_dim", "description"}
+    assert main(["export", str(store), "--out", str(tmp_path / "x"), "--format", "csv"]) == 0
+    assert (tmp_path / "x" / "outcomes.csv").is_file()
+
+
+def test_sobol_sweep_then_sensitivity(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "sobol.duckdb"
+    args = ["sweep", str(store), "--method", "sobol", "-n", "4", "--parameters", "dynamics"]
+    args += ["--levers", "none", "--option", "us_stays", "-r", "1", "--quiet"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(["sensitivity", str(store), "--outcome", "civilian_deaths", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 45
+    assert rows[0]["rank"] == 1
+    assert rows[0]["ST"] >= rows[-1]["ST"]
+
+
+def test_resume_takes_everything_from_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.duckdb"
+    assert main(["sweep", str(store), *SWEEP]) == 0
+    assert main(["sweep", str(store), "--resume", "--quiet"]) == 0
+    assert "24 of 24 runs stored" in capsys.readouterr().out
+    assert main(["sweep", str(store), "--resume", "-n", "7"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --resume continues {store} as it was designed; leave out --n"
+    )
+
+
+def test_refusals_are_one_message_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.duckdb"
+    assert main(["sweep", str(store), *SWEEP]) == 0
+    capsys.readouterr()
+    assert main(["sweep", str(store), *SWEEP]) == 2
+    assert (
+        "a store already exists here; continue its sweep with --resume" in capsys.readouterr().err
+    )
+    assert main(["sensitivity", str(store), "--outcome", "civil_wars", "--option", "us_stays"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown outcome 'civil_wars' (did you mean 'civil_war'?)" in err
+    assert "Traceback" not in err
+    assert main(["robustness", str(store), "--satisfice", "civilian_deaths"]) == 2
+    assert "write OUTCOME=VALUE" in capsys.readouterr().err
+    assert main(["sweep", str(tmp_path / "t.duckdb"), "--parameters", "dynamic.spillover"]) == 2
+    assert "unknown parameter 'dynamic.spillover' (did you mean 'dynamics.spillover'?)" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_design_too_large_is_refused_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "huge.duckdb"
+    args = ["sweep", str(store), "--method", "factorial", "--parameters", "none", "--levers", "all"]
+    args += ["--levels", "3", "-r", "10000000", "--monthly"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "design too large for the disk: 243 points x 5 options x 10,000,000 replications" in err
+    assert "leave out --monthly" in err
+    assert not store.exists()

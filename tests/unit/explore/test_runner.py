@@ -1,0 +1,284 @@
+"""The sweep runner and the store: identity of results whatever the executor, common random
+numbers across options, failures as rows, resuming after an interruption, and the refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from explore_helpers import assert_same_tables, tables
+
+from grudging.errors import DesignError, GrudgingError, StoreError
+from grudging.explore.design import make_design
+from grudging.explore.runner import check_capacity, estimate, sweep
+from grudging.results.store import open_store
+
+OPTIONS = ["us_stays", "us_withdraws"]
+
+
+def _design(iraq: Any) -> Any:
+    """Dynamics parameters crossed with two drawdown speeds: two plan groups of six points,
+    three replications each, cut into blocks of five rows (several blocks per group)."""
+    return make_design(
+        iraq,
+        "lhs",
+        6,
+        parameters="dynamics",
+        levers="drawdown_months",
+        cross_levers=True,
+        levels=2,
+        seed=5,
+    )
+
+
+def _sweep(iraq: Any, path: Path, **kw: Any) -> Any:
+    return sweep(iraq, path, _design(iraq), options=OPTIONS, replications=3, block=5, seed=11, **kw)
+
+
+def test_a_sweep_stores_every_run_once_with_its_outcomes(iraq: Any, tmp_path: Path) -> None:
+    report = _sweep(iraq, tmp_path / "a.duckdb")
+    assert report.complete
+    assert (report.total_runs, report.stored_runs, report.failed_runs) == (72, 72, 0)
+    t = tables(tmp_path / "a.duckdb")
+    assert t["status"]["run_id"].is_unique
+    assert len(t["status"]) == 72
+    assert len(t["outcomes"]) == 72 * 13
+    assert set(t["status"]["status"]) == {"ok"}
+    # Each group holds 6 points x 3 replications = 18 rows: blocks of 5, 5, 5 and 3 rows, each
+    # run under both options.
+    blocks = t["status"].groupby("block").size()
+    assert sorted(blocks.to_list()) == [6, 6, 10, 10, 10, 10, 10, 10]
+
+
+def test_identical_results_in_process_and_on_two_local_processes(iraq: Any, tmp_path: Path) -> None:
+    _sweep(iraq, tmp_path / "inprocess.duckdb")
+    report = _sweep(iraq, tmp_path / "processes.duckdb", executor="processes", workers=2)
+    assert report.complete
+    assert_same_tables(tmp_path / "inprocess.duckdb", tmp_path / "processes.duckdb")
+    workers = set(tables(tmp_path / "processes.duckdb")["status"].get("worker", []))
+    assert workers == set()  # the volatile column is dropped from the comparison
+    with open_store(tmp_path / "processes.duckdb") as store:
+        assert store.status()["worker"].nunique() >= 1
+
+
+@pytest.mark.slow
+def test_identical_results_on_a_dask_local_cluster(iraq: Any, tmp_path: Path) -> None:
+    _sweep(iraq, tmp_path / "inprocess.duckdb")
+    report = _sweep(iraq, tmp_path / "dask.duckdb", executor="dask", workers=2)
+    assert report.complete
+    assert report.executor == "dask"
+    assert report.workers == 2
+    assert_same_tables(tmp_path / "inprocess.duckdb", tmp_path / "dask.duckdb")
+
+
+def test_common_random_numbers_across_options(iraq: Any, tmp_path: Path) -> None:
+    """Two identical options under different names get identical numbers, run by run: the random
+    streams never name the option."""
+    from grudging.scenario.io import scenario_from_dict, scenario_to_dict
+
+    data = scenario_to_dict(iraq)
+    twin = next(o for o in data["options"] if o["id"] == "us_withdraws")
+    data["options"].append({**twin, "id": "us_withdraws_twin"})
+    scn = scenario_from_dict(data)
+    design = make_design(scn, "lhs", 8, parameters="dynamics", levers="none", seed=2)
+    sweep(
+        scn,
+        tmp_path / "twin.duckdb",
+        design,
+        options=["us_withdraws", "us_withdraws_twin"],
+        replications=4,
+        block=7,
+    )
+    out = tables(tmp_path / "twin.duckdb")["outcomes"]
+    a = out[out["option"] == "us_withdraws"].set_index(["point", "replication", "outcome"])
+    b = out[out["option"] == "us_withdraws_twin"].set_index(["point", "replication", "outcome"])
+    assert len(a) == 8 * 4 * 13
+    np.testing.assert_array_equal(a["value"].sort_index(), b["value"].sort_index())
+    # ... while replications of the same point differ (independent draws).
+    deaths = a.xs("civilian_deaths", level="outcome")["value"]
+    assert deaths.groupby(level="point").nunique().min() > 1
+
+
+def test_a_failing_plan_becomes_failed_rows_not_a_crash(
+    iraq: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import grudging.options
+
+    real = grudging.options.plan_option
+
+    def plan(scn: Any, option: Any, values: Any = None, seed: int = 0) -> Any:
+        if getattr(option, "id", option) == "us_withdraws":
+            raise GrudgingError("no troops to withdraw")
+        return real(scn, option, values, seed)
+
+    monkeypatch.setattr(grudging.options, "plan_option", plan)
+    report = _sweep(iraq, tmp_path / "failed.duckdb")
+    assert report.complete
+    assert (report.stored_runs, report.failed_runs) == (72, 36)
+    assert report.errors == ["us_withdraws: GrudgingError: no troops to withdraw"]
+    status = tables(tmp_path / "failed.duckdb")["status"]
+    failed = status[status["status"] == "failed"]
+    assert set(failed["option"]) == {"us_withdraws"}
+    assert set(failed["error"]) == {"GrudgingError: no troops to withdraw"}
+    outcomes = tables(tmp_path / "failed.duckdb")["outcomes"]
+    assert set(outcomes["option"]) == {"us_stays"}
+
+
+def test_interrupted_sweep_resumes_to_the_same_table(iraq: Any, tmp_path: Path) -> None:
+    _sweep(iraq, tmp_path / "whole.duckdb")
+    calls = []
+
+    def stop_after_five_chunks(done: int, total: int, failed: int) -> None:
+        calls.append(done)
+        if len(calls) == 6:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _sweep(iraq, tmp_path / "cut.duckdb", progress=stop_after_five_chunks)
+    with open_store(tmp_path / "cut.duckdb") as store:
+        stored = store.counts()["stored"]
+    assert 0 < stored < 72
+    report = sweep(None, tmp_path / "cut.duckdb", resume=True)
+    assert report.complete
+    assert report.session_runs == 72 - stored
+    assert_same_tables(tmp_path / "whole.duckdb", tmp_path / "cut.duckdb")
+    # Resuming a finished sweep computes nothing.
+    again = sweep(iraq, tmp_path / "cut.duckdb", resume=True)
+    assert again.session_runs == 0
+    assert again.complete
+
+
+def test_a_store_of_another_scenario_is_refused(iraq: Any, tmp_path: Path) -> None:
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_hash
+
+    path = tmp_path / "a.duckdb"
+    _sweep(iraq, path)
+    other = load_scenario("iraq-2007", overrides=["dynamics.self_excitation=0.4"])
+    with pytest.raises(StoreError) as info:
+        sweep(other, path, resume=True)
+    assert str(info.value) == (
+        f"{path}: holds runs of scenario iraq-2007 (hash {scenario_hash(iraq)}), not of iraq-2007 "
+        f"(hash {scenario_hash(other)}); a store never mixes scenarios: give a new path, or "
+        "resume without a scenario"
+    )
+
+
+def test_an_existing_store_is_not_overwritten(iraq: Any, tmp_path: Path) -> None:
+    path = tmp_path / "a.duckdb"
+    _sweep(iraq, path)
+    with pytest.raises(StoreError) as info:
+        _sweep(iraq, path)
+    assert str(info.value) == (
+        f"{path}: a store already exists here; continue its sweep with --resume, or give a new path"
+    )
+
+
+def test_resuming_with_another_design_is_refused(iraq: Any, tmp_path: Path) -> None:
+    path = tmp_path / "a.duckdb"
+    _sweep(iraq, path)
+    other = make_design(iraq, "lhs", 7, parameters="dynamics", levers="none")
+    with pytest.raises(StoreError, match=r"holds a different design \(lhs, 46 factors, n = 6\)"):
+        sweep(iraq, path, other, resume=True)
+
+
+def test_the_store_records_its_provenance(iraq: Any, tmp_path: Path) -> None:
+    from grudging import __version__
+    from grudging.scenario.io import scenario_hash
+
+    path = tmp_path / "a.duckdb"
+    _sweep(iraq, path)
+    with open_store(path) as store:
+        meta = store.meta
+    assert meta["version"] == __version__
+    assert meta["scenario_id"] == "iraq-2007"
+    assert meta["scenario_hash"] == scenario_hash(iraq)
+    assert meta["seed"] == 11
+    assert meta["options"] == OPTIONS
+    assert meta["information_date"] == "2006-12"
+    assert meta["data_window"]["last"] <= "2006-12"
+    assert meta["design"]["method"] == "lhs"
+    assert meta["design"]["cross_levers"] is True
+
+
+def test_a_design_too_large_for_the_disk_is_refused_with_the_estimate(tmp_path: Path) -> None:
+    est = estimate(1_000_000, 50, 5, 1000, 13, False, 60, 18, 500, 2)
+    with pytest.raises(DesignError) as info:
+        check_capacity(est, tmp_path / "big.duckdb", 10 * 10**9, None, monthly=False)
+    assert str(info.value) == (
+        "design too large for the disk: 1,000,000 points x 5 options x 1,000 replications = "
+        f"5,000,000,000 runs would need about 1.8 TB in {tmp_path.resolve()}, which has "
+        "10.0 GB free; use fewer points (-n), options or replications (-r), or put the store on "
+        "a larger disk"
+    )
+
+
+def test_a_design_too_large_for_memory_is_refused_with_the_estimate(tmp_path: Path) -> None:
+    est = estimate(200_000_000, 141, 1, 1, 13, False, 60, 18, 500, 2)
+    with pytest.raises(DesignError) as info:
+        check_capacity(est, tmp_path / "big.duckdb", None, 8 * 10**9, monthly=False)
+    assert str(info.value).startswith(
+        "design too large for memory: 200,000,000 points x 1 option x 1 replication = "
+        "200,000,000 runs over 141 factors would need about "
+    )
+    assert str(info.value).endswith(
+        "of memory, and 8.0 GB is available; use fewer points (-n) or factors (--parameters, "
+        "--levers), fewer workers, or a smaller --block"
+    )
+
+
+def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "a.duckdb"
+    _sweep(iraq, path)
+    with open_store(path) as store:
+        written = store.export(tmp_path / "pq", "parquet")
+        outcomes = store.outcomes()
+        store.export(tmp_path / "csv", "csv", ["status"])
+    assert sorted(p.name for p in written) == [
+        "chunks.parquet",
+        "experiments.parquet",
+        "meta.json",
+        "outcomes.parquet",
+        "points.parquet",
+        "status.parquet",
+    ]
+    back = (
+        duckdb.connect()
+        .execute(
+            f"SELECT * FROM '{tmp_path / 'pq' / 'outcomes.parquet'}' "
+            "ORDER BY point, option, replication, outcome, month"
+        )
+        .df()
+    )
+    assert back["value"].to_list() == outcomes["value"].to_list()
+    assert list(back.columns) == [
+        "run_id",
+        "point",
+        "option",
+        "replication",
+        "region",
+        "nation",
+        "month",
+        "outcome",
+        "value",
+    ]
+    assert json.loads((tmp_path / "pq" / "meta.json").read_text())["scenario_id"] == "iraq-2007"
+    assert (tmp_path / "csv" / "status.csv").read_text().startswith("run_id,point,option")
+
+
+def test_monthly_series_are_kept_when_asked(iraq: Any, tmp_path: Path) -> None:
+    design = make_design(iraq, "lhs", 2, parameters="dynamics", levers="none")
+    sweep(iraq, tmp_path / "m.duckdb", design, options=["us_stays"], replications=2, monthly=True)
+    out = tables(tmp_path / "m.duckdb")["outcomes"]
+    monthly = out[out["month"].notna()]
+    assert len(monthly) == 2 * 2 * 4 * iraq.horizon_months
+    scalar = out[out["month"].isna() & (out["outcome"] == "civilian_deaths")]
+    summed = monthly[monthly["outcome"] == "civilian_deaths"].groupby("run_id")["value"].sum()
+    np.testing.assert_allclose(
+        scalar.set_index("run_id")["value"].sort_index(), summed.sort_index()
+    )

@@ -1,0 +1,124 @@
+"""Sensitivity indices through the whole wiring (design -> store -> per-point values -> SALib)
+against analytic answers: the Ishigami function's Sobol' indices and a linear function's
+elementary effects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from explore_helpers import synthetic_design, synthetic_store
+
+from grudging.errors import DesignError, StoreError
+from grudging.explore.levers import Factor
+from grudging.explore.sensitivity import sensitivity
+
+PI = float(np.pi)
+ISHIGAMI = [Factor(f"x{i}", "parameter", "real", low=-PI, high=PI) for i in (1, 2, 3)]
+
+
+def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    """Ishigami & Homma (1990): ``sin x1 + a sin^2 x2 + b x3^4 sin x1``."""
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def analytic_indices(a: float = 7.0, b: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """First-order and total Sobol' indices of the Ishigami function (Sobol' & Levitan 1999)."""
+    v1 = 0.5 * (1 + b * PI**4 / 5) ** 2
+    v2 = a**2 / 8
+    v13 = b**2 * PI**8 * (1 / 18 - 1 / 50)
+    total = v1 + v2 + v13
+    return np.array([v1, v2, 0.0]) / total, np.array([v1 + v13, v2, v13]) / total
+
+
+def _ishigami_store(tmp_path: Path, method: str = "sobol", n: int = 2048) -> Path:
+    design = synthetic_design(method, n, ISHIGAMI)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    return synthetic_store(tmp_path / "ishigami.duckdb", design, {"f": {"y": ishigami(x)}})
+
+
+def test_sobol_indices_of_ishigami_match_the_analytic_values(tmp_path: Path) -> None:
+    table = sensitivity(_ishigami_store(tmp_path), "y").set_index("factor").loc[["x1", "x2", "x3"]]
+    s1, st = analytic_indices()
+    # S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244 (analytic)
+    np.testing.assert_allclose(table["S1"], s1, atol=0.03)
+    np.testing.assert_allclose(table["ST"], st, atol=0.03)
+    assert list(table.sort_values("rank").index) == ["x1", "x2", "x3"]
+
+
+def test_morris_mu_star_of_a_linear_function_is_its_slope(tmp_path: Path) -> None:
+    factors = [Factor(f"u{i}", "lever", "real", low=0.0, high=1.0) for i in (1, 2, 3)]
+    design = synthetic_design("morris", 20, factors, num_levels=4)
+    x = design.values()[["u1", "u2", "u3"]].to_numpy()
+    y = 3.0 * x[:, 0] - 1.0 * x[:, 1] + 0.0 * x[:, 2]
+    path = synthetic_store(tmp_path / "linear.duckdb", design, {"f": {"y": y}})
+    table = sensitivity(path, "y").set_index("factor")
+    np.testing.assert_allclose(table.loc[["u1", "u2", "u3"], "mu_star"], [3.0, 1.0, 0.0], atol=1e-9)
+    np.testing.assert_allclose(table.loc[["u1", "u2", "u3"], "mu"], [3.0, -1.0, 0.0], atol=1e-9)
+    assert list(table["rank"].sort_values().index) == ["u1", "u2", "u3"]
+
+
+def test_difference_between_two_options_is_analysed(tmp_path: Path) -> None:
+    design = synthetic_design("sobol", 512, ISHIGAMI)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    base = 5.0 * np.sin(x[:, 1])
+    path = synthetic_store(
+        tmp_path / "pair.duckdb", design, {"a": {"y": base + ishigami(x)}, "b": {"y": base}}
+    )
+    table = sensitivity(path, "y", option="a", baseline="b").set_index("factor")
+    s1, _ = analytic_indices()
+    np.testing.assert_allclose(table.loc[["x1", "x2", "x3"], "S1"], s1, atol=0.05)
+    assert set(table["baseline"]) == {"b"}
+
+
+def test_an_lhs_store_is_refused_with_the_fix(tmp_path: Path) -> None:
+    design = synthetic_design("lhs", 50, ISHIGAMI)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    path = synthetic_store(tmp_path / "lhs.duckdb", design, {"f": {"y": ishigami(x)}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value) == (
+        f"{path} holds a 'lhs' design; Sobol' indices need a Saltelli design (grudging sweep "
+        "--method sobol) and Morris indices a Morris design (--method morris). For this store "
+        "use grudging discover or robustness"
+    )
+
+
+def test_unknown_outcome_gets_a_did_you_mean(tmp_path: Path) -> None:
+    path = _ishigami_store(tmp_path, n=8)
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "why")
+    assert str(info.value) == "unknown outcome 'why'; valid: y"
+
+
+def test_two_options_need_a_choice(tmp_path: Path) -> None:
+    design = synthetic_design("sobol", 8, ISHIGAMI)
+    y = np.zeros(design.points)
+    path = synthetic_store(tmp_path / "two.duckdb", design, {"a": {"y": y}, "b": {"y": y}})
+    with pytest.raises(DesignError, match=r"^the store holds 2 options \(a, b\); choose one"):
+        sensitivity(path, "y")
+    with pytest.raises(DesignError, match=r"did you mean 'a'"):
+        sensitivity(path, "y", option="aa")
+
+
+def test_failed_points_are_refused(tmp_path: Path) -> None:
+    design = synthetic_design("sobol", 8, ISHIGAMI)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    path = synthetic_store(
+        tmp_path / "failed.duckdb",
+        design,
+        {"f": {"y": ishigami(x)}},
+        failed={"f": np.array([3, 7])},
+    )
+    with pytest.raises(DesignError, match=r"^2 design points have failed runs \(first: point 3"):
+        sensitivity(path, "y")
+
+
+def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as info:
+        sensitivity(tmp_path / "nothing.duckdb", "y")
+    assert str(info.value) == (
+        f"{tmp_path / 'nothing.duckdb'}: no store here; run 'grudging sweep "
+        f"{tmp_path / 'nothing.duckdb'}' first"
+    )
