@@ -924,8 +924,8 @@ def exploration_view(
         {
             "question": f"Cases of interest: {steps.question} — at {steps.cases:,} of "
             f"{steps.points:,} design points. Step through the box PRIM peels around them; the "
-            f"marked step ({steps.chosen}) is the largest coverage with a density of at least "
-            "80 %.",
+            f"marked step ({steps.chosen}) is grudging.explore's default: the largest coverage x "
+            "density among the steps with a density of at least 80 %.",
             "trajectory": prim_trajectory(steps.trajectory, chosen),
             "steps": len(steps.trajectory),
             "step": chosen,

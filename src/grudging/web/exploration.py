@@ -1,11 +1,11 @@
 """What the Exploration view reads from a sweep store, through :mod:`grudging.explore`.
 
 Sensitivity indices come from :func:`grudging.explore.sensitivity` (as bars:
-:func:`grudging.report.sweep.indices`) and PRIM's boxes from
-:func:`grudging.explore.discover`. To let the user step through PRIM's peeling trajectory,
-:func:`prim_steps` replays the first box's peeling with the same cases and the same PRIM settings
-(PRIM is deterministic, so the trajectory is the one ``discover`` reports) and keeps the limits of
-every step, not only of the chosen one.
+:func:`grudging.report.sweep.indices`) and PRIM's boxes from :func:`grudging.explore.discover`,
+whose trajectory and default step the view shows. ``discover`` gives the box's limits at its chosen
+step only; to let the user step through the trajectory, :func:`prim_steps` replays the first box's
+peeling with the same cases and settings (PRIM is deterministic, and the replay is checked against
+``discover``'s trajectory) and keeps the limits at every step.
 """
 
 from __future__ import annotations
@@ -85,25 +85,30 @@ def prim_steps(
     worse_than: float | None,
     statistic: str = "mean",
 ) -> PrimSteps:
-    """PRIM's peeling trajectory with the box's limits at each step (see the module's notes)."""
-    from grudging.explore.discovery import cases_of_interest
+    """PRIM's first box: the trajectory and chosen step from :func:`grudging.explore.discover`,
+    and the box's limits at every step (from a replay of the same peeling)."""
+    from grudging.explore.discovery import cases_of_interest, discover
     from grudging.results.store import open_store
 
+    found = discover(
+        path,
+        outcome,
+        option=option,
+        baseline=baseline,
+        worse_than=worse_than,
+        statistic=statistic,
+        threshold=PRIM_THRESHOLD,
+        boxes=1,
+        mass_min=PRIM_MASS_MIN,
+        peel_alpha=PRIM_PEEL_ALPHA,
+    )
+    if found.trajectory.empty:
+        raise DesignError(f"{found.question}: PRIM finds no box")
+    trajectory = found.trajectory[found.trajectory["box"] == 1].reset_index(drop=True)
+    chosen = int(trajectory.index[trajectory["chosen"]][0])
     with open_store(path) as store:
-        store.require_complete("scenario discovery")
-        store.check_outcome(outcome)
-        x, y, question = cases_of_interest(store, outcome, option, baseline, worse_than, statistic)
-    cases = int(y.sum())
-    if cases == 0:
-        raise DesignError(f"{question}: at no design point; there is nothing to discover")
-    if cases == len(y):
-        raise DesignError(
-            f"{question}: at every one of the {len(y)} design points; there is nothing to "
-            "discover (no region of the space where it does not happen)"
-        )
+        x, y, _ = cases_of_interest(store, outcome, option, baseline, worse_than, statistic)
     x = x.drop(columns=[c for c in x.columns if x[c].nunique() < 2])
-    if x.empty:
-        raise DesignError("the design varies no factor: PRIM has nothing to restrict")
     import logging
 
     with warnings.catch_warnings():
@@ -111,23 +116,17 @@ def prim_steps(
         logging.getLogger("EMA").setLevel(logging.WARNING)
         from ema_workbench.analysis import prim
 
-        engine = prim.Prim(
+        box = prim.Prim(
             x, y, threshold=PRIM_THRESHOLD, mass_min=PRIM_MASS_MIN, peel_alpha=PRIM_PEEL_ALPHA
-        )
-        box = engine.find_box()
-        if box is None:
-            raise DesignError(f"{question}: PRIM finds no box")
-        trajectory = box.peeling_trajectory.reset_index(drop=True)
+        ).find_box()
+        if box is None or len(box.peeling_trajectory) != len(trajectory):
+            raise GrudgingError("PRIM's replay differs from grudging.explore.discover; report it")
         limits = [_step_limits(box, step, x) for step in range(len(trajectory))]
-    reaching = trajectory.index[trajectory["density"] >= PRIM_THRESHOLD]
-    chosen = (
-        int(trajectory.loc[reaching, "coverage"].idxmax())
-        if len(reaching)
-        else int(trajectory["density"].idxmax())
+    view = trajectory[["coverage", "density", "mass", "res_dim"]].rename(
+        columns={"res_dim": "restricted"}
     )
-    trajectory = trajectory.rename(columns={"res_dim": "restricted"})
-    trajectory.insert(0, "step", range(len(trajectory)))
-    return PrimSteps(question, cases, len(y), trajectory, limits, chosen)
+    view.insert(0, "step", range(len(view)))
+    return PrimSteps(found.question, found.cases, found.points, view, limits, chosen)
 
 
 def _step_limits(box: Any, step: int, x: pd.DataFrame) -> pd.DataFrame:
