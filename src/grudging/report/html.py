@@ -447,14 +447,30 @@ def render_report(
     env = jinja2.Environment(
         autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined
     )
+    env.filters["p2"] = _two_decimals
     return env.from_string(template_text).render(
         meta=results.metadata,
         scenario=scn,
         s=sections,
-        summary_lines=sentences(results, None, drivers) + failed,
+        summary_lines=sentences(results, None, drivers)
+        + (
+            [f"Scenario discovery (sweep): {sensitivity.box_note}"]
+            if sensitivity and sensitivity.box_note
+            else []
+        )
+        + failed,
         provenance=_provenance(results, sensitivity),
         static=static,
     )
+
+
+def _two_decimals(value: Any) -> str:
+    """A probability or ratio for the page: two decimals, a dash when undefined."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if number != number else f"{number:.2f}"
 
 
 def write_report(
