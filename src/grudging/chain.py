@@ -200,6 +200,8 @@ def simulate(
         "options": ids,
         "uncertainty": uncertainty,
         "information_date": scn.information_date,
+        "start": scn.start,
+        "horizon_months": scn.horizon_months,
         "data_window": _data_window(scn),
         "overrides": dict(values or {}),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

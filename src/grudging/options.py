@@ -29,6 +29,7 @@ from grudging.model.dynamics import (
     HandoverPlan,
     SettlementPlan,
     Theatre,
+    unit_characteristics,
 )
 from grudging.model.forces import shares, timeline
 from grudging.model.parameters import stage_parameters
@@ -275,6 +276,18 @@ def _coalition_units(
     return [replace(u, lead=u.lead + offset if u.lead >= 0 else -1) for u in units], lump_sum
 
 
+def _guarantor_members(units: list[ForceUnit], kind: str) -> np.ndarray:
+    """Which units make up a guarantor of this kind: every force under its command.
+
+    A unit serves a guarantor when it is commanded as the guarantor is (a NATO guarantee is
+    every force under NATO command, whoever sent it: the patron's troops too when they serve
+    under NATO); a US guarantee also counts the patron's own forces.
+    """
+    return np.array(
+        [u.command == kind or (kind == "us" and u.kind == "patron") for u in units], dtype=bool
+    )
+
+
 def _guarantor(
     scn: Scenario,
     opt: CourseOfAction,
@@ -286,10 +299,14 @@ def _guarantor(
 ) -> Guarantor:
     """The guarantor of an option's bargain, from the forces the option actually fields.
 
-    Strength: the guarantor force's effective strength at the bargain month over the requirement.
-    Impartiality: the guarantor kind's parameter, reduced by the share of its troops that come
-    from nations backing a side (a force that is party to the conflict is not impartial).
-    Commitment: the coalition plan's years, or the kind's parameter.
+    Strength: the planned peak, within the commitment from the bargain month, of the effective
+    strength of the forces under the guarantor's command (:func:`_guarantor_members`;
+    peacekeeping skill as in the dynamics), over the requirement — a guarantee is the force
+    committed, not only the troops landed at signing. Impartiality: the guarantor kind's parameter, reduced by the share of its troops
+    that come from nations backing a side (a force that is party to the conflict is not
+    impartial). Commitment: the coalition plan's years when the coalition is under the
+    guarantor's command, else the kind's parameter. With no such force in the theatre at the
+    bargain month, the kind's default guarantor (``bargain.strength_<kind>`` ...) stands in.
     """
     assert opt.bargain is not None
     kind = opt.bargain.guarantor
@@ -297,22 +314,29 @@ def _guarantor(
     if kind == "none":
         return fallback
     month = min(opt.bargain.month, scn.horizon_months - 1)
-    if conference is not None and conference.plan.command == kind:
-        members = [u for u in units if u.kind == "coalition"]
-        years = conference.plan.commitment_years
-    elif kind == "us":
-        members = [u for u in units if u.kind == "patron"]
-        years = fallback.commitment_years
-    else:
+    chosen = _guarantor_members(units, kind)
+    members = [u for u, m in zip(units, chosen, strict=True) if m]
+    if not members:
         return fallback
-    troops = np.array([u.troops[:, month].sum() for u in members])
-    if troops.sum() <= 0:
-        return fallback
-    skill = np.array(
-        [u.pk_skill * (dyn.patron_pk_skill if u.kind == "patron" else 1.0) for u in members]
+    skill, _, _ = unit_characteristics(tuple(members), dyn)
+    years = (
+        conference.plan.commitment_years
+        if conference is not None and conference.plan.command == kind
+        else fallback.commitment_years
     )
-    strength = float((troops * skill).sum() / max(req.total, 1.0))
-    partisan = np.array([bool(u.nation and scn.nation(u.nation).kin_groups) for u in members])
+    # The guarantee is the force committed, not the troops already landed at signing: its
+    # strength is the planned peak within the commitment (Dayton was signed before IFOR arrived).
+    end = min(scn.horizon_months, month + max(1, round(12 * years)))
+    by_month = np.array([u.troops[:, month:end].sum(axis=0) for u in members])  # (members, months)
+    effective = (skill[0][:, None] * by_month).sum(axis=0)
+    if effective.max() <= 0:
+        return fallback
+    peak = int(np.argmax(effective))
+    troops = by_month[:, peak]
+    strength = float(effective[peak] / max(req.total, 1.0))
+    partisan = np.array(
+        [bool(u.nation and scn.nations and scn.nation(u.nation).kin_groups) for u in members]
+    )
     impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
     return Guarantor(
         kind,
@@ -332,14 +356,7 @@ def _settlement(
     """The settlement the dynamics draws from, with the guarantor's planned coverage."""
     assert opt.bargain is not None
     month = min(opt.bargain.month, scn.horizon_months - 1)
-    kind = guarantor.kind
-    mask = np.array(
-        [
-            (u.kind == "coalition" and u.command == kind) or (kind == "us" and u.kind == "patron")
-            for u in units
-        ],
-        dtype=bool,
-    )
+    mask = _guarantor_members(units, guarantor.kind)
     p_holds = (
         outcome.p_holds_given_deal
         if outcome.p_holds_given_deal == outcome.p_holds_given_deal

@@ -463,11 +463,9 @@ def calibration_document(
     history_file: str,
     history_origin: str,
     window: tuple[str, str],
-    history_rows: int,
+    history: Sequence[HistoryRow],
 ) -> dict[str, Any]:
     """The calibration file's content (the format ``calibration_files`` reads)."""
-    from grudging.calibration.coalition_history import SOURCE_NOTES
-
     return {
         "calibration": STAGE,
         "method": (
@@ -480,11 +478,13 @@ def calibration_document(
         "data": [
             {
                 "name": history_file,
-                "what": "Iraq coalition (MNF-I) per nation: peak contingent up to the window's "
-                "end, withdrawal month; Mar/Oct 2007 lists for the out-of-sample check only",
+                "what": "the theatre's earlier coalition per nation: peak contingent up to the "
+                "window's end, withdrawal month; two later lists for the out-of-sample check only",
                 "origin": history_origin,
-                "sources": [f"{k}: {v}" for k, v in SOURCE_NOTES.items()],
-                "rows": history_rows,
+                "sources": sorted(
+                    {s.strip() for h in history for s in h.sources.split(";") if s.strip()}
+                ),
+                "rows": len(history),
             },
             {
                 "name": f"scenario '{scn.id}' nations",

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bargain",
     "calibrate",
     "backtest",
+    "evidence",
     "abm",
     "explore",
     "serve",

@@ -9,7 +9,17 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-console = Console(highlight=False)
+
+def _width() -> int | None:
+    """Full terminal width on a terminal; 120 columns when piped (unless COLUMNS says otherwise)."""
+    import os
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return None
+    return 120
+
+
+console = Console(highlight=False, width=_width())
 err_console = Console(stderr=True, highlight=False)
 
 
@@ -18,6 +28,17 @@ def print_error(message: str) -> None:
     err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity replaced by ``None`` (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def print_json(payload: Any) -> None:
-    """Write ``payload`` as JSON on stdout (plain, no colour), for machines."""
-    sys.stdout.write(json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n")
+    """Write ``payload`` as JSON on stdout (plain, no colour, NaN as null), for machines."""
+    sys.stdout.write(json.dumps(_finite(payload), indent=2, default=str, allow_nan=False) + "\n")

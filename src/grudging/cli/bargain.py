@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-DEFAULT_SCENARIO = "iraq-2007"
+from grudging.cli.scenario import add_scenario_argument
+
 GUARANTOR_CHOICES = ("none", "us", "nato", "un", "all")
 
 
@@ -21,13 +22,7 @@ def register(sub: Any) -> None:
             "scenario's factions and 'bargain.*' parameters; change them with --set."
         ),
     )
-    p.add_argument(
-        "scenario",
-        metavar="SCENARIO",
-        nargs="?",
-        default=DEFAULT_SCENARIO,
-        help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
-    )
+    add_scenario_argument(p)
     p.add_argument(
         "--guarantor",
         choices=GUARANTOR_CHOICES,
@@ -68,14 +63,6 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--draws", type=int, default=500, help="Monte Carlo draws (default: 500)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override a scenario value, e.g. --set bargain.exploitation_loss=0.5 "
-        "or --set factions.sadrists.positions.troop_timetable=80 (repeatable)",
-    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_bargain)
 

@@ -10,8 +10,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SCENARIO = "iraq-2007"
-HISTORY_FILE = "coalition_2003_2006.csv"
+from grudging.cli.scenario import add_scenario_argument
+
+HISTORY_FILE = "coalition_history.csv"
 OUTPUT_FILE = "willingness.yaml"
 
 
@@ -51,19 +52,7 @@ def register(sub: Any) -> None:
             "priors, and the file says so."
         ),
     )
-    p.add_argument(
-        "scenario",
-        metavar="SCENARIO",
-        nargs="?",
-        default=DEFAULT_SCENARIO,
-        help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
-    )
-    p.add_argument(
-        "--raw",
-        metavar="DIR",
-        help="raw data folder holding compiled_facts/ (default: ../shared/data/raw "
-        "next to the repository, if present; else the shipped derived table)",
-    )
+    add_scenario_argument(p)
     p.add_argument(
         "--history",
         metavar="CSV",
@@ -78,116 +67,54 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--window-end",
-        default="2006-12",
+        default=None,
         metavar="YYYY-MM",
-        help="last month of the fit window (default 2006-12)",
-    )
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override a scenario value before fitting (repeatable)",
+        help="last month of the fit window (default: the scenario's information date)",
     )
     p.add_argument("--json", action="store_true", help="print the fit as JSON")
     p.set_defaults(handler=run_willingness)
     register_dynamics(sub)
 
 
-def _repo_root() -> Path | None:
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file() and (parent / "src" / "grudging").is_dir():
-            return parent
-    return None
-
-
-def _default_raw() -> Path | None:
-    root = _repo_root()
-    if root is None:
-        return None
-    candidate = (root / ".." / "shared" / "data" / "raw").resolve()
-    return candidate if (candidate / "compiled_facts").is_dir() else None
-
-
-def _shipped_history() -> Path:
-    from importlib import resources
-
-    return Path(
-        str(resources.files("grudging.scenarios") / "iraq-2007" / "calibration" / HISTORY_FILE)
-    )
-
-
-def _load_uncalibrated(source: str, overrides: list[str]) -> Any:
-    """The scenario with its declared priors: calibration files are not merged, so that a
-    calibration never starts from its own earlier posterior."""
-    from grudging.scenario.io import (
-        SourceMap,
-        apply_override,
-        expand_tables,
-        parse_yaml,
-        resolve_path,
-        validate_data,
-    )
-
-    path = resolve_path(source)
-    data, lines = parse_yaml(path.read_text(encoding="utf-8"), path.name)
-    smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
-    if isinstance(data, dict):
-        data = expand_tables(data, path.parent, smap)
-        data.pop("calibration", None)
-        for assignment in overrides:
-            smap.lines[apply_override(data, assignment)] = (f"--set {assignment}", 0)
-    scn = validate_data(data, smap)
-    scn._base_dir = str(path.parent.resolve())
-    return scn
-
-
 def run_willingness(args: argparse.Namespace) -> int:
     """Handler of ``grudging calibrate willingness``."""
-    from grudging.calibration.coalition_history import derive_history, read_history, write_history
+    from grudging.calibration.coalition_history import read_history
     from grudging.calibration.willingness import (
         calibration_document,
         fit_willingness,
         write_document,
     )
     from grudging.errors import ScenarioError
+    from grudging.scenario import load_scenario
     from grudging.scenarios.reference import coalition_records, coalition_values
 
-    scn = _load_uncalibrated(args.scenario, args.set)
+    scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     base = Path(scn.base_dir) if scn.base_dir else Path.cwd()
     out_dir = Path(args.out) if args.out else base / "calibration"
-    origin: str
     if args.history:
         history_path = Path(args.history)
-        history = read_history(history_path)
         origin = f"read from {history_path.name}"
     else:
-        raw = Path(args.raw) if args.raw else _default_raw()
-        if args.raw and not (Path(args.raw) / "compiled_facts").is_dir():
+        history_path = base / "calibration" / HISTORY_FILE
+        if not history_path.is_file():
             raise ScenarioError(
-                f"--raw {args.raw}: no compiled_facts/ folder there; give the raw data folder "
-                "(e.g. ../shared/data/raw) or leave --raw out to use the shipped table"
+                f"scenario '{scn.id}' has no calibration/{HISTORY_FILE} (its earlier force "
+                "generation per nation); give one with --history CSV (see "
+                "scripts/derive_coalition_history.py for the format)"
             )
-        if raw is not None:
-            history = derive_history(raw, args.window_end, scn.patron or "USA")
-            history_path = out_dir / HISTORY_FILE
-            write_history(history, history_path)
-            origin = (
-                "derived from the raw compiled_facts tables by grudging.calibration."
-                "coalition_history"
-            )
-        else:
-            own = base / "calibration" / HISTORY_FILE
-            history_path = own if own.is_file() else _shipped_history()
-            history = read_history(history_path)
-            origin = f"shipped derived table ({history_path.name}); raw folder not found"
+        origin = f"the scenario's {HISTORY_FILE}"
+    history = read_history(history_path)
+    window_end = args.window_end or scn.information_date
+    if scn.patron is None:
+        raise ScenarioError(
+            f"scenario '{scn.id}' names no patron; the willingness fit leaves the patron out"
+        )
     values, _borrowed = coalition_values(scn)
     records = {p.name: p for p in coalition_records(scn)}
-    result = fit_willingness(scn, history, values, records, args.window_end)
-    doc = calibration_document(
-        result, scn, history_path.name, origin, ("2003-05", args.window_end), len(history)
-    )
+    history = [h for h in history if h.nation != scn.patron]
+    result = fit_willingness(scn, history, values, records, window_end)
+    start = min((h.first_month for h in history if h.first_month), default=window_end)
+    doc = calibration_document(result, scn, history_path.name, origin, (start, window_end), history)
     out_file = out_dir / OUTPUT_FILE
     write_document(doc, out_file)
     if args.json:
@@ -272,8 +199,6 @@ def _print(result: Any, doc: dict[str, Any], out_file: Path, origin: str) -> Non
 
 def register_dynamics(sub: Any) -> None:
     """Add ``grudging calibrate dynamics``."""
-    from grudging.cli.scenario import add_scenario_argument
-
     table = calibrate_subparsers(sub)
     p = table.add_parser(
         "dynamics",
@@ -318,7 +243,7 @@ def run_dynamics(args: argparse.Namespace) -> int:
 
     if args.bootstrap < 0:
         raise GrudgingError(f"--bootstrap {args.bootstrap}: give zero or more refits")
-    scn = load_scenario(args.scenario, overrides=args.set)
+    scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     cal = calibrate(scn, seed=args.seed, bootstrap_draws=args.bootstrap)
     doc = calibration_document(scn, cal)
     folder = Path(args.out) if args.out else Path(scn.base_dir or ".") / "calibration"

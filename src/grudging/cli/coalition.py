@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-DEFAULT_SCENARIO = "iraq-2007"
+from grudging.cli.scenario import add_scenario_argument
+
 COMMANDS = ("nato", "un", "us")
 
 
@@ -22,13 +23,7 @@ def register(sub: Any) -> None:
             "capital), rules of engagement and caveats, and the sector map."
         ),
     )
-    p.add_argument(
-        "scenario",
-        metavar="SCENARIO",
-        nargs="?",
-        default=DEFAULT_SCENARIO,
-        help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
-    )
+    add_scenario_argument(p)
     p.add_argument(
         "--option",
         metavar="OPTION_ID",
@@ -70,14 +65,6 @@ def register(sub: Any) -> None:
         type=int,
         default=0,
         help="seed of the requirement's uncertainty interval (default 0)",
-    )
-    p.add_argument(
-        "--set",
-        metavar="KEY=VALUE",
-        action="append",
-        default=[],
-        help="override a value, e.g. --set willingness.free_riding=0 or "
-        "--set nations.POL.active_personnel=100000 (repeatable)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run)

@@ -176,7 +176,7 @@ def _print_comparison(console: Any, results: Any, baseline: str) -> None:
     console.print(
         f"[bold]{meta['scenario']}[/] — {meta['replications']:,} replications per option, seed "
         f"{meta['seed']}, {'with' if meta['uncertainty'] else 'without'} parameter uncertainty; "
-        f"median [90 % interval] over {meta.get('horizon_months', '')} the horizon"
+        f"median [90 % interval] over the {meta['horizon_months']}-month horizon from {meta['start']}"
     )
     summary = results.summary()
     table = Table(title="Outcomes by course of action", show_lines=False)

@@ -45,7 +45,7 @@ sees the same shocks, opinion swings and deal draws under every option.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -314,7 +314,14 @@ def simulate(
     pop_k = pop / PER_THOUSAND
     sched = np.stack([u.troops[:, :T] for u in units]) if U else np.zeros((0, N, T))
     skill0, sal0, leth = unit_characteristics(units, p)
-    un_skill = p.un_pk_skill * np.array([u.pk_skill for u in units])[None, :]
+    ho = inputs.handover
+    # Skill and salience once handed over: the same units under the receiving command.
+    skill_ho, sal_ho, _ = (
+        unit_characteristics(tuple(replace(u, command=ho.to) for u in units), p)
+        if ho is not None and U
+        else (skill0, sal0, leth)
+    )
+    assessed = ho is not None and ho.to == "un"  # UN assessments share the bill
     is_patron = np.array([u.kind == "patron" for u in units], dtype=bool)
     erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
     erodes &= inputs.erosion
@@ -334,7 +341,6 @@ def simulate(
     )
     paid_by_patron = np.array([u.patron_pays_per_troop for u in units])
     handover_mask = np.array([u.handover_eligible for u in units], dtype=bool)
-    ho = inputs.handover
     settle = inputs.settlement
 
     # Information-date conditions fix the background rate.
@@ -349,13 +355,14 @@ def simulate(
     sign_u = setup.random((R, F))
     collapse_u = setup.random((R, T))
     escalate_u = setup.random((R, T))
-    shock_u = stream(seed, "dynamics", block, "shock").random((R, N, T))
+    shock_g = stream(seed, "dynamics", block, "shock")
     noise_g = stream(seed, "dynamics", block, "noise")
     drift_g = stream(seed, "dynamics", block, "drift")
 
     # State.
     y = np.broadcast_to(th.initial_rate, (R, N)).copy()
-    comp = np.broadcast_to(th.composition, (R, N, th.composition.shape[1])).copy()
+    # Composition is kept group-major, (G, R, N), so sums over groups are adds of whole arrays.
+    comp = np.broadcast_to(th.composition.T[:, None, :], (th.composition.shape[1], R, N)).copy()
     war = np.broadcast_to(th.initial_rate > p.war_threshold, (R, N)).copy()
     above = np.zeros((R, N), dtype=np.int16)
     below = np.zeros((R, N), dtype=np.int16)
@@ -375,11 +382,11 @@ def simulate(
     g_ref = np.zeros(R)
     for t in range(T):
         # Forces on the ground this month.
-        under_un = (handed >= 0)[:, None] & handover_mask[None, :]
-        scale = np.where(under_un, ho.force_retained if ho else 1.0, 1.0) * present
+        handed_now = (handed >= 0)[:, None] & handover_mask[None, :]
+        scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * present
         troops_t = sched[:, :, t]  # (U, N)
-        skill = np.where(under_un, un_skill, skill0)
-        sal = np.where(under_un, p.salience_un, sal0)
+        skill = np.where(handed_now, skill_ho, skill0)
+        sal = np.where(handed_now, sal_ho, sal0)
         eff = (scale * skill) @ troops_t
         salient = (scale * sal) @ troops_t
 
@@ -389,9 +396,17 @@ def simulate(
                 local_floor[f_idx] = max(local_floor[f_idx], strength)
         collapsed = np.zeros(R, dtype=bool)
         if settle is not None and t == settle.month:
-            # The guarantee the deal was signed on: the guarantor's planned coverage this month.
-            g_ref = _guarantor_coverage(
-                skill, troops_t, settle.guarantor, pop_k, th.required_density
+            # The guarantee the deal was signed on: the guarantor's planned peak coverage within
+            # the commitment (the force committed, before any erosion).
+            end = min(T, t + max(1, round(settle.commitment_months)))
+            g_ref = np.max(
+                [
+                    _guarantor_coverage(
+                        skill, sched[:, :, m], settle.guarantor, pop_k, th.required_density
+                    )
+                    for m in range(t, end)
+                ],
+                axis=0,
             )
             formed = deal_u < settle.p_forms
             signed = (
@@ -428,7 +443,7 @@ def simulate(
         )
 
         # Background rate this month.
-        mixed = 1.0 - (comp**2).sum(axis=2)
+        mixed = 1.0 - (comp * comp).sum(axis=0)
         mix_ratio = np.divide(mixed, mixed0, out=np.ones_like(mixed), where=mixed0 > 0)
         drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
         background = mu * drive * mix_ratio**p.mixedness_elasticity
@@ -438,7 +453,7 @@ def simulate(
 
         # Rare shocks, likelier where spoilers have havens; a collapsing deal is a shock too.
         shock_p = p.shock_rate * th.spoiler_home * (0.5 + haven)[:, None]
-        shock = (shock_u[:, :, t] < shock_p) | collapsed[:, None]
+        shock = (shock_g.random((R, N)) < shock_p) | collapsed[:, None]
         excitation = p.self_excitation * y + p.spillover * (y @ th.neighbours.T)
         rate = (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
 
@@ -469,21 +484,16 @@ def simulate(
         # Displacement from mixed, violent regions, drawn from local minorities; some flee abroad.
         displaced = p.displaced_per_death * deaths * mixed
         minority = comp * (1.0 - comp) ** 2  # minorities flee first
-        weight = np.divide(
-            minority,
-            minority.sum(axis=2, keepdims=True),
-            out=np.zeros_like(minority),
-            where=minority.sum(axis=2, keepdims=True) > 0,
-        )
-        people = np.maximum(comp * pop[None, :, None] - displaced[:, :, None] * weight, 0.0)
-        comp = people / np.maximum(people.sum(axis=2, keepdims=True), 1e-9)
+        share = np.minimum(displaced / pop, 0.5) / np.maximum(minority.sum(axis=0), 1e-12)
+        comp = np.maximum(comp - share * minority, 0.0)
+        comp /= np.maximum(comp.sum(axis=0), 1e-12)
         abroad = displaced * np.where(th.abroad_border, p.refugee_share, 0.5 * p.refugee_share)
 
         # Regional escalation: a kin state intervenes when its kin suffer or refugees pour out.
         if th.kin_weights.size:
             kin_rate = (y * pop) @ th.kin_weights.T / np.maximum(th.kin_weights @ pop, 1.0)
             pressure = np.maximum(kin_rate / p.escalation_threshold - 1.0, 0.0).sum(axis=1)
-            refugees_so_far = out.refugees[:, :t].sum(axis=1) + abroad.sum(axis=1)
+            refugees_so_far = out.refugees[:t].sum(axis=0) + abroad.sum(axis=1)
             flood = refugees_so_far / (th.kin_population.sum() * 1e6) > _first(
                 p.escalation_refugee_share
             )
@@ -499,7 +509,9 @@ def simulate(
         # Troops and costs.
         unit_troops = scale * troops_t.sum(axis=1)[None, :]
         month_cost = unit_troops / PER_THOUSAND / 12.0
-        patron_share_own = np.where(is_patron[None, :], 1.0, under_un * p.un_assessment_patron)
+        patron_share_own = np.where(
+            is_patron[None, :], 1.0, (handed_now & assessed) * p.un_assessment_patron
+        )
         own = month_cost * own_cost
         out.cost_patron += (own * patron_share_own + month_cost * paid_by_patron[None, :]).sum(
             axis=1
@@ -524,8 +536,8 @@ def simulate(
         )
 
         # Erosion: casualties and opinion drift; followers leave with their lead nation.
-        drift = drift_g.normal(0.0, p.support_drift, size=(R, U))
         if erodes.any():
+            drift = drift_g.normal(0.0, p.support_drift, size=(R, U))
             rate_k = unit_deaths / np.maximum(unit_troops, 1.0) * PER_THOUSAND
             support = support - p.support_casualty_sensitivity * rate_k + drift
             present &= ~(erodes[None, :] & (support < p.leave_threshold) & (unit_troops > 0))
@@ -564,17 +576,17 @@ def initial_conditions(
 
 
 class _Outputs:
-    """Output arrays filled month by month."""
+    """Output arrays filled month by month (time-major, so each month writes contiguous memory)."""
 
     def __init__(self, R: int, N: int, T: int, U: int) -> None:
-        self.deaths = np.zeros((R, N, T), dtype=np.float32)
-        self.civil_war = np.zeros((R, T), dtype=bool)
-        self.displaced = np.zeros((R, T))
-        self.refugees = np.zeros((R, T))
-        self.attacks = np.zeros((R, T))
-        self.foreign = np.zeros((R, T))
-        self.patron = np.zeros((R, T))
-        self.haven = np.zeros((R, T))
+        self.deaths = np.zeros((T, R, N), dtype=np.float32)
+        self.civil_war = np.zeros((T, R), dtype=bool)
+        self.displaced = np.zeros((T, R))
+        self.refugees = np.zeros((T, R))
+        self.attacks = np.zeros((T, R))
+        self.foreign = np.zeros((T, R))
+        self.patron = np.zeros((T, R))
+        self.haven = np.zeros((T, R))
         self.troop_deaths = np.zeros((R, U))
         self.cost_patron = np.zeros(R)
         self.cost_others = np.zeros(R)
@@ -594,14 +606,14 @@ class _Outputs:
         is_patron: np.ndarray,
         unit_deaths: np.ndarray,
     ) -> None:
-        self.deaths[:, :, t] = deaths
-        self.civil_war[:, t] = (war * pop).sum(axis=1) / pop.sum() >= war_share
-        self.displaced[:, t] = displaced.sum(axis=1)
-        self.refugees[:, t] = abroad.sum(axis=1)
-        self.attacks[:, t] = attacks.sum(axis=1)
-        self.haven[:, t] = haven
-        self.foreign[:, t] = unit_troops[:, ~is_patron].sum(axis=1)
-        self.patron[:, t] = unit_troops[:, is_patron].sum(axis=1)
+        self.deaths[t] = deaths
+        self.civil_war[t] = war @ pop / pop.sum() >= war_share
+        self.displaced[t] = displaced.sum(axis=1)
+        self.refugees[t] = abroad.sum(axis=1)
+        self.attacks[t] = attacks.sum(axis=1)
+        self.haven[t] = haven
+        self.foreign[t] = unit_troops @ (~is_patron)
+        self.patron[t] = unit_troops @ is_patron
         self.troop_deaths += unit_deaths
 
     def finish(
@@ -613,21 +625,21 @@ class _Outputs:
         units: tuple[ForceUnit, ...],
     ) -> Trajectories:
         return Trajectories(
-            deaths=self.deaths,
-            civil_war=self.civil_war,
-            displaced=self.displaced,
-            refugees=self.refugees,
+            deaths=np.ascontiguousarray(self.deaths.transpose(1, 2, 0)),
+            civil_war=np.ascontiguousarray(self.civil_war.T),
+            displaced=np.ascontiguousarray(self.displaced.T),
+            refugees=np.ascontiguousarray(self.refugees.T),
             troop_deaths=self.troop_deaths,
-            foreign_troops=self.foreign,
-            patron_troops=self.patron,
+            foreign_troops=np.ascontiguousarray(self.foreign.T),
+            patron_troops=np.ascontiguousarray(self.patron.T),
             cost_patron=self.cost_patron,
             cost_others=self.cost_others,
-            safe_haven=self.haven,
+            safe_haven=np.ascontiguousarray(self.haven.T),
             escalation=escalated,
             settlement_formed=formed,
             settlement_holds=holds,
             handed_over=handed,
-            attacks=self.attacks,
+            attacks=np.ascontiguousarray(self.attacks.T),
             unit_names=tuple(u.name for u in units),
             unit_nations=tuple(u.nation for u in units),
         )

@@ -1,5 +1,5 @@
-"""The report of a run: the answer, comparison, maps, coalition and price, bargain, sensitivity,
-assumptions with sources and provenance — as one self-contained HTML file, and as PDF.
+"""The report of a run: the answer, comparison, maps, coalition and price, bargain, evidence,
+sensitivity, assumptions with sources and provenance — as one self-contained HTML file, and as PDF.
 
 The HTML version embeds plotly.js once (never fetched from a CDN) and draws maps on a white
 background from the scenario's own GeoJSON. The print version (for PDF) is the same page with
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from grudging.evidence.scoreboard import Scoreboard
     from grudging.model.bargain import BargainResult
     from grudging.results.results import Results
     from grudging.scenario.schema import Scenario
@@ -89,6 +90,37 @@ def runs_that_ran(results: Results) -> Results:
         region_months=results.region_months,
         plans=results.plans,
     )
+
+
+def evidence_section(board: Scoreboard) -> dict[str, Any]:
+    """The scoreboard as rows grouped for the report (no model logic: it renders results)."""
+    from grudging.evidence.scoreboard import GROUP_TITLES
+
+    css = {
+        "PASS": "pass",
+        "FAIL": "fail",
+        "ERROR": "fail",
+        "XFAIL(unverified)": "unverified",
+        "XPASS(unverified)": "unverified",
+        "NOT EXPRESSIBLE": "not-expressible",
+    }
+    sources = {r.check.id: r.check.source for r in board.results}
+    groups = []
+    for key, title in GROUP_TITLES.items():
+        rows = [
+            {**row, "css": css.get(row["status"], ""), "source": sources[row["id"]]}
+            for row in board.rows()
+            if row["group"] == key
+        ]
+        if rows:
+            groups.append({"title": title, "rows": rows})
+    return {
+        "summary": board.summary(),
+        "seed": board.seed,
+        "quick": board.quick,
+        "overrides": list(board.overrides),
+        "groups": groups,
+    }
 
 
 # Figures ---------------------------------------------------------------------------------------
@@ -424,8 +456,13 @@ def render_report(
     static: bool = False,
     sensitivity: Sensitivity | None = None,
     guarantors: BargainResult | None = None,
+    evidence: Scoreboard | None = None,
 ) -> str:
-    """The report as HTML text: interactive (plotly) or static (SVG, for print)."""
+    """The report as HTML text: interactive (plotly) or static (SVG, for print).
+
+    With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
+    section with every check: target, the model's figure, tolerance and verdict.
+    """
     import jinja2
 
     from grudging.report.narrative import executive_summary as sentences
@@ -439,6 +476,7 @@ def render_report(
     if drivers is not None and "civilian_deaths" in set(drivers["outcome"]):
         drivers = drivers[drivers["outcome"] == "civilian_deaths"]
     sections = _sections(results, scn, static, sensitivity, guarantors)
+    sections["evidence"] = evidence_section(evidence) if evidence is not None else None
     template_text = (
         resources.files("grudging.report")
         .joinpath("templates/report.html.j2")
@@ -479,12 +517,14 @@ def write_report(
     path: str | Path,
     sensitivity: Sensitivity | None = None,
     guarantors: BargainResult | None = None,
+    evidence: Scoreboard | None = None,
 ) -> Path:
     """Write the interactive HTML report to ``path`` and return its absolute path."""
     out = Path(path)
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    out.write_text(render_report(results, scn, False, sensitivity, guarantors), encoding="utf-8")
+    page = render_report(results, scn, False, sensitivity, guarantors, evidence)
+    out.write_text(page, encoding="utf-8")
     return out.resolve()
 
 
@@ -513,6 +553,7 @@ def write_pdf(
     sensitivity: Sensitivity | None = None,
     guarantors: BargainResult | None = None,
     renderer: str | None = None,
+    evidence: Scoreboard | None = None,
 ) -> tuple[Path, str]:
     """Write the print version of the report as PDF; return the path and the renderer used."""
     use = renderer or pdf_renderer()
@@ -523,7 +564,7 @@ def write_pdf(
         )
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, True, sensitivity, guarantors)
+    page = render_report(results, scn, True, sensitivity, guarantors, evidence)
     out = Path(path)
     if use == "weasyprint":
         import weasyprint

@@ -429,8 +429,8 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
         raise ScenarioError(format_reference_error(err, data, smap)) from None
 
 
-def read_raw(source: str | Path) -> tuple[dict[str, Any], SourceMap, Path]:
-    """Raw scenario data with tables expanded and calibrations merged, and where it came from."""
+def read_raw(source: str | Path, calibrated: bool = True) -> tuple[dict[str, Any], SourceMap, Path]:
+    """Raw scenario data with tables expanded (and calibrations merged), and where it came from."""
     path = resolve_path(source)
     try:
         text = path.read_text(encoding="utf-8")
@@ -444,7 +444,7 @@ def read_raw(source: str | Path) -> tuple[dict[str, Any], SourceMap, Path]:
         validate_data(data, smap)
     data = expand_tables(data, path.parent, smap)
     calibration = data.pop("calibration", None)
-    if calibration is not None:
+    if calibration is not None and calibrated:
         from grudging.scenario.calibration_files import merge_calibrations
 
         files = [calibration] if isinstance(calibration, str) else list(calibration)
@@ -452,9 +452,15 @@ def read_raw(source: str | Path) -> tuple[dict[str, Any], SourceMap, Path]:
     return data, smap, path
 
 
-def load_scenario(source: str | Path = "iraq-2007", overrides: Sequence[str] = ()) -> Scenario:
-    """Load and validate a scenario by built-in name or path, with ``--set`` style overrides."""
-    data, smap, path = read_raw(source)
+def load_scenario(
+    source: str | Path = "iraq-2007", overrides: Sequence[str] = (), calibrated: bool = True
+) -> Scenario:
+    """Load and validate a scenario by built-in name or path, with ``--set`` style overrides.
+
+    ``calibrated=False`` leaves out the scenario's calibration files (the declared priors only),
+    so that a calibration never starts from its own earlier posterior.
+    """
+    data, smap, path = read_raw(source, calibrated)
     for assignment in overrides:
         loc = apply_override(data, assignment)
         smap.lines[loc] = (f"--set {assignment}", 0)

@@ -11,14 +11,14 @@ import pytest
 import yaml
 from coalition_helpers import SUMMARY
 
-from grudging.calibration.coalition_history import derive_history, read_history
+from grudging.calibration.coalition_history import read_history
 
 SHIPPED = Path(
     str(
         resources.files("grudging.scenarios")
         / "iraq-2007"
         / "calibration"
-        / "coalition_2003_2006.csv"
+        / "coalition_history.csv"
     )
 )
 RAW = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "raw"
@@ -37,7 +37,15 @@ def test_shipped_history_is_complete_and_sourced() -> None:
 
 @pytest.mark.skipif(not (RAW / "compiled_facts").is_dir(), reason="raw data folder not present")
 def test_shipped_history_is_what_the_raw_tables_give() -> None:
-    assert derive_history(RAW.resolve()) == read_history(SHIPPED)
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[3] / "scripts" / "derive_coalition_history.py"
+    spec = importlib.util.spec_from_file_location("derive_coalition_history", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.derive_history(RAW.resolve()) == read_history(SHIPPED)
 
 
 def test_calibration_command_runs_on_shipped_data(
@@ -58,7 +66,9 @@ def test_calibration_command_runs_on_shipped_data(
     assert code == 0, out
     doc = yaml.load((tmp_path / "willingness.yaml").read_text(), Loader=yaml.CSafeLoader)
     assert doc["calibration"] == "willingness"
-    assert doc["data_window"] == {"start": "2003-05", "end": "2006-12"}
+    rows = read_history(SHIPPED)
+    first = min(r.first_month for r in rows if r.first_month)
+    assert doc["data_window"] == {"start": first, "end": "2006-12"}
     names = {p["name"] for p in doc["parameters"]}
     assert {
         "willingness.beta_opposed",
@@ -122,7 +132,7 @@ def test_calibration_file_merges_into_the_scenario(
     assert cal["calibration"] == "willingness"
 
 
-def test_missing_raw_folder_is_a_clear_error(
+def test_missing_history_table_is_a_clear_error(
     cli_main: Any, iraq_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = cli_main(
@@ -130,11 +140,13 @@ def test_missing_raw_folder_is_a_clear_error(
             "calibrate",
             "willingness",
             str(iraq_path),
-            "--raw",
-            str(tmp_path / "nope"),
+            "--history",
+            str(tmp_path / "nope.csv"),
             "--out",
             str(tmp_path),
         ]
     )
     assert code == 2
-    assert "compiled_facts" in capsys.readouterr().err
+    assert "nope.csv: coalition history table not found; give one with --history CSV" in (
+        capsys.readouterr().err
+    )

@@ -1,0 +1,72 @@
+"""The dynamics calibration: recovers known parameters, and reads nothing after the information date."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from grudging.calibration.dynamics import (
+    KernelFit,
+    calibrate,
+    calibration_document,
+    fit_kernel,
+    panel,
+    simulate_panel,
+)
+from grudging.errors import GrudgingError
+from grudging.rng import make_rng
+from grudging.scenario import load_scenario
+from grudging.scenario.schema import Observation
+
+
+@pytest.fixture(scope="module")
+def iraq():  # type: ignore[no-untyped-def]
+    return load_scenario("iraq-2007")
+
+
+def test_the_kernel_fit_recovers_known_parameters(iraq) -> None:  # type: ignore[no-untyped-def]
+    data = panel(iraq)
+    truth = KernelFit(
+        a=0.45, b=0.05, k=20.0, mu=np.full(data.population.size, 3.0), loglik=0.0, converged=True
+    )
+    long = dataclasses.replace(
+        data, deaths=np.tile(data.deaths, (4, 1)), suppression=np.tile(data.suppression, (4, 1))
+    )
+    synthetic = simulate_panel(truth, long, make_rng(1))
+    fit = fit_kernel(synthetic)
+    assert fit.converged
+    assert fit.a == pytest.approx(0.45, abs=0.06)
+    assert fit.b == pytest.approx(0.05, abs=0.04)
+    assert fit.k == pytest.approx(20.0, rel=0.3)
+
+
+def test_calibration_reads_no_data_after_the_information_date(iraq) -> None:  # type: ignore[no-untyped-def]
+    late = Observation(
+        series="civilian_deaths", month="2007-03", region="baghdad", value=1.0, source="IBC_BEGER"
+    )
+    # model_copy skips validation, as a careless caller might: the calibration still refuses.
+    tampered = iraq.model_copy(update={"observations": (*iraq.observations, late)})
+    with pytest.raises(
+        GrudgingError, match="calibration refuses data after the information date 2006-12"
+    ):
+        panel(tampered)
+
+
+def test_the_panel_ends_at_the_information_date(iraq) -> None:  # type: ignore[no-untyped-def]
+    data = panel(iraq)
+    assert data.months[-1] == iraq.information_date
+    assert data.months[0] == "2004-01"
+    assert data.deaths.shape == (36, 18)
+
+
+def test_calibration_document_states_its_window_and_method(iraq) -> None:  # type: ignore[no-untyped-def]
+    cal = calibrate(iraq, bootstrap_draws=2, check_months=0)
+    doc = calibration_document(iraq, cal)
+    assert doc["data_window"] == {"start": "2004-01", "end": "2006-12"}
+    names = {p["name"] for p in doc["parameters"]}
+    assert {"dynamics.self_excitation", "dynamics.spillover", "dynamics.dispersion"} <= names
+    for p in doc["parameters"]:
+        assert p["low"] <= p["value"] <= p["high"]
+    assert 0.0 < cal.kernel.a < 1.0

@@ -1,0 +1,83 @@
+"""Generality found by the second theatre (Bosnia 1995): nothing may assume Iraq's set-up.
+
+* A handover passes the force to the command the plan names (IFOR to SFOR was NATO to NATO);
+  the engine used to give every handed-over force the UN's skill, salience and cost sharing.
+* A guarantor is every force under its command, the patron's included (US troops served in
+  IFOR under NATO command), computed from the forces an option fields (UNPROFOR guaranteeing a
+  deal), not from a default sized for another theatre.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from toy import theatre, unit
+
+from grudging.model.dynamics import DynamicsInputs, DynamicsParams, HandoverPlan, simulate
+
+T = 24
+
+
+def _handover(to: str, retained: float = 1.0) -> HandoverPlan:
+    return HandoverPlan(
+        to=to, earliest_month=0, below_rate=1e9, sustained_months=1, force_retained=retained
+    )
+
+
+def test_a_handover_to_the_same_command_changes_nothing(params: DynamicsParams) -> None:
+    force = unit(40000, T, kind="coalition", command="nato", handover_eligible=True)
+    base = DynamicsInputs(theatre=theatre(rate=15), units=(force,), months=T)
+    kept = simulate(base, params, 200, seed=3)
+    same = simulate(dataclasses.replace(base, handover=_handover("nato")), params, 200, seed=3)
+    to_un = simulate(dataclasses.replace(base, handover=_handover("un")), params, 200, seed=3)
+    assert (same.handed_over >= 0).all()
+    np.testing.assert_array_equal(same.deaths, kept.deaths)
+    np.testing.assert_allclose(same.cost_patron, kept.cost_patron)
+    # Under the UN the same troops have the UN's skill and the patron pays its assessment.
+    assert to_un.deaths.sum() != kept.deaths.sum()
+    assert (to_un.cost_patron > kept.cost_patron).all()
+
+
+def test_a_guarantor_counts_the_patrons_troops_under_its_command() -> None:
+    from grudging.options import plan_option
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(
+        "bosnia-1995", ["options.ifor_as_deployed.bargain.month=3"]
+    )  # the US contingent (NATO command) is in theatre by month 3
+    plan = plan_option(scn, "ifor_as_deployed")
+    assert plan.inputs.settlement is not None
+    assert plan.guarantor is not None
+    names = [u.name for u in plan.inputs.units]
+    mask = dict(zip(names, plan.inputs.settlement.guarantor, strict=True))
+    assert mask["us_forces"]
+    assert mask["fra_nato"]
+    assert not mask["fra_contingent"]  # UNPROFOR, under UN command
+    values = scn.parameter_values()
+    coalition = sum(
+        u.troops[:, 3].sum() * u.pk_skill * values["dynamics.nato_pk_skill"]
+        for u in plan.inputs.units
+        if u.kind == "coalition"
+    )
+    us = next(u for u in plan.inputs.units if u.name == "us_forces")
+    patron = us.troops[:, 3].sum() * values["dynamics.patron_pk_skill"]
+    assert plan.guarantor.strength_ratio == pytest.approx(
+        (coalition + patron) / plan.requirement.total
+    )
+
+
+def test_a_un_guarantor_is_the_un_force_the_option_fields() -> None:
+    from grudging.options import plan_option
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("bosnia-1995")
+    plan = plan_option(scn, "unprofor_continues")
+    values = scn.parameter_values()
+    un_troops = sum(f.current_troops for f in scn.forces if f.command == "un")
+    assert plan.guarantor is not None
+    assert plan.guarantor.strength_ratio == pytest.approx(
+        un_troops * values["dynamics.un_pk_skill"] / plan.requirement.total
+    )
+    assert plan.guarantor.strength_ratio != values["bargain.strength_un"]
