@@ -202,19 +202,39 @@ def plan_option(
     return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
 
 
-def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
-    """The dynamics parameters :func:`plan_option` reads for ``option``.
+#: The peacekeeping skill of a force under each command (``dynamics._command_skill``).
+_COMMAND_SKILL = {
+    "us": "dynamics.us_led_pk_skill",
+    "nato": "dynamics.nato_pk_skill",
+    "un": "dynamics.un_pk_skill",
+}
 
-    Only a bargain guaranteed by the patron's own forces reads one: the guarantor's strength weighs
-    the patron's troops by their peacekeeping skill (:func:`_guarantor`), unless a coalition under
-    the same command is the guarantor. A sweep that varies only other dynamics parameters can plan
-    the option once and run all its design points in one vectorised call of the dynamics.
+
+def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
+    """The dynamics parameters that can change what :func:`plan_option` decides for ``option``.
+
+    Only the guarantor of a bargain depends on one: its strength weighs every force under its
+    command by its peacekeeping skill as the dynamics does (:func:`_guarantor`,
+    :func:`~grudging.model.dynamics.unit_characteristics`) — the patron's own skill for the
+    patron's forces, the command's skill for the others. (The salience and lethality that
+    ``unit_characteristics`` also computes are not used.) A sweep that varies only other dynamics
+    parameters can plan the option once and run all its design points in one vectorised call of
+    the dynamics; the dashboard re-uses its plans the same way.
     """
-    if option.bargain is None or not scn.factions or option.bargain.guarantor != "us":
+    if option.bargain is None or not scn.factions:
         return ()
-    if option.coalition is not None and option.coalition.command == "us":
+    kind = option.bargain.guarantor
+    if kind == "none":
         return ()
-    return ("dynamics.patron_pk_skill",)
+    patron = [f for f in scn.forces if f.nation is not None and f.nation == scn.patron]
+    others = [f for f in scn.forces if f not in patron]
+    reads: set[str] = set()
+    if any(kind == "us" or f.command == kind for f in patron):
+        reads.add("dynamics.patron_pk_skill")
+    coalition = option.coalition is not None and option.coalition.command == kind
+    if coalition or any(f.command == kind for f in others):
+        reads.add(_COMMAND_SKILL.get(kind, "dynamics.nato_pk_skill"))
+    return tuple(sorted(reads))
 
 
 def _coalition_units(
