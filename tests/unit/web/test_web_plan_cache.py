@@ -70,11 +70,10 @@ def test_plans_ignore_the_dynamics_parameters_they_do_not_read(
     assert changed.settlement is not None
     assert default.settlement is not None
     assert changed.settlement.p_deal == default.settlement.p_deal
-    if command == "nato":
-        # (under US command the sector programme stops at its time limit, so postings may
-        # differ between any two runs; the totals above do not)
-        for a, b in zip(default.inputs.units, changed.inputs.units, strict=True):
-            assert np.array_equal(a.troops, b.troops)
+    # Each contingent's troops month by month (not by region: the sector programme stops at a
+    # one-second time limit, so two runs of the same plan may post troops differently).
+    for a, b in zip(default.inputs.units, changed.inputs.units, strict=True):
+        assert np.array_equal(a.troops.sum(axis=0), b.troops.sum(axis=0))
 
 
 def test_the_cache_key_follows_what_a_plan_reads() -> None:
