@@ -116,11 +116,11 @@ def test_plan_reads_mark_the_patron_skill_upstream_only_when_the_patron_can_guar
 
     dyn = select_factors(iraq, "dynamics.patron_pk_skill", "none")
     assert not any(f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], dyn))
-    # The command lever moves command and guarantor together: a US-led coalition guarantees with
-    # its own contingents, so the patron's skill is still not read.
+    # The command lever moves command and guarantor together: a US guarantee is every force
+    # under US command, the patron's own troops included, so the patron's skill is read.
     both = select_factors(iraq, "dynamics.patron_pk_skill", "command")
     marked = {f.name: f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], both)}
-    assert marked == {"dynamics.patron_pk_skill": False, "command": True}
+    assert marked == {"dynamics.patron_pk_skill": True, "command": True}
     # A lever on the guarantor alone can make the patron's own forces the guarantee.
     data = scenario_to_dict(iraq)
     data["levers"].append(
