@@ -38,6 +38,8 @@ BLOCK = 500
 DEFAULT_REPLICATIONS = 1000
 
 Progress = Callable[[str, int, int], None]
+#: ``planner(scn, option, values, seed) -> OptionPlan``: how each option is planned.
+Planner = Callable[[Scenario, str, Mapping[str, float], int], OptionPlan]
 
 
 def dynamics_draws(
@@ -97,6 +99,7 @@ def simulate(
     values: Mapping[str, float] | None = None,
     uncertainty: bool = True,
     progress: Progress | None = None,
+    planner: Planner | None = None,
 ) -> Results:
     """Run the chain for each option and return tidy :class:`~grudging.results.results.Results`.
 
@@ -116,6 +119,9 @@ def simulate(
         Draw the dynamics parameters from their ranges, one draw per replication.
     progress:
         Called as ``progress(option, done, total)`` after each block.
+    planner:
+        Plans each option (default :func:`~grudging.options.plan_option`); a caller that caches
+        plans passes its own, which must return what ``plan_option`` would.
     """
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
@@ -132,7 +138,7 @@ def simulate(
     started = time.perf_counter()
     for option in ids:
         try:
-            plan = plan_option(scn, option, vals, seed)
+            plan = (planner or plan_option)(scn, option, vals, seed)
         except GrudgingError as err:
             status.append(
                 pd.DataFrame(

@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "evidence",
     "abm",
     "explore",
+    "serve",
+    "report",
 )
 
 

@@ -7,6 +7,7 @@ background with the scenario's own GeoJSON, so they draw offline (no tiles, no C
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -136,14 +137,20 @@ def region_map(
     colorbar: str = "",
     geojson: dict[str, Any] | None = None,
     zmax: float | None = None,
+    hover: Mapping[str, str] | None = None,
+    number_format: str = ",.0f",
 ) -> go.Figure | None:
-    """A choropleth of ``values`` indexed by region id (offline: white background, local GeoJSON)."""
+    """A choropleth of ``values`` indexed by region id (offline: white background, local GeoJSON).
+
+    ``hover`` adds a line per region to its hover label (e.g. the sector's lead nation).
+    """
     import plotly.graph_objects as go
 
     gj = geojson if geojson is not None else load_geojson(scn)
     if gj is None or scn.map is None:
         return None
-    lons, lats = _bounds(gj)
+    extra = hover or {}
+    text = [scn.region(r).name + (f"<br>{extra[r]}" if extra.get(r) else "") for r in values.index]
     fig = go.Figure(
         go.Choroplethmap(
             geojson=gj,
@@ -155,10 +162,16 @@ def region_map(
             zmax=zmax if zmax is not None else float(max(values.max(), 1e-9)),
             marker={"line": {"width": 0.6, "color": "#444"}},
             colorbar={"title": colorbar},
-            text=[scn.region(r).name for r in values.index],
-            hovertemplate="%{text}: %{z:,.0f}<extra></extra>",
+            text=text,
+            hovertemplate=f"%{{text}}<br>%{{z:{number_format}}}<extra></extra>",
         )
     )
+    _map_layout(fig, gj, title)
+    return fig
+
+
+def _map_layout(fig: go.Figure, gj: dict[str, Any], title: str) -> None:
+    lons, lats = _bounds(gj)
     fig.update_layout(
         map_style="white-bg",
         map_center={"lon": sum(lons) / 2, "lat": sum(lats) / 2},
@@ -166,6 +179,205 @@ def region_map(
         height=480,
         margin={"l": 0, "r": 0, "t": 40, "b": 0},
         title=title,
+    )
+
+
+def sector_map(
+    scn: Scenario,
+    leads: Mapping[str, str | None],
+    title: str,
+    hover: Mapping[str, str] | None = None,
+    geojson: dict[str, Any] | None = None,
+) -> go.Figure | None:
+    """Regions coloured by the lead nation of their sector (grey: no coalition troops)."""
+    import plotly.graph_objects as go
+
+    gj = geojson if geojson is not None else load_geojson(scn)
+    if gj is None or scn.map is None:
+        return None
+    extra = hover or {}
+    groups: dict[str, list[str]] = {}
+    for region in scn.regions:
+        groups.setdefault(leads.get(region.id) or "no sector", []).append(region.id)
+    nations = sorted(n for n in groups if n != "no sector")
+    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(nations)}
+    colours["no sector"] = "#dddddd"
+    fig = go.Figure()
+    for lead in [*nations, "no sector"] if "no sector" in groups else nations:
+        regions = groups[lead]
+        name = scn.nation(lead).name if lead != "no sector" and scn.nations else lead
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=gj,
+                locations=regions,
+                z=[1] * len(regions),
+                featureidkey=f"properties.{scn.map.feature_id}",
+                colorscale=[[0, colours[lead]], [1, colours[lead]]],
+                showscale=False,
+                name=f"{lead} — {name}" if lead != "no sector" else "no coalition sector",
+                showlegend=True,
+                marker={"line": {"width": 0.6, "color": "#444"}},
+                text=[
+                    f"{scn.region(r).name}<br>lead: {lead}"
+                    + (f"<br>{extra[r]}" if extra.get(r) else "")
+                    for r in regions
+                ],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    _map_layout(fig, gj, title)
+    fig.update_layout(legend={"title": {"text": "sector lead"}, "x": 0.01, "y": 0.99})
+    return fig
+
+
+def difference_chart(diff: pd.DataFrame, outcome: str, unit: str = "") -> go.Figure:
+    """Paired differences against a baseline: median and 90 % interval per option."""
+    import plotly.graph_objects as go
+
+    part = diff[diff["outcome"] == outcome]
+    colours = option_colours(list(part["option"]))
+    baseline = part["baseline"].iloc[0] if len(part) else ""
+    fig = go.Figure(
+        go.Scatter(
+            x=part["median_difference"],
+            y=part["option"],
+            mode="markers",
+            marker={"size": 12, "color": [colours[o] for o in part["option"]]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": part["high"] - part["median_difference"],
+                "arrayminus": part["median_difference"] - part["low"],
+            },
+            customdata=part["share_better"],
+            hovertemplate="%{y}: %{x:,.3g} (better in %{customdata:.0%} of runs)<extra></extra>",
+        )
+    )
+    fig.add_vline(x=0, line={"color": "#888", "dash": "dot"})
+    fig.update_layout(
+        template="plotly_white",
+        height=100 + 40 * len(part),
+        title=f"{outcome.replace('_', ' ')} against {baseline}{f' ({unit})' if unit else ''}: "
+        "paired difference, median and 90 % interval",
+        margin={"l": 150, "r": 20, "t": 50, "b": 30},
+    )
+    return fig
+
+
+def coalition_gap_chart(
+    requirement: float, effective: float, troops: int, proposal: float | None = None
+) -> go.Figure:
+    """The coalition against the requirement: troops, effective strength and the gap."""
+    import plotly.graph_objects as go
+
+    labels = ["requirement", "coalition troops", "effective strength"]
+    values = [requirement, float(troops), effective]
+    colours = ["#999999", "#56B4E9", "#0072B2"]
+    if proposal:
+        labels.insert(1, "proposal's force")
+        values.insert(1, float(proposal))
+        colours.insert(1, "#E69F00")
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            text=[f"{v:,.0f}" for v in values],
+            textposition="auto",
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=220,
+        margin={"l": 130, "r": 20, "t": 40, "b": 30},
+        title=f"gap to the requirement: {max(0.0, requirement - effective):,.0f} effective troops",
+        yaxis={"autorange": "reversed"},
+    )
+    return fig
+
+
+def positions_chart(result: Any, scn: Scenario) -> go.Figure:
+    """Each faction's position on every issue (as coded), with the compromise and Nash terms."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    issues = list(result.issues)
+    for i, faction in enumerate(result.factions):
+        spoiler = faction in result.spoilers
+        fig.add_trace(
+            go.Scatter(
+                x=[scn.faction(faction).positions.get(k) for k in issues],
+                y=issues,
+                mode="markers",
+                name=faction + (" (spoiler)" if spoiler else ""),
+                marker={
+                    "size": 10,
+                    "color": PALETTE[i % len(PALETTE)],
+                    "symbol": "x" if spoiler else "circle",
+                },
+            )
+        )
+    terms = result.terms_frame()
+    fig.add_trace(
+        go.Scatter(
+            x=terms["nash"],
+            y=terms["issue"],
+            mode="markers",
+            name="Nash offer (5–95 %)",
+            marker={"symbol": "diamond", "size": 14, "color": "black"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": terms["nash_high"] - terms["nash"],
+                "arrayminus": terms["nash"] - terms["nash_low"],
+            },
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=terms["compromise"],
+            y=terms["issue"],
+            mode="markers",
+            name="compromise",
+            marker={"symbol": "line-ns-open", "size": 18, "color": "#555", "line": {"width": 3}},
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=120 + 45 * len(issues),
+        title="positions on each issue (0 = low pole, 100 = high pole) and the terms on the table",
+        xaxis={"range": [-3, 103]},
+        margin={"l": 140, "r": 20, "t": 50, "b": 30},
+    )
+    return fig
+
+
+def signing_heatmap(result: Any) -> go.Figure:
+    """P(signs) of every faction under every guarantor."""
+    import plotly.graph_objects as go
+
+    kinds = [o.guarantor.kind for o in result.outcomes]
+    z = [[o.p_sign[f] for o in result.outcomes] for f in result.factions]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=kinds,
+            y=list(result.factions),
+            zmin=0,
+            zmax=1,
+            colorscale="Blues",
+            text=[[f"{v:.2f}" for v in row] for row in z],
+            texttemplate="%{text}",
+            colorbar={"title": "P(signs)"},
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=120 + 35 * len(result.factions),
+        title="who signs, under each guarantor",
+        margin={"l": 170, "r": 20, "t": 50, "b": 30},
+        xaxis_title="guarantor",
     )
     return fig
 
@@ -192,3 +404,87 @@ def _zoom(lons: tuple[float, float], lats: tuple[float, float]) -> float:
 
     span = max(lons[1] - lons[0], (lats[1] - lats[0]) * 1.3, 1e-3)
     return max(1.0, min(10.0, math.log2(360.0 / span) - 0.6))
+
+
+def sensitivity_bars(frame: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of a sensitivity index per parameter (largest on top), with intervals."""
+    import plotly.graph_objects as go
+
+    part = frame.sort_values("index", ascending=True).tail(20)
+    error = None
+    if "low" in part.columns and "high" in part.columns:
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": part["high"] - part["index"],
+            "arrayminus": part["index"] - part["low"],
+        }
+    fig = go.Figure(
+        go.Bar(
+            x=part["index"],
+            y=part["parameter"],
+            orientation="h",
+            marker={"color": PALETTE[0]},
+            error_x=error,
+        )
+    )
+    fig.update_layout(
+        template="plotly_white",
+        height=120 + 24 * len(part),
+        title=title,
+        margin={"l": 240, "r": 20, "t": 50, "b": 30},
+    )
+    return fig
+
+
+def prim_trajectory(trajectory: pd.DataFrame, chosen: int | None = None) -> go.Figure:
+    """PRIM's peeling trajectory: coverage against density, one point per box, the chosen one marked.
+
+    ``trajectory`` has one row per step with ``coverage``, ``density`` and ``restricted`` (the
+    number of parameters the box restricts).
+    """
+    import plotly.graph_objects as go
+
+    steps = list(range(len(trajectory)))
+    fig = go.Figure(
+        go.Scatter(
+            x=trajectory["coverage"],
+            y=trajectory["density"],
+            mode="markers+lines",
+            marker={
+                "color": trajectory.get("restricted", None),
+                "colorscale": "Viridis",
+                "size": 9,
+                "colorbar": {"title": "parameters<br>restricted"},
+            },
+            line={"color": "#bbb", "width": 1},
+            customdata=steps,
+            hovertemplate="step %{customdata}: coverage %{x:.2f}, density %{y:.2f}<extra></extra>",
+            name="peeling trajectory",
+        )
+    )
+    if chosen is not None and 0 <= chosen < len(trajectory):
+        row = trajectory.iloc[chosen]
+        fig.add_trace(
+            go.Scatter(
+                x=[row["coverage"]],
+                y=[row["density"]],
+                mode="markers",
+                marker={
+                    "size": 18,
+                    "color": "rgba(0,0,0,0)",
+                    "line": {"color": "#D55E00", "width": 3},
+                },
+                name=f"step {chosen}",
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        template="plotly_white",
+        height=420,
+        title="PRIM peeling trajectory: coverage against density",
+        xaxis={"title": "coverage", "range": [0, 1.05]},
+        yaxis={"title": "density", "range": [0, 1.05]},
+        showlegend=False,
+    )
+    return fig

@@ -1,65 +1,95 @@
-"""The HTML report of a run: summary, comparison, fan charts, map, coalition, bargain, evidence,
-assumptions.
+"""The report of a run: the answer, comparison, maps, coalition and price, bargain, evidence,
+sensitivity, assumptions with sources and provenance — as one self-contained HTML file, and as PDF.
 
-One self-contained file: plotly.js is embedded once (never fetched from a CDN), maps draw on a
-white background from the scenario's own GeoJSON, and every table is rendered from the
-:class:`~grudging.results.results.Results` and the scenario — the report holds no model logic.
+The HTML version embeds plotly.js once (never fetched from a CDN) and draws maps on a white
+background from the scenario's own GeoJSON. The print version (for PDF) is the same page with
+static matplotlib figures (:mod:`grudging.report.static`), rendered by weasyprint or, failing
+that, by headless Chromium. Tables and sentences come from the
+:class:`~grudging.results.results.Results`, the scenario and, when given, a sweep's sensitivity
+table — the report holds no model logic.
 """
 
 from __future__ import annotations
 
 import html
+import platform
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grudging.errors import GrudgingError
+
 if TYPE_CHECKING:
+    import pandas as pd
     import plotly.graph_objects as go
 
     from grudging.evidence.scoreboard import Scoreboard
+    from grudging.model.bargain import BargainResult
     from grudging.results.results import Results
     from grudging.scenario.schema import Scenario
 
+#: Outcomes with an interval chart in the comparison section.
+INTERVAL_OUTCOMES = ("civilian_deaths", "troop_deaths", "cost_patron", "displaced")
+#: Browsers tried, in order, for a PDF when weasyprint is not available.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-def _figure_html(fig: go.Figure | None, first: list[bool]) -> str:
-    if fig is None:
-        return "<p><em>(no map: the scenario has no GeoJSON)</em></p>"
-    include = first[0]
-    first[0] = False
-    return str(
-        fig.to_html(full_html=False, include_plotlyjs=include, config={"displaylogo": False})
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """What the report shows of a sweep: indices per parameter and, optionally, PRIM boxes.
+
+    ``indices`` has columns ``parameter, outcome, index`` (and ``low, high`` when the method gives
+    intervals); ``boxes`` has ``parameter, low, high`` of the chosen PRIM box.
+    """
+
+    indices: pd.DataFrame | None
+    method: str
+    source: str
+    boxes: pd.DataFrame | None = None
+    box_note: str = ""
+
+
+def executive_summary(results: Results, baseline: str | None = None) -> list[str]:
+    """Plain sentences: which option does better, by how much, with what uncertainty."""
+    from grudging.report.narrative import executive_summary as sentences
+
+    return sentences(results, baseline)
+
+
+def runs_that_ran(results: Results) -> Results:
+    """The results of the options that ran; the others' errors go to ``metadata['failed']``.
+
+    Every view compares options, so an option that failed (say, a coalition nobody can serve)
+    is reported once and left out; when none ran, the first error is the message.
+    """
+    status = results.status
+    bad = status[status["status"] != "ok"].drop_duplicates("option")
+    if bad.empty:
+        return results
+    if len(bad) == status["option"].nunique():
+        first = bad.iloc[0]
+        raise GrudgingError(
+            f"no option of this scenario could run; {first['option']}: {first['error']}"
+        )
+    ok = set(status.loc[status["status"] == "ok", "option"])
+    results.metadata["failed"] = dict(zip(bad["option"], bad["error"], strict=True))
+    from grudging.results.results import Results as _Results
+
+    return _Results(
+        experiments=results.experiments[results.experiments["option"].isin(ok)].reset_index(
+            drop=True
+        ),
+        outcomes=results.outcomes,
+        status=status[status["option"].isin(ok)].reset_index(drop=True),
+        metadata=results.metadata,
+        region_months=results.region_months,
+        plans=results.plans,
     )
-
-
-def executive_summary(results: Results) -> list[str]:
-    """Plain sentences: which option leads to fewer deaths, with what uncertainty."""
-    from grudging.model.outcomes import OUTCOMES
-
-    summary = results.summary()
-    deaths = summary[summary["outcome"] == "civilian_deaths"].sort_values("median")
-    if deaths.empty:
-        return ["No option ran successfully."]
-    best = deaths.iloc[0]
-    lines = [
-        f"Lowest median civilian deaths over the horizon: <b>{html.escape(best['option'])}</b> "
-        f"({best['median']:,.0f}; 90 % interval {best['low']:,.0f}–{best['high']:,.0f})."
-    ]
-    baseline = results.options[0]
-    if len(results.options) > 1:
-        diff = results.compare(baseline)
-        d = diff[diff["outcome"] == "civilian_deaths"]
-        for _, row in d.iterrows():
-            lines.append(
-                f"{html.escape(row['option'])} against {html.escape(baseline)}: median difference "
-                f"{row['median_difference']:+,.0f} deaths (90 % interval {row['low']:+,.0f} to "
-                f"{row['high']:+,.0f}); fewer deaths in {row['share_better']:.0%} of paired replications."
-            )
-    war = summary[summary["outcome"] == "civil_war"]
-    if not war.empty:
-        parts = ", ".join(f"{html.escape(r['option'])} {r['mean']:.0%}" for _, r in war.iterrows())
-        lines.append(f"Probability of all-out civil war within the horizon: {parts}.")
-    del OUTCOMES
-    return lines
 
 
 def evidence_section(board: Scoreboard) -> dict[str, Any]:
@@ -93,107 +123,359 @@ def evidence_section(board: Scoreboard) -> dict[str, Any]:
     }
 
 
-def write_report(
-    results: Results, scn: Scenario, path: str | Path, evidence: Scoreboard | None = None
-) -> Path:
-    """Write the report to ``path`` and return it.
+# Figures ---------------------------------------------------------------------------------------
+class _Figures:
+    """Turns figures into page fragments: plotly HTML (plotly.js once) or static SVG."""
 
-    With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
-    section with every check: target, the model's figure, tolerance and verdict.
-    """
-    import jinja2
+    def __init__(self, static: bool) -> None:
+        self.static = static
+        self.first = True
+
+    def plotly(self, fig: go.Figure | None, missing: str = "(no figure)") -> str:
+        if fig is None:
+            return f"<p><em>{html.escape(missing)}</em></p>"
+        include = self.first
+        self.first = False
+        return str(
+            fig.to_html(full_html=False, include_plotlyjs=include, config={"displaylogo": False})
+        )
+
+    @staticmethod
+    def svg(text: str | None, missing: str = "(no figure)") -> str:
+        if text is None:
+            return f"<p><em>{html.escape(missing)}</em></p>"
+        return f'<div class="figure">{text}</div>'
+
+
+def _table(frame: pd.DataFrame, digits: str = ",.3g", index: bool = False) -> str:
+    return str(
+        frame.to_html(
+            index=index,
+            classes="data",
+            float_format=lambda x: format(x, digits),
+            na_rep="–",
+            border=0,
+        )
+    )
+
+
+def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | None:
+    """The bargain under every kind of guarantor, at the run's values and seed."""
+    if not scn.factions:
+        return None
+    from grudging.model.bargain import GUARANTOR_KINDS, BargainParams, bargain, default_guarantor
+    from grudging.model.parameters import stage_parameters
+    from grudging.rng import stream
+
+    values = {**scn.parameter_values(), **results.metadata.get("overrides", {})}
+    params = stage_parameters(BargainParams, values, "bargain")
+    aid = next((o.bargain.aid_musd_per_year for o in scn.options if o.bargain is not None), None)
+    seed = int(results.metadata.get("seed", 0))
+    return bargain(
+        scn,
+        [default_guarantor(k, params) for k in GUARANTOR_KINDS],
+        aid,
+        params,
+        stream(seed, "bargain"),
+        n=500,
+    )
+
+
+def _sections(
+    results: Results,
+    scn: Scenario,
+    static: bool,
+    sensitivity: Sensitivity | None,
+    guarantors: BargainResult | None,
+) -> dict[str, Any]:
     import pandas as pd
 
-    from grudging.report.figures import fan_chart, outcome_intervals, region_map
+    from grudging.report import figures
+    from grudging.report import static as still
+    from grudging.report.narrative import option_name
     from grudging.scenario.summary import summary as scenario_summary
 
-    out = Path(path)
-    first = [True]
-    sections: dict[str, Any] = {}
-    sections["fan"] = _figure_html(fan_chart(results, start=scn.start), first)
-    sections["intervals"] = [
-        _figure_html(outcome_intervals(results, name), first)
-        for name in ("civilian_deaths", "troop_deaths", "cost_patron", "displaced")
+    figs = _Figures(static)
+    s: dict[str, Any] = {}
+    baseline = results.options[0]
+
+    # Comparison.
+    s["fan"] = (
+        figs.svg(still.fan_chart(results))
+        if static
+        else figs.plotly(figures.fan_chart(results, start=scn.start))
+    )
+    s["intervals"] = [
+        figs.svg(still.outcome_intervals(results, name))
+        if static
+        else figs.plotly(figures.outcome_intervals(results, name))
+        for name in INTERVAL_OUTCOMES
     ]
+    table = results.summary()
+    cells = table.assign(
+        cell=[
+            f"{m:.2f}" if u == "probability" else f"{md:,.3g} [{lo:,.3g} – {hi:,.3g}]"
+            for m, md, lo, hi, u in zip(
+                table["mean"],
+                table["median"],
+                table["low"],
+                table["high"],
+                table["unit"],
+                strict=True,
+            )
+        ]
+    )
+    wide = cells.pivot(index="outcome", columns="option", values="cell").reindex(
+        columns=results.options
+    )
+    s["summary_table"] = _table(wide, index=True)
+    s["diff_table"] = None
+    s["difference"] = None
+    if len(results.options) > 1:
+        diff = results.compare(baseline)
+        runs = int(results.metadata.get("replications", 1))
+        s["diff_table"] = _table(_difference_table(diff, runs), index=True)
+        s["difference"] = (
+            figs.svg(still.difference_chart(diff, "civilian_deaths"))
+            if static
+            else figs.plotly(figures.difference_chart(diff, "civilian_deaths", "deaths"))
+        )
+    s["baseline"] = option_name(results, baseline)
+
+    # Maps.
     maps = []
     if not results.region_months.empty:
         totals = results.region_months.groupby(["option", "region"])["median"].sum()
         zmax = float(totals.max()) if len(totals) else None
         for option in results.options:
-            if option in totals.index.get_level_values(0):
-                values = totals.loc[option]
-                fig = region_map(
-                    scn,
-                    values,
-                    f"{option}: median civilian deaths over the horizon",
-                    "deaths",
-                    zmax=zmax,
+            if option not in totals.index.get_level_values(0):
+                continue
+            values = totals.loc[option]
+            title = f"{option}: civilian deaths over the horizon (sum of monthly medians)"
+            maps.append(
+                figs.svg(still.region_map(scn, values, title, "deaths", zmax=zmax), "no map")
+                if static
+                else figs.plotly(
+                    figures.region_map(scn, values, title, "deaths", zmax=zmax),
+                    "no map: the scenario has no GeoJSON",
                 )
-                maps.append(_figure_html(fig, first))
-    sections["maps"] = maps
-    table = results.summary()
-    table["interval"] = [
-        f"{lo:,.3g} – {hi:,.3g}" for lo, hi in zip(table["low"], table["high"], strict=True)
-    ]
-    sections["summary_table"] = (
-        table.pivot(index="outcome", columns="option", values="median")
-        .reindex(columns=results.options)
-        .to_html(float_format=lambda x: f"{x:,.3g}", classes="data")
-    )
-    if len(results.options) > 1:
-        diff = results.compare(results.options[0])
-        sections["diff_table"] = diff.to_html(
-            index=False, float_format=lambda x: f"{x:,.3g}", classes="data"
+            )
+    s["maps"] = maps
+
+    # Coalition and price; sectors.
+    coalitions: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
+    for option, plan in results.plans.items():
+        conference = getattr(plan, "conference", None)
+        if conference is None:
+            continue
+        same = seen.get(conference.plan.model_dump_json())
+        if same is not None:
+            coalitions.append({"option": option, "same_as": same})
+            continue
+        seen[conference.plan.model_dump_json()] = option
+        co, req, sectors = conference.coalition, conference.requirement, conference.sectors
+        frame = co.to_frame()
+        keep = [
+            c
+            for c in (
+                "nation",
+                "name",
+                "troops",
+                "effective_strength",
+                "offers",
+                "caveats",
+                "arrival_month",
+                "cost_musd",
+                "cost_musd_per_year",
+                "lead",
+            )
+            if c in frame.columns
+        ]
+        out = pd.DataFrame(
+            [{"nation": c.nation, "status": c.status, "why": c.reason} for c in co.candidates]
         )
-    plans = results.plans
-    coalition_tables, bargain_tables = [], []
-    for option, plan in plans.items():
-        if getattr(plan, "conference", None) is not None:
-            frame = plan.conference.coalition.to_frame()
-            keep = [
-                c
-                for c in (
-                    "nation",
-                    "name",
-                    "troops",
-                    "effective_strength",
-                    "offers",
-                    "caveats",
-                    "arrival_month",
-                    "cost_musd_per_year",
-                    "lead",
+        out = out[out["status"] != "in"]
+        leads = {r.region: r.lead for r in sectors.regions}
+        title = f"{option}: sectors by lead nation"
+        coalitions.append(
+            {
+                "option": option,
+                "same_as": None,
+                "sentence": (
+                    f"{co.command.upper()} command, ROE '{co.roe_level}': {co.total_troops:,} troops "
+                    f"from {len(co.contingents)} nations, {co.total_effective:,.0f} effective — "
+                    f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
+                    f"US${co.total_cost_musd:,.0f}M the first year, US${co.cost_musd_per_year:,.0f}M "
+                    f"a year after; the same number of US troops would cost about "
+                    f"US${co.us_equivalent_cost_musd:,.0f}M a year. Offers made to all: "
+                    f"{', '.join(co.global_offers) or 'none'}."
+                ),
+                "gap": figs.svg(
+                    still.coalition_gap_chart(
+                        req.total, co.total_effective, co.total_troops, req.proposal_force
+                    )
                 )
-                if c in frame.columns
-            ]
-            coalition_tables.append(
-                (
-                    option,
-                    frame[keep].to_html(
-                        index=False, classes="data", float_format=lambda x: f"{x:,.3g}"
-                    ),
-                )
+                if static
+                else figs.plotly(
+                    figures.coalition_gap_chart(
+                        req.total, co.total_effective, co.total_troops, req.proposal_force
+                    )
+                ),
+                "table": _table(frame[keep]),
+                "left_out": _table(out) if len(out) else "",
+                "sectors": _table(sectors.to_frame()),
+                "sector_map": figs.svg(still.sector_map(scn, leads, title), "no map")
+                if static
+                else figs.plotly(figures.sector_map(scn, leads, title), "no map"),
+            }
+        )
+    s["coalitions"] = coalitions
+
+    # Bargain.
+    bargains = []
+    for option, plan in results.plans.items():
+        if getattr(plan, "bargain", None) is None or plan.settlement is None:
+            continue
+        st = plan.settlement
+        rows = [
+            {"faction": f, "p_sign": st.p_sign[f], "surplus": st.surplus.get(f)} for f in st.p_sign
+        ]
+        bargains.append(
+            (option, plan.summary().get("bargain", {}), _table(pd.DataFrame(rows), ",.2f"))
+        )
+    s["bargains"] = bargains
+    s["guarantors"] = None
+    if guarantors is not None:
+        frame = guarantors.guarantors_frame().drop(columns=["spoilers"])
+        s["guarantors"] = _table(frame, ",.2f")
+        s["signing"] = (
+            figs.svg(still.signing_heatmap(guarantors))
+            if static
+            else figs.plotly(figures.signing_heatmap(guarantors))
+        )
+        s["spoilers"] = ", ".join(guarantors.spoilers) or "none"
+
+    # Sensitivity.
+    s["sensitivity"] = None
+    if sensitivity is not None:
+        blocks = []
+        frame = sensitivity.indices
+        outcomes = [] if frame is None else list(dict.fromkeys(frame["outcome"]))
+        for outcome in outcomes:
+            assert frame is not None
+            part = frame[frame["outcome"] == outcome]
+            title = f"{sensitivity.method}: {outcome}"
+            blocks.append(
+                figs.svg(still.sensitivity_bars(part, title))
+                if static
+                else figs.plotly(figures.sensitivity_bars(part, title))
             )
-        if getattr(plan, "bargain", None) is not None and plan.settlement is not None:
-            s = plan.settlement
-            rows = [
-                {"faction": f, "p_sign": s.p_sign[f], "surplus": s.surplus.get(f)} for f in s.p_sign
-            ]
-            bargain_tables.append(
-                (
-                    option,
-                    plan.summary().get("bargain", {}),
-                    pd.DataFrame(rows).to_html(
-                        index=False, classes="data", float_format=lambda x: f"{x:,.2f}"
-                    ),
-                )
-            )
-    sections["coalitions"] = coalition_tables
-    sections["bargains"] = bargain_tables
-    sections["plans"] = results.metadata.get("plans", {})
+        s["sensitivity"] = {
+            "figures": blocks,
+            "source": sensitivity.source,
+            "method": sensitivity.method,
+            "boxes": _table(sensitivity.boxes) if sensitivity.boxes is not None else "",
+            "box_note": sensitivity.box_note,
+        }
+
+    # Assumptions, options, sources.
     scen = scenario_summary(scn)
-    sections["parameters"] = scen["parameters"]
-    sections["options"] = scen["options"]
-    sections["sources"] = scen["sources"]
+    overrides = results.metadata.get("overrides", {}) or {}
+    for p in scen["parameters"]:
+        p["used"] = overrides.get(p["name"], p["value"])
+        p["overridden"] = p["name"] in overrides
+    s["parameters"] = scen["parameters"]
+    s["options"] = scen["options"]
+    s["sources"] = scen["sources"]
+    s["plans"] = results.metadata.get("plans", {})
+    return s
+
+
+def _difference_table(diff: pd.DataFrame, runs: int) -> pd.DataFrame:
+    """Outcomes by option: median paired difference [90 % interval] and the share better."""
+    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.report.narrative import binary_verdict, verdict
+
+    cells = []
+    for _, r in diff.iterrows():
+        if OUTCOMES[r["outcome"]].unit == "probability":
+            change = f"{r['mean_difference']:+.2f}"
+        else:
+            change = f"{r['median_difference']:+,.3g} [{r['low']:+,.3g}, {r['high']:+,.3g}]"
+        better, worse = float(r["share_better"]), float(r["share_worse"])
+        word = (
+            binary_verdict(better, worse, runs)
+            if r["outcome"] in BINARY
+            else verdict(better, worse)
+        )
+        cells.append(f"{change}; better in {r['share_better']:.0%}: {word}")
+    wide = diff.assign(cell=cells).pivot(index="outcome", columns="option", values="cell")
+    return wide.reindex(columns=list(dict.fromkeys(diff["option"])))
+
+
+def _provenance(results: Results, sensitivity: Sensitivity | None) -> list[tuple[str, str]]:
+    import numpy
+    import pandas
+    import plotly
+
+    meta = results.metadata
+    window = meta.get("data_window") or {}
+    rows = [
+        ("package", f"grudging {meta.get('version')}"),
+        ("scenario", f"{meta.get('scenario')} (hash {meta.get('scenario_hash')})"),
+        ("seed", str(meta.get("seed"))),
+        ("replications", f"{meta.get('replications')} per option"),
+        (
+            "parameter uncertainty",
+            "drawn from the declared ranges" if meta.get("uncertainty") else "off",
+        ),
+        ("information date", str(meta.get("information_date"))),
+        ("data window", f"{window.get('first')} – {window.get('last')}"),
+        (
+            "overrides",
+            ", ".join(f"{k}={v}" for k, v in (meta.get("overrides") or {}).items()) or "none",
+        ),
+        ("run created", str(meta.get("created"))),
+        ("run time", f"{meta.get('seconds')} s"),
+        ("report written", datetime.now(UTC).isoformat(timespec="seconds")),
+        (
+            "software",
+            f"Python {platform.python_version()}, numpy {numpy.__version__}, pandas "
+            f"{pandas.__version__}, plotly {plotly.__version__}",
+        ),
+    ]
+    if sensitivity is not None:
+        rows.append(("sweep store", sensitivity.source))
+    return rows
+
+
+def render_report(
+    results: Results,
+    scn: Scenario,
+    static: bool = False,
+    sensitivity: Sensitivity | None = None,
+    guarantors: BargainResult | None = None,
+    evidence: Scoreboard | None = None,
+) -> str:
+    """The report as HTML text: interactive (plotly) or static (SVG, for print).
+
+    With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
+    section with every check: target, the model's figure, tolerance and verdict.
+    """
+    import jinja2
+
+    from grudging.report.narrative import executive_summary as sentences
+
+    results = runs_that_ran(results)
+    failed = [
+        f"{option} could not run: {error}"
+        for option, error in results.metadata.get("failed", {}).items()
+    ]
+    drivers = sensitivity.indices if sensitivity is not None else None
+    if drivers is not None and "civilian_deaths" in set(drivers["outcome"]):
+        drivers = drivers[drivers["outcome"] == "civilian_deaths"]
+    sections = _sections(results, scn, static, sensitivity, guarantors)
     sections["evidence"] = evidence_section(evidence) if evidence is not None else None
     template_text = (
         resources.files("grudging.report")
@@ -203,8 +485,122 @@ def write_report(
     env = jinja2.Environment(
         autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined
     )
-    page = env.from_string(template_text).render(
-        meta=results.metadata, scenario=scn, s=sections, summary_lines=executive_summary(results)
+    env.filters["p2"] = _two_decimals
+    return env.from_string(template_text).render(
+        meta=results.metadata,
+        scenario=scn,
+        s=sections,
+        summary_lines=sentences(results, None, drivers)
+        + (
+            [f"Scenario discovery (sweep): {sensitivity.box_note}"]
+            if sensitivity and sensitivity.box_note
+            else []
+        )
+        + failed,
+        provenance=_provenance(results, sensitivity),
+        static=static,
     )
+
+
+def _two_decimals(value: Any) -> str:
+    """A probability or ratio for the page: two decimals, a dash when undefined."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if number != number else f"{number:.2f}"
+
+
+def write_report(
+    results: Results,
+    scn: Scenario,
+    path: str | Path,
+    sensitivity: Sensitivity | None = None,
+    guarantors: BargainResult | None = None,
+    evidence: Scoreboard | None = None,
+) -> Path:
+    """Write the interactive HTML report to ``path`` and return its absolute path."""
+    out = Path(path)
+    if guarantors is None:
+        guarantors = guarantor_comparison(results, scn)
+    page = render_report(results, scn, False, sensitivity, guarantors, evidence)
     out.write_text(page, encoding="utf-8")
     return out.resolve()
+
+
+def find_chromium() -> str | None:
+    """A Chromium (or Chrome) binary on this machine, if any."""
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def pdf_renderer() -> str | None:
+    """'weasyprint' when it can run here, else 'chromium' when a browser is found, else None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return "chromium" if find_chromium() else None
+    return "weasyprint"
+
+
+def write_pdf(
+    results: Results,
+    scn: Scenario,
+    path: str | Path,
+    sensitivity: Sensitivity | None = None,
+    guarantors: BargainResult | None = None,
+    renderer: str | None = None,
+    evidence: Scoreboard | None = None,
+) -> tuple[Path, str]:
+    """Write the print version of the report as PDF; return the path and the renderer used."""
+    use = renderer or pdf_renderer()
+    if use is None:
+        raise GrudgingError(
+            "no PDF renderer here: install weasyprint (pip install 'grudging[pdf]', with the "
+            "Pango libraries) or Chromium, or open the HTML report and print it"
+        )
+    if guarantors is None:
+        guarantors = guarantor_comparison(results, scn)
+    page = render_report(results, scn, True, sensitivity, guarantors, evidence)
+    out = Path(path)
+    if use == "weasyprint":
+        import weasyprint
+
+        weasyprint.HTML(string=page).write_pdf(str(out))
+    elif use == "chromium":
+        _chromium_pdf(page, out)
+    else:
+        raise GrudgingError(f"unknown PDF renderer '{use}'; use weasyprint or chromium")
+    return out.resolve(), use
+
+
+def _chromium_pdf(page: str, out: Path) -> None:
+    browser = find_chromium()
+    if browser is None:
+        raise GrudgingError("Chromium was not found; install it or weasyprint for PDF reports")
+    with tempfile.TemporaryDirectory(prefix="grudging-pdf-") as tmp:
+        source = Path(tmp) / "report.html"
+        source.write_text(page, encoding="utf-8")
+        command = [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out.resolve()}",
+            source.as_uri(),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        if done.returncode != 0 or not out.is_file():
+            raise GrudgingError(
+                f"Chromium could not print the report (exit {done.returncode}): "
+                f"{done.stderr.strip()[-300:]}"
+            )

@@ -108,6 +108,7 @@ class Results:
             for name in [c for c in wide.columns if c in OUTCOMES]:
                 d = (other.loc[common, name] - base.loc[common, name]).to_numpy(dtype=float)
                 better = d < 0 if OUTCOMES[name].direction == "minimize" else d > 0
+                worse = d > 0 if OUTCOMES[name].direction == "minimize" else d < 0
                 rows.append(
                     {
                         "option": option,
@@ -118,6 +119,7 @@ class Results:
                         "low": float(np.quantile(d, lo)),
                         "high": float(np.quantile(d, hi)),
                         "share_better": float(np.mean(better)),
+                        "share_worse": float(np.mean(worse)),
                     }
                 )
         return pd.DataFrame(rows)

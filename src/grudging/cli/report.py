@@ -1,0 +1,154 @@
+"""``grudging report``: a self-contained HTML report of a run (and its PDF)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from grudging.cli.scenario import add_scenario_argument
+
+
+def register(sub: Any) -> None:
+    """Add ``report``."""
+    p = sub.add_parser(
+        "report",
+        help="write the report of a run: summary, comparison, map, coalition, bargain, assumptions",
+        description="Run every course of action (or read saved results) and write one "
+        "self-contained HTML file: executive summary, option comparison, map, coalition and "
+        "price, bargain, sensitivity (with --store), the assumptions with their sources and the "
+        "run's provenance. --pdf also writes a PDF (weasyprint, or headless Chromium).",
+    )
+    add_scenario_argument(p)
+    p.add_argument(
+        "--results",
+        metavar="DIR",
+        default=None,
+        help="report these saved results (grudging run --save DIR) instead of running again",
+    )
+    p.add_argument(
+        "--store",
+        metavar="STORE",
+        default=None,
+        help="a sweep store (grudging sweep): adds the sensitivity section",
+    )
+    p.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        default=None,
+        metavar="N",
+        help="replications per option (default: 1000)",
+    )
+    p.add_argument("--seed", type=int, default=20070101, help="master seed (default: 20070101)")
+    p.add_argument(
+        "--out",
+        default="grudging-report.html",
+        metavar="PATH",
+        help="where to write the HTML report (default: grudging-report.html)",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write a PDF next to it (same name, .pdf)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.set_defaults(handler=_report)
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    if not args.quiet:
+        from grudging.cli._output import err_console
+
+        err_console.print(text)
+
+
+def _report(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from grudging.chain import DEFAULT_REPLICATIONS, simulate
+    from grudging.cli._output import console
+    from grudging.errors import GrudgingError
+    from grudging.report.html import guarantor_comparison, write_pdf, write_report
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(args.scenario, overrides=args.set)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise GrudgingError(f"--out {args.out}: give a file name ending in .html")
+    if not out.parent.exists():
+        raise GrudgingError(f"--out {args.out}: the folder {out.parent} does not exist")
+    started = time.perf_counter()
+    if args.results:
+        if args.replications is not None:
+            raise GrudgingError("--replications applies to a new run, not to --results")
+        results = load_results(args.results, scn)
+        _say(args, f"read {results.metadata.get('replications')} replications from {args.results}")
+    else:
+        replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
+        if replications < 1:
+            raise GrudgingError(f"--replications {replications}: give at least 1")
+        _say(args, f"running {len(scn.options)} options x {replications} replications...")
+        results = simulate(scn, replications=replications, seed=args.seed)
+    run_seconds = time.perf_counter() - started
+    failed = results.status[results.status["status"] != "ok"]
+    if len(failed) == len(results.status):
+        first = failed.iloc[0]
+        raise GrudgingError(f"every option failed; {first['option']}: {first['error']}")
+    sensitivity = None
+    if args.store:
+        sensitivity = read_sensitivity(args.store, scn)
+    started = time.perf_counter()
+    guarantors = guarantor_comparison(results, scn)
+    html_path = write_report(results, scn, out, sensitivity, guarantors)
+    html_seconds = time.perf_counter() - started
+    console.print(
+        f"report written to [bold]{html_path}[/] ({html_seconds:.1f} s; the run took "
+        f"{run_seconds:.1f} s)"
+    )
+    if args.pdf:
+        started = time.perf_counter()
+        pdf_path, renderer = write_pdf(
+            results, scn, out.with_suffix(".pdf"), sensitivity, guarantors
+        )
+        console.print(
+            f"PDF written to [bold]{pdf_path}[/] with {renderer} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    return 0
+
+
+def load_results(folder: str, scn: Any) -> Any:
+    """Saved results with their plans recomputed; refused when made from another scenario."""
+    from grudging.errors import GrudgingError
+    from grudging.options import plan_option
+    from grudging.results.results import Results
+    from grudging.scenario.io import scenario_hash
+
+    results = Results.load(folder)
+    meta = results.metadata
+    if meta.get("scenario_hash") not in (None, scenario_hash(scn)):
+        raise GrudgingError(
+            f"{folder}: these results come from scenario '{meta.get('scenario')}' with hash "
+            f"{meta.get('scenario_hash')}, but the scenario given has hash {scenario_hash(scn)}; "
+            "give the scenario (and --set overrides) the results were made with"
+        )
+    overrides = meta.get("overrides") or {}
+    seed = int(meta.get("seed", 0))
+    ok = set(results.status.loc[results.status["status"] == "ok", "option"])
+    results.plans = {o: plan_option(scn, o, overrides, seed) for o in results.options if o in ok}
+    return results
+
+
+def read_sensitivity(store: str, scn: Any) -> Any:
+    """The sensitivity section's data from a sweep store (Sobol' or Morris indices, PRIM boxes)."""
+    from pathlib import Path
+
+    from grudging.errors import GrudgingError
+    from grudging.report.sweep import sensitivity_from_store
+
+    if not Path(store).is_file():
+        raise GrudgingError(
+            f"--store {store}: no such file; give a store written by grudging sweep"
+        )
+    return sensitivity_from_store(store, scn)

@@ -1,0 +1,169 @@
+"""Plain sentences about a run: the answer first, for the report and the dashboard alike.
+
+Every sentence is computed from :class:`~grudging.results.results.Results` (and the plans it
+carries); nothing here is model logic. Sentences are plain text; the faces escape them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from grudging.results.results import Results
+
+#: Share of paired replications in which an option must do better (or worse) than the baseline
+#: to be called better (or worse).
+CLEAR = 0.8
+#: Share of paired replications with any difference below which two options are called the same.
+TIES = 0.2
+
+
+def option_name(results: Results, option: str) -> str:
+    """An option's name as the scenario gives it, with its id."""
+    plans = results.metadata.get("plans", {})
+    name = plans.get(option, {}).get("name")
+    return f"{name} ({option})" if name and name != option else option
+
+
+def verdict(share_better: float, share_worse: float | None = None) -> str:
+    """'better', 'worse', 'the same in most runs' or 'no clear difference', from paired runs.
+
+    ``share_worse`` tells ties (common for 0/1 outcomes such as civil war) from losses; without
+    it every run not better counts as worse.
+    """
+    worse = 1.0 - share_better if share_worse is None else share_worse
+    if share_better >= CLEAR:
+        return "better"
+    if worse >= CLEAR:
+        return "worse"
+    if share_better + worse <= TIES:
+        return "the same in most runs"
+    return "no clear difference"
+
+
+def binary_verdict(share_better: float, share_worse: float, runs: int) -> str:
+    """For a 0/1 outcome (civil war, escalation): better or worse when the difference of the
+    paired shares is more than two standard errors from zero, else no clear difference."""
+    import math
+
+    diff = share_better - share_worse
+    variance = max(share_better + share_worse - diff * diff, 0.0)
+    error = math.sqrt(variance / max(runs, 1))
+    if share_better + share_worse == 0:
+        return "the same in every run"
+    if diff > 2 * error:
+        return "better"
+    if diff < -2 * error:
+        return "worse"
+    return "no clear difference"
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.2g}"
+
+
+def comparison_sentences(results: Results, baseline: str | None = None) -> list[str]:
+    """Each option against the baseline on civilian deaths, in one sentence each."""
+    if len(results.options) < 2:
+        return []
+    base = baseline or results.options[0]
+    diff = results.compare(base)
+    d = diff[diff["outcome"] == "civilian_deaths"]
+    lines = []
+    for _, row in d.iterrows():
+        word = verdict(row["share_better"], row.get("share_worse"))
+        lines.append(
+            f"{option_name(results, row['option'])} against {option_name(results, base)}: "
+            f"{word} on civilian deaths — fewer deaths in {row['share_better']:.0%} of paired "
+            f"replications; median difference {row['median_difference']:+,.0f} "
+            f"(90 % interval {row['low']:+,.0f} to {row['high']:+,.0f})."
+        )
+    return lines
+
+
+def answer(results: Results, baseline: str | None = None) -> str:
+    """One sentence: which options do better than the baseline on civilian deaths, which worse."""
+    if len(results.options) < 2:
+        return f"Only one option ran ({results.options[0] if results.options else 'none'})."
+    base = baseline or results.options[0]
+    diff = results.compare(base)
+    d = diff[diff["outcome"] == "civilian_deaths"]
+    groups: dict[str, list[str]] = {}
+    for _, row in d.iterrows():
+        word = verdict(row["share_better"], row.get("share_worse"))
+        groups.setdefault(word, []).append(
+            f"{row['option']} ({row['share_better']:.0%} of runs fewer deaths)"
+        )
+    parts = [f"{word}: {', '.join(names)}" for word, names in groups.items()]
+    return (
+        f"Against {option_name(results, base)}, on civilian deaths over the horizon — "
+        + "; ".join(parts)
+        + "."
+    )
+
+
+def plan_sentences(results: Results) -> list[str]:
+    """What the deterministic stages decided: coalition size, coverage and price; the bargain."""
+    lines = []
+    plans: dict[str, Any] = results.metadata.get("plans", {})
+    first = next(iter(plans.values()), None)
+    if first is not None and first.get("requirement_total"):
+        lines.append(
+            f"The force requirement is {first['requirement_total']:,.0f} troops "
+            f"(interval {first['requirement_low']:,.0f}–{first['requirement_high']:,.0f}); the "
+            f"proposal's ISAF-sized force is {first['proposal_force']:,.0f}."
+        )
+    for option, plan in plans.items():
+        c = plan.get("coalition")
+        if c:
+            gap = max(0.0, first["requirement_total"] - c["effective_strength"]) if first else 0.0
+            lines.append(
+                f"{option}: a {c['command'].upper()}-led coalition of {c['troops']:,} troops from "
+                f"{c['nations']} nations, {c['coverage']:.0%} of the requirement in effective "
+                f"strength (gap {gap:,.0f}), at US${c['cost_musd_per_year']:,.0f}M a year "
+                f"(first year US${c['total_cost_musd']:,.0f}M)."
+            )
+        b = plan.get("bargain")
+        if b:
+            holdouts = ", ".join(b["holdouts"]) or "nobody"
+            lines.append(
+                f"{option}: a grand compromise under {b['guarantor'].upper()} forms with "
+                f"probability {b['p_deal']:.2f}; holding out: {holdouts}."
+            )
+    return lines
+
+
+def executive_summary(
+    results: Results,
+    baseline: str | None = None,
+    drivers: pd.DataFrame | None = None,
+) -> list[str]:
+    """The answer in a few sentences: the comparison, the plans, civil war, the main drivers.
+
+    ``drivers`` is a sensitivity table (``parameter``, ``outcome``, ``index``) when a sweep store
+    was given.
+    """
+    summary = results.summary()
+    deaths = summary[summary["outcome"] == "civilian_deaths"].sort_values("median")
+    if deaths.empty:
+        return ["No option ran successfully."]
+    best = deaths.iloc[0]
+    lines = [
+        answer(results, baseline),
+        f"Lowest median civilian deaths over the horizon: {option_name(results, best['option'])} "
+        f"({best['median']:,.0f}; 90 % interval {best['low']:,.0f}–{best['high']:,.0f}).",
+    ]
+    lines.extend(comparison_sentences(results, baseline))
+    war = summary[summary["outcome"] == "civil_war"]
+    if not war.empty:
+        parts = ", ".join(f"{r['option']} {r['mean']:.0%}" for _, r in war.iterrows())
+        lines.append(f"Probability of all-out civil war within the horizon: {parts}.")
+    lines.extend(plan_sentences(results))
+    if drivers is not None and not drivers.empty:
+        top = drivers.sort_values("index", ascending=False).head(3)
+        names = ", ".join(f"{r['parameter']} ({r['index']:.2f})" for _, r in top.iterrows())
+        outcome = top["outcome"].iloc[0]
+        lines.append(f"The assumptions that matter most for {outcome} (sweep): {names}.")
+    return lines

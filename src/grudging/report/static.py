@@ -1,0 +1,247 @@
+"""Static figures of the report for print (PDF): matplotlib drawings as inline SVG.
+
+Plotly's interactive figures do not print, so the PDF version of the report draws the same
+content with matplotlib (no browser needed): the fan chart, the outcome intervals, the paired
+differences, the maps (regions as polygons from the scenario's GeoJSON), the coalition against the
+requirement, who signs under each guarantor and the sensitivity bars. Each function returns an
+``<svg>`` element as text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from grudging.report.figures import PALETTE, option_colours
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from grudging.results.results import Results
+    from grudging.scenario.schema import Scenario
+
+
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8, "axes.titlesize": 9}
+    )
+    fig, ax = plt.subplots(figsize=(width, height))
+    return fig, ax
+
+
+def _svg(fig: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
+
+
+def fan_chart(results: Results, outcome: str = "civilian_deaths") -> str:
+    """Median and 90 % band of a monthly series, one band per option."""
+    table = results.monthly(outcome)
+    colours = option_colours(results.options)
+    fig, ax = _figure(7.0, 3.0)
+    for option in results.options:
+        part = table[table["option"] == option]
+        ax.fill_between(part["month"], part["low"], part["high"], color=colours[option], alpha=0.15)
+        ax.plot(part["month"], part["median"], color=colours[option], label=option, lw=1.5)
+    ax.set_xlabel("month")
+    ax.set_ylabel(outcome.replace("_", " "))
+    ax.set_title(f"{outcome.replace('_', ' ')} per month: median and 90 % interval")
+    ax.legend(ncol=3, fontsize=7, frameon=False)
+    ax.grid(alpha=0.3)
+    return _svg(fig)
+
+
+def outcome_intervals(results: Results, outcome: str) -> str:
+    """Median with 90 % interval of one scalar outcome per option."""
+    table = results.summary()
+    part = table[table["outcome"] == outcome]
+    colours = option_colours(results.options)
+    fig, ax = _figure(3.4, 0.5 + 0.28 * max(len(part), 1))
+    for i, (_, r) in enumerate(part.iterrows()):
+        ax.plot([r["low"], r["high"]], [i, i], color="#444", lw=1)
+        ax.plot(r["median"], i, "o", color=colours[r["option"]])
+    ax.set_yticks(range(len(part)), list(part["option"]))
+    ax.invert_yaxis()
+    unit = part["unit"].iloc[0] if len(part) else ""
+    ax.set_title(f"{outcome.replace('_', ' ')} ({unit})")
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig)
+
+
+def difference_chart(diff: pd.DataFrame, outcome: str) -> str:
+    """Paired differences against the baseline: median and 90 % interval per option."""
+    part = diff[diff["outcome"] == outcome]
+    colours = option_colours(list(part["option"]))
+    fig, ax = _figure(7.0, 0.6 + 0.3 * max(len(part), 1))
+    for i, (_, r) in enumerate(part.iterrows()):
+        ax.plot([r["low"], r["high"]], [i, i], color="#444", lw=1)
+        ax.plot(r["median_difference"], i, "o", color=colours[r["option"]])
+    ax.axvline(0, color="#888", ls=":")
+    ax.set_yticks(range(len(part)), list(part["option"]))
+    ax.invert_yaxis()
+    baseline = part["baseline"].iloc[0] if len(part) else ""
+    ax.set_title(f"{outcome.replace('_', ' ')} against {baseline}: paired difference (90 %)")
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig)
+
+
+def _polygons(scn: Scenario, geojson: Mapping[str, Any]) -> dict[str, list[Any]]:
+    key = scn.map.feature_id if scn.map is not None else "id"
+    out: dict[str, list[Any]] = {}
+    for feature in geojson.get("features", []):
+        region = feature.get("properties", {}).get(key)
+        geometry = feature.get("geometry") or {}
+        rings = geometry.get("coordinates", [])
+        polygons = [rings] if geometry.get("type") == "Polygon" else rings
+        for polygon in polygons:
+            if polygon:
+                out.setdefault(str(region), []).append(polygon[0])
+    return out
+
+
+def region_map(
+    scn: Scenario,
+    values: pd.Series,
+    title: str,
+    colorbar: str = "",
+    geojson: Mapping[str, Any] | None = None,
+    zmax: float | None = None,
+) -> str | None:
+    """A choropleth of ``values`` by region id, drawn from the GeoJSON polygons."""
+    from matplotlib import colormaps
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.collections import PolyCollection
+    from matplotlib.colors import Normalize
+
+    from grudging.report.figures import load_geojson
+
+    gj = geojson if geojson is not None else load_geojson(scn)
+    if gj is None:
+        return None
+    shapes = _polygons(scn, gj)
+    top = zmax if zmax is not None else float(max(values.max(), 1e-9))
+    norm = Normalize(0, top)
+    cmap = colormaps["Reds"]
+    fig, ax = _figure(4.2, 4.2)
+    verts, colours = [], []
+    for region, rings in shapes.items():
+        value = float(values.get(region, 0.0))
+        for ring in rings:
+            verts.append(ring)
+            colours.append(cmap(norm(value)))
+    ax.add_collection(PolyCollection(verts, facecolors=colours, edgecolors="#444", linewidths=0.4))
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title)
+    bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.7)
+    bar.set_label(colorbar)
+    return _svg(fig)
+
+
+def sector_map(
+    scn: Scenario,
+    leads: Mapping[str, str | None],
+    title: str,
+    geojson: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Regions coloured by the lead nation of their sector."""
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Patch
+
+    from grudging.report.figures import load_geojson
+
+    gj = geojson if geojson is not None else load_geojson(scn)
+    if gj is None:
+        return None
+    shapes = _polygons(scn, gj)
+    nations = sorted({n for n in leads.values() if n})
+    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(nations)}
+    fig, ax = _figure(4.2, 4.2)
+    verts, faces = [], []
+    for region, rings in shapes.items():
+        lead = leads.get(region)
+        for ring in rings:
+            verts.append(ring)
+            faces.append(colours.get(lead, "#dddddd") if lead else "#dddddd")
+    ax.add_collection(PolyCollection(verts, facecolors=faces, edgecolors="#444", linewidths=0.4))
+    ax.autoscale_view()
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title)
+    handles = [Patch(color=colours[n], label=n) for n in nations]
+    handles.append(Patch(color="#dddddd", label="no sector"))
+    ax.legend(handles=handles, fontsize=6, loc="lower left", frameon=False, ncol=2)
+    return _svg(fig)
+
+
+def coalition_gap_chart(requirement: float, effective: float, troops: int, proposal: float) -> str:
+    """The coalition against the requirement."""
+    labels = ["requirement", "proposal's force", "coalition troops", "effective strength"]
+    values = [requirement, proposal, float(troops), effective]
+    colours = ["#999999", "#E69F00", "#56B4E9", "#0072B2"]
+    fig, ax = _figure(6.0, 1.6)
+    ax.barh(labels, values, color=colours)
+    for i, v in enumerate(values):
+        ax.text(v, i, f" {v:,.0f}", va="center", fontsize=7)
+    ax.invert_yaxis()
+    ax.set_title(
+        f"gap to the requirement: {max(0.0, requirement - effective):,.0f} effective troops"
+    )
+    return _svg(fig)
+
+
+def signing_heatmap(result: Any) -> str:
+    """P(signs) of every faction under every guarantor."""
+    import numpy as np
+
+    kinds = [o.guarantor.kind for o in result.outcomes]
+    z = np.array([[o.p_sign[f] for o in result.outcomes] for f in result.factions])
+    fig, ax = _figure(5.0, 0.6 + 0.3 * len(result.factions))
+    image = ax.imshow(z, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(kinds)), kinds)
+    ax.set_yticks(range(len(result.factions)), list(result.factions))
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            ax.text(
+                j,
+                i,
+                f"{z[i, j]:.2f}",
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if z[i, j] > 0.6 else "black",
+            )
+    ax.set_title("P(signs) under each guarantor")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return _svg(fig)
+
+
+def sensitivity_bars(frame: pd.DataFrame, title: str) -> str:
+    """Horizontal bars of a sensitivity index per parameter (largest on top)."""
+    part = frame.sort_values("index", ascending=True).tail(15)
+    fig, ax = _figure(6.0, 0.6 + 0.25 * max(len(part), 1))
+    ax.barh(list(part["parameter"]), list(part["index"]), color="#0072B2")
+    if "low" in part and "high" in part:
+        ax.errorbar(
+            part["index"],
+            range(len(part)),
+            xerr=[part["index"] - part["low"], part["high"] - part["index"]],
+            fmt="none",
+            ecolor="#444",
+            lw=0.8,
+        )
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    return _svg(fig)

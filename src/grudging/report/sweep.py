@@ -1,0 +1,110 @@
+"""What the report and the dashboard read from a sweep store, through :mod:`grudging.explore`.
+
+:func:`indices` turns the Sobol' or Morris table of :func:`grudging.explore.sensitivity` into bars
+(``parameter, index, low, high``); :func:`sensitivity_from_store` gathers the report's
+sensitivity section: those indices and PRIM's boxes (:func:`grudging.explore.discover`) for the
+question the report answers — does the coalition option do worse than the first option?
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from grudging.errors import GrudgingError
+
+if TYPE_CHECKING:
+    from grudging.report.html import Sensitivity
+    from grudging.scenario.schema import Scenario
+
+
+def default_comparison(options: list[str], scenario_options: list[str]) -> tuple[str, str | None]:
+    """The option and baseline a store is read with first: a coalition option against the first."""
+    baseline = next((o for o in scenario_options if o in options), options[0])
+    others = [o for o in options if o != baseline]
+    preferred = next((o for o in others if "nato" in o), others[0] if others else baseline)
+    return preferred, baseline if preferred != baseline else None
+
+
+def indices(
+    path: str | Path, outcome: str, option: str | None, baseline: str | None
+) -> tuple[pd.DataFrame, str]:
+    """Sensitivity indices as ``parameter, index, low, high, first_order, outcome``, and the
+    method's name."""
+    from grudging.explore.sensitivity import sensitivity
+
+    table = sensitivity(path, outcome, option=option, baseline=baseline)
+    if str(table["method"].iloc[0]) == "sobol":
+        index, conf, first = table["ST"], table["ST_conf"], table["S1"]
+        name = "Sobol' total-order index"
+    else:
+        index, conf, first = table["mu_star"], table["mu_star_conf"], table["mu"]
+        name = "Morris mu* (mean absolute elementary effect)"
+    out = pd.DataFrame(
+        {
+            "parameter": table["factor"],
+            "index": index,
+            "low": (index - conf).clip(lower=0),
+            "high": index + conf,
+            "first_order": first,
+        }
+    )
+    out["outcome"] = outcome
+    return out, name
+
+
+def sensitivity_from_store(
+    path: str | Path, scn: Scenario, outcome: str = "civilian_deaths"
+) -> Sensitivity:
+    """The report's sensitivity section from a sweep store."""
+    from grudging.errors import DesignError
+    from grudging.explore.discovery import cases_of_interest, discover
+    from grudging.report.html import Sensitivity
+    from grudging.results.store import open_store
+    from grudging.scenario.io import scenario_hash
+
+    store = Path(path)
+    with open_store(store) as st:
+        meta = st.meta
+        st.require_complete("the report's sensitivity section")
+        outcomes = st.outcome_names()
+        points = len(st.points())
+    if outcome not in outcomes:
+        raise GrudgingError(f"{store.name}: the store holds no '{outcome}' outcome")
+    method = str(meta["design"]["method"])
+    option, baseline = default_comparison(list(meta["options"]), [o.id for o in scn.options])
+    against = f" − {baseline}" if baseline else ""
+    source = (
+        f"{store.name} ({method} design, {points:,} points × {len(meta['options'])} options × "
+        f"{meta['replications']} replications; scenario hash {meta['scenario_hash']}"
+        + ("" if meta["scenario_hash"] == scenario_hash(scn) else ", not this report's scenario")
+        + f"); analysed: {outcome} of {option}{against}, mean over replications"
+    )
+    table: pd.DataFrame | None = None
+    name = "no indices"
+    if method in ("sobol", "morris"):
+        table, name = indices(store, outcome, option, baseline)
+    boxes = None
+    if baseline is None:
+        note = "PRIM needs two options in the store (an option and a baseline)."
+        return Sensitivity(indices=table, method=name, source=source, boxes=None, box_note=note)
+    with open_store(store) as st:
+        _, cases, question = cases_of_interest(st, outcome, option, baseline, None, "mean")
+    if cases.sum() == len(cases):
+        note = (
+            f"{question}: at every one of the {len(cases):,} design points — no combination of "
+            "assumptions in the sweep's ranges reverses the answer."
+        )
+    elif cases.sum() == 0:
+        note = f"{question}: at none of the {len(cases):,} design points."
+    else:
+        try:
+            found = discover(store, outcome, option=option, baseline=baseline)
+            note = str(found).replace("\n", "; ")
+            if not found.limits.empty:
+                boxes = found.limits[["box", "factor", "text", "range", "qp_low", "qp_high"]]
+        except DesignError as err:
+            note = f"PRIM found no box: {err}"
+    return Sensitivity(indices=table, method=name, source=source, boxes=boxes, box_note=note)

@@ -1,0 +1,999 @@
+"""The Dash app: the layout of the six views and the wiring of the callbacks.
+
+:func:`create_app` builds the app from a :class:`~grudging.web.workspace.Workspace`; every
+callback here only unpacks the page's values, calls the plain function of the same name in
+:mod:`grudging.web.callbacks` and packs its result. Errors a user can cause come back as a message
+in the page; anything else is logged on the server and reported in one line, and the server goes
+on serving. Everything is served from the package (plotly.js included): the page makes no request
+to another host.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from grudging.errors import GrudgingError
+
+if TYPE_CHECKING:
+    import dash
+
+    from grudging.web.workspace import UserState, Workspace
+
+log = logging.getLogger("grudging.web")
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+TITLE = "grudging — would a NATO-led coalition do better than the US staying?"
+
+
+def _explain(err: Exception) -> str:
+    """A one-line message for the page: the user's mistake as is, anything else logged."""
+    if isinstance(err, GrudgingError):
+        return str(err)
+    log.exception("dashboard callback failed")
+    return f"internal error ({type(err).__name__}: {err}); the server logged the details"
+
+
+# Layout -----------------------------------------------------------------------------------------
+def _download_button(name: str, label: str = "Download this view's data (CSV)") -> list[Any]:
+    from dash import dcc, html
+
+    return [
+        html.Button(label, id=f"{name}-csv-button", className="download"),
+        dcc.Download(id=f"{name}-csv"),
+    ]
+
+
+def _graph(ident: str, **kwargs: Any) -> Any:
+    from dash import dcc
+
+    return dcc.Graph(id=ident, config={"displaylogo": False}, **kwargs)
+
+
+def compare_layout() -> Any:
+    """Compare options: the answer, fan chart, outcomes with intervals, differences."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.Div(id="compare-banner", className="banner"),
+            html.H2("The answer so far"),
+            html.Ul(id="headline", className="headline"),
+            html.P(
+                "Under what assumptions? Change any of them on the Assumptions tab (the whole "
+                "chain re-runs), build another coalition on the Coalition builder tab, or load a "
+                "sweep on the Exploration tab to see which assumptions decide the answer.",
+                className="note",
+            ),
+            html.Div(
+                [
+                    html.Label("Compare against"),
+                    dcc.Dropdown(id="baseline", clearable=False),
+                    html.Label("Monthly series"),
+                    dcc.Dropdown(id="fan-outcome", clearable=False),
+                ],
+                className="controls",
+            ),
+            dcc.Loading(_graph("fan"), delay_show=300),
+            html.H2("Outcomes: median [90 % interval] over replications"),
+            html.P(
+                "Probabilities are shares of replications. Every option sees the same random "
+                "numbers, so differences are not noise.",
+                className="note",
+            ),
+            html.Div(id="outcome-table"),
+            html.H2(id="difference-title", children="Difference against the baseline"),
+            dcc.Loading(_graph("difference-figure"), delay_show=300),
+            html.Div(id="difference-table"),
+            html.Div(id="compare-error", className="error", role="alert"),
+            *_download_button("compare"),
+        ]
+    )
+
+
+def map_layout(ws: Workspace) -> Any:
+    """Map: regions coloured by an outcome for an option and a month; sectors and leads."""
+    from dash import dcc, html
+
+    from grudging.web.callbacks import MAP_COLOURINGS
+
+    months = ws.scenario(ws.start).horizon_months
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label("Option"),
+                    dcc.Dropdown(id="map-option", clearable=False),
+                    html.Label("Colour by"),
+                    dcc.Dropdown(
+                        id="map-colour",
+                        options=[{"label": label, "value": k} for k, label, _ in MAP_COLOURINGS],
+                        value="deaths_median",
+                        clearable=False,
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(id="month-label", className="month-label"),
+            dcc.Slider(
+                id="month",
+                min=0,
+                max=months - 1,
+                step=1,
+                value=0,
+                marks=_month_marks(months),
+                updatemode="mouseup",
+            ),
+            dcc.Loading(_graph("map", style={"height": "520px"}), delay_show=300),
+            html.P(id="map-note", className="note"),
+            html.H2("Sectors and lead nations (the sector assignment)"),
+            html.Div(id="sector-table"),
+            html.Div(id="map-error", className="error", role="alert"),
+            *_download_button("map"),
+        ]
+    )
+
+
+def _month_marks(months: int) -> dict[int, str]:
+    step = 12 if months > 24 else 6 if months > 6 else 1
+    return {m: str(m) for m in range(0, months, step)}
+
+
+def coalition_layout() -> Any:
+    """Coalition builder: the plan's controls; the coalition, its price and the gap."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.P(
+                "A force-generation conference: every candidate nation answers the offers the "
+                "patron makes (money, concessions, the command, accepting its caveats). Change the "
+                "plan and the conference re-runs (about two seconds).",
+                className="note",
+            ),
+            html.Div(
+                [html.Label("Option"), dcc.Dropdown(id="coalition-option", clearable=False)],
+                className="controls",
+            ),
+            html.Div(id="plan-form", className="plan-form"),
+            html.Div(id="coalition-error", className="error", role="alert"),
+            dcc.Loading(
+                [
+                    html.P(id="coalition-summary", className="summary"),
+                    _graph("gap-figure"),
+                    html.H2("The coalition: who serves, on what terms, and why"),
+                    html.Div(id="contingent-table"),
+                    html.H2("Every candidate nation"),
+                    html.Div(id="candidate-table"),
+                ],
+                delay_show=300,
+            ),
+            html.Button(
+                "Use this coalition in the comparison", id="use-coalition", className="primary"
+            ),
+            *_download_button("coalition"),
+        ]
+    )
+
+
+def bargain_layout() -> Any:
+    """Bargain: positions, the deal (or not) under each guarantor, who holds out."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.P(
+                "A Dayton-like grand compromise: the mediators put the Nash bargaining solution on "
+                "the table; each faction signs if it trusts the guarantor to protect it once it "
+                "disarms. Spoilers never sign.",
+                className="note",
+            ),
+            html.Div(
+                [
+                    html.Label("International aid on offer (US$ million a year)"),
+                    dcc.Input(id="aid", type="text", inputMode="numeric", debounce=True, size="10"),
+                ],
+                className="controls",
+            ),
+            html.Div(id="bargain-error", className="error", role="alert"),
+            dcc.Loading(
+                [
+                    html.H2("The deal under each guarantor"),
+                    html.Div(id="guarantor-table"),
+                    html.H2("The guarantor each option fields"),
+                    html.Div(id="fielded-table"),
+                    _graph("signing-figure"),
+                    html.H2("Factions and who holds out"),
+                    html.Div(id="faction-table"),
+                    _graph("positions-figure"),
+                ],
+                delay_show=300,
+            ),
+            *_download_button("bargain"),
+        ]
+    )
+
+
+def assumptions_layout(ws: Workspace) -> Any:
+    """Assumptions: every uncertain parameter, editable; the effect of a change."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.P(
+                [
+                    "Every uncertain number of the model, with its range and source. Type a value "
+                    "inside the range and press ",
+                    html.B("Run with these values"),
+                    f": the chain re-runs at {ws.replications:,} replications per option and the "
+                    "result is shown as a difference from the default run. Values outside the range "
+                    "are refused with the reason.",
+                ],
+                className="note",
+            ),
+            html.Div(
+                [
+                    html.Button("Run with these values", id="assumption-run", className="primary"),
+                    html.Button("Back to the defaults", id="assumption-reset"),
+                ],
+                className="controls",
+            ),
+            html.Div(id="assumption-errors", className="error", role="alert"),
+            dcc.Loading(
+                [
+                    html.P(id="assumption-message", className="summary"),
+                    html.Div(id="assumption-table"),
+                    _graph("assumption-figure"),
+                ],
+                delay_show=300,
+            ),
+            html.H2("The parameters"),
+            html.Div(
+                [
+                    html.Label("Stage"),
+                    dcc.RadioItems(id="assumption-stage", value="dynamics", inline=True),
+                ],
+                className="controls",
+            ),
+            html.Div(id="assumption-controls"),
+            *_download_button("assumptions"),
+        ]
+    )
+
+
+def exploration_layout(ws: Workspace) -> Any:
+    """Exploration: a sweep store's sensitivity indices and PRIM boxes to step through."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.P(
+                "Load a sweep store (written by 'grudging sweep') from the folders the dashboard "
+                "was started with: which assumptions matter (sensitivity), and in which region of "
+                "the assumptions an option does worse (PRIM scenario discovery).",
+                className="note",
+            ),
+            html.Div(
+                [
+                    html.Label("Sweep store"),
+                    dcc.Dropdown(
+                        id="store-choice",
+                        options=ws.store_choices(),
+                        value=ws.start_store,
+                        placeholder="choose a store",
+                    ),
+                ],
+                className="controls",
+            ),
+            html.P(id="store-summary", className="summary"),
+            html.Div(
+                [
+                    html.Label("Outcome"),
+                    dcc.Dropdown(id="exploration-outcome", clearable=False),
+                    html.Label("Option"),
+                    dcc.Dropdown(id="exploration-option", clearable=False),
+                    html.Label("does worse than"),
+                    dcc.Dropdown(id="exploration-baseline", placeholder="(a threshold instead)"),
+                    html.Label("or, instead, worse than the value"),
+                    dcc.Input(
+                        id="exploration-threshold",
+                        type="text",
+                        inputMode="numeric",
+                        debounce=True,
+                        size="10",
+                        placeholder="threshold",
+                    ),
+                ],
+                className="controls",
+            ),
+            html.Div(id="exploration-error", className="error", role="alert"),
+            dcc.Loading(
+                [
+                    html.H2("Sensitivity: which assumptions matter"),
+                    _graph("sensitivity-figure"),
+                    html.P(id="sensitivity-note", className="note"),
+                    html.H2("Scenario discovery (PRIM): step through the peeling trajectory"),
+                    html.P(id="prim-question"),
+                    _graph("prim-figure", style={"display": "none"}),
+                ],
+                delay_show=300,
+            ),
+            html.Label("Step of the peeling trajectory (or click a point)"),
+            dcc.Slider(id="prim-step", min=0, max=1, step=1, value=0, updatemode="mouseup"),
+            html.P(id="prim-note", className="summary"),
+            html.Div(id="prim-box"),
+            *_download_button("exploration"),
+        ]
+    )
+
+
+def layout(ws: Workspace) -> Any:
+    """The whole page."""
+    from dash import dcc, html
+
+    state = ws.default_state()
+    return html.Div(
+        [
+            dcc.Store(id="state", data=dict(state)),
+            html.Header(
+                [
+                    html.H1(TITLE),
+                    html.P(id="status", className="status"),
+                    html.Div(
+                        [
+                            html.Label("Scenario"),
+                            dcc.Dropdown(
+                                id="scenario-choice",
+                                options=ws.scenario_choices(),
+                                value=state["scenario"],
+                                clearable=False,
+                            ),
+                            dcc.Upload(
+                                id="scenario-upload",
+                                children=html.Button("Upload a scenario (YAML)"),
+                                accept=".yaml,.yml",
+                                max_size=5_000_000,
+                            ),
+                            html.Button(
+                                "Download the scenario with your changes (YAML)", id="yaml-button"
+                            ),
+                            dcc.Download(id="yaml-download"),
+                        ],
+                        className="controls scenario",
+                    ),
+                    html.Div(id="message", className="error", role="alert"),
+                ]
+            ),
+            dcc.Tabs(
+                id="tabs",
+                value="compare",
+                children=[
+                    dcc.Tab(label="Compare options", value="compare", children=compare_layout()),
+                    dcc.Tab(label="Map", value="map", children=map_layout(ws)),
+                    dcc.Tab(
+                        label="Coalition builder", value="coalition", children=coalition_layout()
+                    ),
+                    dcc.Tab(label="Bargain", value="bargain", children=bargain_layout()),
+                    dcc.Tab(
+                        label="Assumptions", value="assumptions", children=assumptions_layout(ws)
+                    ),
+                    dcc.Tab(
+                        label="Exploration", value="exploration", children=exploration_layout(ws)
+                    ),
+                ],
+            ),
+        ],
+        className="page",
+    )
+
+
+# Wiring ------------------------------------------------------------------------------------------
+def create_app(ws: Workspace) -> dash.Dash:
+    """The Dash app over ``ws`` (nothing is fetched from another host)."""
+    import dash
+
+    app = dash.Dash(
+        "grudging",
+        title="grudging dashboard",
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        update_title="",
+        enable_mcp=False,
+    )
+    app.layout = layout(ws)
+    register(app, ws)
+    return app
+
+
+def register(app: dash.Dash, ws: Workspace) -> None:
+    """Wire every callback of :mod:`grudging.web.callbacks` to the page."""
+    from dash import ALL, Input, Output, State, ctx, no_update
+
+    from grudging.web import callbacks as cb
+    from grudging.web.controls import entries_from, parameter_controls, stage_choices
+    from grudging.web.tables import html_table
+
+    def guarded(
+        outputs: int, error_slot: int
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Run a callback; on error, leave the outputs and put the message in ``error_slot``."""
+
+        def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def run(*args: Any) -> Any:
+                try:
+                    return fn(*args)
+                except Exception as err:
+                    out: list[Any] = [no_update] * outputs
+                    out[error_slot] = _explain(err)
+                    return tuple(out) if outputs > 1 else out[0]
+
+            run.__name__ = fn.__name__
+            return run
+
+        return wrap
+
+    # State changes -------------------------------------------------------------------------
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("message", "children", allow_duplicate=True),
+        Input("scenario-choice", "value"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_scenario(key: str, state: UserState) -> Any:
+        if not key or key == state.get("scenario"):
+            return no_update, no_update
+        return cb.choose_scenario(ws, key), ""
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("message", "children", allow_duplicate=True),
+        Input("scenario-upload", "contents"),
+        State("scenario-upload", "filename"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_upload(contents: str, filename: str) -> Any:
+        if not contents:
+            return no_update, no_update
+        return cb.upload_scenario(ws, contents, filename or "upload.yaml"), ""
+
+    @app.callback(
+        Output("status", "children"),
+        Output("scenario-choice", "options"),
+        Output("scenario-choice", "value"),
+        Output("baseline", "options"),
+        Output("baseline", "value"),
+        Output("map-option", "options"),
+        Output("map-option", "value"),
+        Output("coalition-option", "options"),
+        Output("coalition-option", "value"),
+        Output("month", "max"),
+        Output("month", "marks"),
+        Output("assumption-stage", "options"),
+        Output("aid", "placeholder"),
+        Output("store-choice", "options"),
+        Output("message", "children"),
+        Input("state", "data"),
+        State("baseline", "value"),
+        State("map-option", "value"),
+        State("coalition-option", "value"),
+    )
+    @guarded(15, 14)
+    def on_state(state: UserState, baseline: str, map_option: str, co_option: str) -> Any:
+        scn = ws.edited(state)
+        options = cb.option_choices(ws, state)
+        ids = [o["value"] for o in options]
+        coalition = cb.coalition_options(ws, state)
+        co_ids = [o["value"] for o in coalition]
+        aid = cb.default_aid(ws, state)
+        months = scn.horizon_months
+        return (
+            cb.status_line(ws, state),
+            ws.scenario_choices(),
+            state.get("scenario"),
+            options,
+            baseline if baseline in ids else ids[0],
+            options,
+            map_option if map_option in ids else (co_ids[0] if co_ids else ids[0]),
+            coalition,
+            co_option if co_option in co_ids else (co_ids[0] if co_ids else None),
+            months - 1,
+            _month_marks(months),
+            stage_choices(scn, state.get("values") or {}),
+            "default" if aid is None else f"{aid:g} (the option's)",
+            ws.store_choices(),
+            "",
+        )
+
+    @app.callback(
+        Output("assumption-controls", "children"),
+        Input("state", "data"),
+        Input("assumption-stage", "value"),
+    )
+    def on_assumption_controls(state: UserState, stage: str) -> Any:
+        try:
+            return parameter_controls(ws.edited(state), state.get("values") or {}, stage)
+        except Exception as err:
+            return _explain(err)
+
+    # Compare -------------------------------------------------------------------------------
+    @app.callback(
+        Output("headline", "children"),
+        Output("fan", "figure"),
+        Output("fan-outcome", "options"),
+        Output("fan-outcome", "value"),
+        Output("outcome-table", "children"),
+        Output("difference-title", "children"),
+        Output("difference-figure", "figure"),
+        Output("difference-table", "children"),
+        Output("compare-banner", "children"),
+        Output("compare-error", "children"),
+        Input("state", "data"),
+        Input("baseline", "value"),
+        Input("fan-outcome", "value"),
+    )
+    @guarded(10, 9)
+    def on_compare(state: UserState, baseline: str, outcome: str) -> Any:
+        from dash import html
+
+        view = cb.compare_view(ws, state, baseline, outcome)
+        banner = (
+            "Showing the run with your changes; the Assumptions tab shows the difference from "
+            "the default."
+            if view["changed"]
+            else ""
+        )
+        return (
+            [html.Li(line) for line in view["headline"]],
+            view["fan"],
+            [{"label": o.replace("_", " "), "value": o} for o in view["series"]],
+            view["outcome"],
+            html_table(view["outcomes"], view["outcome_columns"], "outcomes"),
+            f"Difference against {view['baseline']} (paired by replication)",
+            cb.figure_or_empty(view["difference_figure"], "one option only"),
+            html_table(view["differences"][0], view["differences"][1], "differences"),
+            banner,
+            "",
+        )
+
+    # Map -----------------------------------------------------------------------------------
+    @app.callback(
+        Output("map", "figure"),
+        Output("month-label", "children"),
+        Output("sector-table", "children"),
+        Output("map-note", "children"),
+        Output("map-error", "children"),
+        Input("state", "data"),
+        Input("map-option", "value"),
+        Input("map-colour", "value"),
+        Input("month", "value"),
+    )
+    @guarded(5, 4)
+    def on_map(state: UserState, option: str, colour: str, month: int) -> Any:
+        view = cb.map_view(ws, state, option, colour, month)
+        table = (
+            html_table(view["sectors"], None, "sectors")
+            if view["sectors"]
+            else "This option generates no coalition, so it has no sectors."
+        )
+        return (
+            cb.figure_or_empty(view["figure"], view["note"]),
+            view["month_label"],
+            table,
+            view["note"],
+            "",
+        )
+
+    # Coalition builder ---------------------------------------------------------------------
+    @app.callback(
+        Output("plan-form", "children"),
+        Output("coalition-error", "children", allow_duplicate=True),
+        Input("state", "data"),
+        Input("coalition-option", "value"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @guarded(2, 1)
+    def on_plan_form(state: UserState, option: str) -> Any:
+        return cb.plan_form(ws, state, option), ""
+
+    @app.callback(
+        Output("coalition-summary", "children"),
+        Output("gap-figure", "figure"),
+        Output("contingent-table", "children"),
+        Output("candidate-table", "children"),
+        Output("coalition-error", "children"),
+        Input({"type": "plan", "field": ALL}, "value"),
+        State({"type": "plan", "field": ALL}, "id"),
+        State("coalition-option", "value"),
+        State("state", "data"),
+    )
+    @guarded(5, 4)
+    def on_coalition(
+        values: list[Any], ids: list[dict[str, str]], option: str, state: UserState
+    ) -> Any:
+        if not ids:
+            return "", cb.figure_or_empty(None, "no coalition option"), "", "", ""
+        view = cb.coalition_view(ws, state, option, entries_from(ids, values, "field"))
+        return (
+            view["summary"],
+            view["gap_figure"],
+            html_table(
+                view["contingents"],
+                {
+                    "nation": "nation",
+                    "name": "name",
+                    "troops": "troops",
+                    "effective": "effective strength",
+                    "offers_accepted": "offers accepted",
+                    "caveats": "caveats",
+                    "cost_musd": "cost (US$M, first year)",
+                    "arrives": "arrives",
+                    "why": "what brings it in",
+                },
+                "contingents",
+            ),
+            html_table(view["candidates"], None, "candidates"),
+            "",
+        )
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("coalition-error", "children", allow_duplicate=True),
+        Input("use-coalition", "n_clicks"),
+        State({"type": "plan", "field": ALL}, "value"),
+        State({"type": "plan", "field": ALL}, "id"),
+        State("coalition-option", "value"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_use_coalition(
+        clicks: int,
+        values: list[Any],
+        ids: list[dict[str, str]],
+        option: str,
+        state: UserState,
+    ) -> Any:
+        if not clicks or not option:
+            return no_update, no_update
+        return cb.use_coalition(ws, state, option, entries_from(ids, values, "field")), ""
+
+    # Bargain -------------------------------------------------------------------------------
+    @app.callback(
+        Output("guarantor-table", "children"),
+        Output("fielded-table", "children"),
+        Output("signing-figure", "figure"),
+        Output("faction-table", "children"),
+        Output("positions-figure", "figure"),
+        Output("bargain-error", "children"),
+        Input("state", "data"),
+        Input("aid", "value"),
+    )
+    @guarded(6, 5)
+    def on_bargain(state: UserState, aid: str) -> Any:
+        view = cb.bargain_view(ws, state, aid)
+        probability = {
+            k: "probability"
+            for k in (
+                "credibility",
+                "p_deal",
+                "p_holds_given_deal",
+                "p_deal_holds",
+                "strength",
+                "impartiality",
+            )
+        }
+        return (
+            html_table(view["guarantors"], None, "guarantors", units=probability),
+            html_table(view["fielded"], None, "fielded", units=probability)
+            if view["fielded"]
+            else "No option attempts a bargain.",
+            view["signing"],
+            html_table(
+                view["factions"],
+                None,
+                "factions",
+                units={k: "probability" for k in view["factions"][0] if k.startswith("P(")}
+                | {"capability": "probability"}
+                if view["factions"]
+                else {},
+            ),
+            view["positions"],
+            "",
+        )
+
+    # Assumptions ---------------------------------------------------------------------------
+    @app.callback(
+        Output({"type": "param-error", "name": ALL}, "children"),
+        Output({"type": "param", "name": ALL}, "className"),
+        Output("assumption-errors", "children"),
+        Input({"type": "param", "name": ALL}, "value"),
+        State({"type": "param", "name": ALL}, "id"),
+        State("state", "data"),
+    )
+    def on_param_typed(values: list[Any], ids: list[dict[str, str]], state: UserState) -> Any:
+        try:
+            entries = entries_from(ids, values, "name")
+            errors = cb.check_assumptions(ws, state, entries)
+            scn = ws.edited(state)
+            nominal = scn.parameter_values()
+        except Exception as err:
+            return [""] * len(ids), [""] * len(ids), _explain(err)
+        classes = []
+        for i in ids:
+            name = i["name"]
+            if name in errors:
+                classes.append("invalid")
+            else:
+                try:
+                    changed = float(str(entries[name]).replace(",", "")) != nominal.get(name)
+                except ValueError:
+                    changed = False
+                classes.append("changed" if changed else "")
+        summary = "Refused: " + " | ".join(errors.values()) if errors else ""
+        return [errors.get(i["name"], "") for i in ids], classes, summary
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("assumption-errors", "children", allow_duplicate=True),
+        Input("assumption-run", "n_clicks"),
+        State({"type": "param", "name": ALL}, "value"),
+        State({"type": "param", "name": ALL}, "id"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_run(clicks: int, values: list[Any], ids: list[dict[str, str]], state: UserState) -> Any:
+        if not clicks:
+            return no_update, no_update
+        new, errors = cb.apply_assumptions(ws, state, entries_from(ids, values, "name"))
+        if errors:
+            return no_update, "Refused, nothing re-run: " + " | ".join(errors.values())
+        return new, ""
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Input("assumption-reset", "n_clicks"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    def on_reset(clicks: int, state: UserState) -> Any:
+        if not clicks:
+            return no_update
+        return cb.reset_assumptions(ws, state)
+
+    @app.callback(
+        Output("assumption-message", "children"),
+        Output("assumption-table", "children"),
+        Output("assumption-figure", "figure"),
+        Output("assumption-figure", "style"),
+        Output("assumption-errors", "children", allow_duplicate=True),
+        Input("state", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @guarded(5, 4)
+    def on_assumptions(state: UserState) -> Any:
+        view = cb.assumptions_view(ws, state)
+        table = (
+            html_table(
+                view["rows"],
+                {
+                    "option": "option",
+                    "outcome": "outcome",
+                    "default": "default",
+                    "yours": "with your changes",
+                    "difference": "paired difference [90 %]",
+                    "better_in": "better in",
+                },
+                "assumption-difference",
+            )
+            if view["rows"]
+            else ""
+        )
+        return (
+            view["message"],
+            table,
+            cb.figure_or_empty(view["figure"], "no change yet"),
+            {} if view["figure"] is not None else {"display": "none"},
+            no_update,
+        )
+
+    # Exports -------------------------------------------------------------------------------
+    @app.callback(
+        Output("yaml-download", "data"),
+        Output("message", "children", allow_duplicate=True),
+        Input("yaml-button", "n_clicks"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_yaml(clicks: int, state: UserState) -> Any:
+        return cb.export_yaml(ws, state), ""
+
+    @app.callback(
+        Output("compare-csv", "data"),
+        Output("compare-error", "children", allow_duplicate=True),
+        Input("compare-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("baseline", "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_compare_csv(clicks: int, state: UserState, baseline: str) -> Any:
+        return cb.compare_csv(ws, state, baseline), ""
+
+    @app.callback(
+        Output("map-csv", "data"),
+        Output("map-error", "children", allow_duplicate=True),
+        Input("map-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("map-option", "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_map_csv(clicks: int, state: UserState, option: str) -> Any:
+        return cb.map_csv(ws, state, option), ""
+
+    @app.callback(
+        Output("coalition-csv", "data"),
+        Output("coalition-error", "children", allow_duplicate=True),
+        Input("coalition-csv-button", "n_clicks"),
+        State({"type": "plan", "field": ALL}, "value"),
+        State({"type": "plan", "field": ALL}, "id"),
+        State("coalition-option", "value"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_coalition_csv(
+        clicks: int,
+        values: list[Any],
+        ids: list[dict[str, str]],
+        option: str,
+        state: UserState,
+    ) -> Any:
+        return cb.coalition_csv(ws, state, option, entries_from(ids, values, "field")), ""
+
+    @app.callback(
+        Output("bargain-csv", "data"),
+        Output("bargain-error", "children", allow_duplicate=True),
+        Input("bargain-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("aid", "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_bargain_csv(clicks: int, state: UserState, aid: str) -> Any:
+        return cb.bargain_csv(ws, state, aid), ""
+
+    @app.callback(
+        Output("assumptions-csv", "data"),
+        Output("assumption-errors", "children", allow_duplicate=True),
+        Input("assumptions-csv-button", "n_clicks"),
+        State("state", "data"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_assumptions_csv(clicks: int, state: UserState) -> Any:
+        return cb.assumptions_csv(ws, state), ""
+
+    # Exploration ---------------------------------------------------------------------------
+    @app.callback(
+        Output("store-summary", "children"),
+        Output("exploration-outcome", "options"),
+        Output("exploration-outcome", "value"),
+        Output("exploration-option", "options"),
+        Output("exploration-option", "value"),
+        Output("exploration-baseline", "options"),
+        Output("exploration-baseline", "value"),
+        Output("exploration-error", "children", allow_duplicate=True),
+        Input("store-choice", "value"),
+        State("state", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    @guarded(8, 7)
+    def on_store(key: str | None, state: UserState) -> Any:
+        view = cb.store_choices_view(ws, state, key)
+        outcomes = [{"label": o.replace("_", " "), "value": o} for o in view["outcomes"]]
+        options = [{"label": o, "value": o} for o in view["options"]]
+        return (
+            view["summary"],
+            outcomes,
+            view["outcome"],
+            options,
+            view["option"],
+            options,
+            view["baseline"],
+            "",
+        )
+
+    @app.callback(
+        Output("sensitivity-figure", "figure"),
+        Output("sensitivity-note", "children"),
+        Output("prim-question", "children"),
+        Output("prim-figure", "figure"),
+        Output("prim-figure", "style"),
+        Output("prim-step", "max"),
+        Output("prim-step", "marks"),
+        Output("prim-step", "value"),
+        Output("prim-note", "children"),
+        Output("prim-box", "children"),
+        Output("exploration-error", "children"),
+        Input("store-choice", "value"),
+        Input("exploration-outcome", "value"),
+        Input("exploration-option", "value"),
+        Input("exploration-baseline", "value"),
+        Input("exploration-threshold", "value"),
+        Input("prim-step", "value"),
+    )
+    @guarded(11, 10)
+    def on_exploration(
+        key: str | None,
+        outcome: str | None,
+        option: str | None,
+        baseline: str | None,
+        threshold: str | None,
+        step: int | None,
+    ) -> Any:
+        keep_step = ctx.triggered_id == "prim-step"
+        view = cb.exploration_view(
+            ws, key, outcome, option, baseline, threshold, step if keep_step else None
+        )
+        last = max(view["steps"] - 1, 1)
+        return (
+            cb.figure_or_empty(view["sensitivity"], "no sensitivity indices"),
+            view["sensitivity_note"],
+            view["question"],
+            cb.figure_or_empty(view["trajectory"], "no PRIM box"),
+            {} if view["trajectory"] is not None else {"display": "none"},
+            last,
+            {i: str(i) for i in range(0, last + 1, max(1, (last + 1) // 10))},
+            view["step"],
+            view["box_note"],
+            html_table(view["box"], None, "prim-limits") if view["box"] else "",
+            "",
+        )
+
+    @app.callback(
+        Output("prim-step", "value", allow_duplicate=True),
+        Input("prim-figure", "clickData"),
+        prevent_initial_call=True,
+    )
+    def on_trajectory_click(click: dict[str, Any] | None) -> Any:
+        try:
+            return int(click["points"][0]["customdata"])  # type: ignore[index]
+        except (TypeError, KeyError, IndexError, ValueError):
+            return no_update
+
+    @app.callback(
+        Output("exploration-csv", "data"),
+        Output("exploration-error", "children", allow_duplicate=True),
+        Input("exploration-csv-button", "n_clicks"),
+        State("store-choice", "value"),
+        State("exploration-outcome", "value"),
+        State("exploration-option", "value"),
+        State("exploration-baseline", "value"),
+        State("exploration-threshold", "value"),
+        prevent_initial_call=True,
+    )
+    @guarded(2, 1)
+    def on_exploration_csv(
+        clicks: int,
+        key: str | None,
+        outcome: str | None,
+        option: str | None,
+        baseline: str | None,
+        threshold: str | None,
+    ) -> Any:
+        return cb.exploration_csv(ws, key, outcome, option, baseline, threshold), ""
+
+
+def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8050) -> None:
+    """Start the app's web server (blocks until interrupted)."""
+    app = create_app(ws)
+    app.run(host=host, port=port, debug=False)

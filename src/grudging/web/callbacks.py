@@ -1,0 +1,973 @@
+"""The dashboard's callbacks as plain functions: plain data and figures in and out.
+
+Each function takes the :class:`~grudging.web.workspace.Workspace` and what the page sends (the
+user state, the values of the controls) and returns what the page shows, so it can be tested
+without a browser; :mod:`grudging.web.app` only wires them to components. User mistakes raise
+:class:`~grudging.errors.GrudgingError` with a message meant for the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from grudging.errors import GrudgingError, ParameterError, ScenarioError
+from grudging.web.controls import (
+    fmt,
+    parse_number,
+    parse_plan_form,
+    validate_entries,
+)
+from grudging.web.tables import Rows, format_value, frame_rows, interval_text
+
+#: What a download button sends to the page (``dcc.Download`` data).
+Download = dict[str, Any]
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from grudging.results.results import Results
+    from grudging.web.workspace import UserState, Workspace
+
+#: Outcomes shown first in tables, in this order (others follow).
+MAIN_OUTCOMES = (
+    "civilian_deaths",
+    "civil_war",
+    "displaced",
+    "refugees",
+    "troop_deaths",
+    "cost_patron",
+    "cost_others",
+    "safe_haven",
+    "regional_escalation",
+    "coalition_troops",
+    "patron_troops",
+    "settlement_forms",
+    "settlement_holds",
+)
+
+#: How the map can colour the regions: (key, label, changes with the month).
+MAP_COLOURINGS = (
+    ("deaths_median", "civilian deaths in the month (median)", True),
+    ("deaths_mean", "civilian deaths in the month (mean)", True),
+    ("deaths_high", "civilian deaths in the month (95th percentile)", True),
+    ("deaths_per_100k", "civilian deaths per 100,000 in the month (median)", True),
+    ("requirement", "troops needed (the requirement)", False),
+    ("coverage", "coalition coverage of the requirement", False),
+    ("lead", "sector lead nation", False),
+)
+
+
+# Header ---------------------------------------------------------------------------------------
+def status_line(ws: Workspace, state: UserState) -> str:
+    """Which scenario, how many replications, what the user changed."""
+    key = state.get("scenario") or ws.start
+    scn = ws.scenario(key)
+    values = state.get("values") or {}
+    plans = state.get("plans") or {}
+    changes = []
+    if values:
+        changes.append(f"{len(values)} assumption{'s' if len(values) > 1 else ''} changed")
+    if plans:
+        changes.append(f"coalition plan changed for {', '.join(sorted(plans))}")
+    what = "; ".join(changes) if changes else "default assumptions"
+    return (
+        f"{scn.title} — scenario {ws.label(key)}; {ws.replications:,} replications per option, "
+        f"seed {ws.seed}; {what}."
+    )
+
+
+def choose_scenario(ws: Workspace, key: str) -> UserState:
+    """Switch to another scenario (a built-in one or a file inside the folders)."""
+    ws.scenario(key)
+    return ws.default_state(key)
+
+
+def upload_scenario(ws: Workspace, contents: str, filename: str) -> UserState:
+    """Read an uploaded scenario (a ``data:`` URL from the upload box) and switch to it."""
+    if not contents or "," not in contents:
+        raise ScenarioError(f"{filename or 'upload'}: empty upload; choose a YAML file")
+    _, _, payload = contents.partition(",")
+    try:
+        raw = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise ScenarioError(f"{filename}: the upload is not readable; try again") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{filename}: not a UTF-8 text file; upload a YAML scenario") from None
+    key = ws.upload(text, filename or "upload.yaml")
+    return ws.default_state(key)
+
+
+def export_yaml(ws: Workspace, state: UserState) -> Download:
+    """The scenario with the user's changes as one self-contained YAML file."""
+    from grudging.scenario import dump_scenario, scenario_from_dict, scenario_to_dict
+    from grudging.web.controls import check_values
+
+    scn = ws.edited(state)
+    values = check_values(scn, state.get("values") or {})
+    data = scenario_to_dict(scn)
+    for param in data.get("parameters", []):
+        if param["name"] in values:
+            param["value"] = values[param["name"]]
+    changed = scenario_from_dict(data, "your scenario")
+    suffix = "-edited" if ws.changed(state) else ""
+    return {
+        "content": dump_scenario(changed),
+        "filename": f"{scn.id}{suffix}.yaml",
+        "type": "application/yaml",
+        "base64": False,
+    }
+
+
+def warm(ws: Workspace) -> None:
+    """Compute every view of the starting scenario once, so the first page comes quickly."""
+    state = ws.default_state()
+    compare_view(ws, state, None, None)
+    results = ws.results(state)
+    map_view(ws, state, results.options[0], None, 0)
+    for choice in coalition_options(ws, state):
+        plan_form(ws, state, choice["value"])
+        coalition_view(ws, state, choice["value"], {})
+    if ws.edited(state).factions:
+        bargain_view(ws, state, None)
+    if ws.start_store is not None:
+        first = store_choices_view(ws, state, ws.start_store)
+        exploration_view(
+            ws, ws.start_store, first["outcome"], first["option"], first["baseline"], None, None
+        )
+
+
+def csv_download(frame: pd.DataFrame, name: str) -> Download:
+    """A table as the data of a CSV download."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return {
+        "content": buffer.getvalue(),
+        "filename": f"{name}.csv",
+        "type": "text/csv",
+        "base64": False,
+    }
+
+
+# Compare --------------------------------------------------------------------------------------
+def option_choices(ws: Workspace, state: UserState) -> list[dict[str, str]]:
+    """The scenario's options for a dropdown."""
+    scn = ws.edited(state)
+    return [{"label": o.name, "value": o.id} for o in scn.options]
+
+
+def monthly_outcomes(results: Results) -> list[str]:
+    """Outcomes that come as a national monthly series (for fan charts)."""
+    rows = results.outcomes[results.outcomes["month"].notna() & results.outcomes["region"].isna()]
+    present = set(rows["outcome"].unique())
+    return [o for o in MAIN_OUTCOMES if o in present]
+
+
+def _ordered(outcomes: Any) -> list[str]:
+    names = list(dict.fromkeys(outcomes))
+    return [o for o in MAIN_OUTCOMES if o in names] + [o for o in names if o not in MAIN_OUTCOMES]
+
+
+def outcome_rows(results: Results) -> tuple[Rows, list[str]]:
+    """One row per outcome, a 'median [90 % interval]' cell per option (mean for probabilities)."""
+    summary = results.summary()
+    rows: Rows = []
+    for outcome in _ordered(summary["outcome"]):
+        part = summary[summary["outcome"] == outcome].set_index("option")
+        unit = str(part["unit"].iloc[0])
+        row: dict[str, Any] = {"outcome": outcome.replace("_", " "), "unit": unit}
+        for option in results.options:
+            if option not in part.index:
+                row[option] = "–"
+                continue
+            r: dict[Any, Any] = part.loc[option].to_dict()
+            row[option] = (
+                f"{r['mean']:.2f}"
+                if unit == "probability"
+                else interval_text(r["median"], r["low"], r["high"], unit)
+            )
+        rows.append(row)
+    return rows, ["outcome", "unit", *results.options]
+
+
+def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
+    """Per outcome, each option's paired difference against the baseline and a verdict."""
+    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.report.narrative import binary_verdict, verdict
+
+    diff = results.compare(baseline)
+    others = [o for o in results.options if o != baseline]
+    runs = int(results.metadata.get("replications", 1))
+    rows: Rows = []
+    for outcome in _ordered(diff["outcome"]):
+        unit = OUTCOMES[outcome].unit
+        row: dict[str, Any] = {"outcome": outcome.replace("_", " "), "unit": unit}
+        for option in others:
+            part = diff[(diff["option"] == option) & (diff["outcome"] == outcome)]
+            if part.empty:
+                row[option] = "–"
+                continue
+            r = part.iloc[0]
+            better, worse = float(r["share_better"]), float(r["share_worse"])
+            word = (
+                binary_verdict(better, worse, runs) if outcome in BINARY else verdict(better, worse)
+            )
+            if unit == "probability":
+                change = f"{r['mean_difference']:+.2f}"
+            else:
+                change = (
+                    f"{format_value(r['median_difference'], unit)} "
+                    f"[{format_value(r['low'], unit)} to {format_value(r['high'], unit)}]"
+                )
+            row[option] = f"{change}; better in {r['share_better']:.0%}: {word}"
+        rows.append(row)
+    return rows, ["outcome", "unit", *others]
+
+
+def compare_view(
+    ws: Workspace, state: UserState, baseline: str | None, outcome: str | None
+) -> dict[str, Any]:
+    """Fan chart, outcomes with intervals, differences against the baseline, the answer."""
+    from grudging.report.figures import difference_chart, fan_chart
+    from grudging.report.narrative import executive_summary
+
+    results = ws.results(state)
+    scn = ws.edited(state)
+    base = baseline if baseline in results.options else results.options[0]
+    series = monthly_outcomes(results)
+    chosen = outcome if outcome in series else (series[0] if series else "civilian_deaths")
+    rows, columns = outcome_rows(results)
+    failed = [
+        f"{option} could not run: {error}"
+        for option, error in results.metadata.get("failed", {}).items()
+    ]
+    out: dict[str, Any] = {
+        "headline": executive_summary(results, base) + failed,
+        "fan": fan_chart(results, chosen, start=scn.start),
+        "outcomes": rows,
+        "outcome_columns": columns,
+        "differences": difference_rows(results, base) if len(results.options) > 1 else ([], []),
+        "difference_figure": None,
+        "baseline": base,
+        "outcome": chosen,
+        "series": series,
+        "changed": ws.changed(state),
+    }
+    if len(results.options) > 1:
+        out["difference_figure"] = difference_chart(
+            results.compare(base), "civilian_deaths", "deaths"
+        )
+    return out
+
+
+def compare_csv(ws: Workspace, state: UserState, baseline: str | None) -> Download:
+    """Summary per option and outcome, joined with the paired differences against the baseline."""
+    results = ws.results(state)
+    base = baseline if baseline in results.options else results.options[0]
+    table = results.summary()
+    if len(results.options) > 1:
+        diff = results.compare(base).drop(columns=["low", "high"])
+        diff = diff.rename(columns={c: f"{c}" for c in diff.columns})
+        table = table.merge(diff, on=["option", "outcome"], how="left")
+        table["baseline"] = base
+    return csv_download(table, f"{results.metadata.get('scenario', 'scenario')}-comparison")
+
+
+# Map ------------------------------------------------------------------------------------------
+def month_label(start: str, month: int) -> str:
+    """``month 5 (2007-06)``."""
+    year, mon = (int(x) for x in start.split("-"))
+    index = year * 12 + mon - 1 + int(month)
+    return f"month {month} ({index // 12:04d}-{index % 12 + 1:02d})"
+
+
+def _sectors(ws: Workspace, state: UserState, option: str) -> Any:
+    results = ws.results(state)
+    plan = results.plans.get(option)
+    if plan is None or plan.conference is None:
+        return None, plan
+    return plan.conference.sectors, plan
+
+
+def map_view(
+    ws: Workspace, state: UserState, option: str | None, colouring: str | None, month: int | None
+) -> dict[str, Any]:
+    """The map of one option and month, coloured as chosen, and the sector table."""
+    import pandas as pd
+
+    from grudging.report.figures import region_map, sector_map
+
+    results = ws.results(state)
+    scn = ws.edited(state)
+    opt = option if option in results.options else results.options[0]
+    kinds = {k: (label, monthly) for k, label, monthly in MAP_COLOURINGS}
+    colour = colouring if colouring in kinds else "deaths_median"
+    last = scn.horizon_months - 1
+    m = min(max(int(month or 0), 0), last)
+    label, monthly = kinds[colour]
+    when = month_label(scn.start, m) if monthly else "whole horizon"
+    sectors, plan = _sectors(ws, state, opt)
+    leads = {r.region: r.lead for r in sectors.regions} if sectors is not None else {}
+    hover = {
+        r.id: (f"lead nation: {leads[r.id]}" if leads.get(r.id) else "no coalition sector")
+        for r in scn.regions
+    }
+    title = f"{opt}: {label}, {when}"
+    note = ""
+    rm = results.region_months
+    if colour == "lead":
+        figure = sector_map(scn, leads, title, hover)
+        if sectors is None:
+            note = f"{opt} generates no coalition, so it has no sectors."
+    elif colour in ("requirement", "coverage"):
+        if plan is None:
+            raise GrudgingError(f"option '{opt}' did not run; see the comparison for its error")
+        if colour == "requirement":
+            values = pd.Series({r.region: r.troops for r in plan.requirement.regions})
+            figure = region_map(scn, values, title, "troops", hover=hover)
+        else:
+            if sectors is None:
+                values = pd.Series({r.id: 0.0 for r in scn.regions})
+                note = f"{opt} generates no coalition: coverage is nil everywhere."
+            else:
+                values = pd.Series(
+                    {r.region: (r.coverage if r.requirement > 0 else 1.0) for r in sectors.regions}
+                ).clip(upper=1.0)
+            figure = region_map(
+                scn, values, title, "share", zmax=1.0, hover=hover, number_format=".0%"
+            )
+    else:
+        column = {"deaths_median": "median", "deaths_mean": "mean", "deaths_high": "high"}.get(
+            colour, "median"
+        )
+        frame = rm.copy()
+        if colour == "deaths_per_100k":
+            population = {r.id: r.population for r in scn.regions}
+            frame["value"] = frame["median"] / frame["region"].map(population) * 1e5
+        else:
+            frame["value"] = frame[column]
+        zmax = float(frame["value"].max()) if len(frame) else 1.0
+        part = frame[(frame["option"] == opt) & (frame["month"] == m)].set_index("region")["value"]
+        unit = "per 100,000" if colour == "deaths_per_100k" else "deaths"
+        fmt_code = ",.2f" if colour == "deaths_per_100k" else ",.0f"
+        figure = region_map(
+            scn, part, title, unit, zmax=max(zmax, 1e-9), hover=hover, number_format=fmt_code
+        )
+    if figure is None:
+        note = "This scenario has no map (no GeoJSON file)."
+    rows: Rows = []
+    if sectors is not None:
+        for r in sectors.regions:
+            rows.append(
+                {
+                    "region": scn.region(r.region).name,
+                    "lead": r.lead or "–",
+                    "nations": ", ".join(r.nations) or "–",
+                    "troops": r.troops,
+                    "needed": r.requirement,
+                    "coverage": "–" if r.requirement <= 0 else f"{min(r.coverage, 9.99):.0%}",
+                }
+            )
+    return {
+        "figure": figure,
+        "title": title,
+        "month_label": month_label(scn.start, m)
+        + ("" if monthly else " — this colouring does not change with the month"),
+        "sectors": rows,
+        "note": note,
+        "option": opt,
+        "colouring": colour,
+        "month": m,
+        "last_month": last,
+    }
+
+
+def map_csv(ws: Workspace, state: UserState, option: str | None) -> Download:
+    """Civilian deaths per region and month (quantiles) with the sector of each region."""
+    results = ws.results(state)
+    opt = option if option in results.options else results.options[0]
+    frame = results.region_months[results.region_months["option"] == opt].copy()
+    sectors, _ = _sectors(ws, state, opt)
+    if sectors is not None:
+        leads = {r.region: r.lead for r in sectors.regions}
+        nations = {r.region: ";".join(r.nations) for r in sectors.regions}
+        frame["lead"] = frame["region"].map(leads)
+        frame["nations"] = frame["region"].map(nations)
+    return csv_download(frame, f"map-{opt}")
+
+
+# Coalition builder ----------------------------------------------------------------------------
+def coalition_options(ws: Workspace, state: UserState) -> list[dict[str, str]]:
+    """Options that generate a coalition."""
+    scn = ws.edited(state)
+    return [{"label": o.name, "value": o.id} for o in scn.options if o.coalition is not None]
+
+
+def plan_form(ws: Workspace, state: UserState, option: str | None) -> Any:
+    """The builder's controls for an option's plan (generated from the plan's schema)."""
+    from grudging.web.controls import plan_controls
+
+    choices = coalition_options(ws, state)
+    if not choices:
+        return []
+    opt = option if option in [c["value"] for c in choices] else choices[0]["value"]
+    return plan_controls(ws.edited(state), ws.coalition_plan(state, opt))
+
+
+def _plan_change(
+    ws: Workspace, state: UserState, option: str, form: Mapping[str, Any]
+) -> dict[str, Any]:
+    scn = ws.edited(state)
+    plan = ws.coalition_plan(state, option)
+    return parse_plan_form(scn, plan, form)
+
+
+def coalition_view(
+    ws: Workspace, state: UserState, option: str | None, form: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The coalition a conference generates under the form's plan: who, at what price, the gap."""
+    from grudging.report.figures import coalition_gap_chart
+
+    choices = [c["value"] for c in coalition_options(ws, state)]
+    if not choices:
+        raise GrudgingError("no option of this scenario generates a coalition")
+    opt = option if option in choices else choices[0]
+    change = _plan_change(ws, state, opt, form) if form else {}
+    plan = ws.coalition_plan(state, opt, change)
+    conf = ws.conference(state, plan)
+    co = conf.coalition
+    req = conf.requirement
+    contingents: Rows = []
+    for c in co.contingents:
+        caveats = ", ".join(c.caveats) or "none kept"
+        if c.lifted_caveats:
+            caveats += f"; lifted: {', '.join(c.lifted_caveats)}"
+        if c.refused_caveats:
+            caveats += f"; refused: {', '.join(c.refused_caveats)}"
+        contingents.append(
+            {
+                "nation": c.nation + (" (lead)" if c.lead else ""),
+                "name": c.name,
+                "troops": c.troops,
+                "effective": c.effective_strength,
+                "offers_accepted": ", ".join(c.offers) or "none",
+                "caveats": caveats,
+                "cost_musd": c.cost_musd,
+                "arrives": f"month {c.arrival_month}",
+                "why": ", ".join(f"{n} {v:+.2f}" for n, v in c.reasons) or "–",
+            }
+        )
+    candidates: Rows = []
+    chosen = {c.nation: c for c in co.contingents}
+    for s in co.candidates:
+        member = chosen.get(s.nation)
+        candidates.append(
+            {
+                "nation": s.nation,
+                "name": s.name,
+                "status": s.status,
+                "offers": f"{member.troops:,} troops" if member else "–",
+                "why": (
+                    ", ".join(f"{n} {v:+.2f}" for n, v in member.reasons) if member else s.reason
+                ),
+            }
+        )
+    made = ", ".join(co.global_offers) or "none"
+    summary = (
+        f"{co.command.upper()} command, ROE '{co.roe_level}': {co.total_troops:,} troops from "
+        f"{len(co.contingents)} nations, {co.total_effective:,.0f} effective "
+        f"({co.coverage:.1%} of the requirement of {req.total:,.0f}; gap {co.gap:,.0f}). "
+        f"Price: US${co.total_cost_musd:,.0f}M the first year, then US${co.cost_musd_per_year:,.0f}M "
+        f"a year (the same number of US troops: about US${co.us_equivalent_cost_musd:,.0f}M a "
+        f"year); political capital {co.political_spent:.2f} of {co.political_capital:g}. "
+        f"Offers made to all: {made}."
+    )
+    return {
+        "option": opt,
+        "summary": summary,
+        "gap_figure": coalition_gap_chart(
+            req.total, co.total_effective, co.total_troops, req.proposal_force
+        ),
+        "contingents": contingents,
+        "candidates": candidates,
+        "change": change,
+        "troops": co.total_troops,
+        "effective": co.total_effective,
+        "gap": co.gap,
+        "price_musd": co.total_cost_musd,
+    }
+
+
+def use_coalition(
+    ws: Workspace, state: UserState, option: str, form: Mapping[str, Any]
+) -> UserState:
+    """Put the builder's plan into the option, so the comparison re-runs with it."""
+    # The form shows every field the builder changes: keep its difference from the scenario's
+    # own plan (not from an earlier change), so setting a field back removes the change.
+    original = ws.default_state(state.get("scenario"))
+    change = _plan_change(ws, original, option, form)
+    plans = dict(state.get("plans") or {})
+    if change:
+        plans[option] = change
+    else:
+        plans.pop(option, None)
+    new: UserState = {**state, "plans": plans}
+    ws.edited(new)  # validates the edited scenario now, with a message if it is refused
+    return new
+
+
+def coalition_csv(
+    ws: Workspace, state: UserState, option: str | None, form: Mapping[str, Any]
+) -> Download:
+    """Every candidate nation: status, contingent, offers, caveats, price and why."""
+    import pandas as pd
+
+    view = coalition_view(ws, state, option, form)
+    frame = pd.DataFrame(view["candidates"]).merge(
+        pd.DataFrame(view["contingents"]).assign(
+            nation=lambda f: f["nation"].str.replace(" (lead)", "", regex=False)
+        )
+        if view["contingents"]
+        else pd.DataFrame(columns=["nation"]),
+        on="nation",
+        how="left",
+        suffixes=("", "_contingent"),
+    )
+    return csv_download(frame, f"coalition-{view['option']}")
+
+
+# Bargain --------------------------------------------------------------------------------------
+def default_aid(ws: Workspace, state: UserState) -> float | None:
+    """The aid of the first option that attempts a bargain (None: the parameter's value)."""
+    scn = ws.edited(state)
+    for o in scn.options:
+        if o.bargain is not None:
+            return o.bargain.aid_musd_per_year
+    return None
+
+
+def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, Any]:
+    """Factions, positions, the deal or not under each guarantor, and who holds out."""
+    from grudging.report.figures import positions_chart, signing_heatmap
+
+    if aid_text is None or str(aid_text).strip() == "":
+        aid = default_aid(ws, state)
+    else:
+        try:
+            aid = parse_number(aid_text)
+        except ParameterError as err:
+            raise ParameterError(f"aid: {err}") from None
+        if aid < 0:
+            raise ParameterError(f"aid: {fmt(aid)} refused; aid is US$ million a year, ≥ 0")
+    scn = ws.edited(state)
+    result = ws.bargain(state, aid)
+    guarantors: Rows = []
+    for o in result.outcomes:
+        g = o.guarantor
+        guarantors.append(
+            {
+                "guarantor": g.kind,
+                "strength": g.strength_ratio if g.kind != "none" else None,
+                "impartiality": g.impartiality if g.kind != "none" else None,
+                "years": g.commitment_years if g.kind != "none" else None,
+                "credibility": o.credibility,
+                "p_deal": o.p_deal,
+                "p_holds_given_deal": o.p_holds_given_deal,
+                "p_deal_holds": o.p_deal_holds,
+                "holdouts": ", ".join(o.holdouts) or "none",
+            }
+        )
+    factions: Rows = []
+    frame = result.factions_frame()
+    for f in result.factions:
+        faction = scn.faction(f)
+        part = frame[frame["faction"] == f].set_index("guarantor")
+        row: dict[str, Any] = {
+            "faction": f,
+            "name": faction.name,
+            "spoiler": "yes" if f in result.spoilers else "",
+            "capability": result.capability[f],
+        }
+        for kind in part.index:
+            row[f"P(signs) {kind}"] = float(part.loc[kind, "p_sign"])
+        extra: list[float] = (
+            [float(v) for v in part["extra_aid_musd"].dropna()] if "extra_aid_musd" in part else []
+        )
+        row["extra aid to sign (US$M/yr)"] = (
+            format_value(float(min(extra)), "") if len(extra) else "–"
+        )
+        factions.append(row)
+    try:
+        plans = ws.results(state).plans
+    except GrudgingError:
+        plans = {}  # no option ran: the guarantors by kind still show the bargain
+    fielded: Rows = []
+    for option, plan in plans.items():
+        s = plan.settlement
+        if s is None or plan.guarantor is None:
+            continue
+        fielded.append(
+            {
+                "option": option,
+                "guarantor": plan.guarantor.kind,
+                "strength": plan.guarantor.strength_ratio,
+                "impartiality": plan.guarantor.impartiality,
+                "years": plan.guarantor.commitment_years,
+                "p_deal": s.p_deal,
+                "p_holds_given_deal": s.p_holds_given_deal,
+                "holdouts": ", ".join(sorted(f for f, p in s.p_sign.items() if p < 0.5)) or "none",
+            }
+        )
+    return {
+        "aid": result.aid_musd,
+        "guarantors": guarantors,
+        "factions": factions,
+        "fielded": fielded,
+        "positions": positions_chart(result, scn),
+        "signing": signing_heatmap(result),
+        "spoilers": list(result.spoilers),
+        "result": result,
+    }
+
+
+def bargain_csv(ws: Workspace, state: UserState, aid_text: Any) -> Download:
+    """The bargain as one tidy table: guarantor, faction, issue, quantity, value."""
+    view = bargain_view(ws, state, aid_text)
+    return csv_download(view["result"].to_frame(), "bargain")
+
+
+# Assumptions ----------------------------------------------------------------------------------
+def check_assumptions(ws: Workspace, state: UserState, entries: Mapping[str, Any]) -> Download:
+    """Reasons for every refused entry, by parameter name (empty when all are acceptable)."""
+    _, errors = validate_entries(ws.edited(state), entries)
+    return errors
+
+
+def apply_assumptions(
+    ws: Workspace, state: UserState, entries: Mapping[str, Any]
+) -> tuple[UserState, dict[str, str]]:
+    """The state with the typed values, or the unchanged state and the reasons they are refused.
+
+    ``entries`` are the fields on show (one stage's); values changed earlier in other stages stay.
+    """
+    changed, errors = validate_entries(ws.edited(state), entries)
+    if errors:
+        return state, errors
+    kept = {k: v for k, v in (state.get("values") or {}).items() if k not in entries}
+    return {**state, "values": {**kept, **changed}}, {}
+
+
+def reset_assumptions(ws: Workspace, state: UserState) -> UserState:
+    """The state with every parameter back at its nominal value."""
+    return {**state, "values": {}}
+
+
+def paired_change(changed: Results, default: Results) -> pd.DataFrame:
+    """Per option and outcome: default and changed medians and the paired difference."""
+    import numpy as np
+    import pandas as pd
+
+    from grudging.model.outcomes import OUTCOMES
+
+    a = default.scalars().set_index(["option", "replication"])
+    b = changed.scalars().set_index(["option", "replication"])
+    rows = []
+    for option in changed.options:
+        if option not in a.index.get_level_values(0) or option not in b.index.get_level_values(0):
+            continue
+        left, right = a.loc[option], b.loc[option]
+        common = right.index.intersection(left.index)
+        for outcome in [c for c in _ordered(right.columns) if c in OUTCOMES and c in left]:
+            d = (right.loc[common, outcome] - left.loc[common, outcome]).to_numpy(dtype=float)
+            better = d < 0 if OUTCOMES[outcome].direction == "minimize" else d > 0
+            rows.append(
+                {
+                    "option": option,
+                    "baseline": "default",
+                    "outcome": outcome,
+                    "default_median": float(np.median(left.loc[common, outcome])),
+                    "changed_median": float(np.median(right.loc[common, outcome])),
+                    "default_mean": float(np.mean(left.loc[common, outcome])),
+                    "changed_mean": float(np.mean(right.loc[common, outcome])),
+                    "median_difference": float(np.median(d)),
+                    "mean_difference": float(np.mean(d)),
+                    "low": float(np.quantile(d, 0.05)),
+                    "high": float(np.quantile(d, 0.95)),
+                    "share_better": float(np.mean(better)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
+    """The run with the user's values shown as a difference from the default run."""
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.report.figures import difference_chart
+
+    if not state.get("values") and not state.get("plans"):
+        return {
+            "message": "Default assumptions. Change a value and press 'Run with these values' to "
+            "see the difference it makes.",
+            "rows": [],
+            "figure": None,
+        }
+    changed = ws.results(state)
+    seconds = ws.last_seconds.get("run")
+    default = ws.default_results(state)
+    frame = paired_change(changed, default)
+    rows: Rows = []
+    for _, r in frame.iterrows():
+        if r["outcome"] not in ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron"):
+            continue
+        unit = OUTCOMES[r["outcome"]].unit
+        probability = unit == "probability"
+        rows.append(
+            {
+                "option": r["option"],
+                "outcome": str(r["outcome"]).replace("_", " "),
+                "default": format_value(
+                    r["default_mean" if probability else "default_median"], unit
+                ),
+                "yours": format_value(r["changed_mean" if probability else "changed_median"], unit),
+                "difference": (
+                    f"{r['mean_difference']:+.2f}"
+                    if probability
+                    else f"{r['median_difference']:+,.0f} [{r['low']:+,.0f} to {r['high']:+,.0f}]"
+                ),
+                "better_in": f"{r['share_better']:.0%}",
+            }
+        )
+    values = state.get("values") or {}
+    listed = ", ".join(f"{k} = {fmt(v)}" for k, v in sorted(values.items()))
+    plans = state.get("plans") or {}
+    if plans:
+        listed += ("; " if listed else "") + "; ".join(
+            f"{o}: " + ", ".join(f"{k} = {v}" for k, v in p.items()) for o, p in plans.items()
+        )
+    timing = f" (last re-run took {seconds:.1f} s)" if seconds is not None else ""
+    return {
+        "message": f"Your changes: {listed}. Difference from the default run at "
+        f"{ws.replications:,} replications, same random numbers{timing}. Changed parameters are "
+        "fixed at your value; the others keep their ranges.",
+        "rows": rows,
+        "figure": difference_chart(frame, "civilian_deaths", "deaths"),
+    }
+
+
+def assumptions_csv(ws: Workspace, state: UserState) -> Download:
+    """Every parameter with its value, range, source and the user's value."""
+    import pandas as pd
+
+    from grudging.web.controls import parameter_rows
+
+    scn = ws.edited(state)
+    rows = parameter_rows(scn, state.get("values") or {})
+    frame = pd.DataFrame(rows)
+    if state.get("values") or state.get("plans"):
+        change = paired_change(ws.results(state), ws.default_results(state))
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        buffer.write("\n")
+        change.to_csv(buffer, index=False)
+        return {
+            "content": buffer.getvalue(),
+            "filename": "assumptions.csv",
+            "type": "text/csv",
+            "base64": False,
+        }
+    return csv_download(frame, "assumptions")
+
+
+def rows_of(frame: pd.DataFrame) -> Rows:
+    """Rows of a frame (exported for the app)."""
+    return frame_rows(frame)
+
+
+def figure_or_empty(figure: go.Figure | None, message: str = "") -> Any:
+    """A figure for a Graph, or an empty one carrying a message."""
+    import plotly.graph_objects as go
+
+    if figure is not None:
+        return figure
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        height=200,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {"text": message or "nothing to show", "showarrow": False, "font": {"size": 14}}
+        ],
+    )
+    return fig
+
+
+# Exploration ----------------------------------------------------------------------------------
+def store_choices_view(ws: Workspace, state: UserState, store_key: str | None) -> dict[str, Any]:
+    """A store's summary and the choices its outcomes and options offer."""
+    from grudging.report.sweep import default_comparison
+    from grudging.scenario.io import scenario_hash
+    from grudging.web.exploration import check_store_path, summarize
+
+    if not store_key:
+        folders = ws.folders.describe()
+        return {
+            "summary": "No sweep store loaded. Stores (.duckdb files written by 'grudging sweep') "
+            f"inside the folders the dashboard was started with ({folders}) are listed above.",
+            "outcomes": [],
+            "options": [],
+            "outcome": None,
+            "option": None,
+            "baseline": None,
+        }
+    path = check_store_path(ws.store_path(store_key))
+    info = ws.memo(("store", str(path), path.stat().st_mtime), lambda: summarize(path))
+    scn = ws.edited(state)
+    option, baseline = default_comparison(info.options, [o.id for o in scn.options])
+    outcome = "civilian_deaths" if "civilian_deaths" in info.outcomes else info.outcomes[0]
+    note = ""
+    if info.scenario_hash != scenario_hash(ws.scenario(state.get("scenario") or ws.start)):
+        note = (
+            f" The sweep ran on scenario '{info.scenario_id}' (hash {info.scenario_hash}), not "
+            "exactly the scenario shown in the other views."
+        )
+    status = "complete" if info.complete else "UNFINISHED (resume it with grudging sweep --resume)"
+    return {
+        "summary": f"{ws.folders.label(store_key)}: a {info.method} design of {info.points:,} "
+        f"points over {len(info.factors)} factors ({', '.join(info.factors[:6])}"
+        f"{', …' if len(info.factors) > 6 else ''}), options {', '.join(info.options)}, "
+        f"{info.replications} replications each — {info.runs:,} runs, {info.failed:,} failed, "
+        f"{status}.{note}",
+        "outcomes": info.outcomes,
+        "options": info.options,
+        "outcome": outcome,
+        "option": option,
+        "baseline": baseline,
+    }
+
+
+def exploration_view(
+    ws: Workspace,
+    store_key: str | None,
+    outcome: str | None,
+    option: str | None,
+    baseline: str | None,
+    worse_than: Any,
+    step: int | None,
+) -> dict[str, Any]:
+    """Sensitivity bars and PRIM's peeling trajectory with the box at the chosen step."""
+    from grudging.report.figures import prim_trajectory, sensitivity_bars
+    from grudging.report.sweep import indices
+    from grudging.web.exploration import check_store_path, prim_steps
+
+    empty: dict[str, Any] = {
+        "sensitivity": None,
+        "sensitivity_note": "",
+        "question": "",
+        "trajectory": None,
+        "steps": 0,
+        "step": 0,
+        "box": [],
+        "box_note": "",
+        "indices": None,
+        "prim": None,
+    }
+    if not store_key or not outcome:
+        return empty
+    path = check_store_path(ws.store_path(store_key))
+    stamp = path.stat().st_mtime
+    out = dict(empty)
+    try:
+        table, method = ws.memo(
+            ("indices", str(path), stamp, outcome, option, baseline),
+            lambda: indices(path, outcome, option, baseline),
+        )
+        against = f" against {baseline}" if baseline else ""
+        out["sensitivity"] = sensitivity_bars(
+            table, f"{method}: {outcome.replace('_', ' ')} of {option}{against}"
+        )
+        out["indices"] = table
+        out["sensitivity_note"] = (
+            "Bars: how much of the variance of the outcome (per design point: the mean over "
+            "replications) each assumption accounts for, with its interaction effects; whiskers: "
+            "95 % bootstrap interval."
+            if "Sobol" in method
+            else "Bars: the mean absolute effect of moving each assumption across its range."
+        )
+    except GrudgingError as err:
+        out["sensitivity_note"] = f"No sensitivity indices: {err}"
+    threshold = None
+    if worse_than is not None and str(worse_than).strip() != "":
+        try:
+            threshold = parse_number(worse_than)
+        except ParameterError as err:
+            raise ParameterError(f"threshold: {err}") from None
+    if threshold is not None:
+        baseline = None
+    try:
+        steps = ws.memo(
+            ("prim", str(path), stamp, outcome, option, baseline, threshold),
+            lambda: prim_steps(path, outcome, option, baseline, threshold),
+        )
+    except GrudgingError as err:
+        out["question"] = f"No PRIM box: {err}"
+        return out
+    chosen = steps.chosen if step is None else min(max(int(step), 0), len(steps.trajectory) - 1)
+    row = steps.trajectory.iloc[chosen]
+    out.update(
+        {
+            "question": f"Cases of interest: {steps.question} — at {steps.cases:,} of "
+            f"{steps.points:,} design points. Step through the box PRIM peels around them; the "
+            f"marked step ({steps.chosen}) is grudging.explore's default: the largest coverage x "
+            "density among the steps with a density of at least 80 %.",
+            "trajectory": prim_trajectory(steps.trajectory, chosen),
+            "steps": len(steps.trajectory),
+            "step": chosen,
+            "box": frame_rows(steps.limits[chosen]),
+            "box_note": f"Step {chosen}: coverage {row['coverage']:.0%} (share of all cases "
+            f"inside the box), density {row['density']:.0%} (share of the box's points that are "
+            f"cases), mass {row['mass']:.0%} of the points, {int(row['restricted'])} "
+            "assumption(s) restricted.",
+            "prim": steps,
+        }
+    )
+    return out
+
+
+def exploration_csv(
+    ws: Workspace,
+    store_key: str | None,
+    outcome: str | None,
+    option: str | None,
+    baseline: str | None,
+    worse_than: Any,
+) -> Download:
+    """The sensitivity indices, then the peeling trajectory, then the box limits at every step."""
+    if not store_key:
+        raise GrudgingError("no sweep store loaded: choose one first")
+    view = exploration_view(ws, store_key, outcome, option, baseline, worse_than, None)
+    buffer = io.StringIO()
+    if view["indices"] is not None:
+        view["indices"].to_csv(buffer, index=False)
+        buffer.write("\n")
+    if view["prim"] is not None:
+        view["prim"].trajectory.to_csv(buffer, index=False)
+        buffer.write("\n")
+        import pandas as pd
+
+        limits = pd.concat(
+            [f.assign(step=i) for i, f in enumerate(view["prim"].limits)], ignore_index=True
+        )
+        limits.to_csv(buffer, index=False)
+    return {
+        "content": buffer.getvalue(),
+        "filename": "exploration.csv",
+        "type": "text/csv",
+        "base64": False,
+    }

@@ -1,0 +1,401 @@
+"""Controls generated from the scenario schema, and the checks of what users type into them.
+
+Nothing here is a second, hand-written list of parameters: the Assumptions view has one row per
+:class:`~grudging.scenario.schema.Parameter` record of the scenario (its value, range,
+distribution, unit and source), with column titles from the record type's JSON schema; the
+coalition builder's fields, their types, bounds, choices and help texts come from the JSON schema
+of :class:`~grudging.scenario.schema.CoalitionPlan`. Typed text is parsed with ``float`` only —
+never evaluated — and refused with the reason when it is not a number or lies outside the
+declared range.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from grudging.errors import ParameterError, did_you_mean
+
+if TYPE_CHECKING:
+    from grudging.scenario.schema import CoalitionPlan, Parameter, Scenario
+
+#: Columns of the assumptions table, in order (titles come from the Parameter schema).
+PARAMETER_COLUMNS = ("name", "value", "low", "high", "distribution", "unit", "source")
+#: Coalition-plan fields the builder lets the user change (types and bounds from the schema).
+PLAN_FIELDS = (
+    "command",
+    "roe_level",
+    "budget_musd",
+    "political_capital",
+    "target_troops",
+    "offers",
+)
+
+#: A number written with thousands separators, e.g. 12,000 or -1,250.5.
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def fmt(value: float) -> str:
+    """A number as typed in a form: short, no trailing zeros."""
+    return f"{value:.6g}"
+
+
+# Parameters ---------------------------------------------------------------------------------------
+def parameter_schema() -> dict[str, Any]:
+    """The JSON schema properties of a parameter record."""
+    from grudging.scenario.schema import Parameter
+
+    props: dict[str, Any] = Parameter.model_json_schema()["properties"]
+    return props
+
+
+def column_titles() -> dict[str, str]:
+    """Titles of the assumptions table's columns, from the parameter schema."""
+    props = parameter_schema()
+    return {c: str(props[c].get("title", c)) for c in PARAMETER_COLUMNS}
+
+
+def parse_number(text: Any) -> float:
+    """A typed value as a finite float; :class:`ParameterError` with the reason otherwise."""
+    if isinstance(text, bool):
+        raise ParameterError(f"'{text}' is not a number")
+    if isinstance(text, int | float):
+        value = float(text)
+    else:
+        cleaned = str(text).strip().replace("_", "")
+        if not cleaned:
+            raise ParameterError("empty: type a number")
+        if "," in cleaned:
+            if not _THOUSANDS.match(cleaned):
+                raise ParameterError(
+                    f"'{str(text)[:40]}' is not a number (use a point for decimals: 0.5)"
+                )
+            cleaned = cleaned.replace(",", "")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise ParameterError(f"'{str(text)[:40]}' is not a number") from None
+    if not math.isfinite(value):
+        raise ParameterError(f"'{text}' is not a finite number")
+    return value
+
+
+def check_value(param: Parameter, text: Any) -> float:
+    """The typed value of ``param``, refused unless it is a number inside the declared range."""
+    try:
+        value = parse_number(text)
+    except ParameterError as err:
+        raise ParameterError(f"{param.name}: {err}") from None
+    # The form shows values to six significant digits: read them back as the exact ones.
+    for exact in (param.value, param.low, param.high):
+        if fmt(value) == fmt(exact):
+            return exact
+    if not param.low <= value <= param.high:
+        unit = f" {param.unit}" if param.unit else ""
+        raise ParameterError(
+            f"{param.name}: {fmt(value)} is outside its range [{fmt(param.low)}, "
+            f"{fmt(param.high)}]{unit}; the range is the scenario's, from: {param.source}"
+        )
+    return value
+
+
+def validate_entries(
+    scn: Scenario, entries: Mapping[str, Any]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Changed values (those that differ from nominal) and the reasons of refused entries."""
+    known = {p.name: p for p in scn.parameters}
+    values: dict[str, float] = {}
+    errors: dict[str, str] = {}
+    for name, text in entries.items():
+        param = known.get(name)
+        if param is None:
+            errors[name] = f"{name}: not a parameter of this scenario{did_you_mean(name, known)}"
+            continue
+        try:
+            value = check_value(param, text)
+        except ParameterError as err:
+            errors[name] = str(err)
+            continue
+        if value != param.value:
+            values[name] = value
+    return values, errors
+
+
+def check_values(scn: Scenario, values: Mapping[str, Any]) -> dict[str, float]:
+    """Values from a client, checked again on the server (first problem raised)."""
+    checked, errors = validate_entries(scn, values)
+    if errors:
+        raise ParameterError(next(iter(errors.values())))
+    return checked
+
+
+def parameter_rows(
+    scn: Scenario, values: Mapping[str, float] | None = None
+) -> list[dict[str, Any]]:
+    """One plain-data row per parameter: the record, its stage and the current value."""
+    values = values or {}
+    rows = []
+    for p in scn.parameters:
+        row = p.model_dump(mode="json")
+        row["stage"] = p.stage
+        row["current"] = values.get(p.name, p.value)
+        row["changed"] = p.name in values
+        rows.append(row)
+    return rows
+
+
+def stage_choices(scn: Scenario, values: Mapping[str, float] | None = None) -> list[dict[str, str]]:
+    """The stages whose parameters the assumptions table can show, with counts of changes."""
+    values = values or {}
+    counts: dict[str, list[int]] = {}
+    for p in scn.parameters:
+        entry = counts.setdefault(p.stage, [0, 0])
+        entry[0] += 1
+        entry[1] += p.name in values
+    return [
+        {
+            "label": f"{stage} ({total}{f', {changed} changed' if changed else ''})",
+            "value": stage,
+        }
+        for stage, (total, changed) in counts.items()
+    ]
+
+
+def parameter_controls(
+    scn: Scenario, values: Mapping[str, float] | None = None, stage: str | None = None
+) -> Any:
+    """The assumptions table of one stage (default: the first): a text field per parameter.
+
+    One stage at a time keeps the page quick: a field per parameter of every stage at once is
+    well over a hundred inputs.
+    """
+    from dash import dcc, html
+
+    titles = column_titles()
+    rows = parameter_rows(scn, values)
+    stages = list(dict.fromkeys(r["stage"] for r in rows))
+    shown = stage if stage in stages else (stages[0] if stages else None)
+    head = html.Tr(
+        [
+            html.Th(titles["name"]),
+            html.Th("your value"),
+            html.Th(f"nominal {titles['value'].lower()}"),
+            html.Th("range"),
+            html.Th(titles["distribution"]),
+            html.Th(titles["unit"]),
+            html.Th(titles["source"]),
+        ]
+    )
+    body = []
+    for row in rows:
+        if row["stage"] != shown:
+            continue
+        body.append(
+            html.Tr(
+                [
+                    html.Td(
+                        [html.Span(row["name"]), html.Div(row["description"], className="what")],
+                        className="name",
+                    ),
+                    html.Td(
+                        [
+                            dcc.Input(
+                                id={"type": "param", "name": row["name"]},
+                                type="text",
+                                inputMode="numeric",
+                                value=fmt(row["current"]),
+                                debounce=True,
+                                size="9",
+                                className="changed" if row["changed"] else "",
+                            ),
+                            html.Div(
+                                id={"type": "param-error", "name": row["name"]},
+                                className="field-error",
+                            ),
+                        ]
+                    ),
+                    html.Td(fmt(row["value"])),
+                    html.Td(f"{fmt(row['low'])} – {fmt(row['high'])}"),
+                    html.Td(row["distribution"]),
+                    html.Td(row["unit"]),
+                    html.Td(
+                        (row["source"] or "")
+                        + (f" — calibrated: {row['calibrated']}" if row["calibrated"] else ""),
+                        className="source",
+                    ),
+                ]
+            )
+        )
+    return html.Table([html.Thead(head), html.Tbody(body)], className="parameters")
+
+
+# Coalition plan -------------------------------------------------------------------------------------
+def plan_schema() -> dict[str, Any]:
+    """The JSON schema properties of a coalition plan."""
+    from grudging.scenario.schema import CoalitionPlan
+
+    props: dict[str, Any] = CoalitionPlan.model_json_schema()["properties"]
+    return props
+
+
+def _numeric_bounds(prop: Mapping[str, Any]) -> tuple[str, bool]:
+    """The kind of a numeric schema property ('number'/'integer') and whether null is allowed."""
+    if "anyOf" in prop:
+        kinds = [p.get("type") for p in prop["anyOf"]]
+        kind = next((k for k in kinds if k in ("number", "integer")), "string")
+        return str(kind), "null" in kinds
+    return str(prop.get("type", "string")), False
+
+
+def _bound_text(prop: Mapping[str, Any]) -> str:
+    parts = prop.get("anyOf", [prop])
+    for part in parts:
+        if "minimum" in part:
+            return f"≥ {part['minimum']:g}"
+        if "exclusiveMinimum" in part:
+            return f"> {part['exclusiveMinimum']:g}"
+    return ""
+
+
+def plan_field_choices(scn: Scenario, name: str) -> list[dict[str, str]]:
+    """Choices of an enumerated or referenced plan field."""
+    from grudging.model.forcegen import COMMANDS
+
+    prop = plan_schema()[name]
+    if "enum" in prop:
+        allowed = [v for v in prop["enum"] if name != "command" or v in COMMANDS]
+        return [
+            {"label": str(v).upper() if name == "command" else str(v), "value": v} for v in allowed
+        ]
+    if name == "roe_level":
+        return [{"label": lv.name, "value": lv.id} for lv in scn.roe_levels]
+    if name == "offers":
+        return [{"label": f"{o.name} ({o.id})", "value": o.id} for o in scn.offers]
+    return []
+
+
+def plan_form_values(scn: Scenario, plan: CoalitionPlan) -> dict[str, Any]:
+    """The form's values for a plan (text for numbers, lists for offers)."""
+    out: dict[str, Any] = {}
+    for name in PLAN_FIELDS:
+        value = getattr(plan, name)
+        if name == "offers":
+            out[name] = list(value) if value is not None else [o.id for o in scn.offers]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            out[name] = fmt(value)
+        elif value is None:
+            out[name] = ""
+        else:
+            out[name] = value
+    return out
+
+
+def plan_controls(scn: Scenario, plan: CoalitionPlan) -> list[Any]:
+    """One labelled control per builder field, generated from the plan's JSON schema."""
+    from dash import dcc, html
+
+    props = plan_schema()
+    values = plan_form_values(scn, plan)
+    out = []
+    for name in PLAN_FIELDS:
+        prop = props[name]
+        title = str(prop.get("title", name))
+        help_text = ""
+        ident = {"type": "plan", "field": name}
+        choices = plan_field_choices(scn, name)
+        if name == "offers":
+            control: Any = dcc.Checklist(
+                id=ident, options=choices, value=values[name], className="offers"
+            )
+        elif choices and name == "command":
+            control = dcc.RadioItems(id=ident, options=choices, value=values[name], inline=True)
+        elif choices:
+            control = dcc.Dropdown(id=ident, options=choices, value=values[name], clearable=False)
+        else:
+            kind, nullable = _numeric_bounds(prop)
+            control = dcc.Input(
+                id=ident,
+                type="text",
+                inputMode="numeric",
+                value=values[name],
+                debounce=True,
+                placeholder="none" if nullable else "",
+                size="10",
+            )
+            bound = _bound_text(prop)
+            extra = "; blank for none" if nullable else ""
+            help_text = f"{'whole number' if kind == 'integer' else 'number'}{' ' + bound if bound else ''}{extra}"
+        label = str(prop.get("description") or title).rstrip(".")
+        out.append(
+            html.Div(
+                [html.Label(label, title=f"{name}: {help_text}"), control, html.Small(help_text)],
+                className="plan-field",
+            )
+        )
+    return out
+
+
+def parse_plan_form(scn: Scenario, plan: CoalitionPlan, form: Mapping[str, Any]) -> dict[str, Any]:
+    """The plan fields a form changes, typed; :class:`ParameterError` naming the field otherwise."""
+    props = plan_schema()
+    change: dict[str, Any] = {}
+    for name, raw in form.items():
+        if name not in PLAN_FIELDS:
+            raise ParameterError(f"'{name}' is not a field of the coalition builder")
+        prop = props[name]
+        title = str(prop.get("title", name))
+        if name == "offers":
+            ids = {o.id for o in scn.offers}
+            chosen = [str(v) for v in (raw or [])]
+            unknown = [v for v in chosen if v not in ids]
+            if unknown:
+                raise ParameterError(f"{title}: unknown offer '{unknown[0]}'")
+            value: Any = tuple(o.id for o in scn.offers if o.id in chosen)
+        elif name in ("command", "roe_level"):
+            allowed = [c["value"] for c in plan_field_choices(scn, name)]
+            if raw not in allowed:
+                raise ParameterError(
+                    f"{title}: '{raw}' is not one of {', '.join(str(a) for a in allowed)}"
+                )
+            value = raw
+        else:
+            kind, nullable = _numeric_bounds(prop)
+            if nullable and (raw is None or str(raw).strip() == ""):
+                value = None
+            else:
+                try:
+                    number = parse_number(raw)
+                except ParameterError as err:
+                    raise ParameterError(f"{title}: {err}") from None
+                if kind == "integer":
+                    if number != int(number):
+                        raise ParameterError(f"{title}: {fmt(number)} is not a whole number")
+                    number = int(number)
+                bound = _bound_text(prop)
+                low = next(
+                    (
+                        p.get("minimum", p.get("exclusiveMinimum"))
+                        for p in prop.get("anyOf", [prop])
+                        if "minimum" in p or "exclusiveMinimum" in p
+                    ),
+                    None,
+                )
+                strict = any("exclusiveMinimum" in p for p in prop.get("anyOf", [prop]))
+                if low is not None and (number < low or (strict and number <= low)):
+                    raise ParameterError(f"{title}: {fmt(number)} refused; it must be {bound}")
+                value = number
+        current = getattr(plan, name)
+        if name == "offers" and current is None:
+            current = tuple(o.id for o in scn.offers)
+        if value != current:
+            change[name] = list(value) if isinstance(value, tuple) else value
+    return change
+
+
+def entries_from(
+    ids: Sequence[Mapping[str, Any]], texts: Sequence[Any], key: str
+) -> dict[str, Any]:
+    """Pair pattern-matched component ids with their values: ``{id[key]: value}``."""
+    return {str(i[key]): t for i, t in zip(ids, texts, strict=True)}

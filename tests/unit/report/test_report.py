@@ -1,0 +1,206 @@
+"""The report: self-contained HTML with every section, and a PDF whose pages are not blank."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from grudging.cli import main
+from grudging.report.html import Sensitivity, pdf_renderer, render_report, write_pdf, write_report
+
+SECTIONS = (
+    "Executive summary",
+    "Option comparison",
+    "Map: where the deaths fall",
+    "Coalition and price",
+    "The bargain",
+    "Assumptions",
+    "Sources",
+    "Provenance",
+)
+REQUIRE = os.environ.get("GRUDGING_REQUIRE_BROWSER") == "1"
+
+
+def _need(tool: str) -> None:
+    if shutil.which(tool) is None:
+        if REQUIRE:
+            pytest.fail(f"{tool} is missing but GRUDGING_REQUIRE_BROWSER=1 requires it")
+        pytest.skip(f"{tool} is not installed (Debian: poppler-utils)")
+
+
+def test_html_report_is_complete_and_self_contained(
+    report_run: tuple[Any, Any], tmp_path: Path
+) -> None:
+    scn, results = report_run
+    path = write_report(results, scn, tmp_path / "report.html")
+    page = path.read_text(encoding="utf-8")
+    for title in SECTIONS:
+        assert f">{title}<" in page, title
+    meta = results.metadata
+    assert meta["scenario_hash"] in page
+    assert f"seed</th><td>{meta['seed']}" in page
+    assert f"grudging {meta['version']}" in page
+    for p in scn.parameters:
+        assert f"<td>{p.name}</td>" in page
+    # plotly.js is embedded exactly once and nothing is fetched from elsewhere
+    assert len(re.findall(r"plotly\.js v\d", page)) == 1
+    assert not re.search(r"<script[^>]+src=", page)
+    # outside plotly.js itself (whose unused geo default names a CDN), no CDN is named
+    library = re.search(r"<script[^>]*>[^<]*plotly\.js v\d.*?</script>", page, flags=re.S)
+    assert library is not None
+    rest = page[: library.start()] + page[library.end() :]
+    assert "cdn." not in rest
+    assert "choroplethmap" in page
+    assert "white-bg" in page
+    # no coalition section is repeated for options that share a plan
+    assert "The same coalition plan as nato_replaces" in page
+
+
+def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -> None:
+    scn, results = report_run
+    indices = pd.DataFrame(
+        {
+            "parameter": ["dynamics.self_excitation", "dynamics.spillover", "forcegen.deploy_rate"],
+            "outcome": "civilian_deaths",
+            "index": [0.61, 0.22, 0.05],
+        }
+    )
+    sensitivity = Sensitivity(indices=indices, method="Sobol total-order", source="sweep.duckdb")
+    page = render_report(results, scn, sensitivity=sensitivity)
+    assert ">Sensitivity: which assumptions matter<" in page
+    assert "Sobol total-order from the sweep store sweep.duckdb" in page
+    assert "dynamics.self_excitation (0.61)" in page
+    assert ">Sensitivity: which assumptions matter<" not in render_report(results, scn)
+
+
+def test_sensitivity_section_from_a_sweep_store(
+    report_run: tuple[Any, Any], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from grudging.report.sweep import sensitivity_from_store
+    from store_helpers import FACTORS, shared_store
+
+    scn, results = report_run
+    sensitivity = sensitivity_from_store(shared_store(tmp_path_factory), scn)
+    assert sensitivity.indices is not None
+    assert sorted(sensitivity.indices["parameter"]) == sorted(FACTORS)
+    assert "civilian_deaths of nato_replaces − us_stays" in sensitivity.source
+    assert "nato_replaces worse than us_stays" in sensitivity.box_note
+    page = render_report(results, scn, sensitivity=sensitivity)
+    assert ">Sensitivity: which assumptions matter<" in page
+    assert "Sobol&#39; total-order index" in page
+
+
+def _ink(png: Path) -> float:
+    """Standard deviation of a page's grey levels (0 for a blank page)."""
+    from matplotlib.image import imread
+
+    pixels = imread(png)
+    grey = pixels[..., :3].mean(axis=-1) if pixels.ndim == 3 else pixels
+    return float(np.std(grey))
+
+
+def test_pdf_pages_convert_to_png_and_are_not_blank(
+    report_run: tuple[Any, Any], tmp_path: Path
+) -> None:
+    _need("pdftoppm")
+    renderer = pdf_renderer()
+    if renderer is None:
+        if REQUIRE:
+            pytest.fail("no PDF renderer (weasyprint or Chromium) but GRUDGING_REQUIRE_BROWSER=1")
+        pytest.skip("no PDF renderer here (weasyprint or Chromium)")
+    from grudging.chain import simulate
+
+    scn, _ = report_run
+    results = simulate(scn, options=["us_stays", "nato_replaces"], replications=20, seed=5)
+    pdf, used = write_pdf(results, scn, tmp_path / "report.pdf")
+    assert used == renderer
+    assert pdf.read_bytes().startswith(b"%PDF")
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120
+    )
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 4
+    blank = [p.name for p in pages if _ink(p) < 0.02]
+    assert blank == []
+
+
+@pytest.mark.slow
+def test_pdf_through_chromium(report_run: tuple[Any, Any], tmp_path: Path) -> None:
+    _need("pdftoppm")
+    from grudging.report.html import find_chromium
+
+    if find_chromium() is None:
+        if REQUIRE:
+            pytest.fail("Chromium is missing but GRUDGING_REQUIRE_BROWSER=1 requires it")
+        pytest.skip("Chromium is not installed")
+    scn, results = report_run
+    pdf, used = write_pdf(results, scn, tmp_path / "report.pdf", renderer="chromium")
+    assert used == "chromium"
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 5
+    assert all(_ink(p) >= 0.02 for p in pages)
+
+
+# The command ----------------------------------------------------------------------------------
+def test_report_command_writes_the_html(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "-n", "8", "--seed", "3", "--out", str(out), "--quiet"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert ">Provenance<" in page
+    assert "seed</th><td>3</td>" in page
+
+
+@pytest.mark.slow
+def test_report_from_saved_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "saved"
+    assert main(["run", "-n", "8", "--save", str(saved), "--report", "-", "--quiet"]) == 0
+    out = tmp_path / "from-saved.html"
+    assert main(["report", "--results", str(saved), "--out", str(out), "--quiet"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "replications</th><td>8 per option" in page
+    assert "Coalition and price" in page
+
+
+def test_report_refuses_results_of_another_scenario(
+    report_run: tuple[Any, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, results = report_run
+    saved = results.save(tmp_path / "saved")
+    code = main(
+        [
+            "report",
+            "--set",
+            "dynamics.self_excitation=0.3",
+            "--results",
+            str(saved),
+            "--out",
+            str(tmp_path / "x.html"),
+        ]
+    )
+    assert code == 2
+    assert "give the scenario" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "report.txt"], "ending in .html"),
+        (["--out", "no/such/folder/r.html"], "does not exist"),
+        (["-n", "0"], "at least 1"),
+        (["--results", "nowhere"], "no saved results"),
+    ],
+)
+def test_report_command_errors(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", *args]) == 2
+    assert message in capsys.readouterr().err

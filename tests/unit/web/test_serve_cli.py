@@ -1,0 +1,89 @@
+"""``grudging serve``: loopback by default, a warning otherwise, one message for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grudging.cli import main
+from grudging.cli.serve import is_loopback
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        ("127.0.0.2", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("example.org", False),
+    ],
+)
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Replace the web server (and the warm-up) by a recorder."""
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("grudging.web.callbacks.warm", lambda ws: None)
+    monkeypatch.setattr(
+        "grudging.web.app.serve",
+        lambda ws, host, port: calls.append({"ws": ws, "host": host, "port": port}),
+    )
+    return calls
+
+
+def test_default_is_loopback_without_warning(
+    started: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--port", "8123"]) == 0
+    assert started[0]["host"] == "127.0.0.1"
+    assert started[0]["port"] == 8123
+    err = capsys.readouterr().err
+    assert "warning" not in err
+    assert "http://127.0.0.1:8123/" in err
+
+
+def test_another_host_warns(
+    started: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--host", "0.0.0.0"]) == 0
+    assert started[0]["host"] == "0.0.0.0"
+    assert "warning: listening on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_a_scenario_file_makes_its_folder_readable(
+    started: list[dict[str, Any]], tiny_path: Path
+) -> None:
+    assert main(["serve", str(tiny_path), "-n", "5"]) == 0
+    ws = started[0]["ws"]
+    assert ws.start == "file:0/tiny.yaml"
+    assert ws.folders.roots == (tiny_path.parent.resolve(),)
+    assert ws.replications == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-n", "0"], "at least 1"),
+        (["--port", "0"], "between 1 and 65535"),
+        (["no-such-scenario"], "no such scenario file"),
+        (["--data", "no/such/folder"], "not a folder"),
+        (["--store", "no/such.duckdb"], "no such file"),
+    ],
+)
+def test_bad_input_is_one_message(
+    started: list[dict[str, Any]], args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert started == []

@@ -1,0 +1,305 @@
+"""The dashboard's callbacks, called as plain functions (no browser)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from grudging.errors import GrudgingError, ParameterError, ScenarioError
+from grudging.web import callbacks as cb
+from grudging.web.files import AccessRefused
+
+
+def _data_url(text: str) -> str:
+    return "data:application/x-yaml;base64," + base64.b64encode(text.encode()).decode()
+
+
+# Compare --------------------------------------------------------------------------------------
+def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
+    view = cb.compare_view(ws, state, None, None)
+    results = ws.results(state)
+    assert view["baseline"] == results.options[0]
+    assert view["headline"][0].startswith("Against US stays (us_stays)")
+    assert any("nato_replaces" in line for line in view["headline"])
+    # two traces per option: the 90 % band and the median
+    assert len(view["fan"].data) == 2 * len(results.options)
+    deaths = next(r for r in view["outcomes"] if r["outcome"] == "civilian deaths")
+    assert "[" in deaths["nato_replaces"]
+    assert "–" in deaths["nato_replaces"]
+    rows, columns = view["differences"]
+    assert columns == ["outcome", "unit", *[o for o in results.options if o != "us_stays"]]
+    assert any("better in" in str(v) for v in rows[0].values())
+
+
+def test_another_baseline_changes_the_differences(ws: Any, state: Any) -> None:
+    view = cb.compare_view(ws, state, "nato_replaces", "civil_war")
+    assert view["baseline"] == "nato_replaces"
+    assert "nato_replaces" not in view["differences"][1]
+    assert "us_stays" in view["differences"][1]
+    assert view["outcome"] == "civil_war"
+    unknown = cb.compare_view(ws, state, "no_such_option", "no_such_outcome")
+    assert unknown["baseline"] == "us_stays"
+    assert unknown["outcome"] == "civilian_deaths"
+
+
+def test_compare_csv_is_the_table_behind_the_view(ws: Any, state: Any) -> None:
+    out = cb.compare_csv(ws, state, "us_stays")
+    frame = pd.read_csv(io.StringIO(out["content"]))
+    assert out["filename"].endswith(".csv")
+    assert {"option", "outcome", "median", "low", "high", "share_better"} <= set(frame.columns)
+    assert set(frame["option"]) == set(ws.results(state).options)
+
+
+# Assumptions ----------------------------------------------------------------------------------
+def test_dynamics_change_reruns_and_reuses_the_plans(ws: Any, state: Any) -> None:
+    p = ws.scenario(ws.start).parameter("dynamics.self_excitation")
+    new, errors = cb.apply_assumptions(ws, state, {p.name: str(p.high)})
+    assert errors == {}
+    assert new["values"] == {p.name: p.high}
+    changed = ws.results(new)
+    default = ws.default_results(state)
+    assert changed is not default
+    # the deterministic stages are not re-run for a dynamics parameter
+    assert changed.plans["nato_replaces"] is default.plans["nato_replaces"]
+    view = cb.assumptions_view(ws, new)
+    assert "dynamics.self_excitation" in view["message"]
+    deaths = [r for r in view["rows"] if r["outcome"] == "civilian deaths"]
+    assert len(deaths) == len(changed.options)
+    assert view["figure"] is not None
+    compare = cb.compare_view(ws, new, None, None)
+    assert compare["changed"]
+    assert "1 assumption changed" in cb.status_line(ws, new)
+
+
+def test_other_changes_re_plan(ws: Any, state: Any) -> None:
+    p = ws.scenario(ws.start).parameter("willingness.free_riding")
+    new, errors = cb.apply_assumptions(ws, state, {p.name: str(p.low)})
+    assert errors == {}
+    changed = ws.results(new)
+    assert changed.plans["nato_replaces"] is not ws.default_results(state).plans["nato_replaces"]
+    # a plan that cannot depend on it (no coalition, no bargain) is still shared
+    assert changed.plans["us_stays"].inputs is not None
+
+
+def test_bad_value_is_refused_and_nothing_runs(ws: Any, state: Any) -> None:
+    before = len(ws._runs)
+    new, errors = cb.apply_assumptions(ws, state, {"dynamics.self_excitation": "99"})
+    assert new is state
+    assert "outside its range" in errors["dynamics.self_excitation"]
+    assert len(ws._runs) == before
+    assert cb.check_assumptions(ws, state, {"dynamics.spillover": "lots"})
+
+
+def test_values_of_other_stages_stay(ws: Any, state: Any) -> None:
+    earlier = {**state, "values": {"willingness.free_riding": 0.2, "dynamics.spillover": 0.01}}
+    new, errors = cb.apply_assumptions(ws, earlier, {"dynamics.spillover": "0.02"})
+    assert errors == {}
+    assert new["values"] == {"willingness.free_riding": 0.2, "dynamics.spillover": 0.02}
+    nominal = controls_fmt(ws.scenario(ws.start).parameter("dynamics.spillover").value)
+    back, _ = cb.apply_assumptions(ws, new, {"dynamics.spillover": nominal})
+    assert back["values"] == {"willingness.free_riding": 0.2}
+
+
+def controls_fmt(value: float) -> str:
+    from grudging.web.controls import fmt
+
+    return fmt(value)
+
+
+def test_reset(ws: Any, state: Any) -> None:
+    changed = {**state, "values": {"dynamics.self_excitation": 0.3}}
+    assert cb.reset_assumptions(ws, changed)["values"] == {}
+    assert cb.assumptions_view(ws, state)["rows"] == []
+
+
+def test_crafted_state_is_checked_on_the_server(ws: Any, state: Any) -> None:
+    with pytest.raises(ParameterError, match="outside its range"):
+        ws.results({**state, "values": {"dynamics.self_excitation": 50.0}})
+    with pytest.raises(AccessRefused):
+        ws.results({**state, "scenario": "file:0/../../etc/passwd"})
+
+
+def test_assumptions_csv_lists_every_parameter(ws: Any, state: Any) -> None:
+    out = cb.assumptions_csv(ws, state)
+    frame = pd.read_csv(io.StringIO(out["content"]))
+    assert len(frame) == len(ws.scenario(ws.start).parameters)
+    assert {"name", "value", "low", "high", "source"} <= set(frame.columns)
+
+
+# Map ------------------------------------------------------------------------------------------
+def test_map_changes_with_the_month(ws: Any, state: Any) -> None:
+    first = cb.map_view(ws, state, "nato_replaces", "deaths_median", 0)
+    later = cb.map_view(ws, state, "nato_replaces", "deaths_median", 30)
+    assert first["figure"].data[0].type == "choroplethmap"
+    assert list(first["figure"].data[0].z) != list(later["figure"].data[0].z)
+    assert "month 30 (2009-07)" in later["title"]
+    # one colour scale for every month and option
+    assert first["figure"].data[0].zmax == later["figure"].data[0].zmax
+    assert len(first["sectors"]) == len(ws.scenario(ws.start).regions)
+
+
+def test_map_of_sectors_and_leads(ws: Any, state: Any) -> None:
+    view = cb.map_view(ws, state, "nato_replaces", "lead", 0)
+    leads = {r["lead"] for r in view["sectors"]} - {"–"}
+    names = {t.name.split(" — ")[0] for t in view["figure"].data}
+    assert leads <= names
+    none = cb.map_view(ws, state, "us_stays", "coverage", 0)
+    assert "no coalition" in none["note"]
+    assert none["sectors"] == []
+    per_capita = cb.map_view(ws, state, "us_stays", "deaths_per_100k", 200)
+    assert per_capita["month"] == ws.scenario(ws.start).horizon_months - 1
+
+
+def test_map_csv(ws: Any, state: Any) -> None:
+    frame = pd.read_csv(io.StringIO(cb.map_csv(ws, state, "nato_replaces")["content"]))
+    assert {"region", "month", "median", "lead"} <= set(frame.columns)
+
+
+# Coalition builder ----------------------------------------------------------------------------
+def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
+    view = cb.coalition_view(ws, state, "nato_replaces", {})
+    plan = ws.default_results(state).plans["nato_replaces"]
+    assert view["troops"] == plan.conference.coalition.total_troops
+    assert len(view["candidates"]) == len(plan.conference.coalition.candidates)
+    assert view["change"] == {}
+
+
+def test_changing_an_offer_changes_the_coalition(ws: Any, state: Any) -> None:
+    before = cb.coalition_view(ws, state, "nato_replaces", {})
+    no_money = cb.coalition_view(
+        ws, state, "nato_replaces", {"offers": ["diplomatic_concession", "caveat_acceptance"]}
+    )
+    assert no_money["change"] == {"offers": ["diplomatic_concession", "caveat_acceptance"]}
+    assert no_money["contingents"] != before["contingents"]
+    assert all("cash_per_troop" not in r["offers_accepted"] for r in no_money["contingents"])
+    un = cb.coalition_view(ws, state, "nato_replaces", {"command": "un"})
+    assert un["summary"].startswith("UN command")
+
+
+def test_builder_refuses_bad_plans_with_the_reason(ws: Any, state: Any) -> None:
+    with pytest.raises(ParameterError, match="≥ 0"):
+        cb.coalition_view(ws, state, "nato_replaces", {"budget_musd": "-1"})
+
+
+def test_use_coalition_feeds_the_comparison(ws: Any, state: Any) -> None:
+    new = cb.use_coalition(ws, state, "nato_replaces", {"budget_musd": "20000"})
+    assert new["plans"] == {"nato_replaces": {"budget_musd": 20000.0}}
+    results = ws.results(new)
+    assert results.plans["nato_replaces"].option.coalition.budget_musd == 20000.0
+    assert results.plans["nato_then_un"] is ws.default_results(state).plans["nato_then_un"]
+    assert "coalition plan changed for nato_replaces" in cb.status_line(ws, new)
+    back = cb.use_coalition(ws, new, "nato_replaces", {"budget_musd": "8000"})
+    assert back["plans"] == {}
+
+
+def test_an_option_that_cannot_run_is_reported_and_left_out(ws: Any, state: Any) -> None:
+    # NATO command costs political capital: with none, the coalition cannot be generated
+    broken = {**state, "plans": {"nato_replaces": {"political_capital": 0.0}}}
+    view = cb.compare_view(ws, broken, None, None)
+    assert any(line.startswith("nato_replaces could not run") for line in view["headline"])
+    assert "nato_replaces" not in view["outcome_columns"]
+    assert "nato_replaces" not in ws.results(broken).options
+    assert cb.map_view(ws, broken, "nato_replaces", None, 0)["option"] == "us_stays"
+
+
+def test_coalition_csv_has_every_candidate(ws: Any, state: Any) -> None:
+    out = cb.coalition_csv(ws, state, "nato_replaces", {})
+    frame = pd.read_csv(io.StringIO(out["content"]))
+    assert len(frame) == len(ws.scenario(ws.start).nations) - 1  # the patron is no candidate
+    assert {"nation", "status", "why", "troops"} <= set(frame.columns)
+
+
+# Bargain --------------------------------------------------------------------------------------
+def test_bargain_under_each_guarantor(ws: Any, state: Any) -> None:
+    view = cb.bargain_view(ws, state, None)
+    assert [r["guarantor"] for r in view["guarantors"]] == ["none", "us", "nato", "un"]
+    assert view["aid"] == 5000
+    assert {r["option"] for r in view["fielded"]} == {"nato_replaces", "nato_then_un"}
+    assert "aqi" in view["spoilers"]
+    assert len(view["factions"]) == len(ws.scenario(ws.start).factions)
+    richer = cb.bargain_view(ws, state, "20000")
+    assert richer["aid"] == 20000
+    for bad in ("-1", "plenty"):
+        with pytest.raises(ParameterError):
+            cb.bargain_view(ws, state, bad)
+    frame = pd.read_csv(io.StringIO(cb.bargain_csv(ws, state, None)["content"]))
+    assert {"guarantor", "faction", "quantity", "value"} <= set(frame.columns)
+
+
+# Scenarios --------------------------------------------------------------------------------------
+def test_export_yaml_holds_the_users_changes(ws: Any, state: Any) -> None:
+    from grudging.scenario import loads_scenario
+
+    new = {**state, "values": {"dynamics.self_excitation": 0.3}}
+    new = cb.use_coalition(ws, new, "nato_replaces", {"budget_musd": "9000"})
+    out = cb.export_yaml(ws, new)
+    assert out["filename"] == "iraq-2007-edited.yaml"
+    back = loads_scenario(out["content"])
+    assert back.parameter("dynamics.self_excitation").value == 0.3
+    assert back.option("nato_replaces").coalition.budget_musd == 9000.0
+
+
+def test_scenario_choices_and_switching(ws: Any, state: Any) -> None:
+    choices = {c["value"] for c in ws.scenario_choices()}
+    assert {"builtin:iraq-2007", "builtin:bosnia-1995", "file:0/iraq-copy.yaml"} <= choices
+    switched = cb.choose_scenario(ws, "file:0/iraq-copy.yaml")
+    assert switched == {"scenario": "file:0/iraq-copy.yaml", "values": {}, "plans": {}}
+    for key in ("file:0/../secret.yaml", "builtin:atlantis", "http://example.com/x.yaml"):
+        with pytest.raises(AccessRefused):
+            cb.choose_scenario(ws, key)
+
+
+def test_upload_of_a_good_scenario(ws: Any) -> None:
+    from grudging.scenario import dump_scenario
+
+    text = dump_scenario(ws.scenario(ws.start)).replace(
+        "title: Iraq, January 2007", "title: My Iraq, January 2007", 1
+    )
+    state = cb.upload_scenario(ws, _data_url(text), "mine.yaml")
+    assert state["scenario"].startswith("upload:")
+    assert ws.scenario(state["scenario"]).title.startswith("My Iraq")
+    assert any(c["label"] == "mine.yaml (uploaded)" for c in ws.scenario_choices())
+    # the uploaded copy borrows the built-in map, so the map view still draws
+    assert ws.scenario(state["scenario"]).base_dir == ws.scenario(ws.start).base_dir
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("id: x\ntitle: [unclosed\n", "not valid YAML"),
+        ("- a\n- b\n", "a scenario is a mapping"),
+        ("id: x\ntitel: y\n", "bad.yaml:1: title: required key is missing"),
+        ("!!python/object/apply:os.system ['true']\n", "not valid YAML"),
+    ],
+)
+def test_malformed_upload_is_a_message(ws: Any, text: str, reason: str) -> None:
+    with pytest.raises(ScenarioError, match=reason):
+        cb.upload_scenario(ws, _data_url(text), "bad.yaml")
+
+
+def test_upload_with_a_located_error(ws: Any) -> None:
+    from grudging.scenario import dump_scenario
+
+    text = dump_scenario(ws.scenario(ws.start)).replace("horizon_months: 60", "horizon_months: 999")
+    with pytest.raises(ScenarioError, match=r"bad.yaml:\d+: horizon_months: bad value 999"):
+        cb.upload_scenario(ws, _data_url(text), "bad.yaml")
+
+
+def test_unreadable_uploads(ws: Any) -> None:
+    with pytest.raises(ScenarioError, match="not readable"):
+        cb.upload_scenario(ws, "data:text/yaml;base64,@@@", "x.yaml")
+    with pytest.raises(ScenarioError, match="UTF-8"):
+        cb.upload_scenario(
+            ws, "data:text/yaml;base64," + base64.b64encode(b"\xff\xfe\x00").decode(), "x.yaml"
+        )
+    with pytest.raises(ScenarioError, match="empty upload"):
+        cb.upload_scenario(ws, "", "x.yaml")
+
+
+def test_every_failure_a_user_can_cause_is_a_grudging_error() -> None:
+    assert issubclass(AccessRefused, GrudgingError)
+    assert issubclass(ScenarioError, GrudgingError)

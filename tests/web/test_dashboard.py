@@ -1,0 +1,198 @@
+"""End to end: the dashboard in headless Chromium, offline, with screenshots for the docs."""
+
+from __future__ import annotations
+
+import re
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Long enough for a re-run of the chain on a shared two-core machine.
+SLOW_MS = 90_000
+
+
+def shot(page: Page, name: str) -> None:
+    """A full-page screenshot for the docs."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def param_input(page: Page, name: str) -> Any:
+    """The text field of one parameter (Dash writes pattern ids as sorted JSON)."""
+    return page.locator(f"""[id='{{"name":"{name}","type":"param"}}']""")
+
+
+def open_tab(page: Page, label: str) -> None:
+    page.locator("#tabs").get_by_text(label, exact=True).click()
+
+
+def median_deaths(store: Path) -> str:
+    """The median over design points of nato_replaces' mean civilian deaths in a store."""
+    from grudging.results.store import open_store
+
+    with open_store(store) as st:
+        values = st.per_point("civilian_deaths", "mean", ["nato_replaces"])["value"]
+    return f"{values.median():.6g}"
+
+
+def map_z(page: Page) -> list[float]:
+    return page.evaluate(
+        "() => Array.from(document.querySelector('#map .js-plotly-plot').data[0].z)"
+    )
+
+
+def test_every_view_renders_offline(server: Any, page: Page, traffic: Any) -> None:
+    page.goto(server.url)
+    expect(page.locator("#headline li").first).to_contain_text("Against US stays", timeout=SLOW_MS)
+    expect(page.locator("#fan .js-plotly-plot")).to_have_count(1)
+    expect(page.locator("#outcomes")).to_contain_text("civilian deaths")
+    page.wait_for_timeout(500)
+    shot(page, "compare")
+
+    open_tab(page, "Map")
+    expect(page.locator("#map canvas.maplibregl-canvas")).to_have_count(1, timeout=SLOW_MS)
+    expect(page.locator("#sectors")).to_contain_text("Baghdad")
+    page.wait_for_timeout(1500)
+    shot(page, "map")
+
+    open_tab(page, "Coalition builder")
+    expect(page.locator("#contingents")).to_contain_text("(lead)", timeout=SLOW_MS)
+    expect(page.locator("#candidates")).to_contain_text("not chosen")
+    shot(page, "coalition")
+
+    open_tab(page, "Bargain")
+    expect(page.locator("#guarantors")).to_contain_text("nato", timeout=SLOW_MS)
+    expect(page.locator("#signing-figure .js-plotly-plot")).to_have_count(1)
+    page.wait_for_timeout(500)
+    shot(page, "bargain")
+
+    open_tab(page, "Assumptions")
+    expect(param_input(page, "dynamics.self_excitation")).to_be_visible(timeout=SLOW_MS)
+    shot(page, "assumptions")
+
+    open_tab(page, "Exploration")
+    expect(page.locator("#store-summary")).to_contain_text("a sobol design", timeout=SLOW_MS)
+    expect(page.locator("#sensitivity-figure .js-plotly-plot")).to_have_count(1)
+    expect(page.locator("#prim-question")).to_contain_text("design points", timeout=SLOW_MS)
+    # a threshold (the median of the option's outcome) gives PRIM something to find
+    threshold = page.locator("#exploration-threshold")
+    threshold.fill(median_deaths(server.data / "sweep.duckdb"))
+    threshold.press("Enter")
+    expect(page.locator("#prim-question")).to_contain_text("Step through", timeout=SLOW_MS)
+    expect(page.locator("#prim-limits")).to_be_visible()
+    before = page.locator("#prim-note").inner_text()
+    page.locator("#prim-step [role=slider]").first.focus()
+    page.keyboard.press("Home")
+    expect(page.locator("#prim-note")).to_contain_text("Step 0: coverage 100%")
+    assert page.locator("#prim-note").inner_text() != before
+    page.keyboard.press("End")
+    page.wait_for_timeout(800)
+    shot(page, "exploration")
+
+    assert traffic.off_host == []
+    assert traffic.errors == []
+    assert all(u.startswith(server.url) for u in traffic.requests if u.startswith("http"))
+
+
+def test_month_slider_changes_the_map(server: Any, page: Page, traffic: Any) -> None:
+    page.goto(server.url)
+    open_tab(page, "Map")
+    expect(page.locator("#map canvas.maplibregl-canvas")).to_have_count(1, timeout=SLOW_MS)
+    expect(page.locator("#month-label")).to_contain_text("month 0 (2007-01)")
+    before = map_z(page)
+    page.locator("#month [role=slider]").first.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator("#month-label")).to_contain_text("month 3 (2007-04)", timeout=SLOW_MS)
+    expect(page.locator("#map .gtitle")).to_contain_text("month 3 (2007-04)")
+    after = map_z(page)
+    assert len(after) == len(before) == 18
+    assert after != before
+    assert page.locator("#map canvas.maplibregl-canvas").count() == 1
+    assert traffic.off_host == []
+
+
+def test_changing_an_offer_changes_the_coalition_table(
+    server: Any, page: Page, traffic: Any
+) -> None:
+    page.goto(server.url)
+    open_tab(page, "Coalition builder")
+    table = page.locator("#contingents")
+    expect(table).to_contain_text("cash_per_troop", timeout=SLOW_MS)
+    before = table.inner_text()
+    page.get_by_label("Cash per troop (cash_per_troop)").uncheck()
+    expect(table).not_to_contain_text("cash_per_troop", timeout=SLOW_MS)
+    assert table.inner_text() != before
+    expect(page.locator("#coalition-summary")).to_contain_text("of the requirement")
+    assert traffic.off_host == []
+
+
+def test_a_bad_value_is_refused_with_the_reason(server: Any, page: Page) -> None:
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    open_tab(page, "Assumptions")
+    field = param_input(page, "dynamics.self_excitation")
+    expect(field).to_be_visible(timeout=SLOW_MS)
+    field.fill("99")
+    field.press("Enter")
+    errors = page.locator("#assumption-errors")
+    expect(errors).to_contain_text("dynamics.self_excitation: 99 is outside its range")
+    # Dash puts the class on the field's container
+    expect(field.locator("xpath=..")).to_have_class(re.compile(r"\binvalid\b"))
+    page.get_by_role("button", name="Run with these values").click()
+    expect(errors).to_contain_text("Refused, nothing re-run")
+    page.wait_for_timeout(1000)
+    expect(page.locator("#status")).to_contain_text("default assumptions")
+    field.fill("print(open('/etc/passwd').read())")
+    field.press("Enter")
+    expect(errors).to_contain_text("is not a number")
+
+
+def test_a_malformed_upload_shows_the_error_and_the_server_survives(
+    server: Any, page: Page
+) -> None:
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    page.locator("#scenario-upload input[type=file]").set_input_files(
+        files=[{"name": "broken.yaml", "mimeType": "text/yaml", "buffer": b"id: x\ntitle: [\n"}]
+    )
+    message = page.locator("#message")
+    expect(message).to_contain_text("broken.yaml", timeout=SLOW_MS)
+    expect(message).to_contain_text("not valid YAML")
+    assert "Traceback" not in page.content()
+    assert server.alive()
+    with urllib.request.urlopen(server.url, timeout=10) as answer:
+        assert answer.status == 200
+    # the page still works: the map still answers its slider
+    open_tab(page, "Map")
+    expect(page.locator("#map canvas.maplibregl-canvas")).to_have_count(1, timeout=SLOW_MS)
+
+
+@pytest.mark.slow
+def test_an_assumption_change_updates_the_comparison(server: Any, page: Page) -> None:
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    open_tab(page, "Assumptions")
+    field = param_input(page, "dynamics.coverage_half")
+    expect(field).to_be_visible(timeout=SLOW_MS)
+    field.fill("0.6")
+    field.press("Enter")
+    started = time.perf_counter()
+    page.get_by_role("button", name="Run with these values").click()
+    expect(page.locator("#assumption-difference")).to_contain_text(
+        "civilian deaths", timeout=SLOW_MS
+    )
+    seconds = time.perf_counter() - started
+    print(f"assumption change -> difference table in the browser: {seconds:.1f} s")
+    expect(page.locator("#status")).to_contain_text("1 assumption changed")
+    page.wait_for_timeout(500)
+    shot(page, "assumptions-changed")
+    open_tab(page, "Compare options")
+    expect(page.locator("#compare-banner")).to_contain_text("your changes")
