@@ -496,7 +496,7 @@ def _table(frame: Any, title: str, columns: list[str], formats: dict[str, str]) 
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
-    from grudging.explore.sensitivity import sensitivity
+    from grudging.explore.indices import sensitivity
 
     table = sensitivity(
         args.store,
@@ -591,7 +591,7 @@ def _discover(args: argparse.Namespace) -> int:
 def _robustness(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.errors import DesignError
-    from grudging.explore.robustness import robustness
+    from grudging.explore.robust import robustness
 
     thresholds: dict[str, float] = {}
     for item in args.satisfice:

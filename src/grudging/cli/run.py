@@ -85,7 +85,7 @@ def _run(args: argparse.Namespace) -> int:
     from grudging.scenario import load_scenario
 
     scn = load_scenario(args.scenario, overrides=args.set)
-    replications = args.replications or DEFAULT_REPLICATIONS
+    replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
     if replications < 1:
         raise GrudgingError(f"--replications {replications}: give at least 1")
     ids = [o.id for o in scn.options]

@@ -33,9 +33,9 @@ __all__ = [
 if TYPE_CHECKING:
     from grudging.explore.design import Design, make_design
     from grudging.explore.discovery import Discovery, discover
-    from grudging.explore.robustness import regret, robustness
+    from grudging.explore.indices import sensitivity
+    from grudging.explore.robust import regret, robustness
     from grudging.explore.runner import SweepReport, sweep
-    from grudging.explore.sensitivity import sensitivity
     from grudging.results.store import Store, open_store
 
 _LAZY = {
@@ -43,11 +43,11 @@ _LAZY = {
     "make_design": ("grudging.explore.design", "make_design"),
     "Discovery": ("grudging.explore.discovery", "Discovery"),
     "discover": ("grudging.explore.discovery", "discover"),
-    "regret": ("grudging.explore.robustness", "regret"),
-    "robustness": ("grudging.explore.robustness", "robustness"),
+    "regret": ("grudging.explore.robust", "regret"),
+    "robustness": ("grudging.explore.robust", "robustness"),
     "SweepReport": ("grudging.explore.runner", "SweepReport"),
     "sweep": ("grudging.explore.runner", "sweep"),
-    "sensitivity": ("grudging.explore.sensitivity", "sensitivity"),
+    "sensitivity": ("grudging.explore.indices", "sensitivity"),
     "Store": ("grudging.results.store", "Store"),
     "open_store": ("grudging.results.store", "open_store"),
 }

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import DesignError, unknown_name
-from grudging.explore.sensitivity import choose_option
+from grudging.explore.indices import choose_option
 from grudging.results.store import Store, reading
 
 
@@ -150,7 +150,7 @@ def discover(
         PRIM's smallest box (share of points) and peeling step.
     factors:
         Restrict the boxes to these factors (e.g. the most influential ones from
-        :func:`~grudging.explore.sensitivity.sensitivity`); default: every factor of the design.
+        :func:`~grudging.explore.indices.sensitivity`); default: every factor of the design.
         Fewer dimensions give boxes that are easier to read and less prone to spurious limits.
     """
     with reading(store) as st:

@@ -103,7 +103,10 @@ class ForceGenParams:
         Relative MIP gap at which HiGHS stops (a solver setting with a default, not an uncertain
         parameter; the same holds for the three below).
     time_limit_s:
-        Time limit of each HiGHS solve.
+        Time limit of each HiGHS solve (a safety net).
+    max_nodes:
+        Most branch-and-bound nodes of each solve: a limit on work, not time, so the same inputs
+        give the same coalition however busy the machine is.
     fixed_point_tolerance:
         Tolerance of the free-riding fixed point (share of the requirement).
     fixed_point_iterations:
@@ -120,7 +123,8 @@ class ForceGenParams:
     us_cost_per_troop_year_musd: float
     value_per_effective_musd: float
     mip_rel_gap: float = 1e-6
-    time_limit_s: float = 10.0
+    time_limit_s: float = 60.0
+    max_nodes: int = 20000
     fixed_point_tolerance: float = 0.005
     fixed_point_iterations: float = 10.0
 
@@ -560,6 +564,7 @@ def solve_menu(
         time_limit=fp.time_limit_s,
         mip_rel_gap=fp.mip_rel_gap,
         extra_rows=extra or None,
+        max_nodes=fp.max_nodes,
     )
     if s1.x is None:
         return Selection(
@@ -595,6 +600,7 @@ def solve_menu(
             mip_rel_gap=fp.mip_rel_gap,
             extra_rows=[*extra, (dict(prog.eff), max(0.0, best - tol, at_least), math.inf)],
             start=s1.x,
+            max_nodes=fp.max_nodes,
         )
         seconds += s2.seconds
         if s2.x is not None:

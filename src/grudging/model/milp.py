@@ -153,8 +153,13 @@ def solve(
     mip_rel_gap: float = 1e-6,
     extra_rows: list[tuple[dict[int, float], float, float]] | None = None,
     start: np.ndarray | None = None,
+    max_nodes: int | None = None,
 ) -> MilpSolution:
-    """Solve the model (optionally with another objective, a few extra rows, a starting point)."""
+    """Solve the model (optionally with another objective, a few extra rows, a starting point).
+
+    ``max_nodes`` caps branch and bound by a count of nodes rather than by time: the same model
+    then gives the same answer however busy the machine is (a time limit alone does not).
+    """
     import highspy
 
     c = np.asarray(model.cost if cost is None else cost, dtype=float)
@@ -173,6 +178,8 @@ def solve(
     h = _highs()
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
+    if max_nodes is not None:
+        h.setOptionValue("mip_max_nodes", int(max_nodes))
     lp = highspy.HighsLp()
     lp.num_col_ = model.n_vars
     lp.num_row_ = a.shape[0]

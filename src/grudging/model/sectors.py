@@ -24,7 +24,9 @@ region graph from the nearest region bordering a nation with a logistics hub).
 
 Solution: the linear relaxation is rounded (in each region the framework nations with the largest
 shares are kept), the shares are re-optimised with that presence fixed, and the result starts
-HiGHS's branch and bound, which runs to optimality or to ``time_limit_s`` and reports its gap.
+HiGHS's branch and bound, which runs to optimality or to ``max_nodes`` nodes (a limit on work,
+not time, so the same inputs give the same postings on a busy machine; ``time_limit_s`` is only a
+safety net) and reports its gap.
 Postings are finally rounded to whole units (``willingness.unit_size``): each share rounds down
 or up, a small programme choosing which round up so the weakest region keeps as much coverage as
 it can; the coverage reported is that of the rounded postings.
@@ -73,7 +75,8 @@ class SectorParams:
     calm_violence: float
     hop_penalty: float
     kin_share: float
-    time_limit_s: float = 1.0
+    time_limit_s: float = 60.0
+    max_nodes: int = 2000
 
 
 # Admissible regions -------------------------------------------------------------------------------
@@ -224,6 +227,7 @@ def _round_postings(
     need: Mapping[str, float],
     unit: int,
     time_limit: float,
+    max_nodes: int,
 ) -> tuple[dict[tuple[str, str], int], dict[str, int], float]:
     """Whole-unit postings from shares: each posting is its share rounded down or up.
 
@@ -260,7 +264,9 @@ def _round_postings(
     seconds = 0.0
     chosen: set[tuple[str, str]] = set()
     if up:
-        sol = milp.solve(m, maximize=True, time_limit=time_limit, mip_rel_gap=1e-4)
+        sol = milp.solve(
+            m, maximize=True, time_limit=time_limit, mip_rel_gap=1e-4, max_nodes=max_nodes
+        )
         seconds = sol.seconds
         if sol.x is not None:
             chosen = {k for k, j in up.items() if sol.x[j] > 0.5}
@@ -432,7 +438,13 @@ def assign_sectors(
     blocks = {c.nation: max(1, int(c.troops // p.block_size)) for c in coalition.contingents}
     start = _lp_rounding_start(model, first, p, blocks, eff, p.time_limit_s) if model.z else None
     sol1 = milp.solve(
-        m, maximize=True, cost=first, time_limit=p.time_limit_s, mip_rel_gap=1e-4, start=start
+        m,
+        maximize=True,
+        cost=first,
+        time_limit=p.time_limit_s,
+        mip_rel_gap=1e-4,
+        start=start,
+        max_nodes=p.max_nodes,
     )
     if sol1.x is None:
         raise ParameterError(
@@ -474,7 +486,7 @@ def assign_sectors(
     held_share = {n: float(x[j]) for n, j in model.v.items()}
     troops = {c.nation: c.troops for c in coalition.contingents}
     posted, held, round_seconds = _round_postings(
-        shares, held_share, troops, eff, need, unit, p.time_limit_s
+        shares, held_share, troops, eff, need, unit, p.time_limit_s, p.max_nodes
     )
     seconds += round_seconds
     postings: list[Posting] = []

@@ -1,6 +1,6 @@
 """What the report and the dashboard read from a sweep store, through :mod:`grudging.explore`.
 
-:func:`indices` turns the Sobol' or Morris table of :func:`grudging.explore.sensitivity` into bars
+:func:`indices` turns the Sobol' or Morris table of :func:`grudging.explore.indices` into bars
 (``parameter, index, low, high``); :func:`sensitivity_from_store` gathers the report's
 sensitivity section: those indices and PRIM's boxes (:func:`grudging.explore.discover`) for the
 question the report answers — does the coalition option do worse than the first option?
@@ -33,7 +33,7 @@ def indices(
 ) -> tuple[pd.DataFrame, str]:
     """Sensitivity indices as ``parameter, index, low, high, first_order, outcome``, and the
     method's name."""
-    from grudging.explore.sensitivity import sensitivity
+    from grudging.explore.indices import sensitivity
 
     table = sensitivity(path, outcome, option=option, baseline=baseline)
     if str(table["method"].iloc[0]) == "sobol":

@@ -98,10 +98,16 @@ class Results:
 
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
         wide = self.scalars().set_index(["option", "replication"])
+        present = set(wide.index.get_level_values(0))
+        if baseline not in present:
+            raise GrudgingError(
+                f"the baseline option '{baseline}' has no results (it failed: see the status "
+                "table); compare against another option"
+            )
         base = wide.loc[baseline]
         rows = []
         for option in self.options:
-            if option == baseline:
+            if option == baseline or option not in present:
                 continue
             other = wide.loc[option]
             common = other.index.intersection(base.index)

@@ -1,6 +1,6 @@
 """What the Exploration view reads from a sweep store, through :mod:`grudging.explore`.
 
-Sensitivity indices come from :func:`grudging.explore.sensitivity` (as bars:
+Sensitivity indices come from :func:`grudging.explore.indices` (as bars:
 :func:`grudging.report.sweep.indices`) and PRIM's boxes from :func:`grudging.explore.discover`,
 whose trajectory and default step the view shows. ``discover`` gives the box's limits at its chosen
 step only; to let the user step through the trajectory, :func:`prim_steps` replays the first box's

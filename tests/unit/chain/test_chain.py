@@ -153,3 +153,27 @@ def test_run_json_is_valid_json_even_when_a_probability_is_undefined(
     # No deal forms, so P(holds | deal) is undefined: null, not NaN.
     assert bargain["p_deal"] == 0.0
     assert bargain["p_holds_given_deal"] is None
+
+
+def test_compare_skips_failed_options_and_refuses_a_failed_baseline(
+    iraq, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    real = chain.plan_option
+
+    def flaky(scn, option, values=None, seed=0):  # type: ignore[no-untyped-def]
+        if option == "us_withdraws":
+            raise GrudgingError("no nation can serve the requirement")
+        return real(scn, option, values, seed)
+
+    monkeypatch.setattr(chain, "plan_option", flaky)
+    res = simulate(
+        iraq, options=["us_stays", "us_withdraws", "what_happened"], replications=5, seed=1
+    )
+    assert set(res.compare("us_stays")["option"]) == {"what_happened"}
+    with pytest.raises(GrudgingError, match="the baseline option 'us_withdraws' has no results"):
+        res.compare("us_withdraws")
+
+
+def test_run_refuses_zero_replications(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "-n", "0", "--report", "-"]) == 2
+    assert "--replications 0: give at least 1" in capsys.readouterr().err

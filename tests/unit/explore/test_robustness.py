@@ -14,7 +14,7 @@ from hypothesis.extra.numpy import arrays
 
 from grudging.errors import DesignError
 from grudging.explore.levers import Factor
-from grudging.explore.robustness import regret, regret_table, robustness
+from grudging.explore.robust import regret, regret_table, robustness
 
 FACTORS = [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)]
 

@@ -11,8 +11,8 @@ import pytest
 from explore_helpers import synthetic_design, synthetic_store
 
 from grudging.errors import DesignError, StoreError
+from grudging.explore.indices import sensitivity
 from grudging.explore.levers import Factor
-from grudging.explore.sensitivity import sensitivity
 
 PI = float(np.pi)
 ISHIGAMI = [Factor(f"x{i}", "parameter", "real", low=-PI, high=PI) for i in (1, 2, 3)]
