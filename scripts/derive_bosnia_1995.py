@@ -37,6 +37,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
+    NATION_FIELDS,
     REPO,
     Notes,
     fmt,
@@ -137,31 +138,6 @@ def derive_regions(
 
 
 # Nations -----------------------------------------------------------------------------------------
-NATION_FIELDS = [
-    "population_millions",
-    "gdp_per_capita",
-    "active_personnel",
-    "military_spending_musd",
-    "deployed_abroad",
-    "nato",
-    "eu",
-    "muslim_majority",
-    "neighbour",
-    "refugees_hosted",
-    "terrorism_incidents",
-    "energy_import_share",
-    "us_troops_hosted",
-    "un_peacekeepers",
-    "opposed_intervention",
-    "coalition_peak",
-    "coalition_left",
-    "kin_groups",
-    "max_roe",
-    "caveats",
-    "logistics_hub",
-]
-
-
 def unprofor_latest() -> tuple[dict[str, tuple[int, str, str]], dict[str, tuple[int, str]]]:
     """Each nation's latest UNPROFOR/RRF figure (troops, month, source) and its peak."""
     latest: dict[str, dict[str, tuple[int, str, str]]] = defaultdict(dict)

@@ -876,24 +876,49 @@ NATION_FIELDS = [
 
 
 # Observations -----------------------------------------------------------------------------------
+def ibc_province_months(raw: Path) -> dict[tuple[str, str], int]:
+    """IBC maximum civilian deaths per (region id, month) from the derived province-month table."""
+    beger = {r[3]: r[0] for r in REGIONS}
+    pm = pd.read_csv(raw / "ibc" / "ibc_province_month_derived.csv")
+    unknown = set(pm.Province) - set(beger)
+    if unknown:
+        raise SystemExit(f"unmapped IBC provinces: {sorted(unknown)}")
+    return {(beger[r.Province], r.month): int(r.deaths_max) for r in pm.itertuples()}
+
+
+def ibc_events(raw: Path) -> tuple[pd.DataFrame, int]:
+    """IBC incidents with a ``month`` and ``deaths`` (reported maximum); and how many are undated."""
+    ev = pd.read_csv(raw / "ibc" / "IBC_event.csv", keep_default_na=False, encoding="latin-1")
+    start = pd.to_datetime(ev["Start.Date"], format="%d %b %Y", errors="coerce")
+    ev = ev[start.notna()].copy()
+    ev["month"] = start[start.notna()].dt.strftime("%Y-%m")
+    ev["deaths"] = pd.to_numeric(ev["Reported.Maximum"])
+    return ev, int(start.isna().sum())
+
+
+def ibc_national_months(raw: Path) -> dict[str, int]:
+    """IBC's national monthly maximum of recorded civilian deaths, by month."""
+    lines = (
+        (raw / "ibc" / "IBC_Maximum_recorded_killed_from_2003_to_2011_by_month.csv")
+        .read_text(encoding="latin-1")
+        .splitlines()
+    )
+    first = next(i for i, line in enumerate(lines) if line.startswith('"Period Starting"'))
+    return {
+        dt.datetime.strptime(rec[0], "%b %Y").strftime("%Y-%m"): int(rec[1])
+        for rec in csv.reader(lines[first + 1 :])
+        if len(rec) >= 2 and rec[0]
+    }
+
+
 def derive_observations(raw: Path, notes: Notes, summary: dict[str, Any]) -> list[dict[str, Any]]:
     months = months_between(OBS_FIRST, INFO_MONTH)
     beger = {r[3]: r[0] for r in REGIONS}
     rows: list[dict[str, Any]] = []
 
     # IBC governorate-month (derived table) and a recomputation from the incident file
-    pm = pd.read_csv(raw / "ibc" / "ibc_province_month_derived.csv")
-    unknown = set(pm.Province) - set(beger)
-    if unknown:
-        raise SystemExit(f"unmapped IBC provinces: {sorted(unknown)}")
-    pm["rid"] = pm.Province.map(beger)
-    table = {(r.rid, r.month): int(r.deaths_max) for r in pm.itertuples()}
-    ev = pd.read_csv(raw / "ibc" / "IBC_event.csv", keep_default_na=False, encoding="latin-1")
-    start_dates = pd.to_datetime(ev["Start.Date"], format="%d %b %Y", errors="coerce")
-    summary["ibc_undated"] = int(start_dates.isna().sum())  # one record reads "upto" (2008)
-    ev = ev[start_dates.notna()].copy()
-    ev["month"] = start_dates[start_dates.notna()].dt.strftime("%Y-%m")
-    ev["deaths"] = pd.to_numeric(ev["Reported.Maximum"])
+    table = ibc_province_months(raw)
+    ev, summary["ibc_undated"] = ibc_events(raw)  # one undated record reads "upto" (2008)
     located = ev[ev.Province != "NA"].groupby(["Province", "month"]).deaths.sum()
     mismatch = sum(
         1
@@ -925,16 +950,7 @@ def derive_observations(raw: Path, notes: Notes, summary: dict[str, Any]) -> lis
         )
 
     # IBC national monthly series
-    lines = (
-        (raw / "ibc" / "IBC_Maximum_recorded_killed_from_2003_to_2011_by_month.csv")
-        .read_text(encoding="latin-1")
-        .splitlines()
-    )
-    start = next(i for i, line in enumerate(lines) if line.startswith('"Period Starting"'))
-    national = {}
-    for rec in csv.reader(lines[start + 1 :]):
-        if len(rec) >= 2 and rec[0]:
-            national[dt.datetime.strptime(rec[0], "%b %Y").strftime("%Y-%m")] = int(rec[1])
+    national = ibc_national_months(raw)
     for mo in months:
         rows.append(
             {

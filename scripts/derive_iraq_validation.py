@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import re
 import sys
 from pathlib import Path
@@ -39,6 +38,9 @@ from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
     OUT,
     REGION_IDS,
     REGIONS,
+    ibc_events,
+    ibc_national_months,
+    ibc_province_months,
     months_between,
     nation_aliases,
     read_compiled,
@@ -58,12 +60,7 @@ def month_offset(month: str) -> int:
 
 def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
     months = months_between(FIRST, LAST)
-    beger = {r[3]: r[0] for r in REGIONS}
-    pm = pd.read_csv(raw / "ibc" / "ibc_province_month_derived.csv")
-    unknown = set(pm.Province) - set(beger)
-    if unknown:
-        raise SystemExit(f"unmapped IBC provinces: {sorted(unknown)}")
-    table = {(beger[r.Province], r.month): int(r.deaths_max) for r in pm.itertuples()}
+    table = ibc_province_months(raw)
     rows: list[dict[str, Any]] = []
     for rid in REGION_IDS:
         for mo in months:
@@ -76,11 +73,7 @@ def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
                     "source": "IBC_BEGER",
                 }
             )
-    ev = pd.read_csv(raw / "ibc" / "IBC_event.csv", keep_default_na=False, encoding="latin-1")
-    start = pd.to_datetime(ev["Start.Date"], format="%d %b %Y", errors="coerce")
-    ev = ev[start.notna()].copy()
-    ev["month"] = start[start.notna()].dt.strftime("%Y-%m")
-    ev["deaths"] = pd.to_numeric(ev["Reported.Maximum"])
+    ev, _ = ibc_events(raw)
     unl = ev[ev.Province == "NA"].groupby("month").deaths.sum()
     for mo in months:
         rows.append(
@@ -92,16 +85,7 @@ def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
                 "source": "IBC_BEGER",
             }
         )
-    lines = (
-        (raw / "ibc" / "IBC_Maximum_recorded_killed_from_2003_to_2011_by_month.csv")
-        .read_text(encoding="latin-1")
-        .splitlines()
-    )
-    first = next(i for i, line in enumerate(lines) if line.startswith('"Period Starting"'))
-    national = {}
-    for rec in csv.reader(lines[first + 1 :]):
-        if len(rec) >= 2 and rec[0]:
-            national[dt.datetime.strptime(rec[0], "%b %Y").strftime("%Y-%m")] = int(rec[1])
+    national = ibc_national_months(raw)
     for mo in months:
         rows.append(
             {

@@ -15,7 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+MASTER_SEED = 20070101
+"""The default master seed of a run, a sweep, a check and the dashboard."""
+
 __all__ = [
+    "MASTER_SEED",
     "Results",
     "__version__",
     "backtest",

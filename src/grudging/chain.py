@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from grudging import __version__
+from grudging import MASTER_SEED, __version__
 from grudging.errors import GrudgingError
 from grudging.model.dynamics import DynamicsParams
 from grudging.model.dynamics import simulate as simulate_dynamics
@@ -95,7 +95,7 @@ def simulate(
     scn: Scenario,
     options: Sequence[str] | None = None,
     replications: int = DEFAULT_REPLICATIONS,
-    seed: int = 20070101,
+    seed: int = MASTER_SEED,
     values: Mapping[str, float] | None = None,
     uncertainty: bool = True,
     progress: Progress | None = None,

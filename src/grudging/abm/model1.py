@@ -38,7 +38,7 @@ from numpy.typing import NDArray
 from grudging.abm._seed import RngLike, as_generator
 from grudging.abm.config import ModelIConfig
 from grudging.abm.lattice import IntArray, Lattice, first_claims, move_to_empty
-from grudging.errors import ParameterError
+from grudging.abm.trace import series_frame, trace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -392,11 +392,7 @@ class RebellionRun:
 
     def to_frame(self) -> pd.DataFrame:
         """The series as a pandas DataFrame indexed by ``step``."""
-        import pandas as pd
-
-        frame = pd.DataFrame({name: values for name, values in self.series.items()})
-        frame.index.name = "step"
-        return frame
+        return series_frame(self.series)
 
 
 def run_rebellion(
@@ -411,21 +407,6 @@ def run_rebellion(
     >>> run.series["active"].shape
     (11,)
     """
-    if not (isinstance(steps, int) and 0 <= steps <= 10**7):
-        raise ParameterError(f"steps = {steps!r} must be an integer in [0, 10000000]")
     model = RebellionModel(config, rng)
-    history: dict[str, list[int]] = {name: [] for name in SERIES}
-    frames: list[NDArray[np.int8]] = []
-
-    def record() -> None:
-        for name, value in model.counts().items():
-            history[name].append(value)
-        if record_frames:
-            frames.append(model.grid_codes())
-
-    record()
-    for _ in range(steps):
-        model.step()
-        record()
-    series = {name: np.asarray(values, dtype=np.int64) for name, values in history.items()}
-    return RebellionRun(config, series, np.stack(frames) if record_frames else None)
+    series, frames = trace(model, steps, SERIES, record_frames=record_frames)
+    return RebellionRun(config, series, frames)

@@ -51,7 +51,7 @@ from grudging.abm.config import ModelIIConfig, Vision
 from grudging.abm.lattice import BoolArray, IntArray, Lattice, first_claims, move_to_empty
 from grudging.abm.model1 import ACTIVE, JAILED, QUIET, arrest_probability, draw_jail_terms
 from grudging.abm.peacekeepers import behaviour, near_mask, steer, steering_scores
-from grudging.errors import ParameterError
+from grudging.abm.trace import series_frame, trace
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -650,11 +650,7 @@ class InterGroupRun:
 
     def to_frame(self) -> pd.DataFrame:
         """The series as a pandas DataFrame indexed by ``step``."""
-        import pandas as pd
-
-        frame = pd.DataFrame({name: values for name, values in self.series.items()})
-        frame.index.name = "step"
-        return frame
+        return series_frame(self.series)
 
 
 def run_intergroup(
@@ -674,25 +670,12 @@ def run_intergroup(
     >>> int(run.series["blue"][0] + run.series["green"][0])
     280
     """
-    if not (isinstance(steps, int) and 0 <= steps <= 10**7):
-        raise ParameterError(f"steps = {steps!r} must be an integer in [0, 10000000]")
     model = InterGroupModel(config, rng)
-    history: dict[str, list[int]] = {name: [] for name in SERIES}
-    frames: list[NDArray[np.int8]] = []
-
-    def record() -> None:
-        for name, value in model.counts().items():
-            history[name].append(value)
-        if record_frames:
-            frames.append(model.grid_codes())
-
-    record()
-    for _ in range(steps):
-        model.step()
-        record()
-        if stop_at_extinction and model.extinction_step is not None:
-            break
-    series = {name: np.asarray(history[name], dtype=np.int64) for name in SERIES}
-    return InterGroupRun(
-        config, series, model.extinction_step, np.stack(frames) if record_frames else None
+    series, frames = trace(
+        model,
+        steps,
+        SERIES,
+        record_frames=record_frames,
+        stop=(lambda: model.extinction_step is not None) if stop_at_extinction else None,
     )
+    return InterGroupRun(config, series, model.extinction_step, frames)

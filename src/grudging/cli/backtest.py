@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from grudging.cli.scenario import add_scenario_argument
+from grudging.cli.scenario import (
+    add_sampling_arguments,
+    add_scenario_argument,
+    replications_or_default,
+)
 
 
 def register(sub: Any) -> None:
@@ -25,8 +29,7 @@ def register(sub: Any) -> None:
         help="also check this region (repeatable; default: the two regions with most "
         "deaths in the last year of data)",
     )
-    p.add_argument("-n", "--replications", type=int, default=1000, metavar="N")
-    p.add_argument("--seed", type=int, default=20070101)
+    add_sampling_arguments(p, 1000, "run")
     p.add_argument(
         "--plot",
         default="grudging-backtest.png",
@@ -41,19 +44,17 @@ def _backtest(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from grudging.cli._output import console, print_json
-    from grudging.errors import GrudgingError
     from grudging.evidence.backtest import backtest, plot
     from grudging.scenario import load_scenario
     from grudging.scenario.summary import recent_deaths
 
-    if args.replications < 1:
-        raise GrudgingError(f"--replications {args.replications}: give at least 1")
+    replications = replications_or_default(args.replications, 1000)
     scn = load_scenario(args.scenario, overrides=args.set)
     regions = tuple(args.region)
     if not regions:
         deaths = recent_deaths(scn)
         regions = tuple(sorted(deaths, key=lambda r: -deaths[r])[:2])
-    bt, _ = backtest(scn, regions, replications=args.replications, seed=args.seed)
+    bt, _ = backtest(scn, regions, replications=replications, seed=args.seed)
     path = plot(bt, args.plot) if args.plot and args.plot != "-" else None
     if args.json:
         print_json({**bt.to_dict(), "plot": str(path) if path else None})

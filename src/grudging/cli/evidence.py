@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from grudging import MASTER_SEED
+
 STYLE = {
     "PASS": "green",
     "FAIL": "bold red",
@@ -41,7 +43,9 @@ def register(sub: Any) -> None:
         metavar="ID",
         help="run only this check (repeatable), e.g. --check F07",
     )
-    p.add_argument("--seed", type=int, default=20070101, help="master seed (default: 20070101)")
+    p.add_argument(
+        "--seed", type=int, default=MASTER_SEED, help=f"master seed (default: {MASTER_SEED})"
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
         "--report",

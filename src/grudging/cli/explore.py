@@ -12,6 +12,8 @@ import sys
 import time
 from typing import Any
 
+from grudging import MASTER_SEED
+
 DEFAULT_SCENARIO = "iraq-2007"
 #: Outcomes ``robustness`` shows unless told otherwise.
 MAIN_OUTCOMES = ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron")
@@ -93,7 +95,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="replications per point and option (default 10)",
     )
-    p.add_argument("--seed", type=int, default=None, help="master seed (default 20070101)")
+    p.add_argument("--seed", type=int, default=None, help=f"master seed (default {MASTER_SEED})")
     p.add_argument(
         "--executor",
         choices=["inprocess", "processes", "dask"],
@@ -382,7 +384,7 @@ def _sweep(args: argparse.Namespace) -> int:
             n=args.n if args.n is not None else 100,
             parameters=args.parameters or "all",
             levers=args.levers or "all",
-            seed=args.seed if args.seed is not None else 20070101,
+            seed=args.seed if args.seed is not None else MASTER_SEED,
             cross_levers=args.cross_levers,
             levels=args.levels or 3,
             second_order=args.second_order,
@@ -397,7 +399,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 design,
                 options=args.option or None,
                 replications=args.replications if args.replications is not None else 10,
-                seed=args.seed if args.seed is not None else 20070101,
+                seed=args.seed if args.seed is not None else MASTER_SEED,
                 executor=executor,
                 workers=args.workers,
                 scheduler=scheduler,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from grudging.cli.scenario import add_scenario_argument
+from grudging.cli.scenario import (
+    add_sampling_arguments,
+    add_scenario_argument,
+    replications_or_default,
+)
 
 
 def register(sub: Any) -> None:
@@ -31,15 +35,7 @@ def register(sub: Any) -> None:
         default=None,
         help="a sweep store (grudging sweep): adds the sensitivity section",
     )
-    p.add_argument(
-        "-n",
-        "--replications",
-        type=int,
-        default=None,
-        metavar="N",
-        help="replications per option (default: 1000)",
-    )
-    p.add_argument("--seed", type=int, default=20070101, help="master seed (default: 20070101)")
+    add_sampling_arguments(p, 1000, "option")
     p.add_argument(
         "--out",
         default="grudging-report.html",
@@ -85,9 +81,7 @@ def _report(args: argparse.Namespace) -> int:
         results = load_results(args.results, scn)
         _say(args, f"read {results.metadata.get('replications')} replications from {args.results}")
     else:
-        replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
-        if replications < 1:
-            raise GrudgingError(f"--replications {replications}: give at least 1")
+        replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
         _say(args, f"running {len(scn.options)} options x {replications} replications...")
         results = simulate(scn, replications=replications, seed=args.seed)
     run_seconds = time.perf_counter() - started

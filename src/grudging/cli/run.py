@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from grudging.cli.scenario import add_scenario_argument
+from grudging.cli.scenario import (
+    add_sampling_arguments,
+    add_scenario_argument,
+    replications_or_default,
+)
 
 #: Outcomes shown in the terminal comparison, in order.
 SHOWN = (
@@ -39,15 +43,7 @@ def register(sub: Any) -> None:
         metavar="ID",
         help="run only this option (repeatable; default: all)",
     )
-    p.add_argument(
-        "-n",
-        "--replications",
-        type=int,
-        default=None,
-        metavar="N",
-        help="replications per option (default: 1000)",
-    )
-    p.add_argument("--seed", type=int, default=20070101, help="master seed (default: 20070101)")
+    add_sampling_arguments(p, 1000, "option")
     p.add_argument(
         "--baseline",
         default=None,
@@ -85,9 +81,7 @@ def _run(args: argparse.Namespace) -> int:
     from grudging.scenario import load_scenario
 
     scn = load_scenario(args.scenario, overrides=args.set)
-    replications = DEFAULT_REPLICATIONS if args.replications is None else args.replications
-    if replications < 1:
-        raise GrudgingError(f"--replications {replications}: give at least 1")
+    replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
     ids = [o.id for o in scn.options]
     for option in args.option:
         if option not in ids:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from grudging import MASTER_SEED
+from grudging.errors import GrudgingError
+
 DEFAULT_SCENARIO = "iraq-2007"
 
 
@@ -28,6 +31,30 @@ def add_scenario_argument(parser: argparse.ArgumentParser, required: bool = Fals
         help="override a value, e.g. --set dynamics.self_excitation=0.4 "
         "or --set nations.POL.active_personnel=100000 (repeatable)",
     )
+
+
+def add_sampling_arguments(parser: argparse.ArgumentParser, replications: int, what: str) -> None:
+    """``-n/--replications`` (``None`` when not given; ``replications`` is the documented default)
+    and ``--seed``, the master seed."""
+    parser.add_argument(
+        "-n",
+        "--replications",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"replications per {what} (default: {replications})",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=MASTER_SEED, help=f"master seed (default: {MASTER_SEED})"
+    )
+
+
+def replications_or_default(given: int | None, default: int) -> int:
+    """The ``--replications`` given, else ``default``; fewer than one is refused."""
+    replications = default if given is None else given
+    if replications < 1:
+        raise GrudgingError(f"--replications {replications}: give at least 1")
+    return replications
 
 
 def register(sub: Any) -> None:

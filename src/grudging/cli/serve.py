@@ -7,6 +7,8 @@ import ipaddress
 import sys
 from typing import Any
 
+from grudging.cli.scenario import add_sampling_arguments, replications_or_default
+
 DEFAULT_SCENARIO = "iraq-2007"
 DEFAULT_PORT = 8050
 
@@ -41,15 +43,7 @@ def register(sub: Any) -> None:
         help="a sweep store (grudging sweep) to open in the Exploration view; its folder is "
         "readable too",
     )
-    p.add_argument(
-        "-n",
-        "--replications",
-        type=int,
-        default=None,
-        metavar="N",
-        help="replications per option of every run, including re-runs after a change (default: 200)",
-    )
-    p.add_argument("--seed", type=int, default=20070101, help="master seed (default: 20070101)")
+    add_sampling_arguments(p, 200, "option of every run, including re-runs after a change")
     p.add_argument(
         "--host",
         default="127.0.0.1",
@@ -76,9 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
     from grudging.scenario.io import builtin_names
     from grudging.web.workspace import DASHBOARD_REPLICATIONS, Workspace
 
-    replications = DASHBOARD_REPLICATIONS if args.replications is None else args.replications
-    if replications < 1:
-        raise GrudgingError(f"--replications {replications}: give at least 1")
+    replications = replications_or_default(args.replications, DASHBOARD_REPLICATIONS)
     if not 0 < args.port < 65536:
         raise GrudgingError(f"--port {args.port}: give a port between 1 and 65535")
     folders: list[str | Path] = list(args.data)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from grudging import MASTER_SEED
 from grudging.errors import GrudgingError
 from grudging.results.results import Results
 from grudging.scenario.schema import Scenario, month_index, month_label
@@ -182,7 +183,7 @@ def backtest(
     scn: Scenario,
     regions: tuple[str, ...] = (),
     replications: int = 1000,
-    seed: int = 20070101,
+    seed: int = MASTER_SEED,
     option: str | None = None,
 ) -> tuple[Backtest, Results]:
     """Run the historical option and compare it with the held-out data."""

@@ -27,6 +27,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from grudging import MASTER_SEED
+
 if TYPE_CHECKING:
     from grudging.scenario.schema import Scenario
 
@@ -63,7 +65,7 @@ class EvidenceContext:
 
     overrides: tuple[str, ...] = ()
     quick: bool = False
-    seed: int = 20070101
+    seed: int = MASTER_SEED
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def scenario(self, name: str) -> Scenario:

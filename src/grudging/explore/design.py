@@ -38,6 +38,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from grudging import MASTER_SEED
 from grudging.errors import DesignError
 from grudging.explore.levers import Factor, select_factors
 from grudging.rng import stream
@@ -128,7 +129,7 @@ def make_design(
     n: int = 100,
     parameters: str | Sequence[str] = "all",
     levers: str | Sequence[str] = "all",
-    seed: int = 20070101,
+    seed: int = MASTER_SEED,
     cross_levers: bool = False,
     levels: int = 3,
     second_order: bool = False,

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from grudging import MASTER_SEED
 from grudging.errors import DesignError, unknown_name
 from grudging.explore.levers import Factor, select_factors, with_plan_reads
 
@@ -56,7 +57,7 @@ class ChainFunction:
         option: str,
         factors: Sequence[Factor],
         replications: int = 1,
-        seed: int = 20070101,
+        seed: int = MASTER_SEED,
         cache: int = 32,
     ) -> None:
         self.scn = scn
@@ -132,7 +133,7 @@ def ema_model(
     parameters: str | Sequence[str] = "all",
     levers: str | Sequence[str] = "all",
     replications: int = 1,
-    seed: int = 20070101,
+    seed: int = MASTER_SEED,
     name: str | None = None,
 ) -> Any:
     """An ``ema_workbench.Model`` running ``option`` of ``scn`` for each experiment.

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from grudging import MASTER_SEED
 from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
@@ -419,7 +420,7 @@ def sweep(
     *,
     options: Sequence[str] | None = None,
     replications: int = 10,
-    seed: int = 20070101,
+    seed: int = MASTER_SEED,
     executor: str | Executor = "inprocess",
     workers: int | None = None,
     scheduler: str | None = None,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import pandas as pd
 
+from grudging import MASTER_SEED
 from grudging.errors import GrudgingError, ScenarioError
 from grudging.report.html import runs_that_ran
 from grudging.results.results import INTERVAL, Results
@@ -123,7 +124,7 @@ class Workspace:
     folders: Folders
     start: str
     replications: int = DASHBOARD_REPLICATIONS
-    seed: int = 20070101
+    seed: int = MASTER_SEED
     start_store: str | None = None
     _scenarios: dict[str, Scenario] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
@@ -143,7 +144,7 @@ class Workspace:
         scenario: str,
         folders: list[str | Path],
         replications: int = DASHBOARD_REPLICATIONS,
-        seed: int = 20070101,
+        seed: int = MASTER_SEED,
         store: str | Path | None = None,
     ) -> Workspace:
         """A workspace started on ``scenario`` (a built-in name or a file inside ``folders``).
