@@ -88,27 +88,34 @@ def _month_axis(months: Any, start: str | None) -> list[Any]:
     return [f"{(base + int(m)) // 12:04d}-{(base + int(m)) % 12 + 1:02d}" for m in months]
 
 
+def _interval_dots(
+    part: pd.DataFrame, centre: str, colours: dict[str, str], **extra: Any
+) -> go.Scatter:
+    """One dot per option at ``centre`` with whiskers to the ``low`` and ``high`` columns."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(
+        x=part[centre],
+        y=part["option"],
+        mode="markers",
+        marker={"size": 12, "color": [colours[o] for o in part["option"]]},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": part["high"] - part[centre],
+            "arrayminus": part[centre] - part["low"],
+        },
+        **extra,
+    )
+
+
 def outcome_intervals(results: Results, outcome: str) -> go.Figure:
     """Median with 90 % interval of one scalar outcome per option (a dot-and-whisker chart)."""
     import plotly.graph_objects as go
 
     table = results.summary()
     part = table[table["outcome"] == outcome]
-    colours = option_colours(results.options)
-    fig = go.Figure(
-        go.Scatter(
-            x=part["median"],
-            y=part["option"],
-            mode="markers",
-            marker={"size": 12, "color": [colours[o] for o in part["option"]]},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": part["high"] - part["median"],
-                "arrayminus": part["median"] - part["low"],
-            },
-        )
-    )
+    fig = go.Figure(_interval_dots(part, "median", option_colours(results.options)))
     unit = part["unit"].iloc[0] if len(part) else ""
     fig.update_layout(
         template="plotly_white",
@@ -235,20 +242,12 @@ def difference_chart(diff: pd.DataFrame, outcome: str, unit: str = "") -> go.Fig
     import plotly.graph_objects as go
 
     part = diff[diff["outcome"] == outcome]
-    colours = option_colours(list(part["option"]))
     baseline = part["baseline"].iloc[0] if len(part) else ""
     fig = go.Figure(
-        go.Scatter(
-            x=part["median_difference"],
-            y=part["option"],
-            mode="markers",
-            marker={"size": 12, "color": [colours[o] for o in part["option"]]},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": part["high"] - part["median_difference"],
-                "arrayminus": part["median_difference"] - part["low"],
-            },
+        _interval_dots(
+            part,
+            "median_difference",
+            option_colours(list(part["option"])),
             customdata=part["share_better"],
             hovertemplate="%{y}: %{x:,.3g} (better in %{customdata:.0%} of runs)<extra></extra>",
         )
