@@ -572,6 +572,7 @@ def write_outcomes_validation(raw: Path) -> int:
 def write_sources(notes: Notes, path: Path) -> tuple[int, list[str]]:
     master = {r["id"]: r for r in read_compiled("bih_sources_master.csv")}
     extra_ids = {
+        "DAYTON_GFAP",
         "FACTION_CODING",
         "IFOR_60000",
         "CRS_US_BOSNIA",
