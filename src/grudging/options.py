@@ -103,29 +103,51 @@ def _option(scn: Scenario, option: str | CourseOfAction) -> CourseOfAction:
     return scn.option(option)
 
 
+def option_conference(
+    scn: Scenario,
+    option: str | CourseOfAction,
+    values: Mapping[str, float] | None = None,
+    seed: int = 0,
+) -> ConferenceResult | None:
+    """The force-generation conference of an option that raises a coalition, else ``None``.
+
+    It reads no ``dynamics.*`` parameter, so a sweep over the dynamics can hold one conference
+    per option and pass it to :func:`plan_option`.
+    """
+    opt = _option(scn, option)
+    if opt.coalition is None:
+        return None
+    vals = dict(scn.parameter_values())
+    vals.update(values or {})
+    return run_conference(scn, opt.coalition, vals, rng=stream(seed, "requirement"), cost_curve=())
+
+
 def plan_option(
     scn: Scenario,
     option: str | CourseOfAction,
     values: Mapping[str, float] | None = None,
     seed: int = 0,
+    conference: ConferenceResult | None = None,
 ) -> OptionPlan:
     """Run the deterministic stages of one option and assemble its dynamics inputs.
 
     ``values`` are parameter values by name (default: the scenario's nominal values); ``seed``
-    names the streams of the requirement interval and the bargain's Monte Carlo.
+    names the streams of the requirement interval and the bargain's Monte Carlo. ``conference``
+    is the option's :func:`option_conference` for the same values and seed when the caller already
+    has it (it is computed otherwise).
     """
     opt = _option(scn, option)
     vals = dict(scn.parameter_values())
     vals.update(values or {})
     req_p = requirement_params(vals)
     dyn = stage_parameters(DynamicsParams, vals, "dynamics")
-    conference = None
     if opt.coalition is not None:
-        conference = run_conference(
-            scn, opt.coalition, vals, rng=stream(seed, "requirement"), cost_curve=()
-        )
+        if conference is None:
+            conference = option_conference(scn, opt, vals, seed)
+        assert conference is not None
         req = conference.requirement
     else:
+        conference = None
         req = requirement(scn, req_p, rng=stream(seed, "requirement"))
     theatre = build_theatre(scn, req, req_p.host_reliability, round(req_p.window_months))
     T = scn.horizon_months

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +36,7 @@ import numpy as np
 from grudging import MASTER_SEED
 from grudging.errors import DesignError, unknown_name
 from grudging.explore.levers import Factor, select_factors, with_plan_reads
+from grudging.explore.plans import PlanCache
 
 if TYPE_CHECKING:
     from grudging.options import OptionPlan
@@ -65,34 +65,13 @@ class ChainFunction:
         self.factors = list(factors)
         self.replications = replications
         self.seed = seed
-        self.cache_size = cache
-        self._plans: OrderedDict[str, OptionPlan] = OrderedDict()
+        self._plans = PlanCache(cache)
         self.calls = 0
 
     def plan(self, values: dict[str, Any]) -> OptionPlan:
-        """The option's plan for the experiment's upstream values (cached)."""
-        from grudging.options import plan_option
-        from grudging.scenario.levers import apply_levers
-
+        """The option's plan for the experiment's upstream values (held for later experiments)."""
         upstream = [(f.name, values[f.name]) for f in self.factors if f.upstream]
-        key = json.dumps([(n, _plain(v)) for n, v in upstream])
-        plan = self._plans.get(key)
-        if plan is None:
-            params = dict(self.scn.parameter_values())
-            levers = []
-            for name, value in upstream:
-                if "." in name:
-                    params[name] = float(value)
-                else:
-                    levers.append((self.scn.lever(name), value))
-            option = apply_levers(self.scn.option(self.option), levers)
-            plan = plan_option(self.scn, option, params, self.seed)
-            self._plans[key] = plan
-            while len(self._plans) > self.cache_size:
-                self._plans.popitem(last=False)
-        else:
-            self._plans.move_to_end(key)
-        return plan
+        return self._plans.plan(self.scn, self.option, upstream, self.seed)
 
     def __call__(self, **kwargs: Any) -> dict[str, float]:
         """Run one experiment; ``kwargs`` are factor values by name (dotted names allowed).

@@ -32,7 +32,6 @@ import os
 import socket
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +46,7 @@ from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, with_plan_reads
+from grudging.explore.plans import PlanCache, PlanFailed
 from grudging.results.store import ChunkRows, Store, available_memory, free_disk
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class ChunkSpec:
 
 
 _SCENARIOS: dict[str, Scenario] = {}
-_PLANS: OrderedDict[tuple[str, str, str, int], OptionPlan | str] = OrderedDict()
+_PLANS = PlanCache(PLAN_CACHE)
 
 
 def scenario_payload(scn: Scenario) -> bytes:
@@ -114,37 +114,8 @@ def _scenario(key: str, payload: bytes) -> Scenario:
 
 
 def _plan(scn: Scenario, spec: ChunkSpec) -> OptionPlan:
-    """The option's plan for the chunk's group (cached per worker; a failure is cached too)."""
-    key = (spec.scenario_hash, spec.group_key, spec.option, spec.seed)
-    cached = _PLANS.get(key)
-    if cached is None:
-        from grudging.options import plan_option
-        from grudging.scenario.levers import apply_levers
-
-        try:
-            values: dict[str, float] = dict(scn.parameter_values())
-            levers = []
-            for name, value in spec.upstream:
-                if "." in name:
-                    values[name] = float(value)
-                else:
-                    levers.append((scn.lever(name), value))
-            option = apply_levers(scn.option(spec.option), levers)
-            cached = plan_option(scn, option, values, spec.seed)
-        except Exception as err:  # failures are data: every run of the group records it
-            cached = f"{type(err).__name__}: {err}"
-        _PLANS[key] = cached
-        while len(_PLANS) > PLAN_CACHE:
-            _PLANS.popitem(last=False)
-    else:
-        _PLANS.move_to_end(key)
-    if isinstance(cached, str):
-        raise _PlanFailed(cached)
-    return cached
-
-
-class _PlanFailed(Exception):
-    """The option could not be planned for this group (the message is the original error)."""
+    """The option's plan for the chunk's group (held per worker; a failure is held too)."""
+    return _PLANS.plan(scn, spec.option, spec.upstream, spec.seed, tag=spec.scenario_hash)
 
 
 def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
@@ -180,7 +151,7 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
                 "coalition_troops": traj.foreign_troops,
                 "patron_troops": traj.patron_troops,
             }
-    except _PlanFailed as err:
+    except PlanFailed as err:
         error = str(err)
     except Exception as err:  # failures are data, not crashes
         error = f"{type(err).__name__}: {err}"

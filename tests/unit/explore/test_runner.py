@@ -109,10 +109,10 @@ def test_a_failing_plan_becomes_failed_rows_not_a_crash(
 
     real = grudging.options.plan_option
 
-    def plan(scn: Any, option: Any, values: Any = None, seed: int = 0) -> Any:
+    def plan(scn: Any, option: Any, values: Any = None, seed: int = 0, **kw: Any) -> Any:
         if getattr(option, "id", option) == "us_withdraws":
             raise GrudgingError("no troops to withdraw")
-        return real(scn, option, values, seed)
+        return real(scn, option, values, seed, **kw)
 
     monkeypatch.setattr(grudging.options, "plan_option", plan)
     report = _sweep(iraq, tmp_path / "failed.duckdb")

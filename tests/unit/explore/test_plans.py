@@ -1,0 +1,55 @@
+"""The plan cache of sweeps and the EMA adapter: shared conferences, held failures, same plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grudging.explore.plans import PlanCache, PlanFailed
+from grudging.options import plan_option
+
+
+def test_dynamics_only_differences_share_one_conference_and_re_run_the_bargain(iraq: Any) -> None:
+    cache = PlanCache()
+    low = cache.plan(iraq, "nato_replaces", [("dynamics.nato_pk_skill", 0.5)], seed=7)
+    high = cache.plan(iraq, "nato_replaces", [("dynamics.nato_pk_skill", 1.5)], seed=7)
+    assert low.conference is high.conference
+    assert low.guarantor is not None
+    assert high.guarantor is not None
+    assert high.guarantor.strength_ratio == pytest.approx(3 * low.guarantor.strength_ratio)
+    assert cache.plan(iraq, "nato_replaces", [("dynamics.nato_pk_skill", 0.5)], seed=7) is low
+
+
+def test_a_cached_plan_is_the_plan_computed_directly(iraq: Any) -> None:
+    upstream = [("dynamics.nato_pk_skill", 1.2), ("willingness.participation_threshold", 0.4)]
+    cached = PlanCache().plan(iraq, "nato_replaces", upstream, seed=3)
+    values = {**iraq.parameter_values(), **dict(upstream)}
+    direct = plan_option(iraq, "nato_replaces", values, 3)
+    assert cached.conference is not None
+    assert direct.conference is not None
+    assert cached.conference.coalition.contingents == direct.conference.coalition.contingents
+    assert cached.guarantor == direct.guarantor
+    assert [u.name for u in cached.inputs.units] == [u.name for u in direct.inputs.units]
+    for mine, theirs in zip(cached.inputs.units, direct.inputs.units, strict=True):
+        np.testing.assert_array_equal(mine.troops, theirs.troops)
+
+
+def test_an_upstream_change_outside_the_dynamics_plans_a_new_conference(iraq: Any) -> None:
+    cache = PlanCache()
+    a = cache.plan(iraq, "nato_replaces", [("willingness.participation_threshold", 0.3)], seed=1)
+    b = cache.plan(iraq, "nato_replaces", [("willingness.participation_threshold", 0.6)], seed=1)
+    assert a.conference is not b.conference
+
+
+def test_a_failure_is_held_and_raised_again(iraq: Any) -> None:
+    cache = PlanCache()
+    upstream = [("dynamics.self_excitation", 0.4)]
+    with pytest.raises(
+        PlanFailed, match=r"^ScenarioError: unknown option 'no_such_option'; valid: nato_replaces, "
+    ) as first:
+        cache.plan(iraq, "no_such_option", upstream, seed=1)
+    with pytest.raises(PlanFailed) as again:
+        cache.plan(iraq, "no_such_option", upstream, seed=1)
+    assert again.value is first.value
