@@ -301,14 +301,26 @@ class Workspace:
         """An option's plan, cached by the option, the values it reads and the seed.
 
         A change to a dynamics parameter the option's plan does not read
-        (:func:`grudging.options.plan_reads_dynamics`) re-uses the plan.
+        (:func:`grudging.options.plan_reads_dynamics`) re-uses the plan; one it does read (the
+        guarantor's skill) re-uses the force-generation conference and re-runs the bargain.
         """
-        from grudging.options import plan_option, plan_reads_dynamics
+        from grudging.options import option_conference, plan_option, plan_reads_dynamics
 
         opt = scn.option(option)
         reads = plan_reads_dynamics(scn, opt)
-        cache_key = (key, opt.model_dump_json(), self._planning_key(values, reads), self.seed)
-        return self._plans.fetch(cache_key, lambda: plan_option(scn, option, values, self.seed))
+        spec = opt.model_dump_json()
+        cache_key = (key, spec, self._planning_key(values, reads), self.seed)
+
+        def make() -> OptionPlan:
+            conference = None
+            if opt.coalition is not None:  # held where the coalition builder finds it
+                conference = self._conferences.fetch(
+                    (key, opt.coalition.model_dump_json(), self._planning_key(values), self.seed),
+                    lambda: option_conference(scn, opt, values, self.seed),
+                )
+            return plan_option(scn, opt, values, self.seed, conference=conference)
+
+        return self._plans.fetch(cache_key, make)
 
     def results(self, state: UserState) -> Results:
         """The run of the state's scenario and values (cached)."""
@@ -335,20 +347,7 @@ class Workspace:
                 planner=lambda s, o, v, _seed: self.plan(key, s, o, v),
             )
             self.last_seconds["run"] = time.perf_counter() - started
-            results = runs_that_ran(results)
-            # The builder starts from the chain's own conferences: keep them for it.
-            full = {**scn.parameter_values(), **checked}
-            for plan in results.plans.values():
-                if plan.conference is not None:
-                    self._conferences[
-                        (
-                            key,
-                            plan.conference.plan.model_dump_json(),
-                            self._planning_key(full),
-                            self.seed,
-                        )
-                    ] = plan.conference
-            return remembering(results)
+            return remembering(runs_that_ran(results))
 
         with self._lock:
             return self._runs.fetch(run_key, run)
