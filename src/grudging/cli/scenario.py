@@ -75,7 +75,16 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument(
         "--section",
-        choices=["regions", "nations", "factions", "options", "parameters", "sources", "all"],
+        choices=[
+            "regions",
+            "nations",
+            "factions",
+            "options",
+            "levers",
+            "parameters",
+            "sources",
+            "all",
+        ],
         default="all",
         help="show one section only",
     )
@@ -233,6 +242,19 @@ def render_summary(scn: Any, section: str = "all") -> None:
         t.add_column("decisions")
         for o in data["options"]:
             t.add_row(o["id"], o["name"], o["decisions"])
+        console.print(t)
+    if section in ("levers", "all") and data["levers"]:
+        t = Table(title="Levers (decisions a sweep varies)")
+        for col in ("name", "kind", "range or choices", "unit", "sets"):
+            t.add_column(col)
+        for lever in data["levers"]:
+            span = (
+                ", ".join(lever["choices"])
+                if lever["choices"]
+                else f"{lever['low']:,.6g} – {lever['high']:,.6g}"
+            )
+            paths = lever["path"] if isinstance(lever["path"], list) else [lever["path"]]
+            t.add_row(lever["name"], lever["kind"], span, lever["unit"], "\n".join(paths))
         console.print(t)
     if section in ("parameters", "all") and data["parameters"]:
         t = Table(title=f"Uncertain parameters ({len(data['parameters'])})")

@@ -85,6 +85,7 @@ def summary(scn: Scenario) -> dict[str, Any]:
         "options": [
             {"id": o.id, "name": o.name, "decisions": _option_summary(o)} for o in scn.options
         ],
+        "levers": [lever.model_dump(mode="json") for lever in scn.levers],
         "parameters": [p.model_dump(mode="json") for p in scn.parameters],
         "sources": [s.model_dump(mode="json") for s in scn.sources],
     }

@@ -1,0 +1,47 @@
+"""``grudging show``: the scenario summary a user reads, and what a machine reads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from grudging.cli import main
+
+
+def test_show_json_lists_every_part_with_ranges_and_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["show", "iraq-2007", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["regions"]) == 18
+    assert sum(r["population"] for r in data["regions"]) == data["population"]
+    assert len(data["nations"]) >= 40
+    assert {o["id"] for o in data["options"]} >= {"us_stays", "nato_replaces", "what_happened"}
+    assert [lv["name"] for lv in data["levers"]] == [
+        "coalition_budget",
+        "roe_level",
+        "drawdown_months",
+        "command",
+        "aid",
+    ]
+    for p in data["parameters"]:
+        assert p["low"] <= p["value"] <= p["high"], p["name"]
+        assert p["source"], p["name"]
+
+
+def test_show_prints_the_levers_section(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "iraq-2007", "--section", "levers"]) == 0
+    out = capsys.readouterr().out
+    assert "Levers" in out
+    assert "drawdown_months" in out
+    assert "2,000 – 20,000" in out
+
+
+def test_show_an_unknown_scenario_is_one_message_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["show", "no-such-scenario"]) == 2
+    err = capsys.readouterr().err
+    assert "no-such-scenario" in err
+    assert "Traceback" not in err
