@@ -4,8 +4,9 @@ EMA Workbench (Kwakkel 2017) calls a Python model once per experiment with keywo
 expects a dictionary of outcomes back. :func:`ema_model` builds such a model from a scenario: its
 uncertainties are the scenario's uncertain parameters (with their declared distributions), its
 levers the scenario's levers, its outcomes the registered outcomes (to minimise or maximise). The
-function plans the option for the experiment's upstream values (plans are cached, so experiments
-that differ only in dynamics parameters reuse one), runs ``replications`` replications of the
+function plans the option for the experiment's upstream values (held in a
+:class:`~grudging.explore.plans.PlanCache`, so experiments that differ only in dynamics parameters
+reuse one plan, or one conference when the guarantor's skill differs), runs ``replications`` replications of the
 dynamics, and returns each outcome's mean over them. Its random numbers are named by the
 experiment's values, so the same experiment gives the same numbers in any EMA evaluator.
 
