@@ -25,7 +25,6 @@ files. Run from the repository root::
 
 from __future__ import annotations
 
-import argparse
 import csv
 import sys
 from collections import defaultdict
@@ -43,6 +42,7 @@ from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
     fmt,
     largest_remainder,
     months_between,
+    raw_folder,
     read_compiled,
     validate_with_project,
     write_csv,
@@ -627,18 +627,8 @@ def self_check(summary: dict[str, Any]) -> list[str]:
 
 # Main -------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--raw",
-        default="../shared/data/raw",
-        help="raw data folder (relative paths are taken from the repository root)",
-    )
-    args = parser.parse_args(argv)
-    raw = Path(args.raw)
-    if not raw.is_absolute():
-        raw = (REPO / raw).resolve()
-    if not (raw / "compiled_facts").is_dir():
-        print(f"error: {args.raw} is not the raw data folder (no compiled_facts/)", file=sys.stderr)
+    raw = raw_folder(__doc__, argv)
+    if raw is None:
         return 2
     (OUT / "tables").mkdir(parents=True, exist_ok=True)
     notes, summary = Notes(), {}

@@ -1114,8 +1114,10 @@ def validate_with_project(out: Path) -> list[str]:
 
 
 # Main -------------------------------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def raw_folder(doc: str | None, argv: list[str] | None) -> Path | None:
+    """The ``--raw`` folder of a derivation script (relative to the repository root), or ``None``
+    with a message when it is not the raw data folder."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
     parser.add_argument(
         "--raw",
         default="../shared/data/raw",
@@ -1127,6 +1129,13 @@ def main(argv: list[str] | None = None) -> int:
         raw = (REPO / raw).resolve()
     if not (raw / "compiled_facts").is_dir():
         print(f"error: {args.raw} is not the raw data folder (no compiled_facts/)", file=sys.stderr)
+        return None
+    return raw
+
+
+def main(argv: list[str] | None = None) -> int:
+    raw = raw_folder(__doc__, argv)
+    if raw is None:
         return 2
     (OUT / "tables").mkdir(parents=True, exist_ok=True)
     notes, summary = Notes(), {}

@@ -23,7 +23,6 @@ repository root::
 
 from __future__ import annotations
 
-import argparse
 import csv
 import re
 import sys
@@ -43,6 +42,7 @@ from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
     ibc_province_months,
     months_between,
     nation_aliases,
+    raw_folder,
     read_compiled,
     write_csv,
 )
@@ -303,18 +303,8 @@ def troop_points(raw: Path) -> tuple[list[dict[str, Any]], list[tuple[int, int]]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--raw",
-        default="../shared/data/raw",
-        help="raw data folder (relative paths are taken from the repository root)",
-    )
-    args = parser.parse_args(argv)
-    raw = Path(args.raw)
-    if not raw.is_absolute():
-        raw = (Path(__file__).resolve().parent.parent / raw).resolve()
-    if not (raw / "compiled_facts").is_dir():
-        print(f"error: {args.raw} is not the raw data folder (no compiled_facts/)", file=sys.stderr)
+    raw = raw_folder(__doc__, argv)
+    if raw is None:
         return 2
     VAL.mkdir(parents=True, exist_ok=True)
     deaths = civilian_deaths(raw)

@@ -83,6 +83,24 @@ def _positive(name: str, value: float, *, allow_zero: bool = False) -> None:
         raise ParameterError(f"{name} = {value!r} must be {bound}; give a value {bound}")
 
 
+def _check_rebellion(
+    legitimacy: float, threshold: float, arrest_constant: float, max_jail_term: int, jail_draw: str
+) -> None:
+    """The settings both models share: grievance, the arrest estimate and jail terms."""
+    _unit("legitimacy", legitimacy)
+    _unit("threshold", threshold)
+    _positive("arrest_constant", arrest_constant)
+    if not (isinstance(max_jail_term, int) and 0 <= max_jail_term <= 10**6):
+        raise ParameterError(
+            f"max_jail_term = {max_jail_term!r} must be an integer in [0, 1000000] steps"
+        )
+    if jail_draw == "exclusive" and max_jail_term < 1:
+        raise ParameterError(
+            "jail_draw = 'exclusive' draws from {0, ..., max_jail_term - 1}, which is empty "
+            "for max_jail_term = 0; use jail_draw 'inclusive' or a longer term"
+        )
+
+
 @dataclass(frozen=True)
 class Vision:
     """How far an agent sees: the cells of a neighbourhood shape of a given radius.
@@ -184,18 +202,13 @@ class ModelIConfig:
                 f"citizen_density + cop_density = {self.citizen_density + self.cop_density:g} "
                 "exceeds 1 (one agent per cell); lower one of them"
             )
-        _unit("legitimacy", self.legitimacy)
-        _unit("threshold", self.threshold)
-        _positive("arrest_constant", self.arrest_constant)
-        if not (isinstance(self.max_jail_term, int) and 0 <= self.max_jail_term <= 10**6):
-            raise ParameterError(
-                f"max_jail_term = {self.max_jail_term!r} must be an integer in [0, 1000000] steps"
-            )
-        if self.jail_draw == "exclusive" and self.max_jail_term < 1:
-            raise ParameterError(
-                "jail_draw = 'exclusive' draws from {0, ..., max_jail_term - 1}, which is empty "
-                "for max_jail_term = 0; use jail_draw 'inclusive' or a longer term"
-            )
+        _check_rebellion(
+            self.legitimacy,
+            self.threshold,
+            self.arrest_constant,
+            self.max_jail_term,
+            self.jail_draw,
+        )
         _check_switches(
             self.rounding, self.activation, self.jail_mode, self.jail_draw, self.conflict_rounds
         )
@@ -329,17 +342,13 @@ class ModelIIConfig:
                 f"{self.citizen_density + self.peacekeeper_density:g} exceeds 1 (one agent per "
                 "cell); lower one of them"
             )
-        _unit("legitimacy", self.legitimacy)
-        _unit("threshold", self.threshold)
-        _positive("arrest_constant", self.arrest_constant)
-        if not (isinstance(self.max_jail_term, int) and 0 <= self.max_jail_term <= 10**6):
-            raise ParameterError(
-                f"max_jail_term = {self.max_jail_term!r} must be an integer in [0, 1000000] steps"
-            )
-        if self.jail_draw == "exclusive" and self.max_jail_term < 1:
-            raise ParameterError(
-                "jail_draw = 'exclusive' needs max_jail_term >= 1; use 'inclusive' or a longer term"
-            )
+        _check_rebellion(
+            self.legitimacy,
+            self.threshold,
+            self.arrest_constant,
+            self.max_jail_term,
+            self.jail_draw,
+        )
         _unit("fission_probability", self.fission_probability)
         if not (isinstance(self.death_age, int) and 1 <= self.death_age <= 10**6):
             raise ParameterError(f"death_age = {self.death_age!r} must be an integer in [1, 1e6]")
