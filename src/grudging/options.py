@@ -282,7 +282,8 @@ def _coalition_units(
                 if n is not None and n != c.nation and n in position
             ]
             if leads:
-                lead = position[max(set(leads), key=leads.count)]
+                # the lead it serves under most often; a tie goes to the first in nation order
+                lead = position[max(sorted(set(leads)), key=leads.count)]
         per_year = c.cost_musd_per_year
         lump_sum += max(c.cost_musd - per_year, 0.0)
         nation = scn.nation(c.nation)

@@ -1,0 +1,102 @@
+"""``--set`` overrides: ``path.to.key=value`` applied to a raw scenario before validation.
+
+Records in lists are addressed by id (parameter names contain dots, so the longest dotted id wins).
+A bare parameter name addresses that parameter: ``name=v`` fixes it at ``v`` (it is then no longer
+drawn from its range by any face), ``name=low:high`` narrows the range it is drawn from. Both must lie
+inside the declared range; misspelled paths get a did-you-mean on the whole dotted path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from grudging.errors import ScenarioError, unknown_name
+
+Loc = tuple[str | int, ...]
+
+
+def id_of(item: Any) -> str | None:
+    if isinstance(item, Mapping):
+        for key in ("id", "name"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+    return None
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> Loc:
+    """Apply ``path.to.key=value`` to raw scenario data in place and return the key path.
+
+    Lists of records are addressed by their ``id`` (or ``name``; parameter names may contain dots),
+    or by position. A bare parameter name sets that parameter's value:
+    ``dynamics.self_excitation=0.4``. The value is read as a YAML scalar.
+    """
+    if "=" not in assignment:
+        raise ScenarioError(
+            f"--set {assignment}: expected path.to.key=value, e.g. "
+            "--set nations.POL.active_personnel=100000"
+        )
+    path_text, _, value_text = assignment.partition("=")
+    path_text = path_text.strip()
+    try:
+        value = yaml.load(value_text, Loader=yaml.CSafeLoader) if value_text.strip() else None
+    except yaml.YAMLError:
+        raise ScenarioError(
+            f"--set {assignment}: the value '{value_text}' is not valid YAML"
+        ) from None
+    parts = path_text.split(".")
+    if parts[0] not in data and isinstance(data.get("parameters"), list):
+        names = [id_of(p) for p in data["parameters"]]
+        if path_text in names:
+            parts = ["parameters", path_text, "value"]
+    target: Any = data
+    loc: list[str | int] = []
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        last = i == len(parts) - 1
+        if isinstance(target, list):
+            # Longest dotted id that matches a record (parameter names contain dots).
+            match = None
+            for j in range(len(parts), i, -1):
+                candidate = ".".join(parts[i:j])
+                for k, item in enumerate(target):
+                    if id_of(item) == candidate:
+                        match = (k, j)
+                        break
+                if match:
+                    break
+            if match is None and part.isdigit() and int(part) < len(target):
+                match = (int(part), i + 1)
+            if match is None:
+                ids = [x for x in (id_of(t) for t in target) if x]
+                where = ".".join(str(x) for x in loc) or "scenario"
+                raise ScenarioError(
+                    f"--set {assignment}: in {where}, {unknown_name('entry', part, ids)}"
+                )
+            k, j = match
+            loc.append(k)
+            if j == len(parts):
+                target[k] = value
+                return tuple(loc)
+            target = target[k]
+            i = j
+            continue
+        if not isinstance(target, dict):
+            raise ScenarioError(
+                f"--set {assignment}: '{'.'.join(str(x) for x in loc)}' holds a value, not keys"
+            )
+        if last:
+            target[part] = value
+            loc.append(part)
+            return tuple(loc)
+        if part not in target:
+            raise ScenarioError(
+                f"--set {assignment}: {unknown_name('key', part, [str(k) for k in target])}"
+            )
+        loc.append(part)
+        target = target[part]
+        i += 1
+    return tuple(loc)
