@@ -25,3 +25,19 @@ def tiny(tiny_path: Path):  # type: ignore[no-untyped-def]
     from grudging.scenario import load_scenario
 
     return load_scenario(tiny_path)
+
+
+@pytest.fixture(scope="session")
+def iraq():  # type: ignore[no-untyped-def]
+    """The built-in iraq-2007 scenario, loaded once per session."""
+    from grudging.scenario import load_scenario
+
+    return load_scenario("iraq-2007")
+
+
+@pytest.fixture(scope="session")
+def plan_cache():  # type: ignore[no-untyped-def]
+    """One plan cache for the whole session: the Iraq conference is planned once, not per test."""
+    from grudging.plans import PlanCache
+
+    return PlanCache(256)

@@ -3,48 +3,116 @@
 The public API, imported lazily (nothing heavy happens at import time)::
 
     import grudging
-    scn = grudging.load_scenario("iraq-2007", overrides=["dynamics.salience_nato=0.8"])
-    plan = grudging.plan(scn, "nato_replaces")          # requirement, coalition, bargain
-    results = grudging.simulate(scn, replications=1000)  # every option, tidy Results
+    scn = grudging.load("iraq-2007", set={"dynamics.self_excitation": 0.4})
+    results = grudging.simulate(scn, replications=1000)   # every option, tidy Results
     results.summary(); results.compare("us_stays")
+    plan = grudging.plan(scn, "nato_replaces")            # the plan that ran: same seed
+
+``grudging.simulate("iraq-2007")`` takes a built-in name or a path as well; ``grudging.explore``
+holds sweeps, sensitivity and discovery. Every error raised on purpose is a
+:class:`GrudgingError` that names its culprit.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from grudging.errors import GrudgingError
+from grudging.rng import MASTER_SEED
 
 __version__ = "0.1.0"
 
-MASTER_SEED = 20070101
-"""The default master seed of a run, a sweep, a check and the dashboard."""
-
 __all__ = [
     "MASTER_SEED",
+    "GrudgingError",
     "Results",
     "__version__",
     "backtest",
     "compare",
     "dump_scenario",
+    "explore",
+    "load",
     "load_scenario",
     "plan",
     "simulate",
 ]
 
 if TYPE_CHECKING:
-    from grudging.chain import simulate
+    from grudging import explore
     from grudging.evidence.backtest import backtest
-    from grudging.options import plan_option as plan
+    from grudging.options import OptionPlan
     from grudging.results.results import Results
     from grudging.scenario import dump_scenario, load_scenario
+    from grudging.scenario.schema import Scenario
 
 _LAZY = {
     "load_scenario": ("grudging.scenario", "load_scenario"),
     "dump_scenario": ("grudging.scenario", "dump_scenario"),
-    "plan": ("grudging.options", "plan_option"),
-    "simulate": ("grudging.chain", "simulate"),
     "Results": ("grudging.results.results", "Results"),
     "backtest": ("grudging.evidence.backtest", "backtest"),
 }
+_MODULES = ("explore",)
+
+
+def load(
+    source: str | Path = "iraq-2007",
+    set: Mapping[str, Any] | Sequence[str] = (),
+) -> Scenario:
+    """A scenario by built-in name or path, with overrides as ``--set`` would apply them.
+
+    ``set`` is a mapping ``{"dynamics.self_excitation": 0.4}`` or a list of ``"key=value"``
+    strings; a parameter given a number is fixed, one given ``"low:high"`` has its range narrowed.
+    """
+    from grudging.scenario import load_scenario
+
+    if isinstance(set, Mapping):
+        assignments = [f"{key}={value}" for key, value in set.items()]
+    elif isinstance(set, str):
+        assignments = [set]
+    else:
+        assignments = list(set)
+    return load_scenario(source, overrides=assignments)
+
+
+def _scenario(scenario: Any) -> Scenario:
+    from grudging.scenario.schema import Scenario
+
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str | Path):
+        return load(scenario)
+    raise GrudgingError(
+        f"expected a Scenario, a built-in scenario name or a path, not {type(scenario).__name__}; "
+        "load one with grudging.load('iraq-2007')"
+    )
+
+
+def simulate(scenario: Any = "iraq-2007", *args: Any, **kwargs: Any) -> Results:
+    """Every option (or ``options=[...]``) through the chain; see :func:`grudging.chain.simulate`.
+
+    ``scenario`` is a loaded scenario, a built-in name or a path.
+    """
+    from grudging.chain import simulate as run
+
+    return run(_scenario(scenario), *args, **kwargs)
+
+
+def plan(
+    scenario: Any,
+    option: str,
+    values: Mapping[str, float] | None = None,
+    seed: int = MASTER_SEED,
+) -> OptionPlan:
+    """The plan of one option (requirement, coalition, bargain, forces by month).
+
+    The default seed is :func:`simulate`'s, so the plan inspected is the plan that ran.
+    """
+    from grudging.options import plan_option
+
+    return plan_option(_scenario(scenario), option, values, seed)
 
 
 def compare(results: Results, baseline: str) -> Any:
@@ -54,8 +122,12 @@ def compare(results: Results, baseline: str) -> Any:
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         module, attr = _LAZY[name]
         return getattr(importlib.import_module(module), attr)
+    if name in _MODULES:
+        return importlib.import_module(f"grudging.{name}")
     raise AttributeError(f"module 'grudging' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted({*__all__, *globals()})

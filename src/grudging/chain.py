@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from grudging import MASTER_SEED, __version__
+from grudging import __version__
 from grudging.errors import GrudgingError
-from grudging.model.dynamics import DynamicsParams
-from grudging.model.dynamics import simulate as simulate_dynamics
+from grudging.kernel import dynamics_draws, run_block, run_values
 from grudging.model.outcomes import check_declarations, outcome_rows
-from grudging.model.parameters import stage_parameters
-from grudging.model.sampling import latin_hypercube
 from grudging.options import OptionPlan, plan_option
+from grudging.plans import PlanCache
 from grudging.results.results import Results
-from grudging.rng import stream
+from grudging.rng import MASTER_SEED
 from grudging.scenario.io import scenario_hash
 from grudging.scenario.schema import Scenario
 
@@ -38,36 +35,6 @@ BLOCK = 500
 DEFAULT_REPLICATIONS = 1000
 
 Progress = Callable[[str, int, int], None]
-#: ``planner(scn, option, values, seed) -> OptionPlan``: how each option is planned.
-Planner = Callable[[Scenario, str, Mapping[str, float], int], OptionPlan]
-
-
-def dynamics_draws(
-    scn: Scenario, replications: int, seed: int, values: Mapping[str, float] | None = None
-) -> dict[str, np.ndarray]:
-    """One draw of every uncertain dynamics parameter per replication (Latin hypercube).
-
-    Parameters fixed by ``values`` (an override or a design point) are not drawn.
-    """
-    fixed = set(values or {})
-    declared = [
-        p
-        for p in scn.parameters
-        if p.stage == "dynamics" and p.high > p.low and p.name not in fixed
-    ]
-    return latin_hypercube(declared, replications, stream(seed, "parameters"))
-
-
-def _params(
-    values: Mapping[str, float], draws: Mapping[str, np.ndarray], rows: slice
-) -> DynamicsParams:
-    base = stage_parameters(DynamicsParams, values, "dynamics")
-    changes: dict[str, Any] = {
-        f.name: draws[f"dynamics.{f.name}"][rows]
-        for f in fields(DynamicsParams)
-        if f"dynamics.{f.name}" in draws
-    }
-    return replace(base, **changes)
 
 
 def region_month_summary(
@@ -99,7 +66,7 @@ def simulate(
     values: Mapping[str, float] | None = None,
     uncertainty: bool = True,
     progress: Progress | None = None,
-    planner: Planner | None = None,
+    cache: PlanCache | None = None,
 ) -> Results:
     """Run the chain for each option and return tidy :class:`~grudging.results.results.Results`.
 
@@ -119,9 +86,9 @@ def simulate(
         Draw the dynamics parameters from their ranges, one draw per replication.
     progress:
         Called as ``progress(option, done, total)`` after each block.
-    planner:
-        Plans each option (default :func:`~grudging.options.plan_option`); a caller that caches
-        plans passes its own, which must return what ``plan_option`` would.
+    cache:
+        A plan cache to plan through (the dashboard's, a notebook's); by default each option is
+        planned afresh.
     """
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
@@ -129,16 +96,19 @@ def simulate(
     ids = list(options) if options else [o.id for o in scn.options]
     for option in ids:
         scn.option(option)
-    vals = dict(scn.parameter_values())
-    vals.update(values or {})
-    draws = dynamics_draws(scn, replications, seed, values) if uncertainty else {}
+    vals = run_values(scn, values)
+    draws = dynamics_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
     region_ids = tuple(r.id for r in scn.regions)
     experiments, outcomes, status, region_months = [], [], [], []
     plans: dict[str, OptionPlan] = {}
     started = time.perf_counter()
     for option in ids:
         try:
-            plan = (planner or plan_option)(scn, option, vals, seed)
+            plan = (
+                cache.plan(scn, option, values, seed)
+                if cache is not None
+                else plan_option(scn, option, vals, seed)
+            )
         except GrudgingError as err:
             status.append(
                 pd.DataFrame(
@@ -166,8 +136,8 @@ def simulate(
         for start in range(0, replications, BLOCK):
             rows = slice(start, min(start + BLOCK, replications))
             n = rows.stop - rows.start
-            params = _params(vals, draws, rows)
-            traj = simulate_dynamics(plan.inputs, params, n, seed=seed, block=start // BLOCK)
+            block = {**vals, **{name: column[rows] for name, column in draws.items()}}
+            traj = run_block(plan, block, n, seed, start // BLOCK)
             option_rows.append(outcome_rows(traj, option, region_ids, replication_offset=start))
             option_traj.append(traj.deaths)
             if progress is not None:
@@ -203,7 +173,8 @@ def simulate(
         "start": scn.start,
         "horizon_months": scn.horizon_months,
         "data_window": _data_window(scn),
-        "overrides": dict(values or {}),
+        "overrides": list(scn.overrides),
+        "values": dict(values or {}),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 3),
         "plans": {k: p.summary() for k, p in plans.items()},

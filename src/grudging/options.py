@@ -35,7 +35,7 @@ from grudging.model.forces import shares, timeline
 from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import Requirement, requirement, requirement_params
 from grudging.model.theatre import allocate, build_theatre
-from grudging.rng import stream
+from grudging.rng import MASTER_SEED, stream
 from grudging.scenario.schema import CourseOfAction, Scenario
 
 #: Monte Carlo draws of the bargain stage inside the chain.
@@ -94,7 +94,8 @@ class OptionPlan:
         return out
 
 
-def _option(scn: Scenario, option: str | CourseOfAction) -> CourseOfAction:
+def resolve_option(scn: Scenario, option: str | CourseOfAction) -> CourseOfAction:
+    """The option itself, or the scenario's option of that id (a did-you-mean otherwise)."""
     if isinstance(option, CourseOfAction):
         return option
     ids = [o.id for o in scn.options]
@@ -107,14 +108,14 @@ def option_conference(
     scn: Scenario,
     option: str | CourseOfAction,
     values: Mapping[str, float] | None = None,
-    seed: int = 0,
+    seed: int = MASTER_SEED,
 ) -> ConferenceResult | None:
     """The force-generation conference of an option that raises a coalition, else ``None``.
 
     It reads no ``dynamics.*`` parameter, so a sweep over the dynamics can hold one conference
     per option and pass it to :func:`plan_option`.
     """
-    opt = _option(scn, option)
+    opt = resolve_option(scn, option)
     if opt.coalition is None:
         return None
     vals = dict(scn.parameter_values())
@@ -126,7 +127,7 @@ def plan_option(
     scn: Scenario,
     option: str | CourseOfAction,
     values: Mapping[str, float] | None = None,
-    seed: int = 0,
+    seed: int = MASTER_SEED,
     conference: ConferenceResult | None = None,
 ) -> OptionPlan:
     """Run the deterministic stages of one option and assemble its dynamics inputs.
@@ -136,7 +137,7 @@ def plan_option(
     is the option's :func:`option_conference` for the same values and seed when the caller already
     has it (it is computed otherwise).
     """
-    opt = _option(scn, option)
+    opt = resolve_option(scn, option)
     vals = dict(scn.parameter_values())
     vals.update(values or {})
     req_p = requirement_params(vals)

@@ -12,19 +12,28 @@ Algorithms for Random Number Generation; NumPy ``SeedSequence`` documentation.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Union
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported by the functions, so that the seed costs no import
+    import numpy as np
 
-SeedLike = int | np.random.SeedSequence | None
+SeedLike = Union[int, "np.random.SeedSequence", None]
+
+MASTER_SEED = 20070101
+"""The default master seed of a run, a plan, a sweep, a check and the dashboard."""
 
 
 def make_rng(seed: SeedLike = None) -> np.random.Generator:
     """A PCG64 generator from an integer seed or a ``SeedSequence``."""
+    import numpy as np
+
     return np.random.Generator(np.random.PCG64(seed))
 
 
 def spawn(seed: SeedLike, n: int) -> list[np.random.Generator]:
     """``n`` independent child generators of ``seed``."""
+    import numpy as np
+
     base = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     return [make_rng(child) for child in base.spawn(n)]
 
@@ -41,4 +50,6 @@ def stream(seed: int, *key: object) -> np.random.Generator:
     The same ``(seed, key)`` always gives the same numbers, whatever else has been drawn, so a run
     can be recomputed alone (a resumed sweep, a different worker) and give identical results.
     """
+    import numpy as np
+
     return make_rng(np.random.SeedSequence([seed, key_to_int(*key)]))

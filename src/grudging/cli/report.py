@@ -127,10 +127,10 @@ def load_results(folder: str, scn: Any) -> Any:
             f"{meta.get('scenario_hash')}, but the scenario given has hash {scenario_hash(scn)}; "
             "give the scenario (and --set overrides) the results were made with"
         )
-    overrides = meta.get("overrides") or {}
+    values = meta.get("values") or {}
     seed = int(meta.get("seed", 0))
     ok = set(results.status.loc[results.status["status"] == "ok", "option"])
-    results.plans = {o: plan_option(scn, o, overrides, seed) for o in results.options if o in ok}
+    results.plans = {o: plan_option(scn, o, values, seed) for o in results.options if o in ok}
     return results
 
 

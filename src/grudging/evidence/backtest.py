@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from grudging import MASTER_SEED
 from grudging.errors import GrudgingError
 from grudging.results.results import Results
+from grudging.rng import MASTER_SEED
 from grudging.scenario.schema import Scenario, month_index, month_label
 
 VALIDATION_FOLDER = "validation"

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from grudging import MASTER_SEED
+from grudging.rng import MASTER_SEED
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Scenario

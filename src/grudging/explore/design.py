@@ -38,10 +38,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from grudging import MASTER_SEED
 from grudging.errors import DesignError
 from grudging.explore.levers import Factor, select_factors
-from grudging.rng import stream
+from grudging.rng import MASTER_SEED, stream
 from grudging.scenario.schema import Scenario
 
 Method = Literal["lhs", "sobol", "morris", "factorial"]

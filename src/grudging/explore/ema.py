@@ -5,7 +5,7 @@ expects a dictionary of outcomes back. :func:`ema_model` builds such a model fro
 uncertainties are the scenario's uncertain parameters (with their declared distributions), its
 levers the scenario's levers, its outcomes the registered outcomes (to minimise or maximise). The
 function plans the option for the experiment's upstream values (held in a
-:class:`~grudging.explore.plans.PlanCache`, so experiments that differ only in dynamics parameters
+:class:`~grudging.plans.PlanCache`, so experiments that differ only in dynamics parameters
 reuse one plan, or one conference when the guarantor's skill differs), runs ``replications`` replications of the
 dynamics, and returns each outcome's mean over them. Its random numbers are named by the
 experiment's values, so the same experiment gives the same numbers in any EMA evaluator.
@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grudging import MASTER_SEED
 from grudging.errors import DesignError, unknown_name
 from grudging.explore.levers import Factor, select_factors, with_plan_reads
-from grudging.explore.plans import PlanCache
+from grudging.plans import PlanCache
+from grudging.rng import MASTER_SEED
 
 if TYPE_CHECKING:
     from grudging.options import OptionPlan
@@ -80,10 +80,8 @@ class ChainFunction:
         An optional ``replication`` number joins the experiment's identity, so an EMA design that
         lists replications as experiments (one call per run) gets independent draws for each.
         """
-        from grudging.model.dynamics import DynamicsParams
-        from grudging.model.dynamics import simulate as simulate_dynamics
+        from grudging.kernel import run_block, run_values
         from grudging.model.outcomes import scalar_outcomes
-        from grudging.model.parameters import stage_parameters
 
         self.calls += 1
         values = {f.name: kwargs[f.name] for f in self.factors if f.name in kwargs}
@@ -91,15 +89,11 @@ class ChainFunction:
         if missing:
             raise DesignError(f"experiment lacks {', '.join(missing)}")
         plan = self.plan(values)
-        params: dict[str, Any] = dict(self.scn.parameter_values())
-        params.update({k: float(v) for k, v in values.items() if "." in k})
-        dyn = stage_parameters(DynamicsParams, params, "dynamics")
+        params = run_values(self.scn, {k: float(v) for k, v in values.items() if "." in k})
         named = sorted((k, _plain(v)) for k, v in values.items())
         named.append(("replication", int(kwargs.get("replication", 0))))
         identity = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
-        traj = simulate_dynamics(
-            plan.inputs, dyn, self.replications, seed=self.seed, block=("ema", identity)
-        )
+        traj = run_block(plan, params, self.replications, self.seed, ("ema", identity))
         return {name: float(np.mean(v)) for name, v in scalar_outcomes(traj).items()}
 
 

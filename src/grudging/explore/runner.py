@@ -41,13 +41,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from grudging import MASTER_SEED
 from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, with_plan_reads
-from grudging.explore.plans import PlanCache, PlanFailed
+from grudging.plans import PlanCache
 from grudging.results.store import ChunkRows, Store, available_memory, free_disk
+from grudging.rng import MASTER_SEED
 
 if TYPE_CHECKING:
     from grudging.options import OptionPlan
@@ -123,10 +123,8 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
 
     Never raises for a model error: the chunk comes back as failed runs carrying the error.
     """
-    from grudging.model.dynamics import DynamicsParams
-    from grudging.model.dynamics import simulate as simulate_dynamics
+    from grudging.kernel import run_block, run_values
     from grudging.model.outcomes import scalar_outcomes
-    from grudging.model.parameters import stage_parameters
 
     started = time.perf_counter()
     R = int(spec.points.size)
@@ -136,13 +134,9 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
     try:
         scn = _scenario(spec.scenario_hash, payload)
         plan = _plan(scn, spec)
-        values: dict[str, Any] = dict(scn.parameter_values())
-        values.update({k: float(v) for k, v in spec.upstream if "." in k})
+        values = run_values(scn, {k: float(v) for k, v in spec.upstream if "." in k})
         values.update(dict(spec.dynamics))
-        params = stage_parameters(DynamicsParams, values, "dynamics")
-        traj = simulate_dynamics(
-            plan.inputs, params, R, seed=spec.seed, block=("sweep", spec.group_key, spec.block)
-        )
+        traj = run_block(plan, values, R, spec.seed, ("sweep", spec.group_key, spec.block))
         outcomes = scalar_outcomes(traj)
         if spec.monthly:
             monthly = {
@@ -151,8 +145,6 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
                 "coalition_troops": traj.foreign_troops,
                 "patron_troops": traj.patron_troops,
             }
-    except PlanFailed as err:
-        error = str(err)
     except Exception as err:  # failures are data, not crashes
         error = f"{type(err).__name__}: {err}"
     return ChunkRows(

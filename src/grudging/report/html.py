@@ -167,7 +167,7 @@ def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | Non
     from grudging.model.parameters import stage_parameters
     from grudging.rng import stream
 
-    values = {**scn.parameter_values(), **results.metadata.get("overrides", {})}
+    values = {**scn.parameter_values(), **(results.metadata.get("values") or {})}
     params = stage_parameters(BargainParams, values, "bargain")
     aid = next((o.bargain.aid_musd_per_year for o in scn.options if o.bargain is not None), None)
     seed = int(results.metadata.get("seed", 0))
@@ -381,10 +381,11 @@ def _sections(
 
     # Assumptions, options, sources.
     scen = scenario_summary(scn)
-    overrides = results.metadata.get("overrides", {}) or {}
+    values = results.metadata.get("values") or {}
+    fixed = {a.partition("=")[0].strip() for a in results.metadata.get("overrides") or []}
     for p in scen["parameters"]:
-        p["used"] = overrides.get(p["name"], p["value"])
-        p["overridden"] = p["name"] in overrides
+        p["used"] = values.get(p["name"], p["value"])
+        p["overridden"] = p["name"] in values or p["name"] in fixed
     s["parameters"] = scen["parameters"]
     s["options"] = scen["options"]
     s["sources"] = scen["sources"]
@@ -434,7 +435,13 @@ def _provenance(results: Results, sensitivity: Sensitivity | None) -> list[tuple
         ("data window", f"{window.get('first')} – {window.get('last')}"),
         (
             "overrides",
-            ", ".join(f"{k}={v}" for k, v in (meta.get("overrides") or {}).items()) or "none",
+            ", ".join(
+                [
+                    *(meta.get("overrides") or []),
+                    *(f"{k}={v}" for k, v in (meta.get("values") or {}).items()),
+                ]
+            )
+            or "none",
         ),
         ("run created", str(meta.get("created"))),
         ("run time", f"{meta.get('seconds')} s"),

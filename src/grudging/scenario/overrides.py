@@ -8,6 +8,7 @@ inside the declared range; misspelled paths get a did-you-mean on the whole dott
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,8 +31,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
     """Apply ``path.to.key=value`` to raw scenario data in place and return the key path.
 
     Lists of records are addressed by their ``id`` (or ``name``; parameter names may contain dots),
-    or by position. A bare parameter name sets that parameter's value:
-    ``dynamics.self_excitation=0.4``. The value is read as a YAML scalar.
+    or by position. A bare parameter name fixes that parameter (``dynamics.self_excitation=0.4``)
+    or narrows its range (``dynamics.self_excitation=0.3:0.5``); see :func:`set_parameter`. The
+    value is read as a YAML scalar.
     """
     if "=" not in assignment:
         raise ScenarioError(
@@ -48,9 +50,17 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
         ) from None
     parts = path_text.split(".")
     if parts[0] not in data and isinstance(data.get("parameters"), list):
-        names = [id_of(p) for p in data["parameters"]]
+        names = [n for n in (id_of(p) for p in data["parameters"]) if n]
         if path_text in names:
-            parts = ["parameters", path_text, "value"]
+            k = names.index(path_text)
+            set_parameter(data["parameters"][k], assignment, value_text.strip(), value)
+            return ("parameters", k, "value")
+        stages = {n.split(".", 1)[0] for n in names}
+        if parts[0] in stages:
+            raise ScenarioError(f"--set {assignment}: {unknown_name('parameter', path_text, names)}")
+        raise ScenarioError(
+            f"--set {assignment}: {unknown_name('key', path_text, [*map(str, data), *names])}"
+        )
     target: Any = data
     loc: list[str | int] = []
     i = 0
@@ -100,3 +110,55 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
         target = target[part]
         i += 1
     return tuple(loc)
+
+
+def _number(assignment: str, text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ScenarioError(f"--set {assignment}: '{text}' is not a number") from None
+    return _finite(assignment, text, number)
+
+
+def _finite(assignment: str, text: str, number: float) -> float:
+    if not math.isfinite(number):
+        raise ScenarioError(f"--set {assignment}: give a finite number, not '{text}'")
+    return number
+
+
+def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any) -> None:
+    """Fix a parameter at ``v`` or narrow its range to ``low:high``, inside its declared range.
+
+    A fixed parameter gets ``low = high = value``, so no face draws it any more; a narrowed one
+    keeps its nominal value when that lies inside the new range, else takes the range's middle.
+    """
+    name = record.get("name")
+    low, high = record.get("low"), record.get("high")
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
+        raise ScenarioError(f"--set {assignment}: parameter '{name}' has no numeric range")
+    if ":" in text:
+        a, _, b = text.partition(":")
+        new_low, new_high = _number(assignment, a.strip()), _number(assignment, b.strip())
+        if new_low > new_high:
+            raise ScenarioError(
+                f"--set {assignment}: the range's low {new_low:g} exceeds its high {new_high:g}; "
+                "write low:high"
+            )
+    else:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ScenarioError(
+                f"--set {assignment}: parameter '{name}' needs a number (or low:high), "
+                f"not '{text}'"
+            )
+        new_low = new_high = _finite(assignment, text, float(value))
+    if new_low < low or new_high > high:
+        shown = f"{new_low:g}" if new_low == new_high else f"{new_low:g}:{new_high:g}"
+        raise ScenarioError(
+            f"--set {assignment}: {shown} lies outside the declared range [{low:g}, {high:g}] "
+            f"of '{name}'; give a value inside it, or widen the range first (with a source): "
+            f"--set parameters.{name}.{'low' if new_low < low else 'high'}=..."
+        )
+    nominal = record.get("value")
+    if not isinstance(nominal, int | float) or not new_low <= nominal <= new_high:
+        nominal = (new_low + new_high) / 2
+    record["low"], record["high"], record["value"] = new_low, new_high, nominal

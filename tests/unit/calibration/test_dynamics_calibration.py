@@ -17,13 +17,7 @@ from grudging.calibration.dynamics import (
 )
 from grudging.errors import GrudgingError
 from grudging.rng import make_rng
-from grudging.scenario import load_scenario
 from grudging.scenario.schema import Observation
-
-
-@pytest.fixture(scope="module")
-def iraq():  # type: ignore[no-untyped-def]
-    return load_scenario("iraq-2007")
 
 
 def test_the_kernel_fit_recovers_known_parameters(iraq) -> None:  # type: ignore[no-untyped-def]

@@ -11,12 +11,6 @@ from grudging import chain
 from grudging.chain import simulate
 from grudging.cli import main
 from grudging.errors import GrudgingError
-from grudging.scenario import load_scenario
-
-
-@pytest.fixture(scope="module")
-def iraq():  # type: ignore[no-untyped-def]
-    return load_scenario("iraq-2007")
 
 
 @pytest.fixture(scope="module")

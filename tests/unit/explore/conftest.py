@@ -5,19 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-@pytest.fixture(scope="session")
-def iraq() -> Any:
-    """The built-in scenario."""
-    from grudging.scenario import load_scenario
-
-    return load_scenario("iraq-2007")
 
 
 @pytest.fixture(autouse=True)

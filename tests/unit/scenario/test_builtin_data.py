@@ -16,11 +16,6 @@ RAW = ROOT.parent / "shared" / "data" / "raw"
 SCENARIOS = ROOT / "src" / "grudging" / "scenarios"
 
 
-@pytest.fixture(scope="module")
-def iraq():  # type: ignore[no-untyped-def]
-    return load_scenario("iraq-2007")
-
-
 def test_every_builtin_scenario_validates() -> None:
     names = builtin_names()
     assert {"iraq-2007", "bosnia-1995"} <= set(names)

@@ -1,4 +1,4 @@
-"""The plan cache of sweeps and the EMA adapter: shared conferences, held failures, same plans."""
+"""The one plan cache (run, sweeps, EMA adapter, dashboard): shared conferences, held failures."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from grudging.explore.plans import PlanCache, PlanFailed
+from grudging.errors import ScenarioError
 from grudging.options import plan_option
+from grudging.plans import PlanCache
 
 
 def test_dynamics_only_differences_share_one_conference_and_re_run_the_bargain(iraq: Any) -> None:
@@ -43,13 +44,34 @@ def test_an_upstream_change_outside_the_dynamics_plans_a_new_conference(iraq: An
     assert a.conference is not b.conference
 
 
-def test_a_failure_is_held_and_raised_again(iraq: Any) -> None:
+def test_a_failure_is_held_and_raised_again(iraq: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import grudging.options
+
+    calls = []
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        raise ScenarioError("no sector can be held")
+
+    monkeypatch.setattr(grudging.options, "plan_option", failing)
     cache = PlanCache()
     upstream = [("dynamics.self_excitation", 0.4)]
-    with pytest.raises(
-        PlanFailed, match=r"^ScenarioError: unknown option 'no_such_option'; valid: nato_replaces, "
-    ) as first:
-        cache.plan(iraq, "no_such_option", upstream, seed=1)
-    with pytest.raises(PlanFailed) as again:
-        cache.plan(iraq, "no_such_option", upstream, seed=1)
+    with pytest.raises(ScenarioError, match=r"^no sector can be held$") as first:
+        cache.plan(iraq, "us_stays", upstream, seed=1)
+    with pytest.raises(ScenarioError) as again:
+        cache.plan(iraq, "us_stays", upstream, seed=1)
     assert again.value is first.value
+    assert len(calls) == 1
+
+
+def test_an_unknown_option_is_named(iraq: Any) -> None:
+    with pytest.raises(ScenarioError, match=r"^unknown option 'no_such_option'; valid: "):
+        PlanCache().plan(iraq, "no_such_option", seed=1)
+
+
+def test_a_full_mapping_and_the_changes_alone_find_the_same_plan(iraq: Any) -> None:
+    cache = PlanCache()
+    changed = {"willingness.participation_threshold": 0.4}
+    alone = cache.plan(iraq, "us_stays", changed, seed=2)
+    full = cache.plan(iraq, "us_stays", {**iraq.parameter_values(), **changed}, seed=2)
+    assert alone is full
