@@ -2,7 +2,8 @@
 
 Each test evaluates a registered check (the same code ``grudging evidence`` runs) and asserts it
 agrees with its target within its tolerance. The marks come from the registry: a finding whose
-figures are unverified is an expected failure (``strict=False``); a verified finding the model
+figures are unverified is skipped with the reason (a test that cannot fail proves nothing; ``grudging
+evidence`` still shows the row); a verified finding the model
 fails and cannot honestly be fixed is a strict expected failure whose reason begins "model
 disagrees:"; a slow experiment is marked ``slow``.
 """
@@ -23,7 +24,7 @@ def marks(check_id: str) -> list[Any]:
     c = check(check_id)
     out: list[Any] = []
     if c.unverified:
-        out.append(pytest.mark.xfail(reason=f"unverified: {c.unverified}", strict=False))
+        out.append(pytest.mark.skip(reason=f"unverified: {c.unverified}"))
     elif c.disagreement:
         out.append(pytest.mark.xfail(reason=c.disagreement, strict=True))
     if c.slow:

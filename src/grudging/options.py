@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from grudging.errors import ScenarioError, unknown_name
+from grudging.kernel import run_values
 from grudging.model.bargain import BargainParams, Guarantor, bargain, default_guarantor
 from grudging.model.bargain.results import BargainResult, GuarantorOutcome
 from grudging.model.conference import ConferenceResult, run_conference
@@ -118,8 +119,7 @@ def option_conference(
     opt = resolve_option(scn, option)
     if opt.coalition is None:
         return None
-    vals = dict(scn.parameter_values())
-    vals.update(values or {})
+    vals = run_values(scn, values)
     return run_conference(scn, opt.coalition, vals, rng=stream(seed, "requirement"), cost_curve=())
 
 
@@ -138,8 +138,7 @@ def plan_option(
     has it (it is computed otherwise).
     """
     opt = resolve_option(scn, option)
-    vals = dict(scn.parameter_values())
-    vals.update(values or {})
+    vals = run_values(scn, values)
     req_p = requirement_params(vals)
     dyn = stage_parameters(DynamicsParams, vals, "dynamics")
     if opt.coalition is not None:

@@ -3,7 +3,7 @@
 Each test runs the registered check of :mod:`grudging.evidence.findings` - the same experiment
 ``grudging evidence`` runs - and asserts the published direction and rough magnitude within the
 check's stated tolerance. The source is in each docstring. Marks come from the registry
-(``tests/evidence_helpers.py``): unverified figures are non-strict expected failures; verified
+(``tests/evidence_helpers.py``): unverified figures are skipped with their reason; verified
 findings the model fails are strict expected failures whose reason says how the model disagrees.
 """
 

@@ -51,6 +51,8 @@ def _highs() -> Any:
         else:
             h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    # One thread: the same model gives the same answer whatever the machine's core count.
+    h.setOptionValue("threads", 1)
     return h
 
 

@@ -164,10 +164,11 @@ def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | Non
     if not scn.factions:
         return None
     from grudging.model.bargain import GUARANTOR_KINDS, BargainParams, bargain, default_guarantor
+    from grudging.kernel import run_values
     from grudging.model.parameters import stage_parameters
     from grudging.rng import stream
 
-    values = {**scn.parameter_values(), **(results.metadata.get("values") or {})}
+    values = run_values(scn, results.metadata.get("values"))
     params = stage_parameters(BargainParams, values, "bargain")
     aid = next((o.bargain.aid_musd_per_year for o in scn.options if o.bargain is not None), None)
     seed = int(results.metadata.get("seed", 0))
