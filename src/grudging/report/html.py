@@ -163,8 +163,8 @@ def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | Non
     """The bargain under every kind of guarantor, at the run's values and seed."""
     if not scn.factions:
         return None
-    from grudging.model.bargain import GUARANTOR_KINDS, BargainParams, bargain, default_guarantor
     from grudging.kernel import run_values
+    from grudging.model.bargain import GUARANTOR_KINDS, BargainParams, bargain, default_guarantor
     from grudging.model.parameters import stage_parameters
     from grudging.rng import stream
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,29 +28,23 @@ import yaml
 from pydantic import ValidationError
 
 from grudging.errors import ScenarioError, did_you_mean
+from grudging.scenario.calibration_files import merge_calibrations
 from grudging.scenario.overrides import apply_override, id_of
 from grudging.scenario.references import ScenarioReferenceError
+from grudging.scenario.runnable import check_runnable
 from grudging.scenario.schema import Scenario
+from grudging.scenario.yaml_input import (
+    MAX_FILE_BYTES,
+    Loc,
+    SourceMap,
+    decode_text,
+    parse_yaml,
+    read_text,
+    read_yaml,
+)
 
-Loc = tuple[str | int, ...]
 BUILTIN_PACKAGE = "grudging.scenarios"
 SCENARIO_FILE = "scenario.yaml"
-
-
-@dataclass
-class SourceMap:
-    """Where each key path of a raw scenario came from: (file, line)."""
-
-    main: str
-    lines: dict[Loc, tuple[str, int]] = field(default_factory=dict)
-
-    def locate(self, loc: Loc) -> tuple[str, int | None]:
-        """The file and line of the longest known prefix of ``loc``."""
-        for end in range(len(loc), -1, -1):
-            hit = self.lines.get(tuple(loc[:end]))
-            if hit is not None:
-                return hit
-        return self.main, None
 
 
 # Resolution of names and paths ------------------------------------------------------------------
@@ -81,37 +75,6 @@ def resolve_path(source: str | Path) -> Path:
     )
 
 
-# YAML ---------------------------------------------------------------------------------------------
-def _yaml_lines(node: yaml.Node, path: Loc, out: dict[Loc, int]) -> None:
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            out[(*path, key)] = key_node.start_mark.line + 1
-            _yaml_lines(value_node, (*path, key), out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _yaml_lines(item, (*path, i), out)
-
-
-def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
-    """Parse YAML safely, returning the data and the line of every key path."""
-    try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{filename}:{mark.line + 1}" if mark is not None else filename
-        problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(
-            f"{where}: not valid YAML ({problem}); check indentation, colons and quotes"
-        ) from None
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _yaml_lines(node, (), lines)
-    return data, lines
-
-
 # CSV tables ---------------------------------------------------------------------------------------
 def _set_nested(record: dict[str, Any], column: str, value: str) -> None:
     if column.endswith("__source"):
@@ -121,27 +84,73 @@ def _set_nested(record: dict[str, Any], column: str, value: str) -> None:
     target = record
     for part in parts[:-1]:
         target = target.setdefault(part, {})
+        if not isinstance(target, dict):
+            raise ScenarioError(
+                f"column '{column}': '{part}' is both a value and a group of columns; "
+                "rename one of the columns"
+            )
     target[parts[-1]] = value
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{name}: {size:,} bytes is more than a table may hold ({MAX_FILE_BYTES:,}); "
+                "split it into several files"
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(
+            f"{name}: cannot be read ({err.strerror or err}); check that it is a readable file"
+        ) from None
 
 
 def read_table(
     path: Path, key: str, smap: SourceMap, list_fields: Iterable[str], offset: int = 0
 ) -> list[Any]:
-    """Rows of a CSV table as records, recording the line of each row in ``smap``."""
+    """Rows of a CSV table as records, recording the line of each row in ``smap``.
+
+    The file must be UTF-8 (a spreadsheet's byte-order mark is dropped); every row has as many
+    cells as the header (empty cells leave a field at its default).
+    """
+    name = path.name
     if not path.is_file():
-        raise ScenarioError(f"{path.name}: table for '{key}' not found next to the scenario file")
+        raise ScenarioError(f"{name}: table for '{key}' not found next to the scenario file")
+    text = decode_text(_read_bytes(path, name), name)
     split = set(list_fields)
     records: list[Any] = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        for i, row in enumerate(reader):
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return records
+        header = [h.strip() for h in header]
+        for column in header:
+            if header.count(column) > 1:
+                raise ScenarioError(
+                    f"{name}:{reader.line_num}: column '{column}' appears more than once in the "
+                    "header; give each column once"
+                )
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) > len(header):
+                raise ScenarioError(
+                    f"{name}:{reader.line_num}: more cells than columns in the header "
+                    f"({len(row)} cells, {len(header)} columns); remove the extra cells or quote "
+                    "cells that contain commas"
+                )
+            if len(row) < len(header):
+                raise ScenarioError(
+                    f"{name}:{reader.line_num}: {len(row)} cells but the header has "
+                    f"{len(header)} columns (missing: {', '.join(header[len(row) :])}); add the "
+                    "missing cells (leave a cell empty for the default: a,,b)"
+                )
             record: dict[str, Any] = {}
-            for column, cell in row.items():
-                if column is None:
-                    raise ScenarioError(
-                        f"{path.name}:{reader.line_num}: more cells than columns in the header"
-                    )
-                cell = (cell or "").strip()
+            for column, cell in zip(header, row, strict=True):
+                cell = cell.strip()
                 if cell == "":
                     continue
                 value: Any = cell
@@ -150,8 +159,19 @@ def read_table(
                 else:
                     value = _scalar(cell)
                 _set_nested(record, column, value)
-            smap.lines[(key, offset + i)] = (path.name, reader.line_num)
+            smap.lines[(key, offset + len(records))] = (name, reader.line_num)
             records.append(record)
+    except csv.Error as err:
+        line = reader.line_num
+        problem = str(err)
+        if "field larger than field limit" in problem:
+            raise ScenarioError(
+                f"{name}:{line}: a cell is longer than {csv.field_size_limit():,} characters "
+                "(an unclosed quote?); close the quote or shorten the cell"
+            ) from None
+        raise ScenarioError(
+            f"{name}:{line}: not a valid CSV row ({problem}); check quotes and separators"
+        ) from None
     return records
 
 
@@ -188,31 +208,75 @@ def read_list_file(path: Path, key: str, smap: SourceMap, offset: int) -> list[A
     """Records of a YAML file holding a list, recording the line of each record."""
     if not path.is_file():
         raise ScenarioError(f"{path.name}: file for '{key}' not found next to the scenario file")
-    data, lines = parse_yaml(path.read_text(encoding="utf-8"), path.name)
+    data, lines = read_yaml(path)
     if not isinstance(data, list):
-        raise ScenarioError(f"{path.name}: must hold a list of '{key}' records")
+        raise ScenarioError(
+            f"{path.name}: must hold a list of '{key}' records (a YAML list: '- ...' lines)"
+        )
     for loc, line in lines.items():
         if loc and isinstance(loc[0], int):
             smap.lines[(key, loc[0] + offset, *loc[1:])] = (path.name, line)
     return data
 
 
-def expand_tables(data: dict[str, Any], base: Path, smap: SourceMap) -> dict[str, Any]:
+def builtin_root() -> Path:
+    """The folder of the built-in scenarios (they share files across their folders)."""
+    return Path(str(resources.files(BUILTIN_PACKAGE))).resolve()
+
+
+def allowed_roots(base: Path) -> tuple[Path, ...]:
+    """Folders a scenario in ``base`` may read tables from: its own, and for a built-in scenario
+    the built-in scenarios' folder."""
+    own = base.resolve()
+    shipped = builtin_root()
+    return (own, shipped) if own.is_relative_to(shipped) else (own,)
+
+
+def inside_folder(name: object, base: Path, roots: Sequence[Path], where: str, what: str) -> Path:
+    """The path of a file a scenario names, refused unless it lies inside ``roots``."""
+    if not isinstance(name, str) or not name.strip() or "\x00" in name:
+        raise ScenarioError(
+            f"{where}: {what} {json.dumps(name, default=str)[:80]} is not a file name; give a "
+            "path relative to the scenario's folder, e.g. tables/regions.csv"
+        )
+    path = base / name
+    resolved = path.resolve()
+    if not any(resolved.is_relative_to(root) for root in roots):
+        raise ScenarioError(
+            f"{where}: {what} '{name}' lies outside the scenario's folder; copy the file into "
+            "the folder (or a subfolder) and give its path relative to the scenario file"
+        )
+    return path
+
+
+def expand_tables(
+    data: dict[str, Any], base: Path, smap: SourceMap, roots: Sequence[Path] | None = None
+) -> dict[str, Any]:
     """Replace every top-level ``{table: file}`` (or a list of files) by the records they hold.
 
-    A ``.csv`` file gives one record per row; a ``.yaml`` file holds a list of records.
+    A ``.csv`` file gives one record per row; a ``.yaml`` file holds a list of records. Files must
+    lie inside ``roots`` (default: :func:`allowed_roots` of ``base``).
     """
+    roots = allowed_roots(base) if roots is None else roots
     out = dict(data)
     for key, value in data.items():
         if isinstance(value, Mapping) and set(value) == {"table"}:
             files = value["table"] if isinstance(value["table"], list) else [value["table"]]
             records: list[Any] = []
-            for name in files:
-                path = base / str(name)
+            for j, name in enumerate(files):
+                loc: Loc = (key, "table", j) if isinstance(value["table"], list) else (key, "table")
+                file, line = smap.locate(loc)
+                where = f"{file}:{line}: {key}.table" if line else f"{file}: {key}.table"
+                path = inside_folder(name, base, roots, where, "table")
+                if not path.is_file():
+                    raise ScenarioError(
+                        f"{where}: table '{name}' not found; check the name (paths are relative "
+                        "to the scenario file's folder)"
+                    )
                 if path.suffix.lower() == ".csv":
-                    records.extend(read_table(path, key, smap, LIST_FIELDS, len(records)))
+                    records.extend(read_table(path, str(key), smap, LIST_FIELDS, len(records)))
                 else:
-                    records.extend(read_list_file(path, key, smap, len(records)))
+                    records.extend(read_list_file(path, str(key), smap, len(records)))
             out[key] = records
     return out
 
@@ -251,6 +315,7 @@ _FIX = {
     "greater_than_equal": "use a larger value",
     "less_than": "use a smaller value",
     "less_than_equal": "use a smaller value",
+    "finite_number": "give a finite number (inf and nan are not allowed)",
     "string_pattern_mismatch": "lower-case letters, digits and underscores, starting with a letter",
 }
 
@@ -334,9 +399,10 @@ def format_reference_error(err: ScenarioReferenceError, data: Any, smap: SourceM
 def validate_data(data: Any, smap: SourceMap) -> Scenario:
     """Validate raw scenario data, raising one located :class:`ScenarioError` on failure."""
     if not isinstance(data, dict):
+        what = "an empty document" if data is None else f"a {type(data).__name__}"
         raise ScenarioError(
-            f"{smap.main}: a scenario is a mapping of keys (id, title, regions, ...), "
-            f"not {type(data).__name__}"
+            f"{smap.main}: a scenario is a mapping of keys (id, title, regions, ...), not "
+            f"{what}; start from 'grudging dump iraq-2007'"
         )
     try:
         return Scenario.model_validate(data)
@@ -349,40 +415,50 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
 def read_raw(source: str | Path, calibrated: bool = True) -> tuple[dict[str, Any], SourceMap, Path]:
     """Raw scenario data with tables expanded (and calibrations merged), and where it came from."""
     path = resolve_path(source)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(
-            f"{path.name}: cannot be read ({err}); is it a UTF-8 YAML file?"
-        ) from None
-    data, lines = parse_yaml(text, path.name)
+    data, lines = parse_yaml(read_text(path), path.name)
     smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
     if not isinstance(data, dict):
         validate_data(data, smap)
-    data = expand_tables(data, path.parent, smap)
+    roots = allowed_roots(path.parent)
+    data = expand_tables(data, path.parent, smap, roots)
     calibration = data.pop("calibration", None)
     if calibration is not None and calibrated:
-        from grudging.scenario.calibration_files import merge_calibrations
-
-        files = [calibration] if isinstance(calibration, str) else list(calibration)
-        data = merge_calibrations(data, [path.parent / f for f in files], smap)
+        file, line = smap.locate(("calibration",))
+        where = f"{file}:{line}: calibration" if line else f"{file}: calibration"
+        if isinstance(calibration, str):
+            files: list[Any] = [calibration]
+        elif isinstance(calibration, list):
+            files = calibration
+        else:
+            raise ScenarioError(
+                f"{where}: give a file name or a list of file names of calibration files"
+            )
+        paths = [inside_folder(f, path.parent, roots, where, "calibration file") for f in files]
+        data = merge_calibrations(data, paths, smap)
     return data, smap, path
 
 
 def load_scenario(
-    source: str | Path = "iraq-2007", overrides: Sequence[str] = (), calibrated: bool = True
+    source: str | Path = "iraq-2007",
+    overrides: Sequence[str] = (),
+    calibrated: bool = True,
+    runnable: bool = False,
 ) -> Scenario:
     """Load and validate a scenario by built-in name or path, with ``--set`` style overrides.
 
     ``calibrated=False`` leaves out the scenario's calibration files (the declared priors only),
-    so that a calibration never starts from its own earlier posterior.
+    so that a calibration never starts from its own earlier posterior. ``runnable=True`` also
+    checks that the chain can run it (:func:`~grudging.scenario.runnable.check_runnable`).
     """
     data, smap, path = read_raw(source, calibrated)
     for assignment in overrides:
         loc = apply_override(data, assignment)
         smap.lines[loc] = (f"--set {assignment}", 0)
     scn = validate_data(data, smap)
+    if runnable:
+        check_runnable(scn, smap)
     scn._base_dir = str(path.parent.resolve())
+    scn._overrides = tuple(overrides)
     return scn
 
 
@@ -409,6 +485,11 @@ def dump_scenario(scn: Scenario) -> str:
 
 def loads_scenario(text: str, name: str = "<string>") -> Scenario:
     """Load a scenario from YAML text (no tables or calibration files: those need a folder)."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{name}: {len(text):,} characters is more than a scenario may hold "
+            f"({MAX_FILE_BYTES:,}); remove what the scenario does not need"
+        )
     data, lines = parse_yaml(text, name)
     smap = SourceMap(main=name, lines={loc: (name, n) for loc, n in lines.items()})
     return validate_data(data, smap)

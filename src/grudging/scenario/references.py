@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from grudging.errors import ScenarioError, unknown_name
-from grudging.scenario.schema import CourseOfAction, month_index
+from grudging.scenario.schema import MAX_START_GAP, CourseOfAction, month_index
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Scenario
@@ -175,12 +175,26 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
 
     yield from _lever_problems(scn)
 
+    from grudging.model.outcomes import declaration_problem
+
+    for i, decl in enumerate(scn.outcomes):
+        problem = declaration_problem(decl.name, decl.unit, decl.direction)
+        if problem is not None:
+            yield ("outcomes", i), problem
+
     info = month_index(scn.information_date)
     if month_index(scn.start) <= info:
         yield (
             ("start",),
             f"start {scn.start} is not after the information date {scn.information_date}; "
             "the simulation must begin after the last month of data",
+        )
+    elif month_index(scn.start) - info > MAX_START_GAP:
+        yield (
+            ("start",),
+            f"start {scn.start} is more than {MAX_START_GAP} months after the information date "
+            f"{scn.information_date}; the model starts from the state at that date: move 'start' "
+            "closer or update the data",
         )
     for i, obs in enumerate(scn.observations):
         if month_index(obs.month) > info:
@@ -234,7 +248,35 @@ def _option_problems_bare(
         yield from _unknown(
             (*loc, "local_deals", j, "faction"), "faction", [deal.faction], factions
         )
+    horizon = scn.horizon_months
+    late = f"must fall before the horizon (horizon_months {horizon}); use a month below {horizon}"
+    if opt.other_forces:
+        months = [p.month for p in opt.other_forces]
+        if months != sorted(months):
+            yield (
+                (*loc, "other_forces"),
+                f"timeline 'other_forces' of option '{opt.id}' is not in month order",
+            )
+        elif months[-1] >= horizon:
+            yield (*loc, "other_forces"), f"month {months[-1]} of 'other_forces' {late}"
+    if opt.coalition is not None and opt.coalition.arrival_month >= horizon:
+        yield (
+            (*loc, "coalition", "arrival_month"),
+            f"arrival_month {opt.coalition.arrival_month} {late}",
+        )
+    if opt.bargain is not None and opt.bargain.month >= horizon:
+        yield (*loc, "bargain", "month"), f"bargain month {opt.bargain.month} {late}"
+    for j, deal in enumerate(opt.local_deals):
+        if deal.month >= horizon:
+            yield (*loc, "local_deals", j, "month"), f"local deal month {deal.month} {late}"
     for force_id, points in opt.forces.items():
+        if not points:
+            yield (
+                (*loc, "forces", force_id),
+                f"timeline of force '{force_id}' in option '{opt.id}' is empty; give at least "
+                "one point, e.g. [{month: 0, troops: 1000}], or remove the force to hold its level",
+            )
+            continue
         months = [p.month for p in points]
         if months != sorted(months):
             yield (

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -46,6 +47,35 @@ ParameterName = Annotated[
 
 _MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
+#: Bounds that keep every figure sane (and the arithmetic of the model finite).
+MAX_MONTHS = 600
+"""Longest horizon and latest month offset anywhere (50 years)."""
+MAX_PEOPLE = 2_000_000_000
+"""Largest count of people (a region's population, refugees)."""
+MAX_TROOPS = 10_000_000
+"""Largest count of troops or fighters."""
+MAX_MUSD = 100_000_000.0
+"""Largest amount of money, US$ million."""
+MAX_START_GAP = 120
+"""Most months the first simulated month may lie after the information date."""
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a yes/no value, not a number; write a number")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_not_bool)]
+"""An integer; booleans are refused (YAML reads ``yes``/``true`` as booleans)."""
+Float = Annotated[float, BeforeValidator(_not_bool)]
+"""A finite real number (see ``allow_inf_nan`` on :class:`Frozen`); booleans are refused."""
+MonthOffset = Annotated[Int, Field(ge=0, le=MAX_MONTHS)]
+"""Months after the start (0 = first simulated month)."""
+Troops = Annotated[Int, Field(ge=0, le=MAX_TROOPS)]
+People = Annotated[Int, Field(ge=0, le=MAX_PEOPLE)]
+Money = Annotated[Float, Field(ge=0, le=MAX_MUSD)]
+
 
 def _check_month(value: str) -> str:
     if not _MONTH.match(value):
@@ -56,8 +86,8 @@ def _check_month(value: str) -> str:
 Month = Annotated[str, AfterValidator(_check_month)]
 """A calendar month written ``YYYY-MM``."""
 
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Position = Annotated[float, Field(ge=0.0, le=100.0)]
+Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+Position = Annotated[Float, Field(ge=0.0, le=100.0)]
 
 CommandType = Literal["nato", "un", "us", "national"]
 """Who commands a force: a NATO framework, the UN, a US-led coalition, or a nation alone."""
@@ -70,9 +100,11 @@ Distribution = Literal["uniform", "triangular", "loguniform"]
 
 
 class Frozen(BaseModel):
-    """Base of every scenario model: immutable, unknown keys rejected."""
+    """Base of every scenario model: immutable, unknown keys rejected, every float finite."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_default=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_default=True, allow_inf_nan=False
+    )
 
 
 def month_index(month: str) -> int:
@@ -110,8 +142,8 @@ class Region(Frozen):
     id: Identifier
     name: str
     code: str | None = None
-    population: Annotated[int, Field(gt=0)]
-    area_km2: Annotated[float, Field(gt=0)]
+    population: Annotated[Int, Field(gt=0, le=MAX_PEOPLE)]
+    area_km2: Annotated[Float, Field(gt=0, le=20_000_000)]
     composition: dict[Identifier, Share] = Field(
         description="Share of the population by communal group (sums to 1).",
     )
@@ -119,7 +151,7 @@ class Region(Frozen):
     borders: tuple[NationCode, ...] = Field(
         default=(), description="Foreign nations this region borders."
     )
-    host_forces: Annotated[int, Field(ge=0)] = Field(
+    host_forces: Troops = Field(
         default=0, description="Host-nation security forces stationed in the region."
     )
     sources: dict[str, str] = Field(default_factory=dict)
@@ -140,34 +172,32 @@ class Nation(Frozen):
 
     id: NationCode
     name: str
-    population_millions: Annotated[float, Field(gt=0)]
-    gdp_per_capita: Annotated[float, Field(gt=0)] = Field(
+    population_millions: Annotated[Float, Field(gt=0, le=MAX_PEOPLE / 1e6)]
+    gdp_per_capita: Annotated[Float, Field(gt=0, le=1_000_000)] = Field(
         description="GDP per capita, 2011 international dollars."
     )
-    active_personnel: Annotated[int, Field(ge=0)]
-    military_spending_musd: Annotated[float, Field(ge=0)]
-    deployed_abroad: Annotated[int, Field(ge=0)] = Field(
+    active_personnel: Troops
+    military_spending_musd: Money
+    deployed_abroad: Troops = Field(
         default=0, description="Troops already deployed in other operations (ISAF, KFOR, UN...)."
     )
     nato: bool = False
     eu: bool = False
     muslim_majority: bool = False
     neighbour: bool = Field(default=False, description="Borders the theatre.")
-    refugees_hosted: Annotated[int, Field(ge=0)] = Field(
-        default=0, description="Refugees from the theatre hosted."
-    )
-    terrorism_incidents: Annotated[int, Field(ge=0)] = Field(
+    refugees_hosted: People = Field(default=0, description="Refugees from the theatre hosted.")
+    terrorism_incidents: Annotated[Int, Field(ge=0, le=1_000_000)] = Field(
         default=0, description="Terrorist incidents at home over the five years before."
     )
-    energy_import_share: Annotated[float, Field(ge=-1000, le=100)] = Field(
+    energy_import_share: Annotated[Float, Field(ge=-1000, le=100)] = Field(
         default=0.0, description="Net energy imports, percent of energy use (negative: exporter)."
     )
-    us_troops_hosted: Annotated[int, Field(ge=0)] = 0
-    un_peacekeepers: Annotated[int, Field(ge=0)] = 0
+    us_troops_hosted: Troops = 0
+    un_peacekeepers: Troops = 0
     opposed_intervention: bool = Field(
         default=False, description="Its government opposed the original intervention."
     )
-    coalition_peak: Annotated[int, Field(ge=0)] = Field(
+    coalition_peak: Troops = Field(
         default=0, description="Largest contingent it sent to the theatre's earlier coalition."
     )
     coalition_left: Month | None = Field(
@@ -204,8 +234,8 @@ class Faction(Frozen):
     description: str = ""
     group: Identifier | None = None
     regions: tuple[Identifier, ...] = Field(default=(), description="Where it is strong.")
-    capability: Annotated[float, Field(gt=0.0, le=1.0)]
-    fighters: Annotated[int, Field(ge=0)] = 0
+    capability: Annotated[Float, Field(gt=0.0, le=1.0)]
+    fighters: Troops = 0
     positions: dict[Identifier, Position]
     salience: dict[Identifier, Share] = Field(
         description="Weight of each issue to this faction; sums to 1."
@@ -231,7 +261,7 @@ class TroopLevel(Frozen):
     """A force's size at a calendar month (history)."""
 
     month: Month
-    troops: Annotated[int, Field(ge=0)]
+    troops: Troops
     source: str | None = None
 
 
@@ -257,10 +287,10 @@ class Offer(Frozen):
     name: str
     description: str = ""
     kind: Literal["per_troop", "lump_sum", "political"]
-    cost_musd: Annotated[float, Field(ge=0)] = Field(
+    cost_musd: Money = Field(
         description="Money cost: per 1,000 troops a year (per_troop) or once (lump_sum)."
     )
-    political_cost: Annotated[float, Field(ge=0)] = Field(
+    political_cost: Annotated[Float, Field(ge=0, le=1_000_000)] = Field(
         default=0.0, description="Political capital spent by the patron (0-1 scale per use)."
     )
     source: str | None = None
@@ -271,7 +301,7 @@ class RoeLevel(Frozen):
 
     id: Identifier
     name: str
-    robustness: Annotated[float, Field(ge=0.0, le=1.0)]
+    robustness: Annotated[Float, Field(ge=0.0, le=1.0)]
     description: str = ""
 
 
@@ -280,10 +310,10 @@ class Caveat(Frozen):
 
     id: Identifier
     name: str
-    effectiveness: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+    effectiveness: Annotated[Float, Field(gt=0.0, le=1.0)] = Field(
         description="Multiplier on a contingent's effective strength while the caveat holds."
     )
-    lift_cost_musd: Annotated[float, Field(ge=0)] = 0.0
+    lift_cost_musd: Money = 0.0
     regional: bool = Field(
         default=False, description="Confines the contingent to regions already calm."
     )
@@ -311,56 +341,56 @@ class Exclusion(Frozen):
 class TimelinePoint(Frozen):
     """A force level at a month after the start (0 = first simulated month)."""
 
-    month: Annotated[int, Field(ge=0)]
-    troops: Annotated[int, Field(ge=0)]
+    month: MonthOffset
+    troops: Troops
 
 
 class SharePoint(Frozen):
     """A multiplier on forces' information-date levels at a month after the start."""
 
-    month: Annotated[int, Field(ge=0)]
-    share: Annotated[float, Field(ge=0.0, le=5.0)]
+    month: MonthOffset
+    share: Annotated[Float, Field(ge=0.0, le=5.0)]
 
 
 class CoalitionPlan(Frozen):
     """Whether and how a coalition is generated."""
 
     command: CommandType = "nato"
-    budget_musd: Annotated[float, Field(ge=0)] = Field(
+    budget_musd: Money = Field(
         default=5000.0, description="Money the patron can spend on offers (US$ million a year)."
     )
-    political_capital: Annotated[float, Field(ge=0)] = Field(
+    political_capital: Annotated[Float, Field(ge=0, le=1_000_000)] = Field(
         default=3.0, description="Political capital the patron can spend on concessions."
     )
     roe_level: Identifier
-    target_troops: Annotated[int, Field(gt=0)] | None = Field(
+    target_troops: Annotated[Int, Field(gt=0, le=MAX_TROOPS)] | None = Field(
         default=None, description="Troops sought; none means the requirement."
     )
-    arrival_month: Annotated[int, Field(ge=0)] = 3
-    build_up_months: Annotated[int, Field(ge=1)] = 6
+    arrival_month: MonthOffset = 3
+    build_up_months: Annotated[Int, Field(ge=1, le=MAX_MONTHS)] = 6
     offers: tuple[Identifier, ...] | None = Field(
         default=None, description="Offers allowed (none means the whole menu)."
     )
-    commitment_years: Annotated[float, Field(gt=0)] = 3.0
+    commitment_years: Annotated[Float, Field(gt=0, le=MAX_MONTHS / 12)] = 3.0
 
 
 class BargainPlan(Frozen):
     """Whether a grand compromise is attempted, when, with which guarantor and how much aid."""
 
-    month: Annotated[int, Field(ge=0)] = 6
+    month: MonthOffset = 6
     guarantor: GuarantorType = "nato"
-    aid_musd_per_year: Annotated[float, Field(ge=0)] = 0.0
+    aid_musd_per_year: Money = 0.0
 
 
 class Handover(Frozen):
     """Rule for handing the mission to the UN once violence settles."""
 
     to: CommandType = "un"
-    earliest_month: Annotated[int, Field(ge=0)] = 24
-    below_deaths_per_100k: Annotated[float, Field(ge=0)] = Field(
+    earliest_month: MonthOffset = 24
+    below_deaths_per_100k: Annotated[Float, Field(ge=0, le=100_000)] = Field(
         default=2.0, description="Monthly civilian deaths per 100,000 below which it may start."
     )
-    sustained_months: Annotated[int, Field(ge=1)] = 6
+    sustained_months: Annotated[Int, Field(ge=1, le=MAX_MONTHS)] = 6
     force_retained: Share = Field(
         default=0.6, description="Share of the coalition's troops that stay on under the UN."
     )
@@ -370,7 +400,7 @@ class LocalDeal(Frozen):
     """A faction's ceasefire or realignment at a given month (used to replay history)."""
 
     faction: Identifier
-    month: Annotated[int, Field(ge=0)]
+    month: MonthOffset
     strength: Share = Field(description="Share of the faction's fighters that stop fighting.")
     description: str = ""
     source: str | None = None
@@ -404,9 +434,9 @@ class Parameter(Frozen):
     """An uncertain model parameter: a nominal value, a range, a distribution and a source."""
 
     name: ParameterName
-    value: float
-    low: float
-    high: float
+    value: Float
+    low: Float
+    high: Float
     distribution: Distribution = "uniform"
     unit: str = ""
     description: str
@@ -460,8 +490,8 @@ class Lever(Frozen):
     name: Identifier
     path: LeverPath | tuple[LeverPath, ...]
     kind: LeverKind
-    low: float | None = None
-    high: float | None = None
+    low: Float | None = None
+    high: Float | None = None
     choices: tuple[str, ...] = ()
     effect: LeverEffect = "set"
     unit: str = ""
@@ -526,7 +556,7 @@ class Observation(Frozen):
     series: Identifier
     month: Month
     region: Identifier | None = None
-    value: Annotated[float, Field(ge=0)]
+    value: Annotated[Float, Field(ge=0, le=1e12)]
     source: str
 
 
@@ -546,7 +576,7 @@ class Scenario(Frozen):
     description: str = ""
     information_date: Month = Field(description="Last month whose data the scenario may use.")
     start: Month = Field(description="First simulated month.")
-    horizon_months: Annotated[int, Field(ge=1, le=240)] = 60
+    horizon_months: Annotated[Int, Field(ge=1, le=240)] = 60
     patron: NationCode | None = Field(
         default=None,
         description="The nation whose leverage pays for offers (and whose force is present).",
@@ -572,6 +602,7 @@ class Scenario(Frozen):
     map: MapSpec | None = None
 
     _base_dir: str | None = PrivateAttr(default=None)
+    _overrides: tuple[str, ...] = PrivateAttr(default=())
 
     def __eq__(self, other: object) -> bool:
         """Content equality: the folder a scenario was loaded from is not part of it."""
@@ -636,6 +667,11 @@ class Scenario(Frozen):
     def base_dir(self) -> str | None:
         """Folder the scenario was loaded from (for its map and calibration files)."""
         return self._base_dir
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``--set`` assignments applied when the scenario was loaded, in order."""
+        return self._overrides
 
 
 def _find(items: tuple[Any, ...], key: str, kind: str) -> Any:

@@ -1,0 +1,198 @@
+"""Bounded reading of scenario input: text files, YAML documents and where each key came from.
+
+Every YAML file a scenario reads (the scenario itself, list files named by ``{table: ...}``,
+calibration files, uploaded text) goes through :func:`parse_yaml`: libyaml's safe loader composes
+the node graph once; the graph is checked (duplicate keys, recursive aliases, alias expansion bounded
+by the size of the document) and its key paths mapped to lines; only then is it constructed. Text
+must be UTF-8 (a byte-order mark is dropped); anything else gets a message naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from grudging.errors import ScenarioError
+
+Loc = tuple[str | int, ...]
+
+#: Largest input file read, in bytes.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Most YAML nodes a document may expand to (aliases counted at every use).
+MAX_NODES = 1_000_000
+#: Alias expansion allowed beyond the document's own nodes: ``SLACK + FACTOR * distinct nodes``.
+ALIAS_SLACK = 10_000
+ALIAS_FACTOR = 10
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class SourceMap:
+    """Where each key path of a raw scenario came from: (file, line)."""
+
+    main: str
+    lines: dict[Loc, tuple[str, int]] = field(default_factory=dict)
+
+    def locate(self, loc: Loc) -> tuple[str, int | None]:
+        """The file and line of the longest known prefix of ``loc``."""
+        for end in range(len(loc), -1, -1):
+            hit = self.lines.get(tuple(loc[:end]))
+            if hit is not None:
+                return hit
+        return self.main, None
+
+
+def path_text(loc: Loc) -> str:
+    """A key path as ``a.b[2].c`` (``document`` for the root)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or "document"
+
+
+# Text ---------------------------------------------------------------------------------------------
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 text of a file's bytes (a leading byte-order mark dropped), or a located error."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ScenarioError(
+            f"{name}: the file is UTF-16 (or UTF-32) text; save it as UTF-8 "
+            "(in a spreadsheet: 'CSV UTF-8')"
+        )
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        raise ScenarioError(
+            f"{name}:{line}: the file holds NUL bytes (UTF-16 text or a binary file?); "
+            "save it as UTF-8 text"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise ScenarioError(
+            f"{name}:{line}: not UTF-8 text (byte 0x{raw[err.start]:02x} cannot be decoded; "
+            "Latin-1 or Windows-1252?); save it as UTF-8"
+        ) from None
+
+
+def read_text(path: Path, name: str | None = None) -> str:
+    """The UTF-8 text of a file no larger than :data:`MAX_FILE_BYTES`."""
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(
+                f"{name}: {size:,} bytes is more than a scenario file may hold "
+                f"({MAX_FILE_BYTES:,}); split it or remove what the scenario does not need"
+            )
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError(
+            f"{name}: cannot be read ({err.strerror or err}); check that it is a readable file"
+        ) from None
+    return decode_text(raw, name)
+
+
+# YAML ---------------------------------------------------------------------------------------------
+def _check_graph(root: yaml.Node, filename: str) -> dict[Loc, int]:
+    """The line of every key path; refuses duplicate keys, recursive and runaway aliases."""
+    lines: dict[Loc, int] = {}
+    seen: set[int] = set()
+    on_path: set[int] = set()
+    expanded = 0
+    stack: list[tuple[yaml.Node, Loc] | int] = [(root, ())]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, int):
+            on_path.discard(item)
+            continue
+        node, path = item
+        ident = id(node)
+        line = node.start_mark.line + 1
+        if ident in on_path:
+            raise ScenarioError(
+                f"{filename}:{line}: {path_text(path)}: an alias refers to a node that contains "
+                "it (a recursive alias); write the value out instead"
+            )
+        expanded += 1
+        if expanded > MAX_NODES or expanded > ALIAS_SLACK + ALIAS_FACTOR * len(seen):
+            raise ScenarioError(
+                f"{filename}:{line}: {path_text(path)}: aliases expand to more than "
+                f"{min(expanded, MAX_NODES):,} values (an alias bomb?); write the values out or "
+                "use fewer aliases"
+            )
+        first = ident not in seen
+        seen.add(ident)
+        lines[path] = line
+        if isinstance(node, yaml.MappingNode):
+            on_path.add(ident)
+            stack.append(ident)
+            keys: dict[tuple[str, str], int] = {}
+            children: list[tuple[yaml.Node, Loc]] = []
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    children.append((key_node, (*path, "?")))
+                    children.append((value_node, (*path, "?")))
+                    continue
+                key_line = key_node.start_mark.line + 1
+                if first and key_node.tag != _MERGE_TAG:
+                    tagged = (key_node.tag, key_node.value)
+                    if tagged in keys:
+                        raise ScenarioError(
+                            f"{filename}:{key_line}: {path_text((*path, key_node.value))}: "
+                            f"duplicate key '{key_node.value}' (first given on line "
+                            f"{keys[tagged]}); a key may appear once: remove one or merge them"
+                        )
+                    keys[tagged] = key_line
+                lines[(*path, key_node.value)] = key_line
+                children.append((value_node, (*path, key_node.value)))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            on_path.add(ident)
+            stack.append(ident)
+            stack.extend(reversed([(child, (*path, i)) for i, child in enumerate(node.value)]))
+    return lines
+
+
+def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
+    """Parse one YAML document safely, returning the data and the line of every key path."""
+    try:
+        loader = yaml.CSafeLoader(text)
+    except (ValueError, TypeError) as err:  # text libyaml cannot take (lone surrogates)
+        raise ScenarioError(f"{filename}: not readable text ({err}); save it as UTF-8") from None
+    try:
+        node = loader.get_single_node()
+        lines = _check_graph(node, filename) if node is not None else {}
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"{filename}:{mark.line + 1}" if mark is not None else filename
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(
+            f"{where}: not valid YAML ({problem}); check indentation, colons and quotes"
+        ) from None
+    except RecursionError:
+        raise ScenarioError(
+            f"{filename}: not valid YAML (nested too deeply); flatten the structure"
+        ) from None
+    except (ValueError, OverflowError, UnicodeError) as err:
+        raise ScenarioError(
+            f"{filename}: not valid YAML (a value cannot be read: {err}); dates are YYYY-MM-DD "
+            "(months YYYY-MM); quote text that looks like a date or a number"
+        ) from None
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def read_yaml(path: Path, name: str | None = None) -> tuple[Any, dict[Loc, int]]:
+    """Data and key lines of a YAML file (bounded, UTF-8, located errors)."""
+    name = name or path.name
+    return parse_yaml(read_text(path, name), name)
