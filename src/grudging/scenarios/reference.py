@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from grudging.scenario.yaml_input import parse_yaml
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Parameter, Scenario
@@ -25,7 +25,7 @@ COALITION_STAGES = ("requirement", "willingness", "forcegen", "roe", "sectors")
 
 def _read_list(*parts: str, folder: str = REFERENCE_SCENARIO) -> list[Any]:
     path = resources.files("grudging.scenarios").joinpath(folder, *parts)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data, _ = parse_yaml(path.read_text(encoding="utf-8"), "/".join((folder, *parts)))
     return list(data or [])
 
 
