@@ -1,7 +1,8 @@
 """The coalition stages chained: requirement -> force generation (willingness, ROE) -> sectors.
 
 :func:`run_conference` is what the ``grudging coalition`` command, the benchmark and later stages
-call; each stage remains usable alone.
+call; each stage remains usable alone. :func:`roe_tradeoff` re-runs force generation at every ROE
+level.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from grudging.errors import ScenarioError, unknown_name
+from grudging.errors import InfeasibleError, ScenarioError, unknown_name
 from grudging.model.forcegen import Coalition, generate_coalition
 from grudging.model.requirement import Requirement, requirement, requirement_params
+from grudging.model.roe import ordered_levels, roe_factor, roe_params, steps_short
 from grudging.model.sectors import SectorAssignment, SectorObjective, assign_sectors
 
 if TYPE_CHECKING:
     import numpy as np
+    import pandas as pd
 
     from grudging.scenario.schema import CoalitionPlan, Parameter, Scenario
 
@@ -153,3 +156,95 @@ def run_conference(
     )
     coalition = dataclasses.replace(coalition, contingents=contingents)
     return ConferenceResult(plan, req, coalition, sectors)
+
+
+# ROE trade-off ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RoeOutcome:
+    """Force generation at one ROE level."""
+
+    level: str
+    robustness: float
+    factor: float
+    troops: int
+    effective_strength: float
+    cost_musd: float
+    nations: tuple[str, ...]
+    out_by_roe: tuple[str, ...]
+    bought_up: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class RoeTradeoff:
+    """Effective strength and who stays, level by level."""
+
+    outcomes: tuple[RoeOutcome, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per level."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    **o.__dict__,
+                    "nations": ";".join(o.nations),
+                    "out_by_roe": ";".join(o.out_by_roe),
+                    "bought_up": ";".join(o.bought_up),
+                    "n_nations": len(o.nations),
+                }
+                for o in self.outcomes
+            ]
+        )
+
+
+def roe_tradeoff(
+    scn: Scenario,
+    plan: CoalitionPlan,
+    requirement: Requirement,
+    values: Mapping[str, float],
+) -> RoeTradeoff:
+    """Run force generation at every ROE level of the scenario with the plan's other settings."""
+    p = roe_params(values)
+    outcomes = []
+    for level in ordered_levels(scn):
+        plan_k = plan.model_copy(update={"roe_level": level.id})
+        out_by_roe = tuple(
+            n.id
+            for n in scn.nations
+            if n.id != scn.patron and steps_short(n, scn, level.id) > p.step_up_max
+        )
+        try:
+            coalition = generate_coalition(scn, plan_k, requirement, values, cost_curve=())
+        except InfeasibleError:
+            outcomes.append(
+                RoeOutcome(
+                    level.id,
+                    level.robustness,
+                    roe_factor(scn, level.id, p),
+                    0,
+                    0.0,
+                    0.0,
+                    (),
+                    out_by_roe,
+                    (),
+                    "infeasible",
+                )
+            )
+            continue
+        outcomes.append(
+            RoeOutcome(
+                level=level.id,
+                robustness=level.robustness,
+                factor=roe_factor(scn, level.id, p),
+                troops=coalition.total_troops,
+                effective_strength=coalition.total_effective,
+                cost_musd=coalition.total_cost_musd,
+                nations=tuple(c.nation for c in coalition.contingents),
+                out_by_roe=out_by_roe,
+                bought_up=tuple(c.nation for c in coalition.contingents if c.roe_steps_bought),
+                status=coalition.solver.status,
+            )
+        )
+    return RoeTradeoff(tuple(outcomes))

@@ -7,7 +7,8 @@ one that stops short by at most ``step_up_max`` levels can be bought up at
 ``step_up_cost_musd_per_thousand`` per 1,000 troops a year (training, equipment and legal cover
 for the more robust mandate; a judgement, see the parameter's source). Lifting a caveat is bought
 at the caveat's ``lift_cost_musd``. Choosing the level therefore trades robustness against who
-stays; :func:`roe_tradeoff` reports that trade-off by re-running force generation at each level.
+stays; :func:`grudging.model.conference.roe_tradeoff` reports that trade-off by re-running
+force generation at each level.
 
 References
 ----------
@@ -27,11 +28,8 @@ from grudging.errors import ScenarioError, unknown_name
 from grudging.model.parameters import stage_parameters
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from grudging.model.forcegen import Coalition
-    from grudging.model.requirement import Requirement
-    from grudging.scenario.schema import CoalitionPlan, Nation, RoeLevel, Scenario
+    from grudging.model.coalition import Coalition
+    from grudging.scenario.schema import Nation, RoeLevel, Scenario
 
 STAGE = "roe"
 
@@ -144,100 +142,6 @@ def strength_by_contingent(
         )
         for c in coalition.contingents
     ]
-
-
-@dataclass(frozen=True)
-class RoeOutcome:
-    """Force generation at one ROE level."""
-
-    level: str
-    robustness: float
-    factor: float
-    troops: int
-    effective_strength: float
-    cost_musd: float
-    nations: tuple[str, ...]
-    out_by_roe: tuple[str, ...]
-    bought_up: tuple[str, ...]
-    status: str
-
-
-@dataclass(frozen=True)
-class RoeTradeoff:
-    """Effective strength and who stays, level by level."""
-
-    outcomes: tuple[RoeOutcome, ...]
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per level."""
-        import pandas as pd
-
-        return pd.DataFrame(
-            [
-                {
-                    **o.__dict__,
-                    "nations": ";".join(o.nations),
-                    "out_by_roe": ";".join(o.out_by_roe),
-                    "bought_up": ";".join(o.bought_up),
-                    "n_nations": len(o.nations),
-                }
-                for o in self.outcomes
-            ]
-        )
-
-
-def roe_tradeoff(
-    scn: Scenario,
-    plan: CoalitionPlan,
-    requirement: Requirement,
-    values: Mapping[str, float],
-) -> RoeTradeoff:
-    """Run force generation at every ROE level of the scenario with the plan's other settings."""
-    from grudging.errors import InfeasibleError
-    from grudging.model.forcegen import generate_coalition
-
-    p = roe_params(values)
-    outcomes = []
-    for level in ordered_levels(scn):
-        plan_k = plan.model_copy(update={"roe_level": level.id})
-        out_by_roe = tuple(
-            n.id
-            for n in scn.nations
-            if n.id != scn.patron and steps_short(n, scn, level.id) > p.step_up_max
-        )
-        try:
-            coalition = generate_coalition(scn, plan_k, requirement, values, cost_curve=())
-        except InfeasibleError:
-            outcomes.append(
-                RoeOutcome(
-                    level.id,
-                    level.robustness,
-                    roe_factor(scn, level.id, p),
-                    0,
-                    0.0,
-                    0.0,
-                    (),
-                    out_by_roe,
-                    (),
-                    "infeasible",
-                )
-            )
-            continue
-        outcomes.append(
-            RoeOutcome(
-                level=level.id,
-                robustness=level.robustness,
-                factor=roe_factor(scn, level.id, p),
-                troops=coalition.total_troops,
-                effective_strength=coalition.total_effective,
-                cost_musd=coalition.total_cost_musd,
-                nations=tuple(c.nation for c in coalition.contingents),
-                out_by_roe=out_by_roe,
-                bought_up=tuple(c.nation for c in coalition.contingents if c.roe_steps_bought),
-                status=coalition.solver.status,
-            )
-        )
-    return RoeTradeoff(tuple(outcomes))
 
 
 def roe_params(values: Mapping[str, float]) -> RoeParams:

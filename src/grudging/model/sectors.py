@@ -55,7 +55,7 @@ from grudging.model.parameters import stage_parameters
 if TYPE_CHECKING:
     import pandas as pd
 
-    from grudging.model.forcegen import Coalition
+    from grudging.model.coalition import Coalition
     from grudging.model.requirement import Requirement
     from grudging.scenario.schema import Exclusion, Nation, Scenario
 
@@ -403,6 +403,61 @@ def assign_sectors(
     objective: SectorObjective = "maximin",
 ) -> SectorAssignment:
     """Post the coalition's contingents to regions (see the module docstring for the model)."""
+    p, unit = _checked_params(values, objective)
+    setting = _setting(scn, coalition, requirement, p)
+    model = _build(coalition, setting.allowed, setting.need, p, objective)
+    first = _coverage_cost(model, setting)
+    sol1, x1 = _solve_coverage(model, first, coalition, setting, p)
+    primary = float(np.dot(first, x1))
+    sol2 = _solve_supply(model, first, primary, x1, setting, p)
+    x = sol2.x if sol2.x is not None else x1
+    posted, held, round_seconds = _round_postings(
+        {key: float(x[j]) for key, j in model.y.items()},
+        {n: float(x[j]) for n, j in model.v.items()},
+        {c.nation: c.troops for c in coalition.contingents},
+        setting.eff,
+        setting.need,
+        unit,
+        p.time_limit_s,
+        p.max_nodes,
+    )
+    postings, reserved = _read_postings(coalition, setting, posted, held)
+    covers = _region_covers(scn, postings, setting)
+    needy = [cv for cv in covers if cv.requirement > 0]
+    return SectorAssignment(
+        postings=tuple(postings),
+        regions=tuple(covers),
+        min_coverage=min((cv.coverage for cv in needy), default=math.inf),
+        weighted_coverage=sum(setting.weight[cv.region] * min(1.0, cv.coverage) for cv in needy),
+        programme_min_coverage=float(x1[model.t]) if model.t is not None else primary,
+        bound=sol1.dual_bound,
+        reserve=tuple(reserved),
+        objective=objective,
+        status=sol1.status,
+        optimal=sol1.optimal,
+        mip_gap=sol1.mip_gap,
+        solve_seconds=sol1.seconds + sol2.seconds + round_seconds,
+    )
+
+
+# Steps of assign_sectors --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Setting:
+    """What the programme is built from: needs, supply distances, strengths, admissible regions."""
+
+    need: dict[str, float]
+    weight: dict[str, float]
+    hops: dict[str, int]
+    eff: dict[str, float]
+    total_eff: float
+    allowed: dict[str, list[str]]
+    reasons: dict[str, str]
+
+
+def _checked_params(
+    values: Mapping[str, float], objective: SectorObjective
+) -> tuple[SectorParams, int]:
+    """The stage's parameters and the posting unit (troops), after checking them."""
     p = sector_params(values)
     unit = max(1, round(float(values.get("willingness.unit_size", 150))))
     if objective not in ("maximin", "weighted"):
@@ -411,34 +466,61 @@ def assign_sectors(
         raise ParameterError(
             "sectors.block_size must be positive and sectors.max_nations_per_region at least 1"
         )
+    return p, unit
+
+
+def _setting(
+    scn: Scenario, coalition: Coalition, requirement: Requirement, p: SectorParams
+) -> _Setting:
+    """Each region's need and weight, supply distances, and where each contingent may go."""
     need = {r.region: r.troops for r in requirement.regions}
     total_need = sum(need.values())
-    weight = {r: (v / total_need if total_need > 0 else 0.0) for r, v in need.items()}
-    hops = supply_hops(scn)
-    total_eff = sum(c.effective_strength for c in coalition.contingents) or 1.0
-    eff = {c.nation: c.effective_strength for c in coalition.contingents}
     allowed: dict[str, list[str]] = {}
     reasons: dict[str, str] = {}
     for c in coalition.contingents:
         allowed[c.nation] = allowed_regions(scn.nation(c.nation), scn, requirement, p, c.caveats)
         if not allowed[c.nation]:
             reasons[c.nation] = "no admissible region (exclusions and caveats)"
+    return _Setting(
+        need=need,
+        weight={r: (v / total_need if total_need > 0 else 0.0) for r, v in need.items()},
+        hops=supply_hops(scn),
+        eff={c.nation: c.effective_strength for c in coalition.contingents},
+        total_eff=sum(c.effective_strength for c in coalition.contingents) or 1.0,
+        allowed=allowed,
+        reasons=reasons,
+    )
 
-    model = _build(coalition, allowed, need, p, objective)
-    m = model.m
-    first = [0.0] * m.n_vars
+
+def _coverage_cost(model: _Model, setting: _Setting) -> list[float]:
+    """Stage 1's objective: weakest (or weighted) coverage less the penalty on reserve."""
+    first = [0.0] * model.m.n_vars
     if model.t is not None:
         first[model.t] = 1.0
     else:
         for r, j in model.u.items():
-            first[j] = weight[r]
+            first[j] = setting.weight[r]
     for n, j in model.v.items():
-        first[j] = -RESERVE_PENALTY * eff[n] / total_eff
+        first[j] = -RESERVE_PENALTY * setting.eff[n] / setting.total_eff
+    return first
 
+
+def _solve_coverage(
+    model: _Model,
+    first: list[float],
+    coalition: Coalition,
+    setting: _Setting,
+    p: SectorParams,
+) -> tuple[milp.MilpSolution, np.ndarray]:
+    """Stage 1: branch and bound from the LP-rounding start; its solution and point."""
     blocks = {c.nation: max(1, int(c.troops // p.block_size)) for c in coalition.contingents}
-    start = _lp_rounding_start(model, first, p, blocks, eff, p.time_limit_s) if model.z else None
+    start = (
+        _lp_rounding_start(model, first, p, blocks, setting.eff, p.time_limit_s)
+        if model.z
+        else None
+    )
     sol1 = milp.solve(
-        m,
+        model.m,
         maximize=True,
         cost=first,
         time_limit=p.time_limit_s,
@@ -451,12 +533,19 @@ def assign_sectors(
             f"sector assignment found no solution (HiGHS status: {sol1.status}); raise "
             f"sectors.time_limit_s (now {p.time_limit_s}) or sectors.max_nations_per_region"
         )
-    x1 = sol1.x
-    primary = float(np.dot(first, x1))
-    programme_min = float(x1[model.t]) if model.t is not None else primary
-    bound = sol1.dual_bound
+    return sol1, sol1.x
 
-    # Stage 2: presence fixed, primary optimum held: weighted coverage less supply distance (LP).
+
+def _solve_supply(
+    model: _Model,
+    first: list[float],
+    primary: float,
+    x1: np.ndarray,
+    setting: _Setting,
+    p: SectorParams,
+) -> milp.MilpSolution:
+    """Stage 2 (LP): presence fixed, stage 1's optimum held; weighted coverage less supply hops."""
+    m = model.m
     stage2 = milp.MilpBuilder(
         **{**m.__dict__, "integer": [0] * m.n_vars, "lower": list(m.lower), "upper": list(m.upper)}
     )
@@ -464,11 +553,12 @@ def assign_sectors(
         on = 1.0 if x1[j] > 0.5 else 0.0
         stage2.lower[j] = on
         stage2.upper[j] = on
+    eff, total_eff = setting.eff, setting.total_eff
     second = [0.0] * m.n_vars
     for r, j in model.u.items():
-        second[j] = weight[r]
+        second[j] = setting.weight[r]
     for (n, r), j in model.y.items():
-        second[j] = -p.hop_penalty * hops[r] * eff[n] / total_eff
+        second[j] = -p.hop_penalty * setting.hops[r] * eff[n] / total_eff
     for n, j in model.v.items():
         second[j] = -RESERVE_PENALTY * eff[n] / total_eff
     keep = (
@@ -476,35 +566,38 @@ def assign_sectors(
         primary - 1e-7 * max(1.0, abs(primary)),
         math.inf,
     )
-    sol2 = milp.solve(
+    return milp.solve(
         stage2, maximize=True, cost=second, time_limit=p.time_limit_s, extra_rows=[keep]
     )
-    x = sol2.x if sol2.x is not None else x1
-    seconds = sol1.seconds + sol2.seconds
 
-    shares = {key: float(x[j]) for key, j in model.y.items()}
-    held_share = {n: float(x[j]) for n, j in model.v.items()}
-    troops = {c.nation: c.troops for c in coalition.contingents}
-    posted, held, round_seconds = _round_postings(
-        shares, held_share, troops, eff, need, unit, p.time_limit_s, p.max_nodes
-    )
-    seconds += round_seconds
+
+def _read_postings(
+    coalition: Coalition,
+    setting: _Setting,
+    posted: Mapping[tuple[str, str], int],
+    held: Mapping[str, int],
+) -> tuple[list[Posting], list[tuple[str, int, str]]]:
+    """The postings with their effective strength, and the troops held in reserve with why."""
     postings: list[Posting] = []
     reserved: list[tuple[str, int, str]] = []
     for c in coalition.contingents:
-        for r in allowed[c.nation]:
+        for r in setting.allowed[c.nation]:
             tr = posted.get((c.nation, r), 0)
             if tr > 0:
                 postings.append(Posting(c.nation, r, tr, c.effective_strength * tr / c.troops))
         if held.get(c.nation, 0) > 0:
-            why = reasons.get(c.nation, "no free slot under the lead-nation limit")
+            why = setting.reasons.get(c.nation, "no free slot under the lead-nation limit")
             reserved.append((c.nation, held[c.nation], why))
+    return postings, reserved
 
+
+def _region_covers(scn: Scenario, postings: list[Posting], setting: _Setting) -> list[RegionCover]:
+    """Each region's troops, coverage and lead nation (the one with the most strength there)."""
     covers: list[RegionCover] = []
     for reg in scn.regions:
         here = [q for q in postings if q.region == reg.id]
         strength = sum(q.effective_strength for q in here)
-        req = need[reg.id]
+        req = setting.need[reg.id]
         ranked = sorted(here, key=lambda q: -q.effective_strength)
         covers.append(
             RegionCover(
@@ -515,24 +608,10 @@ def assign_sectors(
                 coverage=(strength / req) if req > 0 else math.inf,
                 lead=ranked[0].nation if ranked else None,
                 nations=tuple(q.nation for q in ranked),
-                supply_hops=hops[reg.id],
+                supply_hops=setting.hops[reg.id],
             )
         )
-    needy = [cv for cv in covers if cv.requirement > 0]
-    return SectorAssignment(
-        postings=tuple(postings),
-        regions=tuple(covers),
-        min_coverage=min((cv.coverage for cv in needy), default=math.inf),
-        weighted_coverage=sum(weight[cv.region] * min(1.0, cv.coverage) for cv in needy),
-        programme_min_coverage=programme_min,
-        bound=bound,
-        reserve=tuple(reserved),
-        objective=objective,
-        status=sol1.status,
-        optimal=sol1.optimal,
-        mip_gap=sol1.mip_gap,
-        solve_seconds=seconds,
-    )
+    return covers
 
 
 def sector_params(values: Mapping[str, float]) -> SectorParams:

@@ -8,13 +8,12 @@ import pytest
 from coalition_helpers import values_of
 
 from grudging.errors import ScenarioError
-from grudging.model.conference import coalition_plan
+from grudging.model.conference import coalition_plan, roe_tradeoff
 from grudging.model.requirement import requirement, requirement_params
 from grudging.model.roe import (
     caveat_factor,
     roe_factor,
     roe_params,
-    roe_tradeoff,
     steps_short,
     strength_by_contingent,
 )

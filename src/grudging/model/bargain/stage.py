@@ -12,6 +12,7 @@ guarantor never lowers the probability of a deal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +30,7 @@ from grudging.model.bargain.commitment import (
     war_values,
 )
 from grudging.model.bargain.compromise import compromise_positions
-from grudging.model.bargain.nash import nash_bargaining
+from grudging.model.bargain.nash import NashSolution, nash_bargaining
 from grudging.model.bargain.params import (
     BargainParams,
     Guarantor,
@@ -48,6 +49,7 @@ from grudging.model.bargain.results import (
 from grudging.scenario.schema import Scenario
 
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
 
 
 def _draw_coding(
@@ -130,12 +132,72 @@ def bargain(
     -------
     BargainResult
     """
+    problem, scenario_id = _problem_of(scenario, spoilers)
+    guarantors, aid = _checked_arguments(guarantor, aid_musd, params, n, n_terms, target)
+    aid_utility = params.aid_value * aid / 1000.0
+    tie_rank = np.empty(problem.n, dtype=np.intp)
+    tie_rank[problem.canonical_order()] = np.arange(problem.n)
+
+    # Draws first, so the same seed gives the same draws whatever else is asked.
+    coding = _draw_coding(problem, params, rng, n)
+    nominal = _nominal_offers(problem, params, aid_utility, tie_rank, rng)
+    draws = _draw_values(coding, nominal, params, aid_utility)
+    perfect = _perfect_commitment(draws, problem, params)
+    comp_draws = _compromise_in_draws(draws, nominal.at_table)
+    terms_k = _nash_terms_in_draws(problem, draws, comp_draws, aid_utility, tie_rank, rng, n_terms)
+    outcomes = tuple(
+        _guarantor_outcome(g, problem, nominal, draws, params, target) for g in guarantors
+    )
+    return _result(problem, scenario_id, aid, n, nominal, comp_draws, terms_k, perfect, outcomes)
+
+
+# Steps of the stage -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Nominal:
+    """The two offers designed on the nominal coding, and the factions' values there."""
+
+    fight: FloatArray
+    exploited: FloatArray
+    at_table: BoolArray
+    x_comp: FloatArray
+    share_comp: FloatArray
+    nash: NashSolution
+    x_nash: FloatArray
+    share_nash: FloatArray
+    v_nash: FloatArray
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """The Monte Carlo coding and each faction's value of war and of each offer, per draw."""
+
+    positions: FloatArray
+    salience: FloatArray
+    capability: FloatArray
+    fight: FloatArray
+    exploited: FloatArray
+    v_nash: FloatArray
+    v_comp: FloatArray
+
+
+def _problem_of(
+    scenario: Scenario | BargainProblem, spoilers: Iterable[str]
+) -> tuple[BargainProblem, str]:
+    """The bargaining problem with the extra spoilers, and the scenario's id ("" for a problem)."""
     if isinstance(scenario, BargainProblem):
-        problem = scenario.with_spoilers(spoilers)
-        scenario_id = ""
-    else:
-        problem = problem_from_scenario(scenario, spoilers)
-        scenario_id = scenario.id
+        return scenario.with_spoilers(spoilers), ""
+    return problem_from_scenario(scenario, spoilers), scenario.id
+
+
+def _checked_arguments(
+    guarantor: Guarantor | Sequence[Guarantor],
+    aid_musd: float | None,
+    params: BargainParams,
+    n: int,
+    n_terms: int,
+    target: float,
+) -> tuple[tuple[Guarantor, ...], float]:
+    """The guarantors as a tuple and the aid on offer, after checking every argument."""
     guarantors = (guarantor,) if isinstance(guarantor, Guarantor) else tuple(guarantor)
     if not guarantors:
         raise ParameterError("no guarantor given; pass at least one (kind 'none' for none)")
@@ -148,18 +210,18 @@ def bargain(
         raise ParameterError(f"n_terms = {n_terms}; it must be >= 0")
     if not 0.0 < target <= 1.0:
         raise ParameterError(f"target = {target}; it must lie in (0, 1]")
+    return guarantors, aid
 
-    ids, issues = problem.factions, problem.issues
-    spoiler = problem.spoiler
-    table = ~spoiler
-    aid_utility = params.aid_value * aid / 1000.0
-    tie_rank = np.empty(problem.n, dtype=np.intp)
-    tie_rank[problem.canonical_order()] = np.arange(problem.n)
 
-    # Draws first, so the same seed gives the same draws whatever else is asked.
-    pos_k, sal_k, cap_k = _draw_coding(problem, params, rng, n)
-
-    # Nominal rungs 1 and 2 ------------------------------------------------------------------
+def _nominal_offers(
+    problem: BargainProblem,
+    params: BargainParams,
+    aid_utility: float,
+    tie_rank: NDArray[np.intp],
+    rng: np.random.Generator,
+) -> _Nominal:
+    """Rungs 1 and 2 on the nominal coding: the compromise and the Nash offer."""
+    table = ~problem.spoiler
     pos0, sal0, cap0 = problem.positions, problem.salience, problem.capability
     fight0, exploited0 = war_values(pos0, sal0, cap0, params)
     at_table = table if table.any() else np.ones_like(table)
@@ -171,25 +233,78 @@ def bargain(
     )
     x_nash = nash.positions if nash.participants.any() else x_comp
     share_nash = nash.aid_shares
-    v_nash0 = offer_values(pos0, sal0, x_nash, share_nash, aid_utility)
-    nash_surplus = v_nash0 - fight0
+    return _Nominal(
+        fight=fight0,
+        exploited=exploited0,
+        at_table=at_table,
+        x_comp=x_comp,
+        share_comp=share_comp,
+        nash=nash,
+        x_nash=x_nash,
+        share_nash=share_nash,
+        v_nash=offer_values(pos0, sal0, x_nash, share_nash, aid_utility),
+    )
 
-    # Monte Carlo ------------------------------------------------------------------------------
+
+def _draw_values(
+    coding: tuple[FloatArray, FloatArray, FloatArray],
+    nominal: _Nominal,
+    params: BargainParams,
+    aid_utility: float,
+) -> _Draws:
+    """Each draw's value of fighting on and of the two nominal offers."""
+    pos_k, sal_k, cap_k = coding
     fight_k, exploited_k = war_values(pos_k, sal_k, cap_k, params)
-    v_nash = offer_values(pos_k, sal_k, x_nash, share_nash, aid_utility)
-    v_comp = offer_values(pos_k, sal_k, x_comp, share_comp, aid_utility)
-    perfect = {
-        "compromise": float(deal_forms((v_comp >= fight_k) & table, cap_k, spoiler, params).mean()),
-        "nash": float(deal_forms((v_nash >= fight_k) & table, cap_k, spoiler, params).mean()),
+    return _Draws(
+        positions=pos_k,
+        salience=sal_k,
+        capability=cap_k,
+        fight=fight_k,
+        exploited=exploited_k,
+        v_nash=offer_values(pos_k, sal_k, nominal.x_nash, nominal.share_nash, aid_utility),
+        v_comp=offer_values(pos_k, sal_k, nominal.x_comp, nominal.share_comp, aid_utility),
+    )
+
+
+def _perfect_commitment(
+    draws: _Draws, problem: BargainProblem, params: BargainParams
+) -> dict[str, float]:
+    """P(deal) for each offer when every faction that gains from it signs (no commitment problem)."""
+    table, spoiler, cap_k = ~problem.spoiler, problem.spoiler, draws.capability
+    return {
+        "compromise": float(
+            deal_forms((draws.v_comp >= draws.fight) & table, cap_k, spoiler, params).mean()
+        ),
+        "nash": float(
+            deal_forms((draws.v_nash >= draws.fight) & table, cap_k, spoiler, params).mean()
+        ),
     }
-    comp_draws = compromise_positions(pos_k[:, at_table], sal_k[:, at_table], cap_k[:, at_table])
-    terms_k = np.full((min(n_terms, n), problem.d), np.nan)
+
+
+def _compromise_in_draws(draws: _Draws, at_table: BoolArray) -> FloatArray:
+    """The compromise terms of the factions at the table, re-computed in every draw."""
+    at = (slice(None), at_table)
+    return compromise_positions(draws.positions[at], draws.salience[at], draws.capability[at])
+
+
+def _nash_terms_in_draws(
+    problem: BargainProblem,
+    draws: _Draws,
+    comp_draws: FloatArray,
+    aid_utility: float,
+    tie_rank: NDArray[np.intp],
+    rng: np.random.Generator,
+    n_terms: int,
+) -> FloatArray:
+    """The Nash terms re-solved in the first ``n_terms`` draws (NaN rows where no deal)."""
+    table = ~problem.spoiler
+    terms_k = np.full((min(n_terms, draws.positions.shape[0]), problem.d), np.nan)
     for j in range(terms_k.shape[0]):
         sol = nash_bargaining(
-            pos_k[j],
-            sal_k[j],
-            fight_k[j],
-            cap_k[j],
+            draws.positions[j],
+            draws.salience[j],
+            draws.fight[j],
+            draws.capability[j],
             aid_utility,
             table,
             anchor=comp_draws[j],
@@ -199,79 +314,127 @@ def bargain(
         )
         if sol.participants.any():
             terms_k[j] = sol.positions
+    return terms_k
 
-    outcomes = []
-    for g in guarantors:
-        cred = credibility(g, params)
-        q_seen = perceived_implementation(cred, problem.hostility, params)
-        signed = signs(v_nash, fight_k, exploited_k, q_seen, spoiler)
-        forms = deal_forms(signed, cap_k, spoiler, params)
-        hold = hold_probability(cred, signed, cap_k, params)
-        signed_comp = signs(v_comp, fight_k, exploited_k, q_seen, spoiler)
-        forms_comp = deal_forms(signed_comp, cap_k, spoiler, params)
-        signed0 = signs(v_nash0, fight0, exploited0, q_seen, spoiler)
-        margin = signing_margin(v_nash, fight_k, exploited_k, q_seen)
 
-        aid_need = extra_aid_needed(v_nash, fight_k, exploited_k, q_seen, params)
-        aid_need0 = extra_aid_needed(v_nash0, fight0, exploited0, q_seen, params)
-        years = years_credibility(g.commitment_years, params)
+def _guarantor_outcome(
+    g: Guarantor,
+    problem: BargainProblem,
+    nominal: _Nominal,
+    draws: _Draws,
+    params: BargainParams,
+    target: float,
+) -> GuarantorOutcome:
+    """Rung 3 under one guarantor: who signs each offer, whether the deal forms and holds."""
+    ids, spoiler = problem.factions, problem.spoiler
+    cred = credibility(g, params)
+    q_seen = perceived_implementation(cred, problem.hostility, params)
+    signed = signs(draws.v_nash, draws.fight, draws.exploited, q_seen, spoiler)
+    forms = deal_forms(signed, draws.capability, spoiler, params)
+    hold = hold_probability(cred, signed, draws.capability, params)
+    signed_comp = signs(draws.v_comp, draws.fight, draws.exploited, q_seen, spoiler)
+    forms_comp = deal_forms(signed_comp, draws.capability, spoiler, params)
+    signed0 = signs(nominal.v_nash, nominal.fight, nominal.exploited, q_seen, spoiler)
+    margin = signing_margin(draws.v_nash, draws.fight, draws.exploited, q_seen)
+    remedies = _remedies(g, problem, nominal, draws, signed, q_seen, params, target)
+    cap0 = problem.capability
+    return GuarantorOutcome(
+        guarantor=g,
+        credibility=cred,
+        implementation_probability=implementation_probability(cred, params),
+        p_deal=float(forms.mean()),
+        p_holds_given_deal=float(hold[forms].mean()) if forms.any() else float("nan"),
+        p_deal_holds=float((hold * forms).mean()),
+        p_deal_compromise_offer=float(forms_comp.mean()),
+        p_sign=_by_id(ids, signed.mean(axis=0)),
+        p_sign_given_deal=_by_id(
+            ids, signed[forms].mean(axis=0) if forms.any() else np.zeros(len(ids))
+        ),
+        surplus=_by_id(ids, margin.mean(axis=0)),
+        nominal_signatories=tuple(f for f, s in zip(ids, signed0, strict=True) if s),
+        nominal_deal=bool(deal_forms(signed0[None, :], cap0[None, :], spoiler, params)[0]),
+        remedies=remedies,
+    )
+
+
+def _remedies(
+    g: Guarantor,
+    problem: BargainProblem,
+    nominal: _Nominal,
+    draws: _Draws,
+    signed: BoolArray,
+    q_seen: FloatArray,
+    params: BargainParams,
+    target: float,
+) -> tuple[Remedy, ...]:
+    """For each faction that holds out in some draws: the extra aid or strength that brings it in."""
+    v_nash, fight_k, exploited_k = draws.v_nash, draws.fight, draws.exploited
+    v_nash0, fight0, exploited0 = nominal.v_nash, nominal.fight, nominal.exploited
+    aid_need = extra_aid_needed(v_nash, fight_k, exploited_k, q_seen, params)
+    aid_need0 = extra_aid_needed(v_nash0, fight0, exploited0, q_seen, params)
+    years = years_credibility(g.commitment_years, params)
+    if g.kind != "none":
+        strength_k = strength_needed(
+            v_nash, fight_k, exploited_k, problem.hostility, g.impartiality, years, params
+        )
+        strength0 = strength_needed(
+            v_nash0, fight0, exploited0, problem.hostility, g.impartiality, years, params
+        )
+    remedies = []
+    for i, faction in enumerate(problem.factions):
+        if problem.spoiler[i]:
+            continue
+        p_out = float(1.0 - signed[:, i].mean())
+        if p_out <= 0:
+            continue
+        strength = strength_nominal = None
         if g.kind != "none":
-            strength_k = strength_needed(
-                v_nash, fight_k, exploited_k, problem.hostility, g.impartiality, years, params
+            strength = _remedy_value(
+                np.maximum(strength_k[:, i], g.strength_ratio),
+                target,
+                params.max_strength_ratio,
             )
-            strength0 = strength_needed(
-                v_nash0, fight0, exploited0, problem.hostility, g.impartiality, years, params
-            )
-        remedies = []
-        for i, faction in enumerate(ids):
-            if spoiler[i]:
-                continue
-            p_out = float(1.0 - signed[:, i].mean())
-            if p_out <= 0:
-                continue
-            strength = strength_nominal = None
-            if g.kind != "none":
-                strength = _remedy_value(
-                    np.maximum(strength_k[:, i], g.strength_ratio),
-                    target,
-                    params.max_strength_ratio,
-                )
-                s0 = float(max(strength0[i], g.strength_ratio))
-                strength_nominal = s0 if s0 <= params.max_strength_ratio else None
-            a0 = float(aid_need0[i])
-            remedies.append(
-                Remedy(
-                    faction=faction,
-                    p_holdout=p_out,
-                    target=target,
-                    extra_aid_musd=_remedy_value(aid_need[:, i], target, params.max_extra_aid_musd),
-                    strength_ratio=strength,
-                    nominal_extra_aid_musd=a0 if a0 <= params.max_extra_aid_musd else None,
-                    nominal_strength_ratio=strength_nominal,
-                )
-            )
-        p_deal = float(forms.mean())
-        outcomes.append(
-            GuarantorOutcome(
-                guarantor=g,
-                credibility=cred,
-                implementation_probability=implementation_probability(cred, params),
-                p_deal=p_deal,
-                p_holds_given_deal=float(hold[forms].mean()) if forms.any() else float("nan"),
-                p_deal_holds=float((hold * forms).mean()),
-                p_deal_compromise_offer=float(forms_comp.mean()),
-                p_sign=_by_id(ids, signed.mean(axis=0)),
-                p_sign_given_deal=_by_id(
-                    ids, signed[forms].mean(axis=0) if forms.any() else np.zeros(len(ids))
-                ),
-                surplus=_by_id(ids, margin.mean(axis=0)),
-                nominal_signatories=tuple(f for f, s in zip(ids, signed0, strict=True) if s),
-                nominal_deal=bool(deal_forms(signed0[None, :], cap0[None, :], spoiler, params)[0]),
-                remedies=tuple(remedies),
+            s0 = float(max(strength0[i], g.strength_ratio))
+            strength_nominal = s0 if s0 <= params.max_strength_ratio else None
+        a0 = float(aid_need0[i])
+        remedies.append(
+            Remedy(
+                faction=faction,
+                p_holdout=p_out,
+                target=target,
+                extra_aid_musd=_remedy_value(aid_need[:, i], target, params.max_extra_aid_musd),
+                strength_ratio=strength,
+                nominal_extra_aid_musd=a0 if a0 <= params.max_extra_aid_musd else None,
+                nominal_strength_ratio=strength_nominal,
             )
         )
+    return tuple(remedies)
 
-    nash_ids = tuple(f for f, p in zip(ids, nash.participants, strict=True) if p)
+
+def _spread(rung: str, draws: int, issues: Sequence[str], terms: FloatArray) -> TermsSpread:
+    """The 5 %, 50 % and 95 % quantiles of an offer's terms over the draws."""
+    return TermsSpread(
+        rung=rung,
+        draws=draws,
+        low=_by_id(issues, _quantiles(terms, 0.05)),
+        median=_by_id(issues, _quantiles(terms, 0.5)),
+        high=_by_id(issues, _quantiles(terms, 0.95)),
+    )
+
+
+def _result(
+    problem: BargainProblem,
+    scenario_id: str,
+    aid: float,
+    n: int,
+    nominal: _Nominal,
+    comp_draws: FloatArray,
+    terms_k: FloatArray,
+    perfect: dict[str, float],
+    outcomes: tuple[GuarantorOutcome, ...],
+) -> BargainResult:
+    """The stage's result from its parts."""
+    ids, issues, spoiler = problem.factions, problem.issues, problem.spoiler
     return BargainResult(
         scenario=scenario_id,
         factions=ids,
@@ -279,36 +442,26 @@ def bargain(
         spoilers=tuple(f for f, s in zip(ids, spoiler, strict=True) if s),
         aid_musd=aid,
         draws=n,
-        capability=_by_id(ids, cap0),
-        war_value=_by_id(ids, fight0),
-        exploited_value=_by_id(ids, exploited0),
+        capability=_by_id(ids, problem.capability),
+        war_value=_by_id(ids, nominal.fight),
+        exploited_value=_by_id(ids, nominal.exploited),
         compromise=Offer(
             rung="compromise",
-            terms=_by_id(issues, x_comp),
-            aid_shares=_by_id(ids, share_comp),
-            participants=tuple(f for f, t in zip(ids, at_table, strict=True) if t),
+            terms=_by_id(issues, nominal.x_comp),
+            aid_shares=_by_id(ids, nominal.share_comp),
+            participants=tuple(f for f, t in zip(ids, nominal.at_table, strict=True) if t),
         ),
         nash=Offer(
             rung="nash",
-            terms=_by_id(issues, x_nash),
-            aid_shares=_by_id(ids, share_nash),
-            participants=nash_ids,
+            terms=_by_id(issues, nominal.x_nash),
+            aid_shares=_by_id(ids, nominal.share_nash),
+            participants=tuple(f for f, p in zip(ids, nominal.nash.participants, strict=True) if p),
         ),
-        compromise_spread=TermsSpread(
-            rung="compromise",
-            draws=n,
-            low=_by_id(issues, _quantiles(comp_draws, 0.05)),
-            median=_by_id(issues, _quantiles(comp_draws, 0.5)),
-            high=_by_id(issues, _quantiles(comp_draws, 0.95)),
+        compromise_spread=_spread("compromise", n, issues, comp_draws),
+        nash_spread=_spread(
+            "nash", int(np.all(np.isfinite(terms_k), axis=1).sum()), issues, terms_k
         ),
-        nash_spread=TermsSpread(
-            rung="nash",
-            draws=int(np.all(np.isfinite(terms_k), axis=1).sum()),
-            low=_by_id(issues, _quantiles(terms_k, 0.05)),
-            median=_by_id(issues, _quantiles(terms_k, 0.5)),
-            high=_by_id(issues, _quantiles(terms_k, 0.95)),
-        ),
-        nash_surplus=_by_id(ids, nash_surplus),
+        nash_surplus=_by_id(ids, nominal.v_nash - nominal.fight),
         p_deal_perfect=perfect,
-        outcomes=tuple(outcomes),
+        outcomes=outcomes,
     )
