@@ -33,6 +33,11 @@ region and month:
 * **Settlement.** A deal forms at the bargain month with the bargain stage's probability; signers
   demobilise gradually; the deal may collapse with a monthly hazard that falls with the guarantor's
   current coverage (Walter 2002; Fortna 2008).
+* **Physical bounds.** The information-date rate is at most 100,000 per 100,000. The people
+  living in a region shrink by its deaths and by those displaced from it; a month's deaths, displaced and recruits never exceed the people living there (a
+  refugee is one of the displaced), fighters never outnumber them, and a unit loses at most the
+  troops it has there that month. These are clamps: they change nothing until they bind (the
+  rates stay per 100,000 of the information-date population).
 * **Noise.** Over-dispersed counts whose variance is the mean times ``1 + dispersion`` (deaths
   come in clusters: the NB1 law of Cameron & Trivedi), and rare shocks (a Samarra-like bombing)
   whose rate grows with the spoilers' havens.
@@ -55,6 +60,10 @@ from grudging.rng import stream
 #: Troops are counted per 1,000 inhabitants, rates per 100,000 inhabitants per month.
 PER_THOUSAND = 1_000.0
 PER_100K = 100_000.0
+#: Counts up to this are exact in float32 (the precision the deaths are stored in).
+F32_EXACT = 2.0**24
+#: Salient troops below which a region's attacks are shared as if there were this many.
+MIN_TARGETS = 1e-12
 
 
 @dataclass(frozen=True)
@@ -317,14 +326,121 @@ def simulate(
 
     ``seed`` and ``block`` name the random streams: the same pair gives the same numbers under
     every option (common random numbers) and whatever the executor.
+
+    Each month runs the phases below in order (each a function of this module):
+    forces present (:func:`_forces_present`), factions out of the fight (:func:`_stand_down`),
+    suppression (:func:`_suppression`), background rate (:func:`_background`), this month's rate
+    (:func:`_rate`), attacks on forces (:func:`_attacks`), civilian deaths
+    (:func:`_civilian_deaths`), tipping (:func:`_tipping`), displacement (:func:`_displacement`),
+    regional escalation (:func:`_escalation`), safe havens (:func:`_safe_haven`), costs
+    (:func:`_costs`), then, after recording the month, erosion (:func:`_erosion`) and handover
+    (:func:`_handover`).
     """
+    run = _prepare(inputs, p, replications, seed, block)
+    st = _initial_state(run)
+    out = _Outputs(run.R, run.N, run.T, run.U)
+    out.cost_patron += inputs.patron_lump_sum_musd
+    for t in range(run.T):
+        _month(run, st, out, t)
+    return out.finish(st.escalated, st.formed, st.holds, st.handed, run.units)
+
+
+@dataclass(slots=True)
+class _Run:
+    """What stays fixed over one call of :func:`simulate`: the theatre, the forces' schedules and
+    characters, the parameters as ``(R, 1)`` columns, the information-date calibration and the
+    random streams."""
+
+    inputs: DynamicsInputs
+    th: Theatre
+    units: tuple[ForceUnit, ...]
+    p: DynamicsParams
+    R: int
+    N: int
+    T: int
+    U: int
+    F: int
+    seed: int
+    block: object
+    pop: np.ndarray  # (N,) inhabitants at the information date
+    pop_k: np.ndarray  # (N,) the same, in thousands
+    sched: np.ndarray  # (U, N, T) planned troops
+    skill0: np.ndarray  # (R, U) peacekeeping skill before any handover
+    sal0: np.ndarray  # (R, U) target salience before any handover
+    leth: np.ndarray  # (R, U) troop deaths per attack
+    skill_ho: np.ndarray  # (R, U) skill once handed over
+    sal_ho: np.ndarray  # (R, U) salience once handed over
+    assessed: bool  # a handover to the UN: assessments share the bill
+    is_patron: np.ndarray  # (U,) bool
+    erodes: np.ndarray  # (U,) bool: support may erode and the unit leave
+    lead: np.ndarray  # (U,) index of the lead unit, -1 for none
+    followers: np.ndarray  # (U,) bool: leaves with its lead
+    own_cost: np.ndarray  # (R, U) US$ million per 1,000 troop-years
+    paid_by_patron: np.ndarray  # (U,) offers the patron pays per 1,000 troop-years
+    handover_mask: np.ndarray  # (U,) bool
+    host_eff0: np.ndarray  # (R, N) effective host forces
+    mu: np.ndarray  # (R, N) calibrated background rate
+    presence0: np.ndarray  # (R, N) salient presence at the information date
+    mixed0: np.ndarray  # (N,) mixedness at the information date
+    refugee_share: np.ndarray  # (R, 1) refugee_share, at most 1 (refugees are displaced people)
+    deal_u: np.ndarray  # (R,) uniform: does a deal form
+    sign_u: np.ndarray  # (R, F) uniforms: does each faction sign
+    collapse_u: np.ndarray  # (R, T) uniforms: does a deal collapse this month
+    escalate_u: np.ndarray  # (R, T) uniforms: does a kin state intervene this month
+    shock_g: np.random.Generator
+    noise_g: np.random.Generator
+    drift_g: np.random.Generator
+
+
+@dataclass(slots=True)
+class _State:
+    """What carries from one month to the next, per replication (``(R, ...)`` arrays)."""
+
+    y: np.ndarray  # (R, N) last month's death rate per 100,000
+    comp: np.ndarray  # (G, R, N) group shares, group-major so sums over groups add whole arrays
+    war: np.ndarray  # (R, N) bool: in the civil-war regime
+    above: np.ndarray  # (R, N) months in a row above the war threshold
+    below: np.ndarray  # (R, N) months in a row below the exit threshold
+    present: np.ndarray  # (R, U) bool: the unit has not gone home
+    support: np.ndarray  # (R, U) domestic support of each unit
+    handed: np.ndarray  # (R,) month of handover, -1 before
+    calm: np.ndarray  # (R,) months in a row below the handover's rate
+    formed: np.ndarray  # (R,) bool: a settlement formed
+    holds: np.ndarray  # (R,) bool: it still holds
+    signed: np.ndarray  # (R, F) bool: the faction signed
+    settled: np.ndarray  # (R, F) share of each faction demobilised under the settlement
+    local_floor: np.ndarray  # (F,) share of each faction stood down by local deals
+    g_ref: np.ndarray  # (R,) guarantor's coverage the deal was signed on
+    escalated: np.ndarray  # (R,) bool: a kin state intervened
+    haven: np.ndarray  # (R,) safe-haven index of last month
+    there: np.ndarray  # (R, N) people living in the region: population less deaths and displaced
+
+
+@dataclass(slots=True)
+class _Forces:
+    """The forces on the ground in one month."""
+
+    handed_now: np.ndarray  # (R, U) bool: handed over by now
+    scale: np.ndarray  # (R, U) share of the planned troops present
+    troops_t: np.ndarray  # (U, N) planned troops this month
+    skill: np.ndarray  # (R, U)
+    sal: np.ndarray  # (R, U)
+    eff: np.ndarray  # (R, N) effective foreign troops
+    salient: np.ndarray  # (R, N) salient foreign troops
+    unit_troops: np.ndarray  # (R, U) troops present
+
+
+def _prepare(
+    inputs: DynamicsInputs, p: DynamicsParams, replications: int, seed: int, block: object
+) -> _Run:
+    """Fixed inputs of a run: per-replication parameters, the forces' characters before and after
+    a handover, cost shares, the information-date calibration (:func:`initial_conditions`) and the
+    random streams, drawn so that their consumption never depends on the option."""
     th = inputs.theatre
     units = inputs.units
     R, N, T, U = replications, th.n_regions, inputs.months, len(units)
-    F = th.faction_share.shape[0]
     p = per_replication(p, R)
     pop = th.population.astype(float)
-    pop_k = pop / PER_THOUSAND
     sched = np.stack([u.troops[:, :T] for u in units]) if U else np.zeros((0, N, T))
     skill0, sal0, leth = unit_characteristics(units, p)
     ho = inputs.handover
@@ -334,12 +450,9 @@ def simulate(
         if ho is not None and U
         else (skill0, sal0, leth)
     )
-    assessed = ho is not None and ho.to == "un"  # UN assessments share the bill
-    is_patron = np.array([u.kind == "patron" for u in units], dtype=bool)
     erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
     erodes &= inputs.erosion
     lead = np.array([u.lead for u in units], dtype=int)
-    followers = (lead >= 0) & erodes
     own_cost = (
         _stack(
             [
@@ -352,221 +465,422 @@ def simulate(
         if U
         else np.zeros((R, 0))
     )
-    paid_by_patron = np.array([u.patron_pays_per_troop for u in units])
-    handover_mask = np.array([u.handover_eligible for u in units], dtype=bool)
-    settle = inputs.settlement
-
     # Information-date conditions fix the background rate.
     host_eff0 = th.host_troops[None, :] * p.host_pk_skill  # (R, N)
     mu, presence0 = initial_conditions(th, sched[:, :, 0], skill0, sal0, p)
-    mixed0 = 1.0 - (th.composition**2).sum(axis=1)
-    local_floor = np.zeros(F)
-
+    F = th.faction_share.shape[0]
     # Random streams, common across options: their consumption never depends on the option.
     setup = stream(seed, "dynamics", block, "setup")
     deal_u = setup.random(R)
     sign_u = setup.random((R, F))
     collapse_u = setup.random((R, T))
     escalate_u = setup.random((R, T))
-    shock_g = stream(seed, "dynamics", block, "shock")
-    noise_g = stream(seed, "dynamics", block, "noise")
-    drift_g = stream(seed, "dynamics", block, "drift")
+    return _Run(
+        inputs=inputs,
+        th=th,
+        units=units,
+        p=p,
+        R=R,
+        N=N,
+        T=T,
+        U=U,
+        F=F,
+        seed=seed,
+        block=block,
+        pop=pop,
+        pop_k=pop / PER_THOUSAND,
+        sched=sched,
+        skill0=skill0,
+        sal0=sal0,
+        leth=leth,
+        skill_ho=skill_ho,
+        sal_ho=sal_ho,
+        assessed=ho is not None and ho.to == "un",
+        is_patron=np.array([u.kind == "patron" for u in units], dtype=bool),
+        erodes=erodes,
+        lead=lead,
+        followers=(lead >= 0) & erodes,
+        own_cost=own_cost,
+        paid_by_patron=np.array([u.patron_pays_per_troop for u in units]),
+        handover_mask=np.array([u.handover_eligible for u in units], dtype=bool),
+        host_eff0=host_eff0,
+        mu=mu,
+        presence0=presence0,
+        mixed0=1.0 - (th.composition**2).sum(axis=1),
+        refugee_share=np.minimum(p.refugee_share, 1.0),
+        deal_u=deal_u,
+        sign_u=sign_u,
+        collapse_u=collapse_u,
+        escalate_u=escalate_u,
+        shock_g=stream(seed, "dynamics", block, "shock"),
+        noise_g=stream(seed, "dynamics", block, "noise"),
+        drift_g=stream(seed, "dynamics", block, "drift"),
+    )
 
-    # State.
-    y = np.broadcast_to(th.initial_rate, (R, N)).copy()
-    # Composition is kept group-major, (G, R, N), so sums over groups are adds of whole arrays.
-    comp = np.broadcast_to(th.composition.T[:, None, :], (th.composition.shape[1], R, N)).copy()
-    war = np.broadcast_to(th.initial_rate > p.war_threshold, (R, N)).copy()
-    above = np.zeros((R, N), dtype=np.int16)
-    below = np.zeros((R, N), dtype=np.int16)
-    present = np.ones((R, U), dtype=bool)
-    support = np.ones((R, U))
-    handed = np.full(R, -1, dtype=int)
-    calm = np.zeros(R, dtype=int)
-    formed = np.zeros(R, dtype=bool)
-    holds = np.zeros(R, dtype=bool)
-    signed = np.zeros((R, F), dtype=bool)
-    settled = np.zeros((R, F))  # share of each faction demobilised under the settlement
-    escalated = np.zeros(R, dtype=bool)
-    haven = np.zeros(R)
 
-    out = _Outputs(R, N, T, U)
-    out.cost_patron += inputs.patron_lump_sum_musd
-    g_ref = np.zeros(R)
-    for t in range(T):
-        # Forces on the ground this month.
-        handed_now = (handed >= 0)[:, None] & handover_mask[None, :]
-        scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * present
-        troops_t = sched[:, :, t]  # (U, N)
-        skill = np.where(handed_now, skill_ho, skill0)
-        sal = np.where(handed_now, sal_ho, sal0)
-        eff = (scale * skill) @ troops_t
-        salient = (scale * sal) @ troops_t
+def _initial_state(run: _Run) -> _State:
+    """The information date: observed rates and composition; a region is in the civil-war regime
+    if its rate is above ``war_threshold``; every force present with full support; no deal."""
+    th, R, N, U, F = run.th, run.R, run.N, run.U, run.F
+    return _State(
+        y=np.broadcast_to(_initial_rate(th), (R, N)).copy(),
+        comp=np.broadcast_to(th.composition.T[:, None, :], (th.composition.shape[1], R, N)).copy(),
+        war=np.broadcast_to(th.initial_rate > run.p.war_threshold, (R, N)).copy(),
+        above=np.zeros((R, N), dtype=np.int16),
+        below=np.zeros((R, N), dtype=np.int16),
+        present=np.ones((R, U), dtype=bool),
+        support=np.ones((R, U)),
+        handed=np.full(R, -1, dtype=int),
+        calm=np.zeros(R, dtype=int),
+        formed=np.zeros(R, dtype=bool),
+        holds=np.zeros(R, dtype=bool),
+        signed=np.zeros((R, F), dtype=bool),
+        settled=np.zeros((R, F)),
+        local_floor=np.zeros(F),
+        g_ref=np.zeros(R),
+        escalated=np.zeros(R, dtype=bool),
+        haven=np.zeros(R),
+        there=np.broadcast_to(run.pop, (R, N)).copy(),
+    )
 
-        # Factions out of the fight: local deals, and signers of a settlement that holds.
-        for f_idx, month, strength in inputs.deals:
-            if month == t:
-                local_floor[f_idx] = max(local_floor[f_idx], strength)
-        collapsed = np.zeros(R, dtype=bool)
-        if settle is not None and t == settle.month:
-            # The guarantee the deal was signed on: the guarantor's planned peak coverage within
-            # the commitment (the force committed, before any erosion).
-            end = min(T, t + max(1, round(settle.commitment_months)))
-            g_ref = np.max(
-                [
-                    _guarantor_coverage(
-                        skill, sched[:, :, m], settle.guarantor, pop_k, th.required_density
-                    )
-                    for m in range(t, end)
-                ],
-                axis=0,
-            )
-            formed = deal_u < settle.p_forms
-            signed = (
-                formed[:, None] & (sign_u < settle.p_sign[None, :]) & ~th.faction_spoiler[None, :]
-            )
-            holds = formed.copy()
-        elif settle is not None and t > settle.month:
-            g_cov = _guarantor_coverage(
-                scale * skill, troops_t, settle.guarantor, pop_k, th.required_density
-            )
-            collapsed = holds & (collapse_u[:, t] < _collapse_hazard(settle, g_cov, g_ref))
-            holds = holds & ~collapsed
-            settled = np.where(
-                holds[:, None] & signed,
-                np.minimum(1.0, settled + 1.0 / p.demobilisation_months),
-                settled,
-            )
-            settled = np.where(collapsed[:, None], 0.0, settled)
-        stood_down = np.maximum(settled, local_floor[None, :])
-        demob = stood_down @ th.faction_share  # (R, N) share of violence removed
-        realigned = (
-            p.realigned_to_security * (stood_down * th.faction_fighters[None, :]) @ th.faction_home
+
+def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
+    """One month, phase by phase (the order matters: each phase reads last month's state of the
+    phases after it)."""
+    forces = _forces_present(run, st, t)
+    collapsed, demob, realigned = _stand_down(run, st, forces, t)
+    cov, supp = _suppression(run, st, forces, realigned)
+    background, grievance, mixed = _background(run, st, forces, demob)
+    rate = _rate(run, st, supp, background, collapsed)
+    poisson = stream(run.seed, "dynamics", run.block, "poisson", t)
+    attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, poisson)
+    deaths = _civilian_deaths(run, st, rate, poisson)
+    _tipping(run, st)
+    displaced, abroad = _displacement(run, st, deaths, mixed)
+    _escalation(run, st, out, abroad, t)
+    _safe_haven(run, st, cov)
+    _costs(run, forces, out, t)
+    out.record(
+        t,
+        deaths,
+        st.war,
+        run.pop,
+        _first(run.p.national_war_share),
+        displaced,
+        abroad,
+        attacks,
+        st.haven,
+        forces.unit_troops,
+        run.is_patron,
+        unit_deaths,
+    )
+    _erosion(run, st, forces, unit_deaths)
+    _handover(run, st, deaths, t)
+
+
+def _forces_present(run: _Run, st: _State, t: int) -> _Forces:
+    """Troops on the ground this month: the plan, less units gone home, with a handed-over force
+    reduced to ``force_retained`` and fighting with the receiving command's skill and salience."""
+    ho = run.inputs.handover
+    handed_now = (st.handed >= 0)[:, None] & run.handover_mask[None, :]
+    scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * st.present
+    troops_t = run.sched[:, :, t]  # (U, N)
+    skill = np.where(handed_now, run.skill_ho, run.skill0)
+    sal = np.where(handed_now, run.sal_ho, run.sal0)
+    return _Forces(
+        handed_now=handed_now,
+        scale=scale,
+        troops_t=troops_t,
+        skill=skill,
+        sal=sal,
+        eff=(scale * skill) @ troops_t,
+        salient=(scale * sal) @ troops_t,
+        unit_troops=scale * troops_t.sum(axis=1)[None, :],
+    )
+
+
+def _stand_down(
+    run: _Run, st: _State, forces: _Forces, t: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Factions out of the fight: local deals (a floor from their month on) and signers of a
+    settlement that holds. Returns the replications whose deal collapsed this month, the share of
+    each region's violence removed, and stood-down fighters realigned to local security."""
+    th, p = run.th, run.p
+    for f_idx, month, strength in run.inputs.deals:
+        if month == t:
+            st.local_floor[f_idx] = max(st.local_floor[f_idx], strength)
+    collapsed = _settlement(run, st, forces, t)
+    stood_down = np.maximum(st.settled, st.local_floor[None, :])
+    demob = stood_down @ th.faction_share  # (R, N) share of violence removed
+    realigned = (
+        p.realigned_to_security * (stood_down * th.faction_fighters[None, :]) @ th.faction_home
+    )
+    # Fighters are inhabitants: no more join local security than live there.
+    realigned = np.minimum(realigned, st.there)
+    return collapsed, demob, realigned
+
+
+def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
+    """The grand compromise: formed and signed at the bargain month, demobilising its signers
+    gradually, collapsing with a hazard that rises as the guarantee erodes (Walter 2002; Fortna
+    2008). Returns the replications whose deal collapsed this month."""
+    settle, th, p = run.inputs.settlement, run.th, run.p
+    collapsed = np.zeros(run.R, dtype=bool)
+    if settle is None or t < settle.month:
+        return collapsed
+    if t == settle.month:
+        # The guarantee the deal was signed on: the guarantor's planned peak coverage within the
+        # commitment (the force committed, before any erosion).
+        end = min(run.T, t + max(1, round(settle.commitment_months)))
+        st.g_ref = np.max(
+            [
+                _guarantor_coverage(
+                    forces.skill,
+                    run.sched[:, :, m],
+                    settle.guarantor,
+                    run.pop_k,
+                    th.required_density,
+                )
+                for m in range(t, end)
+            ],
+            axis=0,
         )
-
-        host_eff = host_eff0 + realigned
-        cov = (eff + host_eff) / pop_k / np.maximum(th.required_density, 1e-9)
-        cov = np.where(war, cov / p.war_coverage_penalty, cov)
-        supp = suppression(cov, p.coverage_half, p.suppression_hill)
-
-        # Grievance from salient foreign presence, relative to the information date.
-        presence = (salient + p.salience_host * th.host_troops) / pop_k
-        grievance = (1.0 + p.grievance_per_presence * presence) / (
-            1.0 + p.grievance_per_presence * presence0
+        st.formed = run.deal_u < settle.p_forms
+        st.signed = (
+            st.formed[:, None]
+            & (run.sign_u < settle.p_sign[None, :])
+            & ~th.faction_spoiler[None, :]
         )
+        st.holds = st.formed.copy()
+        return collapsed
+    g_cov = _guarantor_coverage(
+        forces.scale * forces.skill,
+        forces.troops_t,
+        settle.guarantor,
+        run.pop_k,
+        th.required_density,
+    )
+    collapsed = st.holds & (run.collapse_u[:, t] < _collapse_hazard(settle, g_cov, st.g_ref))
+    st.holds = st.holds & ~collapsed
+    settled = np.where(
+        st.holds[:, None] & st.signed,
+        np.minimum(1.0, st.settled + 1.0 / p.demobilisation_months),
+        st.settled,
+    )
+    st.settled = np.where(collapsed[:, None], 0.0, settled)
+    return collapsed
 
-        # Background rate this month.
-        mixed = 1.0 - (comp * comp).sum(axis=0)
-        mix_ratio = np.divide(mixed, mixed0, out=np.ones_like(mixed), where=mixed0 > 0)
-        drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
-        background = mu * drive * mix_ratio**p.mixedness_elasticity
-        background = (
-            background * np.where(war, p.war_multiplier, 1.0) * (1.0 - p.settlement_effect * demob)
-        )
 
-        # Rare shocks, likelier where spoilers have havens; a collapsing deal is a shock too.
-        shock_p = p.shock_rate * th.spoiler_home * (0.5 + haven)[:, None]
-        shock = (shock_g.random((R, N)) < shock_p) | collapsed[:, None]
-        excitation = p.self_excitation * y + p.spillover * (y @ th.neighbours.T)
-        rate = (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
+def _suppression(
+    run: _Run, st: _State, forces: _Forces, realigned: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage (effective troops per 1,000 over the required density, counting for less in the
+    civil-war regime) and the share of background violence it leaves (:func:`suppression`;
+    Quinlivan 1995; Hultman, Kathman & Shannon 2013)."""
+    p = run.p
+    host_eff = run.host_eff0 + realigned
+    cov = (forces.eff + host_eff) / run.pop_k / np.maximum(run.th.required_density, 1e-9)
+    cov = np.where(st.war, cov / p.war_coverage_penalty, cov)
+    return cov, suppression(cov, p.coverage_half, p.suppression_hill)
 
-        # Insurgent attacks, shared among targets by salient presence.
-        insurgents = th.insurgents * grievance * (1.0 - demob)
-        attacks = p.attacks_per_fighter * insurgents * supp
-        targets = salient + p.salience_host * th.host_troops
-        per_salient = np.divide(attacks, targets, out=np.zeros_like(attacks), where=targets > 0)
-        unit_attacks = (scale * sal) * (per_salient @ troops_t.T)
-        poisson = stream(seed, "dynamics", block, "poisson", t)
-        unit_deaths = poisson.poisson(unit_attacks * leth)
 
-        # Over-dispersed civilian deaths: variance = mean * (1 + dispersion), as when deaths come
-        # in clusters (one bombing, many dead). A log-normal multiplier with mean 1 and variance
-        # dispersion / mean, driven by common normal draws, then Poisson counts.
-        mean_deaths = rate * pop / PER_100K
-        sigma2 = np.log1p(p.dispersion / np.maximum(mean_deaths, 1e-9))
-        z = noise_g.standard_normal((R, N))
-        multiplier = np.exp(np.sqrt(sigma2) * z - 0.5 * sigma2)
-        deaths = poisson.poisson(mean_deaths * multiplier).astype(float)
-        y = deaths / pop * PER_100K
+def _background(
+    run: _Run, st: _State, forces: _Forces, demob: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Background rate before suppression: the calibrated ``mu`` moved by grievance at salient
+    foreign presence (relative to the information date), by mixedness, by the civil-war regime and
+    by demobilisation. Returns it with the grievance ratio and this month's mixedness."""
+    p, th = run.p, run.th
+    presence = (forces.salient + p.salience_host * th.host_troops) / run.pop_k
+    grievance = (1.0 + p.grievance_per_presence * presence) / (
+        1.0 + p.grievance_per_presence * run.presence0
+    )
+    mixed = 1.0 - (st.comp * st.comp).sum(axis=0)
+    mix_ratio = np.divide(mixed, run.mixed0, out=np.ones_like(mixed), where=run.mixed0 > 0)
+    drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
+    background = run.mu * drive * mix_ratio**p.mixedness_elasticity
+    background = (
+        background * np.where(st.war, p.war_multiplier, 1.0) * (1.0 - p.settlement_effect * demob)
+    )
+    return background, grievance, mixed
 
-        # Tipping with hysteresis.
-        above = np.where(y > p.war_threshold, above + 1, 0)
-        below = np.where(y < p.war_threshold * p.war_exit_ratio, below + 1, 0)
-        war = (war | (above >= 2)) & ~(below >= 3)
 
-        # Displacement from mixed, violent regions, drawn from local minorities; some flee abroad.
-        displaced = p.displaced_per_death * deaths * mixed
-        minority = comp * (1.0 - comp) ** 2  # minorities flee first
-        share = np.minimum(displaced / pop, 0.5) / np.maximum(minority.sum(axis=0), 1e-12)
-        comp = np.maximum(comp - share * minority, 0.0)
-        comp /= np.maximum(comp.sum(axis=0), 1e-12)
-        abroad = displaced * np.where(th.abroad_border, p.refugee_share, 0.5 * p.refugee_share)
+def _rate(
+    run: _Run, st: _State, supp: np.ndarray, background: np.ndarray, collapsed: np.ndarray
+) -> np.ndarray:
+    """This month's expected rate: suppressed background plus the Hawkes echo of last month's
+    rate and the neighbours' (Lewis et al. 2012), times rare shocks, likelier where spoilers have
+    havens; a collapsing deal is a shock too."""
+    p, th = run.p, run.th
+    shock_p = p.shock_rate * th.spoiler_home * (0.5 + st.haven)[:, None]
+    shock = (run.shock_g.random((run.R, run.N)) < shock_p) | collapsed[:, None]
+    excitation = p.self_excitation * st.y + p.spillover * (st.y @ th.neighbours.T)
+    return (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
 
-        # Regional escalation: a kin state intervenes when its kin suffer or refugees pour out.
-        if th.kin_weights.size:
-            kin_rate = (y * pop) @ th.kin_weights.T / np.maximum(th.kin_weights @ pop, 1.0)
-            pressure = np.maximum(kin_rate / p.escalation_threshold - 1.0, 0.0).sum(axis=1)
-            refugees_so_far = out.refugees[:t].sum(axis=0) + abroad.sum(axis=1)
-            flood = refugees_so_far / (th.kin_population.sum() * 1e6) > _first(
-                p.escalation_refugee_share
-            )
-            hazard = 1.0 - np.exp(-_first(p.escalation_rate) * (pressure + flood))
-            escalated |= escalate_u[:, t] < hazard
 
-        # Safe havens: the spoilers' home population, weighted by how thin coverage is there.
-        thin = np.clip(1.0 - cov / p.safe_haven_coverage, 0.0, 1.0)
-        haven = (thin * th.spoiler_home * pop).sum(axis=1) / max(
-            float((th.spoiler_home * pop).sum()), 1.0
-        )
+def _attacks(
+    run: _Run,
+    st: _State,
+    forces: _Forces,
+    grievance: np.ndarray,
+    demob: np.ndarray,
+    supp: np.ndarray,
+    poisson: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Insurgent attacks per region, shared among targets by salient presence, and the troop
+    deaths they cause per unit (Poisson with the unit's lethality).
 
-        # Troops and costs.
-        unit_troops = scale * troops_t.sum(axis=1)[None, :]
-        month_cost = unit_troops / PER_THOUSAND / 12.0
-        patron_share_own = np.where(
-            is_patron[None, :], 1.0, (handed_now & assessed) * p.un_assessment_patron
-        )
-        own = month_cost * own_cost
-        out.cost_patron += (own * patron_share_own + month_cost * paid_by_patron[None, :]).sum(
-            axis=1
-        )
-        out.cost_others += (own * (1.0 - patron_share_own)).sum(axis=1)
-        if t >= inputs.aid_from_month:
-            out.cost_patron += inputs.aid_musd_per_year / 12.0
+    Grievance recruits insurgents, but no more than the people living in the region; a unit loses
+    at most the (whole) troops it has in theatre that month.
+    """
+    p, th = run.p, run.th
+    insurgents = np.minimum(th.insurgents * grievance * (1.0 - demob), st.there)
+    attacks = p.attacks_per_fighter * insurgents * supp
+    targets = forces.salient + p.salience_host * th.host_troops
+    # A unit's share of a region's attacks is its salient troops over the targets there (at most
+    # one); a divisor below a trillionth of a troop would only overflow.
+    per_salient = np.divide(
+        attacks, np.maximum(targets, MIN_TARGETS), out=np.zeros_like(attacks), where=targets > 0
+    )
+    unit_attacks = (forces.scale * forces.sal) * (per_salient @ forces.troops_t.T)
+    unit_deaths = np.minimum(poisson.poisson(unit_attacks * run.leth), np.floor(forces.unit_troops))
+    return attacks, unit_deaths
 
-        out.record(
-            t,
-            deaths,
-            war,
-            pop,
-            _first(p.national_war_share),
-            displaced,
-            abroad,
-            attacks,
-            haven,
-            unit_troops,
-            is_patron,
-            unit_deaths,
-        )
 
-        # Erosion: casualties and opinion drift; followers leave with their lead nation.
-        if erodes.any():
-            drift = drift_g.normal(0.0, p.support_drift, size=(R, U))
-            rate_k = unit_deaths / np.maximum(unit_troops, 1.0) * PER_THOUSAND
-            support = support - p.support_casualty_sensitivity * rate_k + drift
-            present &= ~(erodes[None, :] & (support < p.leave_threshold) & (unit_troops > 0))
-            if followers.any():
-                lead_gone = ~present[:, np.where(followers, lead, 0)]
-                present &= ~(followers[None, :] & lead_gone)
+def _civilian_deaths(
+    run: _Run, st: _State, rate: np.ndarray, poisson: np.random.Generator
+) -> np.ndarray:
+    """Over-dispersed civilian deaths, and the rate they make (the next month's echo).
 
-        # Handover once violence has settled.
-        if ho is not None and handover_mask.any():
-            national = deaths.sum(axis=1) / pop.sum() * PER_100K
-            calm = np.where(national < ho.below_rate, calm + 1, 0)
-            handed = np.where(
-                (handed < 0) & (t >= ho.earliest_month) & (calm >= ho.sustained_months), t, handed
-            )
+    Variance = mean x (1 + dispersion), as when deaths come in clusters (one bombing, many dead;
+    the NB1 law of Cameron & Trivedi): a log-normal multiplier with mean 1 and variance
+    dispersion / mean, driven by common normal draws, then Poisson counts.
 
-    return out.finish(escalated, formed, holds, handed, units)
+    No more die than live there: the count is capped at their whole number, and the survivors are
+    the people there next month. The Poisson mean is capped at the region's population, which
+    keeps it within the sampler's range; capping the count rather than the mean leaves the
+    stream's consumption, hence the other replications' draws, as they were.
+    """
+    p = run.p
+    mean_deaths = rate * run.pop / PER_100K
+    sigma2 = np.log1p(p.dispersion / np.maximum(mean_deaths, 1e-9))
+    z = run.noise_g.standard_normal((run.R, run.N))
+    multiplier = np.exp(np.sqrt(sigma2) * z - 0.5 * sigma2)
+    there = st.there
+    lam = np.minimum(mean_deaths * multiplier, run.pop)
+    deaths = np.minimum(poisson.poisson(lam), np.floor(there))
+    if deaths.max(initial=0.0) >= F32_EXACT:
+        deaths = _float32_floor(deaths)
+    st.there = there - deaths
+    st.y = deaths / run.pop * PER_100K
+    return deaths
+
+
+def _tipping(run: _Run, st: _State) -> None:
+    """Civil-war regime with hysteresis: entered after two months above ``war_threshold``, left
+    after three below ``war_threshold * war_exit_ratio``."""
+    p = run.p
+    st.above = np.where(st.y > p.war_threshold, st.above + 1, 0)
+    st.below = np.where(st.y < p.war_threshold * p.war_exit_ratio, st.below + 1, 0)
+    st.war = (st.war | (st.above >= 2)) & ~(st.below >= 3)
+
+
+def _displacement(
+    run: _Run, st: _State, deaths: np.ndarray, mixed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """People displaced from mixed, violent regions, drawn mostly from local minorities (weights
+    ``s (1 - s)**2``, so mixedness falls), and those of them who flee abroad (more where the region
+    borders a foreign nation). Returns both per region.
+
+    No more are displaced than the survivors living there, who then number that many fewer.
+    """
+    p, th = run.p, run.th
+    displaced = np.minimum(p.displaced_per_death * deaths * mixed, st.there)
+    st.there = st.there - displaced
+    comp = st.comp
+    minority = comp * (1.0 - comp) ** 2  # minorities flee first
+    share = np.minimum(displaced / run.pop, 0.5) / np.maximum(minority.sum(axis=0), 1e-12)
+    comp = np.maximum(comp - share * minority, 0.0)
+    comp /= np.maximum(comp.sum(axis=0), 1e-12)
+    st.comp = comp
+    abroad = displaced * np.where(th.abroad_border, run.refugee_share, 0.5 * run.refugee_share)
+    return displaced, abroad
+
+
+def _escalation(run: _Run, st: _State, out: _Outputs, abroad: np.ndarray, t: int) -> None:
+    """Regional escalation: a kin state intervenes, with a monthly hazard that grows with the
+    killing of its kin above ``escalation_threshold`` or once refugees exceed a share of the kin
+    states' population."""
+    th, p = run.th, run.p
+    if not th.kin_weights.size:
+        return
+    kin_rate = (st.y * run.pop) @ th.kin_weights.T / np.maximum(th.kin_weights @ run.pop, 1.0)
+    pressure = np.maximum(kin_rate / p.escalation_threshold - 1.0, 0.0).sum(axis=1)
+    refugees_so_far = out.refugees[:t].sum(axis=0) + abroad.sum(axis=1)
+    flood = refugees_so_far / (th.kin_population.sum() * 1e6) > _first(p.escalation_refugee_share)
+    hazard = 1.0 - np.exp(-_first(p.escalation_rate) * (pressure + flood))
+    st.escalated |= run.escalate_u[:, t] < hazard
+
+
+def _safe_haven(run: _Run, st: _State, cov: np.ndarray) -> None:
+    """Safe-haven index: the spoilers' home population, weighted by how far coverage falls below
+    ``safe_haven_coverage``."""
+    th, pop = run.th, run.pop
+    thin = np.clip(1.0 - cov / run.p.safe_haven_coverage, 0.0, 1.0)
+    st.haven = (thin * th.spoiler_home * pop).sum(axis=1) / max(
+        float((th.spoiler_home * pop).sum()), 1.0
+    )
+
+
+def _costs(run: _Run, forces: _Forces, out: _Outputs, t: int) -> None:
+    """This month's costs: each unit's own cost split between the patron (its own forces, the
+    offers it pays, its UN assessment after a handover to the UN) and the others; aid from its
+    month on."""
+    p = run.p
+    month_cost = forces.unit_troops / PER_THOUSAND / 12.0
+    patron_share_own = np.where(
+        run.is_patron[None, :], 1.0, (forces.handed_now & run.assessed) * p.un_assessment_patron
+    )
+    own = month_cost * run.own_cost
+    out.cost_patron += (own * patron_share_own + month_cost * run.paid_by_patron[None, :]).sum(
+        axis=1
+    )
+    out.cost_others += (own * (1.0 - patron_share_own)).sum(axis=1)
+    if t >= run.inputs.aid_from_month:
+        out.cost_patron += run.inputs.aid_musd_per_year / 12.0
+
+
+def _erosion(run: _Run, st: _State, forces: _Forces, unit_deaths: np.ndarray) -> None:
+    """Contingent erosion: support falls with casualties per 1,000 troops and drifts with
+    opinion; a unit leaves below ``leave_threshold``, and followers leave with their lead nation
+    (Spain 2004 and its Plus Ultra partners)."""
+    if not run.erodes.any():
+        return
+    p = run.p
+    drift = run.drift_g.normal(0.0, p.support_drift, size=(run.R, run.U))
+    rate_k = unit_deaths / np.maximum(forces.unit_troops, 1.0) * PER_THOUSAND
+    st.support = st.support - p.support_casualty_sensitivity * rate_k + drift
+    st.present &= ~(
+        run.erodes[None, :] & (st.support < p.leave_threshold) & (forces.unit_troops > 0)
+    )
+    if run.followers.any():
+        lead_gone = ~st.present[:, np.where(run.followers, run.lead, 0)]
+        st.present &= ~(run.followers[None, :] & lead_gone)
+
+
+def _handover(run: _Run, st: _State, deaths: np.ndarray, t: int) -> None:
+    """Handover once violence has settled: from ``earliest_month``, after ``sustained_months``
+    in a row with the national rate below ``below_rate``."""
+    ho = run.inputs.handover
+    if ho is None or not run.handover_mask.any():
+        return
+    national = deaths.sum(axis=1) / run.pop.sum() * PER_100K
+    st.calm = np.where(national < ho.below_rate, st.calm + 1, 0)
+    st.handed = np.where(
+        (st.handed < 0) & (t >= ho.earliest_month) & (st.calm >= ho.sustained_months),
+        t,
+        st.handed,
+    )
 
 
 def initial_conditions(
@@ -582,7 +896,7 @@ def initial_conditions(
     eff = skill @ troops0 + th.host_troops * p.host_pk_skill
     cov = eff / pop_k / np.maximum(th.required_density, 1e-9)
     s = suppression(cov, p.coverage_half, p.suppression_hill)
-    y = th.initial_rate
+    y = _initial_rate(th)
     mu = (y - p.self_excitation * y - p.spillover * (y @ th.neighbours.T)) / s
     presence0 = (salience @ troops0 + p.salience_host * th.host_troops) / pop_k
     return np.maximum(mu, p.background_floor), presence0
@@ -656,6 +970,21 @@ class _Outputs:
             unit_names=tuple(u.name for u in units),
             unit_nations=tuple(u.nation for u in units),
         )
+
+
+def _initial_rate(th: Theatre) -> np.ndarray:
+    """The information-date rate, at most ``PER_100K`` (every inhabitant dead in a month): more
+    deaths observed than people, as with a region's population set below its recorded deaths,
+    would otherwise spill into the neighbours as impossible violence."""
+    return np.minimum(th.initial_rate, PER_100K)
+
+
+def _float32_floor(counts: np.ndarray) -> np.ndarray:
+    """Counts rounded down to values float32 holds exactly (the precision of the stored deaths),
+    so that storing them never rounds a bound up."""
+    stored = counts.astype(np.float32)
+    down = np.where(stored > counts, np.nextafter(stored, np.float32(0.0)), stored)
+    return down.astype(float)
 
 
 def _guarantor_coverage(

@@ -58,26 +58,34 @@ OUTCOMES: dict[str, Outcome] = {
 BINARY = frozenset({"civil_war", "regional_escalation", "settlement_forms", "settlement_holds"})
 
 
+def declaration_problem(name: str, unit: str, direction: str) -> str | None:
+    """Why an outcome declaration disagrees with the registry, or ``None`` when it agrees."""
+    known = OUTCOMES.get(name)
+    if known is None:
+        return f"{unknown_name('outcome', name, OUTCOMES)}; the model computes only these"
+    if (unit, direction) != (known.unit, known.direction):
+        return (
+            f"outcome '{name}' is declared as {unit!r} to {direction}, but the model reports "
+            f"{known.unit!r} to {known.direction}; use those"
+        )
+    return None
+
+
 def check_declarations(scn: Scenario) -> None:
-    """Every outcome the scenario declares exists and agrees with the registry."""
+    """Every outcome the scenario declares exists and agrees with the registry.
+
+    Loading a scenario already checks this (see :mod:`grudging.scenario.references`).
+    """
     for i, decl in enumerate(scn.outcomes):
-        known = OUTCOMES.get(decl.name)
-        if known is None:
-            raise ScenarioError(
-                f"outcomes[{i}]: {unknown_name('outcome', decl.name, OUTCOMES)}; "
-                "the model computes only these"
-            )
-        if (decl.unit, decl.direction) != (known.unit, known.direction):
-            raise ScenarioError(
-                f"outcomes[{i}] '{decl.name}': declared as {decl.unit!r} to {decl.direction}, but "
-                f"the model reports {known.unit!r} to {known.direction}; use those"
-            )
+        problem = declaration_problem(decl.name, decl.unit, decl.direction)
+        if problem is not None:
+            raise ScenarioError(f"outcomes[{i}]: {problem}")
 
 
 def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
     """One value per replication for every registered outcome."""
     return {
-        "civilian_deaths": traj.deaths.sum(axis=(1, 2)).astype(float),
+        "civilian_deaths": traj.deaths.sum(axis=(1, 2), dtype=float),
         "civil_war": traj.civil_war.any(axis=1).astype(float),
         "displaced": traj.displaced.sum(axis=1),
         "refugees": traj.refugees.sum(axis=1),
@@ -138,11 +146,16 @@ def outcome_rows(
     T = traj.deaths.shape[2]
     months = np.tile(np.arange(T), R)
     reps_t = np.repeat(reps, T)
-    add("civilian_deaths", traj.deaths.sum(axis=1).ravel(), month=months, replications=reps_t)
+    add(
+        "civilian_deaths",
+        traj.deaths.sum(axis=1, dtype=float).ravel(),
+        month=months,
+        replications=reps_t,
+    )
     add("civil_war", traj.civil_war.astype(float).ravel(), month=months, replications=reps_t)
     add("coalition_troops", traj.foreign_troops.ravel(), month=months, replications=reps_t)
     add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
-    by_region = traj.deaths.sum(axis=2)
+    by_region = traj.deaths.sum(axis=2, dtype=float)  # float32 counts, summed without rounding
     regions = np.tile(np.array(region_ids, dtype=object), R)
     add(
         "civilian_deaths",
