@@ -22,7 +22,7 @@ from grudging import __version__
 from grudging.errors import GrudgingError
 from grudging.kernel import dynamics_draws, run_block, run_values
 from grudging.model.outcomes import check_declarations, outcome_rows
-from grudging.options import OptionPlan, plan_option
+from grudging.options import OptionPlan
 from grudging.plans import PlanCache
 from grudging.results.results import Results
 from grudging.rng import MASTER_SEED
@@ -87,8 +87,8 @@ def simulate(
     progress:
         Called as ``progress(option, done, total)`` after each block.
     cache:
-        A plan cache to plan through (the dashboard's, a notebook's); by default each option is
-        planned afresh.
+        A plan cache to plan through (the dashboard's, a notebook's); by default a fresh one, so
+        options that raise the same coalition share one conference.
     """
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
@@ -97,6 +97,7 @@ def simulate(
     for option in ids:
         scn.option(option)
     vals = run_values(scn, values)
+    planner = cache if cache is not None else PlanCache()
     draws = dynamics_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
     region_ids = tuple(r.id for r in scn.regions)
     experiments, outcomes, status, region_months = [], [], [], []
@@ -104,11 +105,7 @@ def simulate(
     started = time.perf_counter()
     for option in ids:
         try:
-            plan = (
-                cache.plan(scn, option, values, seed)
-                if cache is not None
-                else plan_option(scn, option, vals, seed)
-            )
+            plan = planner.plan(scn, option, values, seed)
         except GrudgingError as err:
             status.append(
                 pd.DataFrame(
