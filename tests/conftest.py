@@ -41,3 +41,17 @@ def plan_cache():  # type: ignore[no-untyped-def]
     from grudging.plans import PlanCache
 
     return PlanCache(256)
+
+
+@pytest.fixture(scope="session")
+def tiny_runnable_path(tmp_path_factory: pytest.TempPathFactory, tiny_path: Path) -> Path:
+    """The toy scenario with every parameter the chain reads (iraq-2007's), so it runs."""
+    import yaml
+
+    from grudging.scenario import load_scenario, scenario_to_dict
+
+    data = yaml.safe_load(tiny_path.read_text(encoding="utf-8"))
+    data["parameters"] = scenario_to_dict(load_scenario("iraq-2007"))["parameters"]
+    path = tmp_path_factory.mktemp("tiny") / "tiny-runnable.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

@@ -2,8 +2,19 @@
 
 Each sub-command lives in its own module under ``grudging.cli`` and exposes ``register(subparsers)``.
 Modules import only the standard library at import time, so ``grudging --help`` stays fast; the
-model is imported inside the handlers. ``main(argv)`` returns an exit code: 0 success, 1 a failed
-check the user asked for, 2 bad input (one clear message, never a traceback), 130 interrupted.
+model is imported inside the handlers. ``main(argv)`` returns an exit code:
+
+* 0 — success;
+* 1 — the command ran to the end but part of it failed: an option that failed in ``run`` or
+  ``report`` (the others are still printed and saved), a sweep left unfinished, a check that
+  failed under ``evidence --strict``;
+* 2 — bad input or a fault found before or instead of the work: one clear message naming the
+  argument, file or key and the fix, never a traceback (an unwritable output path, a size that
+  cannot fit in memory, a damaged store, ...);
+* 130 — interrupted.
+
+Arguments common to many commands (``--seed``, repeated ``--option``/``--outcome``) are checked
+here before any handler runs.
 """
 
 from __future__ import annotations
@@ -69,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _common_checks(args)
         return int(handler(args) or 0)
     except GrudgingError as err:
         from grudging.cli._output import print_error
@@ -78,6 +90,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+#: Repeatable arguments whose values must differ: attribute, flag, what one value names.
+_UNIQUE = (
+    ("option", "--option", "option"),
+    ("outcome", "--outcome", "outcome"),
+    ("table", "--table", "table"),
+    ("region", "--region", "region"),
+)
+
+
+def _common_checks(args: argparse.Namespace) -> None:
+    """Checks shared by every command: a seed is a non-negative integer; no name repeats."""
+    from grudging.cli._checks import check_seed, check_unique
+
+    seed = getattr(args, "seed", None)
+    if isinstance(seed, int):
+        check_seed(seed)
+    for attr, flag, what in _UNIQUE:
+        values = getattr(args, attr, None)
+        if isinstance(values, list):
+            check_unique([str(v) for v in values], flag, what)
 
 
 def run_main() -> None:

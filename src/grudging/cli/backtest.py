@@ -11,6 +11,9 @@ from grudging.cli.scenario import (
     replications_or_default,
 )
 
+#: File types the plot can be written as.
+PLOT_TYPES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
 
 def register(sub: Any) -> None:
     """Add ``backtest``."""
@@ -43,19 +46,28 @@ def register(sub: Any) -> None:
 def _backtest(args: argparse.Namespace) -> int:
     from rich.table import Table
 
+    from grudging.cli._checks import check_run_memory, prepare_parent, writable_file
     from grudging.cli._output import console, print_json
     from grudging.evidence.backtest import backtest, plot
+    from grudging.results.store import available_memory
     from grudging.scenario import load_scenario
     from grudging.scenario.summary import recent_deaths
 
     replications = replications_or_default(args.replications, 1000)
-    scn = load_scenario(args.scenario, overrides=args.set)
+    plot_file = None
+    if args.plot and args.plot != "-":
+        plot_file = writable_file(args.plot, "--plot", PLOT_TYPES)
+    scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    check_run_memory(replications, 1, len(scn.regions), scn.horizon_months, available_memory())
     regions = tuple(args.region)
     if not regions:
         deaths = recent_deaths(scn)
         regions = tuple(sorted(deaths, key=lambda r: -deaths[r])[:2])
     bt, _ = backtest(scn, regions, replications=replications, seed=args.seed)
-    path = plot(bt, args.plot) if args.plot and args.plot != "-" else None
+    path = None
+    if plot_file is not None:
+        prepare_parent(plot_file)
+        path = plot(bt, plot_file)
     if args.json:
         print_json({**bt.to_dict(), "plot": str(path) if path else None})
         return 0

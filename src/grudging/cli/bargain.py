@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from grudging.cli.scenario import add_scenario_argument
+from grudging.rng import MASTER_SEED
 
 GUARANTOR_CHOICES = ("none", "us", "nato", "un", "all")
 
@@ -62,7 +63,12 @@ def register(sub: Any) -> None:
         help="treat this faction as an irreconcilable spoiler too (repeatable)",
     )
     p.add_argument("--draws", type=int, default=500, help="Monte Carlo draws (default: 500)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=MASTER_SEED,
+        help=f"master seed, as in 'grudging run' (default: {MASTER_SEED})",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_bargain)
 
@@ -126,7 +132,7 @@ def _bargain(args: argparse.Namespace) -> int:
     from grudging.errors import ParameterError
     from grudging.model.bargain import BargainParams, bargain
     from grudging.model.parameters import parameter_names, stage_parameters
-    from grudging.rng import make_rng
+    from grudging.rng import stream
     from grudging.scenario import load_scenario
 
     if args.draws < 1:
@@ -139,7 +145,13 @@ def _bargain(args: argparse.Namespace) -> int:
     missing = [name for name in parameter_names(BargainParams, "bargain") if name not in values]
     guarantors = _guarantors(args, params)
     result = bargain(
-        scn, guarantors, args.aid, params, make_rng(args.seed), args.draws, spoilers=args.spoiler
+        scn,
+        guarantors,
+        args.aid,
+        params,
+        stream(args.seed, "bargain"),
+        args.draws,
+        spoilers=args.spoiler,
     )
     if args.json:
         payload = result.to_dict()

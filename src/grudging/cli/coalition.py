@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from grudging.cli.scenario import add_scenario_argument
+from grudging.rng import MASTER_SEED
 
 COMMANDS = ("nato", "un", "us")
 
@@ -63,8 +64,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--seed",
         type=int,
-        default=0,
-        help="seed of the requirement's uncertainty interval (default 0)",
+        default=MASTER_SEED,
+        help=f"master seed, as in 'grudging run' (default: {MASTER_SEED})",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run)
@@ -72,21 +73,32 @@ def register(sub: Any) -> None:
 
 def _split_overrides(assignments: list[str]) -> tuple[list[str], dict[str, float]]:
     """Scenario overrides, and values of coalition parameters given by name."""
+    import math
+
     from grudging.errors import ParameterError
     from grudging.scenarios.reference import coalition_parameters
 
-    names = {p.name for p in coalition_parameters()}
+    known = {p.name: p for p in coalition_parameters()}
     scenario: list[str] = []
     params: dict[str, float] = {}
     for item in assignments:
         key, sep, value = item.partition("=")
-        if sep and key.strip() in names:
+        param = known.get(key.strip())
+        if sep and param is not None:
             try:
-                params[key.strip()] = float(value)
+                number = float(value)
             except ValueError:
                 raise ParameterError(
-                    f"--set {item}: parameter '{key.strip()}' needs a number, not '{value}'"
+                    f"--set {item}: parameter '{param.name}' needs a number, not '{value}'"
                 ) from None
+            # the same check as every other face (grudging.scenario.overrides)
+            if not math.isfinite(number) or not param.low <= number <= param.high:
+                raise ParameterError(
+                    f"--set {item}: {number:g} is outside its range [{param.low:g}, "
+                    f"{param.high:g}] (the range the scenario declares for '{param.name}'); "
+                    "give a value inside it"
+                )
+            params[param.name] = number
         else:
             scenario.append(item)
     return scenario, params
@@ -124,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``grudging coalition``."""
     from grudging.errors import InfeasibleError
     from grudging.model.conference import coalition_plan, run_conference
-    from grudging.rng import make_rng
+    from grudging.rng import stream
     from grudging.scenario import load_scenario
     from grudging.scenarios.reference import coalition_records, coalition_values
 
@@ -137,6 +149,10 @@ def run(args: argparse.Namespace) -> int:
         raise InfeasibleError(f"--target {args.target}: give a positive number of troops")
     curve = _parse_curve(args.curve)
     scenario_sets, param_sets = _split_overrides(args.set)
+    if param_sets:  # a parameter the scenario declares is set, and checked, as in every face
+        declared = {p.name for p in load_scenario(args.scenario).parameters}
+        scenario_sets += [a for a in args.set if a.partition("=")[0].strip() in declared]
+        param_sets = {k: v for k, v in param_sets.items() if k not in declared}
     scn = load_scenario(args.scenario, overrides=scenario_sets)
     values, borrowed = coalition_values(scn, param_sets)
     plan = coalition_plan(scn, args.option, args.budget, args.command_type, args.roe, args.target)
@@ -144,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         scn,
         plan,
         values,
-        rng=make_rng(args.seed),
+        rng=stream(args.seed, "requirement"),  # the stream 'grudging run' plans with
         cost_curve=curve,
         objective=args.objective,
         declared=coalition_records(scn, param_sets),

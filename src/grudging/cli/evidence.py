@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from grudging import MASTER_SEED
+from grudging.rng import MASTER_SEED
 
 STYLE = {
     "PASS": "green",
@@ -69,6 +69,11 @@ def _evidence(args: argparse.Namespace) -> int:
     from grudging.evidence.checks import EvidenceContext
     from grudging.evidence.scoreboard import GROUP_TITLES, run_checks
 
+    report_file = None
+    if args.report:  # checked before the checks run, not after
+        from grudging.cli._checks import writable_file
+
+        report_file = writable_file(args.report, "--report", (".html", ".htm"))
     ctx = EvidenceContext(overrides=tuple(args.set), quick=args.quick, seed=args.seed)
     for name in ("iraq-2007", "bosnia-1995"):
         ctx.scenario(name)  # bad overrides fail here, with one message
@@ -81,12 +86,14 @@ def _evidence(args: argparse.Namespace) -> int:
     if not args.quiet and not args.json:
         print(" " * 40, file=sys.stderr, end="\r", flush=True)
     path = None
-    if args.report:
+    if report_file is not None:
+        from grudging.cli._checks import prepare_parent
         from grudging.evidence.iraq import SCENARIO, backtest_run
         from grudging.report.html import write_report
 
         _, results = backtest_run(ctx)
-        path = write_report(results, ctx.scenario(SCENARIO), args.report, evidence=board)
+        prepare_parent(report_file)
+        path = write_report(results, ctx.scenario(SCENARIO), report_file, evidence=board)
     if args.json:
         print_json({**board.to_dict(), "report": str(path) if path else None})
     else:

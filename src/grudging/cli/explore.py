@@ -12,7 +12,7 @@ import sys
 import time
 from typing import Any
 
-from grudging import MASTER_SEED
+from grudging.rng import MASTER_SEED
 
 DEFAULT_SCENARIO = "iraq-2007"
 #: Outcomes ``robustness`` shows unless told otherwise.
@@ -365,9 +365,10 @@ def _sweep(args: argparse.Namespace) -> int:
     executor = "dask" if args.scheduler else args.executor
     scheduler = None if args.scheduler in (None, "local") else args.scheduler
     resuming = args.resume and store.exists()
+    _check_sweep_arguments(args, store, resuming)
     scn = None
     if not resuming or args.scenario or args.set:
-        scn = load_scenario(args.scenario or DEFAULT_SCENARIO, overrides=args.set)
+        scn = load_scenario(args.scenario or DEFAULT_SCENARIO, overrides=args.set, runnable=True)
     design = None
     if resuming:
         if design_flags:
@@ -378,6 +379,7 @@ def _sweep(args: argparse.Namespace) -> int:
             )
     else:
         assert scn is not None
+        _check_capacity_before_design(args, scn, store, executor)
         design = make_design(
             scn,
             method=args.method or "lhs",
@@ -435,6 +437,79 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0 if report.complete else 1
 
 
+def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool) -> None:
+    """Sizes and the store's path, refused before the scenario is loaded or a point designed."""
+    from grudging.cli._checks import writable_file, writable_folder
+    from grudging.errors import DesignError
+
+    for flag, value in (
+        ("-n", args.n),
+        ("-r/--replications", args.replications),
+        ("--block", args.block),
+        ("--workers", args.workers),
+        ("--levels", args.levels),
+        ("--num-levels", args.num_levels),
+    ):
+        if value is not None and value < 1:
+            raise DesignError(f"{flag} {value}: give at least 1")
+    if resuming:
+        if store.is_dir():
+            raise DesignError(f"store {store}: a folder, not a store; give the .duckdb file")
+        writable_folder(store.parent if str(store.parent) else ".", "store")
+    elif not store.exists():
+        writable_file(store, "store", create_parents=False)
+    elif store.is_dir():
+        raise DesignError(
+            f"store {store}: a folder; give a file name for the store, e.g. {store / 'sweep.duckdb'}"
+        )
+
+
+def _check_capacity_before_design(
+    args: argparse.Namespace, scn: Any, store: Any, executor: str
+) -> None:
+    """Refuse a design too large for the disk or the memory before sampling it (the sampler itself
+    needs points x factors of memory); :func:`grudging.explore.runner.sweep` checks it again,
+    exactly, once it is made."""
+    import math
+    import os
+
+    from grudging.explore.design import design_size
+    from grudging.explore.levers import select_factors
+    from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.results.store import available_memory, free_disk
+
+    factors = select_factors(scn, args.parameters or "all", args.levers or "all")
+    if not factors:
+        return  # make_design says what is wrong
+    method = args.method or "lhs"
+    n = args.n if args.n is not None else 100
+    levels = args.levels or 3
+    if method == "factorial":
+        points = math.prod(len(f.levels(levels)) for f in factors)
+    elif method == "lhs" and args.cross_levers:
+        levers = [f for f in factors if f.kind == "lever"]
+        params = len(factors) - len(levers)
+        points = (n if params else 1) * math.prod(len(f.levels(levels)) for f in levers)
+    else:
+        points = design_size(method, n, len(factors), args.second_order)
+    options = len(args.option) if args.option else len(scn.options)
+    workers = args.workers or (1 if executor == "inprocess" else os.cpu_count() or 1)
+    est = estimate(
+        points,
+        len(factors),
+        options,
+        args.replications if args.replications is not None else 10,
+        len(OUTCOMES),
+        args.monthly,
+        scn.horizon_months,
+        len(scn.regions),
+        args.block or DEFAULT_BLOCK,
+        workers,
+    )
+    check_capacity(est, store, free_disk(store), available_memory(), args.monthly)
+
+
 # analyses -----------------------------------------------------------------------------------------
 def _records(frame: Any) -> list[dict[str, Any]]:
     """Rows as plain records for JSON (missing values as null)."""
@@ -445,6 +520,14 @@ def _records(frame: Any) -> list[dict[str, Any]]:
         {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
         for row in rows
     ]
+
+
+def _check_out(out: str | None) -> None:
+    """The table's file can be written: refused before the analysis, not after."""
+    if out:
+        from grudging.cli._checks import writable_file
+
+        writable_file(out, "--out", (".csv", ".parquet"))
 
 
 def _write(frame: Any, out: str | None) -> None:
@@ -499,14 +582,17 @@ def _table(frame: Any, title: str, columns: list[str], formats: dict[str, str]) 
 def _sensitivity(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.explore.indices import sensitivity
+    from grudging.results.store import guard
 
-    table = sensitivity(
-        args.store,
-        args.outcome,
-        option=args.option,
-        baseline=args.baseline,
-        statistic=args.statistic,
-    )
+    _check_out(args.out)
+    with guard(args.store):
+        table = sensitivity(
+            args.store,
+            args.outcome,
+            option=args.option,
+            baseline=args.baseline,
+            statistic=args.statistic,
+        )
     _write(table, args.out)
     if args.json:
         print_json(_records(table))
@@ -528,19 +614,24 @@ def _sensitivity(args: argparse.Namespace) -> int:
 def _discover(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.explore.discovery import discover
+    from grudging.results.store import guard
 
-    found = discover(
-        args.store,
-        args.outcome,
-        option=args.option,
-        baseline=args.baseline,
-        worse_than=args.worse_than,
-        statistic=args.statistic,
-        threshold=args.threshold,
-        boxes=args.boxes,
-        mass_min=args.mass_min,
-        factors=[f.strip() for f in args.factors.split(",") if f.strip()] if args.factors else None,
-    )
+    _check_out(args.out)
+    with guard(args.store):
+        found = discover(
+            args.store,
+            args.outcome,
+            option=args.option,
+            baseline=args.baseline,
+            worse_than=args.worse_than,
+            statistic=args.statistic,
+            threshold=args.threshold,
+            boxes=args.boxes,
+            mass_min=args.mass_min,
+            factors=[f.strip() for f in args.factors.split(",") if f.strip()]
+            if args.factors
+            else None,
+        )
     if args.out:
         _write(found.limits.drop(columns=["text"]), args.out)
     if args.json:
@@ -594,6 +685,7 @@ def _robustness(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.errors import DesignError
     from grudging.explore.robust import robustness
+    from grudging.results.store import guard
 
     thresholds: dict[str, float] = {}
     for item in args.satisfice:
@@ -607,14 +699,16 @@ def _robustness(args: argparse.Namespace) -> int:
                 f"--satisfice {item}: write OUTCOME=VALUE, e.g. --satisfice civilian_deaths=150000"
             )
     outcomes = args.outcome or [*MAIN_OUTCOMES, *[t for t in thresholds if t not in MAIN_OUTCOMES]]
-    table = robustness(
-        args.store,
-        outcomes=outcomes,
-        options=args.option or None,
-        statistic=args.statistic,
-        thresholds=thresholds,
-        baseline=args.baseline,
-    )
+    _check_out(args.out)
+    with guard(args.store):
+        table = robustness(
+            args.store,
+            outcomes=outcomes,
+            options=args.option or None,
+            statistic=args.statistic,
+            thresholds=thresholds,
+            baseline=args.baseline,
+        )
     _write(table, args.out)
     if args.json:
         print_json(_records(table))
@@ -651,10 +745,12 @@ def _robustness(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from grudging.cli._checks import writable_folder
     from grudging.cli._output import console
-    from grudging.results.store import open_store
+    from grudging.results.store import guard, open_store
 
-    with open_store(args.store) as store:
+    writable_folder(args.out, "--out")
+    with open_store(args.store) as store, guard(args.store):
         written = store.export(args.out, args.format, args.table or None)
     for path in written:
         console.print(f"written {path}")

@@ -60,28 +60,45 @@ def _say(args: argparse.Namespace, text: str) -> None:
 
 def _report(args: argparse.Namespace) -> int:
     import time
-    from pathlib import Path
 
     from grudging.chain import DEFAULT_REPLICATIONS, simulate
-    from grudging.cli._output import console
+    from grudging.cli._checks import check_run_memory, writable_file
+    from grudging.cli._output import console, err_console
     from grudging.errors import GrudgingError
     from grudging.report.html import guarantor_comparison, write_pdf, write_report
+    from grudging.results.store import available_memory
     from grudging.scenario import load_scenario
 
-    scn = load_scenario(args.scenario, overrides=args.set)
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise GrudgingError(f"--out {args.out}: give a file name ending in .html")
-    if not out.parent.exists():
-        raise GrudgingError(f"--out {args.out}: the folder {out.parent} does not exist")
+    # Outputs, sizes and inputs are checked before the run.
+    out = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
+    if args.pdf:
+        writable_file(out.with_suffix(".pdf"), "--out (its PDF)", (".pdf",), False)
+        from grudging.report.html import pdf_renderer
+
+        if pdf_renderer() is None:
+            raise GrudgingError(
+                "--pdf: no PDF renderer here: install weasyprint (pip install 'grudging[pdf]', "
+                "with the Pango libraries) or Chromium, or leave out --pdf and print the HTML "
+                "report"
+            )
+    if args.results and args.replications is not None:
+        raise GrudgingError("--replications applies to a new run, not to --results")
+    replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
+    scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    # The store is read before the run, so that a missing or damaged one costs nothing.
+    sensitivity = read_sensitivity(args.store, scn) if args.store else None
     started = time.perf_counter()
     if args.results:
-        if args.replications is not None:
-            raise GrudgingError("--replications applies to a new run, not to --results")
         results = load_results(args.results, scn)
         _say(args, f"read {results.metadata.get('replications')} replications from {args.results}")
     else:
-        replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
+        check_run_memory(
+            replications,
+            len(scn.options),
+            len(scn.regions),
+            scn.horizon_months,
+            available_memory(),
+        )
         _say(args, f"running {len(scn.options)} options x {replications} replications...")
         results = simulate(scn, replications=replications, seed=args.seed)
     run_seconds = time.perf_counter() - started
@@ -89,9 +106,6 @@ def _report(args: argparse.Namespace) -> int:
     if len(failed) == len(results.status):
         first = failed.iloc[0]
         raise GrudgingError(f"every option failed; {first['option']}: {first['error']}")
-    sensitivity = None
-    if args.store:
-        sensitivity = read_sensitivity(args.store, scn)
     started = time.perf_counter()
     guarantors = guarantor_comparison(results, scn)
     html_path = write_report(results, scn, out, sensitivity, guarantors)
@@ -109,7 +123,9 @@ def _report(args: argparse.Namespace) -> int:
             f"PDF written to [bold]{pdf_path}[/] with {renderer} "
             f"({time.perf_counter() - started:.1f} s)"
         )
-    return 0
+    for _, row in failed.drop_duplicates("option").iterrows():
+        err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
+    return 1 if len(failed) else 0  # written, but some options failed
 
 
 def load_results(folder: str, scn: Any) -> Any:

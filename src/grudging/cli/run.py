@@ -76,12 +76,25 @@ def _run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from grudging.chain import DEFAULT_REPLICATIONS, simulate
+    from grudging.cli._checks import (
+        check_run_memory,
+        prepare_parent,
+        writable_file,
+        writable_folder,
+    )
     from grudging.cli._output import console, err_console, print_json
     from grudging.errors import GrudgingError, unknown_name
+    from grudging.results.store import available_memory
     from grudging.scenario import load_scenario
 
-    scn = load_scenario(args.scenario, overrides=args.set)
+    # Everything that can be refused is refused here, before the simulation.
     replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
+    report_file = None
+    if args.report and args.report != "-":
+        report_file = writable_file(args.report, "--report", (".html", ".htm"))
+    if args.save:
+        writable_folder(args.save, "--save")
+    scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
     ids = [o.id for o in scn.options]
     for option in args.option:
         if option not in ids:
@@ -90,6 +103,9 @@ def _run(args: argparse.Namespace) -> int:
     baseline = args.baseline or options[0]
     if baseline not in options:
         raise GrudgingError(f"--baseline {baseline}: {unknown_name('option', baseline, options)}")
+    check_run_memory(
+        replications, len(options), len(scn.regions), scn.horizon_months, available_memory()
+    )
 
     progress = Progress(
         TextColumn("{task.description:<28}"),
@@ -117,22 +133,27 @@ def _run(args: argparse.Namespace) -> int:
             progress=tick,
         )
     failed = results.status[results.status["status"] != "ok"]
+    ran = [o for o in options if o not in set(failed["option"])]
+    if baseline not in ran and ran and not args.baseline:
+        baseline = ran[0]  # the first option failed: compare with the first that ran
     if args.save:
         results.save(args.save)
     report_path = None
-    if args.report and args.report != "-":
+    if report_file is not None and ran:
         from grudging.report.html import write_report
 
-        report_path = write_report(results, scn, args.report)
+        prepare_parent(report_file)
+        report_path = write_report(results, scn, report_file)
+    code = 1 if len(failed) else 0  # the run completed, but some options failed
     if args.json:
         print_json(
             {
                 "metadata": {k: v for k, v in results.metadata.items() if k != "plans"},
                 "plans": results.metadata["plans"],
-                "summary": results.summary().to_dict(orient="records"),
+                "summary": results.summary().to_dict(orient="records") if ran else [],
                 "compared_with": baseline,
                 "differences": results.compare(baseline).to_dict(orient="records")
-                if len(options) > 1
+                if len(ran) > 1 and baseline in ran
                 else [],
                 "failed": failed.drop_duplicates("option")[["option", "error"]].to_dict(
                     orient="records"
@@ -140,15 +161,18 @@ def _run(args: argparse.Namespace) -> int:
                 "report": str(report_path) if report_path else None,
             }
         )
-        return 0
-    _print_comparison(console, results, baseline)
+        return code
+    if ran:
+        _print_comparison(console, results, baseline if baseline in ran and len(ran) > 1 else None)
     for _, row in failed.drop_duplicates("option").iterrows():
-        err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}")
+        err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
     if args.save:
         console.print(f"results saved in [bold]{args.save}[/]")
     if report_path is not None:
         console.print(f"report written to [bold]{report_path}[/]")
-    return 0
+    elif report_file is not None:
+        err_console.print(f"no report written: every option failed ({report_file})", soft_wrap=True)
+    return code
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -161,7 +185,7 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}"
 
 
-def _print_comparison(console: Any, results: Any, baseline: str) -> None:
+def _print_comparison(console: Any, results: Any, baseline: str | None) -> None:
     from rich.table import Table
 
     from grudging.model.outcomes import OUTCOMES
@@ -199,8 +223,8 @@ def _print_comparison(console: Any, results: Any, baseline: str) -> None:
             name.replace("_", " "), unit if unit != "probability" else "share of runs", *cells
         )
     console.print(table)
-    if len(results.options) > 1:
-        diff = results.compare(baseline)
+    diff = results.compare(baseline) if baseline is not None else None
+    if diff is not None and not diff.empty:
         t2 = Table(
             title=f"Difference against '{baseline}' (same replications: common random numbers)"
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from grudging import MASTER_SEED
 from grudging.errors import GrudgingError
+from grudging.rng import MASTER_SEED
 
 DEFAULT_SCENARIO = "iraq-2007"
 
@@ -106,7 +106,7 @@ def _validate(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         try:
-            scn = load_scenario(name, overrides=args.set)
+            scn = load_scenario(name, overrides=args.set, runnable=True)
         except ScenarioError as err:
             print_error(str(err))
             failed += 1

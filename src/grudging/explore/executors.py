@@ -7,11 +7,18 @@ do not depend on the executor, the number of workers or the order in which chunk
 
 The scenario travels once per task as compressed JSON (tens of kilobytes; on dask it is scattered
 to every worker once); workers rebuild it once and keep it, keyed by its hash.
+
+Local worker processes die with their sweep: each watches the process that started it (a daemon
+thread that polls the parent's pid, on POSIX systems) and exits as soon as that process is gone, so
+a sweep killed with SIGKILL leaves no worker computing chunks that nobody will store.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -64,8 +71,65 @@ class InProcess:
         """Nothing to release."""
 
 
+#: Seconds between two looks of a worker at its parent process.
+PARENT_POLL = 0.2
+_watching: int | None = None  # the parent pid this worker process watches, once it does
+_watch_lock = threading.Lock()
+
+
+def _parent_gone(parent: int, child: bool) -> bool:
+    """Whether the process ``parent`` has ended (``child``: this process is its child, so it was
+    re-parented, to init or a subreaper, when ``parent`` ended)."""
+    if child:
+        return os.getppid() != parent
+    try:
+        os.kill(parent, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _is_zombie(parent)
+
+
+def _is_zombie(pid: int) -> bool:
+    """Whether ``pid`` has ended but not been reaped (Linux; False where unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def watch_parent(parent: int, poll: float = PARENT_POLL) -> None:
+    """Exit this worker process as soon as ``parent`` ends (started once per process; POSIX)."""
+    global _watching
+    if os.name != "posix" or parent == os.getpid():
+        return
+    with _watch_lock:
+        if _watching == parent:
+            return
+        _watching = parent
+    child = os.getppid() == parent
+    if _parent_gone(parent, child):
+        os._exit(1)
+
+    def watch() -> None:
+        while not _parent_gone(parent, child):
+            time.sleep(poll)
+        sys.stderr.flush()
+        os._exit(1)  # the sweep is gone: nobody will store what this worker computes
+
+    threading.Thread(target=watch, name="grudging-parent-watch", daemon=True).start()
+
+
+def _watched(fn: Callable[[Any, Any], Any], item: Any, payload: Any, parent: int) -> Any:
+    """``fn(item, payload)`` in a worker that exits when the sweep's process ``parent`` dies."""
+    watch_parent(parent)
+    return fn(item, payload)
+
+
 class Processes:
-    """Local worker processes through joblib's loky back end."""
+    """Local worker processes through joblib's loky back end (they die with the sweep)."""
 
     name = "processes"
 
@@ -85,7 +149,8 @@ class Processes:
             pre_dispatch="2*n_jobs",
             batch_size=1,
         )
-        yield from parallel(delayed(fn)(item, payload) for item in items)
+        parent = os.getpid()
+        yield from parallel(delayed(_watched)(fn, item, payload, parent) for item in items)
 
     def close(self) -> None:
         """loky keeps its reusable workers for the next call; nothing to do."""

@@ -19,6 +19,14 @@ Tables (stable ``snake_case`` columns):
 A chunk's rows go in inside one transaction together with its ``chunks`` row, so a killed process
 loses at most the chunks in flight, never half a chunk, and a resumed sweep recomputes exactly the
 chunks that are missing. The primary key on ``chunk_id`` refuses a chunk stored twice.
+
+Damage
+------
+Opening a store checks that the file is as long as its DuckDB header says (a copy cut short, a disk
+that filled up) and that the row counts agree with the ``chunks`` table; opening it to resume a
+sweep also reads every value once (DuckDB checks each block's checksum). Any DuckDB error while
+reading becomes one :class:`~grudging.errors.StoreError` naming the file. A damaged store is never
+modified, and never reported complete.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +77,68 @@ META_COLUMNS = (
     "scenario",
 )
 _JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario")
+#: Tables of a store, each read in full by :meth:`Store.verify`.
+TABLES = ("meta", "points", "design_unit", "chunks", "status", "outcomes")
+#: Bytes before a DuckDB file's first block: its main header and two database headers.
+_HEADER_BYTES = 3 * 4096
+#: Words in DuckDB's error messages that mean the file itself is broken.
+_DAMAGE_WORDS = (
+    "could not read enough bytes",
+    "corrupt",
+    "checksum",
+    "not a valid duckdb database",
+    "serialization",
+    "invalid block",
+)
+
+
+def damaged(path: str | Path, detail: str) -> StoreError:
+    """The one message for a damaged store: the file, what is wrong, and what to do."""
+    return StoreError(
+        f"{path}: the store is damaged ({detail}); its results cannot be trusted. Nothing was "
+        "changed in it: restore it from a copy, or run the sweep again into a new store"
+    )
+
+
+def _is_damage(err: Exception) -> bool:
+    return any(word in str(err).lower() for word in _DAMAGE_WORDS)
+
+
+def _duckdb_error(path: str | Path, err: Exception) -> StoreError:
+    """A DuckDB error while using the store at ``path`` as one StoreError."""
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if _is_damage(err):
+        return damaged(path, f"DuckDB: {text}")
+    return StoreError(f"{path}: the store could not be read (DuckDB: {text})")
+
+
+@contextmanager
+def guard(path: str | Path) -> Iterator[None]:
+    """Turn DuckDB's errors while reading the store at ``path`` into one StoreError."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as err:
+        raise _duckdb_error(path, err) from None
+
+
+def expected_size(path: str | Path) -> int | None:
+    """Bytes a DuckDB file must hold by its own header (headers plus its blocks), or None when
+    the header is not one this check can read (DuckDB then judges the file itself)."""
+    with open(path, "rb") as fh:
+        data = fh.read(_HEADER_BYTES)
+    if len(data) < _HEADER_BYTES or data[8:12] != b"DUCK":
+        return None
+    best: tuple[int, int, int] | None = None
+    for offset in (4096, 8192):  # two database headers; the higher iteration is the live one
+        _, iteration, _, _, blocks, block_size = struct.unpack_from("<QQQQQQ", data, offset)
+        plausible = 4096 <= block_size <= 2**30 and not block_size & (block_size - 1)
+        if plausible and blocks < 2**40 and (best is None or iteration > best[0]):
+            best = (iteration, blocks, block_size)
+    if best is None:
+        return None
+    return _HEADER_BYTES + best[1] * best[2]
 
 
 @dataclass
@@ -123,10 +194,16 @@ class Store:
         if not target.parent.exists():
             raise StoreError(f"{target}: the folder {target.parent} does not exist; create it")
         con = duckdb.connect(str(target))
-        con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+        # The design is written once, in one transaction, and is already in memory as frames:
+        # give that step room for a copy of it; the writer's limit then holds for the runs.
+        design_bytes = int(
+            points.memory_usage(deep=True).sum() + unit.memory_usage(deep=True).sum()
+        )
+        con.execute(f"SET memory_limit = '{max(2 * design_bytes, 64 << 20) >> 20}MB'")
         store = cls(target, con, read_only=False)
         try:
             store._create_tables(meta, points, unit)
+            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
         except BaseException:
             con.close()
             target.unlink(missing_ok=True)
@@ -137,39 +214,82 @@ class Store:
     @classmethod
     def open(cls, path: str | Path, read_only: bool = True) -> Store:
         """An existing store (read-only unless a sweep is to continue in it)."""
-        import duckdb
 
         target = Path(path)
+        if target.is_dir():
+            raise StoreError(f"{target}: a folder, not a store; give the store's .duckdb file")
         if not target.is_file():
             raise StoreError(f"{target}: no store here; run 'grudging sweep {target}' first")
         try:
+            need = expected_size(target)
+        except OSError as err:
+            raise StoreError(f"{target}: cannot read the store ({err.strerror})") from None
+        size = target.stat().st_size
+        if need is not None and size < need:
+            raise damaged(
+                target,
+                f"the file has {size:,} bytes but its header describes {need:,}: it was cut "
+                "short, by a copy that did not finish or a disk that filled up",
+            )
+        if not read_only:
+            # A sweep is to continue: read every value back through a read-only connection
+            # first, so that a damaged store is refused before anything is written to it.
+            cls._connect(target, True, verify=True).close()
+        return cls._connect(target, read_only, verify=False)
+
+    @classmethod
+    def _connect(cls, target: Path, read_only: bool, verify: bool) -> Store:
+        """A connection to the store at ``target`` whose metadata and counts were checked."""
+        import duckdb
+
+        try:
             con = duckdb.connect(str(target), read_only=read_only)
-        except duckdb.IOException as err:
-            text = str(err)
-            if "lock" in text.lower():
+        except duckdb.Error as err:
+            text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            if "could not set lock" in text.lower() or "conflicting lock" in text.lower():
                 raise StoreError(
                     f"{target}: the store is in use by another process (a sweep still running?); "
                     "wait for it to finish or stop it"
                 ) from None
-            raise StoreError(f"{target}: not a DuckDB store ({text.splitlines()[0]})") from None
-        except duckdb.Error as err:
-            raise StoreError(f"{target}: not a DuckDB store ({str(err).splitlines()[0]})") from None
-        if not read_only:
-            con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+            if "not a valid duckdb database" in text.lower():
+                raise StoreError(
+                    f"{target}: not a DuckDB store, or one damaged beyond reading (DuckDB: "
+                    f"{text}); give the .duckdb file a sweep wrote"
+                ) from None
+            raise _duckdb_error(target, err) from None
         store = cls(target, con, read_only)
-        tables = {
-            row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        }
-        if "meta" not in tables:
+        try:
+            with guard(target):
+                if not read_only:
+                    con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
+                tables = {
+                    row[0]
+                    for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+                }
+                if "meta" not in tables:
+                    raise StoreError(
+                        f"{target}: a DuckDB file but not a grudging store (no 'meta' table)"
+                    )
+                version = store.meta["format_version"]
+                if version != FORMAT_VERSION:
+                    raise StoreError(
+                        f"{target}: store format {version}, this grudging reads format "
+                        f"{FORMAT_VERSION}; re-run the sweep with this version"
+                    )
+                missing = [t for t in TABLES if t not in tables]
+                if missing:
+                    raise damaged(
+                        target,
+                        f"the table{'s' if len(missing) > 1 else ''} "
+                        f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} "
+                        "missing",
+                    )
+                store.check_consistency()
+                if verify:
+                    store.verify()
+        except BaseException:
             con.close()
-            raise StoreError(f"{target}: a DuckDB file but not a grudging store (no 'meta' table)")
-        version = store.meta["format_version"]
-        if version != FORMAT_VERSION:
-            con.close()
-            raise StoreError(
-                f"{target}: store format {version}, this grudging reads format {FORMAT_VERSION}; "
-                "re-run the sweep with this version"
-            )
+            raise
         return store
 
     def _create_tables(
@@ -183,15 +303,20 @@ class Store:
             c: (json.dumps(meta[c], default=str) if c in _JSON else meta[c]) for c in META_COLUMNS
         }
         meta_frame = pd.DataFrame([row])
+        # The frames come in point order: copied as they are, a design of any width fits in the
+        # writer's small memory limit (sorting a 100,000-point design of 130 factors did not).
+        if not (points["point"].is_monotonic_increasing and unit["point"].is_monotonic_increasing):
+            points = points.sort_values("point", kind="stable")
+            unit = unit.sort_values("point", kind="stable")
         con.execute("BEGIN TRANSACTION")
         con.register("meta_frame", meta_frame)
         con.execute("CREATE TABLE meta AS SELECT * FROM meta_frame")
         con.unregister("meta_frame")
         con.register("points_frame", points)
-        con.execute("CREATE TABLE points AS SELECT * FROM points_frame ORDER BY point")
+        con.execute("CREATE TABLE points AS SELECT * FROM points_frame")
         con.unregister("points_frame")
         con.register("unit_frame", unit)
-        con.execute("CREATE TABLE design_unit AS SELECT * FROM unit_frame ORDER BY point")
+        con.execute("CREATE TABLE design_unit AS SELECT * FROM unit_frame")
         con.unregister("unit_frame")
         con.execute(
             """
@@ -225,18 +350,74 @@ class Store:
         )
         con.execute("COMMIT")
 
+    # Checks ------------------------------------------------------------------------------------
+    def check_consistency(self) -> None:
+        """Refuse a store whose row counts disagree with its ``chunks`` table and metadata (cheap:
+        DuckDB keeps the counts)."""
+        meta = self.meta
+        with guard(self.path):
+            chunks, stored, failed = self.con.execute(
+                "SELECT count(*), coalesce(sum(runs), 0), coalesce(sum(failed), 0) FROM chunks"
+            ).fetchone() or (0, 0, 0)
+            status_rows = self._count("status")
+            outcome_rows = self._count("outcomes")
+            points = self._count("points")
+        total = int(meta["total_runs"])
+        per_run = len(meta["outcomes"])
+        ok = int(stored) - int(failed)
+        problems = []
+        if points == 0:
+            problems.append("it holds no design points")
+        if stored > total:
+            problems.append(f"its chunks record {stored:,} runs, more than the {total:,} designed")
+        if failed > stored:
+            problems.append(f"its chunks record {failed:,} failed runs of {stored:,}")
+        if status_rows != stored:
+            problems.append(
+                f"the status table has {status_rows:,} rows for the {stored:,} runs that its "
+                f"{chunks:,} chunks record"
+            )
+        low = ok * per_run  # every run that ran has each scalar outcome
+        if meta.get("monthly"):
+            if outcome_rows < low:
+                problems.append(f"{outcome_rows:,} outcome rows where at least {low:,} belong")
+        elif outcome_rows != low:
+            problems.append(
+                f"{outcome_rows:,} outcome rows where {ok:,} runs x {per_run} outcomes = "
+                f"{low:,} belong"
+            )
+        if problems:
+            raise damaged(self.path, "; ".join(problems))
+
+    def _count(self, table: str) -> int:
+        row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+    def verify(self) -> None:
+        """Read every value of every table once, so that a damaged block (DuckDB checks each
+        block's checksum) is found now rather than half-way through an analysis."""
+        with guard(self.path):
+            for table in TABLES:
+                self.con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {table}").fetchall()
+
     # Metadata and progress -------------------------------------------------------------------
     @property
     def meta(self) -> dict[str, Any]:
         """The sweep's metadata (JSON columns decoded)."""
         if self._meta is None:
-            frame = self.con.execute("SELECT * FROM meta").df()
+            with guard(self.path):
+                frame = self.con.execute("SELECT * FROM meta").df()
+            if len(frame) != 1:
+                raise damaged(self.path, f"its meta table has {len(frame)} rows instead of one")
             raw = frame.iloc[0].to_dict()
             out: dict[str, Any] = {}
             for name, value in raw.items():
                 key = str(name)
                 if key in _JSON:
-                    out[key] = json.loads(value)
+                    try:
+                        out[key] = json.loads(value)
+                    except (TypeError, ValueError):
+                        raise damaged(self.path, f"its metadata '{key}' is not JSON") from None
                 elif isinstance(value, np.generic):
                     out[key] = value.item()
                 else:
@@ -246,13 +427,16 @@ class Store:
 
     def done_chunks(self) -> set[str]:
         """Ids of the chunks already stored."""
-        return {row[0] for row in self.con.execute("SELECT chunk_id FROM chunks").fetchall()}
+        with guard(self.path):
+            rows = self.con.execute("SELECT chunk_id FROM chunks").fetchall()
+        return {row[0] for row in rows}
 
     def counts(self) -> dict[str, int]:
         """Runs stored, failed and expected."""
-        stored, failed = self.con.execute(
-            "SELECT coalesce(sum(runs), 0), coalesce(sum(failed), 0) FROM chunks"
-        ).fetchone() or (0, 0)
+        with guard(self.path):
+            stored, failed = self.con.execute(
+                "SELECT coalesce(sum(runs), 0), coalesce(sum(failed), 0) FROM chunks"
+            ).fetchone() or (0, 0)
         return {
             "stored": int(stored),
             "failed": int(failed),
@@ -388,9 +572,10 @@ class Store:
         if name not in order:
             raise StoreError(unknown_name("store table", name, order))
         clause = f" WHERE {where}" if where else ""
-        return self.con.execute(
-            f"SELECT * FROM {name}{clause} ORDER BY {order[name]}", list(params)
-        ).df()
+        with guard(self.path):
+            return self.con.execute(
+                f"SELECT * FROM {name}{clause} ORDER BY {order[name]}", list(params)
+            ).df()
 
     def points(self) -> pd.DataFrame:
         """Design points with their factor values."""
@@ -422,7 +607,18 @@ class Store:
         """
         self.check_outcome(outcome)
         expr = _statistic_sql(statistic)
-        frame = self.con.execute(
+        with guard(self.path):
+            frame = self._per_point(outcome, expr)
+        if options is not None:
+            known = self.meta["options"]
+            for option in options:
+                if option not in known:
+                    raise StoreError(unknown_name("option", option, known) + " in this store")
+            frame = frame[frame["option"].isin(list(options))].reset_index(drop=True)
+        return frame
+
+    def _per_point(self, outcome: str, expr: str) -> pd.DataFrame:
+        return self.con.execute(
             f"""
             WITH runs AS (
                 SELECT point, option, count(*) AS runs,
@@ -438,13 +634,6 @@ class Store:
             ORDER BY r.point, r.option""",
             [outcome],
         ).df()
-        if options is not None:
-            known = self.meta["options"]
-            for option in options:
-                if option not in known:
-                    raise StoreError(unknown_name("option", option, known) + " in this store")
-            frame = frame[frame["option"].isin(list(options))].reset_index(drop=True)
-        return frame
 
     def check_outcome(self, outcome: str) -> None:
         """Refuse an outcome the store does not hold, with a did-you-mean."""
@@ -477,6 +666,8 @@ class Store:
         """Write the tables as Parquet (zstd) or CSV files into ``folder``, with ``meta.json``."""
         if fmt not in ("parquet", "csv"):
             raise StoreError(unknown_name("export format", fmt, ("parquet", "csv")))
+        import duckdb
+
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         names = list(tables or ("experiments", "outcomes", "status", "points", "chunks"))
@@ -494,7 +685,19 @@ class Store:
             options = (
                 "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
             )
-            self.con.execute(f"COPY (SELECT * FROM {name}) TO '{_sql_path(target)}' ({options})")
+            try:
+                self.con.execute(
+                    f"COPY (SELECT * FROM {name}) TO '{_sql_path(target)}' ({options})"
+                )
+            except duckdb.IOException as err:
+                if _is_damage(err):
+                    raise _duckdb_error(self.path, err) from None
+                raise StoreError(
+                    f"{target}: cannot write the export ({str(err).splitlines()[0]}); choose "
+                    "a folder with room that you can write to (--out)"
+                ) from None
+            except duckdb.Error as err:
+                raise _duckdb_error(self.path, err) from None
             written.append(target)
         meta = {k: v for k, v in self.meta.items() if k != "scenario"}
         target = out / "meta.json"

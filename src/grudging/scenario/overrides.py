@@ -57,7 +57,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
             return ("parameters", k, "value")
         stages = {n.split(".", 1)[0] for n in names}
         if parts[0] in stages:
-            raise ScenarioError(f"--set {assignment}: {unknown_name('parameter', path_text, names)}")
+            raise ScenarioError(
+                f"--set {assignment}: {unknown_name('parameter', path_text, names)}"
+            )
         raise ScenarioError(
             f"--set {assignment}: {unknown_name('key', path_text, [*map(str, data), *names])}"
         )
@@ -147,15 +149,15 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
     else:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ScenarioError(
-                f"--set {assignment}: parameter '{name}' needs a number (or low:high), "
-                f"not '{text}'"
+                f"--set {assignment}: parameter '{name}' needs a number (or low:high), not '{text}'"
             )
         new_low = new_high = _finite(assignment, text, float(value))
     if new_low < low or new_high > high:
         shown = f"{new_low:g}" if new_low == new_high else f"{new_low:g}:{new_high:g}"
         raise ScenarioError(
-            f"--set {assignment}: {shown} lies outside the declared range [{low:g}, {high:g}] "
-            f"of '{name}'; give a value inside it, or widen the range first (with a source): "
+            f"--set {assignment}: {shown} is outside its range [{low:g}, {high:g}] (the range "
+            f"the scenario declares for '{name}'); give a value inside it, or widen the range "
+            "first (with a source): "
             f"--set parameters.{name}.{'low' if new_low < low else 'high'}=..."
         )
     nominal = record.get("value")

@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from grudging import chain
 from grudging.chain import simulate
 from grudging.cli import main
 from grudging.errors import GrudgingError
@@ -77,14 +76,16 @@ def test_results_are_tidy_and_complete(small) -> None:  # type: ignore[no-untype
 
 
 def test_a_failing_option_is_a_row_not_a_crash(iraq, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    real = chain.plan_option
+    import grudging.options
 
-    def flaky(scn, option, values=None, seed=0):  # type: ignore[no-untyped-def]
-        if option == "us_withdraws":
+    real = grudging.options.plan_option
+
+    def flaky(scn, option, values=None, seed=0, conference=None):  # type: ignore[no-untyped-def]
+        if getattr(option, "id", option) == "us_withdraws":
             raise GrudgingError("no nation can serve the requirement")
-        return real(scn, option, values, seed)
+        return real(scn, option, values, seed, conference=conference)
 
-    monkeypatch.setattr(chain, "plan_option", flaky)
+    monkeypatch.setattr(grudging.options, "plan_option", flaky)
     res = simulate(iraq, options=["us_stays", "us_withdraws"], replications=5, seed=1)
     failed = res.status[res.status["status"] == "failed"]
     assert set(failed["option"]) == {"us_withdraws"}
@@ -152,14 +153,16 @@ def test_run_json_is_valid_json_even_when_a_probability_is_undefined(
 def test_compare_skips_failed_options_and_refuses_a_failed_baseline(
     iraq, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    real = chain.plan_option
+    import grudging.options
 
-    def flaky(scn, option, values=None, seed=0):  # type: ignore[no-untyped-def]
-        if option == "us_withdraws":
+    real = grudging.options.plan_option
+
+    def flaky(scn, option, values=None, seed=0, conference=None):  # type: ignore[no-untyped-def]
+        if getattr(option, "id", option) == "us_withdraws":
             raise GrudgingError("no nation can serve the requirement")
-        return real(scn, option, values, seed)
+        return real(scn, option, values, seed, conference=conference)
 
-    monkeypatch.setattr(chain, "plan_option", flaky)
+    monkeypatch.setattr(grudging.options, "plan_option", flaky)
     res = simulate(
         iraq, options=["us_stays", "us_withdraws", "what_happened"], replications=5, seed=1
     )

@@ -107,7 +107,7 @@ def test_a_fixed_parameter_changes_what_runs(iraq: Any) -> None:
         ),
         (
             "willingness.size_intercept=1.0",
-            "--set willingness.size_intercept=1.0: 1 lies outside the declared range",
+            "--set willingness.size_intercept=1.0: 1 is outside its range [",
         ),
         ("dynamics.self_excitation=0.4:0.3", "the range's low 0.4 exceeds its high 0.3"),
         ("dynamics.self_excitation=lots", "needs a number (or low:high), not 'lots'"),
@@ -138,7 +138,9 @@ def test_simulate_takes_a_name_and_plan_uses_its_seed(iraq: Any) -> None:
 
 
 def test_a_wrong_scenario_type_is_a_grudging_error() -> None:
-    with pytest.raises(grudging.GrudgingError, match="expected a Scenario, a built-in scenario name"):
+    with pytest.raises(
+        grudging.GrudgingError, match="expected a Scenario, a built-in scenario name"
+    ):
         grudging.simulate(42)
 
 

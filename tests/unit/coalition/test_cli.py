@@ -98,7 +98,7 @@ def test_a_requirement_no_nation_can_serve(
             "--set",
             "roe.step_up_max=0",
             "--set",
-            "willingness.intercept=-20",
+            "willingness.intercept=-3",
         ]
     )
     assert code == 2

@@ -137,4 +137,7 @@ def test_cli_exit_code_2_and_no_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "regions[beta].population" in err
-    assert main(["validate", str(tiny_path)]) == 0
+    # tiny.yaml is valid data but declares too few parameters for the chain to run it
+    assert main(["validate", str(tiny_path)]) == 2
+    assert "the scenario lacks parameter 'requirement.norm_policing'" in capsys.readouterr().err
+    assert main(["validate", "iraq-2007"]) == 0

@@ -1,0 +1,216 @@
+"""Damaged stores (cut short, garbage, inconsistent counts) and unwritable outputs of the store
+commands: one message naming the file, exit code 2, the store never changed, never complete."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from explore_helpers import synthetic_design, synthetic_store
+
+from grudging.cli import main
+from grudging.errors import StoreError
+from grudging.explore.levers import Factor
+from grudging.results.store import Store, expected_size, open_store
+
+FACTORS = [
+    Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0),
+    Factor("dynamics.b", "parameter", "real", low=0.0, high=10.0),
+]
+DAMAGED = "the store is damaged"
+
+
+def _store(tmp_path: Path, name: str = "s.duckdb") -> Path:
+    """A complete synthetic store: two options, 300 design points, one outcome."""
+    design = synthetic_design("lhs", 300, FACTORS)
+    x = design.values()["dynamics.a"].to_numpy()
+    return synthetic_store(
+        tmp_path / name,
+        design,
+        {"a": {"civilian_deaths": 100 * x}, "b": {"civilian_deaths": np.full(300, 50.0)}},
+    )
+
+
+def _cut(path: Path, keep: int) -> None:
+    with open(path, "r+b") as fh:
+        fh.truncate(keep)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _commands(path: Path, tmp_path: Path) -> list[list[str]]:
+    """Every command that reads a store."""
+    return [
+        ["robustness", str(path), "--outcome", "civilian_deaths"],
+        ["export", str(path), "--out", str(tmp_path / "export")],
+        ["sensitivity", str(path), "--outcome", "civilian_deaths", "--option", "a"],
+        ["discover", str(path), "--outcome", "civilian_deaths", "--option", "a", "--baseline", "b"],
+        ["sweep", str(path), "--resume", "--quiet"],
+    ]
+
+
+def test_a_healthy_store_is_as_long_as_its_header_says(tmp_path: Path) -> None:
+    path = _store(tmp_path)
+    assert expected_size(path) == path.stat().st_size
+    with open_store(path) as store:
+        assert store.complete
+        store.verify()
+
+
+def test_a_store_cut_short_is_refused_by_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    size = path.stat().st_size
+    _cut(path, size - 4096)
+    before = _digest(path)
+    for args in _commands(path, tmp_path):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}: {DAMAGED} (the file has {size - 4096:,} bytes")
+        assert "restore it from a copy, or run the sweep again into a new store" in err
+        assert "Traceback" not in err
+    assert _digest(path) == before  # nothing was written to it
+    assert not (tmp_path / "export").exists()
+
+
+def test_a_resumed_sweep_never_reports_a_cut_store_complete(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    _cut(path, path.stat().st_size // 2)
+    assert main(["sweep", str(path), "--resume", "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert "runs stored" not in captured.out
+    assert DAMAGED in captured.err
+
+
+def test_garbage_is_not_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "g.duckdb"
+    path.write_bytes(bytes(range(256)) * 400)
+    for args in _commands(path, tmp_path):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}: not a DuckDB store, or one damaged beyond reading")
+    assert path.read_bytes() == bytes(range(256)) * 400
+
+
+def test_garbage_inside_a_store_is_found_on_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:  # overwrite every data block past the headers, keep the length
+        fh.seek(3 * 4096)
+        fh.write(b"\x5a" * (size - 3 * 4096))
+    for args in _commands(path, tmp_path):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {path}: ")
+        assert "Traceback" not in err
+    assert main(["sweep", str(path), "--resume", "--quiet"]) == 2
+    assert DAMAGED in capsys.readouterr().err
+
+
+def test_counts_that_disagree_with_the_chunks_are_damage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM status WHERE point < 10 AND option = 'a'")
+    con.close()
+    with pytest.raises(StoreError) as caught:
+        open_store(path)
+    assert str(caught.value).startswith(
+        f"{path}: {DAMAGED} (the status table has 590 rows for the 600 runs that its 2 chunks "
+        "record)"
+    )
+    assert main(["robustness", str(path)]) == 2
+    assert "the status table has 590 rows" in capsys.readouterr().err
+
+
+def test_missing_outcome_rows_are_damage(tmp_path: Path) -> None:
+    path = _store(tmp_path)
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM outcomes WHERE point = 0")
+    con.close()
+    with pytest.raises(StoreError, match=r"598 outcome rows where 600 runs x 1 outcomes = 600"):
+        Store.open(path)
+
+
+def test_more_runs_than_designed_is_damage(tmp_path: Path) -> None:
+    path = _store(tmp_path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET total_runs = 500")
+    con.close()
+    with pytest.raises(StoreError, match=r"its chunks record 600 runs, more than the 500 designed"):
+        open_store(path)
+
+
+def test_a_folder_is_not_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["robustness", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {tmp_path}: a folder, not a store")
+
+
+# Outputs of the store commands, refused before the analysis -----------------------------------
+@pytest.mark.parametrize(
+    ("command", "flag"),
+    [
+        (["robustness"], "--out"),
+        (["sensitivity", "--outcome", "civilian_deaths", "--option", "a"], "--out"),
+        (
+            ["discover", "--outcome", "civilian_deaths", "--option", "a", "--worse-than", "1"],
+            "--out",
+        ),
+    ],
+)
+def test_an_analysis_table_under_a_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], flag: str
+) -> None:
+    path = _store(tmp_path)
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    out = blocker / "t.csv"
+    assert main([command[0], str(path), *command[1:], flag, str(out)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {out}: {blocker} is a file, not a folder; choose another path"
+    )
+
+
+def test_an_analysis_table_must_be_csv_or_parquet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    assert main(["robustness", str(path), "--out", str(tmp_path / "t.xlsx")]) == 2
+    assert "give a file name ending in .csv or .parquet (got '.xlsx')" in capsys.readouterr().err
+
+
+def test_export_into_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _store(tmp_path)
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    assert main(["export", str(path), "--out", str(blocker)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {blocker}: {blocker} is a file, not a folder; choose another path"
+    )
+    assert main(["export", str(path), "--out", str(blocker / "inside")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert blocker.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_export_where_nothing_can_be_written_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    out = Path("/proc") / f"grudging-test-{os.getpid()}"
+    assert main(["export", str(path), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {out}: the folder {out} cannot be created in /proc"
+    )

@@ -1,0 +1,302 @@
+"""Hostile input at the command line: every bad case is one message naming the argument and the
+fix, exit code 2, before any simulation; failed options exit with 1 and keep what ran."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import grudging.chain
+from grudging.cli import main
+
+
+@pytest.fixture
+def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any simulation fails the test: the refusals must come before it."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("simulated before the arguments were checked")
+
+    monkeypatch.setattr(grudging.chain, "simulate", refuse)
+
+
+@pytest.fixture
+def blocker(tmp_path: Path) -> Path:
+    """A file where a folder would be needed."""
+    path = tmp_path / "file.txt"
+    path.write_text("not a folder")
+    return path
+
+
+def _err(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+# Output paths -------------------------------------------------------------------------------------
+@pytest.mark.usefixtures("no_simulation")
+def test_run_report_under_a_file_is_refused_before_the_run(
+    tiny_path: Path, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = blocker / "sub" / "r.html"
+    assert main(["run", str(tiny_path), "-n", "5", "--report", str(out)]) == 2
+    assert _err(capsys) == (
+        f"error: --report {out}: {blocker} is a file, not a folder, so {out.parent} cannot be "
+        "created; choose another path\n"
+    )
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_run_report_that_is_a_folder_is_refused(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tiny_path), "-n", "5", "--report", str(tmp_path)]) == 2
+    assert _err(capsys).startswith(
+        f"error: --report {tmp_path}: this is a folder; give a file name, e.g. --report "
+        f"{tmp_path / 'out.html'}"
+    )
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_run_save_into_a_file_is_refused(
+    tiny_path: Path, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tiny_path), "-n", "5", "--report", "-", "--save", str(blocker)]) == 2
+    assert _err(capsys).startswith(
+        f"error: --save {blocker}: {blocker} is a file, not a folder; choose another path"
+    )
+
+
+@pytest.mark.usefixtures("no_simulation")
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_run_report_where_nothing_can_be_written_is_refused(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = Path("/proc") / f"grudging-test-{os.getpid()}" / "r.html"
+    assert main(["run", str(tiny_path), "-n", "5", "--report", str(out)]) == 2
+    assert _err(capsys).startswith(
+        f"error: --report {out}: the folder {out.parent} cannot be created in /proc ("
+    )
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_report_out_under_a_file_is_refused_before_the_run(
+    tiny_path: Path, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = blocker / "r.html"
+    assert main(["report", str(tiny_path), "-n", "5", "--out", str(out)]) == 2
+    assert _err(capsys).startswith(f"error: --out {out}: {blocker} is a file, not a folder")
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_backtest_plot_under_a_file_is_refused_before_the_run(
+    tiny_path: Path, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = blocker / "p.png"
+    assert main(["backtest", str(tiny_path), "-n", "5", "--plot", str(out)]) == 2
+    assert _err(capsys).startswith(f"error: --plot {out}: {blocker} is a file, not a folder")
+    assert main(["backtest", str(tiny_path), "-n", "5", "--plot", "p.txt"]) == 2
+    assert "give a file name ending in .png or .svg" in _err(capsys)
+
+
+def test_evidence_report_under_a_file_is_refused_before_the_checks(
+    blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = blocker / "e.html"
+    assert main(["evidence", "--check", "F01", "--report", str(out)]) == 2
+    assert _err(capsys).startswith(f"error: --report {out}: {blocker} is a file, not a folder")
+
+
+def test_sweep_store_under_a_file_or_on_a_folder_is_refused(
+    tiny_path: Path, tmp_path: Path, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = blocker / "s.duckdb"
+    assert main(["sweep", str(store), "--scenario", str(tiny_path), "-n", "5"]) == 2
+    assert _err(capsys).startswith(
+        f"error: store {store}: {blocker} is a file, not a folder; choose another path"
+    )
+    assert main(["sweep", str(tmp_path), "--scenario", str(tiny_path), "-n", "5"]) == 2
+    assert _err(capsys).startswith(
+        f"error: store {tmp_path}: a folder; give a file name for the store, e.g. "
+        f"{tmp_path / 'sweep.duckdb'}"
+    )
+    assert main(["sweep", str(tmp_path), "--resume"]) == 2
+    assert _err(capsys).startswith(f"error: store {tmp_path}: a folder, not a store")
+
+
+# Sizes ---------------------------------------------------------------------------------------
+@pytest.mark.usefixtures("no_simulation")
+def test_a_run_too_large_for_memory_is_refused_up_front(
+    tiny_runnable_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    n = 10**12
+    assert main(["run", str(tiny_runnable_path), "-n", str(n), "--report", "-"]) == 2
+    err = _err(capsys)
+    assert err.startswith(
+        f"error: -n {n:,}: {n:,} replications x 3 options x 3 regions x 24 months would need "
+        "about 17.3 PB of memory, and "
+    )
+    assert "use at most about" in err
+    assert "or 'grudging sweep', which streams its runs to a store on disk" in err
+
+
+def test_run_memory_estimate_is_cells_times_the_measured_constant() -> None:
+    from grudging.cli._checks import RUN_BASE_BYTES, RUN_BYTES_PER_CELL, check_run_memory
+
+    assert check_run_memory(1000, 2, 18, 60, None) == 1000 * 2 * 18 * 60 * 80 + RUN_BASE_BYTES
+    assert RUN_BYTES_PER_CELL == 80
+    need = 10 * 18 * 60 * 80 + RUN_BASE_BYTES
+    assert check_run_memory(10, 1, 18, 60, need) == need  # exactly fits
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_report_and_backtest_refuse_a_run_too_large(
+    tiny_runnable_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(tiny_runnable_path), "-n", str(10**12), "--out", str(out)]) == 2
+    assert "3 options x 3 regions x 24 months would need" in _err(capsys)
+    assert main(["backtest", str(tiny_runnable_path), "-n", str(10**12), "--plot", "-"]) == 2
+    assert "1 option x 3 regions x 24 months would need" in _err(capsys)
+
+
+def test_a_sweep_too_large_is_refused_before_its_design_is_sampled(
+    tiny_runnable_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import grudging.explore.design
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the design was sampled before its size was checked")
+
+    monkeypatch.setattr(grudging.explore.design, "make_design", refuse)
+    store = tmp_path / "huge.duckdb"
+    args = [
+        "sweep",
+        str(store),
+        "--scenario",
+        str(tiny_runnable_path),
+        "-n",
+        "100000000",
+        "-r",
+        "1000",
+    ]
+    assert main(args) == 2
+    assert _err(capsys).startswith(
+        "error: design too large for the disk: 100,000,000 points x 3 options x 1,000 "
+        "replications = 300,000,000,000 runs would need about "
+    )
+    assert not store.exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("-n", "0"), ("-r", "0"), ("--block", "0"), ("--workers", "-2"), ("--levels", "0")],
+)
+def test_sweep_sizes_below_one_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    assert main(["sweep", str(tmp_path / "s.duckdb"), flag, value]) == 2
+    assert f"{value}: give at least 1" in _err(capsys)
+
+
+def test_zero_replications_are_still_refused(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tiny_path), "-n", "0", "--report", "-"]) == 2
+    assert _err(capsys) == "error: --replications 0: give at least 1\n"
+    assert main(["run", str(tiny_path), "-n", "-3", "--report", "-"]) == 2
+    assert _err(capsys) == "error: --replications -3: give at least 1\n"
+
+
+# Seeds and repeated names --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "command",
+    [["run", "--report", "-"], ["report"], ["backtest"], ["sweep", "s.duckdb"], ["evidence"]],
+)
+def test_a_negative_seed_is_refused(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--seed", "-1"]) == 2
+    assert _err(capsys) == (
+        "error: --seed -1: a seed must be a non-negative integer (0 to "
+        "9,223,372,036,854,775,807); e.g. --seed 1\n"
+    )
+
+
+def test_a_seed_beyond_64_bits_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--seed", str(2**63), "--report", "-"]) == 2
+    assert "a seed must be a non-negative integer (0 to 9,223,372,036,854,775,807)" in _err(capsys)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--report", "-", "--option", "us_stays", "--option", "us_stays"],
+        ["sweep", "s.duckdb", "--option", "us_stays", "--option", "us_stays"],
+        ["robustness", "s.duckdb", "--option", "us_stays", "--option", "us_stays"],
+    ],
+)
+def test_an_option_given_twice_is_refused(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(command) == 2
+    assert _err(capsys) == (
+        "error: --option us_stays is given twice; name each option once (leave out the repeat)\n"
+    )
+
+
+# Failed options: exit code 1, the rest still printed and saved -------------------------------
+def test_a_failed_option_exits_1_and_keeps_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = grudging.chain.simulate
+
+    def one_fails(*args: Any, **kwargs: Any) -> Any:
+        results = real(*args, **kwargs)
+        bad = results.status["option"] == "us_withdraws"
+        results.status.loc[bad, "status"] = "failed"
+        results.status.loc[bad, "error"] = "planted failure"
+        results.outcomes = results.outcomes[results.outcomes["option"] != "us_withdraws"]
+        return results
+
+    monkeypatch.setattr(grudging.chain, "simulate", one_fails)
+    report, saved = tmp_path / "out" / "r.html", tmp_path / "saved"
+    args = ["run", "--option", "us_stays", "--option", "us_withdraws", "-n", "3", "--quiet"]
+    assert main([*args, "--report", str(report), "--save", str(saved)]) == 1
+    captured = capsys.readouterr()
+    assert "Outcomes by course of action" in captured.out
+    assert "option us_withdraws failed: planted failure" in captured.err
+    assert report.is_file()
+    assert (saved / "metadata.json").is_file()
+    assert main([*args, "--report", "-", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["failed"] == [{"option": "us_withdraws", "error": "planted failure"}]
+    assert {row["option"] for row in data["summary"]} == {"us_stays"}
+
+
+def test_every_option_failing_exits_1_without_a_traceback(
+    tiny_runnable_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import grudging.options
+    from grudging.errors import InfeasibleError
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise InfeasibleError("no nation can serve the requirement")
+
+    monkeypatch.setattr(grudging.options, "plan_option", fail)
+    report = tmp_path / "r.html"
+    args = ["run", str(tiny_runnable_path), "-n", "2", "--quiet", "--report", str(report)]
+    assert main(args) == 1
+    err = _err(capsys)
+    assert err.count("failed: no nation can serve the requirement") == 3
+    assert f"no report written: every option failed ({report})" in err
+    assert not report.exists()
