@@ -13,6 +13,7 @@ from grudging.model.bargain import (
     bargain,
     credibility,
 )
+from grudging.model.bargain.draws import bargain_draws
 from grudging.rng import make_rng
 
 
@@ -118,3 +119,46 @@ def test_credibility_is_bounded_and_monotone(
     c1 = credibility(Guarantor("nato", s, i, y), params)
     c2 = credibility(Guarantor("nato", s + ds, i + (1 - i) * di, y + dy), params)
     assert 0.0 <= c1 <= c2 <= 1.0
+
+
+@st.composite
+def parameter_draws(draw: st.DrawFn) -> BargainParams:
+    """Three draws of the parameters that move the deal most, within the declared ranges."""
+    seed = draw(st.integers(0, 2**31 - 1))
+    rng = np.random.default_rng(seed)
+    size = 3
+    return BargainParams(
+        war_cost=rng.uniform(0.02, 0.3, size),
+        exploitation_loss=rng.uniform(0.5, 1.5, size),
+        implementation_base=rng.uniform(0.3, 0.6, size),
+        relapse_reduction=rng.uniform(0.5, 0.85, size),
+        position_noise=rng.uniform(5.0, 20.0, size),
+        aid_value=rng.uniform(0.01, 0.2, size),
+        strength_half=rng.uniform(0.1, 1.0, size),
+        hostility_discount=rng.uniform(0.0, 1.0, size),
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    problem=problems(),
+    pair=guarantor_pairs(),
+    params=parameter_draws(),
+    seed=st.integers(0, 1000),
+)
+def test_per_parameter_draw_a_stronger_guarantor_never_lowers_the_chance_of_a_deal(
+    problem: BargainProblem,
+    pair: tuple[Guarantor, Guarantor],
+    params: BargainParams,
+    seed: int,
+) -> None:
+    """Strength, impartiality and years only raise credibility; the offer does not depend on it.
+
+    (Aid is not in this list: more aid changes the Nash offer itself - its terms and aid shares -
+    and can lower P(deal) in the scalar bargain too.)
+    """
+    weak, strong = pair
+    a = bargain_draws(problem, weak, 1000.0, params, make_rng(seed), 40)
+    b = bargain_draws(problem, strong, 1000.0, params, make_rng(seed), 40)
+    assert np.all(b.credibility >= a.credibility)
+    assert np.all(b.p_deal >= a.p_deal)

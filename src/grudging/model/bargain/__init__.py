@@ -10,10 +10,12 @@ A ladder of models, each reported against the simplest (MODEL.md section 3.5):
    exploited, and a third-party guarantor raises that trust with its credibility
    (:mod:`~grudging.model.bargain.commitment`).
 
-:func:`bargain` runs the ladder and the Monte Carlo over the factions' coding.
+:func:`bargain` runs the ladder and the Monte Carlo over the factions' coding;
+:func:`bargain_draws` does the same, vectorised, for many draws of the stage's parameters.
 """
 
 from grudging.model.bargain.compromise import compromise_positions
+from grudging.model.bargain.draws import BargainDraws, bargain_draws
 from grudging.model.bargain.nash import NashSolution, nash_bargaining, policy_utility
 from grudging.model.bargain.params import (
     GUARANTOR_KINDS,
@@ -43,6 +45,7 @@ STAGE = "bargain"
 __all__ = [
     "GUARANTOR_KINDS",
     "STAGE",
+    "BargainDraws",
     "BargainParams",
     "BargainProblem",
     "BargainResult",
@@ -53,6 +56,7 @@ __all__ = [
     "Remedy",
     "TermsSpread",
     "bargain",
+    "bargain_draws",
     "compromise_positions",
     "credibility",
     "default_guarantor",

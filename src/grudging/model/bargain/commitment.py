@@ -25,7 +25,7 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 
-def contest_shares(capability: FloatArray, decisiveness: float) -> FloatArray:
+def contest_shares(capability: FloatArray, decisiveness: float | FloatArray) -> FloatArray:
     """Probability each faction prevails in continued fighting: c_i^m / sum_j c_j^m."""
     power = np.power(capability, decisiveness)
     total: FloatArray = power.sum(axis=-1, keepdims=True)
@@ -59,8 +59,15 @@ def war_values(
     """
     imposed = others_compromise(positions, salience, capability)
     u_lose = policy_utility(imposed, positions, salience)
+    return war_values_given(u_lose, capability, params)
+
+
+def war_values_given(
+    u_lose: FloatArray, capability: FloatArray, params: BargainParams
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`war_values` from each faction's utility of the others' compromise, (..., n)."""
     p_win = contest_shares(capability, params.decisiveness)
-    theta = float(np.exp(-params.discount_rate * params.war_years))
+    theta = np.exp(-params.discount_rate * params.war_years)
     fight = (1.0 - theta) * (-params.war_cost) + theta * (p_win + (1.0 - p_win) * u_lose)
     exploited = np.minimum(fight, u_lose - params.exploitation_loss)
     return fight, exploited
@@ -78,7 +85,7 @@ def offer_values(
 
 
 def perceived_implementation(
-    cred: float, hostility: FloatArray, params: BargainParams
+    cred: float | FloatArray, hostility: FloatArray, params: BargainParams
 ) -> FloatArray:
     """Implementation probability each faction believes in, given the guarantor's credibility."""
     seen = cred * (1.0 - params.hostility_discount * hostility)
@@ -115,18 +122,19 @@ def deal_forms(
     """
     eligible = ~spoiler
     cap = np.where(eligible, capability, 0.0)
-    total = cap.sum(axis=-1)
+    total = cap.sum(axis=-1, keepdims=True)
     safe = np.where(total > 0, total, 1.0)
-    share = cap / safe[..., None]
-    signed_share = np.where(signed, share, 0.0).sum(axis=-1)
+    share = cap / safe
+    signed_share = np.where(signed, share, 0.0).sum(axis=-1, keepdims=True)
     vetoes = eligible & (share >= params.veto_share)
-    vetoes_sign = np.all(signed | ~vetoes, axis=-1)
-    result: BoolArray = (total > 0) & (signed_share >= params.formation_share - 1e-12) & vetoes_sign
+    vetoes_sign = np.all(signed | ~vetoes, axis=-1, keepdims=True)
+    forms = (total > 0) & (signed_share >= params.formation_share - 1e-12) & vetoes_sign
+    result: BoolArray = forms[..., 0]
     return result
 
 
 def hold_probability(
-    cred: float, signed: BoolArray, capability: FloatArray, params: BargainParams
+    cred: float | FloatArray, signed: BoolArray, capability: FloatArray, params: BargainParams
 ) -> FloatArray:
     """Probability a formed deal is implemented over the guarantor's commitment.
 
@@ -134,11 +142,12 @@ def hold_probability(
     factions outside the deal (spoilers and holdouts): they can attack it, and a credible
     guarantor protects it from them too.
     """
-    total = capability.sum(axis=-1)
-    outside = np.where(signed, 0.0, capability).sum(axis=-1) / total
+    total = capability.sum(axis=-1, keepdims=True)
+    outside = np.where(signed, 0.0, capability).sum(axis=-1, keepdims=True) / total
     q = 1.0 - (1.0 - params.implementation_base) * (1.0 - params.relapse_reduction * cred)
     shield = 1.0 - params.relapse_reduction * cred
-    result: FloatArray = q * np.clip(1.0 - params.outsider_risk * outside * shield, 0.0, 1.0)
+    held = q * np.clip(1.0 - params.outsider_risk * outside * shield, 0.0, 1.0)
+    result: FloatArray = held[..., 0]
     return result
 
 

@@ -35,6 +35,7 @@ FEASIBILITY_TOLERANCE = 1e-7
 """Smallest gain over the disagreement value that counts as acceptable."""
 _PULL = 1e-5  # weight of the pull toward the anchor (unique policy optimum)
 _SMOOTH = 1e-5  # |z| is smoothed to sqrt(z^2 + e^2) - e in the optimiser (positions / 100)
+_SMOOTHING_PATH = (1e-2, 1e-3, 1e-4, _SMOOTH)  # continuation of the batched Newton solver
 
 
 @dataclass(frozen=True)
@@ -338,3 +339,185 @@ def nash_bargaining(
         shares[inside] = s / s.sum() if s.sum() > 0 else s
     gains[inside] = u + aid * shares[inside] - dis
     return NashSolution(inside, x * 100.0, shares, gains, tuple(excluded), ok)
+
+
+# Batched solutions for many disagreement points and aid values -----------------------------------
+@dataclass(frozen=True)
+class NashBatch:
+    """Nash solutions of B problems that differ only in the disagreement values and the aid.
+
+    Attributes
+    ----------
+    positions
+        (B, d) terms, 0-100 scale (NaN where not ``solved``).
+    aid_shares
+        (B, n) aid shares (0 outside the deal).
+    solved
+        (B,) whether the Newton iteration converged to a deal that every eligible faction
+        gains from by more than :data:`FEASIBILITY_TOLERANCE` (without the smoothing). Then no
+        faction is left out, and the terms are those :func:`nash_bargaining` seeks; elsewhere
+        solve that row with :func:`nash_bargaining`.
+    """
+
+    positions: FloatArray
+    aid_shares: FloatArray
+    solved: NDArray[np.bool_]
+
+
+def _water_fill(h: FloatArray, w: FloatArray, aid: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Optimal aid split given the policy gains ``h`` (B, m): max sum w log(h + aid s), s in simplex.
+
+    The factions with the lowest h_i / w_i receive aid until their gains reach w_i tau (water
+    filling); returns (tau (B,), recipients (B, m) as 0/1). tau <= 0 means no split helps.
+    """
+    ratio = h / w
+    order = np.argsort(ratio, axis=1, kind="stable")
+    h_sorted = np.take_along_axis(h, order, axis=1)
+    w_sorted = w[order]
+    tau_k = (aid[:, None] + np.cumsum(h_sorted, axis=1)) / np.cumsum(w_sorted, axis=1)
+    taking = tau_k > np.take_along_axis(ratio, order, axis=1)  # the k-th gets a positive share
+    count = taking.sum(axis=1)
+    rows = np.arange(h.shape[0])
+    tau = np.where(count > 0, tau_k[rows, np.maximum(count - 1, 0)], 0.0)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(h.shape[1])[None, :], axis=1)
+    recipients = (rank < count[:, None]).astype(float)
+    return tau, recipients
+
+
+def nash_batch(
+    positions: FloatArray,
+    salience: FloatArray,
+    disagreement: FloatArray,
+    weights: FloatArray,
+    aid_utility: FloatArray,
+    eligible: NDArray[np.bool_],
+    anchor: FloatArray,
+    start: FloatArray,
+    *,
+    max_iter: int = 200,
+) -> NashBatch:
+    """The smoothed Nash problem of :func:`nash_bargaining` solved by Newton's method, batched.
+
+    Only the disagreement values (B, n) and the aid (B,) differ between the B problems. The aid
+    shares are eliminated in closed form (water filling: given the terms, the Nash product puts the
+    aid where the weighted gain is lowest), which leaves a smooth, strictly concave objective in
+    the terms alone, maximised over [0, 100]^d by projected Newton steps with an Armijo search
+    (Bertsekas 1982, *SIAM J. Control Optim.* 20(2)). The problem is strictly concave, so its
+    maximiser is unique and this finds the point SLSQP approaches, to rounding rather than to
+    SLSQP's tolerance. ``start`` (d,) on the 0-100 scale must be a deal all eligible factions gain
+    from in most rows (e.g. the terms of one :func:`nash_bargaining` solution); rows where it is
+    not, or where Newton stalls, are returned unsolved.
+    """
+    inside = np.asarray(eligible, bool)
+    p = np.asarray(positions, float)[inside] / 100.0
+    sal = np.asarray(salience, float)[inside]
+    dis = np.asarray(disagreement, float)[:, inside]
+    w = np.asarray(weights, float)[inside]
+    w = w / w.sum()
+    aid = np.maximum(np.asarray(aid_utility, float), 0.0)
+    anc = np.asarray(anchor, float) / 100.0
+    b, d = dis.shape[0], p.shape[1]
+
+    def value(
+        x: FloatArray, rows: NDArray[np.intp], eps: float
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """f = -sum w log g + pull (inf outside the domain), h, tau and recipients."""
+        z = x[:, None, :] - p
+        h = 1.0 - (sal * (np.sqrt(z * z + eps * eps) - eps)).sum(axis=-1) - dis[rows]
+        tau, rec = _water_fill(h, w, aid[rows])
+        g = np.where(rec > 0, w * tau[:, None], h)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = -(w * np.log(g)).sum(axis=1) + _PULL * ((x - anc) ** 2).sum(axis=1)
+        f = np.where((tau >= 0) & np.all(g > 0, axis=1), f, np.inf)
+        return f, h, tau, rec
+
+    def derivatives(
+        x: FloatArray, h: FloatArray, tau: FloatArray, rec: FloatArray, eps: float
+    ) -> tuple[FloatArray, FloatArray]:
+        """Gradient (B, d) and Hessian (B, d, d) of f for the current recipients."""
+        z = x[:, None, :] - p
+        r = np.sqrt(z * z + eps * eps)
+        dh = -sal * z / r  # (B, m, d)
+        d2h = -sal * eps * eps / (r * r * r)  # diagonal of each h_i's Hessian
+        out = rec == 0
+        tau_safe = np.where(tau > 0, tau, 1.0)
+        coef = np.where(out, w / np.where(out, h, 1.0), 1.0 / tau_safe[:, None])  # w_i / g_i
+        grad = (coef[:, :, None] * dh).sum(axis=1)
+        hdiag = (coef[:, :, None] * d2h).sum(axis=1)
+        a_out = np.where(out, np.sqrt(w) / np.where(out, h, 1.0), 0.0)[:, :, None] * dh
+        hess = -np.einsum("bik,bil->bkl", a_out, a_out)
+        w_rec = (rec * w).sum(axis=1)
+        dh_rec = (rec[:, :, None] * dh).sum(axis=1)
+        scale = np.where(w_rec > 0, 1.0 / (np.where(w_rec > 0, w_rec, 1.0) * tau_safe**2), 0.0)
+        hess -= scale[:, None, None] * dh_rec[:, :, None] * dh_rec[:, None, :]
+        hess[:, np.arange(d), np.arange(d)] += hdiag
+        # f = -F + pull: negate and add the pull.
+        grad_f = -grad + 2.0 * _PULL * (x - anc)
+        hess_f = -hess + 2.0 * _PULL * np.eye(d)
+        return grad_f, hess_f
+
+    x = np.broadcast_to(np.asarray(start, float) / 100.0, (b, d)).copy()
+    running = np.ones(b, bool)
+    for eps in _SMOOTHING_PATH:
+        f, h, tau, rec = value(x, np.arange(b), eps)
+        running &= np.isfinite(f)
+        done = np.zeros(b, bool)
+        last = eps == _SMOOTH
+        for _ in range(max_iter):
+            idx = np.flatnonzero(running & ~done)
+            if idx.size == 0:
+                break
+            xs, fs = x[idx], f[idx]
+            grad, hess = derivatives(xs, h[idx], tau[idx], rec[idx], eps)
+            fixed = ((xs <= 0.0) & (grad > 0)) | ((xs >= 1.0) & (grad < 0))
+            hess = np.where(fixed[:, :, None] | fixed[:, None, :], 0.0, hess)
+            hess[:, np.arange(d), np.arange(d)] = np.where(fixed, 1.0, np.diagonal(hess, 0, 1, 2))
+            try:
+                step = -np.linalg.solve(hess, np.where(fixed, 0.0, grad)[:, :, None])[:, :, 0]
+            except np.linalg.LinAlgError:  # a singular Hessian: leave these rows to SLSQP
+                running[idx] = False
+                break
+            decrement = -(grad * step).sum(axis=1)
+            converged = decrement < (1e-24 if last else 1e-12)
+            # Near the optimum take the full Newton step (Armijo cannot resolve f there).
+            near = decrement < 1e-12
+            alpha = np.ones(idx.size)
+            accepted = converged.copy()
+            new_x, new_f = xs.copy(), fs.copy()
+            parts = (h[idx].copy(), tau[idx].copy(), rec[idx].copy())
+            for _ in range(60):
+                trial_rows = np.flatnonzero(~accepted)
+                if trial_rows.size == 0:
+                    break
+                xt = np.clip(xs[trial_rows] + alpha[trial_rows, None] * step[trial_rows], 0.0, 1.0)
+                ft, ht, taut, rect = value(xt, idx[trial_rows], eps)
+                moved = ((xt - xs[trial_rows]) * grad[trial_rows]).sum(axis=1)
+                ok = (ft <= fs[trial_rows] + 1e-4 * moved) | (near[trial_rows] & np.isfinite(ft))
+                good = trial_rows[ok]
+                new_x[good], new_f[good] = xt[ok], ft[ok]
+                parts[0][good], parts[1][good], parts[2][good] = ht[ok], taut[ok], rect[ok]
+                accepted[good] = True
+                alpha[trial_rows[~ok]] *= 0.5
+            stalled = ~accepted
+            x[idx], f[idx] = new_x, new_f
+            h[idx], tau[idx], rec[idx] = parts
+            done[idx[converged | stalled]] = True
+            running[idx[stalled & ~converged]] = False
+        running &= done
+    solved = running
+    # Certify: every eligible faction gains more than the tolerance, without the smoothing (the
+    # linear programme's test in nash_bargaining), so it leaves no one out.
+    z = x[:, None, :] - p
+    shares_in = np.where(
+        rec > 0, (w * tau[:, None] - h) / np.where(aid > 0, aid, 1.0)[:, None], 0.0
+    )
+    shares_in = np.where(aid[:, None] > 0, np.maximum(shares_in, 0.0), 0.0)
+    exact_gain = 1.0 - (sal * np.abs(z)).sum(axis=-1) + aid[:, None] * shares_in - dis
+    solved &= np.all(exact_gain > FEASIBILITY_TOLERANCE, axis=1)
+    total = shares_in.sum(axis=1, keepdims=True)
+    shares_in = np.where(total > 0, shares_in / np.where(total > 0, total, 1.0), 0.0)
+    shares = np.zeros((b, inside.size))
+    shares[:, inside] = shares_in
+    terms = np.where(solved[:, None], x * 100.0, np.nan)
+    return NashBatch(positions=terms, aid_shares=shares, solved=solved)

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
+
+import numpy as np
 
 from grudging.errors import ParameterError, unknown_name
 
@@ -148,20 +150,82 @@ _NON_NEGATIVE = (
 def _check(p: BargainParams) -> None:
     for f in fields(p):
         value = getattr(p, f.name)
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in "fiu" or not np.all(np.isfinite(value)):
+                raise ParameterError(
+                    f"parameter 'bargain.{f.name}' holds values that are not finite numbers"
+                )
+        elif not isinstance(value, int | float) or not math.isfinite(value):
             raise ParameterError(f"parameter 'bargain.{f.name}' = {value!r} is not a finite number")
     for name in _SHARES:
         value = getattr(p, name)
-        if not 0.0 <= value <= 1.0:
+        if not _all(value >= 0.0) or not _all(value <= 1.0):
             raise ParameterError(
-                f"parameter 'bargain.{name}' = {value} must lie in [0, 1]; it is a share"
+                f"parameter 'bargain.{name}' = {_shown(value)} must lie in [0, 1]; it is a share"
             )
     for name in _POSITIVE:
-        if getattr(p, name) <= 0:
-            raise ParameterError(f"parameter 'bargain.{name}' = {getattr(p, name)} must be > 0")
+        if not _all(getattr(p, name) > 0):
+            raise ParameterError(
+                f"parameter 'bargain.{name}' = {_shown(getattr(p, name))} must be > 0"
+            )
     for name in _NON_NEGATIVE:
-        if getattr(p, name) < 0:
-            raise ParameterError(f"parameter 'bargain.{name}' = {getattr(p, name)} must be >= 0")
+        if not _all(getattr(p, name) >= 0):
+            raise ParameterError(
+                f"parameter 'bargain.{name}' = {_shown(getattr(p, name))} must be >= 0"
+            )
+
+
+def _all(test: bool | np.ndarray) -> bool:
+    return test if isinstance(test, bool) else bool(np.all(test))
+
+
+def _shown(value: float | np.ndarray) -> str:
+    """A scalar as itself; an array of draws by its range."""
+    if isinstance(value, np.ndarray):
+        return f"[{value.min():g} .. {value.max():g}] (draws)"
+    return f"{value}"
+
+
+def param_draws(params: BargainParams) -> int | None:
+    """Number of parameter draws P when some fields are arrays of length P; None if all scalar.
+
+    Every array field must be one-dimensional and all must have the same length (a clear error
+    otherwise); scalar fields are shared by every draw.
+    """
+    lengths = {
+        f.name: getattr(params, f.name).shape
+        for f in fields(params)
+        if isinstance(getattr(params, f.name), np.ndarray)
+    }
+    if not lengths:
+        return None
+    shapes = set(lengths.values())
+    if len(shapes) > 1 or len(next(iter(shapes))) != 1:
+        listed = ", ".join(f"{k} {v}" for k, v in lengths.items())
+        raise ParameterError(
+            f"bargain parameter draws must be 1-d arrays of one length; got shapes {listed}"
+        )
+    return int(next(iter(shapes))[0])
+
+
+def params_at(params: BargainParams, i: int) -> BargainParams:
+    """The scalar parameters of draw ``i`` (array fields indexed, scalar fields as they are)."""
+    values = {
+        f.name: float(v[i]) if isinstance(v := getattr(params, f.name), np.ndarray) else v
+        for f in fields(params)
+    }
+    return BargainParams(**values)
+
+
+def params_shaped(params: BargainParams, shape: tuple[int, ...], rows: slice) -> BargainParams:
+    """The draws ``rows`` of the array fields, reshaped to ``shape`` (to broadcast over draws)."""
+    values: dict[str, Any] = {
+        f.name: v[rows].reshape(shape)
+        if isinstance(v := getattr(params, f.name), np.ndarray)
+        else v
+        for f in fields(params)
+    }
+    return BargainParams(**values)
 
 
 @dataclass(frozen=True)
@@ -222,9 +286,13 @@ def default_guarantor(kind: str, params: BargainParams) -> Guarantor:
 
 def strength_credibility(strength_ratio: float, params: BargainParams) -> float:
     """g(r) = r^k / (r^k + r50^k): the part of credibility that comes from strength, in [0, 1)."""
+    return _hill(strength_ratio, params.strength_half, params.strength_steepness)
+
+
+def _hill(strength_ratio: float, half: float, steepness: float) -> float:
     if strength_ratio <= 0:
         return 0.0
-    z = params.strength_steepness * (math.log(strength_ratio) - math.log(params.strength_half))
+    z = steepness * (math.log(strength_ratio) - math.log(half))
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
     e = math.exp(z)  # no overflow for tiny ratios
@@ -242,7 +310,11 @@ def strength_for_credibility(target: float, params: BargainParams) -> float:
 
 def years_credibility(years: float, params: BargainParams) -> float:
     """h(y) = 1 - exp(-y / tau): the part of credibility from the length of the commitment."""
-    return 1.0 - math.exp(-max(years, 0.0) / params.commitment_years_scale)
+    return _years_factor(years, params.commitment_years_scale)
+
+
+def _years_factor(years: float, scale: float) -> float:
+    return 1.0 - math.exp(-max(years, 0.0) / scale)
 
 
 def credibility(guarantor: Guarantor, params: BargainParams) -> float:
@@ -252,12 +324,33 @@ def credibility(guarantor: Guarantor, params: BargainParams) -> float:
     guarantee is credible when the guarantor can and will enforce it for the implementation
     period; a force that is itself a target of one side is not impartial).
     """
-    if guarantor.kind == "none":
+    return guarantee_credibility(
+        guarantor.kind,
+        guarantor.strength_ratio,
+        guarantor.impartiality,
+        guarantor.commitment_years,
+        params.strength_half,
+        params.strength_steepness,
+        params.commitment_years_scale,
+    )
+
+
+def guarantee_credibility(
+    kind: str,
+    strength_ratio: float,
+    impartiality: float,
+    commitment_years: float,
+    strength_half: float,
+    strength_steepness: float,
+    commitment_years_scale: float,
+) -> float:
+    """:func:`credibility` from plain numbers (for loops over parameter draws)."""
+    if kind == "none":
         return 0.0
     return (
-        strength_credibility(guarantor.strength_ratio, params)
-        * guarantor.impartiality
-        * years_credibility(guarantor.commitment_years, params)
+        _hill(strength_ratio, strength_half, strength_steepness)
+        * impartiality
+        * _years_factor(commitment_years, commitment_years_scale)
     )
 
 

@@ -36,6 +36,7 @@ from grudging.model.bargain.params import (
     Guarantor,
     credibility,
     implementation_probability,
+    param_draws,
     years_credibility,
 )
 from grudging.model.bargain.problem import BargainProblem, problem_from_scenario
@@ -56,6 +57,16 @@ def _draw_coding(
     problem: BargainProblem, params: BargainParams, rng: np.random.Generator, n: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Positions, saliences and capabilities for ``n`` draws, (n, factions, issues)."""
+    z = _coding_noise(problem, rng, n)
+    return _coding_from_noise(
+        problem, z, params.position_noise, params.salience_noise, params.capability_noise
+    )
+
+
+def _coding_noise(
+    problem: BargainProblem, rng: np.random.Generator, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Standard normal noise of the coding: positions and saliences (n, f, d), capabilities (n, f)."""
     f, d = problem.n, problem.d
     z_pos = rng.standard_normal((n, f, d))
     z_sal = rng.standard_normal((n, f, d))
@@ -63,15 +74,44 @@ def _draw_coding(
     # Faction i takes the draws of its rank in the label-free canonical order.
     rank = np.empty(f, dtype=np.intp)
     rank[problem.canonical_order()] = np.arange(f)
-    z_pos, z_sal, z_cap = z_pos[:, rank], z_sal[:, rank], z_cap[:, rank]
-    positions = np.clip(problem.positions + params.position_noise * z_pos, 0.0, 100.0)
-    sig = params.salience_noise
-    salience = problem.salience * np.exp(sig * z_sal - 0.5 * sig * sig)
+    return z_pos[:, rank], z_sal[:, rank], z_cap[:, rank]
+
+
+def _coding_from_noise(
+    problem: BargainProblem,
+    z: tuple[FloatArray, FloatArray, FloatArray],
+    position_noise: float | FloatArray,
+    salience_noise: float | FloatArray,
+    capability_noise: float | FloatArray,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The coding from its noise; noise scales broadcast (arrays: one per parameter draw)."""
+    z_pos, z_sal, z_cap = z
+    positions = _noisy_positions(problem.positions, z_pos, position_noise)
+    salience = _lognormal(problem.salience, z_sal, salience_noise)
     totals = salience.sum(axis=-1, keepdims=True)
     salience = np.where(totals > 0, salience / np.where(totals > 0, totals, 1.0), salience)
-    sig_c = params.capability_noise
-    capability = problem.capability * np.exp(sig_c * z_cap - 0.5 * sig_c * sig_c)
+    capability = _lognormal(problem.capability, z_cap, capability_noise)
     return positions, salience, capability
+
+
+def _noisy_positions(positions: FloatArray, z: FloatArray, noise: float | FloatArray) -> FloatArray:
+    """Positions with normal noise, clipped to the 0-100 scale."""
+    out = noise * z
+    if out.shape != np.broadcast_shapes(out.shape, positions.shape):
+        return np.clip(positions + out, 0.0, 100.0)
+    out += positions
+    return np.clip(out, 0.0, 100.0, out=out)
+
+
+def _lognormal(nominal: FloatArray, z: FloatArray, sig: float | FloatArray) -> FloatArray:
+    """Mean-preserving log-normal noise: nominal x exp(sig z - sig^2 / 2)."""
+    out = sig * z
+    out -= 0.5 * sig * sig
+    np.exp(out, out=out)
+    if out.shape != np.broadcast_shapes(out.shape, nominal.shape):
+        return nominal * out
+    out *= nominal
+    return out
 
 
 def _quantiles(values: FloatArray, q: float) -> FloatArray:
@@ -198,6 +238,10 @@ def _checked_arguments(
     target: float,
 ) -> tuple[tuple[Guarantor, ...], float]:
     """The guarantors as a tuple and the aid on offer, after checking every argument."""
+    if param_draws(params) is not None:
+        raise ParameterError(
+            "bargain() takes scalar parameters; for arrays of parameter draws use bargain_draws()"
+        )
     guarantors = (guarantor,) if isinstance(guarantor, Guarantor) else tuple(guarantor)
     if not guarantors:
         raise ParameterError("no guarantor given; pass at least one (kind 'none' for none)")
