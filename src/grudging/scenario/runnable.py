@@ -105,3 +105,24 @@ def check_runnable(scn: Scenario, smap: SourceMap | None = None) -> None:
             "options need to run; declare each with a value, a range and a source (copy them "
             "from the output of 'grudging dump iraq-2007')"
         )
+    window = int(round(scn.parameter("requirement.window_months").value))
+    if not observed_violence(scn, window):
+        raise ScenarioError(
+            f"{where(('observations',))}: observations: no 'civilian_deaths' figure in the "
+            f"{window} months up to the information date ({scn.information_date}); the violence "
+            "starts from them (and the force requirement reads them), so without any the theatre "
+            "would read as at peace; record the deaths by region and month, with their source "
+            "(a calm month is a record of 0)"
+        )
+
+
+def observed_violence(scn: Scenario, window_months: int) -> bool:
+    """Whether any civilian-deaths figure lies in the window that ends at the information date."""
+    from grudging.model.requirement import VIOLENCE_SERIES
+    from grudging.scenario.schema import month_index
+
+    end = month_index(scn.information_date)
+    return any(
+        o.series == VIOLENCE_SERIES and end - window_months < month_index(o.month) <= end
+        for o in scn.observations
+    )

@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grudging.cli import main
 from grudging.errors import ScenarioError
@@ -365,3 +366,20 @@ def test_builtin_scenarios_are_runnable() -> None:
     for name in ("iraq-2007", "bosnia-1995"):
         scn = load_scenario(name, runnable=True)
         assert {p.name for p in scn.parameters} <= set(known_parameters())
+
+
+def test_a_scenario_with_no_violence_recorded_is_not_runnable(tiny_runnable_path: Path) -> None:
+    """Empty observations once gave 4 deaths where the record gave 161k: refused, not guessed."""
+    text = tiny_runnable_path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["observations"] = []
+    path = tiny_runnable_path.parent / "calm.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    load_scenario(path)  # valid data
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path, runnable=True)
+    assert (
+        "observations: no 'civilian_deaths' figure in the 6 months up to the information date"
+        in str(err.value)
+    )
+    assert "a calm month is a record of 0" in str(err.value)
