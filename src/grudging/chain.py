@@ -20,7 +20,7 @@ import pandas as pd
 
 from grudging import __version__
 from grudging.errors import GrudgingError
-from grudging.kernel import dynamics_draws, run_block, run_values
+from grudging.kernel import parameter_draws, run_block, run_values
 from grudging.model.outcomes import check_declarations, outcome_rows
 from grudging.options import OptionPlan
 from grudging.plans import PlanCache
@@ -98,7 +98,7 @@ def simulate(
         scn.option(option)
     vals = run_values(scn, values)
     planner = cache if cache is not None else PlanCache()
-    draws = dynamics_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
+    draws = parameter_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
     region_ids = tuple(r.id for r in scn.regions)
     experiments, outcomes, status, region_months = [], [], [], []
     plans: dict[str, OptionPlan] = {}
@@ -134,7 +134,7 @@ def simulate(
             rows = slice(start, min(start + BLOCK, replications))
             n = rows.stop - rows.start
             block = {**vals, **{name: column[rows] for name, column in draws.items()}}
-            traj = run_block(plan, block, n, seed, start // BLOCK)
+            traj = run_block(scn, plan, block, n, seed, start // BLOCK)
             option_rows.append(outcome_rows(traj, option, region_ids, replication_offset=start))
             option_traj.append(traj.deaths)
             if progress is not None:

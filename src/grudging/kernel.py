@@ -3,13 +3,14 @@
 Every face runs replications through these functions: :func:`grudging.chain.simulate` (``grudging
 run``, the report, the dashboard), the sweep runner and the EMA adapter. Values are built in one
 place (:func:`run_values`: the scenario's nominal values with the caller's on top), the uncertain
-ones drawn in one place (:func:`dynamics_draws`), and a block of replications is one call of
+ones drawn in one place (:func:`parameter_draws`), and a block of replications is one call of
 :func:`run_block`, whose random streams are named by ``(seed, block)`` alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,25 +33,38 @@ def run_values(scn: Scenario, values: Mapping[str, Any] | None = None) -> dict[s
     return out
 
 
-def uncertain_dynamics(scn: Scenario, fixed: Iterable[str] = ()) -> list[Any]:
-    """The dynamics parameters a run draws: those with a range, less the ``fixed`` ones.
+#: Stages whose parameters a run draws per replication (the others are planned at one value).
+DRAWN_STAGES = ("dynamics", "bargain")
+
+
+def uncertain(scn: Scenario, stage: str, fixed: Iterable[str] = ()) -> list[Any]:
+    """The parameters of ``stage`` a run draws: those with a range, less the ``fixed`` ones.
 
     A parameter fixed by ``--set`` has an empty range (``low == high``) and is never drawn.
     """
     held = set(fixed)
-    return [
-        p for p in scn.parameters if p.stage == "dynamics" and p.high > p.low and p.name not in held
-    ]
+    return [p for p in scn.parameters if p.stage == stage and p.high > p.low and p.name not in held]
 
 
-def dynamics_draws(
+def parameter_draws(
     scn: Scenario, replications: int, seed: int, fixed: Iterable[str] = ()
 ) -> dict[str, np.ndarray]:
-    """One draw of every uncertain dynamics parameter per replication (a Latin hypercube).
+    """One draw of every uncertain dynamics and bargaining parameter per replication.
 
-    The stream is named by the seed alone, so every option sees the same draws.
+    Each stage is a Latin hypercube on its own stream (``(seed, "parameters")`` for the dynamics,
+    ``(seed, "parameters", "bargain")`` for the bargain), so adding a stage's draws never moves
+    another's, and every option sees the same draws.
     """
-    return latin_hypercube(uncertain_dynamics(scn, fixed), replications, stream(seed, "parameters"))
+    held = list(fixed)
+    draws = latin_hypercube(
+        uncertain(scn, "dynamics", held), replications, stream(seed, "parameters")
+    )
+    draws.update(
+        latin_hypercube(
+            uncertain(scn, "bargain", held), replications, stream(seed, "parameters", "bargain")
+        )
+    )
+    return draws
 
 
 def dynamics_params(values: Mapping[str, Any]) -> DynamicsParams:
@@ -59,6 +73,7 @@ def dynamics_params(values: Mapping[str, Any]) -> DynamicsParams:
 
 
 def run_block(
+    scn: Scenario,
     plan: OptionPlan,
     values: Mapping[str, Any],
     replications: int,
@@ -67,8 +82,18 @@ def run_block(
 ) -> Trajectories:
     """``replications`` runs of a planned option: one vectorised call of the dynamics.
 
-    ``values`` holds every parameter (see :func:`run_values`); a dynamics parameter may be an array
-    with one value per replication. ``(seed, block)`` names the random streams: the same pair
-    gives the same shocks under every option (common random numbers) and in every process.
+    ``values`` holds every parameter (see :func:`run_values`); a dynamics or bargaining parameter
+    may be an array with one value per replication. When bargaining parameters vary by
+    replication, the option's bargain is recomputed for each of them
+    (:func:`grudging.options.settlement_at`, vectorised). ``(seed, block)`` names the random
+    streams: the same pair gives the same shocks under every option (common random numbers) and in
+    every process.
     """
-    return simulate_dynamics(plan.inputs, dynamics_params(values), replications, seed, block)
+    from grudging.options import settlement_at
+
+    inputs = plan.inputs
+    if inputs.settlement is not None and any(
+        isinstance(v, np.ndarray) for k, v in values.items() if k.startswith("bargain.")
+    ):
+        inputs = replace(inputs, settlement=settlement_at(scn, plan, values, seed))
+    return simulate_dynamics(inputs, dynamics_params(values), replications, seed, block)

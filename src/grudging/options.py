@@ -20,7 +20,13 @@ import numpy as np
 
 from grudging.errors import ScenarioError, unknown_name
 from grudging.kernel import run_values
-from grudging.model.bargain import BargainParams, Guarantor, bargain, default_guarantor
+from grudging.model.bargain import (
+    BargainParams,
+    Guarantor,
+    bargain,
+    bargain_draws,
+    default_guarantor,
+)
 from grudging.model.bargain.results import BargainResult, GuarantorOutcome
 from grudging.model.conference import ConferenceResult, run_conference
 from grudging.model.dynamics import (
@@ -44,6 +50,44 @@ BARGAIN_DRAWS = 400
 
 
 @dataclass(frozen=True)
+class Guarantee:
+    """How an option's guarantor is fielded, so that it can be re-derived at other bargaining
+    parameters (one bargain per replication's draw of them).
+
+    A guarantor backed by forces under its command (``fielded``) has the strength those forces
+    give it, the kind's impartiality less the share of its troops from nations that back a side,
+    and the coalition plan's years when the coalition is under its command; otherwise the kind's
+    parameters (``bargain.strength_<kind>`` ...) stand in.
+    """
+
+    kind: str
+    fielded: bool = False
+    strength_ratio: float = 0.0
+    partisan_share: float = 0.0
+    years: float | None = None
+
+    def params(self, b: BargainParams) -> BargainParams:
+        """Bargaining parameters whose ``<kind>`` defaults describe this guarantor.
+
+        Fields may be arrays (one value per draw); the result then is too.
+        """
+        k = self.kind
+        if k == "none" or not self.fielded:
+            return b
+        changes = {
+            f"strength_{k}": self.strength_ratio,
+            f"impartiality_{k}": getattr(b, f"impartiality_{k}") * (1.0 - self.partisan_share),
+        }
+        if self.years is not None:
+            changes[f"years_{k}"] = self.years
+        return replace(b, **changes)
+
+    def at(self, b: BargainParams) -> Guarantor:
+        """The guarantor at scalar bargaining parameters."""
+        return default_guarantor(self.kind, self.params(b))
+
+
+@dataclass(frozen=True)
 class OptionPlan:
     """Everything the deterministic stages decided for one option, and the dynamics' inputs."""
 
@@ -54,6 +98,7 @@ class OptionPlan:
     guarantor: Guarantor | None
     bargain: BargainResult | None
     inputs: DynamicsInputs
+    guarantee: Guarantee | None = None
 
     @property
     def settlement(self) -> GuarantorOutcome | None:
@@ -180,11 +225,12 @@ def plan_option(
         new_units, lump_sum = _coalition_units(scn, opt, conference, weights, T)
         units.extend(new_units)
 
-    guarantor = outcome = result = None
+    guarantor = outcome = result = guarantee = None
     settlement = None
     if opt.bargain is not None and scn.factions:
         b_params = stage_parameters(BargainParams, vals, "bargain")
-        guarantor = _guarantor(scn, opt, conference, units, req, b_params, dyn)
+        guarantee = _guarantee(scn, opt, conference, units, req, b_params, dyn)
+        guarantor = guarantee.at(b_params)
         result = bargain(
             scn,
             guarantor,
@@ -221,7 +267,7 @@ def plan_option(
         erosion=not opt.historical,
         patron_lump_sum_musd=lump_sum,
     )
-    return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs)
+    return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs, guarantee)
 
 
 def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:
@@ -319,7 +365,7 @@ def _guarantor_members(units: list[ForceUnit], kind: str) -> np.ndarray:
     )
 
 
-def _guarantor(
+def _guarantee(
     scn: Scenario,
     opt: CourseOfAction,
     conference: ConferenceResult | None,
@@ -327,21 +373,21 @@ def _guarantor(
     req: Requirement,
     b_params: BargainParams,
     dyn: DynamicsParams,
-) -> Guarantor:
-    """The guarantor of an option's bargain, from the forces the option actually fields.
+) -> Guarantee:
+    """The guarantee behind an option's bargain, from the forces the option actually fields.
 
     Strength: the planned peak, within the commitment from the bargain month, of the effective
     strength of the forces under the guarantor's command (:func:`_guarantor_members`;
     peacekeeping skill as in the dynamics), over the requirement — a guarantee is the force
-    committed, not only the troops landed at signing. Impartiality: the guarantor kind's parameter, reduced by the share of its troops
-    that come from nations backing a side (a force that is party to the conflict is not
-    impartial). Commitment: the coalition plan's years when the coalition is under the
-    guarantor's command, else the kind's parameter. With no such force in the theatre at the
-    bargain month, the kind's default guarantor (``bargain.strength_<kind>`` ...) stands in.
+    committed, not only the troops landed at signing. Impartiality: the guarantor kind's
+    parameter, reduced by the share of its troops that come from nations backing a side (a force
+    that is party to the conflict is not impartial). Commitment: the coalition plan's years when
+    the coalition is under the guarantor's command, else the kind's parameter. With no such force
+    in the theatre at the bargain month, the kind's default guarantor stands in.
     """
     assert opt.bargain is not None
     kind = opt.bargain.guarantor
-    fallback = default_guarantor(kind, b_params)
+    fallback = Guarantee(kind)
     if kind == "none":
         return fallback
     month = min(opt.bargain.month, scn.horizon_months - 1)
@@ -353,27 +399,58 @@ def _guarantor(
     years = (
         conference.plan.commitment_years
         if conference is not None and conference.plan.command == kind
-        else fallback.commitment_years
+        else None
     )
+    span = years if years is not None else fallback.at(b_params).commitment_years
     # The guarantee is the force committed, not the troops already landed at signing: its
     # strength is the planned peak within the commitment (Dayton was signed before IFOR arrived).
-    end = min(scn.horizon_months, month + max(1, round(12 * years)))
+    end = min(scn.horizon_months, month + max(1, round(12 * span)))
     by_month = np.array([u.troops[:, month:end].sum(axis=0) for u in members])  # (members, months)
     effective = (skill[0][:, None] * by_month).sum(axis=0)
     if effective.max() <= 0:
         return fallback
     peak = int(np.argmax(effective))
     troops = by_month[:, peak]
-    strength = float(effective[peak] / max(req.total, 1.0))
     partisan = np.array(
         [bool(u.nation and scn.nations and scn.nation(u.nation).kin_groups) for u in members]
     )
-    impartiality = fallback.impartiality * (1.0 - float(troops[partisan].sum() / troops.sum()))
-    return Guarantor(
+    return Guarantee(
         kind,
-        strength_ratio=strength,
-        impartiality=impartiality,
-        commitment_years=years,
+        fielded=True,
+        strength_ratio=float(effective[peak] / max(req.total, 1.0)),
+        partisan_share=float(troops[partisan].sum() / troops.sum()),
+        years=years,
+    )
+
+
+def settlement_at(
+    scn: Scenario, plan: OptionPlan, values: Mapping[str, Any], seed: int
+) -> SettlementPlan | None:
+    """The option's settlement with one bargain per replication's draw of the bargaining
+    parameters (arrays in ``values``), on the plan's coding draws (the stream ``(seed,
+    "bargain")``): at the nominal values it gives the plan's own probabilities.
+
+    The guarantee (strength, partisan share, years) stays as planned; the deal's month and the
+    guarantor's commitment in the dynamics too. ``None`` when the option bargains for nothing.
+    """
+    settle = plan.inputs.settlement
+    if settle is None or plan.guarantee is None or plan.option.bargain is None:
+        return settle
+    b_params = stage_parameters(BargainParams, values, "bargain")
+    draws = bargain_draws(
+        scn,
+        plan.guarantee.kind,
+        plan.option.bargain.aid_musd_per_year,
+        plan.guarantee.params(b_params),
+        stream(seed, "bargain"),
+        n=BARGAIN_DRAWS,
+    )
+    order = [draws.factions.index(f.id) for f in scn.factions]
+    return replace(
+        settle,
+        p_forms=draws.p_deal,
+        p_sign=draws.p_sign[:, order],
+        p_holds=np.nan_to_num(draws.p_holds),
     )
 
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,9 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRE = os.environ.get("GRUDGING_REQUIRE_BROWSER") == "1"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Where the screenshots for the docs go: a temporary folder unless GRUDGING_SCREENSHOTS names one
+#: (``GRUDGING_SCREENSHOTS=docs/screenshots`` regenerates the docs' pictures on purpose).
+SCREENSHOTS = os.environ.get("GRUDGING_SCREENSHOTS")
 #: Replications per option of the dashboard under test (small: the tests check behaviour).
 REPLICATIONS = 30
 
@@ -151,3 +153,21 @@ def traffic(page: Any) -> Traffic:
     page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen.errors.append(str(e)))
     return seen
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the screenshots are written to (never a tracked file unless asked for)."""
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def shot(screenshots: Path) -> Callable[[Any, str], None]:
+    """Take a full-page screenshot: ``shot(page, name)``."""
+
+    def take(page: Any, name: str) -> None:
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
+    return take

@@ -13,15 +13,8 @@ from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: Long enough for a re-run of the chain on a shared two-core machine.
 SLOW_MS = 90_000
-
-
-def shot(page: Page, name: str) -> None:
-    """A full-page screenshot for the docs."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def param_input(page: Page, name: str) -> Any:
@@ -48,7 +41,7 @@ def map_z(page: Page) -> list[float]:
     )
 
 
-def test_every_view_renders_offline(server: Any, page: Page, traffic: Any) -> None:
+def test_every_view_renders_offline(server: Any, page: Page, traffic: Any, shot: Any) -> None:
     page.goto(server.url)
     expect(page.locator("#headline li").first).to_contain_text("Against US stays", timeout=SLOW_MS)
     expect(page.locator("#fan .js-plotly-plot")).to_have_count(1)
@@ -176,7 +169,7 @@ def test_a_malformed_upload_shows_the_error_and_the_server_survives(
 
 
 @pytest.mark.slow
-def test_an_assumption_change_updates_the_comparison(server: Any, page: Page) -> None:
+def test_an_assumption_change_updates_the_comparison(server: Any, page: Page, shot: Any) -> None:
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
     open_tab(page, "Assumptions")

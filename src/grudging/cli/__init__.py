@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explore",
     "serve",
     "report",
+    "what",
 )
 
 

@@ -110,9 +110,9 @@ def _guarantors(args: argparse.Namespace, params: Any) -> list[Any]:
 
 
 def _fmt_p(value: float) -> str:
-    import math
+    from grudging.cli.render import probability
 
-    return "–" if value is None or math.isnan(value) else f"{value:.2f}"
+    return probability(value)
 
 
 def _fmt_money(value: float | None) -> str:

@@ -74,6 +74,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print the fit as JSON")
     p.set_defaults(handler=run_willingness)
     register_dynamics(sub)
+    register_settlements(sub)
 
 
 def run_willingness(args: argparse.Namespace) -> int:
@@ -127,11 +128,15 @@ def run_willingness(args: argparse.Namespace) -> int:
 
 
 def _pct(x: Any) -> str:
-    return "n/a" if x is None else f"{100 * x:.0f} %"
+    from grudging.cli.render import percent
+
+    return "n/a" if x is None else percent(x)
 
 
 def _num(x: Any, fmt: str = ".2f") -> str:
-    return "n/a" if x is None else format(x, fmt)
+    from grudging.cli.render import dash_or
+
+    return dash_or(x, fmt, missing="n/a")
 
 
 def _print(result: Any, doc: dict[str, Any], out_file: Path, origin: str) -> None:
@@ -287,3 +292,152 @@ def run_dynamics(args: argparse.Namespace) -> int:
     console.print(f"  not identified, kept at their literature ranges: {doc['not_identified']}")
     console.print(f"wrote {path}")
     return 0
+
+
+def register_settlements(sub: Any) -> None:
+    """Add ``grudging calibrate settlements``."""
+    table = calibrate_subparsers(sub)
+    p = table.add_parser(
+        "settlements",
+        help="fit the commitment rung to post-war settlements (Walter 2015, Fortna 2008)",
+        description=(
+            "Fit implementation_base, relapse_reduction and strength_half by maximum likelihood "
+            "of the bargain's own P(hold) on signed settlements starting up to 1995 (profile "
+            "likelihood intervals), score it out of sample on the later ones against the base "
+            "rate and a peacekeepers-present rule, and write settlements.yaml. Parameters the "
+            "data do not identify are not written. Mapping: "
+            "docs/design-notes/settlement-calibration.md."
+        ),
+    )
+    add_scenario_argument(p)
+    p.add_argument(
+        "--data",
+        metavar="CSV",
+        help="use this settlements table (default: the one shipped in the package)",
+    )
+    p.add_argument(
+        "--sample",
+        choices=("signed", "negotiated"),
+        default="signed",
+        help="signed settlements only (default) or settlements and truces",
+    )
+    p.add_argument(
+        "--horizon", type=int, choices=(2, 5), default=5, help="years to relapse (default 5)"
+    )
+    p.add_argument(
+        "--free",
+        default="implementation_base,relapse_reduction,strength_half",
+        metavar="NAMES",
+        help="comma-separated parameters to fit (default: all three)",
+    )
+    p.add_argument(
+        "--profile-points",
+        type=int,
+        default=25,
+        metavar="N",
+        help="grid points per side of each profile interval (0: no intervals; default 25)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder to write settlements.yaml into (default: next to the shipped table)",
+    )
+    p.add_argument("--json", action="store_true", help="print the calibration file as JSON")
+    p.set_defaults(handler=run_settlements)
+
+
+def run_settlements(args: argparse.Namespace) -> int:
+    """Fit the commitment rung to the settlements table and write the calibration file."""
+    from rich.table import Table
+
+    from grudging.calibration.settlements import (
+        DATA_FILE,
+        OUTPUT_FILE,
+        calibration_document,
+        fit_settlements,
+        read_settlements,
+        write_document,
+    )
+    from grudging.cli._output import console, print_json
+    from grudging.errors import GrudgingError
+    from grudging.model.bargain.params import BargainParams
+    from grudging.model.parameters import stage_parameters
+    from grudging.scenario import load_scenario
+
+    if args.profile_points < 0:
+        raise GrudgingError(f"--profile-points {args.profile_points}: give zero or more")
+    data = Path(args.data) if args.data else DATA_FILE
+    episodes = read_settlements(data)
+    scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
+    params = stage_parameters(BargainParams, scn.parameter_values(), "bargain")
+    free = tuple(n.strip() for n in args.free.split(",") if n.strip())
+    fit = fit_settlements(episodes, params, args.sample, args.horizon, args.profile_points, free)
+    doc = calibration_document(fit, scn.id, data.name)
+    folder = Path(args.out) if args.out else DATA_FILE.parent
+    path = folder / OUTPUT_FILE
+    write_document(doc, path)
+    if args.json:
+        print_json(doc)
+        return 0
+    f = doc["fit"]
+    console.print(
+        f"[bold]Settlement calibration[/] on {len(fit.train)} {args.sample} episodes starting "
+        f"{doc['data_window']['start'][:4]}-{LAST_YEAR} (relapse within {fit.horizon} years; "
+        f"share {f['train_relapse_share']:.2f}); fixed values from {scn.id}"
+    )
+    t = Table(title="Fitted (maximum likelihood, 95 % profile interval; scenario value)")
+    for col in ("parameter", "value", "low", "high", "scenario", "identified"):
+        t.add_column(col, justify="left" if col == "parameter" else "right")
+    for e in fit.estimates:
+        low = f"{e.low:.3f}" + (" (bound)" if e.low_at_bound else "")
+        high = f"{e.high:.3f}" + (" (bound)" if e.high_at_bound else "")
+        t.add_row(
+            e.name, f"{e.value:.3f}", low, high, f"{e.prior:.3f}", "yes" if e.identified else "no"
+        )
+    console.print(t)
+    console.print(
+        f"  log-likelihood {f['loglik']:.2f} (at the scenario's values {f['loglik_at_nominal']:.2f})"
+    )
+    g = Table(title="Training episodes by peacekeeping type")
+    for col in ("peacekeeping", "n", "observed relapse", "fitted relapse"):
+        g.add_column(col, justify="left" if col == "peacekeeping" else "right")
+    for row in f["by_peacekeeping"]:
+        g.add_row(
+            row["peacekeeping"],
+            str(row["n"]),
+            f"{row['observed_relapse']:.2f}",
+            f"{row['fitted_relapse']:.2f}",
+        )
+    console.print(g)
+    o = f["out_of_sample"]
+    if o["n"]:
+        s = Table(
+            title=f"Out of sample: {o['n']} episodes after {LAST_YEAR} ({o['relapsed']} relapsed)"
+        )
+        for col in ("predictor", "Brier", "log-loss"):
+            s.add_column(col, justify="left" if col == "predictor" else "right")
+        for key, label in (
+            ("model_fitted", "model, all fitted values"),
+            ("model_written", "model, identified values only"),
+            ("model_nominal", "model, scenario values"),
+            ("base_rate", f"base rate {o['base_rate']:.2f}"),
+            (
+                "peacekeepers_rule",
+                f"peacekeepers rule ({o['rule']['without']:.2f} / {o['rule']['with']:.2f})",
+            ),
+        ):
+            s.add_row(label, f"{o['brier'][key]:.3f}", f"{o['log_loss'][key]:.3f}")
+        console.print(s)
+        for c in o["calibration"]:
+            console.print(
+                f"  predicted {c['bin']}: {c['n']} episodes, mean predicted {c['predicted']:.2f}, "
+                f"observed {c['observed']:.2f}"
+            )
+    else:
+        console.print("  out of sample: no test episodes in this sample")
+    console.print(f"  not identified: {doc['not_identified']}")
+    console.print(f"wrote {path}")
+    return 0
+
+
+LAST_YEAR = 1995

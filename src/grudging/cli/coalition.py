@@ -187,7 +187,9 @@ def _clean(obj: Any) -> Any:
 
 
 def _money(musd: float) -> str:
-    return f"${musd:,.0f}M" if musd >= 1 or musd == 0 else f"${musd:,.2f}M"
+    from grudging.cli.render import money
+
+    return money(musd)
 
 
 def _print(scn: Any, result: Any, borrowed: list[str]) -> None:

@@ -540,17 +540,10 @@ def _write(frame: Any, out: str | None) -> None:
 
 
 def _compact(v: float) -> str:
-    """``163.8k``, ``2.34M``: short numbers for narrow tables."""
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:,.2f}G"
-    if a >= 1e6:
-        return f"{v / 1e6:,.2f}M"
-    if a >= 1e4:
-        return f"{v / 1e3:,.1f}k"
-    if a >= 100:
-        return f"{v:,.0f}"
-    return f"{v:.3g}"
+    """``164k``, ``2.34M`` (the shared rule); small values to three significant figures."""
+    from grudging.cli.render import count
+
+    return count(v) if abs(v) >= 100 else f"{v:.3g}"
 
 
 def _table(frame: Any, title: str, columns: list[str], formats: dict[str, str]) -> Any:

@@ -17,17 +17,21 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "report",
         help="write the report of a run: summary, comparison, map, coalition, bargain, assumptions",
-        description="Run every course of action (or read saved results) and write one "
+        description="Run every course of action (or read a run saved with 'grudging run --save', "
+        "with --from) and write one "
         "self-contained HTML file: executive summary, option comparison, map, coalition and "
         "price, bargain, sensitivity (with --store), the assumptions with their sources and the "
         "run's provenance. --pdf also writes a PDF (weasyprint, or headless Chromium).",
     )
     add_scenario_argument(p)
     p.add_argument(
+        "--from",
         "--results",
+        dest="results",
         metavar="DIR",
         default=None,
-        help="report these saved results (grudging run --save DIR) instead of running again",
+        help="report a run saved with 'grudging run --save DIR' instead of simulating again "
+        "(its scenario, overrides and baseline come with it)",
     )
     p.add_argument(
         "--store",
@@ -58,21 +62,59 @@ def _say(args: argparse.Namespace, text: str) -> None:
         err_console.print(text)
 
 
+def check_arguments(args: argparse.Namespace) -> Any:
+    """Refuse bad arguments before the model is imported; return the scenario (read, not yet
+    checked as runnable) and the baseline of a saved run (None for a new run)."""
+    import json
+    from pathlib import Path
+
+    from grudging.cli._checks import available_memory, check_run_memory, writable_file
+    from grudging.cli.run import DEFAULT_RUNS, RUN_FILE
+    from grudging.cli.scenario import DEFAULT_SCENARIO
+    from grudging.errors import GrudgingError
+
+    args.out_file = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
+    if args.pdf:
+        writable_file(args.out_file.with_suffix(".pdf"), "--out (its PDF)", (".pdf",), False)
+    if args.results and args.replications is not None:
+        raise GrudgingError("--replications applies to a new run, not to --from")
+    replications = replications_or_default(args.replications, DEFAULT_RUNS)
+    baseline = None
+    if args.results:
+        saved = Path(args.results)
+        if not (saved / "metadata.json").is_file():
+            raise GrudgingError(
+                f"--from {args.results}: no saved results here (metadata.json is missing); "
+                "give a folder written by grudging run --save"
+            )
+        how = saved / RUN_FILE
+        if how.is_file():
+            made = json.loads(how.read_text(encoding="utf-8"))
+            baseline = made.get("baseline")
+            if args.scenario == DEFAULT_SCENARIO and not args.set:  # as the run was made
+                args.scenario, args.set = made["scenario"], list(made.get("set") or [])
+    from grudging.scenario import load_scenario  # pydantic: after the checks that need none
+
+    scn = load_scenario(args.scenario, overrides=args.set)
+    if not args.results:
+        check_run_memory(
+            replications,
+            len(scn.options),
+            len(scn.regions),
+            scn.horizon_months,
+            available_memory(),
+        )
+    args.replications = replications
+    return scn, baseline
+
+
 def _report(args: argparse.Namespace) -> int:
     import time
 
-    from grudging.chain import DEFAULT_REPLICATIONS, simulate
-    from grudging.cli._checks import check_run_memory, writable_file
-    from grudging.cli._output import console, err_console
-    from grudging.errors import GrudgingError
-    from grudging.report.html import guarantor_comparison, write_pdf, write_report
-    from grudging.results.store import available_memory
-    from grudging.scenario import load_scenario
-
-    # Outputs, sizes and inputs are checked before the run.
-    out = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
+    # Outputs, sizes and inputs are checked before the model is imported.
+    _, baseline = check_arguments(args)
     if args.pdf:
-        writable_file(out.with_suffix(".pdf"), "--out (its PDF)", (".pdf",), False)
+        from grudging.errors import GrudgingError
         from grudging.report.html import pdf_renderer
 
         if pdf_renderer() is None:
@@ -81,9 +123,13 @@ def _report(args: argparse.Namespace) -> int:
                 "with the Pango libraries) or Chromium, or leave out --pdf and print the HTML "
                 "report"
             )
-    if args.results and args.replications is not None:
-        raise GrudgingError("--replications applies to a new run, not to --results")
-    replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
+    from grudging.chain import simulate
+    from grudging.cli._output import console, err_console
+    from grudging.errors import GrudgingError
+    from grudging.report.html import guarantor_comparison, write_pdf, write_report
+    from grudging.scenario import load_scenario
+
+    out = args.out_file
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
     # The store is read before the run, so that a missing or damaged one costs nothing.
     sensitivity = read_sensitivity(args.store, scn) if args.store else None
@@ -92,15 +138,8 @@ def _report(args: argparse.Namespace) -> int:
         results = load_results(args.results, scn)
         _say(args, f"read {results.metadata.get('replications')} replications from {args.results}")
     else:
-        check_run_memory(
-            replications,
-            len(scn.options),
-            len(scn.regions),
-            scn.horizon_months,
-            available_memory(),
-        )
-        _say(args, f"running {len(scn.options)} options x {replications} replications...")
-        results = simulate(scn, replications=replications, seed=args.seed)
+        _say(args, f"running {len(scn.options)} options x {args.replications} replications...")
+        results = simulate(scn, replications=args.replications, seed=args.seed)
     run_seconds = time.perf_counter() - started
     failed = results.status[results.status["status"] != "ok"]
     if len(failed) == len(results.status):
@@ -108,16 +147,17 @@ def _report(args: argparse.Namespace) -> int:
         raise GrudgingError(f"every option failed; {first['option']}: {first['error']}")
     started = time.perf_counter()
     guarantors = guarantor_comparison(results, scn)
-    html_path = write_report(results, scn, out, sensitivity, guarantors)
+    html_path = write_report(results, scn, out, sensitivity, guarantors, baseline=baseline)
     html_seconds = time.perf_counter() - started
+    how = "reading the run" if args.results else "the run"
     console.print(
-        f"report written to [bold]{html_path}[/] ({html_seconds:.1f} s; the run took "
+        f"report written to [bold]{html_path}[/] ({html_seconds:.1f} s; {how} took "
         f"{run_seconds:.1f} s)"
     )
     if args.pdf:
         started = time.perf_counter()
         pdf_path, renderer = write_pdf(
-            results, scn, out.with_suffix(".pdf"), sensitivity, guarantors
+            results, scn, out.with_suffix(".pdf"), sensitivity, guarantors, baseline=baseline
         )
         console.print(
             f"PDF written to [bold]{pdf_path}[/] with {renderer} "

@@ -72,29 +72,30 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace) -> int:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+#: Replications per option when -n is not given (the chain's default; checked by a test).
+DEFAULT_RUNS = 1000
 
-    from grudging.chain import DEFAULT_REPLICATIONS, simulate
+
+def check_arguments(args: argparse.Namespace) -> Any:
+    """Refuse bad arguments before the model is imported or any option planned; return the
+    scenario (read and checked against the overrides, not yet checked as runnable)."""
     from grudging.cli._checks import (
+        available_memory,
         check_run_memory,
-        prepare_parent,
         writable_file,
         writable_folder,
     )
-    from grudging.cli._output import console, err_console, print_json
     from grudging.errors import GrudgingError, unknown_name
-    from grudging.results.store import available_memory
-    from grudging.scenario import load_scenario
 
-    # Everything that can be refused is refused here, before the simulation.
-    replications = replications_or_default(args.replications, DEFAULT_REPLICATIONS)
-    report_file = None
+    replications = replications_or_default(args.replications, DEFAULT_RUNS)
+    args.report_file = None
     if args.report and args.report != "-":
-        report_file = writable_file(args.report, "--report", (".html", ".htm"))
+        args.report_file = writable_file(args.report, "--report", (".html", ".htm"))
     if args.save:
         writable_folder(args.save, "--save")
-    scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    from grudging.scenario import load_scenario  # pydantic: after the checks that need none
+
+    scn = load_scenario(args.scenario, overrides=args.set)
     ids = [o.id for o in scn.options]
     for option in args.option:
         if option not in ids:
@@ -106,7 +107,22 @@ def _run(args: argparse.Namespace) -> int:
     check_run_memory(
         replications, len(options), len(scn.regions), scn.horizon_months, available_memory()
     )
+    args.replications, args.options, args.baseline_id = replications, options, baseline
+    return scn
 
+
+def _run(args: argparse.Namespace) -> int:
+    # Everything that can be refused is refused here, before the model is imported.
+    check_arguments(args)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from grudging.chain import simulate
+    from grudging.cli._checks import prepare_parent
+    from grudging.cli._output import console, err_console, print_json
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    options, baseline, report_file = args.options, args.baseline_id, args.report_file
     progress = Progress(
         TextColumn("{task.description:<28}"),
         BarColumn(),
@@ -127,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         results = simulate(
             scn,
             options=options,
-            replications=replications,
+            replications=args.replications,
             seed=args.seed,
             uncertainty=not args.no_uncertainty,
             progress=tick,
@@ -137,23 +153,29 @@ def _run(args: argparse.Namespace) -> int:
     if baseline not in ran and ran and not args.baseline:
         baseline = ran[0]  # the first option failed: compare with the first that ran
     if args.save:
-        results.save(args.save)
+        save_run(results, args, baseline)
     report_path = None
     if report_file is not None and ran:
         from grudging.report.html import write_report
 
         prepare_parent(report_file)
-        report_path = write_report(results, scn, report_file)
+        report_path = write_report(results, scn, report_file, baseline=baseline)
     code = 1 if len(failed) else 0  # the run completed, but some options failed
+    compared = baseline if baseline in ran and len(ran) > 1 else None
     if args.json:
+        from grudging.report.html import runs_that_ran
+        from grudging.results.verdict import verdict_sentences
+
         print_json(
             {
                 "metadata": {k: v for k, v in results.metadata.items() if k != "plans"},
                 "plans": results.metadata["plans"],
+                "option_names": results.option_names(),
+                "verdict": verdict_sentences(runs_that_ran(results), compared) if ran else [],
                 "summary": results.summary().to_dict(orient="records") if ran else [],
                 "compared_with": baseline,
                 "differences": results.compare(baseline).to_dict(orient="records")
-                if len(ran) > 1 and baseline in ran
+                if compared
                 else [],
                 "failed": failed.drop_duplicates("option")[["option", "error"]].to_dict(
                     orient="records"
@@ -163,11 +185,13 @@ def _run(args: argparse.Namespace) -> int:
         )
         return code
     if ran:
-        _print_comparison(console, results, baseline if baseline in ran and len(ran) > 1 else None)
+        from grudging.report.html import runs_that_ran
+
+        print_comparison(console, runs_that_ran(results), compared)
     for _, row in failed.drop_duplicates("option").iterrows():
         err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
     if args.save:
-        console.print(f"results saved in [bold]{args.save}[/]")
+        console.print(f"results saved in [bold]{args.save}[/] (grudging report --from {args.save})")
     if report_path is not None:
         console.print(f"report written to [bold]{report_path}[/]")
     elif report_file is not None:
@@ -175,102 +199,165 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
-def _fmt(value: float, unit: str) -> str:
-    if unit == "probability" or unit.startswith("index"):
-        return f"{value:.2f}"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f}M"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:,.0f}k"
-    return f"{value:,.0f}"
+#: The file in a saved run that says how it was made: the scenario as given, the overrides and
+#: the baseline, so that ``grudging report --from DIR`` needs nothing else.
+RUN_FILE = "run.json"
 
 
-def _print_comparison(console: Any, results: Any, baseline: str | None) -> None:
-    from rich.table import Table
+def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
+    """Save the results and how they were made: all ``grudging report --from`` needs to write
+    the report without simulating again."""
+    import json
+    from pathlib import Path
 
+    results.save(args.save)
+    source = Path(args.scenario)
+    scenario = str(source.resolve()) if source.exists() else args.scenario
+    how = {"scenario": scenario, "set": list(args.set), "baseline": baseline}
+    (Path(args.save) / RUN_FILE).write_text(json.dumps(how, indent=2), encoding="utf-8")
+
+
+def print_comparison(console: Any, results: Any, baseline: str | None) -> None:
+    """The verdict first, then outcomes by option, differences against the baseline and plans."""
+    from grudging.cli import render
     from grudging.model.outcomes import OUTCOMES
+    from grudging.report.numbers import difference, points
+    from grudging.results.verdict import MAIN_OUTCOMES, verdict_sentences
 
     meta = results.metadata
-    console.print(
-        f"[bold]{meta['scenario']}[/] — {meta['replications']:,} replications per option, seed "
+    names = results.option_names()
+    render.paragraph(
+        console,
+        f"{meta['scenario']} — {meta['replications']:,} replications per option, seed "
         f"{meta['seed']}, {'with' if meta['uncertainty'] else 'without'} parameter uncertainty; "
-        f"median [90 % interval] over the {meta['horizon_months']}-month horizon from {meta['start']}"
+        f"{meta['horizon_months']} months from {meta['start']}.",
     )
+    console.print()
+    verdict = verdict_sentences(results, baseline)
+    if verdict:
+        title = f"Verdict (against {names[baseline]})" if baseline else "Verdict"
+        render.paragraph(console, title, style="bold")
+        for line in verdict:
+            render.paragraph(console, line, indent=2)
+        console.print()
+
     summary = results.summary()
-    table = Table(title="Outcomes by course of action", show_lines=False)
-    table.add_column("outcome")
-    table.add_column("unit")
-    for option in results.options:
-        table.add_column(option, justify="right")
+    rows: list[tuple[str, str]] = []
+    cells: dict[tuple[int, int], str] = {}
+    stacked: dict[tuple[int, int], str] = {}
     for name in SHOWN:
-        rows = summary[summary["outcome"] == name].set_index("option")
-        if rows.empty:
+        part = summary[summary["outcome"] == name].set_index("option")
+        if part.empty:
             continue
         unit = OUTCOMES[name].unit
-        cells = []
-        for option in results.options:
-            if option not in rows.index:
-                cells.append("–")
+        r = len(rows)
+        rows.append((render.outcome_label(name), render.unit_label(unit)))
+        for c, option in enumerate(results.options):
+            if option not in part.index:
                 continue
-            r = rows.loc[option]
+            x = part.loc[option]
             if unit == "probability":
-                cells.append(f"{r['mean']:.2f}")
-            else:
-                cells.append(
-                    f"{_fmt(r['median'], unit)} [{_fmt(r['low'], unit)}–{_fmt(r['high'], unit)}]"
-                )
-        table.add_row(
-            name.replace("_", " "), unit if unit != "probability" else "share of runs", *cells
-        )
-    console.print(table)
+                cells[(r, c)] = render.percent(x["mean"])
+                stacked[(r, c)] = f"{cells[(r, c)]} of runs"
+                continue
+            cells[(r, c)] = render.interval(x["median"], x["low"], x["high"], unit, bare=True)
+            full = render.interval(x["median"], x["low"], x["high"], unit)
+            stacked[(r, c)] = (
+                full
+                if unit == "US$ million"
+                else f"{full} ({render.unit_label(unit)})"
+                if unit.startswith("index")
+                else f"{full} {unit}"
+            )
+    render.grid(
+        console,
+        "Outcomes by course of action: median [90 % interval] over the runs",
+        rows,
+        [names[o] for o in results.options],
+        cells,
+        stacked,
+    )
     diff = results.compare(baseline) if baseline is not None else None
     if diff is not None and not diff.empty:
-        t2 = Table(
-            title=f"Difference against '{baseline}' (same replications: common random numbers)"
+        console.print()
+        render.paragraph(
+            console,
+            f"Differences against {names[baseline]} (paired: the same random numbers in each run)",
+            style="bold",
         )
-        t2.add_column("option")
-        for name in ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron"):
-            t2.add_column(name.replace("_", " "), justify="right")
         for option in [o for o in results.options if o != baseline]:
-            cells = []
-            for name in ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron"):
-                r = diff[(diff["option"] == option) & (diff["outcome"] == name)]
-                if r.empty:
-                    cells.append("–")
+            mine = diff[diff["option"] == option].set_index("outcome")
+            if mine.empty:
+                continue
+            render.paragraph(console, names[option], style="cyan")
+            for name in MAIN_OUTCOMES:
+                if name not in mine.index:
                     continue
-                r0 = r.iloc[0]
-                unit = OUTCOMES[name].unit
-                if unit == "probability":
-                    cells.append(f"{r0['mean_difference']:+.2f}")
-                else:
-                    cells.append(
-                        f"{_fmt(r0['median_difference'], unit)} [{_fmt(r0['low'], unit)}–{_fmt(r0['high'], unit)}]"
-                        f" better in {r0['share_better']:.0%}"
+                d, spec = mine.loc[name], OUTCOMES[name]
+                if spec.unit == "probability":
+                    change = d["mean_difference"] * (-1 if spec.direction == "minimize" else 1)
+                    words = (
+                        "no different"
+                        if points(change) == "0 points"
+                        else f"{'better' if change > 0 else 'worse'} by {points(change)}"
                     )
-            t2.add_row(option, *cells)
-        console.print(t2)
+                    words += (
+                        f"; better in {render.percent(d['share_better'])} of runs, worse in "
+                        f"{render.percent(d['share_worse'])}"
+                    )
+                else:
+                    words = difference(
+                        d["median_difference"], d["low"], d["high"], spec.unit, spec.direction
+                    )
+                    words += f"; better in {render.percent(d['share_better'])} of runs"
+                render.paragraph(console, f"{render.outcome_label(name)}: {words}", indent=2)
+    plan_lines = plan_footer(results)
+    if plan_lines:
+        console.print()
+        for line in plan_lines:
+            render.paragraph(console, line)
+
+
+def plan_footer(results: Any) -> list[str]:
+    """What each option's plan raised, against what was in theatre on average, and the bargain."""
+    from grudging.cli import render
+
+    meta = results.metadata
+    names = results.option_names()
     plans = meta.get("plans", {})
+    summary = results.summary()
+    troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
+    months = meta.get("horizon_months")
+    lines = []
     for option, plan in plans.items():
         bits = []
         if "coalition" in plan:
             c = plan["coalition"]
             bits.append(
-                f"coalition of {c['troops']:,} troops from {c['nations']} nations "
-                f"({c['coverage']:.0%} of the requirement in effective strength), "
-                f"US${c['cost_musd_per_year']:,.0f}M a year"
+                f"a {c['command'].upper()}-led coalition of {c['troops']:,} troops raised from "
+                f"{c['nations']} nations ({render.percent(c['coverage'])} of the requirement in "
+                f"effective strength), {render.money(c['cost_musd_per_year'])} a year"
             )
+            if option in troops.index:
+                bits.append(
+                    f"{render.count(troops.loc[option]['median'])} coalition troops (all but the "
+                    f"patron's) on average in theatre over the {months} months, median of runs"
+                )
         if "bargain" in plan:
             b = plan["bargain"]
+            holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "none"
             bits.append(
-                f"deal under {b['guarantor']}: P(forms) {b['p_deal']:.2f}, "
-                f"holdouts {', '.join(b['holdouts']) or 'none'}"
+                f"a deal under {b['guarantor'].upper()} forms with probability "
+                f"{render.probability(b['p_deal'])}; holding out: {holdouts}"
             )
         if bits:
-            console.print(f"[cyan]{option}[/]: " + "; ".join(bits))
+            lines.append(f"{names.get(option, option)}: " + "; ".join(bits) + ".")
     first = next(iter(plans.values()), None)
     if first is not None:
-        console.print(
-            f"requirement: {first['requirement_total']:,.0f} troops "
-            f"[{first['requirement_low']:,.0f}–{first['requirement_high']:,.0f}] against the "
-            f"proposal's ISAF-sized {first['proposal_force']:,.0f}"
+        lines.append(
+            f"Requirement: {render.count(first['requirement_total'])} troops (90 %: "
+            f"{render.count(first['requirement_low'])} – "
+            f"{render.count(first['requirement_high'])}) against the proposal's ISAF-sized "
+            f"{render.count(first['proposal_force'])}."
         )
+    return lines

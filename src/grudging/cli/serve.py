@@ -50,7 +50,75 @@ def register(sub: Any) -> None:
         help="address to listen on (default: 127.0.0.1; anything else is reachable by others)",
     )
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
+    p.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show the web server's start-up messages and one log line per request",
+    )
     p.set_defaults(handler=_serve)
+
+
+def _can_bind(host: str, port: int) -> OSError | None:
+    """None when a server could listen on ``host:port`` now, else why not (a bind test)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError as err:
+        return err
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the web server does
+        try:
+            probe.bind(address)
+        except OSError as err:
+            return err
+    return None
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken (or a host that cannot be listened on), naming a free one."""
+    from grudging.errors import GrudgingError
+
+    if not 0 < port < 65536:
+        raise GrudgingError(f"--port {port}: give a port between 1 and 65535")
+    why = _can_bind(host, port)
+    if why is None:
+        return
+    import errno
+
+    if getattr(why, "errno", None) == errno.EADDRINUSE:
+        free = next(
+            (p for p in range(port + 1, min(port + 50, 65536)) if not _can_bind(host, p)), None
+        )
+        fix = (
+            f"stop it, or choose another port, e.g. --port {free}"
+            if free
+            else ("stop it, or choose another port with --port")
+        )
+        raise GrudgingError(
+            f"--port {port}: port {port} on {host} is already in use (another dashboard or "
+            f"server is listening there); {fix}"
+        )
+    raise GrudgingError(
+        f"--host {host} --port {port}: cannot listen there ({why.strerror or why}); use the "
+        "default --host 127.0.0.1, or a port above 1023 you may open"
+    )
+
+
+def quiet_web_server() -> None:
+    """No development-server banner or warning, and no log line per request (see --verbose)."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    # Dash resets its own logger to INFO when the app is made; a filter outlives that.
+    logging.getLogger("dash.dash").addFilter(lambda record: record.levelno >= logging.WARNING)
+    try:
+        import flask.cli
+
+        flask.cli.show_server_banner = lambda *args, **kwargs: None  # " * Serving Flask app"
+    except ImportError:  # pragma: no cover - flask comes with dash
+        pass
 
 
 def is_loopback(host: str) -> bool:
@@ -66,13 +134,13 @@ def is_loopback(host: str) -> bool:
 def _serve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from grudging.errors import GrudgingError
+    # The port first: a taken one is refused before anything is read or computed.
+    check_port(args.host, args.port)
+
     from grudging.scenario.io import builtin_names
     from grudging.web.workspace import DASHBOARD_REPLICATIONS, Workspace
 
     replications = replications_or_default(args.replications, DASHBOARD_REPLICATIONS)
-    if not 0 < args.port < 65536:
-        raise GrudgingError(f"--port {args.port}: give a port between 1 and 65535")
     folders: list[str | Path] = list(args.data)
     source = Path(args.scenario)
     if args.scenario not in builtin_names() or source.exists():
@@ -103,5 +171,7 @@ def _serve(args: argparse.Namespace) -> int:
     print(f"dashboard at http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     from grudging.web.app import serve
 
+    if not args.verbose:
+        quiet_web_server()
     serve(ws, host=args.host, port=args.port)
     return 0

@@ -484,13 +484,14 @@ def f08_rank(ctx: EvidenceContext) -> Measurement:
 # ---------------------------------------------------------------------- F09 (not sufficient)
 def _surge(ctx: EvidenceContext) -> np.ndarray:
     """Per parameter draw: violence in the surge's second year over that without the surge."""
-    from grudging.evidence.replay import drawn_params
+    from grudging.evidence.replay import drawn_values
+    from grudging.kernel import dynamics_params
 
     def compute() -> np.ndarray:
         scn = ctx.scenario("iraq-2007")
         values = ctx.values()
         reps = ctx.effort(1000, 300)
-        p = drawn_params(ctx, scn, reps)
+        p = dynamics_params(drawn_values(ctx, scn, reps))
         pop = 10e6
         theatre = region(values, pop, values["requirement.violence_high"], mixed=0.0)
         months = 25

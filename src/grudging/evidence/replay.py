@@ -9,20 +9,14 @@ overridden parameters held fixed) and returns the engine's
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Any
 
-from grudging.chain import dynamics_draws
 from grudging.evidence.checks import EvidenceContext
-from grudging.evidence.synthetic import dynamics_params
-from grudging.model.dynamics import DynamicsParams, Trajectories, simulate
+from grudging.kernel import parameter_draws, run_block, run_values
+from grudging.model.dynamics import Trajectories
 from grudging.options import OptionPlan, plan_option
 from grudging.scenario.schema import Scenario
-
-
-def overridden(ctx: EvidenceContext) -> set[str]:
-    """Names of the parameters the context overrides (held fixed, not drawn)."""
-    return {o.split("=", 1)[0].strip() for o in ctx.overrides}
 
 
 def plan(ctx: EvidenceContext, scn: Scenario, option: str) -> OptionPlan:
@@ -33,21 +27,14 @@ def plan(ctx: EvidenceContext, scn: Scenario, option: str) -> OptionPlan:
     )
 
 
-def drawn_params(ctx: EvidenceContext, scn: Scenario, replications: int) -> DynamicsParams:
-    """The dynamics parameters with one draw per replication from their declared ranges.
+def drawn_values(ctx: EvidenceContext, scn: Scenario, replications: int) -> dict[str, Any]:
+    """Every parameter's value, with one draw per replication of the uncertain ones.
 
-    As :func:`grudging.chain.simulate` with ``uncertainty=True``: a Latin hypercube over the
-    ranges the scenario declares; overridden parameters keep their value.
+    As :func:`grudging.chain.simulate` with ``uncertainty=True`` (the same kernel): Latin
+    hypercubes over the ranges the scenario declares; a parameter fixed by an override has an
+    empty range and keeps its value.
     """
-    values = scn.parameter_values()
-    fixed = {k: v for k, v in values.items() if k in overridden(ctx)}
-    draws = dynamics_draws(scn, replications, ctx.seed, fixed)
-    changes: dict[str, Any] = {
-        f.name: draws[f"dynamics.{f.name}"]
-        for f in fields(DynamicsParams)
-        if f"dynamics.{f.name}" in draws
-    }
-    return replace(dynamics_params(values), **changes)
+    return {**run_values(scn), **parameter_draws(scn, replications, ctx.seed)}
 
 
 def replay(
@@ -60,10 +47,10 @@ def replay(
     """The option's trajectories over ``months`` (default: the scenario's horizon)."""
 
     def compute() -> Trajectories:
-        params = drawn_params(ctx, scn, replications)
-        inputs = plan(ctx, scn, option).inputs
+        planned = plan(ctx, scn, option)
         if months is not None:
-            inputs = replace(inputs, months=months)
-        return simulate(inputs, params, replications, seed=ctx.seed)
+            planned = replace(planned, inputs=replace(planned.inputs, months=months))
+        values = drawn_values(ctx, scn, replications)
+        return run_block(scn, planned, values, replications, ctx.seed, 0)
 
     return ctx.cached(f"replay:{scn.id}:{option}:{replications}:{months}", compute)

@@ -93,7 +93,7 @@ class ChainFunction:
         named = sorted((k, _plain(v)) for k, v in values.items())
         named.append(("replication", int(kwargs.get("replication", 0))))
         identity = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
-        traj = run_block(plan, params, self.replications, self.seed, ("ema", identity))
+        traj = run_block(self.scn, plan, params, self.replications, self.seed, ("ema", identity))
         return {name: float(np.mean(v)) for name, v in scalar_outcomes(traj).items()}
 
 

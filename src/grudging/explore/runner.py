@@ -136,7 +136,7 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
         plan = _plan(scn, spec)
         values = run_values(scn, {k: float(v) for k, v in spec.upstream if "." in k})
         values.update(dict(spec.dynamics))
-        traj = run_block(plan, values, R, spec.seed, ("sweep", spec.group_key, spec.block))
+        traj = run_block(scn, plan, values, R, spec.seed, ("sweep", spec.group_key, spec.block))
         outcomes = scalar_outcomes(traj)
         if spec.monthly:
             monthly = {

@@ -167,9 +167,11 @@ class SettlementPlan:
     """What the bargain stage says about a grand compromise under this option."""
 
     month: int
-    p_forms: float
-    p_sign: np.ndarray  # (F,) probability each faction signs, given a deal
-    p_holds: float  # probability the deal holds over the guarantor's commitment
+    # One value for every replication, or one per replication (the bargain at each replication's
+    # draw of the bargaining parameters: p_forms (R,), p_sign (R, F), p_holds (R,)).
+    p_forms: float | np.ndarray
+    p_sign: np.ndarray  # (F,) or (R, F) probability each faction signs, given a deal
+    p_holds: float | np.ndarray  # probability the deal holds over the guarantor's commitment
     commitment_months: float
     guarantor: np.ndarray  # (U,) bool: units whose coverage backs the deal
 
@@ -218,6 +220,8 @@ class Trajectories:
     escalation: np.ndarray  # (R,) bool
     settlement_formed: np.ndarray  # (R,) bool
     settlement_holds: np.ndarray  # (R,) bool
+    p_deal: np.ndarray  # (R,) the chance of a deal at the replication's bargaining parameters
+    p_deal_holds: np.ndarray  # (R,) the chance of a deal that then holds
     handed_over: np.ndarray  # (R,) month of handover, -1 if none
     attacks: np.ndarray  # (R, T) insurgent attacks on all forces
     unit_names: tuple[str, ...] = field(default=())
@@ -342,7 +346,7 @@ def simulate(
     out.cost_patron += inputs.patron_lump_sum_musd
     for t in range(run.T):
         _month(run, st, out, t)
-    return out.finish(st.escalated, st.formed, st.holds, st.handed, run.units)
+    return out.finish(st.escalated, st.formed, st.holds, st.handed, run.units, inputs.settlement)
 
 
 @dataclass(slots=True)
@@ -646,9 +650,10 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
             axis=0,
         )
         st.formed = run.deal_u < settle.p_forms
+        p_sign = settle.p_sign if np.ndim(settle.p_sign) == 2 else settle.p_sign[None, :]
         st.signed = (
             st.formed[:, None]
-            & (run.sign_u < settle.p_sign[None, :])
+            & (run.sign_u < p_sign)
             & ~th.faction_spoiler[None, :]
         )
         st.holds = st.formed.copy()
@@ -950,7 +955,16 @@ class _Outputs:
         holds: np.ndarray,
         handed: np.ndarray,
         units: tuple[ForceUnit, ...],
+        settlement: SettlementPlan | None,
     ) -> Trajectories:
+        R = formed.shape[0]
+        p_deal = np.zeros(R)
+        p_deal_holds = np.zeros(R)
+        if settlement is not None:
+            p_deal = np.broadcast_to(np.asarray(settlement.p_forms, dtype=float), (R,)).copy()
+            p_deal_holds = p_deal * np.broadcast_to(
+                np.nan_to_num(np.asarray(settlement.p_holds, dtype=float)), (R,)
+            )
         return Trajectories(
             deaths=np.ascontiguousarray(self.deaths.transpose(1, 2, 0)),
             civil_war=np.ascontiguousarray(self.civil_war.T),
@@ -965,6 +979,8 @@ class _Outputs:
             escalation=escalated,
             settlement_formed=formed,
             settlement_holds=holds,
+            p_deal=p_deal,
+            p_deal_holds=p_deal_holds,
             handed_over=handed,
             attacks=np.ascontiguousarray(self.attacks.T),
             unit_names=tuple(u.name for u in units),
@@ -1007,7 +1023,8 @@ def _collapse_hazard(settle: SettlementPlan, g_cov: np.ndarray, g_ref: np.ndarra
     coverage it had at signing; the hazard doubles as that coverage falls to nothing (a
     guarantor that leaves is no guarantee: Walter 2002, ch. 4).
     """
-    base = -np.log(np.clip(settle.p_holds, 1e-6, 1.0)) / max(settle.commitment_months, 1.0)
+    held = np.nan_to_num(np.asarray(settle.p_holds, dtype=float))  # no deal in a draw: 0
+    base = -np.log(np.clip(held, 1e-6, 1.0)) / max(settle.commitment_months, 1.0)
     kept = np.divide(g_cov, g_ref, out=np.ones_like(g_cov), where=g_ref > 0)
     hazard = base * (2.0 - np.clip(kept, 0.0, 1.0))
     return 1.0 - np.exp(-hazard)

@@ -51,6 +51,18 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("patron_troops", "troops", "minimize", "The patron's own troops in theatre"),
         Outcome("settlement_forms", "probability", "maximize", "A grand compromise is signed"),
         Outcome("settlement_holds", "probability", "maximize", "A signed compromise holds"),
+        Outcome(
+            "p_deal",
+            "probability",
+            "maximize",
+            "Chance of a grand compromise at the run's bargaining parameters (0: none attempted)",
+        ),
+        Outcome(
+            "p_deal_holds",
+            "probability",
+            "maximize",
+            "Chance of a grand compromise that holds, at the run's bargaining parameters",
+        ),
     )
 }
 
@@ -98,6 +110,8 @@ def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
         "patron_troops": traj.patron_troops.mean(axis=1),
         "settlement_forms": traj.settlement_formed.astype(float),
         "settlement_holds": traj.settlement_holds.astype(float),
+        "p_deal": traj.p_deal,
+        "p_deal_holds": traj.p_deal_holds,
     }
 
 

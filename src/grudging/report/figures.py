@@ -37,8 +37,10 @@ def fan_chart(
     outcome: str = "civilian_deaths",
     title: str | None = None,
     start: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Median and 90 % band of a monthly series, one band per option."""
+    """Median and 90 % band of a monthly series, one band per option (labelled by ``names``
+    when given, else by id)."""
     import plotly.graph_objects as go
 
     table = results.monthly(outcome)
@@ -64,7 +66,7 @@ def fan_chart(
             go.Scatter(
                 x=x,
                 y=part["median"],
-                name=option,
+                name=(names or {}).get(option, option),
                 legendgroup=option,
                 line={"color": colour, "width": 2},
             )
@@ -109,13 +111,20 @@ def _interval_dots(
     )
 
 
-def outcome_intervals(results: Results, outcome: str) -> go.Figure:
-    """Median with 90 % interval of one scalar outcome per option (a dot-and-whisker chart)."""
+def outcome_intervals(
+    results: Results, outcome: str, names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Median with 90 % interval of one scalar outcome per option (a dot-and-whisker chart);
+    options labelled by ``names`` when given."""
     import plotly.graph_objects as go
 
     table = results.summary()
     part = table[table["outcome"] == outcome]
-    fig = go.Figure(_interval_dots(part, "median", option_colours(results.options)))
+    colours = option_colours(results.options)
+    if names:
+        colours = {names.get(o, o): c for o, c in colours.items()}
+        part = part.assign(option=[names.get(o, o) for o in part["option"]])
+    fig = go.Figure(_interval_dots(part, "median", colours))
     unit = part["unit"].iloc[0] if len(part) else ""
     fig.update_layout(
         template="plotly_white",

@@ -147,16 +147,79 @@ class _Figures:
         return f'<div class="figure">{text}</div>'
 
 
-def _table(frame: pd.DataFrame, digits: str = ",.3g", index: bool = False) -> str:
-    return str(
-        frame.to_html(
-            index=index,
-            classes="data",
-            float_format=lambda x: format(x, digits),
-            na_rep="–",
-            border=0,
-        )
-    )
+def _cell(x: Any, digits: str | None) -> str:
+    """A table cell: numbers with thousands separators (never scientific), lists joined."""
+    import numbers as _n
+
+    if x is None or (isinstance(x, float) and x != x):
+        return "–"
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, _n.Integral):
+        return f"{int(x):,}"
+    if isinstance(x, _n.Real):
+        v = float(x)
+        if digits:
+            return format(v, digits)
+        if abs(v) >= 100 or v == int(v):
+            return f"{v:,.0f}"
+        return f"{v:,.2f}"
+    if isinstance(x, list | tuple | set | frozenset):
+        return ", ".join(str(i).replace("_", " ") for i in x) or "none"
+    text = str(x)
+    if ";" in text and " " not in text:  # a packed list (holdouts): words that can wrap
+        return ", ".join(i.replace("_", " ") for i in text.split(";") if i) or "none"
+    return text
+
+
+#: Column labels that words() would not get right.
+_COLUMN_LABELS = {
+    "p_sign": "P(signs)",
+    "p_deal": "P(deal forms)",
+    "p_holds_given_deal": "P(holds | deal)",
+    "p_deal_holds": "P(deal holds)",
+    "p_deal_compromise_offer": "P(deal), compromise offer",
+    "cost_musd": "cost, US$ million",
+    "cost_musd_per_year": "US$ million a year",
+    "roe": "ROE",
+}
+
+
+def _label(column: Any) -> str:
+    from grudging.report.numbers import words
+
+    text = str(column)
+    return _COLUMN_LABELS.get(text, words(text))
+
+
+def _table(
+    frame: pd.DataFrame,
+    digits: str | None = None,
+    index: bool = False,
+    labels: bool = True,
+    raw: frozenset[str] = frozenset(),
+) -> str:
+    """An HTML table of ``frame``: one header row (column labels in words when ``labels``), the
+    index as the first column when ``index``; numbers with thousands separators, never in
+    scientific notation (``digits`` formats every float when given). Columns named in ``raw``
+    hold HTML that is not escaped."""
+    columns = list(frame.columns)
+    head = ([_label(frame.index.name) if frame.index.name and labels else ""] if index else []) + [
+        _label(c) if labels else str(c) for c in columns
+    ]
+    out = ['<table class="data"><thead><tr>']
+    out += [f"<th>{html.escape(h)}</th>" for h in head]
+    out.append("</tr></thead><tbody>")
+    for key, row in frame.iterrows():
+        out.append("<tr>")
+        if index:
+            out.append(f"<th>{html.escape(str(key))}</th>")
+        for c in columns:
+            text = _cell(row[c], digits)
+            out.append(f"<td>{text if c in raw else html.escape(text)}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | None:
@@ -188,60 +251,55 @@ def _sections(
     static: bool,
     sensitivity: Sensitivity | None,
     guarantors: BargainResult | None,
+    baseline: str | None = None,
 ) -> dict[str, Any]:
+    import textwrap
+
     import pandas as pd
 
     from grudging.report import figures
     from grudging.report import static as still
-    from grudging.report.narrative import option_name
+    from grudging.report.numbers import money as fmt_money
+    from grudging.report.numbers import outcome_label, parameter_label
     from grudging.scenario.summary import summary as scenario_summary
 
     figs = _Figures(static)
     s: dict[str, Any] = {}
-    baseline = results.options[0]
+    baseline = baseline if baseline in results.options else results.options[0]
+    names = results.option_names()
+    wrapped = {o: "<br>".join(textwrap.wrap(n, 24)) for o, n in names.items()}
 
     # Comparison.
     s["fan"] = (
         figs.svg(still.fan_chart(results))
         if static
-        else figs.plotly(figures.fan_chart(results, start=scn.start))
+        else figs.plotly(figures.fan_chart(results, start=scn.start, names=names))
     )
     s["intervals"] = [
         figs.svg(still.outcome_intervals(results, name))
         if static
-        else figs.plotly(figures.outcome_intervals(results, name))
+        else figs.plotly(figures.outcome_intervals(results, name, wrapped))
         for name in INTERVAL_OUTCOMES
     ]
-    table = results.summary()
-    cells = table.assign(
-        cell=[
-            f"{m:.2f}" if u == "probability" else f"{md:,.3g} [{lo:,.3g} – {hi:,.3g}]"
-            for m, md, lo, hi, u in zip(
-                table["mean"],
-                table["median"],
-                table["low"],
-                table["high"],
-                table["unit"],
-                strict=True,
-            )
-        ]
-    )
-    wide = cells.pivot(index="outcome", columns="option", values="cell").reindex(
-        columns=results.options
-    )
-    s["summary_table"] = _table(wide, index=True)
+    s["summary_table"] = _summary_table(results)
     s["diff_table"] = None
     s["difference"] = None
     if len(results.options) > 1:
         diff = results.compare(baseline)
         runs = int(results.metadata.get("replications", 1))
-        s["diff_table"] = _table(_difference_table(diff, runs), index=True)
-        s["difference"] = (
-            figs.svg(still.difference_chart(diff, "civilian_deaths"))
-            if static
-            else figs.plotly(figures.difference_chart(diff, "civilian_deaths", "deaths"))
+        s["diff_table"] = _difference_table(diff, runs, names)
+        labels = names if static else wrapped  # matplotlib wraps its own labels
+        named = diff.assign(
+            option=[labels[o] for o in diff["option"]],
+            baseline=[names[o] for o in diff["baseline"]],
         )
-    s["baseline"] = option_name(results, baseline)
+        s["difference"] = (
+            figs.svg(still.difference_chart(named, "civilian_deaths"))
+            if static
+            else figs.plotly(figures.difference_chart(named, "civilian_deaths", "deaths"))
+        )
+    s["baseline"] = names[baseline]
+    s["baseline_id"] = baseline
 
     # Maps.
     maps = []
@@ -252,7 +310,7 @@ def _sections(
             if option not in totals.index.get_level_values(0):
                 continue
             values = totals.loc[option]
-            title = f"{option}: civilian deaths over the horizon (sum of monthly medians)"
+            title = f"{names[option]}: civilian deaths (sum of monthly medians)"
             maps.append(
                 figs.svg(still.region_map(scn, values, title, "deaths", zmax=zmax), "no map")
                 if static
@@ -272,9 +330,9 @@ def _sections(
             continue
         same = seen.get(conference.plan.model_dump_json())
         if same is not None:
-            coalitions.append({"option": option, "same_as": same})
+            coalitions.append({"option": names.get(option, option), "same_as": same})
             continue
-        seen[conference.plan.model_dump_json()] = option
+        seen[conference.plan.model_dump_json()] = names.get(option, option)
         co, req, sectors = conference.coalition, conference.requirement, conference.sectors
         frame = co.to_frame()
         keep = [
@@ -298,19 +356,19 @@ def _sections(
         )
         out = out[out["status"] != "in"]
         leads = {r.region: r.lead for r in sectors.regions}
-        title = f"{option}: sectors by lead nation"
+        title = f"{names.get(option, option)}: sectors by lead nation"
         coalitions.append(
             {
-                "option": option,
+                "option": names.get(option, option),
                 "same_as": None,
                 "sentence": (
                     f"{co.command.upper()} command, ROE '{co.roe_level}': {co.total_troops:,} troops "
                     f"from {len(co.contingents)} nations, {co.total_effective:,.0f} effective — "
                     f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
-                    f"US${co.total_cost_musd:,.0f}M the first year, US${co.cost_musd_per_year:,.0f}M "
-                    f"a year after; the same number of US troops would cost about "
-                    f"US${co.us_equivalent_cost_musd:,.0f}M a year. Offers made to all: "
-                    f"{', '.join(co.global_offers) or 'none'}."
+                    f"{fmt_money(co.total_cost_musd)} the first year, "
+                    f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of US "
+                    f"troops would cost about {fmt_money(co.us_equivalent_cost_musd)} a year. "
+                    f"Offers made to all: {', '.join(co.global_offers) or 'none'}."
                 ),
                 "gap": figs.svg(
                     still.coalition_gap_chart(
@@ -343,7 +401,11 @@ def _sections(
             {"faction": f, "p_sign": st.p_sign[f], "surplus": st.surplus.get(f)} for f in st.p_sign
         ]
         bargains.append(
-            (option, plan.summary().get("bargain", {}), _table(pd.DataFrame(rows), ",.2f"))
+            (
+                names.get(option, option),
+                plan.summary().get("bargain", {}),
+                _table(pd.DataFrame(rows), ",.2f"),
+            )
         )
     s["bargains"] = bargains
     s["guarantors"] = None
@@ -366,7 +428,8 @@ def _sections(
         for outcome in outcomes:
             assert frame is not None
             part = frame[frame["outcome"] == outcome]
-            title = f"{sensitivity.method}: {outcome}"
+            part = part.assign(parameter=[parameter_label(p) for p in part["parameter"]])
+            title = f"{sensitivity.method}: {outcome_label(outcome)}"
             blocks.append(
                 figs.svg(still.sensitivity_bars(part, title))
                 if static
@@ -376,7 +439,15 @@ def _sections(
             "figures": blocks,
             "source": sensitivity.source,
             "method": sensitivity.method,
-            "boxes": _table(sensitivity.boxes) if sensitivity.boxes is not None else "",
+            "boxes": _table(
+                sensitivity.boxes.assign(
+                    parameter=[parameter_label(p) for p in sensitivity.boxes["parameter"]]
+                )
+                if "parameter" in sensitivity.boxes
+                else sensitivity.boxes
+            )
+            if sensitivity.boxes is not None
+            else "",
             "box_note": sensitivity.box_note,
         }
 
@@ -388,32 +459,85 @@ def _sections(
         p["used"] = values.get(p["name"], p["value"])
         p["overridden"] = p["name"] in values or p["name"] in fixed
     s["parameters"] = scen["parameters"]
-    s["options"] = scen["options"]
+    s["options"] = [
+        {**o, "name": names.get(o["id"], o.get("name") or o["id"])} for o in scen["options"]
+    ]
     s["sources"] = scen["sources"]
     s["plans"] = results.metadata.get("plans", {})
     return s
 
 
-def _difference_table(diff: pd.DataFrame, runs: int) -> pd.DataFrame:
-    """Outcomes by option: median paired difference [90 % interval] and the share better."""
+def _summary_table(results: Results) -> str:
+    """Outcomes (rows, in words) by options (columns, by name): median [90 % interval]; shares of
+    runs in percent."""
+    import pandas as pd
+
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.report import numbers as fmt
+
+    table = results.summary()
+    names = results.option_names()
+    rows = []
+    present = set(table["outcome"])
+    for outcome in [o for o in OUTCOMES if o in present]:  # the registry's order
+        part = {str(r["option"]): r for r in table[table["outcome"] == outcome].to_dict("records")}
+        unit = OUTCOMES[outcome].unit
+        row = {"Outcome": fmt.outcome_label(outcome), "Unit": fmt.unit_label(unit)}
+        for option in results.options:
+            if option not in part:
+                row[names[option]] = "–"
+                continue
+            x = part[option]
+            mean, median, low, high = (float(x[k]) for k in ("mean", "median", "low", "high"))
+            row[names[option]] = (
+                fmt.percent(mean)
+                if unit == "probability"
+                else fmt.interval(median, low, high, unit, bare=True)
+            )
+        rows.append(row)
+    return _table(pd.DataFrame(rows), labels=False)
+
+
+def _difference_table(diff: pd.DataFrame, runs: int, names: dict[str, str]) -> str:
+    """Outcomes by option: the paired difference in words, the share of runs better, and the
+    verdict ('better' in at least 80 % of paired runs, ...)."""
+    import pandas as pd
+
     from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.report import numbers as fmt
     from grudging.report.narrative import binary_verdict, verdict
 
-    cells = []
-    for _, r in diff.iterrows():
-        if OUTCOMES[r["outcome"]].unit == "probability":
-            change = f"{r['mean_difference']:+.2f}"
-        else:
-            change = f"{r['median_difference']:+,.3g} [{r['low']:+,.3g}, {r['high']:+,.3g}]"
-        better, worse = float(r["share_better"]), float(r["share_worse"])
-        word = (
-            binary_verdict(better, worse, runs)
-            if r["outcome"] in BINARY
-            else verdict(better, worse)
-        )
-        cells.append(f"{change}; better in {r['share_better']:.0%}: {word}")
-    wide = diff.assign(cell=cells).pivot(index="outcome", columns="option", values="cell")
-    return wide.reindex(columns=list(dict.fromkeys(diff["option"])))
+    options = list(dict.fromkeys(diff["option"]))
+    rows = []
+    present = set(diff["outcome"])
+    for outcome in [o for o in OUTCOMES if o in present]:
+        spec = OUTCOMES[outcome]
+        row = {"Outcome": fmt.outcome_label(outcome)}
+        for _, r in diff[diff["outcome"] == outcome].iterrows():
+            better, worse = float(r["share_better"]), float(r["share_worse"])
+            if spec.unit == "probability":
+                change = r["mean_difference"] * (-1 if spec.direction == "minimize" else 1)
+                words = (
+                    "no different"
+                    if fmt.points(change) == "0 points"
+                    else f"{'better' if change > 0 else 'worse'} by {fmt.points(change)}"
+                )
+                words += f"; better in {fmt.percent(better)} of runs, worse in {fmt.percent(worse)}"
+            else:
+                words = fmt.difference(
+                    r["median_difference"], r["low"], r["high"], spec.unit, spec.direction
+                )
+                words += f"; better in {fmt.percent(better)} of runs"
+            word = (
+                binary_verdict(better, worse, runs) if outcome in BINARY else verdict(better, worse)
+            )
+            row[names.get(r["option"], r["option"])] = f"<b>{html.escape(word)}</b>: " + (
+                html.escape(words)
+            )
+        rows.append(row)
+    columns = ["Outcome", *(names.get(o, o) for o in options)]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    return _table(frame, labels=False, raw=frozenset(columns[1:]))
 
 
 def _provenance(results: Results, sensitivity: Sensitivity | None) -> list[tuple[str, str]]:
@@ -465,6 +589,7 @@ def render_report(
     sensitivity: Sensitivity | None = None,
     guarantors: BargainResult | None = None,
     evidence: Scoreboard | None = None,
+    baseline: str | None = None,
 ) -> str:
     """The report as HTML text: interactive (plotly) or static (SVG, for print).
 
@@ -476,14 +601,14 @@ def render_report(
     from grudging.report.narrative import executive_summary as sentences
 
     results = runs_that_ran(results)
+    names = results.option_names()
     failed = [
-        f"{option} could not run: {error}"
+        f"{names.get(option, option)} could not run: {error}"
         for option, error in results.metadata.get("failed", {}).items()
     ]
     drivers = sensitivity.indices if sensitivity is not None else None
-    if drivers is not None and "civilian_deaths" in set(drivers["outcome"]):
-        drivers = drivers[drivers["outcome"] == "civilian_deaths"]
-    sections = _sections(results, scn, static, sensitivity, guarantors)
+    method = sensitivity.method if sensitivity is not None else ""
+    sections = _sections(results, scn, static, sensitivity, guarantors, baseline)
     sections["evidence"] = evidence_section(evidence) if evidence is not None else None
     template_text = (
         resources.files("grudging.report")
@@ -494,11 +619,12 @@ def render_report(
         autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined
     )
     env.filters["p2"] = _two_decimals
+    env.filters["num"] = _plain
     return env.from_string(template_text).render(
         meta=results.metadata,
         scenario=scn,
         s=sections,
-        summary_lines=sentences(results, None, drivers)
+        summary_lines=sentences(results, sections["baseline_id"], drivers, method)
         + (
             [f"Scenario discovery (sweep): {sensitivity.box_note}"]
             if sensitivity and sensitivity.box_note
@@ -508,6 +634,22 @@ def render_report(
         provenance=_provenance(results, sensitivity),
         static=static,
     )
+
+
+def _plain(value: Any) -> str:
+    """A parameter value for the page: four significant figures, never scientific notation."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number != number:
+        return "–"
+    if abs(number) >= 10_000:
+        return f"{number:,.0f}"
+    text = f"{number:.4g}"
+    if "e" in text:  # a small number: decimals up to its fourth significant figure
+        text = f"{number:.10f}".rstrip("0").rstrip(".")
+    return text
 
 
 def _two_decimals(value: Any) -> str:
@@ -526,12 +668,13 @@ def write_report(
     sensitivity: Sensitivity | None = None,
     guarantors: BargainResult | None = None,
     evidence: Scoreboard | None = None,
+    baseline: str | None = None,
 ) -> Path:
     """Write the interactive HTML report to ``path`` and return its absolute path."""
     out = Path(path)
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, False, sensitivity, guarantors, evidence)
+    page = render_report(results, scn, False, sensitivity, guarantors, evidence, baseline)
     out.write_text(page, encoding="utf-8")
     return out.resolve()
 
@@ -562,6 +705,7 @@ def write_pdf(
     guarantors: BargainResult | None = None,
     renderer: str | None = None,
     evidence: Scoreboard | None = None,
+    baseline: str | None = None,
 ) -> tuple[Path, str]:
     """Write the print version of the report as PDF; return the path and the renderer used."""
     use = renderer or pdf_renderer()
@@ -572,7 +716,7 @@ def write_pdf(
         )
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, True, sensitivity, guarantors, evidence)
+    page = render_report(results, scn, True, sensitivity, guarantors, evidence, baseline)
     out = Path(path)
     if use == "weasyprint":
         import weasyprint

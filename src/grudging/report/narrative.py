@@ -106,30 +106,44 @@ def answer(results: Results, baseline: str | None = None) -> str:
 
 def plan_sentences(results: Results) -> list[str]:
     """What the deterministic stages decided: coalition size, coverage and price; the bargain."""
+    from grudging.report import numbers as fmt
+
     lines = []
     plans: dict[str, Any] = results.metadata.get("plans", {})
+    names = results.option_names()
+    table = results.summary()
+    table = table[table["outcome"] == "coalition_troops"]
+    troops = dict(zip(table["option"], table["median"], strict=True))
+    months = results.metadata.get("horizon_months")
     first = next(iter(plans.values()), None)
     if first is not None and first.get("requirement_total"):
         lines.append(
-            f"The force requirement is {first['requirement_total']:,.0f} troops "
-            f"(interval {first['requirement_low']:,.0f}–{first['requirement_high']:,.0f}); the "
-            f"proposal's ISAF-sized force is {first['proposal_force']:,.0f}."
+            f"The force requirement is {fmt.count(first['requirement_total'])} troops (90 %: "
+            f"{fmt.count(first['requirement_low'])} – {fmt.count(first['requirement_high'])}); "
+            f"the proposal's ISAF-sized force is {fmt.count(first['proposal_force'])}."
         )
     for option, plan in plans.items():
+        name = names.get(option, option)
         c = plan.get("coalition")
         if c:
             gap = max(0.0, first["requirement_total"] - c["effective_strength"]) if first else 0.0
+            present = (
+                f"; {fmt.count(troops[option])} coalition troops (all but the "
+                f"patron's) on average in theatre over the {months} months, median of runs"
+                if option in troops
+                else ""
+            )
             lines.append(
-                f"{option}: a {c['command'].upper()}-led coalition of {c['troops']:,} troops from "
-                f"{c['nations']} nations, {c['coverage']:.0%} of the requirement in effective "
-                f"strength (gap {gap:,.0f}), at US${c['cost_musd_per_year']:,.0f}M a year "
-                f"(first year US${c['total_cost_musd']:,.0f}M)."
+                f"{name}: a {c['command'].upper()}-led coalition of {c['troops']:,} troops raised "
+                f"from {c['nations']} nations, {fmt.percent(c['coverage'])} of the requirement in "
+                f"effective strength (gap {fmt.count(gap)}), at {fmt.money(c['cost_musd_per_year'])} "
+                f"a year (first year {fmt.money(c['total_cost_musd'])}){present}."
             )
         b = plan.get("bargain")
         if b:
-            holdouts = ", ".join(b["holdouts"]) or "nobody"
+            holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "nobody"
             lines.append(
-                f"{option}: a grand compromise under {b['guarantor'].upper()} forms with "
+                f"{name}: a grand compromise under {b['guarantor'].upper()} forms with "
                 f"probability {b['p_deal']:.2f}; holding out: {holdouts}."
             )
     return lines
@@ -139,31 +153,16 @@ def executive_summary(
     results: Results,
     baseline: str | None = None,
     drivers: pd.DataFrame | None = None,
+    method: str = "",
 ) -> list[str]:
-    """The answer in a few sentences: the comparison, the plans, civil war, the main drivers.
+    """The answer in a few sentences: the verdict on each main outcome (best option, difference
+    from the baseline, share of paired runs better, what decides it), then the plans.
 
     ``drivers`` is a sensitivity table (``parameter``, ``outcome``, ``index``) when a sweep store
-    was given.
+    was given; ``method`` names its index.
     """
-    summary = results.summary()
-    deaths = summary[summary["outcome"] == "civilian_deaths"].sort_values("median")
-    if deaths.empty:
+    from grudging.results.verdict import verdict_sentences
+
+    if results.summary().empty:
         return ["No option ran successfully."]
-    best = deaths.iloc[0]
-    lines = [
-        answer(results, baseline),
-        f"Lowest median civilian deaths over the horizon: {option_name(results, best['option'])} "
-        f"({best['median']:,.0f}; 90 % interval {best['low']:,.0f}–{best['high']:,.0f}).",
-    ]
-    lines.extend(comparison_sentences(results, baseline))
-    war = summary[summary["outcome"] == "civil_war"]
-    if not war.empty:
-        parts = ", ".join(f"{r['option']} {r['mean']:.0%}" for _, r in war.iterrows())
-        lines.append(f"Probability of all-out civil war within the horizon: {parts}.")
-    lines.extend(plan_sentences(results))
-    if drivers is not None and not drivers.empty:
-        top = drivers.sort_values("index", ascending=False).head(3)
-        names = ", ".join(f"{r['parameter']} ({r['index']:.2f})" for _, r in top.iterrows())
-        outcome = top["outcome"].iloc[0]
-        lines.append(f"The assumptions that matter most for {outcome} (sweep): {names}.")
-    return lines
+    return [*verdict_sentences(results, baseline, drivers, method), *plan_sentences(results)]

@@ -45,36 +45,66 @@ def _svg(fig: Any) -> str:
     return text[text.index("<svg") :]
 
 
+def _compact_axis(ax: Any, axis: str = "x", unit: str = "") -> None:
+    """Few ticks, labelled ``150k`` or ``US$287bn`` (never scientific notation), so that the
+    labels of a narrow figure do not run together."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    from grudging.report.numbers import value
+
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=2))
+    target.set_major_formatter(FuncFormatter(lambda x, _: value(x, unit or "count")))
+    if axis == "x":
+        ax.tick_params(axis="x", labelrotation=30)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
 def fan_chart(results: Results, outcome: str = "civilian_deaths") -> str:
     """Median and 90 % band of a monthly series, one band per option."""
+    from grudging.report.numbers import outcome_label
+
     table = results.monthly(outcome)
     colours = option_colours(results.options)
+    names = results.option_names()
     fig, ax = _figure(7.0, 3.0)
     for option in results.options:
         part = table[table["option"] == option]
         ax.fill_between(part["month"], part["low"], part["high"], color=colours[option], alpha=0.15)
-        ax.plot(part["month"], part["median"], color=colours[option], label=option, lw=1.5)
+        ax.plot(part["month"], part["median"], color=colours[option], label=names[option], lw=1.5)
     ax.set_xlabel("month")
-    ax.set_ylabel(outcome.replace("_", " "))
-    ax.set_title(f"{outcome.replace('_', ' ')} per month: median and 90 % interval")
-    ax.legend(ncol=3, fontsize=7, frameon=False)
+    ax.set_ylabel(outcome_label(outcome))
+    _compact_axis(ax, "y")
+    ax.set_title(f"{outcome_label(outcome)} per month: median and 90 % interval")
+    ax.legend(ncol=2, fontsize=7, frameon=False)
     ax.grid(alpha=0.3)
     return _svg(fig)
 
 
 def outcome_intervals(results: Results, outcome: str) -> str:
     """Median with 90 % interval of one scalar outcome per option."""
+    from grudging.report.numbers import outcome_label, unit_label
+
     table = results.summary()
     part = table[table["outcome"] == outcome]
     colours = option_colours(results.options)
-    fig, ax = _figure(3.4, 0.5 + 0.28 * max(len(part), 1))
+    names = results.option_names()
+    fig, ax = _figure(3.4, 0.6 + 0.42 * max(len(part), 1))
     for i, (_, r) in enumerate(part.iterrows()):
         ax.plot([r["low"], r["high"]], [i, i], color="#444", lw=1)
         ax.plot(r["median"], i, "o", color=colours[r["option"]])
-    ax.set_yticks(range(len(part)), list(part["option"]))
+    ax.set_yticks(range(len(part)), [_wrap(names[o]) for o in part["option"]], fontsize=7)
     ax.invert_yaxis()
     unit = part["unit"].iloc[0] if len(part) else ""
-    ax.set_title(f"{outcome.replace('_', ' ')} ({unit})")
+    _compact_axis(ax, "x", unit)
+    ax.set_title(f"{outcome_label(outcome)} ({unit_label(unit)})")
     ax.grid(axis="x", alpha=0.3)
     return _svg(fig)
 
@@ -88,8 +118,9 @@ def difference_chart(diff: pd.DataFrame, outcome: str) -> str:
         ax.plot([r["low"], r["high"]], [i, i], color="#444", lw=1)
         ax.plot(r["median_difference"], i, "o", color=colours[r["option"]])
     ax.axvline(0, color="#888", ls=":")
-    ax.set_yticks(range(len(part)), list(part["option"]))
+    ax.set_yticks(range(len(part)), [_wrap(str(o), 40) for o in part["option"]])
     ax.invert_yaxis()
+    _compact_axis(ax, "x")
     baseline = part["baseline"].iloc[0] if len(part) else ""
     ax.set_title(f"{outcome.replace('_', ' ')} against {baseline}: paired difference (90 %)")
     ax.grid(axis="x", alpha=0.3)

@@ -46,6 +46,18 @@ class Results:
         """Options in the order they were run."""
         return list(dict.fromkeys(self.experiments["option"]))
 
+    def option_names(self) -> dict[str, str]:
+        """Each option's name as the scenario gives it (its id when no name was recorded)."""
+        plans = self.metadata.get("plans") or {}
+        names = {}
+        for option in self.options:
+            plan = self.plans.get(option)
+            name = (plans.get(option) or {}).get("name") or getattr(
+                getattr(plan, "option", None), "name", None
+            )
+            names[option] = str(name or option)
+        return names
+
     def scalars(self) -> pd.DataFrame:
         """Wide table: one row per run, one column per scalar outcome."""
         rows = self.outcomes[

@@ -105,7 +105,7 @@ def check_runnable(scn: Scenario, smap: SourceMap | None = None) -> None:
             "options need to run; declare each with a value, a range and a source (copy them "
             "from the output of 'grudging dump iraq-2007')"
         )
-    window = int(round(scn.parameter("requirement.window_months").value))
+    window = round(scn.parameter("requirement.window_months").value)
     if not observed_violence(scn, window):
         raise ScenarioError(
             f"{where(('observations',))}: observations: no 'civilian_deaths' figure in the "

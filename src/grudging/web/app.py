@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grudging.errors import GrudgingError
+from grudging.web.guard import explain
+from grudging.web.sessions import MAX_REQUEST_BYTES, check_state, new_session_id
 
 if TYPE_CHECKING:
     import dash
@@ -26,14 +28,6 @@ log = logging.getLogger("grudging.web")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 TITLE = "grudging — would a NATO-led coalition do better than the US staying?"
-
-
-def _explain(err: Exception) -> str:
-    """A one-line message for the page: the user's mistake as is, anything else logged."""
-    if isinstance(err, GrudgingError):
-        return str(err)
-    log.exception("dashboard callback failed")
-    return f"internal error ({type(err).__name__}: {err}); the server logged the details"
 
 
 # Layout -----------------------------------------------------------------------------------------
@@ -330,12 +324,13 @@ def exploration_layout(ws: Workspace) -> Any:
 
 
 def layout(ws: Workspace) -> Any:
-    """The whole page."""
+    """The whole page, with a fresh session id (Dash builds it on every page load)."""
     from dash import dcc, html
 
     state = ws.default_state()
     return html.Div(
         [
+            dcc.Store(id="session", data=new_session_id()),
             dcc.Store(id="state", data=dict(state)),
             html.Header(
                 [
@@ -354,7 +349,7 @@ def layout(ws: Workspace) -> Any:
                                 id="scenario-upload",
                                 children=html.Button("Upload a scenario (YAML)"),
                                 accept=".yaml,.yml",
-                                max_size=5_000_000,
+                                max_size=MAX_REQUEST_BYTES * 3 // 4,
                             ),
                             html.Button(
                                 "Download the scenario with your changes (YAML)", id="yaml-button"
@@ -394,6 +389,8 @@ def create_app(ws: Workspace) -> dash.Dash:
     """The Dash app over ``ws`` (nothing is fetched from another host)."""
     import dash
 
+    from grudging.web.guard import install
+
     app = dash.Dash(
         "grudging",
         title="grudging dashboard",
@@ -403,64 +400,118 @@ def create_app(ws: Workspace) -> dash.Dash:
         update_title="",
         enable_mcp=False,
     )
-    app.layout = layout(ws)
+    app.layout = lambda: layout(ws)
     register(app, ws)
+    install(app)
     return app
 
 
 def register(app: dash.Dash, ws: Workspace) -> None:
-    """Wire every callback of :mod:`grudging.web.callbacks` to the page."""
-    from dash import ALL, Input, Output, State, ctx, no_update
+    """Wire every callback of :mod:`grudging.web.callbacks` to the page, one tab at a time."""
+    _register_header(app, ws)
+    _register_compare(app, ws)
+    _register_map(app, ws)
+    _register_coalition(app, ws)
+    _register_bargain(app, ws)
+    _register_assumptions(app, ws)
+    _register_exploration(app, ws)
+
+
+Callback = Callable[..., Any]
+
+
+def _guarded(
+    ws: Workspace,
+    outputs: int,
+    error_slot: int,
+    *,
+    state_at: int | None = 0,
+    lock: bool = True,
+    what: str | None = None,
+) -> Callable[[Callback], Callback]:
+    """Run a callback for its session; on error, leave the outputs and put the message in
+    ``error_slot``.
+
+    The callback's last Dash argument is the session id (``State("session", "data")``); the
+    function receives it first, then the other values. ``state_at`` is the position of the user
+    state among those values (checked before the function runs; None: no state). With ``lock``
+    the function runs under the session's lock, so a page's heavy callbacks run one at a time
+    while other pages' go on; the quick ones (checking what is typed) pass ``lock=False``.
+    """
+
+    def wrap(fn: Callback) -> Callback:
+        def run(*args: Any) -> Any:
+            *values, sid = args
+            try:
+                working = ws.sessions.working(sid) if lock else nullcontext(ws.sessions.get(sid))
+                with working as session:
+                    if state_at is not None:
+                        check_state(values[state_at], session.sid)
+                    return fn(session.sid, *values)
+            except Exception as err:
+                out = _unchanged(outputs)
+                out[error_slot] = explain(err, what)
+                return tuple(out) if outputs > 1 else out[0]
+
+        run.__name__ = fn.__name__
+        return run
+
+    return wrap
+
+
+def _unchanged(outputs: int) -> list[Any]:
+    """``no_update`` for each output; a list of them for a pattern-matched (ALL) output."""
+    from dash import ctx, no_update
+
+    try:
+        spec = ctx.outputs_list if outputs > 1 else [ctx.outputs_list]
+    except Exception:  # called outside a request (a test calling the function directly)
+        spec = [{}] * outputs
+    return [[no_update] * len(o) if isinstance(o, list) else no_update for o in spec]
+
+
+def _session() -> Any:
+    from dash import State
+
+    return State("session", "data")
+
+
+# Header: the scenario, an upload, the status line, the YAML download ----------------------------
+def _register_header(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State, no_update
 
     from grudging.web import callbacks as cb
-    from grudging.web.controls import entries_from, parameter_controls, stage_choices
-    from grudging.web.tables import html_table
+    from grudging.web.controls import stage_choices
 
-    def guarded(
-        outputs: int, error_slot: int
-    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Run a callback; on error, leave the outputs and put the message in ``error_slot``."""
+    loading = "this scenario could not be loaded"
 
-        def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
-            def run(*args: Any) -> Any:
-                try:
-                    return fn(*args)
-                except Exception as err:
-                    out: list[Any] = [no_update] * outputs
-                    out[error_slot] = _explain(err)
-                    return tuple(out) if outputs > 1 else out[0]
-
-            run.__name__ = fn.__name__
-            return run
-
-        return wrap
-
-    # State changes -------------------------------------------------------------------------
     @app.callback(
         Output("state", "data", allow_duplicate=True),
         Output("message", "children", allow_duplicate=True),
         Input("scenario-choice", "value"),
         State("state", "data"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
-    def on_scenario(key: str, state: UserState) -> Any:
+    @_guarded(ws, 2, 1, state_at=1, what=loading)
+    def on_scenario(sid: str, key: str, state: UserState) -> Any:
         if not key or key == state.get("scenario"):
             return no_update, no_update
-        return cb.choose_scenario(ws, key), ""
+        return cb.choose_scenario(ws, key, sid), ""
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
         Output("message", "children", allow_duplicate=True),
         Input("scenario-upload", "contents"),
         State("scenario-upload", "filename"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
-    def on_upload(contents: str, filename: str) -> Any:
+    @_guarded(ws, 2, 1, state_at=None, what=loading)
+    def on_upload(sid: str, contents: str, filename: str) -> Any:
         if not contents:
             return no_update, no_update
-        return cb.upload_scenario(ws, contents, filename or "upload.yaml"), ""
+        return cb.upload_scenario(ws, contents, filename or "upload.yaml", sid), ""
 
     @app.callback(
         Output("status", "children"),
@@ -482,9 +533,10 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         State("baseline", "value"),
         State("map-option", "value"),
         State("coalition-option", "value"),
+        _session(),
     )
-    @guarded(15, 14)
-    def on_state(state: UserState, baseline: str, map_option: str, co_option: str) -> Any:
+    @_guarded(ws, 15, 14)
+    def on_state(sid: str, state: UserState, baseline: str, map_option: str, co_option: str) -> Any:
         scn = ws.edited(state)
         options = cb.option_choices(ws, state)
         ids = [o["value"] for o in options]
@@ -494,7 +546,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         months = scn.horizon_months
         return (
             cb.status_line(ws, state),
-            ws.scenario_choices(),
+            ws.scenario_choices(sid),
             state.get("scenario"),
             options,
             baseline if baseline in ids else ids[0],
@@ -511,17 +563,25 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         )
 
     @app.callback(
-        Output("assumption-controls", "children"),
-        Input("state", "data"),
-        Input("assumption-stage", "value"),
+        Output("yaml-download", "data"),
+        Output("message", "children", allow_duplicate=True),
+        Input("yaml-button", "n_clicks"),
+        State("state", "data"),
+        _session(),
+        prevent_initial_call=True,
     )
-    def on_assumption_controls(state: UserState, stage: str) -> Any:
-        try:
-            return parameter_controls(ws.edited(state), state.get("values") or {}, stage)
-        except Exception as err:
-            return _explain(err)
+    @_guarded(ws, 2, 1, state_at=1)
+    def on_yaml(sid: str, clicks: int, state: UserState) -> Any:
+        return cb.export_yaml(ws, state), ""
 
-    # Compare -------------------------------------------------------------------------------
+
+# Compare options ---------------------------------------------------------------------------------
+def _register_compare(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State, html
+
+    from grudging.web import callbacks as cb
+    from grudging.web.tables import html_table
+
     @app.callback(
         Output("headline", "children"),
         Output("fan", "figure"),
@@ -536,11 +596,10 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Input("state", "data"),
         Input("baseline", "value"),
         Input("fan-outcome", "value"),
+        _session(),
     )
-    @guarded(10, 9)
-    def on_compare(state: UserState, baseline: str, outcome: str) -> Any:
-        from dash import html
-
+    @_guarded(ws, 10, 9)
+    def on_compare(sid: str, state: UserState, baseline: str, outcome: str) -> Any:
         view = cb.compare_view(ws, state, baseline, outcome)
         banner = (
             "Showing the run with your changes; the Assumptions tab shows the difference from "
@@ -561,7 +620,27 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             "",
         )
 
-    # Map -----------------------------------------------------------------------------------
+    @app.callback(
+        Output("compare-csv", "data"),
+        Output("compare-error", "children", allow_duplicate=True),
+        Input("compare-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("baseline", "value"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 2, 1, state_at=1)
+    def on_compare_csv(sid: str, clicks: int, state: UserState, baseline: str) -> Any:
+        return cb.compare_csv(ws, state, baseline), ""
+
+
+# Map ---------------------------------------------------------------------------------------------
+def _register_map(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State
+
+    from grudging.web import callbacks as cb
+    from grudging.web.tables import html_table
+
     @app.callback(
         Output("map", "figure"),
         Output("month-label", "children"),
@@ -572,9 +651,10 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Input("map-option", "value"),
         Input("map-colour", "value"),
         Input("month", "value"),
+        _session(),
     )
-    @guarded(5, 4)
-    def on_map(state: UserState, option: str, colour: str, month: int) -> Any:
+    @_guarded(ws, 5, 4)
+    def on_map(sid: str, state: UserState, option: str, colour: str, month: int) -> Any:
         view = cb.map_view(ws, state, option, colour, month)
         table = (
             html_table(view["sectors"], None, "sectors")
@@ -589,16 +669,51 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             "",
         )
 
-    # Coalition builder ---------------------------------------------------------------------
+    @app.callback(
+        Output("map-csv", "data"),
+        Output("map-error", "children", allow_duplicate=True),
+        Input("map-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("map-option", "value"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 2, 1, state_at=1)
+    def on_map_csv(sid: str, clicks: int, state: UserState, option: str) -> Any:
+        return cb.map_csv(ws, state, option), ""
+
+
+# Coalition builder -------------------------------------------------------------------------------
+CONTINGENT_COLUMNS = {
+    "nation": "nation",
+    "name": "name",
+    "troops": "troops",
+    "effective": "effective strength",
+    "offers_accepted": "offers accepted",
+    "caveats": "caveats",
+    "cost_musd": "cost (US$M, first year)",
+    "arrives": "arrives",
+    "why": "what brings it in",
+}
+
+
+def _register_coalition(app: dash.Dash, ws: Workspace) -> None:
+    from dash import ALL, Input, Output, State, no_update
+
+    from grudging.web import callbacks as cb
+    from grudging.web.controls import entries_from
+    from grudging.web.tables import html_table
+
     @app.callback(
         Output("plan-form", "children"),
         Output("coalition-error", "children", allow_duplicate=True),
         Input("state", "data"),
         Input("coalition-option", "value"),
+        _session(),
         prevent_initial_call="initial_duplicate",
     )
-    @guarded(2, 1)
-    def on_plan_form(state: UserState, option: str) -> Any:
+    @_guarded(ws, 2, 1)
+    def on_plan_form(sid: str, state: UserState, option: str) -> Any:
         return cb.plan_form(ws, state, option), ""
 
     @app.callback(
@@ -611,10 +726,11 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         State({"type": "plan", "field": ALL}, "id"),
         State("coalition-option", "value"),
         State("state", "data"),
+        _session(),
     )
-    @guarded(5, 4)
+    @_guarded(ws, 5, 4, state_at=3)
     def on_coalition(
-        values: list[Any], ids: list[dict[str, str]], option: str, state: UserState
+        sid: str, values: list[Any], ids: list[dict[str, str]], option: str, state: UserState
     ) -> Any:
         if not ids:
             return "", cb.figure_or_empty(None, "no coalition option"), "", "", ""
@@ -622,21 +738,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         return (
             view["summary"],
             view["gap_figure"],
-            html_table(
-                view["contingents"],
-                {
-                    "nation": "nation",
-                    "name": "name",
-                    "troops": "troops",
-                    "effective": "effective strength",
-                    "offers_accepted": "offers accepted",
-                    "caveats": "caveats",
-                    "cost_musd": "cost (US$M, first year)",
-                    "arrives": "arrives",
-                    "why": "what brings it in",
-                },
-                "contingents",
-            ),
+            html_table(view["contingents"], CONTINGENT_COLUMNS, "contingents"),
             html_table(view["candidates"], None, "candidates"),
             "",
         )
@@ -649,10 +751,12 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         State({"type": "plan", "field": ALL}, "id"),
         State("coalition-option", "value"),
         State("state", "data"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
+    @_guarded(ws, 2, 1, state_at=4)
     def on_use_coalition(
+        sid: str,
         clicks: int,
         values: list[Any],
         ids: list[dict[str, str]],
@@ -663,7 +767,50 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             return no_update, no_update
         return cb.use_coalition(ws, state, option, entries_from(ids, values, "field")), ""
 
-    # Bargain -------------------------------------------------------------------------------
+    @app.callback(
+        Output("coalition-csv", "data"),
+        Output("coalition-error", "children", allow_duplicate=True),
+        Input("coalition-csv-button", "n_clicks"),
+        State({"type": "plan", "field": ALL}, "value"),
+        State({"type": "plan", "field": ALL}, "id"),
+        State("coalition-option", "value"),
+        State("state", "data"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 2, 1, state_at=4)
+    def on_coalition_csv(
+        sid: str,
+        clicks: int,
+        values: list[Any],
+        ids: list[dict[str, str]],
+        option: str,
+        state: UserState,
+    ) -> Any:
+        return cb.coalition_csv(ws, state, option, entries_from(ids, values, "field")), ""
+
+
+# Bargain -----------------------------------------------------------------------------------------
+#: Columns of the bargain tables shown as probabilities.
+PROBABILITY_COLUMNS = {
+    k: "probability"
+    for k in (
+        "credibility",
+        "p_deal",
+        "p_holds_given_deal",
+        "p_deal_holds",
+        "strength",
+        "impartiality",
+    )
+}
+
+
+def _register_bargain(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State
+
+    from grudging.web import callbacks as cb
+    from grudging.web.tables import html_table
+
     @app.callback(
         Output("guarantor-table", "children"),
         Output("fielded-table", "children"),
@@ -673,41 +820,92 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Output("bargain-error", "children"),
         Input("state", "data"),
         Input("aid", "value"),
+        _session(),
     )
-    @guarded(6, 5)
-    def on_bargain(state: UserState, aid: str) -> Any:
+    @_guarded(ws, 6, 5)
+    def on_bargain(sid: str, state: UserState, aid: str) -> Any:
         view = cb.bargain_view(ws, state, aid)
-        probability = {
-            k: "probability"
-            for k in (
-                "credibility",
-                "p_deal",
-                "p_holds_given_deal",
-                "p_deal_holds",
-                "strength",
-                "impartiality",
-            )
-        }
+        factions = view["factions"]
+        faction_units = (
+            {k: "probability" for k in factions[0] if k.startswith("P(")}
+            | {"capability": "probability"}
+            if factions
+            else {}
+        )
         return (
-            html_table(view["guarantors"], None, "guarantors", units=probability),
-            html_table(view["fielded"], None, "fielded", units=probability)
+            html_table(view["guarantors"], None, "guarantors", units=PROBABILITY_COLUMNS),
+            html_table(view["fielded"], None, "fielded", units=PROBABILITY_COLUMNS)
             if view["fielded"]
             else "No option attempts a bargain.",
             view["signing"],
-            html_table(
-                view["factions"],
-                None,
-                "factions",
-                units={k: "probability" for k in view["factions"][0] if k.startswith("P(")}
-                | {"capability": "probability"}
-                if view["factions"]
-                else {},
-            ),
+            html_table(factions, None, "factions", units=faction_units),
             view["positions"],
             "",
         )
 
-    # Assumptions ---------------------------------------------------------------------------
+    @app.callback(
+        Output("bargain-csv", "data"),
+        Output("bargain-error", "children", allow_duplicate=True),
+        Input("bargain-csv-button", "n_clicks"),
+        State("state", "data"),
+        State("aid", "value"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 2, 1, state_at=1)
+    def on_bargain_csv(sid: str, clicks: int, state: UserState, aid: str) -> Any:
+        return cb.bargain_csv(ws, state, aid), ""
+
+
+# Assumptions -------------------------------------------------------------------------------------
+DIFFERENCE_COLUMNS = {
+    "option": "option",
+    "outcome": "outcome",
+    "default": "default",
+    "yours": "with your changes",
+    "difference": "paired difference [90 %]",
+    "better_in": "better in",
+}
+
+
+def _field_classes(
+    ids: list[dict[str, str]],
+    entries: dict[str, Any],
+    errors: dict[str, str],
+    nominal: dict[str, float],
+) -> list[str]:
+    """Each parameter field's class: refused, changed from its nominal value, or neither."""
+    classes = []
+    for i in ids:
+        name = i["name"]
+        if name in errors:
+            classes.append("invalid")
+            continue
+        try:
+            changed = float(str(entries[name]).replace(",", "")) != nominal.get(name)
+        except ValueError:
+            changed = False
+        classes.append("changed" if changed else "")
+    return classes
+
+
+def _register_assumptions(app: dash.Dash, ws: Workspace) -> None:
+    from dash import ALL, Input, Output, State, no_update
+
+    from grudging.web import callbacks as cb
+    from grudging.web.controls import entries_from, parameter_controls
+    from grudging.web.tables import html_table
+
+    @app.callback(
+        Output("assumption-controls", "children"),
+        Input("state", "data"),
+        Input("assumption-stage", "value"),
+        _session(),
+    )
+    @_guarded(ws, 1, 0, lock=False)
+    def on_assumption_controls(sid: str, state: UserState, stage: str) -> Any:
+        return parameter_controls(ws.edited(state), state.get("values") or {}, stage)
+
     @app.callback(
         Output({"type": "param-error", "name": ALL}, "children"),
         Output({"type": "param", "name": ALL}, "className"),
@@ -715,28 +913,21 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Input({"type": "param", "name": ALL}, "value"),
         State({"type": "param", "name": ALL}, "id"),
         State("state", "data"),
+        _session(),
     )
-    def on_param_typed(values: list[Any], ids: list[dict[str, str]], state: UserState) -> Any:
-        try:
-            entries = entries_from(ids, values, "name")
-            errors = cb.check_assumptions(ws, state, entries)
-            scn = ws.edited(state)
-            nominal = scn.parameter_values()
-        except Exception as err:
-            return [""] * len(ids), [""] * len(ids), _explain(err)
-        classes = []
-        for i in ids:
-            name = i["name"]
-            if name in errors:
-                classes.append("invalid")
-            else:
-                try:
-                    changed = float(str(entries[name]).replace(",", "")) != nominal.get(name)
-                except ValueError:
-                    changed = False
-                classes.append("changed" if changed else "")
+    @_guarded(ws, 3, 2, state_at=2, lock=False)
+    def on_param_typed(
+        sid: str, values: list[Any], ids: list[dict[str, str]], state: UserState
+    ) -> Any:
+        entries = entries_from(ids, values, "name")
+        errors = cb.check_assumptions(ws, state, entries)
+        nominal = ws.edited(state).parameter_values()
         summary = "Refused: " + " | ".join(errors.values()) if errors else ""
-        return [errors.get(i["name"], "") for i in ids], classes, summary
+        return (
+            [errors.get(i["name"], "") for i in ids],
+            _field_classes(ids, entries, errors, nominal),
+            summary,
+        )
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
@@ -745,10 +936,13 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         State({"type": "param", "name": ALL}, "value"),
         State({"type": "param", "name": ALL}, "id"),
         State("state", "data"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
-    def on_run(clicks: int, values: list[Any], ids: list[dict[str, str]], state: UserState) -> Any:
+    @_guarded(ws, 2, 1, state_at=3)
+    def on_run(
+        sid: str, clicks: int, values: list[Any], ids: list[dict[str, str]], state: UserState
+    ) -> Any:
         if not clicks:
             return no_update, no_update
         new, errors = cb.apply_assumptions(ws, state, entries_from(ids, values, "name"))
@@ -758,14 +952,17 @@ def register(app: dash.Dash, ws: Workspace) -> None:
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
+        Output("assumption-errors", "children", allow_duplicate=True),
         Input("assumption-reset", "n_clicks"),
         State("state", "data"),
+        _session(),
         prevent_initial_call=True,
     )
-    def on_reset(clicks: int, state: UserState) -> Any:
+    @_guarded(ws, 2, 1, state_at=1, lock=False)
+    def on_reset(sid: str, clicks: int, state: UserState) -> Any:
         if not clicks:
-            return no_update
-        return cb.reset_assumptions(ws, state)
+            return no_update, no_update
+        return cb.reset_assumptions(ws, state), ""
 
     @app.callback(
         Output("assumption-message", "children"),
@@ -774,24 +971,14 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Output("assumption-figure", "style"),
         Output("assumption-errors", "children", allow_duplicate=True),
         Input("state", "data"),
+        _session(),
         prevent_initial_call="initial_duplicate",
     )
-    @guarded(5, 4)
-    def on_assumptions(state: UserState) -> Any:
+    @_guarded(ws, 5, 4)
+    def on_assumptions(sid: str, state: UserState) -> Any:
         view = cb.assumptions_view(ws, state)
         table = (
-            html_table(
-                view["rows"],
-                {
-                    "option": "option",
-                    "outcome": "outcome",
-                    "default": "default",
-                    "yours": "with your changes",
-                    "difference": "paired difference [90 %]",
-                    "better_in": "better in",
-                },
-                "assumption-difference",
-            )
+            html_table(view["rows"], DIFFERENCE_COLUMNS, "assumption-difference")
             if view["rows"]
             else ""
         )
@@ -803,86 +990,26 @@ def register(app: dash.Dash, ws: Workspace) -> None:
             no_update,
         )
 
-    # Exports -------------------------------------------------------------------------------
-    @app.callback(
-        Output("yaml-download", "data"),
-        Output("message", "children", allow_duplicate=True),
-        Input("yaml-button", "n_clicks"),
-        State("state", "data"),
-        prevent_initial_call=True,
-    )
-    @guarded(2, 1)
-    def on_yaml(clicks: int, state: UserState) -> Any:
-        return cb.export_yaml(ws, state), ""
-
-    @app.callback(
-        Output("compare-csv", "data"),
-        Output("compare-error", "children", allow_duplicate=True),
-        Input("compare-csv-button", "n_clicks"),
-        State("state", "data"),
-        State("baseline", "value"),
-        prevent_initial_call=True,
-    )
-    @guarded(2, 1)
-    def on_compare_csv(clicks: int, state: UserState, baseline: str) -> Any:
-        return cb.compare_csv(ws, state, baseline), ""
-
-    @app.callback(
-        Output("map-csv", "data"),
-        Output("map-error", "children", allow_duplicate=True),
-        Input("map-csv-button", "n_clicks"),
-        State("state", "data"),
-        State("map-option", "value"),
-        prevent_initial_call=True,
-    )
-    @guarded(2, 1)
-    def on_map_csv(clicks: int, state: UserState, option: str) -> Any:
-        return cb.map_csv(ws, state, option), ""
-
-    @app.callback(
-        Output("coalition-csv", "data"),
-        Output("coalition-error", "children", allow_duplicate=True),
-        Input("coalition-csv-button", "n_clicks"),
-        State({"type": "plan", "field": ALL}, "value"),
-        State({"type": "plan", "field": ALL}, "id"),
-        State("coalition-option", "value"),
-        State("state", "data"),
-        prevent_initial_call=True,
-    )
-    @guarded(2, 1)
-    def on_coalition_csv(
-        clicks: int,
-        values: list[Any],
-        ids: list[dict[str, str]],
-        option: str,
-        state: UserState,
-    ) -> Any:
-        return cb.coalition_csv(ws, state, option, entries_from(ids, values, "field")), ""
-
-    @app.callback(
-        Output("bargain-csv", "data"),
-        Output("bargain-error", "children", allow_duplicate=True),
-        Input("bargain-csv-button", "n_clicks"),
-        State("state", "data"),
-        State("aid", "value"),
-        prevent_initial_call=True,
-    )
-    @guarded(2, 1)
-    def on_bargain_csv(clicks: int, state: UserState, aid: str) -> Any:
-        return cb.bargain_csv(ws, state, aid), ""
-
     @app.callback(
         Output("assumptions-csv", "data"),
         Output("assumption-errors", "children", allow_duplicate=True),
         Input("assumptions-csv-button", "n_clicks"),
         State("state", "data"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
-    def on_assumptions_csv(clicks: int, state: UserState) -> Any:
+    @_guarded(ws, 2, 1, state_at=1)
+    def on_assumptions_csv(sid: str, clicks: int, state: UserState) -> Any:
         return cb.assumptions_csv(ws, state), ""
 
-    # Exploration ---------------------------------------------------------------------------
+
+# Exploration -------------------------------------------------------------------------------------
+def _register_exploration(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State, ctx, no_update
+
+    from grudging.web import callbacks as cb
+    from grudging.web.tables import html_table
+
     @app.callback(
         Output("store-summary", "children"),
         Output("exploration-outcome", "options"),
@@ -894,10 +1021,11 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Output("exploration-error", "children", allow_duplicate=True),
         Input("store-choice", "value"),
         State("state", "data"),
+        _session(),
         prevent_initial_call="initial_duplicate",
     )
-    @guarded(8, 7)
-    def on_store(key: str | None, state: UserState) -> Any:
+    @_guarded(ws, 8, 7, state_at=1)
+    def on_store(sid: str, key: str | None, state: UserState) -> Any:
         view = cb.store_choices_view(ws, state, key)
         outcomes = [{"label": o.replace("_", " "), "value": o} for o in view["outcomes"]]
         options = [{"label": o, "value": o} for o in view["options"]]
@@ -930,9 +1058,11 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         Input("exploration-baseline", "value"),
         Input("exploration-threshold", "value"),
         Input("prim-step", "value"),
+        _session(),
     )
-    @guarded(11, 10)
+    @_guarded(ws, 11, 10, state_at=None)
     def on_exploration(
+        sid: str,
         key: str | None,
         outcome: str | None,
         option: str | None,
@@ -967,7 +1097,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
     def on_trajectory_click(click: dict[str, Any] | None) -> Any:
         try:
             return int(click["points"][0]["customdata"])  # type: ignore[index]
-        except (TypeError, KeyError, IndexError, ValueError):
+        except Exception:  # whatever the page (or a crafted request) sent: no step
             return no_update
 
     @app.callback(
@@ -979,10 +1109,12 @@ def register(app: dash.Dash, ws: Workspace) -> None:
         State("exploration-option", "value"),
         State("exploration-baseline", "value"),
         State("exploration-threshold", "value"),
+        _session(),
         prevent_initial_call=True,
     )
-    @guarded(2, 1)
+    @_guarded(ws, 2, 1, state_at=None)
     def on_exploration_csv(
+        sid: str,
         clicks: int,
         key: str | None,
         outcome: str | None,
@@ -994,6 +1126,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
 
 
 def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8050) -> None:
-    """Start the app's web server (blocks until interrupted)."""
+    """Start the app's web server (blocks until interrupted); each request runs in its own
+    thread, and each page's callbacks under that page's lock."""
     app = create_app(ws)
-    app.run(host=host, port=port, debug=False)
+    app.run(host=host, port=port, debug=False, threaded=True)

@@ -12,6 +12,7 @@ import base64
 import binascii
 import io
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError, ParameterError, ScenarioError
@@ -21,6 +22,7 @@ from grudging.web.controls import (
     parse_plan_form,
     validate_entries,
 )
+from grudging.web.sessions import check_owner, refuse_large_upload
 from grudging.web.tables import Rows, format_value, frame_rows, interval_text
 
 #: What a download button sends to the page (``dcc.Download`` data).
@@ -81,26 +83,34 @@ def status_line(ws: Workspace, state: UserState) -> str:
     )
 
 
-def choose_scenario(ws: Workspace, key: str) -> UserState:
-    """Switch to another scenario (a built-in one or a file inside the folders)."""
+def choose_scenario(ws: Workspace, key: str, session: str | None = None) -> UserState:
+    """Switch to another scenario (a built-in one, a file inside the folders, or one of the
+    session's uploads)."""
+    check_owner(key, session)
     ws.scenario(key)
     return ws.default_state(key)
 
 
-def upload_scenario(ws: Workspace, contents: str, filename: str) -> UserState:
-    """Read an uploaded scenario (a ``data:`` URL from the upload box) and switch to it."""
-    if not contents or "," not in contents:
+def upload_scenario(ws: Workspace, contents: str, filename: str, session: str) -> UserState:
+    """Read an uploaded scenario (a ``data:`` URL from the upload box) and switch to it.
+
+    The upload is kept for ``session`` only; one over
+    :data:`~grudging.web.sessions.MAX_UPLOAD_BYTES` is refused with the limit.
+    """
+    filename = Path(str(filename or "upload.yaml")).name or "upload.yaml"
+    if not isinstance(contents, str) or not contents or "," not in contents:
         raise ScenarioError(f"{filename or 'upload'}: empty upload; choose a YAML file")
     _, _, payload = contents.partition(",")
     try:
         raw = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         raise ScenarioError(f"{filename}: the upload is not readable; try again") from None
+    refuse_large_upload(len(raw), filename)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(f"{filename}: not a UTF-8 text file; upload a YAML scenario") from None
-    key = ws.upload(text, filename or "upload.yaml")
+    key = ws.upload(text, filename, session)
     return ws.default_state(key)
 
 
@@ -718,7 +728,7 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
             "figure": None,
         }
     changed = ws.results(state)
-    seconds = ws.last_seconds.get("run")
+    seconds = getattr(changed, "seconds", None)
     default = ws.default_results(state)
     frame = paired_change(changed, default)
     rows: Rows = []

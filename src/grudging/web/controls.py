@@ -249,14 +249,35 @@ def _numeric_bounds(prop: Mapping[str, Any]) -> tuple[str, bool]:
     return str(prop.get("type", "string")), False
 
 
+#: Names of a bound in a JSON schema property: JSON Schema's own and pydantic's constraint names
+#: (which a field with its own schema keeps), as (inclusive, exclusive).
+_LOW = (("minimum", "ge"), ("exclusiveMinimum", "gt"))
+_HIGH = (("maximum", "le"), ("exclusiveMaximum", "lt"))
+
+
+def _bound(
+    prop: Mapping[str, Any], names: tuple[tuple[str, str], ...]
+) -> tuple[float, bool] | None:
+    """A bound of a numeric property and whether it is exclusive (None: no such bound)."""
+    (inclusive, exclusive) = names
+    for part in prop.get("anyOf", [prop]):
+        for key in inclusive:
+            if key in part:
+                return float(part[key]), False
+        for key in exclusive:
+            if key in part:
+                return float(part[key]), True
+    return None
+
+
 def _bound_text(prop: Mapping[str, Any]) -> str:
-    parts = prop.get("anyOf", [prop])
-    for part in parts:
-        if "minimum" in part:
-            return f"≥ {part['minimum']:g}"
-        if "exclusiveMinimum" in part:
-            return f"> {part['exclusiveMinimum']:g}"
-    return ""
+    texts = []
+    low, high = _bound(prop, _LOW), _bound(prop, _HIGH)
+    if low is not None:
+        texts.append(f"{'>' if low[1] else '≥'} {low[0]:g}")
+    if high is not None:
+        texts.append(f"{'<' if high[1] else '≤'} {high[0]:g}")
+    return " and ".join(texts)
 
 
 def plan_field_choices(scn: Scenario, name: str) -> list[dict[str, str]]:
@@ -373,18 +394,13 @@ def parse_plan_form(scn: Scenario, plan: CoalitionPlan, form: Mapping[str, Any])
                     if number != int(number):
                         raise ParameterError(f"{title}: {fmt(number)} is not a whole number")
                     number = int(number)
-                bound = _bound_text(prop)
-                low = next(
-                    (
-                        p.get("minimum", p.get("exclusiveMinimum"))
-                        for p in prop.get("anyOf", [prop])
-                        if "minimum" in p or "exclusiveMinimum" in p
-                    ),
-                    None,
-                )
-                strict = any("exclusiveMinimum" in p for p in prop.get("anyOf", [prop]))
-                if low is not None and (number < low or (strict and number <= low)):
-                    raise ParameterError(f"{title}: {fmt(number)} refused; it must be {bound}")
+                low, high = _bound(prop, _LOW), _bound(prop, _HIGH)
+                if (low is not None and (number < low[0] or (low[1] and number <= low[0]))) or (
+                    high is not None and (number > high[0] or (high[1] and number >= high[0]))
+                ):
+                    raise ParameterError(
+                        f"{title}: {fmt(number)} refused; it must be {_bound_text(prop)}"
+                    )
                 value = number
         current = getattr(plan, name)
         if name == "offers" and current is None:

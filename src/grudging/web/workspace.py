@@ -7,6 +7,11 @@ reads the same run. Plans of the deterministic stages are cached by what they de
 option, every non-dynamics value plus the dynamics values
 :func:`grudging.options.plan_reads_dynamics` names, the seed), so a change to a ``dynamics.*``
 parameter re-runs only the month-by-month simulation.
+
+The caches are shared by every session (they are keyed by content) and safe to read from many
+request threads at once (:class:`~grudging.web.concurrency.Flights`: a run is made once, outside
+any lock that other sessions wait on). Uploaded scenarios belong to the session that uploaded them
+(:mod:`grudging.web.sessions`).
 """
 
 from __future__ import annotations
@@ -22,18 +27,20 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 import pandas as pd
 
-from grudging import MASTER_SEED
 from grudging.errors import GrudgingError, ScenarioError
+from grudging.plans import PlanCache
 from grudging.report.html import runs_that_ran
 from grudging.results.results import INTERVAL, Results
+from grudging.rng import MASTER_SEED
+from grudging.web.concurrency import Flights
 from grudging.web.files import (
-    MAX_SCENARIO_BYTES,
     SCENARIO_SUFFIXES,
     STORE_SUFFIXES,
     AccessRefused,
     Folders,
     check_scenario_file,
 )
+from grudging.web.sessions import UPLOAD_PREFIX, Sessions, refuse_large_upload
 
 if TYPE_CHECKING:
     from grudging.model.bargain import BargainResult
@@ -78,8 +85,11 @@ class _Cache(OrderedDict[Hashable, Any]):
 class RememberingResults(Results):
     """Results that compute each summary and comparison once (the views ask for them often).
 
-    Each call returns a copy, so a caller may change what it gets.
+    Each call returns a copy, so a caller may change what it gets. ``seconds`` is how long the
+    run took (None: not run by the dashboard).
     """
+
+    seconds: float | None = None
 
     def _remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
         memo: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
@@ -128,14 +138,18 @@ class Workspace:
     start_store: str | None = None
     _scenarios: dict[str, Scenario] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
-    _plans: _Cache = field(default_factory=lambda: _Cache(64))
+    _planner: PlanCache = field(default_factory=lambda: PlanCache(64))
     _runs: _Cache = field(default_factory=lambda: _Cache(6))
     _edited: _Cache = field(default_factory=lambda: _Cache(16))
-    _conferences: _Cache = field(default_factory=lambda: _Cache(32))
     _bargains: _Cache = field(default_factory=lambda: _Cache(16))
     _explore: _Cache = field(default_factory=lambda: _Cache(32))
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _flights: Flights = field(default_factory=Flights)
+    sessions: Sessions = field(default_factory=Sessions)
     last_seconds: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sessions.on_drop = self.forget
 
     # Scenarios --------------------------------------------------------------------------------
     @classmethod
@@ -178,16 +192,16 @@ class Workspace:
             ws.store_path(ws.start_store)  # a store file, inside the folders
         return ws
 
-    def scenario_choices(self) -> list[dict[str, str]]:
-        """Scenarios the user can switch to: built-in ones, files in the folders, uploads."""
+    def scenario_choices(self, session: str | None = None) -> list[dict[str, str]]:
+        """Scenarios the user can switch to: built-in ones, files in the folders, the session's
+        uploads."""
         from grudging.scenario.io import builtin_names
 
         out = [{"label": f"{n} (built-in)", "value": f"builtin:{n}"} for n in builtin_names()]
         for key in self.folders.listing(SCENARIO_SUFFIXES):
             out.append({"label": self.folders.label(key), "value": f"file:{key}"})
-        for key, label in self._labels.items():
-            if key.startswith("upload:"):
-                out.append({"label": label, "value": key})
+        for key, label in self.sessions.uploads(session):
+            out.append({"label": label, "value": key})
         unique: dict[str, dict[str, str]] = {}
         for choice in out:
             unique.setdefault(choice["value"], choice)
@@ -205,61 +219,70 @@ class Workspace:
         return self.folders.resolve_key(key, STORE_SUFFIXES, "store")
 
     def scenario(self, key: str) -> Scenario:
-        """The scenario of a key, loaded on first use (only built-ins and files in the folders)."""
+        """The scenario of a key, loaded on first use (only built-ins and files in the folders).
+
+        An upload key names a session's upload: refused once that upload is no longer kept.
+        """
+        if key.startswith(UPLOAD_PREFIX):
+            return self.sessions.upload(key).scenario
         with self._lock:
             if key in self._scenarios:
                 return self._scenarios[key]
-            kind, _, rest = key.partition(":")
-            if kind == "builtin":
-                from grudging.scenario import load_scenario
-                from grudging.scenario.io import builtin_names
+        kind, _, rest = key.partition(":")
+        if kind == "builtin":
+            from grudging.scenario import load_scenario
+            from grudging.scenario.io import builtin_names
 
-                if rest not in builtin_names():
-                    raise AccessRefused(f"scenario '{rest}': not a built-in scenario")
-                scn = load_scenario(rest)
-                label = f"{rest} (built-in)"
-            elif kind == "file":
-                from grudging.scenario import load_scenario
+            if rest not in builtin_names():
+                raise AccessRefused(f"scenario '{rest}': not a built-in scenario")
+            scn = load_scenario(rest)
+            label = f"{rest} (built-in)"
+        elif kind == "file":
+            from grudging.scenario import load_scenario
 
-                path = self.folders.resolve_key(rest, SCENARIO_SUFFIXES, "scenario")
-                check_scenario_file(path, self.folders)
-                scn = load_scenario(path)
-                label = self.folders.label(rest)
-            else:
-                raise AccessRefused(f"scenario '{key}': not one the dashboard knows; upload it")
-            self._scenarios[key] = scn
-            self._labels[key] = label
-            return scn
+            path = self.folders.resolve_key(rest, SCENARIO_SUFFIXES, "scenario")
+            canonical = f"file:{_key_of(self.folders, path)}"
+            if canonical != key:  # another spelling of a listed file: held once
+                return self.scenario(canonical)
+            check_scenario_file(path, self.folders)
+            scn = load_scenario(path)
+            label = self.folders.label(rest)
+        else:
+            raise AccessRefused("this scenario is not one the dashboard knows; upload it")
+        with self._lock:  # loaded outside the lock: two threads may load it, one copy is kept
+            self._labels.setdefault(key, label)
+            return self._scenarios.setdefault(key, scn)
 
-    def upload(self, text: str, filename: str) -> str:
-        """Register an uploaded scenario (YAML text, safe loader) and return its key.
+    def upload(self, text: str, filename: str, session: str) -> str:
+        """Keep an uploaded scenario (YAML text, safe loader) for ``session``; return its key.
 
         An uploaded file has no folder, so it must be self-contained (``grudging dump`` writes
         such files); its map is taken from the starting scenario's folder when that holds a file
-        of the same name.
+        of the same name. Only that session sees it, and only while it is kept
+        (:mod:`grudging.web.sessions`).
         """
         from grudging.scenario import loads_scenario
 
-        if len(text.encode("utf-8", errors="replace")) > MAX_SCENARIO_BYTES:
-            raise ScenarioError(
-                f"{filename}: larger than {MAX_SCENARIO_BYTES // 1_000_000} MB; not a scenario"
-            )
         name = Path(filename).name or "upload.yaml"
+        refuse_large_upload(len(text.encode("utf-8", errors="replace")), name)
         scn = loads_scenario(text, name)
         base = self.scenario(self.start).base_dir
         if scn.map is not None and base is not None:
             candidate = Path(base) / scn.map.geojson
             if Path(scn.map.geojson).name == scn.map.geojson and candidate.is_file():
                 scn._base_dir = base
-        key = f"upload:{_digest(text)}"
-        with self._lock:
-            self._scenarios[key] = scn
-            self._labels[key] = f"{name} (uploaded)"
-        return key
+        return self.sessions.add_upload(session, _digest(text), scn, f"{name} (uploaded)")
 
     def label(self, key: str) -> str:
         """The scenario's name in the page."""
+        if key.startswith(UPLOAD_PREFIX):
+            return self.sessions.upload(key).label
         return self._labels.get(key, key)
+
+    def forget(self, key: str) -> None:
+        """Drop every cached run, edit and bargain of a scenario key (an upload no longer kept)."""
+        for cache in (self._runs, self._edited, self._bargains):
+            self._flights.discard(cache, lambda k: isinstance(k, tuple) and bool(k) and k[0] == key)
 
     def default_state(self, key: str | None = None) -> UserState:
         """The state of a scenario with no changes."""
@@ -287,40 +310,22 @@ class Workspace:
             scn._base_dir = base.base_dir
             return scn
 
-        return self._edited.fetch((key, _digest(edits)), make)
+        return self._flights.fetch(self._edited, (key, _digest(edits)), make)
 
     # Runs ------------------------------------------------------------------------------------
     @staticmethod
-    def _planning_key(values: Mapping[str, float], reads: tuple[str, ...] = ()) -> str:
+    def _planning_key(values: Mapping[str, float]) -> str:
         """A digest of the values the deterministic stages read: all but the dynamics' own."""
-        return _digest(
-            sorted((k, v) for k, v in values.items() if not k.startswith("dynamics.") or k in reads)
-        )
+        return _digest(sorted((k, v) for k, v in values.items() if not k.startswith("dynamics.")))
 
     def plan(self, key: str, scn: Scenario, option: str, values: Mapping[str, float]) -> OptionPlan:
-        """An option's plan, cached by the option, the values it reads and the seed.
+        """An option's plan, from the plan cache every face shares (:mod:`grudging.plans`).
 
-        A change to a dynamics parameter the option's plan does not read
-        (:func:`grudging.options.plan_reads_dynamics`) re-uses the plan; one it does read (the
-        guarantor's skill) re-uses the force-generation conference and re-runs the bargain.
+        A change to a dynamics parameter the option's plan does not read re-uses the plan; one it
+        does read (the guarantor's skill) re-uses the force-generation conference and re-runs the
+        bargain.
         """
-        from grudging.options import option_conference, plan_option, plan_reads_dynamics
-
-        opt = scn.option(option)
-        reads = plan_reads_dynamics(scn, opt)
-        spec = opt.model_dump_json()
-        cache_key = (key, spec, self._planning_key(values, reads), self.seed)
-
-        def make() -> OptionPlan:
-            conference = None
-            if opt.coalition is not None:  # held where the coalition builder finds it
-                conference = self._conferences.fetch(
-                    (key, opt.coalition.model_dump_json(), self._planning_key(values), self.seed),
-                    lambda: option_conference(scn, opt, values, self.seed),
-                )
-            return plan_option(scn, opt, values, self.seed, conference=conference)
-
-        return self._plans.fetch(cache_key, make)
+        return self._planner.plan(scn, option, values, self.seed)
 
     def results(self, state: UserState) -> Results:
         """The run of the state's scenario and values (cached)."""
@@ -344,13 +349,15 @@ class Workspace:
                 seed=self.seed,
                 values=checked,
                 uncertainty=True,
-                planner=lambda s, o, v, _seed: self.plan(key, s, o, v),
+                cache=self._planner,
             )
-            self.last_seconds["run"] = time.perf_counter() - started
-            return remembering(runs_that_ran(results))
+            seconds = time.perf_counter() - started
+            self.last_seconds["run"] = seconds
+            out = remembering(runs_that_ran(results))
+            out.seconds = seconds
+            return out
 
-        with self._lock:
-            return self._runs.fetch(run_key, run)
+        return self._flights.fetch(self._runs, run_key, run)
 
     def default_results(self, state: UserState) -> Results:
         """The run of the state's scenario with no changes (what differences are taken from)."""
@@ -389,19 +396,8 @@ class Workspace:
 
     def conference(self, state: UserState, plan: CoalitionPlan) -> ConferenceResult:
         """The force-generation conference under ``plan``, as the chain would run it."""
-        from grudging.model.conference import run_conference
-        from grudging.rng import stream
 
-        key = state.get("scenario") or self.start
-        scn = self.edited(state)
-        values = self.values(state)
-        cache_key = (key, plan.model_dump_json(), self._planning_key(values), self.seed)
-        return self._conferences.fetch(
-            cache_key,
-            lambda: run_conference(
-                scn, plan, values, rng=stream(self.seed, "requirement"), cost_curve=()
-            ),
-        )
+        return self._planner.conference(self.edited(state), plan, self.values(state), self.seed)
 
     def bargain(self, state: UserState, aid_musd: float | None) -> BargainResult:
         """The bargain under every kind of guarantor and under each option's fielded guarantor."""
@@ -420,7 +416,8 @@ class Workspace:
         params = stage_parameters(BargainParams, values, "bargain")
         guarantors = [default_guarantor(kind, params) for kind in GUARANTOR_KINDS]
         cache_key = (key, self._planning_key(values), aid_musd, self.seed)
-        return self._bargains.fetch(
+        return self._flights.fetch(
+            self._bargains,
             cache_key,
             lambda: bargain(
                 scn, guarantors, aid_musd, params, stream(self.seed, "bargain"), n=BARGAIN_DRAWS
@@ -429,8 +426,7 @@ class Workspace:
 
     def memo(self, key: Hashable, make: Callable[[], T]) -> T:
         """A cached value of an expensive read (a store's indices, PRIM's steps)."""
-        with self._lock:
-            return self._explore.fetch(key, make)
+        return self._flights.fetch(self._explore, key, make)
 
     def warm(self) -> None:
         """Compute the starting scenario's default run, so the first page is quick."""

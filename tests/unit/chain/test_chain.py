@@ -121,8 +121,9 @@ def test_run_command_prints_the_comparison_and_writes_the_report(
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert "civilian deaths" in out
-    assert "Difference against 'us_stays'" in out
+    assert "Verdict (against US stays)" in out
+    assert "Civilian deaths" in out
+    assert "Differences against US stays" in out
     html = report.read_text()
     assert "Plotly" in html
     assert 'src="http' not in html  # plotly.js is inline: nothing is fetched from a CDN

@@ -61,7 +61,11 @@ def test_html_report_is_complete_and_self_contained(
     assert "choroplethmap" in page
     assert "white-bg" in page
     # no coalition section is repeated for options that share a plan
-    assert "The same coalition plan as nato_replaces" in page
+    assert "The same coalition plan as NATO-led coalition replaces US forces" in page
+    # numbers a colleague can read: no scientific notation, no snake_case outcome labels
+    assert not re.search(r"\d\.\d+e[+-]\d\d", page.split("<script")[0])
+    assert "<td>Cost to the patron</td>" in page
+    assert "<td>cost_patron</td>" not in page
 
 
 def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -> None:
@@ -77,7 +81,9 @@ def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -
     page = render_report(results, scn, sensitivity=sensitivity)
     assert ">Sensitivity: which assumptions matter<" in page
     assert "Sobol total-order from the sweep store sweep.duckdb" in page
-    assert "dynamics.self_excitation (0.61)" in page
+    assert (
+        "What decides it (sweep): Self excitation (dynamics), Sobol total-order index 0.61." in page
+    )
     assert ">Sensitivity: which assumptions matter<" not in render_report(results, scn)
 
 

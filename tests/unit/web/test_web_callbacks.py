@@ -12,6 +12,10 @@ import pytest
 from grudging.errors import GrudgingError, ParameterError, ScenarioError
 from grudging.web import callbacks as cb
 from grudging.web.files import AccessRefused
+from grudging.web.sessions import new_session_id
+
+#: The session of the callback tests' uploads.
+SID = new_session_id()
 
 
 def _data_url(text: str) -> str:
@@ -259,10 +263,11 @@ def test_upload_of_a_good_scenario(ws: Any) -> None:
     text = dump_scenario(ws.scenario(ws.start)).replace(
         "title: Iraq, January 2007", "title: My Iraq, January 2007", 1
     )
-    state = cb.upload_scenario(ws, _data_url(text), "mine.yaml")
-    assert state["scenario"].startswith("upload:")
+    state = cb.upload_scenario(ws, _data_url(text), "mine.yaml", SID)
+    assert state["scenario"].startswith(f"upload:{SID}/")
     assert ws.scenario(state["scenario"]).title.startswith("My Iraq")
-    assert any(c["label"] == "mine.yaml (uploaded)" for c in ws.scenario_choices())
+    assert any(c["label"] == "mine.yaml (uploaded)" for c in ws.scenario_choices(SID))
+    assert not any(c["label"] == "mine.yaml (uploaded)" for c in ws.scenario_choices())
     # the uploaded copy borrows the built-in map, so the map view still draws
     assert ws.scenario(state["scenario"]).base_dir == ws.scenario(ws.start).base_dir
 
@@ -278,7 +283,7 @@ def test_upload_of_a_good_scenario(ws: Any) -> None:
 )
 def test_malformed_upload_is_a_message(ws: Any, text: str, reason: str) -> None:
     with pytest.raises(ScenarioError, match=reason):
-        cb.upload_scenario(ws, _data_url(text), "bad.yaml")
+        cb.upload_scenario(ws, _data_url(text), "bad.yaml", SID)
 
 
 def test_upload_with_a_located_error(ws: Any) -> None:
@@ -286,18 +291,18 @@ def test_upload_with_a_located_error(ws: Any) -> None:
 
     text = dump_scenario(ws.scenario(ws.start)).replace("horizon_months: 60", "horizon_months: 999")
     with pytest.raises(ScenarioError, match=r"bad.yaml:\d+: horizon_months: bad value 999"):
-        cb.upload_scenario(ws, _data_url(text), "bad.yaml")
+        cb.upload_scenario(ws, _data_url(text), "bad.yaml", SID)
 
 
 def test_unreadable_uploads(ws: Any) -> None:
     with pytest.raises(ScenarioError, match="not readable"):
-        cb.upload_scenario(ws, "data:text/yaml;base64,@@@", "x.yaml")
+        cb.upload_scenario(ws, "data:text/yaml;base64,@@@", "x.yaml", SID)
     with pytest.raises(ScenarioError, match="UTF-8"):
         cb.upload_scenario(
-            ws, "data:text/yaml;base64," + base64.b64encode(b"\xff\xfe\x00").decode(), "x.yaml"
+            ws, "data:text/yaml;base64," + base64.b64encode(b"\xff\xfe\x00").decode(), "x.yaml", SID
         )
     with pytest.raises(ScenarioError, match="empty upload"):
-        cb.upload_scenario(ws, "", "x.yaml")
+        cb.upload_scenario(ws, "", "x.yaml", SID)
 
 
 def test_every_failure_a_user_can_cause_is_a_grudging_error() -> None:

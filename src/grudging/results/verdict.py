@@ -1,0 +1,186 @@
+"""The verdict: which option is best on each main outcome, by how much, and how sure.
+
+One place for the sentences that open ``grudging run`` and the report. For each main outcome it
+names the best option (by median; by share of runs for a 0/1 outcome), its difference from the
+baseline in words (``worse by 49k (90 %: 7k better – 408k worse)``), the share of paired runs in
+which it does better (from :meth:`Results.compare`), and what decides it: the top index of a
+sweep when one is given, else a closing note that the intervals reflect chance and the parameter
+draws. Numbers follow :mod:`grudging.report.numbers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from grudging.report import numbers as fmt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from grudging.results.results import Results
+
+#: The outcomes the verdict speaks of, in order.
+MAIN_OUTCOMES = ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The verdict on one outcome: the best option and how it compares with the baseline."""
+
+    outcome: str
+    best: str
+    baseline: str
+    #: The option set against the baseline (the best one, or the next best when the baseline
+    #: is best); None when only one option ran.
+    compared: str | None
+    share_better: float | None
+    sentence: str
+
+
+def _best_word(unit: str, direction: str) -> str:
+    if unit == "probability":
+        return "least likely" if direction == "minimize" else "most likely"
+    return "lowest" if direction == "minimize" else "highest"
+
+
+def _level(row: Mapping[str, Any], unit: str) -> str:
+    """An option's level: ``124k (90 %: 104k – 160k)``, or ``in 7 % of runs``."""
+    if unit == "probability":
+        return f"in {fmt.percent(row['mean'])} of runs"
+    return (
+        f"{fmt.value(row['median'], unit)} ({fmt.INTERVAL_LABEL}: "
+        f"{fmt.value(row['low'], unit)} – {fmt.value(row['high'], unit)})"
+    )
+
+
+def _paired(diff: pd.Series, unit: str, direction: str) -> str:
+    """The difference from the baseline and the share of paired runs in which it is better."""
+    if unit == "probability":
+        change = diff["mean_difference"] * (-1 if direction == "minimize" else 1)
+        if fmt.points(change) == "0 points":
+            head = "no different"
+        else:
+            head = f"{'better' if change > 0 else 'worse'} by {fmt.points(change)}"
+        return (
+            f"{head}; better in {fmt.percent(diff['share_better'])} of runs, worse in "
+            f"{fmt.percent(diff['share_worse'])}"
+        )
+    words = fmt.difference(diff["median_difference"], diff["low"], diff["high"], unit, direction)
+    return f"{words}; better in {fmt.percent(diff['share_better'])} of runs"
+
+
+def _driver(drivers: pd.DataFrame | None, outcome: str, method: str) -> str:
+    if drivers is None or drivers.empty or outcome not in set(drivers["outcome"]):
+        return ""
+    top = drivers[drivers["outcome"] == outcome].sort_values("index", ascending=False).iloc[0]
+    how = f"{method} index" if method else "index"
+    return (
+        f" What decides it (sweep): {fmt.parameter_label(str(top['parameter']))}, "
+        f"{how} {top['index']:.2f}."
+    )
+
+
+def findings(
+    results: Results,
+    baseline: str | None = None,
+    drivers: pd.DataFrame | None = None,
+    method: str = "",
+    outcomes: tuple[str, ...] = MAIN_OUTCOMES,
+) -> list[Finding]:
+    """The verdict on each of ``outcomes`` the results hold.
+
+    ``drivers`` is a sensitivity table (``parameter, outcome, index``) from a sweep; ``method``
+    names its index (e.g. ``Sobol' total``).
+    """
+    from grudging.model.outcomes import OUTCOMES
+
+    if not results.options:
+        return []
+    names = results.option_names()
+    base = baseline if baseline in results.options else results.options[0]
+    summary = results.summary()
+    diff = results.compare(base) if len(results.options) > 1 else None
+    out = []
+    for outcome in outcomes:
+        rows = summary[summary["outcome"] == outcome]
+        if rows.empty or outcome not in OUTCOMES:
+            continue
+        unit, direction = OUTCOMES[outcome].unit, OUTCOMES[outcome].direction
+        key = "mean" if unit == "probability" else "median"
+        sign = 1.0 if direction == "minimize" else -1.0
+        order = {o: i for i, o in enumerate(results.options)}
+        by_option: dict[str, dict[str, Any]] = {
+            str(r["option"]): {str(k): v for k, v in r.items()} for r in rows.to_dict("records")
+        }
+        ranked = sorted(
+            by_option,
+            # best first; a tie goes to the baseline, then to the earlier option
+            key=lambda o: (sign * float(by_option[o][key]), o != base, order[o]),
+        )
+        best = ranked[0]
+        label = fmt.outcome_label(outcome)
+        head = f"{label}: {_best_word(unit, direction)} under {names[best]}"
+        level = _level(by_option[best], unit)
+        compared: str | None = None
+        share: float | None = None
+        if diff is None or len(ranked) < 2:
+            sentence = f"{head}, {level}, the only option run."
+        else:
+            compared = best if best != base else ranked[1]
+            d = diff[(diff["option"] == compared) & (diff["outcome"] == outcome)]
+            if d.empty or compared is None:
+                sentence = f"{head}, {level}."
+                compared = None
+            else:
+                share = float(d.iloc[0]["share_better"])
+                paired = _paired(d.iloc[0], unit, direction)
+                if best != base:
+                    base_level = (
+                        f" ({fmt.percent(float(by_option[base]['mean']))})"
+                        if unit == "probability"
+                        else ""
+                    )
+                    sentence = f"{head}, {level}; against {names[base]}{base_level}, {paired}."
+                else:
+                    sentence = (
+                        f"{head}, the baseline, {level}; the next best, {names[compared]}, "
+                        f"is {paired}."
+                    )
+        sentence += _driver(drivers, outcome, method)
+        out.append(Finding(outcome, best, base, compared, share, sentence))
+    return out
+
+
+def closing(results: Results, drivers: pd.DataFrame | None = None) -> str:
+    """What the intervals reflect, and where to learn which assumption decides each outcome."""
+    meta = results.metadata
+    runs = meta.get("replications")
+    source = (
+        "chance and the draws of the uncertain parameters from their declared ranges"
+        if meta.get("uncertainty", True)
+        else "chance alone (the parameters at their nominal values)"
+    )
+    text = (
+        f"Intervals cover {fmt.INTERVAL_LABEL} of "
+        f"{f'{int(runs):,} ' if runs else ''}runs per option and reflect {source}"
+    )
+    if drivers is None or drivers.empty:
+        return (
+            text
+            + "; a sweep (grudging sweep, then grudging report --store) says which "
+            + ("assumption decides each outcome.")
+        )
+    return text + "."
+
+
+def verdict_sentences(
+    results: Results,
+    baseline: str | None = None,
+    drivers: pd.DataFrame | None = None,
+    method: str = "",
+) -> list[str]:
+    """The verdict as plain sentences: one per main outcome, then what the intervals reflect."""
+    lines = [f.sentence for f in findings(results, baseline, drivers, method)]
+    return [*lines, closing(results, drivers)] if lines else []

@@ -1,0 +1,59 @@
+"""`grudging run`'s terminal output: the verdict first, every figure whole at 80 columns."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
+from verdict_helpers import constructed_results
+
+from grudging.cli.run import plan_footer, print_comparison
+
+
+def _render(width: int) -> list[str]:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, color_system=None)
+    print_comparison(console, constructed_results(), "stay")
+    return buffer.getvalue().splitlines()
+
+
+@pytest.mark.parametrize("width", [60, 80])
+def test_every_line_fits_and_no_figure_is_cut(width: int) -> None:
+    lines = _render(width)
+    assert max(len(line) for line in lines) <= width
+    assert not any("…" in line for line in lines)
+    text = "\n".join(lines)
+    # stacked: one block per option, with every interval whole
+    assert "US$287bn [US$287bn – US$287bn]" in text
+    if width == 80:
+        assert "  Civilian deaths              150k [150k – 150k] deaths" in lines
+        assert "  Cost to the patron           US$287bn [US$287bn – US$287bn]" in lines
+    assert "Verdict (against Stay the course)" in text
+
+
+def test_the_verdict_comes_first() -> None:
+    lines = _render(80)
+    assert lines[3] == "Verdict (against Stay the course)"
+    assert lines[4].startswith("  Civilian deaths: lowest under Stay the course, the baseline,")
+
+
+def test_a_wide_console_gets_one_table() -> None:
+    lines = _render(160)
+    header = next(line for line in lines if "Stay the course" in line and "┃" in line)
+    assert "Hand over to NATO" in header
+    assert max(len(line) for line in lines) <= 160
+
+
+def test_the_footer_says_what_each_troop_figure_is() -> None:
+    assert plan_footer(constructed_results()) == [
+        "Hand over to NATO: a NATO-led coalition of 23,250 troops raised from 38 nations "
+        "(4 % of the requirement in effective strength), US$259M a year; 6,067 coalition "
+        "troops (all but the patron's) on average in theatre over the 60 months, median of "
+        "runs; a deal under NATO forms with probability 0.00; holding out: aqi, sunni parties.",
+        "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's ISAF-sized 32k.",
+    ]

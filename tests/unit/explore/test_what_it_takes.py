@@ -1,0 +1,204 @@
+"""``grudging what-would-it-take``: the search, the budget that does not bind, determinism, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from grudging.cli import main
+from grudging.explore import what_it_takes as w
+from grudging.explore.what_it_takes import LeverSpec, Trial
+
+OPTION, BASELINE = "alliance_replaces", "patron_stays"
+SMALL: dict[str, Any] = {"replications": 20, "parameter_replications": 40}
+
+
+def _spec(kind: str, low: float, high: float) -> LeverSpec:
+    return LeverSpec("x", kind, low, high, (), "", "proposal", ("coalition", "x"))
+
+
+def _step(threshold: float, up: bool = True) -> tuple[w.Probe, list[object]]:
+    """A monotone synthetic response: P(better) 0.6 past ``threshold``, 0.2 before it."""
+    seen: list[object] = []
+
+    def probe(value: object) -> Trial:
+        seen.append(value)
+        assert isinstance(value, int | float)
+        wins = value >= threshold if up else value <= threshold
+        return Trial(value, 0.6 if wins else 0.2, 0.0)
+
+    return probe, seen
+
+
+def test_bisection_finds_the_first_winning_grid_value_of_a_step() -> None:
+    # grid from 5,000 to 15,000 in 64 steps of 156.25: the 15th step is 7,343.75
+    probe, seen = _step(7343.75)
+    status, threshold, direction, trials = w.search_lever(
+        _spec("real", 0, 15000), 5000.0, probe, 0.5
+    )
+    assert (status, threshold, direction) == ("reached", 7343.75, "up")
+    # one coarse point and four bisections up, four coarse points down
+    assert seen == [7500.0, 6250.0, 6875.0, 7187.5, 7343.75, 3750.0, 2500.0, 1250.0, 0.0]
+    assert [t.p_better for t in trials] == [0.6, 0.2, 0.2, 0.2, 0.6, 0.2, 0.2, 0.2, 0.2]
+
+
+def test_bisection_downwards_on_an_integer_lever_and_the_nearer_direction() -> None:
+    probe, _ = _step(11, up=False)
+    assert w.search_lever(_spec("integer", 6, 36), 18, probe, 0.5)[:3] == ("reached", 11, "down")
+
+    def both(value: object) -> Trial:  # wins at <= 12 and at >= 30: 30 is 12 away, 12 is 6
+        assert isinstance(value, int)
+        return Trial(value, 0.9 if value <= 12 or value >= 30 else 0.1, 0.0)
+
+    assert w.search_lever(_spec("integer", 6, 36), 18, both, 0.5)[:3] == ("reached", 12, "down")
+
+
+@pytest.mark.parametrize("kind", ["real", "integer"])
+def test_first_winning_is_exact_for_every_step_position(kind: str) -> None:
+    grid = w.direction_grid(10.0, 90.0, kind)
+    assert len(grid) == 64  # 80 whole numbers: 64 of them, rounded
+    for k in range(len(grid)):
+
+        def past(value: object, k: int = k) -> bool:
+            assert isinstance(value, int | float)
+            return value >= grid[k]
+
+        assert w.first_winning(grid, past) == k
+    assert w.first_winning(grid, lambda v: False) is None
+
+
+def test_a_response_that_never_reaches_the_target_is_not_reached() -> None:
+    def flat(value: object) -> Trial:
+        return Trial(value, 0.3, 0.0)  # type: ignore[arg-type]
+
+    status, threshold, _, trials = w.search_lever(_spec("real", 0, 10), 4.0, flat, 0.5)
+    assert (status, threshold) == ("not_reached", None)
+    assert len(trials) == 8  # four coarse points each way, no bisection
+
+
+def test_the_parameter_condition_of_a_known_threshold() -> None:
+    x = np.arange(100) / 100.0  # wins exactly when x >= 0.7
+    other = np.tile([0.0, 1.0], 50)
+    found = w.parameter_conditions({"a.x": x, "a.y": other}, x >= 0.7, 0.8, {})
+    first = found[0]
+    assert (first.parameter, first.operator, first.reached) == ("a.x", ">=", True)
+    assert first.win_rate == 1.0
+    assert first.support == 0.3  # the least restrictive decile cut that wins: x >= 0.7
+    assert not found[1].reached
+
+
+def test_the_budget_that_does_not_bind_is_detected_and_not_searched_upwards(
+    tiny_runnable_path: Path,
+) -> None:
+    from grudging.plans import PlanCache
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(tiny_runnable_path, runnable=True)
+    cache = PlanCache()
+    answer = w.what_it_takes(
+        scn, OPTION, BASELINE, levers=["coalition_budget"], cache=cache, **SMALL
+    )
+    (budget,) = answer.levers
+    coalition = cache.plan(scn, OPTION).conference.coalition  # type: ignore[union-attr]
+    spent = coalition.total_cost_musd
+    assert 0 < spent < 500
+    assert budget.status == "not_binding"
+    assert budget.note.startswith(
+        f"the budget does not bind: the conference spends US${spent:,.0f}M of US$500M; more money "
+        "buys nothing"
+    )
+    # the top of the range once (to see that it changes nothing), then only values below the spend
+    values = [t.value for t in budget.trials]
+    assert values[0] == 20000.0
+    below = w.direction_grid(spent, 0.0, "real")
+    assert values[1:]
+    assert all(v in below for v in values[1:])
+
+
+def test_the_answer_is_a_simulate_and_is_deterministic(tiny_runnable_path: Path) -> None:
+    from grudging.chain import simulate
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(tiny_runnable_path, runnable=True)
+    first = w.what_it_takes(scn, OPTION, BASELINE, levers=["aid", "roe_level"], **SMALL)
+    again = w.what_it_takes(scn, OPTION, BASELINE, levers=["aid", "roe_level"], **SMALL)
+    assert first == again
+    assert first.to_dict() | {"seconds": 0} == again.to_dict() | {"seconds": 0}
+    # the P(better) at the option's values is what the chain's own simulate gives, pair by pair
+    results = simulate(scn, [OPTION, BASELINE], replications=20)
+    rows = results.outcomes
+    rows = rows[
+        (rows["outcome"] == "civilian_deaths") & rows["region"].isna() & rows["month"].isna()
+    ]
+    by = rows.pivot_table(index="replication", columns="option", values="value")
+    assert first.p_current == float((by[OPTION] < by[BASELINE]).mean())
+    assert first.mean_difference == pytest.approx(float((by[OPTION] - by[BASELINE]).mean()))
+    assert {r.lever: r.status for r in first.levers}.keys() == {"aid", "roe_level"}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--option", "aliance_replaces"],
+            "--option aliance_replaces: unknown option "
+            "'aliance_replaces' (did you mean 'alliance_replaces'?)",
+        ),
+        (
+            ["--baseline", "patron_stay"],
+            "--baseline patron_stay: unknown option 'patron_stay' (did you mean 'patron_stays'?)",
+        ),
+        (
+            ["--outcome", "civilian_death"],
+            "--outcome civilian_death: unknown outcome "
+            "'civilian_death' (did you mean 'civilian_deaths'?)",
+        ),
+        (["--lever", "aids"], "--lever aids: unknown lever 'aids' (did you mean 'aid'?)"),
+        (["--confidence", "1.5"], "--confidence 1.5: give a probability strictly between 0 and 1"),
+        (["--confidence", "0"], "--confidence 0.0: give a probability strictly between 0 and 1"),
+        (["--confidence", "nan"], "--confidence nan: give a probability strictly between 0 and 1"),
+        (["--baseline", OPTION], "the baseline is the option itself"),
+        (["-r", "0"], "--replications 0: give at least 1"),
+    ],
+)
+def test_bad_input_is_refused_before_any_planning(
+    tiny_runnable_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    import grudging.options
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("planned before refusing")
+
+    monkeypatch.setattr(grudging.options, "plan_option", refuse)
+    base = ["--scenario", str(tiny_runnable_path), "--option", OPTION, "--baseline", BASELINE]
+    assert main(["what-would-it-take", *base, *arguments]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.strip().count("\n") == 0
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_the_command_on_iraq_2007(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    argv = ["what-would-it-take", "-r", "40", "--parameter-replications", "100", "--json"]
+    assert main(argv) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert (answer["option"], answer["baseline"], answer["outcome"]) == (
+        "nato_replaces",
+        "us_stays",
+        "civilian_deaths",
+    )
+    levers = {r["lever"]: r for r in answer["levers"]}
+    assert {"coalition_budget", "aid", "roe_level", "commitment_years", "force_size"} <= set(levers)
+    assert levers["coalition_budget"]["status"] == "not_binding"
+    assert levers["coalition_budget"]["note"].startswith("the budget does not bind")
+    assert answer["summary"].startswith("NATO-led coalition replaces US forces beats US stays")
