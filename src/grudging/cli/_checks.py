@@ -152,22 +152,6 @@ def prepare_parent(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
-def available_memory() -> int | None:
-    """Bytes of memory available to new work (Linux ``MemAvailable``), or None when unknown;
-    read here, without numpy or pandas, so that a size is refused at once."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
 def check_run_memory(
     replications: int,
     options: int,

@@ -49,7 +49,7 @@ def _backtest(args: argparse.Namespace) -> int:
     from grudging.cli._checks import check_run_memory, prepare_parent, writable_file
     from grudging.cli._output import console, print_json
     from grudging.evidence.backtest import backtest, plot
-    from grudging.results.store import available_memory
+    from grudging.machine import available_memory
     from grudging.scenario import load_scenario
     from grudging.scenario.summary import recent_deaths
 

@@ -476,8 +476,9 @@ def _check_capacity_before_design(
     from grudging.explore.design import design_size
     from grudging.explore.levers import select_factors
     from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate
+    from grudging.machine import available_memory
     from grudging.model.outcomes import OUTCOMES
-    from grudging.results.store import available_memory, free_disk
+    from grudging.results.store import free_disk
 
     factors = select_factors(scn, args.parameters or "all", args.levers or "all")
     if not factors:

@@ -68,10 +68,11 @@ def check_arguments(args: argparse.Namespace) -> Any:
     import json
     from pathlib import Path
 
-    from grudging.cli._checks import available_memory, check_run_memory, writable_file
+    from grudging.cli._checks import check_run_memory, writable_file
     from grudging.cli.run import DEFAULT_RUNS, RUN_FILE
     from grudging.cli.scenario import DEFAULT_SCENARIO
     from grudging.errors import GrudgingError
+    from grudging.machine import available_memory
 
     args.out_file = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
     if args.pdf:

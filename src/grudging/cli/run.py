@@ -79,13 +79,9 @@ DEFAULT_RUNS = 1000
 def check_arguments(args: argparse.Namespace) -> Any:
     """Refuse bad arguments before the model is imported or any option planned; return the
     scenario (read and checked against the overrides, not yet checked as runnable)."""
-    from grudging.cli._checks import (
-        available_memory,
-        check_run_memory,
-        writable_file,
-        writable_folder,
-    )
+    from grudging.cli._checks import check_run_memory, writable_file, writable_folder
     from grudging.errors import GrudgingError, unknown_name
+    from grudging.machine import available_memory
 
     replications = replications_or_default(args.replications, DEFAULT_RUNS)
     args.report_file = None

@@ -45,8 +45,9 @@ from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, with_plan_reads
+from grudging.machine import available_memory
 from grudging.plans import PlanCache
-from grudging.results.store import ChunkRows, Store, available_memory, free_disk
+from grudging.results.store import ChunkRows, Store, free_disk
 from grudging.rng import MASTER_SEED
 
 if TYPE_CHECKING:

@@ -651,11 +651,7 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
         )
         st.formed = run.deal_u < settle.p_forms
         p_sign = settle.p_sign if np.ndim(settle.p_sign) == 2 else settle.p_sign[None, :]
-        st.signed = (
-            st.formed[:, None]
-            & (run.sign_u < p_sign)
-            & ~th.faction_spoiler[None, :]
-        )
+        st.signed = st.formed[:, None] & (run.sign_u < p_sign) & ~th.faction_spoiler[None, :]
         st.holds = st.formed.copy()
         return collapsed
     g_cov = _guarantor_coverage(

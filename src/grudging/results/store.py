@@ -32,7 +32,6 @@ modified, and never reported complete.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import struct
 from collections.abc import Iterator, Mapping, Sequence
@@ -795,18 +794,3 @@ def free_disk(path: str | Path) -> int:
     target = Path(path)
     folder = target if target.is_dir() else target.parent
     return shutil.disk_usage(folder if folder.exists() else Path.cwd()).free
-
-
-def available_memory() -> int | None:
-    """Bytes of memory available to new work (Linux ``MemAvailable``), or None when unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
