@@ -41,9 +41,10 @@ def map_z(page: Page) -> list[float]:
     )
 
 
+@pytest.mark.slow
 def test_every_view_renders_offline(server: Any, page: Page, traffic: Any, shot: Any) -> None:
     page.goto(server.url)
-    expect(page.locator("#headline li").first).to_contain_text("Against US stays", timeout=SLOW_MS)
+    expect(page.locator("#headline li").first).to_contain_text("against US stays", timeout=SLOW_MS)
     expect(page.locator("#fan .js-plotly-plot")).to_have_count(1)
     expect(page.locator("#outcomes")).to_contain_text("civilian deaths")
     page.wait_for_timeout(500)
@@ -112,6 +113,7 @@ def test_month_slider_changes_the_map(server: Any, page: Page, traffic: Any) -> 
     assert traffic.off_host == []
 
 
+@pytest.mark.slow
 def test_changing_an_offer_changes_the_coalition_table(
     server: Any, page: Page, traffic: Any
 ) -> None:

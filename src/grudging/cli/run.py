@@ -24,6 +24,7 @@ SHOWN = (
     "coalition_troops",
     "settlement_forms",
     "settlement_holds",
+    "p_deal",
 )
 
 
@@ -216,7 +217,7 @@ def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
 def print_comparison(console: Any, results: Any, baseline: str | None) -> None:
     """The verdict first, then outcomes by option, differences against the baseline and plans."""
     from grudging.cli import render
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import BINARY, OUTCOMES
     from grudging.report.numbers import difference, points
     from grudging.results.verdict import MAIN_OUTCOMES, verdict_sentences
 
@@ -252,6 +253,12 @@ def print_comparison(console: Any, results: Any, baseline: str | None) -> None:
             if option not in part.index:
                 continue
             x = part.loc[option]
+            if unit == "probability" and name not in BINARY:  # a chance per run: its spread
+                cells[(r, c)] = " ".join(
+                    [f"{x['median']:.2f}", f"[{x['low']:.2f} – {x['high']:.2f}]"]
+                )
+                stacked[(r, c)] = f"{cells[(r, c)]} per run"
+                continue
             if unit == "probability":
                 cells[(r, c)] = render.percent(x["mean"])
                 stacked[(r, c)] = f"{cells[(r, c)]} of runs"
@@ -343,8 +350,9 @@ def plan_footer(results: Any) -> list[str]:
             b = plan["bargain"]
             holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "none"
             bits.append(
-                f"a deal under {b['guarantor'].upper()} forms with probability "
-                f"{render.probability(b['p_deal'])}; holding out: {holdouts}"
+                f"at the parameters' nominal values a deal under {b['guarantor'].upper()} "
+                f"forms with probability {render.probability(b['p_deal'])} (across the run's "
+                f"draws: 'Chance of a deal' above); holding out: {holdouts}"
             )
         if bits:
             lines.append(f"{names.get(option, option)}: " + "; ".join(bits) + ".")

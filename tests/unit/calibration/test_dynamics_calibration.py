@@ -55,6 +55,7 @@ def test_the_panel_ends_at_the_information_date(iraq) -> None:  # type: ignore[n
     assert data.deaths.shape == (36, 18)
 
 
+@pytest.mark.slow
 def test_calibration_document_states_its_window_and_method(iraq) -> None:  # type: ignore[no-untyped-def]
     cal = calibrate(iraq, bootstrap_draws=2, check_months=0)
     doc = calibration_document(iraq, cal)

@@ -144,6 +144,7 @@ def test_a_wrong_scenario_type_is_a_grudging_error() -> None:
         grudging.simulate(42)
 
 
+@pytest.mark.slow
 def test_run_json_is_identical_across_runs(tmp_path: Any) -> None:
     """The command line twice: the JSON differs only in when it was made and how long it took."""
     cmd = [sys.executable, "-m", "grudging", "run", "--option", "us_stays", "-n", "30"]

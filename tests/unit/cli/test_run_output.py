@@ -54,6 +54,7 @@ def test_the_footer_says_what_each_troop_figure_is() -> None:
         "Hand over to NATO: a NATO-led coalition of 23,250 troops raised from 38 nations "
         "(4 % of the requirement in effective strength), US$259M a year; 6,067 coalition "
         "troops (all but the patron's) on average in theatre over the 60 months, median of "
-        "runs; a deal under NATO forms with probability 0.00; holding out: aqi, sunni parties.",
+        "runs; at the parameters' nominal values a deal under NATO forms with probability 0.00 "
+        "(across the run's draws: 'Chance of a deal' above); holding out: aqi, sunni parties.",
         "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's ISAF-sized 32k.",
     ]

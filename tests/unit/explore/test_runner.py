@@ -14,6 +14,7 @@ from explore_helpers import assert_same_tables, tables
 from grudging.errors import DesignError, GrudgingError, StoreError
 from grudging.explore.design import make_design
 from grudging.explore.runner import check_capacity, estimate, sweep
+from grudging.model.outcomes import OUTCOMES
 from grudging.results.store import open_store
 
 OPTIONS = ["us_stays", "us_withdraws"]
@@ -45,7 +46,7 @@ def test_a_sweep_stores_every_run_once_with_its_outcomes(iraq: Any, tmp_path: Pa
     t = tables(tmp_path / "a.duckdb")
     assert t["status"]["run_id"].is_unique
     assert len(t["status"]) == 72
-    assert len(t["outcomes"]) == 72 * 13
+    assert len(t["outcomes"]) == 72 * len(OUTCOMES)
     assert set(t["status"]["status"]) == {"ok"}
     # Each group holds 6 points x 3 replications = 18 rows: blocks of 5, 5, 5 and 3 rows, each
     # run under both options.
@@ -95,7 +96,7 @@ def test_common_random_numbers_across_options(iraq: Any, tmp_path: Path) -> None
     out = tables(tmp_path / "twin.duckdb")["outcomes"]
     a = out[out["option"] == "us_withdraws"].set_index(["point", "replication", "outcome"])
     b = out[out["option"] == "us_withdraws_twin"].set_index(["point", "replication", "outcome"])
-    assert len(a) == 8 * 4 * 13
+    assert len(a) == 8 * 4 * len(OUTCOMES)
     np.testing.assert_array_equal(a["value"].sort_index(), b["value"].sort_index())
     # ... while replications of the same point differ (independent draws).
     deaths = a.xs("civilian_deaths", level="outcome")["value"]

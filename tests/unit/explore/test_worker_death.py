@@ -21,6 +21,7 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="workers watch their parent on POSIX systems")
 def test_workers_exit_when_the_sweep_is_killed(tmp_path: Path, tiny_runnable_path: Path) -> None:
     command = [sys.executable, "-c", "from grudging.cli import run_main; run_main()", "sweep"]

@@ -113,6 +113,7 @@ def _ink(png: Path) -> float:
     return float(np.std(grey))
 
 
+@pytest.mark.slow
 def test_pdf_pages_convert_to_png_and_are_not_blank(
     report_run: tuple[Any, Any], tmp_path: Path
 ) -> None:

@@ -77,12 +77,17 @@ def test_plans_ignore_the_dynamics_parameters_they_do_not_read(
 
 
 def test_the_cache_key_follows_what_a_plan_reads() -> None:
-    from grudging.web.workspace import Workspace
+    from grudging.plans import _key
 
     base = {"dynamics.self_excitation": 0.4, "willingness.free_riding": 0.5}
-    key = Workspace._planning_key
+    spec = load_scenario("iraq-2007").option("nato_replaces")
+
+    def key(values: dict[str, float], reads: tuple[str, ...] = ()) -> str:
+        return _key("tag", spec, 7, values, reads)
+
     assert key(base) == key({**base, "dynamics.self_excitation": 0.6})
     assert key(base) != key({**base, "willingness.free_riding": 0.1})
     reads = ("dynamics.patron_pk_skill",)
     with_skill = {**base, "dynamics.patron_pk_skill": 0.6}
     assert key(with_skill, reads) != key({**with_skill, "dynamics.patron_pk_skill": 0.9}, reads)
+    assert key(with_skill) == key({**with_skill, "dynamics.patron_pk_skill": 0.9})
