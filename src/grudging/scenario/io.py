@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from grudging.errors import ScenarioError, did_you_mean
 from grudging.scenario.calibration_files import merge_calibrations
+from grudging.scenario.minimal import expand_case, is_case, parameters_with_overrides
 from grudging.scenario.overrides import apply_override, id_of
 from grudging.scenario.references import ScenarioReferenceError
 from grudging.scenario.runnable import check_runnable
@@ -412,6 +413,16 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
         raise ScenarioError(format_reference_error(err, data, smap)) from None
 
 
+def shared_parameter_defaults(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
+    """``parameters: shared`` declares the shared default set; ``parameters: {name: value}`` the
+    same set with those values put in (each a number inside its range). A list is left alone."""
+    params = data.get("parameters")
+    if params == "shared" or isinstance(params, Mapping):
+        overrides = dict(params) if isinstance(params, Mapping) else {}
+        data = {**data, "parameters": parameters_with_overrides(overrides, smap)}
+    return data
+
+
 def read_raw(source: str | Path, calibrated: bool = True) -> tuple[dict[str, Any], SourceMap, Path]:
     """Raw scenario data with tables expanded (and calibrations merged), and where it came from."""
     path = resolve_path(source)
@@ -419,8 +430,11 @@ def read_raw(source: str | Path, calibrated: bool = True) -> tuple[dict[str, Any
     smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
     if not isinstance(data, dict):
         validate_data(data, smap)
+    if is_case(data):  # the minimal case format: defaults and the shared parameter set
+        return expand_case(data, smap), smap, path
     roots = allowed_roots(path.parent)
     data = expand_tables(data, path.parent, smap, roots)
+    data = shared_parameter_defaults(data, smap)
     calibration = data.pop("calibration", None)
     if calibration is not None and calibrated:
         file, line = smap.locate(("calibration",))
@@ -492,6 +506,10 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
         )
     data, lines = parse_yaml(text, name)
     smap = SourceMap(main=name, lines={loc: (name, n) for loc, n in lines.items()})
+    if is_case(data):
+        data = expand_case(data, smap)
+    elif isinstance(data, dict):
+        data = shared_parameter_defaults(data, smap)
     return validate_data(data, smap)
 
 

@@ -1,0 +1,253 @@
+"""The model's forecast for a case, and the library run that ``grudging cases`` prints.
+
+P(large-scale violence within two years) is the share of replications whose simulated deaths reach
+:data:`WAR_DEATHS` in months 1-12 or in months 13-24 (the 1,000-a-year threshold of "war" behind
+Fortna's coding of a resumed war). Protocol: ``docs/design-notes/cases.md`` (section 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from grudging.cases import scoring
+from grudging.errors import GrudgingError, unknown_name
+
+if TYPE_CHECKING:
+    from grudging.scenario.minimal import Case
+    from grudging.scenario.schema import Scenario
+
+#: Deaths in a year that count as large-scale violence (war).
+WAR_DEATHS = 1000.0
+#: Months in a scoring year, and years scored.
+YEAR = 12
+YEARS = 2
+#: Replications per case of ``grudging cases`` (protocol).
+DEFAULT_REPLICATIONS = 200
+#: The option every case runs.
+OPTION = "as_deployed"
+
+
+def library_dir() -> Path:
+    """The folder of the shipped cases."""
+    return Path(str(resources.files("grudging.cases").joinpath("library")))
+
+
+def library_ids() -> list[str]:
+    """Ids (file stems) of the shipped cases, sorted."""
+    return sorted(p.stem for p in library_dir().glob("*.yaml"))
+
+
+def case_path(case_id: str) -> Path:
+    """The file of a shipped case."""
+    ids = library_ids()
+    if case_id not in ids:
+        raise GrudgingError(f"--case {case_id}: {unknown_name('case', case_id, ids)}")
+    return library_dir() / f"{case_id}.yaml"
+
+
+def load_case(path: str | Path) -> tuple[Case, Scenario]:
+    """A case file's coding and the scenario it expands to (checked as runnable)."""
+    from grudging.scenario import load_scenario
+    from grudging.scenario.minimal import is_case, parse_case
+    from grudging.scenario.yaml_input import SourceMap, read_yaml
+
+    file = Path(path)
+    data, lines = read_yaml(file)
+    smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
+    if not is_case(data):
+        raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
+    return parse_case(data, smap), load_scenario(file, runnable=True)
+
+
+def violence_probability(
+    scn: Scenario, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
+) -> float:
+    """P(large-scale violence within two years) under the case's one option."""
+    from grudging.chain import BLOCK
+    from grudging.kernel import parameter_draws, run_block, run_values
+    from grudging.plans import PlanCache
+    from grudging.rng import MASTER_SEED
+
+    seed = MASTER_SEED if seed is None else seed
+    values = run_values(scn)
+    plan = PlanCache().plan(scn, OPTION, None, seed)
+    draws = parameter_draws(scn, replications, seed)
+    hits = 0
+    for start in range(0, replications, BLOCK):
+        rows = slice(start, min(start + BLOCK, replications))
+        n = rows.stop - rows.start
+        block = {**values, **{name: column[rows] for name, column in draws.items()}}
+        deaths = run_block(scn, plan, block, n, seed, start // BLOCK).deaths  # (R, N, T)
+        national = deaths.sum(axis=1, dtype=float)
+        yearly = [
+            national[:, y * YEAR : (y + 1) * YEAR].sum(axis=1)
+            for y in range(YEARS)
+            if national.shape[1] > y * YEAR
+        ]
+        hits += int(np.any(np.stack(yearly) >= WAR_DEATHS, axis=0).sum())
+    return hits / replications
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case's coding, the model's forecast and the recorded outcome."""
+
+    id: str
+    title: str
+    start: str
+    agreement: bool
+    intervener_party: bool
+    troops_per_1000: float
+    recent_deaths_per_year: float
+    p_model: float
+    outcome: bool
+    leak: bool = False
+
+
+def run_case(
+    case_id: str, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
+) -> CaseResult:
+    """Run one shipped case."""
+    case, scn = load_case(case_path(case_id))
+    if case.outcome is None:
+        raise GrudgingError(f"{case_id}: the case records no outcome; add outcome: to score it")
+    troops = 0 if case.force == "none" else case.force.troops
+    return CaseResult(
+        id=case_id,
+        title=case.title,
+        start=case.start,
+        agreement=case.agreement,
+        intervener_party=case.intervener_party,
+        troops_per_1000=troops / case.population * 1000.0,
+        recent_deaths_per_year=case.recent_deaths_per_year,
+        p_model=violence_probability(scn, replications, seed),
+        outcome=case.outcome.large_scale_violence_2y,
+        leak="LEAK" in case.sources.get("recent_deaths_per_year", ""),
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Brier, accuracy and log-loss of one forecaster over the library."""
+
+    name: str
+    forecasts: tuple[float, ...]
+    brier: float
+    accuracy: float
+    log_loss: float
+
+
+def score_library(results: list[CaseResult]) -> list[Scores]:
+    """The model beside the leave-one-out base rate, the two-variable rule and persistence."""
+    y = [r.outcome for r in results]
+    cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
+    forecasters = {
+        "model": [r.p_model for r in results],
+        "base rate (leave-one-out)": scoring.loo_base_rate(y),
+        "rule: agreement and not a party (leave-one-out)": scoring.loo_cell_rate(cells, y),
+        "persistence (violence last year)": [
+            1.0 if r.recent_deaths_per_year >= WAR_DEATHS else 0.0 for r in results
+        ],
+    }
+    out = []
+    for name, p in forecasters.items():
+        acc = (
+            scoring.accuracy([0.0 if c else 1.0 for c in cells], y)
+            if name.startswith("rule")
+            else scoring.accuracy(p, y)
+        )
+        out.append(
+            Scores(
+                name=name,
+                forecasts=tuple(p),
+                brier=scoring.brier(p, y),
+                accuracy=acc,
+                log_loss=scoring.log_loss(p, y),
+            )
+        )
+    return out
+
+
+def run_library(
+    ids: list[str] | None = None,
+    replications: int = DEFAULT_REPLICATIONS,
+    seed: int | None = None,
+) -> list[CaseResult]:
+    """Run the shipped cases (all by default), in id order."""
+    out = []
+    for case_id in ids or library_ids():
+        out.append(run_case(case_id, replications, seed))
+    return out
+
+
+def library_report(results: list[CaseResult]) -> dict[str, Any]:
+    """The scored table: per case the forecasts beside the outcome; scores of every forecaster
+    over all cases and over the cases without a leak; the model's calibration; a verdict."""
+    y = [r.outcome for r in results]
+    cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
+    base = scoring.loo_base_rate(y)
+    rule = scoring.loo_cell_rate(cells, y)
+    rows = [
+        {**asdict(r), "p_base_rate": base[i], "p_rule": rule[i], "rule_holds": cells[i]}
+        for i, r in enumerate(results)
+    ]
+    subsets = {"all": results, "without LEAK cases": [r for r in results if not r.leak]}
+    scores: dict[str, list[dict[str, Any]]] = {}
+    for name, subset in subsets.items():
+        if len(subset) >= 2:
+            scores[name] = [
+                {
+                    "name": sc.name,
+                    "n": len(subset),
+                    "brier": sc.brier,
+                    "accuracy": sc.accuracy,
+                    "log_loss": sc.log_loss,
+                }
+                for sc in score_library(subset)
+            ]
+    calibration = [asdict(b) for b in scoring.calibration_table([r.p_model for r in results], y)]
+    by_name = {sc["name"]: sc["brier"] for sc in scores.get("all", [])}
+    model = by_name.get("model", float("nan"))
+    rivals = {k: v for k, v in by_name.items() if k != "model"}
+    best = min(rivals, key=lambda k: rivals[k]) if rivals else ""
+    verdict = (
+        f"The model's Brier score {model:.3f} is "
+        + ("below" if rivals and model < min(rivals.values()) else "not below")
+        + f" every naive forecast's (best: {best}, {rivals.get(best, float('nan')):.3f})."
+    )
+    return {"cases": rows, "scores": scores, "calibration": calibration, "verdict": verdict}
+
+
+def calibration_plot(results: list[CaseResult], path: str | Path) -> Path:
+    """A reliability diagram of the model's forecasts (and each case as a tick) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    y = [r.outcome for r in results]
+    p = [r.p_model for r in results]
+    table = scoring.calibration_table(p, y)
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
+    ax.plot(
+        [b.mean_forecast for b in table],
+        [b.observed for b in table],
+        marker="o",
+        label="model (bins of 0.2)",
+    )
+    ax.scatter(p, [0.02 + 0.96 * float(v) for v in y], marker="|", color="black", label="cases")
+    ax.set_xlabel("forecast P(large-scale violence within two years)")
+    ax.set_ylabel("observed share")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper left")
+    out = Path(path)
+    fig.savefig(out, dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    return out

@@ -1,0 +1,244 @@
+"""Escalation from calm, and an intervener seen as a party: pure functions, not yet wired.
+
+The dynamics carry violence forward from its information-date rate (a Hawkes echo of what was
+observed), so a calm start stays calm: an insurgency after an invasion, or killing after a weak
+mission's collapse, cannot grow. This module gives the missing piece as a monthly **onset hazard**
+of large-scale violence that
+
+* starts from the hazard of renewed war after a truce with no peace operation, fitted on the
+  post-war episodes of Fortna (2008) and Walter (2015) that start up to 1995
+  (``grudging/calibration/data/settlements.csv``; relapse within two years);
+* falls with a signed agreement and with a force's coverage, by hazard ratios fitted on the same
+  episodes (Fortna 2004, 2008: peacekeeping cuts the risk of renewed war by half or more;
+  an agreement cuts it further; finding F03 of the shared findings);
+* grows with grievance (the dynamics' presence-driven grievance ratio), with the spoilers'
+  capability and with a **security vacuum**: coverage lost since the information date (the old
+  regime's forces dissolved, a mission that collapses).
+
+An onset lifts a region's rate to at least ``onset_rate`` (the war threshold of the dynamics).
+
+**An intervener seen as a party** (it fought or armed one side) raises the recruitment of the
+faction it fought and that faction's targeting of the force: Kalyvas (2006, *The Logic of Violence
+in Civil War*, ch. 6) on indiscriminate violence driving civilians to the other side; Regan (2002,
+*JCR* 46(1)) on biased interventions lengthening civil wars. The multipliers are judgement with
+wide ranges; later micro-evidence (Condra et al. 2010, NBER w16152) is for tests, not fitting.
+
+Every function is monotone in the direction the design note states
+(``docs/design-notes/cases.md``): more coverage and an agreement never raise the hazard; a party
+never lowers it. The hook that wires it into ``grudging.model.dynamics`` is described in
+:func:`onset_hazard`'s docstring.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Months over which a relapse is counted in the fitting data.
+RELAPSE_MONTHS = 24
+#: Last start year of an episode the fit may use (the outcome window ends before 2000).
+LAST_FIT_YEAR = 1995
+
+
+@dataclass(frozen=True)
+class OnsetParams:
+    """Parameters of the onset hazard and of the party effect."""
+
+    base_hazard: float
+    """Monthly hazard of large-scale violence after a truce with no force (fitted)."""
+    agreement_ratio: float
+    """Hazard ratio of a signed agreement against a truce (fitted; < 1)."""
+    peacekeeping_ratio: float
+    """Hazard ratio of a force at full coverage against none (fitted; < 1)."""
+    grievance_elasticity: float = 1.0
+    """Hazard proportional to grievance ** elasticity (judgement)."""
+    capability_elasticity: float = 1.0
+    """Hazard proportional to (spoiler capability / reference) ** elasticity (judgement)."""
+    capability_reference: float = 0.5
+    """Spoiler capability at which the base hazard applies (the minimal case's default)."""
+    vacuum_effect: float = 2.0
+    """Hazard times (1 + effect x share of coverage lost since the information date) (judgement)."""
+    onset_rate: float = 10.0
+    """Deaths per 100,000 a month an onset starts at (the dynamics' war threshold scale)."""
+    party_recruitment: float = 1.5
+    """Fighters of the faction a party-intervener fought, times this (>= 1; judgement)."""
+    party_targeting: float = 1.5
+    """Its hostility to the force, times this, at most 1 (>= 1; judgement)."""
+
+    def __post_init__(self) -> None:
+        checks = {
+            "base_hazard": self.base_hazard >= 0,
+            "agreement_ratio": 0 < self.agreement_ratio <= 1,
+            "peacekeeping_ratio": 0 < self.peacekeeping_ratio <= 1,
+            "grievance_elasticity": self.grievance_elasticity >= 0,
+            "capability_elasticity": self.capability_elasticity >= 0,
+            "capability_reference": self.capability_reference > 0,
+            "vacuum_effect": self.vacuum_effect >= 0,
+            "onset_rate": self.onset_rate >= 0,
+            "party_recruitment": self.party_recruitment >= 1,
+            "party_targeting": self.party_targeting >= 1,
+        }
+        bad = [name for name, ok in checks.items() if not ok]
+        if bad:
+            raise ValueError(
+                f"onset parameters out of their domain: {', '.join(bad)} (ratios in (0, 1], "
+                "party multipliers >= 1, the rest >= 0)"
+            )
+
+
+def hazard_from_probability(p: float, months: int = RELAPSE_MONTHS) -> float:
+    """The constant monthly hazard under which an event has probability ``p`` within ``months``."""
+    if not 0 <= p < 1:
+        raise ValueError(f"probability {p} must lie in [0, 1)")
+    return -math.log1p(-p) / months
+
+
+def probability_within(hazards: Iterable[float] | np.ndarray) -> float:
+    """Probability of at least one onset over months with these monthly hazards."""
+    return 1.0 - math.exp(-float(np.sum(np.asarray(list(hazards), dtype=float))))
+
+
+@dataclass(frozen=True)
+class OnsetFit:
+    """The fitted hazards and the counts they rest on."""
+
+    base_hazard: float
+    peacekeeping_ratio: float
+    agreement_ratio: float
+    counts: dict[str, tuple[int, int]]  # cell: (episodes, relapses within two years)
+
+
+def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR) -> OnsetFit:
+    """Fit the base hazard and the two hazard ratios on post-war episodes.
+
+    ``rows`` are records of ``settlements.csv``. Used: episodes starting up to ``last_year`` (so
+    every two-year window closes before the information date), not questionable, with a known
+    ``relapse_2y``. Cells: truces without a peace operation (the base), truces with one (the
+    peacekeeping ratio), settlements without one (the agreement ratio). Each cell's hazard is the
+    constant monthly hazard matching its relapse share (a share of 0 or 1 is moved half an episode
+    in, so that every hazard is finite).
+    """
+    cells = {
+        "truce_no_force": ("truce", "0"),
+        "truce_force": ("truce", "1"),
+        "settlement_no_force": ("settlement", "0"),
+    }
+    counts: dict[str, tuple[int, int]] = {}
+    for name, (ended_by, pk) in cells.items():
+        outcomes = [
+            int(r["relapse_2y"])
+            for r in rows_used(rows, last_year)
+            if r["ended_by"] == ended_by and r["pk_present"] == pk
+        ]
+        if not outcomes:
+            raise ValueError(f"no episodes in cell {name}; the fit needs all three cells")
+        counts[name] = (len(outcomes), sum(outcomes))
+
+    def hazard(name: str) -> float:
+        n, k = counts[name]
+        share = min(max(k, 0.5), n - 0.5) / n
+        return hazard_from_probability(share)
+
+    base = hazard("truce_no_force")
+    return OnsetFit(
+        base_hazard=base,
+        peacekeeping_ratio=min(hazard("truce_force") / base, 1.0),
+        agreement_ratio=min(hazard("settlement_no_force") / base, 1.0),
+        counts=counts,
+    )
+
+
+def rows_used(rows: Iterable[Mapping[str, str]], last_year: int) -> list[Mapping[str, str]]:
+    """The episodes a fit may use: started by ``last_year``, not questionable, outcome known."""
+    return [
+        r
+        for r in rows
+        if int(r["start_year"]) <= last_year
+        and r.get("questionable", "0") != "1"
+        and r["relapse_2y"] in ("0", "1")
+    ]
+
+
+def onset_hazard(
+    grievance: np.ndarray,
+    capability: np.ndarray,
+    coverage: np.ndarray,
+    coverage_start: np.ndarray,
+    agreement: np.ndarray,
+    p: OnsetParams,
+) -> np.ndarray:
+    """Monthly hazard that large-scale violence starts (arrays broadcast together).
+
+    ``grievance`` is the dynamics' grievance ratio (1 at the information date); ``capability``
+    the spoilers' capability (0-1) in the region; ``coverage`` this month's coverage over the
+    requirement (0 none, 1 the norm) and ``coverage_start`` the coverage at the information date;
+    ``agreement`` whether a signed agreement holds (bool). The force's effect saturates at the
+    norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the share of the starting
+    coverage lost, ``max(coverage_start - coverage, 0) / coverage_start``.
+
+    Hook (one line in ``dynamics._rate``, with uniforms ``run.onset_u[:, t]`` drawn in
+    ``_prepare`` from ``stream(seed, "dynamics", block, "onset")`` so that consumption never
+    depends on the option)::
+
+        rate = escalated_rate(rate, run.onset_u[:, t, None] < onset_probability(onset_hazard(
+            grievance, th.spoiler_capability, cov, run.cov0, st.formed[:, None] & st.holds[:, None],
+            run.onset_p)), run.onset_p)
+    """
+    cov = np.clip(np.asarray(coverage, dtype=float), 0.0, None)
+    start = np.asarray(coverage_start, dtype=float)
+    lost = np.divide(
+        np.maximum(start - cov, 0.0),
+        start,
+        out=np.zeros(np.broadcast(start, cov).shape),
+        where=start > 0,
+    )
+    ratio_agreement = np.where(np.asarray(agreement, dtype=bool), p.agreement_ratio, 1.0)
+    force = p.peacekeeping_ratio ** np.minimum(cov, 1.0)
+    drive = np.maximum(np.asarray(grievance, dtype=float), 0.0) ** p.grievance_elasticity
+    spoilers = (
+        np.maximum(np.asarray(capability, dtype=float), 0.0) / p.capability_reference
+    ) ** p.capability_elasticity
+    result: np.ndarray = (
+        p.base_hazard * ratio_agreement * force * drive * spoilers * (1.0 + p.vacuum_effect * lost)
+    )
+    return result
+
+
+def onset_probability(hazard: np.ndarray) -> np.ndarray:
+    """Probability of an onset this month under a monthly hazard."""
+    result: np.ndarray = 1.0 - np.exp(-np.maximum(hazard, 0.0))
+    return result
+
+
+def escalated_rate(rate: np.ndarray, onset: np.ndarray, p: OnsetParams) -> np.ndarray:
+    """The month's rate, lifted to at least ``onset_rate`` where an onset happens."""
+    result: np.ndarray = np.where(onset, np.maximum(rate, p.onset_rate), rate)
+    return result
+
+
+def party_adjusted(
+    fighters: np.ndarray, hostility: np.ndarray, fought: np.ndarray, p: OnsetParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fighters and hostility to the force of each faction, where ``fought`` marks the factions
+    an intervener seen as a party fought: their recruitment and targeting rise (hostility at
+    most 1); the others are unchanged."""
+    mark = np.asarray(fought, dtype=bool)
+    men = np.where(mark, np.asarray(fighters, dtype=float) * p.party_recruitment, fighters)
+    hate = np.where(
+        mark, np.minimum(np.asarray(hostility, dtype=float) * p.party_targeting, 1.0), hostility
+    )
+    return men, hate
+
+
+def party_capability(capability: np.ndarray, fought: np.ndarray, p: OnsetParams) -> np.ndarray:
+    """Spoiler capability with the recruits a party-intervener drives to the factions it fought
+    (capability scales with fighters, at most 1)."""
+    result: np.ndarray = np.where(
+        np.asarray(fought, dtype=bool),
+        np.minimum(np.asarray(capability, dtype=float) * p.party_recruitment, 1.0),
+        capability,
+    )
+    return result

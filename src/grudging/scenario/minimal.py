@@ -1,0 +1,348 @@
+"""The minimal case format: one past or future operation in a few tens of lines of YAML.
+
+A file marked ``format: case`` names a theatre by a handful of facts (population, the violence of
+the war just ended, whether an agreement is in place, whether the intervener is seen as a party,
+the force) and leaves everything else to documented defaults; :func:`expand_case` turns it into
+the raw data of a full scenario, which then validates and runs like any other. Every parameter
+comes from the shared default set (``grudging/scenarios/common/parameters``) unless the case's
+``parameters:`` mapping overrides its value. The coding rules and the source of every default are
+in ``docs/design-notes/cases.md``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from grudging.errors import ScenarioError, did_you_mean
+from grudging.scenario.schema import (
+    MAX_PEOPLE,
+    MAX_TROOPS,
+    CommandType,
+    Float,
+    Identifier,
+    Int,
+    Month,
+    Position,
+    Share,
+    month_index,
+    month_label,
+)
+from grudging.scenario.yaml_input import Loc, SourceMap, parse_yaml
+
+#: The value of ``format`` that marks a minimal case.
+CASE_FORMAT = "case"
+#: The shared default parameter set, one file per stage (package ``grudging.scenarios``).
+SHARED_PARAMETER_FILES = (
+    "requirement",
+    "willingness",
+    "forcegen",
+    "roe",
+    "sectors",
+    "bargain",
+    "dynamics",
+)
+
+#: Defaults of the generic inputs (sources in docs/design-notes/cases.md, section 1).
+DEFAULT_FIGHTERS_PER_1000 = 8.0
+"""iraq-2007's coded factions: 213,000 fighters in about 27 million people (ISG 2006 et al.)."""
+DEFAULT_COMPOSITION = {"group_a": 0.45, "group_b": 0.35, "group_c": 0.20}
+"""Fractionalization 0.635, the median (0.64) of Walter (2015) ``ethfrac`` over post-war episodes."""
+FactionRole = Literal["government", "opposition"]
+DEFAULT_POSITIONS: dict[FactionRole, float] = {"government": 25.0, "opposition": 75.0}
+"""Judgement: only a bargain reads positions, and a minimal case has none."""
+HOSTILITY_GOVERNMENT = 0.15
+"""iraq-2007's governing parties (ISG 2006)."""
+HOSTILITY_OPPOSITION = 0.5
+"""The scenario schema's default hostility to foreign forces."""
+HOSTILITY_PARTY = 0.95
+"""iraq-2007's nationalist insurgents, who fought the coalition (ICG 2006)."""
+PEOPLE_PER_KM2 = 50.0
+"""Placeholder density for the region's area (the dynamics do not read area)."""
+DEFAULT_HORIZON = 24
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class CaseForce(_Strict):
+    """The operation: who commands it, its planned strength and when it arrives."""
+
+    name: str
+    command: CommandType = "un"
+    troops: Annotated[Int, Field(ge=0, le=MAX_TROOPS)]
+    present_at_start: Annotated[Int, Field(ge=0, le=MAX_TROOPS)] = 0
+    arrival_month: Annotated[Int, Field(ge=0, le=120)] = 0
+    build_up_months: Annotated[Int, Field(ge=1, le=120)] = 3
+
+
+class CaseOutcome(_Strict):
+    """The recorded outcome (read only by ``grudging cases``)."""
+
+    large_scale_violence_2y: bool
+    source: str
+
+
+class Case(_Strict):
+    """A minimal case, validated before it is expanded into a scenario."""
+
+    format: Literal["case"]
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9\-]*$")]
+    title: str
+    description: str = ""
+    start: Month
+    horizon_months: Annotated[Int, Field(ge=1, le=240)] = DEFAULT_HORIZON
+    population: Annotated[Int, Field(gt=0, le=MAX_PEOPLE)]
+    recent_deaths_per_year: Annotated[Float, Field(ge=0, le=MAX_PEOPLE)]
+    fighters_per_1000: Annotated[Float, Field(ge=0, le=1000)] = DEFAULT_FIGHTERS_PER_1000
+    composition: dict[Identifier, Share] = Field(default_factory=lambda: dict(DEFAULT_COMPOSITION))
+    positions: dict[FactionRole, Position] = Field(default_factory=lambda: dict(DEFAULT_POSITIONS))
+    agreement: bool
+    intervener_party: bool
+    spoiler: bool = False
+    host_forces: Annotated[Int, Field(ge=0, le=MAX_TROOPS)] = 0
+    force: CaseForce | Literal["none"]
+    sources: dict[str, str] = Field(default_factory=dict)
+    outcome: CaseOutcome | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _composition_sums_to_one(self) -> Case:
+        total = sum(self.composition.values())
+        if len(self.composition) < 2 or abs(total - 1.0) > 0.01:
+            raise ValueError(
+                f"composition: give at least two groups whose shares sum to 1 (got "
+                f"{len(self.composition)} summing to {total:.3f})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _force_or_agreement(self) -> Case:
+        if self.force == "none" and self.agreement:
+            raise ValueError(
+                "force: a case with an agreement needs the force that guarantees it; give "
+                "force: {name, command, troops} (or agreement: false)"
+            )
+        return self
+
+
+def is_case(data: Any) -> bool:
+    """Whether raw YAML data is a minimal case."""
+    return isinstance(data, dict) and data.get("format") == CASE_FORMAT
+
+
+def _where(smap: SourceMap, loc: Loc) -> str:
+    file, line = smap.locate(loc)
+    return f"{file}:{line}" if line else file
+
+
+def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
+    """Validate raw case data, raising one located :class:`ScenarioError` on failure."""
+    try:
+        return Case.model_validate(data)
+    except ValidationError as err:
+        # A bad force mapping also fails the other branch of the union (the word 'none'): count
+        # and show the mapping's own problems.
+        errors = [e for e in err.errors() if "literal['none']" not in e["loc"]] or err.errors()
+        # A misspelt key explains the missing one it was meant to be: report it first.
+        errors.sort(key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
+        # Drop pydantic's union branch names (CaseForce / literal['none']).
+        loc = tuple(p for p in loc if p not in ("CaseForce", "literal['none']", "CaseOutcome"))
+        path = ".".join(str(p) for p in loc) or "case"
+        more = len(errors) - 1
+        tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
+        kind = first["type"]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            fields = list(CaseForce.model_fields if loc[:1] == ("force",) else Case.model_fields)
+            hint = did_you_mean(key, fields)
+            raise ScenarioError(
+                f"{_where(smap, loc)}: {path}: unknown key '{key}'{hint}; valid keys: "
+                f"{', '.join(fields)}; remove or rename it{tail}"
+            ) from None
+        if kind == "missing":
+            raise ScenarioError(
+                f"{_where(smap, loc)}: {path}: required key is missing; add it (see "
+                f"'grudging new NAME' for a template){tail}"
+            ) from None
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        head = msg.split(":", 1)[0]
+        if not loc and head in Case.model_fields:  # a check across keys names its key first
+            loc, msg = (head,), msg.split(":", 1)[1].strip()
+            path = head
+        value = first.get("input")
+        shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
+        bad = f"bad value{shown}: " if shown else ""
+        raise ScenarioError(f"{_where(smap, loc)}: {path}: {bad}{msg}{tail}") from None
+
+
+def shared_parameters() -> list[dict[str, Any]]:
+    """The raw records of the shared default parameter set, in stage order."""
+    out: list[dict[str, Any]] = []
+    root = resources.files("grudging.scenarios").joinpath("common", "parameters")
+    for stage in SHARED_PARAMETER_FILES:
+        text = root.joinpath(f"{stage}.yaml").read_text(encoding="utf-8")
+        data, _ = parse_yaml(text, f"common/parameters/{stage}.yaml")
+        out.extend(dict(rec) for rec in data or [])
+    return out
+
+
+def parameters_with_overrides(
+    overrides: dict[str, Any], smap: SourceMap, key: str = "parameters"
+) -> list[dict[str, Any]]:
+    """The shared default set with the values in ``overrides`` put in (checked and located)."""
+    records = shared_parameters()
+    index = {str(r["name"]): i for i, r in enumerate(records)}
+    for name, value in overrides.items():
+        where = _where(smap, (key, name))
+        if name not in index:
+            raise ScenarioError(
+                f"{where}: {key}.{name}: the model reads no parameter '{name}'"
+                f"{did_you_mean(name, list(index))}; correct the name or remove it"
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ScenarioError(
+                f"{where}: {key}.{name}: bad value {value!r}: the default "
+                f"{records[index[name]]['value']} is a number, so an override must be a number "
+                f"(write e.g. {name}: {records[index[name]]['value']})"
+            )
+        rec = records[index[name]]
+        if not float(rec["low"]) <= float(value) <= float(rec["high"]):
+            raise ScenarioError(
+                f"{where}: {key}.{name}: bad value {value!r}: outside the declared range "
+                f"[{rec['low']}, {rec['high']}]; give a value inside it"
+            )
+        records[index[name]] = {**rec, "value": float(value)}
+    return records
+
+
+def _timeline(force: CaseForce, horizon: int) -> list[dict[str, int]]:
+    """Troops by month: the level present at month 0, then a linear build-up to ``troops``."""
+    points = [{"month": 0, "troops": force.present_at_start}]
+    start = force.arrival_month
+    end = min(start + force.build_up_months, horizon)
+    if start > 0:
+        points.append({"month": start, "troops": force.present_at_start})
+    if end > start:
+        points.append({"month": end, "troops": force.troops})
+    elif start == 0:
+        points[0] = {"month": 0, "troops": force.troops}
+    return points
+
+
+def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
+    """Raw data of the full scenario a minimal case stands for (coding rules: design note)."""
+    case = parse_case(data, smap)
+    info = month_label(month_index(case.start) - 1)
+    groups = sorted(case.composition, key=lambda g: (-case.composition[g], g))
+    fighters = round(case.population * case.fighters_per_1000 / 1000.0)
+    src = case.sources
+    factions = []
+    for k, (fid, name) in enumerate((("government", "Government"), ("opposition", "Opposition"))):
+        party = fid == "opposition" and case.intervener_party
+        hostility = (
+            HOSTILITY_PARTY if party else (HOSTILITY_GOVERNMENT if k == 0 else HOSTILITY_OPPOSITION)
+        )
+        factions.append(
+            {
+                "id": fid,
+                "name": name,
+                "group": groups[min(k, len(groups) - 1)],
+                "capability": 0.5,
+                "fighters": fighters // 2,
+                "positions": {"power": case.positions[fid]},  # type: ignore[index]
+                "salience": {"power": 1.0},
+                "spoiler": fid == "opposition" and case.spoiler,
+                "hostility_to_foreign_forces": hostility,
+            }
+        )
+    observations = [
+        {
+            "series": "civilian_deaths",
+            "month": month_label(month_index(info) - k),
+            "region": "theatre",
+            "value": case.recent_deaths_per_year / 12.0,
+            "source": "case",
+        }
+        for k in range(12)
+    ]
+    option: dict[str, Any] = {
+        "id": "as_deployed",
+        "name": "The operation as planned at the start",
+        "historical": True,
+    }
+    forces: list[dict[str, Any]] = []
+    if isinstance(case.force, CaseForce):
+        forces.append(
+            {
+                "id": "force",
+                "name": case.force.name,
+                "command": case.force.command,
+                "history": [{"month": info, "troops": case.force.present_at_start}],
+            }
+        )
+        option["forces"] = {"force": _timeline(case.force, case.horizon_months)}
+    if case.agreement:
+        option["local_deals"] = [
+            {"faction": f["id"], "month": 0, "strength": 1.0, "description": "agreement"}
+            for f in factions
+            if not f["spoiler"]
+        ]
+    citations = sorted(set(src.values()))
+    sources = [{"id": f"S{k + 1}", "citation": text} for k, text in enumerate(citations)]
+    sources.append({"id": "case", "citation": "The case file's own coding (see its sources)"})
+    scenario = {
+        "schema_version": 1,
+        "id": case.id,
+        "title": case.title,
+        "description": case.description,
+        "information_date": info,
+        "start": case.start,
+        "horizon_months": case.horizon_months,
+        "groups": [{"id": g, "name": g.replace("_", " ")} for g in groups],
+        "regions": [
+            {
+                "id": "theatre",
+                "name": case.title,
+                "population": case.population,
+                "area_km2": max(case.population / PEOPLE_PER_KM2, 1.0),
+                "composition": dict(case.composition),
+                "host_forces": case.host_forces,
+            }
+        ],
+        "issues": [{"id": "power", "name": "Power", "low": "government", "high": "opposition"}],
+        "factions": factions,
+        "forces": forces,
+        "options": [option],
+        "parameters": parameters_with_overrides(dict(case.parameters), smap),
+        "observations": observations,
+        "sources": sources,
+    }
+    _map_lines(smap)
+    return scenario
+
+
+def _map_lines(smap: SourceMap) -> None:
+    """Point the expanded scenario's key paths at the case lines they come from."""
+    pairs: dict[Loc, Loc] = {
+        ("regions", 0, "population"): ("population",),
+        ("regions", 0, "composition"): ("composition",),
+        ("regions", 0, "host_forces"): ("host_forces",),
+        ("observations",): ("recent_deaths_per_year",),
+        ("forces",): ("force",),
+        ("options",): ("force",),
+        ("factions",): ("fighters_per_1000",),
+        ("start",): ("start",),
+        ("information_date",): ("start",),
+        ("id",): ("id",),
+        ("title",): ("title",),
+    }
+    for target, origin in pairs.items():
+        hit = smap.lines.get(origin)
+        if hit is not None:
+            smap.lines[target] = hit

@@ -1,0 +1,184 @@
+"""The minimal case format: a template that runs, defaults from the shared set, located errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grudging.cli import main
+from grudging.errors import ScenarioError
+from grudging.scenario import load_scenario
+from grudging.scenario.minimal import (
+    DEFAULT_FIGHTERS_PER_1000,
+    expand_case,
+    shared_parameters,
+)
+from grudging.scenario.yaml_input import SourceMap
+
+MAX_LINES = 40
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    path = tmp_path / "mali-2013.yaml"
+    assert main(["new", "mali-2013", "--out", str(path)]) == 0
+    return path
+
+
+def _edit(path: Path, old: str, new: str) -> Path:
+    text = path.read_text()
+    assert old in text, old
+    out = path.with_name("edited.yaml")
+    out.write_text(text.replace(old, new, 1))
+    return out
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+def test_new_writes_a_short_case_that_validates_and_runs(template: Path) -> None:
+    assert len(template.read_text().splitlines()) <= MAX_LINES
+    scn = load_scenario(template, runnable=True)
+    assert scn.id == "mali-2013"
+    assert scn.information_date == "2006-12"
+    assert main(["run", str(template), "-n", "20", "--report", "-", "--quiet"]) == 0
+
+
+def test_new_refuses_to_overwrite(template: Path) -> None:
+    assert main(["new", "mali-2013", "--out", str(template)]) == 2
+    assert main(["new", "Mali 2013"]) == 2
+
+
+def test_every_parameter_comes_from_the_shared_set(template: Path) -> None:
+    scn = load_scenario(template, runnable=True)
+    shared = {str(r["name"]): float(r["value"]) for r in shared_parameters()}
+    assert {p.name: p.value for p in scn.parameters} == shared
+
+
+def test_a_parameter_override_changes_only_its_value(template: Path) -> None:
+    path = _edit(
+        template,
+        "# parameters: {dynamics.self_excitation: 0.45}",
+        "parameters: {dynamics.self_excitation: 0.3}",
+    )
+    scn = load_scenario(path, runnable=True)
+    p = scn.parameter("dynamics.self_excitation")
+    shared = next(r for r in shared_parameters() if r["name"] == "dynamics.self_excitation")
+    assert p.value == 0.3
+    assert (p.low, p.high) == (shared["low"], shared["high"])
+
+
+def test_defaults_fill_the_generic_inputs(template: Path) -> None:
+    scn = load_scenario(template, runnable=True)
+    fighters = sum(f.fighters for f in scn.factions)
+    assert fighters == pytest.approx(scn.population * DEFAULT_FIGHTERS_PER_1000 / 1000, abs=2)
+    assert scn.regions[0].fractionalization == pytest.approx(0.635, abs=0.001)
+    # An agreement stands every faction down at month 0; the force is present from month 0.
+    option = scn.options[0]
+    assert {d.faction for d in option.local_deals} == {"government", "opposition"}
+    assert option.forces["force"][-1].troops == 5000
+
+
+def test_a_default_overridden_with_the_wrong_type_is_located(template: Path) -> None:
+    path = _edit(
+        template,
+        "# parameters: {dynamics.self_excitation: 0.45}",
+        'parameters: {dynamics.self_excitation: "high"}',
+    )
+    line = _line_of(path, "parameters:")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"edited.yaml:{line}: parameters.dynamics.self_excitation: bad value 'high': the "
+        "default 0.45 is a number, so an override must be a number (write e.g. "
+        "dynamics.self_excitation: 0.45)"
+    )
+    assert main(["run", str(path), "--report", "-"]) == 2
+
+
+def test_a_generic_default_with_the_wrong_type_is_located(template: Path) -> None:
+    path = _edit(template, "# fighters_per_1000: 8", "fighters_per_1000: many")
+    with pytest.raises(ScenarioError, match=r"^edited\.yaml:\d+: fighters_per_1000: bad value"):
+        load_scenario(path)
+
+
+def test_an_unknown_command_is_located(template: Path) -> None:
+    path = _edit(template, "command: un ", "command: eu ")
+    line = _line_of(path, "command: eu")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value).startswith(f"edited.yaml:{line}: force.command: bad value 'eu': ")
+    assert "after this one" not in str(err.value)
+
+
+def test_an_agreement_without_a_force_is_refused(template: Path) -> None:
+    text = template.read_text()
+    start, end = text.index("force:\n"), text.index("# Defaults")
+    path = template.with_name("noforce.yaml")
+    path.write_text(text[:start] + "force: none\n" + text[end:])
+    line = _line_of(path, "force: none")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"noforce.yaml:{line}: force: a case with an agreement needs the force that guarantees "
+        "it; give force: {name, command, troops} (or agreement: false)"
+    )
+    assert main(["validate", str(path)]) == 2
+    # Without an agreement, no force is a valid case.
+    path.write_text(path.read_text().replace("agreement: true", "agreement: false"))
+    assert load_scenario(path, runnable=True).forces == ()
+
+
+def test_an_unknown_key_gets_a_did_you_mean(template: Path) -> None:
+    path = _edit(template, "population:", "populaton:")
+    with pytest.raises(ScenarioError, match="unknown key 'populaton' \\(did you mean 'population'"):
+        load_scenario(path)
+
+
+def test_an_unknown_parameter_gets_a_did_you_mean() -> None:
+    data = {
+        "format": "case",
+        "id": "x",
+        "title": "x",
+        "start": "2000-01",
+        "population": 1000,
+        "recent_deaths_per_year": 10,
+        "agreement": False,
+        "intervener_party": False,
+        "force": "none",
+        "parameters": {"dynamics.self_excitaton": 0.4},
+    }
+    with pytest.raises(ScenarioError, match=r"did you mean 'dynamics\.self_excitation'"):
+        expand_case(data, SourceMap(main="x.yaml"))
+
+
+def _tiny_with(tmp_path: Path, tiny_path: Path, parameters: str) -> Path:
+    text = tiny_path.read_text()
+    start = text.index("parameters:\n")
+    end = text.index("outcomes:\n")
+    path = tmp_path / "shared.yaml"
+    path.write_text(text[:start] + parameters + "\n" + text[end:])
+    return path
+
+
+def test_a_full_scenario_may_take_the_shared_parameter_set(tmp_path: Path, tiny_path: Path) -> None:
+    scn = load_scenario(_tiny_with(tmp_path, tiny_path, "parameters: shared"), runnable=True)
+    assert {p.name for p in scn.parameters} == {str(r["name"]) for r in shared_parameters()}
+    path = _tiny_with(tmp_path, tiny_path, "parameters: {dynamics.spillover: 0.2}")
+    assert load_scenario(path).parameter("dynamics.spillover").value == 0.2
+
+
+def test_a_shared_parameter_out_of_its_range_is_located(tmp_path: Path, tiny_path: Path) -> None:
+    path = _tiny_with(tmp_path, tiny_path, "parameters: {dynamics.spillover: 0.9}")
+    line = _line_of(path, "parameters:")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"shared.yaml:{line}: parameters.dynamics.spillover: bad value 0.9: outside the declared "
+        "range [0.0, 0.25]; give a value inside it"
+    )
