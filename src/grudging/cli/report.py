@@ -172,7 +172,7 @@ def _report(args: argparse.Namespace) -> int:
 def load_results(folder: str, scn: Any) -> Any:
     """Saved results with their plans recomputed; refused when made from another scenario."""
     from grudging.errors import GrudgingError
-    from grudging.options import plan_option
+    from grudging.plans import PlanCache
     from grudging.results.results import Results
     from grudging.scenario.io import scenario_hash
 
@@ -187,7 +187,11 @@ def load_results(folder: str, scn: Any) -> Any:
     values = meta.get("values") or {}
     seed = int(meta.get("seed", 0))
     ok = set(results.status.loc[results.status["status"] == "ok", "option"])
-    results.plans = {o: plan_option(scn, o, values, seed) for o in results.options if o in ok}
+    plans = PlanCache()  # options raising the same coalition share one conference, as in run
+    tag = scenario_hash(scn)
+    results.plans = {
+        o: plans.plan(scn, o, values, seed, tag=tag) for o in results.options if o in ok
+    }
     return results
 
 

@@ -130,14 +130,21 @@ class _Figures:
     def __init__(self, static: bool) -> None:
         self.static = static
         self.first = True
+        self.count = 0
 
     def plotly(self, fig: go.Figure | None, missing: str = "(no figure)") -> str:
         if fig is None:
             return f"<p><em>{html.escape(missing)}</em></p>"
         include = self.first
         self.first = False
+        self.count += 1
         return str(
-            fig.to_html(full_html=False, include_plotlyjs=include, config={"displaylogo": False})
+            fig.to_html(
+                full_html=False,
+                include_plotlyjs=include,
+                config={"displaylogo": False},
+                div_id=f"figure-{self.count}",  # not plotly's random ids: the same run, the same file
+            )
         )
 
     @staticmethod

@@ -14,6 +14,7 @@ import pytest
 from explore_helpers import assert_same_tables, tables
 
 from grudging.cli import main
+from grudging.model.outcomes import OUTCOMES
 from grudging.results.store import open_store
 
 ARGS = [
@@ -73,4 +74,4 @@ def test_resume_after_sigkill_gives_the_uninterrupted_table(tmp_path: Path) -> N
     status = tables(killed)["status"]
     assert len(status) == TOTAL
     assert status["run_id"].is_unique
-    assert len(tables(killed)["outcomes"]) == TOTAL * 13
+    assert len(tables(killed)["outcomes"]) == TOTAL * len(OUTCOMES)

@@ -283,3 +283,37 @@ def test_monthly_series_are_kept_when_asked(iraq: Any, tmp_path: Path) -> None:
     np.testing.assert_allclose(
         scalar.set_index("run_id")["value"].sort_index(), summed.sort_index()
     )
+
+
+@pytest.mark.slow
+def test_a_dask_worker_killed_mid_sweep_loses_and_duplicates_nothing(
+    iraq: Any, tmp_path: Path
+) -> None:
+    """A worker process SIGKILLed after the first results: its chunks are re-run elsewhere, and the
+    store equals the in-process sweep's, run for run."""
+    import os
+    import signal
+
+    from grudging.explore.executors import Dask
+
+    class KillOneWorker(Dask):
+        killed: int | None = None
+
+        def map_unordered(self, fn: Any, items: Any, payload: Any) -> Any:
+            pids = sorted(self.client.run(os.getpid).values())
+            for count, result in enumerate(super().map_unordered(fn, items, payload)):
+                if count == 1:
+                    self.killed = pids[0]
+                    os.kill(pids[0], signal.SIGKILL)
+                yield result
+
+    _sweep(iraq, tmp_path / "inprocess.duckdb")
+    executor = KillOneWorker(None, 2)
+    try:
+        report = _sweep(iraq, tmp_path / "dask.duckdb", executor=executor)
+    finally:
+        executor.close()
+    assert executor.killed is not None
+    assert report.complete
+    assert (report.stored_runs, report.failed_runs) == (72, 0)
+    assert_same_tables(tmp_path / "inprocess.duckdb", tmp_path / "dask.duckdb")
