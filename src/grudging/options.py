@@ -194,7 +194,9 @@ def plan_option(
     else:
         conference = None
         req = requirement(scn, req_p, rng=stream(seed, "requirement"))
-    theatre = build_theatre(scn, req, req_p.host_reliability, round(req_p.window_months))
+    theatre = build_theatre(
+        scn, req, req_p.host_reliability, round(req_p.window_months), opt.host_forces
+    )
     T = scn.horizon_months
     weights = {r.region: r.gross_troops for r in req.regions}
 
@@ -252,9 +254,12 @@ def plan_option(
             below_rate=h.below_deaths_per_100k,
             sustained_months=h.sustained_months,
             force_retained=h.force_retained,
+            below_share_of_start=h.below_share_of_start,
+            per_region_share=h.per_region_share,
         )
     index = {f.id: i for i, f in enumerate(scn.factions)}
     deals = tuple((index[d.faction], d.month, d.strength) for d in opt.local_deals)
+    payments = realignment_payments(scn, opt, T)
     inputs = DynamicsInputs(
         theatre=theatre,
         units=tuple(units),
@@ -266,8 +271,23 @@ def plan_option(
         aid_from_month=opt.bargain.month if opt.bargain else 0,
         erosion=not opt.historical,
         patron_lump_sum_musd=lump_sum,
+        payments=payments,
     )
     return OptionPlan(opt, req, theatre, conference, guarantor, result, inputs, guarantee)
+
+
+def realignment_payments(scn: Scenario, opt: CourseOfAction, months: int) -> np.ndarray | None:
+    """Payments to realigned fighters by faction and month ``(F, T)``, US$ per fighter a month
+    (each payment holds from its month until the next one naming the faction); ``None``: none."""
+    if not opt.payments:
+        return None
+    ids = [f.id for f in scn.factions]
+    pay = np.zeros((len(ids), months))
+    for point in sorted(opt.payments, key=lambda p: p.month):
+        named = point.factions or tuple(f.id for f in scn.factions if not f.spoiler)
+        for faction in named:
+            pay[ids.index(faction), point.month :] = point.usd_per_fighter_month
+    return pay
 
 
 def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ def test_ifor_comparison_uses_the_held_out_table(ctx: EvidenceContext) -> None:
     assert set(c["true_positives"]) | set(c["missed"]) == set(c["observed"])
 
 
+@pytest.mark.slow
 def test_bosnia_validates_and_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     """`bosnia-1995` validates, runs every option, generates IFOR and bargains at Dayton."""
     assert main(["validate", "bosnia-1995"]) == 0
@@ -59,3 +60,38 @@ def test_bosnia_validates_and_runs_end_to_end(capsys: pytest.CaptureFixture[str]
     assert main(["bargain", "bosnia-1995", "--guarantor", "all", "--json"]) == 0
     bargain = json.loads(capsys.readouterr().out)
     assert bargain
+
+
+def test_naive_forecasts_by_year(iraq) -> None:  # type: ignore[no-untyped-def]
+    """The naive forecasts follow their definitions: persistence is the previous year's observed
+    total (2006's for the first year), the base rate repeats 2006's mean month, the rule scales it
+    by the patron's troops (at most twice); log errors are ln(forecast / observed)."""
+    import pandas as pd
+
+    from grudging.evidence.backtest import SeriesCheck, naive_forecasts
+
+    months = [f"{y}-{m:02d}" for y in (2007, 2008) for m in range(1, 13)]
+    observed = [1000.0] * 12 + [500.0] * 12
+    table = pd.DataFrame(
+        {"month": months, "observed": observed, "median": observed, "low": 0.0, "high": 2000.0}
+    )
+    check = SeriesCheck("national", table, 0, 0, 1, 1, pd.DataFrame(), 0, 0)
+    rows = naive_forecasts(iraq, "us_stays", check, None).set_index("year")
+    last12 = [o.value for o in iraq.observations if o.series == "civilian_deaths_national"][-12:]
+    assert rows.loc["2007", "persistence"] == pytest.approx(sum(last12))
+    assert rows.loc["2008", "persistence"] == pytest.approx(12000)
+    assert rows.loc["2007", "base_rate"] == pytest.approx(sum(last12))
+    # us_stays holds the patron's troops: the rule is the base rate.
+    assert rows.loc["2008", "rule"] == pytest.approx(sum(last12))
+    assert rows.loc["2008", "log_error_model"] == pytest.approx(0.0)
+    assert rows.loc["2008", "log_error_persistence"] == pytest.approx(math.log(12000 / 6000))
+    assert rows.loc["total", "band_coverage"] == 1.0
+    # what_happened's drawdown to no troops: the rule is capped at twice the base rate.
+    wh = naive_forecasts(iraq, "what_happened", check, None).set_index("year")
+    assert wh.loc["2008", "rule"] <= 2 * sum(last12) / 12 * 12 + 1e-6
+
+
+def test_backtest_rejects_a_bad_month(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--to` takes YYYY-MM; anything else is a usage error (exit 2) naming the fix."""
+    assert main(["backtest", "iraq-2007", "--to", "2011-13", "-n", "10", "--plot", "-"]) == 2
+    assert "give YYYY-MM" in capsys.readouterr().err

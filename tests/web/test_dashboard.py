@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a browser each: the slow tier
 
 #: Long enough for a re-run of the chain on a shared two-core machine.
 SLOW_MS = 90_000

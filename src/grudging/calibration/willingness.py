@@ -4,8 +4,8 @@ What is fitted, and how
 -----------------------
 *Participation*: whether each candidate nation of the scenario sent troops at any time in the fit
 window, against the attribute terms of the score (refugees, neighbour, terrorism, energy, NATO,
-EU, US troops at home, opposition to the intervention, capacity, Muslim majority) and the cash
-channel, by penalised maximum likelihood (logit): the declared prior of each coefficient enters
+EU, US troops at home, opposition to the intervention, capacity, Muslim majority, UNGA alignment
+with the patron, partnership, major non-NATO ally) and the cash channel, by penalised maximum likelihood (logit): the declared prior of each coefficient enters
 as a Gaussian with mean its value and standard deviation a quarter of its range. With some 50
 nations and a dozen coefficients the penalty is what keeps the fit finite where the data separate
 perfectly (no neighbour of Iraq sent troops); the prior's weight is reported. Intervals are the
@@ -34,7 +34,8 @@ accuracy, Brier score, McFadden's pseudo-R2, area under the ROC curve, and the s
 leave-one-out predictions), sizes (Spearman rank correlation of predicted and observed peaks,
 RMSE of log sizes), totals (predicted against observed), and an out-of-sample check against the
 contingents present in March 2007 (predicted participants that had not withdrawn by December 2006
-against the March 2007 list). IFOR/SFOR is not used.
+against the March 2007 list). IFOR/SFOR is not used here; the leave-one-coalition-out validation
+on six coalitions up to 2006 is :mod:`grudging.calibration.coalitions`.
 
 References
 ----------
@@ -59,6 +60,7 @@ from grudging.model.willingness import (
     candidates,
     capacity,
     cash_need,
+    contingent_size,
     lift_need,
     logistic,
     willingness_params,
@@ -80,12 +82,17 @@ PARTICIPATION = (
     "beta_opposed",
     "beta_capacity",
     "beta_muslim",
+    "beta_alignment",
+    "beta_partner",
+    "beta_mnna",
     "beta_cash",
 )
 SIZE = ("size_intercept", "size_capacity", "size_score")
 NOT_IDENTIFIED = {
     "beta_incumbent": "the earlier coalition's record is what the fit explains",
     "beta_withdrew": "the earlier coalition's record is what the fit explains",
+    "beta_persistence": "the contingent in the theatre is what the fit explains",
+    "size_persistence": "the contingent in the theatre is what the fit explains",
     "beta_aid": "aid/debt relief was not a separate, coded channel in 2003-2006",
     "beta_airlift": "collinear with capacity (offered to poorer contributors); offset at prior",
     "concession_offset": "no concession was offered in 2003-2006",
@@ -368,14 +375,12 @@ def fit_willingness(
         )
 
     # Model troops under the historic offers (rounded to units, minimum contingent, capacity).
-    unit = max(1, round(p.unit_size))
     model_troops = []
     for i, nid in enumerate(ids):
         cap = capacity(nations[nid], p)
         troops = 0
         if pred[i] and cap > 0:
-            troops = int(min(float(cap), size_all[i]) // unit) * unit
-            troops = 0 if troops < p.min_contingent else troops
+            troops = min(contingent_size(min(float(cap), size_all[i]), p), cap)
         model_troops.append(troops)
 
     rows = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from typing import Any
 
 from grudging.cli.scenario import (
@@ -13,6 +14,13 @@ from grudging.cli.scenario import (
 
 #: File types the plot can be written as.
 PLOT_TYPES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
+
+def _month(text: str) -> str:
+    """A ``YYYY-MM`` month argument."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a month; give YYYY-MM, e.g. 2011-12")
+    return text
 
 
 def register(sub: Any) -> None:
@@ -39,6 +47,18 @@ def register(sub: Any) -> None:
         metavar="PATH",
         help="where to write the plot (PNG; '-' for none)",
     )
+    p.add_argument(
+        "--to",
+        default=None,
+        type=_month,
+        metavar="YYYY-MM",
+        help="last month compared (default: every held-out month)",
+    )
+    p.add_argument(
+        "--scripted-deals",
+        action="store_true",
+        help="keep the option's scripted local deals as a forcing (default: its mechanisms alone)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=_backtest)
 
@@ -63,7 +83,14 @@ def _backtest(args: argparse.Namespace) -> int:
     if not regions:
         deaths = recent_deaths(scn)
         regions = tuple(sorted(deaths, key=lambda r: -deaths[r])[:2])
-    bt, _ = backtest(scn, regions, replications=replications, seed=args.seed)
+    bt, _ = backtest(
+        scn,
+        regions,
+        replications=replications,
+        seed=args.seed,
+        to=args.to,
+        scripted=args.scripted_deals,
+    )
     path = None
     if plot_file is not None:
         prepare_parent(plot_file)
@@ -73,7 +100,12 @@ def _backtest(args: argparse.Namespace) -> int:
         return 0
     console.print(
         f"[bold]Back-test of '{bt.option}'[/] ({bt.scenario}): {bt.replications:,} replications, "
-        "held-out data the model never read"
+        "held-out data the model never read; "
+        + (
+            "scripted local deals as forcing"
+            if bt.scripted
+            else "mechanisms alone (no scripted deals)"
+        )
     )
     table = Table(title="Civilian deaths per month: model against observation")
     for col in (
@@ -110,6 +142,33 @@ def _backtest(args: argparse.Namespace) -> int:
                 f"{row['ratio']:.2f}",
             )
     console.print(totals)
+    if bt.years is not None:
+        naive = Table(
+            title="Log error of yearly totals, ln(forecast / observed): model and naive forecasts"
+        )
+        for col in (
+            "series",
+            "year",
+            "observed",
+            "model",
+            "persistence",
+            "base rate",
+            "rule",
+            "in band",
+        ):
+            naive.add_column(col, justify="right")
+        for _, row in bt.years.iterrows():
+            naive.add_row(
+                row["series"],
+                str(row["year"]),
+                f"{row['observed']:,.0f}",
+                f"{row['log_error_model']:+.2f}",
+                f"{row['log_error_persistence']:+.2f}",
+                f"{row['log_error_base_rate']:+.2f}",
+                f"{row['log_error_rule']:+.2f}",
+                f"{row['band_coverage']:.0%}",
+            )
+        console.print(naive)
     if path is not None:
         console.print(f"plot written to [bold]{path}[/]")
     return 0

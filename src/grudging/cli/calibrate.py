@@ -116,6 +116,7 @@ def run_willingness(args: argparse.Namespace) -> int:
     result = fit_willingness(scn, history, values, records, window_end)
     start = min((h.first_month for h in history if h.first_month), default=window_end)
     doc = calibration_document(result, scn, history_path.name, origin, (start, window_end), history)
+    doc["leave_one_coalition_out"] = _coalition_validation(values)
     out_file = out_dir / OUTPUT_FILE
     write_document(doc, out_file)
     if args.json:
@@ -125,6 +126,62 @@ def run_willingness(args: argparse.Namespace) -> int:
         return 0
     _print(result, doc, out_file, origin)
     return 0
+
+
+def _coalition_validation(values: Any) -> dict[str, Any]:
+    """Leave-one-coalition-out scores of the model and the two naive forecasts."""
+    from grudging.calibration.coalitions import load_history, validate, validation_table
+    from grudging.calibration.willingness import _plain
+    from grudging.model.willingness import willingness_params
+
+    results = validate(load_history(), willingness_params(values))
+    return {
+        "protocol": "docs/design-notes/force-generation.md (fit on five coalitions, forecast "
+        "the sixth; naive forecasts: persistence, capacity-proportional among alliance members)",
+        "model_wins": sum(r.model_wins for r in results),
+        "held_out": len(results),
+        "rows": _plain(validation_table(results)),
+    }
+
+
+def _print_validation(loco: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from grudging.cli._output import console
+
+    t = Table(title="Leave-one-coalition-out: model against two naive forecasts")
+    cols = (
+        "coalition",
+        "forecast",
+        "precision",
+        "recall",
+        "Spearman",
+        "total error",
+        "forecast total",
+        "observed total",
+        "named",
+        "served",
+    )
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("coalition", "forecast") else "right")
+    for r in loco["rows"]:
+        t.add_row(
+            r["coalition"],
+            r["forecast"],
+            _num(r["precision"]),
+            _num(r["recall"]),
+            _num(r["spearman"]),
+            _num(r["total_error"]),
+            f"{r['predicted_total']:,}",
+            f"{r['observed_total']:,}",
+            str(r["n_predicted"]),
+            str(r["n_observed"]),
+        )
+    console.print(t)
+    console.print(
+        f"  the model beats both naive forecasts on Spearman and total error in "
+        f"{loco['model_wins']} of {loco['held_out']} held-out coalitions"
+    )
 
 
 def _pct(x: Any) -> str:
@@ -189,6 +246,7 @@ def _print(result: Any, doc: dict[str, Any], out_file: Path, origin: str) -> Non
         f"{_num(osp['rho'])} (n {osp['n']}); observed {oos['observed_sum']:,} vs predicted "
         f"{oos['predicted_sum']:,.0f} troops"
     )
+    _print_validation(doc["leave_one_coalition_out"])
     t = Table(title="Fitted parameters (MAP, 5-95 % Laplace interval; prior value)")
     for col in ("parameter", "value", "low", "high", "prior"):
         t.add_column(col, justify="left" if col == "parameter" else "right")

@@ -259,10 +259,15 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         "$/eff. soldier",
         "arrives",
         "P(in)",
+        "in theatre",
+        "UNGA align.",
+        "tie",
     ):
-        t.add_column(col, justify="left" if col == "nation" else "right")
+        t.add_column(col, justify="left" if col in ("nation", "tie") else "right")
     for c in co.contingents:
         lead = " (lead)" if c.lead else ""
+        nation = scn.nation(c.nation)
+        align = "n/a" if nation.alignment is None else f"{nation.alignment:.2f}"
         t.add_row(
             f"{c.nation}{lead}",
             f"{c.troops:,}",
@@ -272,6 +277,9 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             f"{c.price_per_effective_usd:,.0f}",
             f"month {c.arrival_month}",
             f"{c.probability:.2f}",
+            f"{nation.theatre_troops:,}",
+            align,
+            nation.ties,
         )
     console.print(t)
     t = Table(title="Why each nation is in, on what terms")

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
         "evidence",
         help="run every check against history and the literature and print the scoreboard",
         description="Runs the findings suite's experiments (published findings as synthetic "
-        "experiments), the Iraq back-test (2007-2008, held out) and the Bosnia comparison (IFOR "
+        "experiments), the Iraq back-test (2007-2011, held out) and the Bosnia comparison (IFOR "
         "force generation and the outcome after Dayton), and prints one line per check: target, "
         "the model's figure, tolerance and verdict. Failures are shown, not hidden.",
     )

@@ -8,6 +8,14 @@ month. The model never reads that folder: only this module does, after the run.
 Error measures: mean absolute error and bias of the median path, the ratio of totals per year,
 the share of months whose observation falls inside the model's 90 % band, the correlation of the
 month-to-month path, and the direction and size of the change from the first year to the second.
+Beside the model, by year, stand three naive forecasts measured the same way
+(:func:`naive_forecasts`; the protocol of ``docs/design-notes/history.md``): persistence (the
+previous year's observed total), the base rate (every month at the last pre-information-date
+year's mean) and a simple rule (that base rate scaled by the patron's troops in the information
+month over its troops that month, at most twice it).
+
+By default the historical option runs on its mechanisms alone: its scripted local deals (dated
+after the information date) are dropped unless ``scripted=True``.
 """
 
 from __future__ import annotations
@@ -100,6 +108,9 @@ class Backtest:
     replications: int
     seed: int
     checks: tuple[SeriesCheck, ...]
+    scripted: bool = False
+    to: str | None = None
+    years: pd.DataFrame | None = None  # series, year, observed, model, forecasts and log errors
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -108,15 +119,30 @@ class Backtest:
             "option": self.option,
             "replications": self.replications,
             "seed": self.seed,
+            "scripted_deals": self.scripted,
+            "to": self.to,
             "checks": [c.measures() for c in self.checks],
+            "years": [] if self.years is None else self.years.to_dict(orient="records"),
         }
 
+    def check(self, name: str) -> SeriesCheck:
+        """The check of one series (``national`` or a region id)."""
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise LookupError(f"the back-test has no series '{name}'")
 
-def _check(name: str, observed: pd.Series, model: pd.DataFrame, start: str) -> SeriesCheck:
-    """Compare an observed monthly series (indexed by YYYY-MM) with model quantiles by month."""
+
+def _check(
+    name: str, observed: pd.Series, model: pd.DataFrame, start: str, to: str | None = None
+) -> SeriesCheck:
+    """Compare an observed monthly series (indexed by YYYY-MM) with model quantiles by month
+    (up to the month ``to`` when given)."""
     first = month_index(start)
     model = model.copy()
     model["label"] = [month_label(first + int(m)) for m in model["month"]]
+    if to is not None:
+        model = model[model["label"] <= to]
     joined = model.merge(observed.rename("observed"), left_on="label", right_index=True)
     if joined.empty:
         raise GrudgingError(f"no month of '{name}' overlaps the model's horizon")
@@ -155,7 +181,11 @@ def _check(name: str, observed: pd.Series, model: pd.DataFrame, start: str) -> S
 
 
 def compare(
-    results: Results, scn: Scenario, option: str, regions: tuple[str, ...]
+    results: Results,
+    scn: Scenario,
+    option: str,
+    regions: tuple[str, ...],
+    to: str | None = None,
 ) -> tuple[SeriesCheck, ...]:
     """Checks of a finished run against the held-out data: national, then each region."""
     held = read_validation(scn)
@@ -164,7 +194,7 @@ def compare(
     monthly = results.monthly("civilian_deaths")
     monthly = monthly[monthly["option"] == option][["month", "median", "low", "high"]]
     if not national.empty:
-        checks.append(_check("national", national, monthly, scn.start))
+        checks.append(_check("national", national, monthly, scn.start, to))
     rm = results.region_months
     for region in regions:
         scn.region(region)
@@ -175,8 +205,111 @@ def compare(
             ["month", "median", "low", "high"]
         ]
         if not obs.empty and not model.empty:
-            checks.append(_check(region, obs, model, scn.start))
+            checks.append(_check(region, obs, model, scn.start, to))
     return tuple(checks)
+
+
+def _before(scn: Scenario, region: str | None) -> pd.Series:
+    """Observed monthly deaths up to the information date (national, or one region)."""
+    series = "civilian_deaths_national" if region is None else REGIONAL_SERIES
+    rows = [
+        (o.month, o.value)
+        for o in scn.observations
+        if o.series == series and (region is None or o.region == region)
+    ]
+    return pd.Series(dict(rows), dtype=float).sort_index()
+
+
+def _patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
+    """The patron's troops by month under an option (its timeline), if it has one."""
+    from grudging.model.forces import timeline
+
+    opt = scn.option(option)
+    for force in scn.forces:
+        if force.nation is not None and force.nation == scn.patron:
+            if force.id in opt.forces:
+                return timeline(opt.forces[force.id], months)
+            return np.full(months, float(force.current_troops))
+    return None
+
+
+def naive_forecasts(
+    scn: Scenario, option: str, check: SeriesCheck, region: str | None
+) -> pd.DataFrame:
+    """The model's yearly totals beside three naive forecasts, with log errors
+    ``ln(forecast / observed)`` and each year's share of months inside the 90 % band.
+
+    * persistence: the previous year's observed total (the first year: the last year before the
+      information date);
+    * base rate: every month at the mean of the last 12 months before the information date;
+    * rule: that base rate x (patron's troops in the first month / its troops that month), at most
+      twice the base rate (the option's own troop forcing; no later observation).
+    """
+    before = _before(scn, region)
+    last12 = before.iloc[-12:] if len(before) else before
+    base = float(last12.mean()) if len(last12) else float("nan")
+    prior_total = float(last12.sum()) if len(last12) == 12 else float("nan")
+    table = check.table.copy()
+    table["year"] = table["month"].str[:4]
+    troops = _patron_troops(scn, option, scn.horizon_months)
+    first = month_index(scn.start)
+    if troops is not None and troops[0] > 0:
+        idx = [month_index(m) - first for m in table["month"]]
+        ratio = troops[0] / np.maximum(troops[idx], 1e-9)
+        table["rule"] = base * np.minimum(ratio, 2.0)
+    else:
+        table["rule"] = base
+    table["inside"] = (table["observed"] >= table["low"]) & (table["observed"] <= table["high"])
+    rows = []
+    previous = prior_total
+    for year, group in table.groupby("year", sort=True):
+        observed = float(group["observed"].sum())
+        forecasts = {
+            "model": float(group["median"].sum()),
+            "persistence": previous,
+            "base_rate": base * len(group),
+            "rule": float(group["rule"].sum()),
+        }
+        row: dict[str, Any] = {
+            "series": check.name,
+            "year": year,
+            "months": len(group),
+            "observed": observed,
+            **forecasts,
+            "band_coverage": float(group["inside"].mean()),
+        }
+        for name, value in forecasts.items():
+            row[f"log_error_{name}"] = (
+                float(np.log(value / observed)) if observed > 0 and value > 0 else float("nan")
+            )
+        rows.append(row)
+        previous = observed
+    total: dict[str, Any] = {
+        "series": check.name,
+        "year": "total",
+        "months": len(table),
+        "observed": float(table["observed"].sum()),
+        "model": float(table["median"].sum()),
+        "persistence": float(sum(r["persistence"] for r in rows)),
+        "base_rate": base * len(table),
+        "rule": float(table["rule"].sum()),
+        "band_coverage": float(table["inside"].mean()),
+    }
+    for name in ("model", "persistence", "base_rate", "rule"):
+        value, observed = float(total[name]), float(total["observed"])
+        total[f"log_error_{name}"] = (
+            float(np.log(value / observed)) if observed > 0 and value > 0 else float("nan")
+        )
+    rows.append(total)
+    return pd.DataFrame(rows)
+
+
+def without_scripted_deals(scn: Scenario, option: str) -> Scenario:
+    """The scenario with the option's scripted local deals dropped (its mechanisms alone)."""
+    options = tuple(
+        o.model_copy(update={"local_deals": ()}) if o.id == option else o for o in scn.options
+    )
+    return scn.model_copy(update={"options": options})
 
 
 def backtest(
@@ -185,17 +318,26 @@ def backtest(
     replications: int = 1000,
     seed: int = MASTER_SEED,
     option: str | None = None,
+    to: str | None = None,
+    scripted: bool = False,
 ) -> tuple[Backtest, Results]:
-    """Run the historical option and compare it with the held-out data."""
+    """Run the historical option and compare it with the held-out data up to the month ``to``
+    (default: all of it); ``scripted`` keeps the option's scripted local deals as a forcing."""
     from grudging.chain import simulate
 
     option = option or historical_option(scn)
-    results = simulate(scn, options=[option], replications=replications, seed=seed)
+    run_scn = scn if scripted else without_scripted_deals(scn, option)
+    results = simulate(run_scn, options=[option], replications=replications, seed=seed)
     failed = results.status[results.status["status"] != "ok"]
     if not failed.empty:
         raise GrudgingError(f"option '{option}' failed: {failed['error'].iloc[0]}")
-    checks = compare(results, scn, option, regions)
-    return Backtest(scn.id, option, replications, seed, checks), results
+    checks = compare(results, scn, option, regions, to)
+    years = pd.concat(
+        [naive_forecasts(scn, option, c, None if c.name == "national" else c.name) for c in checks],
+        ignore_index=True,
+    )
+    bt = Backtest(scn.id, option, replications, seed, checks, scripted, to, years)
+    return bt, results
 
 
 def plot(bt: Backtest, path: str | Path) -> Path:

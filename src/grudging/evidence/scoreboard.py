@@ -20,7 +20,7 @@ from grudging.evidence.checks import Check, CheckResult, EvidenceContext
 
 GROUP_TITLES = {
     "literature": "Published findings (synthetic experiments)",
-    "iraq": "Iraq 2007-2008, out of sample (held-out data)",
+    "iraq": "Iraq 2007-2011, out of sample (held-out data)",
     "bosnia": "Bosnia after Dayton (held-out data)",
 }
 

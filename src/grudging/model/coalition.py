@@ -19,7 +19,8 @@ class Contingent:
 
     ``price_per_effective_usd`` is the first-year money of its package per effective soldier;
     ``incremental_price_usd`` is the money per effective soldier gained over what the nation
-    would give for no money (None when it would give as much for free).
+    would give for no money (None when it would give as much for free). ``theatre_troops``,
+    ``alignment`` (UNGA agreement with the patron) and ``tie`` are the nation's, for display.
     """
 
     nation: str
@@ -43,6 +44,9 @@ class Contingent:
     incremental_price_usd: float | None
     lead: bool = False
     followers: tuple[str, ...] = ()
+    theatre_troops: int = 0
+    alignment: float | None = None
+    tie: str = "none"
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,15 @@ class DynamicsParams:
     cost_other_per_troop: float
     un_assessment_patron: float
     safe_haven_coverage: float
+    host_sectarian_penalty: float
+    realign_rate: float
+    realign_base: float
+    realign_per_violence: float
+    realign_per_protection: float
+    realign_per_payment: float
+    realign_per_rival: float
+    spoiler_attrition: float
+    spoiler_max_ratio: float
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,12 @@ class Theatre:
     spoiler_home: np.ndarray  # (N,) weight of spoiler presence (0..1)
     kin_weights: np.ndarray  # (K, N) population of each kin-state's kin group by region (share)
     kin_population: np.ndarray  # (K,) population (millions) of each kin state
+    # (N, T) host forces by month (troops x trained share x reliability);
+    # ``None``: ``host_troops`` every month. Its month-0 column is ``host_troops``.
+    host_schedule: np.ndarray | None = None
+    # (N, T) overlap of the host force's make-up with each region's (1: fully matched); None: 1
+    host_overlap: np.ndarray | None = None
+    faction_group: np.ndarray | None = None  # (F,) index of each faction's group (None: all 0)
 
     @property
     def n_regions(self) -> int:
@@ -178,13 +193,21 @@ class SettlementPlan:
 
 @dataclass(frozen=True)
 class HandoverPlan:
-    """Rule for passing the coalition to another command once violence settles."""
+    """Rule for passing the coalition to another command once violence settles.
+
+    The national rate must stay below ``below_rate`` (deaths per 100,000 a month) or, when
+    ``below_share_of_start`` is given, below that share of the information-date national rate,
+    whichever is higher; with ``per_region_share`` the test is instead that regions holding that
+    share of the population are each below the threshold.
+    """
 
     to: str
     earliest_month: int
     below_rate: float  # deaths per 100,000 a month
     sustained_months: int
     force_retained: float
+    below_share_of_start: float | None = None
+    per_region_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +224,8 @@ class DynamicsInputs:
     aid_from_month: int = 0
     erosion: bool = True
     patron_lump_sum_musd: float = 0.0  # one-off payments by the patron (offers), at month 0
+    # (F, T) payments to realigned fighters, US$ per fighter a month (a lever); None: none
+    payments: np.ndarray | None = None
 
 
 @dataclass
@@ -226,6 +251,9 @@ class Trajectories:
     attacks: np.ndarray  # (R, T) insurgent attacks on all forces
     unit_names: tuple[str, ...] = field(default=())
     unit_nations: tuple[str | None, ...] = field(default=())
+    realigned: np.ndarray | None = None  # (R, T) share of non-spoiler fighters stood down
+    spoiler_strength: np.ndarray | None = None  # (R, T) spoiler fighters / information date
+    handover_rule: bool = False  # the option has a handover rule that applies to some unit
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,7 +374,9 @@ def simulate(
     out.cost_patron += inputs.patron_lump_sum_musd
     for t in range(run.T):
         _month(run, st, out, t)
-    return out.finish(st.escalated, st.formed, st.holds, st.handed, run.units, inputs.settlement)
+    traj = out.finish(st.escalated, st.formed, st.holds, st.handed, run.units, inputs.settlement)
+    traj.handover_rule = inputs.handover is not None and bool(run.handover_mask.any())
+    return traj
 
 
 @dataclass(slots=True)
@@ -382,7 +412,19 @@ class _Run:
     own_cost: np.ndarray  # (R, U) US$ million per 1,000 troop-years
     paid_by_patron: np.ndarray  # (U,) offers the patron pays per 1,000 troop-years
     handover_mask: np.ndarray  # (U,) bool
-    host_eff0: np.ndarray  # (R, N) effective host forces
+    host_sched: np.ndarray  # (N, T) host forces by month (before skill and make-up)
+    host_overlap: np.ndarray | None  # (N, T) make-up overlap of host forces with the regions
+    host_mean0: np.ndarray  # (R, 1) national mean of the make-up weight at month 0
+    host_changed: np.ndarray  # (T,) bool: host forces differ from month 0's
+    host_skill: np.ndarray  # (R, 1) host_pk_skill
+    geo: _FactionGeometry  # where the factions' fighters and communities are
+    pay: np.ndarray  # (F, T) payments to realigned fighters, US$ per fighter a month
+    cov0: np.ndarray  # (R, N) coverage at the information date
+    s0: np.ndarray  # (K, R) realigned shares at the information date (their equilibrium)
+    violence_per_active: np.ndarray  # (K, R) pair's violence share / its active share then
+    spoiler_regions: np.ndarray  # (S,) regions where the spoilers fight or have a home
+    recruit0: np.ndarray  # (R, S) spoiler recruitment at the information date, per unhidden share
+    national0: float  # national rate per 100,000 at the information date
     mu: np.ndarray  # (R, N) calibrated background rate
     presence0: np.ndarray  # (R, N) salient presence at the information date
     mixed0: np.ndarray  # (N,) mixedness at the information date
@@ -418,6 +460,10 @@ class _State:
     escalated: np.ndarray  # (R,) bool: a kin state intervened
     haven: np.ndarray  # (R,) safe-haven index of last month
     there: np.ndarray  # (R, N) people living in the region: population less deaths and displaced
+    stood: np.ndarray  # (K, R) share of the fighters of each (faction, region) pair stood down
+    spoiler_k: np.ndarray  # (R, N) spoiler fighters relative to the information date
+    cov: np.ndarray  # (R, N) last month's coverage
+    supp: np.ndarray  # (R, N) last month's suppression (share of background violence left)
 
 
 @dataclass(slots=True)
@@ -470,9 +516,32 @@ def _prepare(
         else np.zeros((R, 0))
     )
     # Information-date conditions fix the background rate.
-    host_eff0 = th.host_troops[None, :] * p.host_pk_skill  # (R, N)
     mu, presence0 = initial_conditions(th, sched[:, :, 0], skill0, sal0, p)
     F = th.faction_share.shape[0]
+    host_sched = np.repeat(th.host_troops[:, None].astype(float), T, axis=1)
+    if th.host_schedule is not None:
+        given = np.asarray(th.host_schedule, dtype=float)[:, :T]
+        host_sched[:, : given.shape[1]] = given  # beyond its end the force holds its level
+        host_sched[:, given.shape[1] :] = given[:, -1:]
+    pop_k = pop / PER_THOUSAND
+    cov0 = (skill0 @ sched[:, :, 0] + host_sched[None, :, 0] * p.host_pk_skill) / pop_k
+    cov0 = cov0 / np.maximum(th.required_density, 1e-9)
+    cov0 = np.where(th.initial_rate > p.war_threshold, cov0 / p.war_coverage_penalty, cov0)
+    geo = _faction_geometry(th)
+    pay = (
+        np.asarray(inputs.payments, dtype=float)[:, :T]
+        if inputs.payments is not None
+        else np.zeros((F, T))
+    )
+    host_overlap, host_mean0 = _host_overlap(th, p, pop, T)
+    s0 = _information_date_realignment(th, p, geo, cov0, R)
+    hide0 = _hiding_share(s0, geo)
+    spoiler_regions = np.nonzero((geo.spoiler_share > 0) | (th.spoiler_home > 0))[0]
+    # At the information date recruitment balances attrition: a x coverage, per the share of the
+    # spoilers' community not realigned then.
+    recruit0 = (
+        p.spoiler_attrition * np.minimum(cov0, MAX_TARGETING) / np.maximum(1.0 - hide0, 1e-12)
+    )
     # Random streams, common across options: their consumption never depends on the option.
     setup = stream(seed, "dynamics", block, "setup")
     deal_u = setup.random(R)
@@ -507,7 +576,19 @@ def _prepare(
         own_cost=own_cost,
         paid_by_patron=np.array([u.patron_pays_per_troop for u in units]),
         handover_mask=np.array([u.handover_eligible for u in units], dtype=bool),
-        host_eff0=host_eff0,
+        host_sched=host_sched,
+        host_overlap=host_overlap,
+        host_mean0=host_mean0,
+        host_changed=(host_sched != host_sched[:, :1]).any(axis=0),
+        host_skill=np.asarray(p.host_pk_skill),
+        geo=geo,
+        pay=pay,
+        cov0=cov0,
+        s0=s0,
+        violence_per_active=geo.violence_share[:, None] / np.maximum(1.0 - s0, 1e-12),
+        spoiler_regions=spoiler_regions,
+        recruit0=recruit0[:, spoiler_regions],
+        national0=float(_initial_rate(th) @ pop / max(pop.sum(), 1.0)),
         mu=mu,
         presence0=presence0,
         mixed0=1.0 - (th.composition**2).sum(axis=1),
@@ -545,6 +626,10 @@ def _initial_state(run: _Run) -> _State:
         escalated=np.zeros(R, dtype=bool),
         haven=np.zeros(R),
         there=np.broadcast_to(run.pop, (R, N)).copy(),
+        stood=run.s0.copy(),
+        spoiler_k=np.ones((R, N)),
+        cov=run.cov0.copy(),
+        supp=suppression(run.cov0, run.p.coverage_half, run.p.suppression_hill),
     )
 
 
@@ -552,18 +637,21 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     """One month, phase by phase (the order matters: each phase reads last month's state of the
     phases after it)."""
     forces = _forces_present(run, st, t)
+    host = _host_forces(run, t)
     collapsed, demob, realigned = _stand_down(run, st, forces, t)
-    cov, supp = _suppression(run, st, forces, realigned)
-    background, grievance, mixed = _background(run, st, forces, demob)
+    cov, supp = _suppression(run, st, forces, realigned, host)
+    background, grievance, mixed = _background(run, st, forces, demob, host)
     rate = _rate(run, st, supp, background, collapsed)
     poisson = stream(run.seed, "dynamics", run.block, "poisson", t)
-    attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, poisson)
+    attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, poisson, host)
     deaths = _civilian_deaths(run, st, rate, poisson)
     _tipping(run, st)
     displaced, abroad = _displacement(run, st, deaths, mixed)
     _escalation(run, st, out, abroad, t)
     _safe_haven(run, st, cov)
-    _costs(run, forces, out, t)
+    _costs(run, st, forces, out, t)
+    out.record_factions(t, st.stood, st.spoiler_k, run.geo, run.pop)
+    _spoiler(run, st, cov, supp, grievance)
     out.record(
         t,
         deaths,
@@ -580,6 +668,35 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     )
     _erosion(run, st, forces, unit_deaths)
     _handover(run, st, deaths, t)
+
+
+def _host_overlap(
+    th: Theatre, p: DynamicsParams, pop: np.ndarray, T: int
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """The make-up overlap of the host forces with each region over ``T`` months (``None`` when
+    not given), and the population-weighted national mean of the make-up weight at month 0."""
+    R = np.asarray(p.host_sectarian_penalty).shape[0]
+    if th.host_overlap is None:
+        return None, np.ones((R, 1))
+    overlap = np.asarray(th.host_overlap, dtype=float)[:, :T]
+    if overlap.shape[1] < T:
+        overlap = np.hstack([overlap, np.repeat(overlap[:, -1:], T - overlap.shape[1], axis=1)])
+    weight0 = 1.0 - p.host_sectarian_penalty * (1.0 - overlap[None, :, 0])
+    return overlap, np.maximum(weight0 @ pop / pop.sum(), 1e-12)[:, None]
+
+
+def _host_forces(run: _Run, t: int) -> np.ndarray:
+    """Host forces this month: the information-date force plus the change since, weighted where
+    it serves by ``1 - host_sectarian_penalty x (1 - overlap)`` over its national mean at month 0
+    (a force drawn from another community protects it less; Cordesman 2006). ``(N,)`` or
+    ``(R, N)``; month 0 is the information-date force, on which the calibration rests."""
+    base = run.host_sched[:, 0]
+    if run.host_overlap is None or not run.host_changed[t]:
+        return run.host_sched[:, t]
+    weight = (1.0 - run.p.host_sectarian_penalty * (1.0 - run.host_overlap[None, :, t])) / (
+        run.host_mean0
+    )
+    return np.maximum(base + (run.host_sched[:, t] - base) * weight, 0.0)
 
 
 def _forces_present(run: _Run, st: _State, t: int) -> _Forces:
@@ -603,25 +720,278 @@ def _forces_present(run: _Run, st: _State, t: int) -> _Forces:
     )
 
 
+#: Coverage above which more targeting wears the spoiler down no faster.
+MAX_TARGETING = 5.0
+#: Payments enter realignment per this many US$ per fighter a month.
+PAYMENT_UNIT = 100.0
+
+
+@dataclass(frozen=True)
+class _Segments:
+    """Consecutive rows summed by segment: ``sum`` of ``(L, R)`` rows gives ``(S, R)``.
+
+    Each segment's first row is gathered, then its second, third... rows are added in layers:
+    for the short segments here (a cell holds one or two pairs) this is several times faster than
+    ``np.add.reduceat`` along the first axis.
+    """
+
+    first: np.ndarray  # (S,) first row of each segment
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (segments that long, their l-th rows)
+
+    @classmethod
+    def of(cls, starts: np.ndarray, length: int) -> _Segments:
+        """The segments beginning at ``starts`` (sorted) of ``length`` rows in all."""
+        sizes = np.diff(np.append(starts, length))
+        longest = int(sizes.max()) if len(sizes) else 0
+        layers = tuple(
+            (np.nonzero(sizes > depth)[0], starts[sizes > depth] + depth)
+            for depth in range(1, longest)
+        )
+        return cls(first=np.asarray(starts, dtype=int), layers=layers)
+
+    def sum(self, values: np.ndarray) -> np.ndarray:
+        """Row sums of ``values`` by segment."""
+        out = values[self.first]
+        for rows, source in self.layers:
+            out[rows] += values[source]
+        return out
+
+
+@dataclass(frozen=True)
+class _FactionGeometry:
+    """Where the factions' fighters and communities are (fixed over a run).
+
+    The realigned shares live on the ``K`` (faction, region) pairs where a faction that may
+    realign (not a spoiler) has fighters: the replication x region x faction state without its
+    empty cells, stored pair-major ``(K, R)`` so that sums over pairs add contiguous rows. Pairs
+    are ordered by (region, group) "cells".
+    """
+
+    pair_f: np.ndarray  # (K,) faction of each pair
+    pair_n: np.ndarray  # (K,) region of each pair
+    fighters: np.ndarray  # (K,) the faction's fighters in the region
+    group_share: np.ndarray  # (K,) share of the region's people in the faction's group
+    violence_share: np.ndarray  # (K,) the pair's share of its region's violence
+    own: np.ndarray  # (K,) the pair's cell (index into the U cells)
+    cells: _Segments  # pairs -> (region, group) cells
+    cell_n: np.ndarray  # (U,) the cell's region
+    cell_pos: np.ndarray  # (U,) the cell's region among the regions with pairs
+    cell_exposure: np.ndarray  # (U,) spoilers' share of the region's violence x group's share
+    regions_of_cells: _Segments  # cells -> the M regions with pairs
+    regions_with_pairs: np.ndarray  # (M,) those regions
+    region_pairs: _Segments  # pairs -> the M regions with pairs (pairs are ordered by region)
+    spoiler_fighters: np.ndarray  # (U,) spoilers' fighters of the cell's group and region
+    kin: np.ndarray  # (K,) fighters of the spoilers' own community (its hiding places), else 0
+    kin_total: np.ndarray  # (N,) those fighters per region
+    spoiler_share: np.ndarray  # (N,) spoilers' share of each region's violence
+    regions: int  # N
+
+
+def _faction_geometry(th: Theatre) -> _FactionGeometry:
+    """The :class:`_FactionGeometry` of a theatre."""
+    F, N = th.faction_share.shape[0], th.n_regions
+    group = (
+        np.zeros(F, dtype=int)
+        if th.faction_group is None
+        else np.asarray(th.faction_group, dtype=int)
+    )
+    G = int(np.asarray(th.composition).shape[1]) + 1  # the last: factions of no group (-1)
+    group = np.where(group < 0, G - 1, group)
+    spoiler = np.asarray(th.faction_spoiler, dtype=bool)
+    comp = np.hstack([np.asarray(th.composition, dtype=float), np.zeros((N, 1))])
+    fh = th.faction_fighters[:, None] * th.faction_home  # (F, N)
+    pair_f, pair_n = np.nonzero((fh > 0) & ~spoiler[:, None])
+    key = pair_n * G + group[pair_f]
+    order = np.argsort(key, kind="stable")
+    pair_f, pair_n, key = pair_f[order], pair_n[order], key[order]
+    cells, starts, own = np.unique(key, return_index=True, return_inverse=True)
+    regions_with_pairs, region_starts, cell_region = np.unique(
+        cells // G, return_index=True, return_inverse=True
+    )
+    by_group_region = np.zeros((G, N))
+    for f in np.nonzero(spoiler)[0]:
+        by_group_region[group[f]] += fh[f]
+    spoiler_fighters = by_group_region[cells % G, cells // G]
+    fighters = fh[pair_f, pair_n]
+    kin = fighters * np.isin(group[pair_f], group[spoiler])
+    kin_total = np.zeros(N)
+    np.add.at(kin_total, pair_n, kin)
+    return _FactionGeometry(
+        pair_f=pair_f,
+        pair_n=pair_n,
+        fighters=fighters,
+        group_share=comp[pair_n, group[pair_f]],
+        violence_share=th.faction_share[pair_f, pair_n],
+        own=own,
+        cells=_Segments.of(starts, len(pair_f)),
+        cell_n=cells // G,
+        cell_pos=cell_region,
+        cell_exposure=(
+            th.faction_share[spoiler].sum(axis=0)[cells // G]
+            if spoiler.any()
+            else np.zeros(len(cells))
+        )
+        * comp[cells // G, cells % G],
+        regions_of_cells=_Segments.of(region_starts, len(cells)),
+        regions_with_pairs=regions_with_pairs,
+        region_pairs=_Segments.of(starts[region_starts], len(pair_f)),
+        spoiler_fighters=spoiler_fighters,
+        kin=kin,
+        kin_total=kin_total,
+        spoiler_share=th.faction_share[spoiler].sum(axis=0) if spoiler.any() else np.zeros(N),
+        regions=N,
+    )
+
+
+def _region_sums(values: np.ndarray, geo: _FactionGeometry) -> np.ndarray:
+    """Sums of pair-major ``values (K, R)`` by region, as ``(R, N)``."""
+    sums = geo.region_pairs.sum(values)  # (M, R)
+    if len(geo.regions_with_pairs) == geo.regions:  # every region has pairs, in order
+        return np.ascontiguousarray(sums.T)
+    out = np.zeros((values.shape[1], geo.regions))
+    out[:, geo.regions_with_pairs] = sums.T
+    return out
+
+
+def _row(column: Any) -> np.ndarray:
+    """An ``(R, 1)`` parameter column as a ``(1, R)`` row, to broadcast over pair-major arrays."""
+    return np.asarray(column).T
+
+
+def _realignment_target(
+    p: DynamicsParams,
+    geo: _FactionGeometry,
+    rate: np.ndarray,
+    supp: np.ndarray,
+    pay: np.ndarray,
+    stood: np.ndarray,
+) -> np.ndarray:
+    """The share of each faction's fighters in each region that would stand down or realign under
+    this month's conditions, pair-major ``(K, R)``: a logistic of the spoiler's violence against the
+    faction's own community (``rate`` x the spoilers' share x the group's share, per
+    ``war_threshold``), the protection on offer (the share of violence coverage suppresses:
+    ``1 - supp``), the payments (per US$100 a fighter a month) and the rival groups' active
+    fighters over the own group's (Kalyvas 2006, ch. 5 and 7). Spoilers never realign."""
+    # Every driver but the payments is the same for the factions of one group in one region (a
+    # cell): the logit is built per cell, in place, then spread to the pairs (this runs monthly).
+    n = geo.cell_n
+    term = rate.T[n]  # the spoiler's violence against the community, per war_threshold
+    term *= geo.cell_exposure[:, None]
+    term /= _row(p.war_threshold)
+    np.log1p(term, out=term)
+    cell_logit = term * _row(p.realign_per_violence)
+    cell_logit += _row(p.realign_base)
+    term = supp.T[n]  # protection: the share of violence coverage suppresses
+    np.subtract(1.0, term, out=term)
+    term *= _row(p.realign_per_protection)
+    cell_logit += term
+    active = 1.0 - stood
+    active *= geo.fighters[:, None]
+    own = geo.cells.sum(active)  # (U, R) active fighters of the cell's group
+    term = geo.regions_of_cells.sum(own)[geo.cell_pos]  # rival groups' over the own group's
+    term -= own
+    own += geo.spoiler_fighters[:, None]
+    np.maximum(own, 1.0, out=own)
+    term /= own
+    np.log1p(term, out=term)
+    term *= _row(p.realign_per_rival)
+    cell_logit += term
+    logit = cell_logit[geo.own]
+    paid = pay[geo.pair_f]
+    if paid.any():
+        logit += _row(p.realign_per_payment) * (paid / PAYMENT_UNIT)[:, None]
+    np.negative(logit, out=logit)
+    np.exp(logit, out=logit)
+    logit += 1.0
+    return np.reciprocal(logit, out=logit)
+
+
+def _information_date_realignment(
+    th: Theatre, p: DynamicsParams, geo: _FactionGeometry, cov0: np.ndarray, R: int
+) -> np.ndarray:
+    """Realigned shares at the information date: the fixed point of the target under the
+    conditions then (no payments), so that the model starts where the data end."""
+    y0 = np.broadcast_to(_initial_rate(th), (R, th.n_regions))
+    F = th.faction_share.shape[0]
+    stood = np.zeros((len(geo.pair_f), R))
+    supp0 = suppression(cov0, p.coverage_half, p.suppression_hill)
+    for _ in range(4):
+        stood = _realignment_target(p, geo, y0, supp0, np.zeros(F), stood)
+    return stood
+
+
+def _hiding_share(stood: np.ndarray, geo: _FactionGeometry) -> np.ndarray:
+    """Realigned share of the fighters of the spoilers' own community in each region, ``(R, N)``."""
+    num = _region_sums(stood * geo.kin[:, None], geo)
+    return np.divide(
+        num, geo.kin_total[None, :], out=np.zeros_like(num), where=geo.kin_total[None, :] > 0
+    )
+
+
 def _stand_down(
     run: _Run, st: _State, forces: _Forces, t: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Factions out of the fight: local deals (a floor from their month on) and signers of a
-    settlement that holds. Returns the replications whose deal collapsed this month, the share of
-    each region's violence removed, and stood-down fighters realigned to local security."""
-    th, p = run.th, run.p
+    """Factions out of the fight: the settlement (:func:`_settlement`) and scripted local deals set
+    floors under the signed shares, realignment (:func:`_realignment`) moves them, and the spoiler's
+    strength (:func:`_spoiler`) scales its share. Returns the replications whose deal collapsed this
+    month, the share of each region's violence removed (relative to the information date; negative
+    where more fight than then), and the change in fighters realigned to local security."""
+    p = run.p
     for f_idx, month, strength in run.inputs.deals:
         if month == t:
             st.local_floor[f_idx] = max(st.local_floor[f_idx], strength)
     collapsed = _settlement(run, st, forces, t)
-    stood_down = np.maximum(st.settled, st.local_floor[None, :])
-    demob = stood_down @ th.faction_share  # (R, N) share of violence removed
-    realigned = (
-        p.realigned_to_security * (stood_down * th.faction_fighters[None, :]) @ th.faction_home
-    )
+    _realignment(run, st, t)
+    change = st.stood - run.s0  # (K, R)
+    # The violence observed at the information date came from the fighters still active then
+    # (1 - s0): a faction that stands down entirely removes its whole share.
+    demob = _region_sums(change * run.violence_per_active, run.geo)
+    demob += run.geo.spoiler_share[None, :] * (1.0 - st.spoiler_k)
+    realigned = p.realigned_to_security * _region_sums(change * run.geo.fighters[:, None], run.geo)
     # Fighters are inhabitants: no more join local security than live there.
     realigned = np.minimum(realigned, st.there)
     return collapsed, demob, realigned
+
+
+def _realignment(run: _Run, st: _State, t: int) -> None:
+    """Realignment, month by month: each faction's signed share in each region moves a share
+    ``realign_rate`` of the way to its target (:func:`_realignment_target`), and never below the
+    floor a settlement that holds (its signatories' demobilised share) or a scripted local deal
+    sets; it falls back when its drivers fall (Kalyvas 2006). Spoilers never realign."""
+    p = run.p
+    stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
+    stood -= st.stood
+    stood *= _row(p.realign_rate)
+    stood += st.stood
+    floor = np.maximum(st.settled, st.local_floor[None, :])  # (R, F)
+    if floor.any():
+        np.maximum(stood, floor.T[run.geo.pair_f], out=stood)
+    st.stood = stood
+
+
+def _spoiler(
+    run: _Run, st: _State, cov: np.ndarray, supp: np.ndarray, grievance: np.ndarray
+) -> None:
+    """Spoiler attrition and recruitment: its fighters fall by ``spoiler_attrition`` per unit of
+    coverage (targeting density x skill) and are replaced at the information date's rate, scaled
+    by grievance and by the share of its own community not realigned (the community that hides it);
+    at most ``spoiler_max_ratio`` times its information-date strength."""
+    st.cov = cov
+    st.supp = supp
+    where = run.spoiler_regions  # elsewhere the spoiler's strength plays no part
+    if not len(where):
+        return
+    p = run.p
+    growth = np.minimum(cov[:, where], MAX_TARGETING)
+    growth *= -p.spoiler_attrition
+    growth += 1.0
+    not_hiding = 1.0 - _hiding_share(st.stood, run.geo)[:, where]
+    np.maximum(not_hiding, 0.0, out=not_hiding)
+    not_hiding *= grievance[:, where]
+    not_hiding *= run.recruit0
+    growth += not_hiding
+    k = st.spoiler_k[:, where] * growth
+    st.spoiler_k[:, where] = np.clip(k, 0.0, p.spoiler_max_ratio, out=k)
 
 
 def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
@@ -673,26 +1043,28 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
 
 
 def _suppression(
-    run: _Run, st: _State, forces: _Forces, realigned: np.ndarray
+    run: _Run, st: _State, forces: _Forces, realigned: np.ndarray, host: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coverage (effective troops per 1,000 over the required density, counting for less in the
     civil-war regime) and the share of background violence it leaves (:func:`suppression`;
     Quinlivan 1995; Hultman, Kathman & Shannon 2013)."""
     p = run.p
-    host_eff = run.host_eff0 + realigned
+    host_eff = host * run.host_skill
+    host_eff += realigned
+    np.maximum(host_eff, 0.0, out=host_eff)
     cov = (forces.eff + host_eff) / run.pop_k / np.maximum(run.th.required_density, 1e-9)
     cov = np.where(st.war, cov / p.war_coverage_penalty, cov)
     return cov, suppression(cov, p.coverage_half, p.suppression_hill)
 
 
 def _background(
-    run: _Run, st: _State, forces: _Forces, demob: np.ndarray
+    run: _Run, st: _State, forces: _Forces, demob: np.ndarray, host: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Background rate before suppression: the calibrated ``mu`` moved by grievance at salient
     foreign presence (relative to the information date), by mixedness, by the civil-war regime and
     by demobilisation. Returns it with the grievance ratio and this month's mixedness."""
-    p, th = run.p, run.th
-    presence = (forces.salient + p.salience_host * th.host_troops) / run.pop_k
+    p = run.p
+    presence = (forces.salient + p.salience_host * host) / run.pop_k
     grievance = (1.0 + p.grievance_per_presence * presence) / (
         1.0 + p.grievance_per_presence * run.presence0
     )
@@ -713,7 +1085,7 @@ def _rate(
     rate and the neighbours' (Lewis et al. 2012), times rare shocks, likelier where spoilers have
     havens; a collapsing deal is a shock too."""
     p, th = run.p, run.th
-    shock_p = p.shock_rate * th.spoiler_home * (0.5 + st.haven)[:, None]
+    shock_p = p.shock_rate * th.spoiler_home * (0.5 + st.haven)[:, None] * st.spoiler_k
     shock = (run.shock_g.random((run.R, run.N)) < shock_p) | collapsed[:, None]
     excitation = p.self_excitation * st.y + p.spillover * (st.y @ th.neighbours.T)
     return (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
@@ -727,6 +1099,7 @@ def _attacks(
     demob: np.ndarray,
     supp: np.ndarray,
     poisson: np.random.Generator,
+    host: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Insurgent attacks per region, shared among targets by salient presence, and the troop
     deaths they cause per unit (Poisson with the unit's lethality).
@@ -735,9 +1108,9 @@ def _attacks(
     at most the (whole) troops it has in theatre that month.
     """
     p, th = run.p, run.th
-    insurgents = np.minimum(th.insurgents * grievance * (1.0 - demob), st.there)
+    insurgents = np.minimum(th.insurgents * grievance * np.maximum(1.0 - demob, 0.0), st.there)
     attacks = p.attacks_per_fighter * insurgents * supp
-    targets = forces.salient + p.salience_host * th.host_troops
+    targets = forces.salient + p.salience_host * host
     # A unit's share of a region's attacks is its salient troops over the targets there (at most
     # one); a divisor below a trillionth of a troop would only overflow.
     per_salient = np.divide(
@@ -833,11 +1206,14 @@ def _safe_haven(run: _Run, st: _State, cov: np.ndarray) -> None:
     )
 
 
-def _costs(run: _Run, forces: _Forces, out: _Outputs, t: int) -> None:
+def _costs(run: _Run, st: _State, forces: _Forces, out: _Outputs, t: int) -> None:
     """This month's costs: each unit's own cost split between the patron (its own forces, the
     offers it pays, its UN assessment after a handover to the UN) and the others; aid from its
-    month on."""
+    month on; payments to realigned fighters (the patron pays)."""
     p = run.p
+    if run.pay[:, t].any():
+        per_pair = run.pay[run.geo.pair_f, t] * run.geo.fighters  # US$ a fully realigned pair
+        out.cost_patron += per_pair @ st.stood / 1e6
     month_cost = forces.unit_troops / PER_THOUSAND / 12.0
     patron_share_own = np.where(
         run.is_patron[None, :], 1.0, (forces.handed_now & run.assessed) * p.un_assessment_patron
@@ -871,12 +1247,21 @@ def _erosion(run: _Run, st: _State, forces: _Forces, unit_deaths: np.ndarray) ->
 
 def _handover(run: _Run, st: _State, deaths: np.ndarray, t: int) -> None:
     """Handover once violence has settled: from ``earliest_month``, after ``sustained_months``
-    in a row with the national rate below ``below_rate``."""
+    in a row below the threshold: ``below_rate``, or ``below_share_of_start`` of the
+    information-date national rate if that is higher; nationally, or with ``per_region_share``
+    in regions holding that share of the population."""
     ho = run.inputs.handover
     if ho is None or not run.handover_mask.any():
         return
-    national = deaths.sum(axis=1) / run.pop.sum() * PER_100K
-    st.calm = np.where(national < ho.below_rate, st.calm + 1, 0)
+    threshold = ho.below_rate
+    if ho.below_share_of_start is not None:
+        threshold = max(threshold, ho.below_share_of_start * run.national0)
+    if ho.per_region_share is not None:
+        below = deaths / run.pop * PER_100K < threshold
+        calm_now = below @ run.pop / run.pop.sum() >= ho.per_region_share
+    else:
+        calm_now = deaths.sum(axis=1) / run.pop.sum() * PER_100K < threshold
+    st.calm = np.where(calm_now, st.calm + 1, 0)
     st.handed = np.where(
         (st.handed < 0) & (t >= ho.earliest_month) & (st.calm >= ho.sustained_months),
         t,
@@ -891,7 +1276,11 @@ def initial_conditions(
 
     With suppression ``s`` and observed rate ``y``, ``y = s mu + a y + b A y`` gives
     ``mu = (y - a y - b A y) / s``, floored at ``background_floor``: the model starts where the
-    data end.
+    data end. ``troops0`` are the troops of month 0, which every option holds at the forces'
+    information-date levels, so the background is estimated **net of the suppression by the forces
+    present at the start**: the observed violence is read as already suppressed by them, and a
+    force that then leaves raises the background by ``1 / s`` (docs/cases.md, "Forces present at
+    the start"; tested in tests/unit/cases/test_case_properties.py).
     """
     pop_k = th.population / PER_THOUSAND
     eff = skill @ troops0 + th.host_troops * p.host_pk_skill
@@ -918,6 +1307,23 @@ class _Outputs:
         self.troop_deaths = np.zeros((R, U))
         self.cost_patron = np.zeros(R)
         self.cost_others = np.zeros(R)
+        self.realigned = np.zeros((T, R))
+        self.spoiler = np.zeros((T, R))
+
+    def record_factions(
+        self,
+        t: int,
+        stood: np.ndarray,
+        spoiler_k: np.ndarray,
+        geo: _FactionGeometry,
+        pop: np.ndarray,
+    ) -> None:
+        """The month's realigned share of non-spoiler fighters and the spoiler's strength
+        (weighted by where its fighters are, else by population)."""
+        total = geo.fighters.sum()
+        self.realigned[t] = geo.fighters @ stood / total if total > 0 else 0.0
+        weights = geo.spoiler_share if geo.spoiler_share.sum() > 0 else pop
+        self.spoiler[t] = spoiler_k @ weights / weights.sum()
 
     def record(
         self,
@@ -981,6 +1387,8 @@ class _Outputs:
             attacks=np.ascontiguousarray(self.attacks.T),
             unit_names=tuple(u.name for u in units),
             unit_nations=tuple(u.nation for u in units),
+            realigned=np.ascontiguousarray(self.realigned.T),
+            spoiler_strength=np.ascontiguousarray(self.spoiler.T),
         )
 
 

@@ -418,6 +418,13 @@ def _nation_packages(
                     if resp.troops <= 0:
                         continue
                     found.append(_price(nation, ctx, resp, chosen, kept, lifted, refused, short, q))
+                    if 0 < nation.theatre_troops < resp.troops:
+                        # Re-hatting alone: the conference may take just the contingent already
+                        # in the theatre (pruned as dominated unless a troop target binds).
+                        rehat = dataclasses.replace(resp, troops=nation.theatre_troops)
+                        found.append(
+                            _price(nation, ctx, rehat, chosen, kept, lifted, refused, short, q)
+                        )
         out.append(found)
     if any(out):
         return out, ""
@@ -636,7 +643,8 @@ def solve_menu(
 def _arrival(nation: Nation, pkg: Package, plan: CoalitionPlan, p: ForceGenParams) -> int:
     fast = AIRLIFT in {o for o in pkg.offers} or nation.logistics_hub or nation.neighbour
     rate = p.deploy_rate * (p.lift_speedup if fast else 1.0)
-    months = max(1, math.ceil(pkg.troops / max(rate, 1.0)))
+    moving = pkg.troops - min(nation.theatre_troops, pkg.troops)  # re-hatted troops are there
+    months = max(1, math.ceil(moving / max(rate, 1.0)))
     return plan.arrival_month + min(months, plan.build_up_months) - 1
 
 
@@ -694,9 +702,12 @@ def generate_coalition(
     check_plan(scn, plan)
     fp = forcegen_params(values)
     wp = willingness_params(values)
-    troop_cap = plan.target_troops
-    cap_eff = None if troop_cap is not None else requirement.total
-    reference = requirement.total
+    # The patron's own troops in the force count first (at full quality): the conference
+    # recruits for what is left of the requirement or of the troop target.
+    patron = plan.patron_troops
+    troop_cap = None if plan.target_troops is None else max(0, plan.target_troops - patron)
+    cap_eff = None if troop_cap is not None else max(0.0, requirement.total - patron)
+    reference = max(0.0, requirement.total - patron)
 
     def menu_at(ratio: float) -> Menu:
         return build_menu(scn, plan, requirement, values, ratio, troop_cap is not None)
@@ -803,7 +814,7 @@ def generate_coalition(
         cost_musd_per_year=sum(c.cost_musd_per_year for c in contingents),
         political_spent=pick.political,
         requirement_total=requirement.total,
-        target_troops=troop_cap,
+        target_troops=plan.target_troops,
         expected_ratio=ratio,
         marginal_effective_per_musd=marginal,
         us_equivalent_cost_musd=pick.troops * fp.us_cost_per_troop_year_musd,
@@ -916,6 +927,9 @@ def _contingents(
                 reasons=tuple(pkg.response.top_terms(3)),
                 price_per_effective_usd=1e6 * pkg.money_musd / max(pkg.effective, 1e-9),
                 incremental_price_usd=incremental,
+                theatre_troops=nation.theatre_troops,
+                alignment=nation.alignment,
+                tie=nation.ties,
             )
         )
     return sorted(out, key=lambda c: -c.effective_strength)

@@ -9,6 +9,7 @@ deaths by nation.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
 
     from grudging.model.dynamics import Trajectories
     from grudging.scenario.schema import Scenario
+
+
+#: Where a run reports what it cannot show in its figures (a rule that never fired).
+log = logging.getLogger("grudging.model")
 
 
 @dataclass(frozen=True)
@@ -63,11 +68,20 @@ OUTCOMES: dict[str, Outcome] = {
             "maximize",
             "Chance of a grand compromise that holds, at the run's bargaining parameters",
         ),
+        Outcome(
+            "handover",
+            "probability",
+            "maximize",
+            "The mission passed to another command under its rule (0: no rule, or it never fired); "
+            "by month: handed over by then",
+        ),
     )
 }
 
 #: Outcomes that are 0/1 per replication (their mean is a probability).
-BINARY = frozenset({"civil_war", "regional_escalation", "settlement_forms", "settlement_holds"})
+BINARY = frozenset(
+    {"civil_war", "regional_escalation", "settlement_forms", "settlement_holds", "handover"}
+)
 
 
 def declaration_problem(name: str, unit: str, direction: str) -> str | None:
@@ -112,6 +126,7 @@ def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
         "settlement_holds": traj.settlement_holds.astype(float),
         "p_deal": traj.p_deal,
         "p_deal_holds": traj.p_deal_holds,
+        "handover": (traj.handed_over >= 0).astype(float),
     }
 
 
@@ -169,6 +184,16 @@ def outcome_rows(
     add("civil_war", traj.civil_war.astype(float).ravel(), month=months, replications=reps_t)
     add("coalition_troops", traj.foreign_troops.ravel(), month=months, replications=reps_t)
     add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
+    handed = traj.handed_over[:, None]
+    by_now = (handed >= 0) & (handed <= np.arange(T)[None, :])
+    add("handover", by_now.astype(float).ravel(), month=months, replications=reps_t)
+    if traj.handover_rule and (traj.handed_over < 0).all():
+        log.warning(
+            "option '%s': its handover rule never fired in any of %d replications; the option "
+            "runs as if it had no handover",
+            option,
+            R,
+        )
     by_region = traj.deaths.sum(axis=2, dtype=float)  # float32 counts, summed without rounding
     regions = np.tile(np.array(region_ids, dtype=object), R)
     add(

@@ -64,11 +64,35 @@ def faction_geography(scn: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return home, fighters
 
 
+def host_schedule(
+    scn: Scenario, series: str | None, months: int, host_reliability: float
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Host forces by region and month ``(N, T)`` (troops x trained share x reliability) and the
+    overlap of the force's make-up with each region's ``(N, T)`` (the shared share by group:
+    1 where the force is drawn from the region's communities in their proportions; ``None`` when
+    the series gives no make-up). The dynamics weigh the change in host forces by the overlap
+    (``dynamics.host_sectarian_penalty``).
+    """
+    from grudging.scenario.host_forces import host_timeline
+
+    troops, trained, makeup = host_timeline(scn, series, months)
+    groups = [g.id for g in scn.groups]
+    comp = np.array([[r.composition.get(g, 0.0) for g in groups] for r in scn.regions])
+    comp = comp / np.maximum(comp.sum(axis=1, keepdims=True), 1e-12)
+    given = makeup.sum(axis=0) > 0  # (T,)
+    overlap = None
+    if given.any():
+        overlap = np.minimum(comp[:, :, None], makeup[None, :, :]).sum(axis=1)  # (N, T)
+        overlap = np.where(given[None, :], overlap, 1.0)
+    return troops * trained * host_reliability, overlap
+
+
 def build_theatre(
     scn: Scenario,
     requirement: Requirement,
     host_reliability: float,
     window_months: int,
+    host_forces: str | None = None,
 ) -> Theatre:
     """The :class:`~grudging.model.dynamics.Theatre` of a scenario.
 
@@ -81,6 +105,9 @@ def build_theatre(
         Share of host forces that count (the requirement stage's parameter).
     window_months:
         Months of observations averaged into the information-date violence rate.
+    host_forces:
+        The series of the scenario's host-force table the option follows (``None``: the regions'
+        information-date host forces every month).
     """
     regions = scn.regions
     pop = np.array([r.population for r in regions], dtype=float)
@@ -108,6 +135,8 @@ def build_theatre(
             for n in kin_states
         ]
     ).reshape(len(kin_states), len(regions))
+    schedule, overlap = host_schedule(scn, host_forces, scn.horizon_months, host_reliability)
+    group_index = {g: i for i, g in enumerate(groups)}
     return Theatre(
         region_ids=tuple(r.id for r in regions),
         population=pop,
@@ -116,7 +145,7 @@ def build_theatre(
         abroad_border=np.array([bool(r.borders) for r in regions]),
         required_density=np.array([requirement.region(r.id).density_norm for r in regions]),
         initial_rate=initial,
-        host_troops=np.array([r.host_forces for r in regions], dtype=float) * host_reliability,
+        host_troops=schedule[:, 0],
         faction_share=share.reshape(len(scn.factions), len(regions)),
         faction_spoiler=spoiler,
         faction_fighters=fighters,
@@ -125,6 +154,11 @@ def build_theatre(
         spoiler_home=spoiler_home,
         kin_weights=kin_weights,
         kin_population=np.array([n.population_millions for n in kin_states]),
+        host_schedule=schedule,
+        host_overlap=overlap,
+        faction_group=np.array(
+            [group_index.get(f.group or "", -1) for f in scn.factions], dtype=int
+        ),
     )
 
 

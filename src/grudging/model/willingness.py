@@ -2,17 +2,25 @@
 
 A hurdle model. A nation takes part when the probability ``P = logistic(score)`` reaches the
 participation threshold; the score adds the nation's interests (refugees, proximity, terrorism,
-energy dependence), its ties (NATO, EU, US troops at home), its politics (opposition to the
-original intervention, a past withdrawal), its military size, and the offers made to it. If it
-takes part it offers a share of its sustainable capacity,
+energy dependence), its ties (NATO, EU, partnership, major non-NATO ally, US troops at home), its
+alignment with the patron (agreement with the patron's UN General Assembly votes, centred at
+``alignment_reference``: large militaries that vote against the patron are not bought cheaply),
+its politics (opposition to the original intervention, a past withdrawal), the contingent it
+already has in the theatre (``log1p(theatre_troops / 100)``: the political cost of leaving), its
+military size, and the offers made to it. If it takes part it offers a share of its capacity,
 ``share = logistic(size_intercept + size_capacity * log(capacity / capacity_reference)
-+ size_score * score)``, cut by free riding, rounded down to whole units, dropped below the
-minimum viable contingent and never above capacity.
++ size_score * score + size_persistence * log1p(theatre_troops / 100))`` (the score without the
+in-theatre term), cut by free riding, rounded down to a contingent size that exists (staff
+elements of ``staff_step``, companies of ``company_step``, battalions of ``unit_size``; none below
+``min_contingent``), never above capacity, and never below the contingent it already has in the
+theatre (re-hatting: present nations stay under a new command unless their own willingness says
+otherwise).
 
-Capacity is the sustainable part of the active force, ``active_personnel * deployable_share /
-rotation_units``, less the troops already deployed elsewhere (NATO's 2004 usability targets: 40 %
-deployable, 8 % sustainable, i.e. about five units at home per unit deployed; MODEL.md uses the
-rule of three units per deployed one as the low end).
+Capacity is the sustainable, expeditionary part of the active force, ``active_personnel *
+deployable_share * professional_share / rotation_units``, less the troops deployed elsewhere,
+plus the contingent in the theatre (NATO's 2004 usability targets: 40 % deployable, 8 %
+sustainable; ``professional_share`` rises log-linearly with spending per soldier from
+``professional_floor`` for conscript mass to 1 for an all-volunteer, equipped force).
 
 Offers act through sensitivities derived from attributes only, so the model names no country:
 cash and aid matter more the poorer the nation (``log(gdp_reference / gdp_per_capita)``); airlift
@@ -53,6 +61,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from grudging.errors import ParameterError
 from grudging.model.parameters import stage_parameters
 
 if TYPE_CHECKING:
@@ -127,6 +136,18 @@ class WillingnessParams:
     min_contingent: float
     participation_threshold: float
     free_riding: float
+    beta_alignment: float = 0.0
+    alignment_reference: float = 0.3
+    beta_partner: float = 0.0
+    beta_mnna: float = 0.0
+    beta_persistence: float = 0.0
+    size_persistence: float = 0.0
+    professional_floor: float = 1.0
+    spend_professional_low: float = 10.0
+    spend_professional_high: float = 100.0
+    staff_step: float = 10.0
+    company_step: float = 50.0
+    battalion_threshold: float = 1000.0
 
 
 #: Attribute terms of the score: coefficient name -> feature name shown to users.
@@ -143,13 +164,60 @@ ATTRIBUTE_TERMS = {
     "beta_muslim": "muslim_majority",
     "beta_incumbent": "incumbent",
     "beta_withdrew": "withdrew",
+    "beta_alignment": "alignment",
+    "beta_partner": "partner",
+    "beta_mnna": "major_non_nato_ally",
+    "beta_persistence": "in_theatre",
 }
 
 
+def professional_share(spend_per_soldier: float, p: WillingnessParams) -> float:
+    """Expeditionary share of a force from its spending per soldier (US$ thousand a year).
+
+    ``professional_floor`` at or below ``spend_professional_low`` (conscript mass), 1 at or above
+    ``spend_professional_high`` (all-volunteer, equipped), log-linear in between.
+    """
+    lo, hi = math.log(p.spend_professional_low), math.log(p.spend_professional_high)
+    t = (math.log(max(spend_per_soldier, 1e-9)) - lo) / (hi - lo) if hi > lo else 1.0
+    return p.professional_floor + (1.0 - p.professional_floor) * min(1.0, max(0.0, t))
+
+
 def capacity(nation: Nation, p: WillingnessParams) -> int:
-    """Sustainable deployable troops not already committed elsewhere (never negative)."""
-    sustainable = nation.active_personnel * p.deployable_share / max(p.rotation_units, 1.0)
-    return max(0, int(sustainable) - nation.deployed_abroad)
+    """Sustainable expeditionary troops not committed elsewhere (never negative).
+
+    ``active * deployable_share * professional_share / rotation_units - deployed_abroad``, plus
+    the contingent already in the theatre (``theatre_troops``: it can re-hat under a new command;
+    the nation tables count it in ``deployed_abroad``).
+    """
+    per_soldier = (
+        1e3 * nation.military_spending_musd / nation.active_personnel
+        if nation.active_personnel > 0
+        else 0.0
+    )
+    share = p.deployable_share * professional_share(per_soldier, p) / max(p.rotation_units, 1.0)
+    sustainable = nation.active_personnel * share
+    return max(0, int(sustainable) - nation.deployed_abroad + nation.theatre_troops)
+
+
+def contingent_size(raw: float, p: WillingnessParams) -> int:
+    """Round a contingent down to a size that exists: staff elements, companies, battalions.
+
+    Steps of ``staff_step`` below ``unit_size``, of ``company_step`` from ``unit_size`` up to
+    ``battalion_threshold``, of ``unit_size`` above it (each ladder starts where the one below
+    ends, so the rounding never falls as ``raw`` grows); zero below ``min_contingent``.
+    """
+    if raw < max(p.min_contingent, 1.0):
+        return 0
+    staff, company, unit = max(1.0, p.staff_step), max(1.0, p.company_step), max(1.0, p.unit_size)
+    if raw < unit:
+        size = raw // staff * staff
+    else:
+        threshold = unit + (max(p.battalion_threshold, unit) - unit) // company * company
+        if raw < threshold:
+            size = unit + (raw - unit) // company * company
+        else:
+            size = threshold + (raw - threshold) // unit * unit
+    return int(size) if size >= p.min_contingent else 0
 
 
 def cash_need(nation: Nation, p: WillingnessParams) -> float:
@@ -193,7 +261,18 @@ def attribute_features(
         "beta_muslim": float(nation.muslim_majority),
         "beta_incumbent": float(incumbent) if history else 0.0,
         "beta_withdrew": float(nation.coalition_left is not None) if history else 0.0,
+        "beta_alignment": (
+            nation.alignment - p.alignment_reference if nation.alignment is not None else 0.0
+        ),
+        "beta_partner": float(nation.ties == "partner"),
+        "beta_mnna": float(nation.ties == "mnna"),
+        "beta_persistence": persistence(nation) if history else 0.0,
     }
+
+
+def persistence(nation: Nation) -> float:
+    """``log1p(theatre_troops / 100)``: the weight of the contingent already in the theatre."""
+    return math.log1p(nation.theatre_troops / 100.0)
 
 
 @dataclass(frozen=True)
@@ -319,18 +398,16 @@ def respond(
     size_score = (
         p.size_intercept
         + p.size_capacity * math.log(max(cap, p.unit_size) / p.capacity_reference)
-        + p.size_score * score
+        + p.size_score * (score - terms.get("in_theatre", 0.0))
+        + p.size_persistence * persistence(nation)
     )
     share = logistic(size_score) * free_riding_factor(weight, expected_ratio, p)
     participates = prob >= p.participation_threshold
     troops = 0
     if participates and cap > 0:
-        unit = max(1, round(p.unit_size))
-        raw = min(float(cap), share * cap)
-        troops = int(raw // unit) * unit
-        if troops < p.min_contingent:
-            troops = 0
-        troops = min(troops, cap)
+        troops = min(contingent_size(min(float(cap), share * cap), p), cap)
+        # Re-hatting: a nation already in the theatre that still takes part keeps its contingent.
+        troops = max(troops, min(nation.theatre_troops, cap))
     return Response(
         nation=nation.id,
         score=score,
@@ -400,5 +477,26 @@ def offers_response(
 
 
 def willingness_params(values: Mapping[str, float]) -> WillingnessParams:
-    """The stage's parameters from a mapping of ``willingness.*`` values."""
-    return stage_parameters(WillingnessParams, values, STAGE)
+    """The stage's parameters from a mapping of ``willingness.*`` values.
+
+    Raises
+    ------
+    ParameterError
+        The contingent ladder is inconsistent (a step larger than the unit, or units smaller
+        than the minimum contingent).
+    """
+    p = stage_parameters(WillingnessParams, values, STAGE)
+    if isinstance(p.unit_size, int | float) and isinstance(p.min_contingent, int | float):
+        if p.unit_size < p.min_contingent:
+            raise ParameterError(
+                f"parameter 'willingness.unit_size' ({p.unit_size:g}) is below "
+                f"'willingness.min_contingent' ({p.min_contingent:g}): a contingent cannot come in "
+                "units smaller than its minimum; raise unit_size or lower min_contingent"
+            )
+        if not p.staff_step <= p.company_step <= p.unit_size:
+            raise ParameterError(
+                f"parameters 'willingness.staff_step' ({p.staff_step:g}), 'company_step' "
+                f"({p.company_step:g}) and 'unit_size' ({p.unit_size:g}) must rise in that "
+                "order (staff elements, companies, battalions); reorder them"
+            )
+    return p

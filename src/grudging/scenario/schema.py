@@ -87,6 +87,8 @@ Month = Annotated[str, AfterValidator(_check_month)]
 """A calendar month written ``YYYY-MM``."""
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+#: A nation's formal tie to the patron (alliance member, major non-NATO ally, partnership).
+TieType = Literal["none", "ally", "mnna", "partner"]
 Position = Annotated[Float, Field(ge=0.0, le=100.0)]
 
 CommandType = Literal["nato", "un", "us", "national"]
@@ -203,6 +205,19 @@ class Nation(Frozen):
     coalition_left: Month | None = Field(
         default=None, description="Month its contingent left that coalition, if it did."
     )
+    theatre_troops: Troops = Field(
+        default=0,
+        description="Its contingent in the theatre at the information date (counted in "
+        "deployed_abroad; it can re-hat under a new command).",
+    )
+    alignment: Share | None = Field(
+        default=None,
+        description="Share of UN General Assembly roll calls on which it voted as the patron "
+        "did, over the three years before the information date.",
+    )
+    ties: TieType = Field(
+        default="none", description="Formal tie to the patron: ally, mnna, partner or none."
+    )
     kin_groups: tuple[Identifier, ...] = Field(
         default=(), description="Communal groups of the theatre this nation backs."
     )
@@ -266,7 +281,12 @@ class TroopLevel(Frozen):
 
 
 class Force(Frozen):
-    """A force present in the theatre at the information date (the patron's, a contingent)."""
+    """A force present in the theatre at the information date (the patron's, a contingent).
+
+    Its level at the information date is month 0 of every option, so the starting violence is read
+    as already suppressed by it: the background is estimated net of its suppression, and a force
+    that leaves raises the violence (docs/cases.md, "Forces present at the start").
+    """
 
     id: Identifier
     name: str
@@ -372,6 +392,11 @@ class CoalitionPlan(Frozen):
         default=None, description="Offers allowed (none means the whole menu)."
     )
     commitment_years: Annotated[Float, Field(gt=0, le=MAX_MONTHS / 12)] = 3.0
+    patron_troops: Troops = Field(
+        default=0,
+        description="The patron's own troops serving in the force for the commitment; they "
+        "count against the requirement (or the troop target) before any nation is recruited.",
+    )
 
 
 class BargainPlan(Frozen):
@@ -394,6 +419,16 @@ class Handover(Frozen):
     force_retained: Share = Field(
         default=0.6, description="Share of the coalition's troops that stay on under the UN."
     )
+    below_share_of_start: Share | None = Field(
+        default=None,
+        description="Also calm below this share of the information-date national rate (the "
+        "higher threshold counts).",
+    )
+    per_region_share: Share | None = Field(
+        default=None,
+        description="Test per region: calm once regions holding this share of the population "
+        "are each below the threshold.",
+    )
 
 
 class LocalDeal(Frozen):
@@ -402,6 +437,40 @@ class LocalDeal(Frozen):
     faction: Identifier
     month: MonthOffset
     strength: Share = Field(description="Share of the faction's fighters that stop fighting.")
+    description: str = ""
+    source: str | None = None
+
+
+class HostForcePoint(Frozen):
+    """Host security forces at a month after the start, in a named series (a plan, the record).
+
+    A row without a region is a national figure, spread over the regions in proportion to their
+    information-date host forces; the force holds its last figure until the next row.
+    """
+
+    series: Identifier
+    month: MonthOffset
+    region: Identifier | None = None
+    troops: Troops
+    trained_share: Share = Field(
+        default=1.0, description="Share of the troops trained and equipped (quality)."
+    )
+    composition: dict[Identifier, Share] = Field(
+        default_factory=dict,
+        description="Sectarian make-up of the force by group (empty: as the previous row).",
+    )
+    source: str
+    note: str = ""
+
+
+class RealignmentPayment(Frozen):
+    """Payments to fighters who realign (US$ per fighter a month) from a month on: a lever."""
+
+    month: MonthOffset
+    usd_per_fighter_month: Annotated[Float, Field(ge=0.0, le=1e6)]
+    factions: tuple[Identifier, ...] = Field(
+        default=(), description="Factions paid (empty: every faction that is not a spoiler)."
+    )
     description: str = ""
     source: str | None = None
 
@@ -425,6 +494,12 @@ class CourseOfAction(Frozen):
     bargain: BargainPlan | None = None
     handover: Handover | None = None
     local_deals: tuple[LocalDeal, ...] = ()
+    host_forces: Identifier | None = Field(
+        default=None,
+        description="Series of the scenario's host_forces table the option follows (none: the "
+        "host forces hold their information-date size).",
+    )
+    payments: tuple[RealignmentPayment, ...] = ()
     historical: bool = Field(
         default=False, description="Replays what happened after the information date."
     )
@@ -598,6 +673,7 @@ class Scenario(Frozen):
     )
     outcomes: tuple[OutcomeDeclaration, ...] = ()
     observations: tuple[Observation, ...] = ()
+    host_forces: tuple[HostForcePoint, ...] = ()
     sources: tuple[Source, ...] = ()
     map: MapSpec | None = None
 
@@ -617,6 +693,13 @@ class Scenario(Frozen):
         from grudging.scenario.references import check_references
 
         check_references(self)
+        return self
+
+    @model_validator(mode="after")
+    def _host_forces_resolve(self) -> Scenario:
+        from grudging.scenario.host_forces import check_host_forces
+
+        check_host_forces(self)
         return self
 
     # Look-ups -------------------------------------------------------------------------------

@@ -475,14 +475,19 @@ def coalition_view(
         )
     candidates: Rows = []
     chosen = {c.nation: c for c in co.contingents}
+    scn = ws.edited(state)
     for s in co.candidates:
         member = chosen.get(s.nation)
+        nation = scn.nation(s.nation)
         candidates.append(
             {
                 "nation": s.nation,
                 "name": s.name,
                 "status": s.status,
                 "offers": f"{member.troops:,} troops" if member else "–",
+                "in_theatre": nation.theatre_troops,
+                "votes_with_patron": "–" if nation.alignment is None else f"{nation.alignment:.2f}",
+                "tie": nation.ties,
                 "why": (
                     ", ".join(f"{n} {v:+.2f}" for n, v in member.reasons) if member else s.reason
                 ),

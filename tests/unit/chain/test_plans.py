@@ -37,6 +37,7 @@ def test_a_cached_plan_is_the_plan_computed_directly(iraq: Any) -> None:
         np.testing.assert_array_equal(mine.troops, theirs.troops)
 
 
+@pytest.mark.slow
 def test_an_upstream_change_outside_the_dynamics_plans_a_new_conference(iraq: Any) -> None:
     cache = PlanCache()
     a = cache.plan(iraq, "nato_replaces", [("willingness.participation_threshold", 0.3)], seed=1)

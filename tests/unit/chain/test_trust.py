@@ -29,6 +29,7 @@ print(digest.hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_every_option_gives_identical_numbers_in_separate_processes() -> None:
     """Two fresh interpreters with different hash seeds: every number of every option agrees.
 
@@ -94,7 +95,11 @@ def test_a_fixed_parameter_changes_what_runs(iraq: Any) -> None:
         seed=4,
     )
     deaths = "civilian_deaths"
-    assert high.scalars()[deaths].median() > low.scalars()[deaths].median()
+    # Fixed, the parameter is not drawn; and the same seed gives different runs at its two ends.
+    # (Its direction is no test here: since issue 15 more self-excited violence also drives more
+    # realignment, so the sign of its net effect on a withdrawal is not fixed at 30 replications.)
+    assert name not in low.experiments.columns
+    assert not np.array_equal(low.scalars()[deaths].to_numpy(), high.scalars()[deaths].to_numpy())
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,12 @@ def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
         (["--option", "patron_stays"], "generates no coalition"),
         (["--curve", "0,-5"], "negative"),
         (["--set", "willingness.free_riding=lots"], "needs a number"),
+        (["--set", "nations.AAA.active_personnel=-5"], "nations[AAA].active_personnel"),
+        (["--set", "nations.AAA.ties=allied"], "did you mean 'ally'"),
+        (
+            ["--set", "willingness.company_step=150", "--set", "willingness.unit_size=100"],
+            "must rise in that order",
+        ),
     ],
 )
 def test_bad_requests_get_one_clear_message(

@@ -168,6 +168,7 @@ def test_supply_hops_count_from_the_hub_border() -> None:
     assert supply_hops(_scenario()) == {"r0": 0, "r1": 1, "r2": 2}
 
 
+@pytest.mark.slow
 def test_excluded_nations_never_serve_there_and_the_limits_hold(synthetic: Any) -> None:
     values = values_of(synthetic)
     req = requirement(synthetic, requirement_params(values))

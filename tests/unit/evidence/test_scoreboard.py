@@ -136,6 +136,7 @@ def test_scoreboard_figures_come_from_running_the_model() -> None:
     assert weaker.figure != nominal.figure
 
 
+@pytest.mark.slow
 def test_bosnia_figures_change_with_a_willingness_parameter() -> None:
     """The IFOR comparison is computed by the force-generation conference, not stored."""
     base = run_checks(EvidenceContext(quick=True), ["BIH-total"]).result("BIH-total")

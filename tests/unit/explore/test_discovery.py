@@ -39,6 +39,7 @@ def _planted(tmp_path: Path, noise: float = 0.0) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_prim_finds_the_planted_box(tmp_path: Path) -> None:
     found = discover(_planted(tmp_path), "civilian_deaths", option="proposal", baseline="baseline")
     x = synthetic_design("lhs", 2000, FACTORS, seed=4).values()

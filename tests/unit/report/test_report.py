@@ -87,6 +87,7 @@ def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -
     assert ">Sensitivity: which assumptions matter<" not in render_report(results, scn)
 
 
+@pytest.mark.slow
 def test_sensitivity_section_from_a_sweep_store(
     report_run: tuple[Any, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -158,6 +159,7 @@ def test_pdf_through_chromium(report_run: tuple[Any, Any], tmp_path: Path) -> No
 
 
 # The command ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_report_command_writes_the_html(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     assert main(["report", "-n", "8", "--seed", "3", "--out", str(out), "--quiet"]) == 0

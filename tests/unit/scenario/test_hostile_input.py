@@ -313,8 +313,8 @@ def test_calibrated_value_is_located_in_the_calibration_file(
             "name: civilian_death,",
             "outcomes[civilian_death]: unknown outcome 'civilian_death' (did you mean "
             "'civilian_deaths'?); valid: civil_war, civilian_deaths, coalition_troops, "
-            "cost_others, cost_patron, displaced, p_deal, p_deal_holds, patron_troops, refugees, "
-            "regional_escalation, safe_haven, … (3 more); the model computes only these",
+            "cost_others, cost_patron, displaced, handover, p_deal, p_deal_holds, patron_troops, "
+            "refugees, regional_escalation, … (4 more); the model computes only these",
         ),
     ],
 )

@@ -173,8 +173,19 @@ def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
     assert view["troops"] == plan.conference.coalition.total_troops
     assert len(view["candidates"]) == len(plan.conference.coalition.candidates)
     assert view["change"] == {}
+    # each candidate shows its alignment with the patron and the contingent it already has there
+    scn = ws.scenario(ws.start)
+    for row in view["candidates"]:
+        nation = scn.nation(row["nation"])
+        assert row["in_theatre"] == nation.theatre_troops
+        assert row["tie"] == nation.ties
+        assert row["votes_with_patron"] == (
+            "–" if nation.alignment is None else f"{nation.alignment:.2f}"
+        )
+    assert any(row["in_theatre"] > 0 for row in view["candidates"])
 
 
+@pytest.mark.slow
 def test_changing_an_offer_changes_the_coalition(ws: Any, state: Any) -> None:
     before = cb.coalition_view(ws, state, "nato_replaces", {})
     no_money = cb.coalition_view(
@@ -192,6 +203,7 @@ def test_builder_refuses_bad_plans_with_the_reason(ws: Any, state: Any) -> None:
         cb.coalition_view(ws, state, "nato_replaces", {"budget_musd": "-1"})
 
 
+@pytest.mark.slow
 def test_use_coalition_feeds_the_comparison(ws: Any, state: Any) -> None:
     new = cb.use_coalition(ws, state, "nato_replaces", {"budget_musd": "20000"})
     assert new["plans"] == {"nato_replaces": {"budget_musd": 20000.0}}
@@ -206,6 +218,7 @@ def test_use_coalition_feeds_the_comparison(ws: Any, state: Any) -> None:
     assert back["plans"] == {}
 
 
+@pytest.mark.slow
 def test_an_option_that_cannot_run_is_reported_and_left_out(ws: Any, state: Any) -> None:
     # NATO command costs political capital: with none, the coalition cannot be generated
     broken = {**state, "plans": {"nato_replaces": {"political_capital": 0.0}}}

@@ -22,6 +22,7 @@ def _variant(scn: Any, command: str, guarantor: str) -> Any:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("command", "guarantor", "reads"),
     [

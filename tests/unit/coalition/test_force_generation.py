@@ -1,0 +1,159 @@
+"""Issue 17: alignment, deployable capacity, the contingent ladder, re-hatting, bad input, and the
+leave-one-coalition-out validation's data discipline."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from coalition_helpers import values_of
+
+from grudging.errors import ParameterError
+from grudging.model.willingness import (
+    Inducements,
+    capacity,
+    contingent_size,
+    professional_share,
+    respond,
+    willingness_params,
+)
+
+
+@pytest.fixture(scope="module")
+def wp(iraq: Any) -> Any:
+    return willingness_params(values_of(iraq))
+
+
+def test_professional_share_runs_from_floor_to_one(wp: Any) -> None:
+    lo, hi = wp.spend_professional_low, wp.spend_professional_high
+    assert professional_share(lo / 2, wp) == pytest.approx(wp.professional_floor)
+    assert professional_share(hi * 2, wp) == pytest.approx(1.0)
+    mid = (lo * hi) ** 0.5  # halfway on the log scale
+    assert professional_share(mid, wp) == pytest.approx((1 + wp.professional_floor) / 2)
+
+
+def test_conscript_mass_is_not_expeditionary_capacity(iraq: Any, wp: Any) -> None:
+    base = iraq.nation("GBR").model_copy(update={"deployed_abroad": 0, "theatre_troops": 0})
+    conscript = base.model_copy(
+        update={"military_spending_musd": base.active_personnel * wp.spend_professional_low / 1e3}
+    )
+    ratio = capacity(conscript, wp) / capacity(base, wp)
+    assert ratio == pytest.approx(wp.professional_floor, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(4, 0), (12, 10), (149, 140), (151, 150), (999, 950), (1049, 1000), (1150, 1150)],
+)
+def test_contingent_ladder(wp: Any, raw: float, expected: int) -> None:
+    p = dataclasses.replace(
+        wp,
+        min_contingent=10,
+        staff_step=10,
+        company_step=50,
+        unit_size=150,
+        battalion_threshold=1000,
+    )
+    assert contingent_size(raw, p) == expected
+    assert contingent_size(raw, p) <= raw
+    assert contingent_size(expected, p) == expected  # sizes on the ladder stay put
+    assert contingent_size(raw + 1, p) >= contingent_size(raw, p)  # never falls
+
+
+def test_alignment_raises_the_score(iraq: Any, wp: Any) -> None:
+    nation = iraq.nation("POL")
+    low = respond(nation.model_copy(update={"alignment": 0.1}), Inducements(), wp)
+    high = respond(nation.model_copy(update={"alignment": 0.6}), Inducements(), wp)
+    assert high.score - low.score == pytest.approx(0.5 * wp.beta_alignment)
+
+
+def test_rehatting_keeps_the_contingent_in_theatre(iraq: Any, wp: Any) -> None:
+    for n in iraq.nations:
+        if n.theatre_troops <= 0 or n.id == iraq.patron:
+            continue
+        r = respond(n, Inducements(command="nato"), wp)
+        if r.participates:
+            assert r.troops >= min(n.theatre_troops, r.capacity), n.id
+
+
+def test_nato_replaces_keeps_the_largest_contingent(iraq: Any, iraq_result: Any) -> None:
+    largest = max((n for n in iraq.nations if n.id != iraq.patron), key=lambda n: n.theatre_troops)
+    got = iraq_result.coalition.contingent(largest.id).troops
+    assert got >= largest.theatre_troops  # not regenerated from scratch (was 1,200 of 8,000)
+
+
+def test_unit_below_minimum_contingent_is_refused(iraq: Any) -> None:
+    values = {
+        **values_of(iraq),
+        "willingness.unit_size": 100.0,
+        "willingness.min_contingent": 200.0,
+    }
+    with pytest.raises(ParameterError, match=r"'willingness.unit_size' \(100\) is below"):
+        willingness_params(values)
+
+
+def test_unknown_tie_code_is_refused(iraq: Any) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="ties"):
+        type(iraq.nation("POL")).model_validate(
+            {**iraq.nation("POL").model_dump(), "ties": "allied"}
+        )
+
+
+# Validation data ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def history() -> Any:
+    from grudging.calibration.coalitions import load_history
+
+    return load_history()
+
+
+def test_no_data_after_2006(history: Any) -> None:
+    assert max(c.info_year for c in history.coalitions) <= 2006
+    assert max(y for _, y in history.agreement) <= 2006
+    assert max(y for _, y in history.capacity) <= 2006
+
+
+def test_every_contribution_row_has_a_source() -> None:
+    from grudging.calibration.coalitions import _rows
+
+    rows = _rows("coalition_contributions.csv")
+    assert rows
+    assert all(r["source"].strip() for r in rows)
+    held_out = [r for r in _rows("coalitions.csv") if r["previous"]]
+    assert all(float(r["planned_non_patron"]) > 0 and r["planned_source"] for r in held_out)
+
+
+def test_persistence_forecast_is_the_previous_coalition(history: Any, wp: Any) -> None:
+    from grudging.calibration.coalitions import feature_rows
+
+    sfor = next(c for c in history.coalitions if c.id == "sfor_1998")
+    feats = feature_rows(history, sfor, wp)
+    assert feats["GBR"]["previous"] == history.contributions["ifor_1996"]["GBR"]
+
+
+@pytest.mark.slow
+def test_validation_is_deterministic_and_complete(history: Any, wp: Any) -> None:
+    from grudging.calibration.coalitions import validate, validation_table
+
+    a = validation_table(validate(history, wp))
+    b = validation_table(validate(history, wp))
+    assert a == b
+    held = {r["coalition"] for r in a}
+    assert len(held) == 6
+    assert {r["forecast"] for r in a} == {
+        "grudging",
+        "persistence",
+        "capacity_alliance",
+    }
+
+
+def test_patron_troops_count_against_the_troop_target(iraq: Any, iraq_result: Any) -> None:
+    from grudging.model.forcegen import generate_coalition
+
+    plan = iraq_result.plan.model_copy(update={"target_troops": 10_000, "patron_troops": 4_000})
+    co = generate_coalition(iraq, plan, iraq_result.requirement, values_of(iraq), cost_curve=())
+    assert 0 < co.total_troops <= 6_000
+    assert co.target_troops == 10_000
