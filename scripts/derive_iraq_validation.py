@@ -58,8 +58,10 @@ def month_offset(month: str) -> int:
     return (y - y0) * 12 + (m - m0)
 
 
-def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
-    months = months_between(FIRST, LAST)
+def civilian_deaths(raw: Path, first: str = FIRST, last: str = LAST) -> list[dict[str, Any]]:
+    """IBC deaths by governorate-month, unlocated and national, from ``first`` to ``last``, with
+    the compiled Baghdad and Anbar subtotals where that table covers the months."""
+    months = months_between(first, last)
     table = ibc_province_months(raw)
     rows: list[dict[str, Any]] = []
     for rid in REGION_IDS:
@@ -98,7 +100,7 @@ def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
         )
     monthly = pd.read_csv(raw / "compiled_facts" / "iraq_monthly_2006_2008.csv")
     for r in monthly.itertuples():
-        if FIRST <= r.month <= LAST:
+        if first <= r.month <= last:
             for series, region, value in (
                 ("civilian_deaths_subtotal", "baghdad", r.ibc_baghdad_event_max),
                 ("civilian_deaths_subtotal", "anbar", r.ibc_anbar_event_max),

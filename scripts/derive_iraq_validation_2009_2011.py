@@ -15,70 +15,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from derive_iraq_2007 import (  # shared helpers of the Iraq derivation
-    OUT,
-    REGION_IDS,
-    ibc_events,
-    ibc_national_months,
-    ibc_province_months,
-    months_between,
-    raw_folder,
-    write_csv,
-)
+from derive_iraq_2007 import OUT, raw_folder, write_csv
+from derive_iraq_validation import civilian_deaths
 
 FIRST, LAST = "2009-01", "2011-12"
-
-
-def civilian_deaths(raw: Path) -> list[dict[str, Any]]:
-    """The three series of the 2007-2008 table, for 2009-2011."""
-    months = months_between(FIRST, LAST)
-    table = ibc_province_months(raw)
-    rows: list[dict[str, Any]] = [
-        {
-            "series": "civilian_deaths",
-            "month": mo,
-            "region": rid,
-            "value": table.get((rid, mo), 0),
-            "source": "IBC_BEGER",
-        }
-        for rid in REGION_IDS
-        for mo in months
-    ]
-    ev, _ = ibc_events(raw)
-    unl = ev[ev.Province == "NA"].groupby("month").deaths.sum()
-    national = ibc_national_months(raw)
-    for mo in months:
-        rows.append(
-            {
-                "series": "civilian_deaths_unlocated",
-                "month": mo,
-                "region": "",
-                "value": int(unl.get(mo, 0)),
-                "source": "IBC_BEGER",
-            }
-        )
-        rows.append(
-            {
-                "series": "civilian_deaths_national",
-                "month": mo,
-                "region": "",
-                "value": national[mo],
-                "source": "IBC_MONTHLY",
-            }
-        )
-    rows.sort(key=lambda r: (r["series"], r["region"], r["month"]))
-    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     raw = raw_folder(__doc__, argv)
     if raw is None:
         return 2
-    deaths = civilian_deaths(raw)
+    deaths = civilian_deaths(raw, FIRST, LAST)
     write_csv(
         OUT / "validation" / "civilian_deaths_2009_2011.csv",
         ["series", "month", "region", "value", "source"],
