@@ -55,6 +55,7 @@ from typing import Any
 
 import numpy as np
 
+from grudging.model.counts import poisson_counts
 from grudging.rng import stream
 
 #: Troops are counted per 1,000 inhabitants, rates per 100,000 inhabitants per month.
@@ -1117,7 +1118,10 @@ def _attacks(
         attacks, np.maximum(targets, MIN_TARGETS), out=np.zeros_like(attacks), where=targets > 0
     )
     unit_attacks = (forces.scale * forces.sal) * (per_salient @ forces.troops_t.T)
-    unit_deaths = np.minimum(poisson.poisson(unit_attacks * run.leth), np.floor(forces.unit_troops))
+    expected = unit_attacks * run.leth
+    unit_deaths = np.minimum(
+        poisson_counts(poisson.random(expected.shape), expected), np.floor(forces.unit_troops)
+    )
     return attacks, unit_deaths
 
 
@@ -1142,7 +1146,7 @@ def _civilian_deaths(
     multiplier = np.exp(np.sqrt(sigma2) * z - 0.5 * sigma2)
     there = st.there
     lam = np.minimum(mean_deaths * multiplier, run.pop)
-    deaths = np.minimum(poisson.poisson(lam), np.floor(there))
+    deaths = np.minimum(poisson_counts(poisson.random(lam.shape), lam), np.floor(there))
     if deaths.max(initial=0.0) >= F32_EXACT:
         deaths = _float32_floor(deaths)
     st.there = there - deaths

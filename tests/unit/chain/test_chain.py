@@ -29,19 +29,16 @@ def test_different_seeds_differ(iraq, small) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="numpy's Poisson draws use a variable count of uniforms, so a handover that fires "
-    "in one replication shifts the stream of the others (known; see the closing note)",
-)
 def test_common_random_numbers_make_identical_plans_identical(iraq) -> None:  # type: ignore[no-untyped-def]
-    """Two options that differ only in a rule that never fires give the same numbers, run by run."""
+    """Two options that differ only in a rule give the same numbers, run by run, wherever the rule
+    never fired (one uniform per Poisson count keeps the streams paired)."""
     res = simulate(iraq, options=["nato_replaces", "nato_then_un"], replications=30, seed=3)
     wide = res.scalars().set_index(["option", "replication"])
     a, b = wide.loc["nato_replaces"], wide.loc["nato_then_un"]
-    # The UN handover needs months of low violence; whenever it did not happen the runs match.
-    same = a["civilian_deaths"] == b["civilian_deaths"]
-    assert same.mean() > 0.9
+    outcomes = ["civilian_deaths", "troop_deaths", "displaced", "cost_patron"]
+    handed_over = b["handover"] > 0
+    assert (~handed_over).sum() >= 20
+    assert (a.loc[~handed_over, outcomes] == b.loc[~handed_over, outcomes]).all().all()
 
 
 @pytest.mark.slow
