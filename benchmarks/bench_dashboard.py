@@ -141,9 +141,11 @@ def main() -> None:
     parser.add_argument("-n", "--replications", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3, help="changes timed per kind")
     parser.add_argument("--report-replications", type=int, default=1000)
+    parser.add_argument("--skip-report", action="store_true", help="time the dashboard only")
     args = parser.parse_args()
     dashboard(args.replications, args.repeat)
-    report(args.report_replications)
+    if not args.skip_report:
+        report(args.report_replications)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,11 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=10_000)
     parser.add_argument("--loop", type=int, default=200, help="replications run one at a time")
     parser.add_argument("--repeat", type=int, default=3, help="timed repeats of the vectorised run")
+    parser.add_argument(
+        "--compare-blas",
+        action="store_true",
+        help="also time the vectorised run with BLAS left multi-threaded (before threads.py)",
+    )
     args = parser.parse_args()
 
     scn = load_scenario(args.scenario)
@@ -71,9 +76,39 @@ def main() -> None:
         f"= {loop_rate:,.0f} region-months/s ({1000 * loop / args.loop:.1f} ms per replication)"
     )
     print(f"ratio (vectorised / loop): {vec_rate / loop_rate:,.1f}x")
+    if args.compare_blas:
+        compare_blas(plan.inputs, params, args.replications, args.repeat)
     print(
         f"peak traced memory of the vectorised run: {peak / 2**20:,.0f} MiB; "
         f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
+    )
+
+
+def compare_blas(inputs: object, params: DynamicsParams, replications: int, repeat: int) -> None:
+    """Wall and CPU seconds of the vectorised run with BLAS on one thread (as the dynamics run
+    now) and left as the library starts (its default thread count), alternating."""
+    from contextlib import nullcontext
+
+    import grudging.model.dynamics as dynamics
+
+    limited = dynamics.one_blas_thread
+    best = {"one thread": [float("inf")] * 2, "library default": [float("inf")] * 2}
+    try:
+        for _ in range(repeat):
+            for name, context in (("one thread", limited), ("library default", nullcontext)):
+                dynamics.one_blas_thread = context
+                wall, cpu = time.perf_counter(), time.process_time()
+                simulate(inputs, params, replications, seed=1)  # type: ignore[arg-type]
+                best[name][0] = min(best[name][0], time.perf_counter() - wall)
+                best[name][1] = min(best[name][1], time.process_time() - cpu)
+    finally:
+        dynamics.one_blas_thread = limited
+    for name, (wall, cpu) in best.items():
+        print(f"BLAS {name:<16}: {wall:.2f} s wall, {cpu:.2f} s CPU (best of {repeat})")
+    one, default = best["one thread"], best["library default"]
+    print(
+        f"ratio library default / one thread: {default[0] / one[0]:.2f}x wall, "
+        f"{default[1] / one[1]:.2f}x CPU"
     )
 
 

@@ -123,10 +123,16 @@ def derive(raw: Path) -> list[Path]:
             f"recent_deaths_per_year: {round(rate)}",
             f"agreement: {'true' if agreement else 'false'}",
             f"intervener_party: {c['intervener_party']}",
+            "ceasefire: true",
             f"force: {{name: {_q(c['force'])}, command: {c['command']}, troops: {c['troops']}, "
             f"present_at_start: {c['present_at_start']}}}",
             "sources:",
             "  start: " + _q(f"{FORTNA_CITE}, case {case_no}: cease-fire {f['cfdate']}"),
+            "  ceasefire: "
+            + _q(
+                f"Fortna 2008 (pk&pkept.dta), case {case_no}: the sample is cease-fires; coded at "
+                "the inactive-conflict floor (design note, section 7)"
+            ),
             f"  population: {_q(pop_src)}",
             "  recent_deaths_per_year: "
             + _q(

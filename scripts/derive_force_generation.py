@@ -96,9 +96,7 @@ def _iraq_theatre(raw: Path) -> dict[str, tuple[int, str]]:
     alias = d07.nation_aliases(nation_list)
     recs = d07.coalition_records(raw, alias)
     _, left = d07.coalition_status(raw, alias, recs)
-    return {
-        iso: (pts[-1][1], pts[-1][2]) for iso, pts in recs.items() if pts and iso not in left
-    }
+    return {iso: (pts[-1][1], pts[-1][2]) for iso, pts in recs.items() if pts and iso not in left}
 
 
 def _bosnia_theatre(rows: list[dict[str, str]]) -> dict[str, tuple[int, str]]:

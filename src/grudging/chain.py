@@ -26,6 +26,7 @@ from grudging.options import OptionPlan
 from grudging.plans import PlanCache
 from grudging.results.results import Results
 from grudging.rng import MASTER_SEED
+from grudging.scenario.feasibility import option_feasibility
 from grudging.scenario.io import scenario_hash
 from grudging.scenario.schema import Scenario
 
@@ -175,6 +176,9 @@ def simulate(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 3),
         "plans": {k: p.summary() for k, p in plans.items()},
+        # Gates the model does not simulate: outcomes are conditional on the option being
+        # carried out (docs/design-notes/bargain.md, "Feasibility gates").
+        "feasibility": {o: option_feasibility(scn, o).to_dict() for o in ids},
     }
     return Results(
         experiments=pd.concat(experiments, ignore_index=True),

@@ -85,14 +85,21 @@ def run_block(
     ``values`` holds every parameter (see :func:`run_values`); a dynamics or bargaining parameter
     may be an array with one value per replication. When bargaining parameters vary by
     replication, the option's bargain is recomputed for each of them
-    (:func:`grudging.options.settlement_at`, vectorised). ``(seed, block)`` names the random
+    (:func:`grudging.options.settlement_at`, vectorised). A scenario that starts with an
+    agreement in place runs it instead, guaranteed by the option's guarantor
+    (:func:`grudging.model.bargain.agreement.agreement_settlement`). ``(seed, block)`` names the random
     streams: the same pair gives the same shocks under every option (common random numbers) and in
     every process.
     """
     from grudging.options import settlement_at
 
     inputs = plan.inputs
-    if inputs.settlement is not None and any(
+    if scn.agreement is not None:
+        # An agreement in place: it exists in every option; the option only guarantees it.
+        from grudging.model.bargain.agreement import agreement_settlement
+
+        inputs = replace(inputs, settlement=agreement_settlement(scn, plan, values))
+    elif inputs.settlement is not None and any(
         isinstance(v, np.ndarray) for k, v in values.items() if k.startswith("bargain.")
     ):
         inputs = replace(inputs, settlement=settlement_at(scn, plan, values, seed))

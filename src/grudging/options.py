@@ -43,6 +43,7 @@ from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import Requirement, requirement, requirement_params
 from grudging.model.theatre import allocate, build_theatre
 from grudging.rng import MASTER_SEED, stream
+from grudging.scenario.commands import NO_GUARANTOR, command_of, handover_traits, unit_traits
 from grudging.scenario.schema import CourseOfAction, Scenario
 
 #: Monte Carlo draws of the bargain stage inside the chain.
@@ -214,7 +215,7 @@ def plan_option(
                 name=force.id,
                 nation=force.nation,
                 kind="patron" if patron else "contingent",
-                command=force.command,
+                **unit_traits(command_of(scn, force.command)),
                 troops=allocate(national, weights, scn),
                 pk_skill=1.0,
                 muslim_majority=bool(nation and nation.muslim_majority),
@@ -249,7 +250,7 @@ def plan_option(
     if opt.handover is not None:
         h = opt.handover
         handover = HandoverPlan(
-            to=h.to,
+            **handover_traits(command_of(scn, h.to)),
             earliest_month=h.earliest_month,
             below_rate=h.below_deaths_per_100k,
             sustained_months=h.sustained_months,
@@ -299,18 +300,19 @@ def plan_reads_dynamics(scn: Scenario, option: CourseOfAction) -> tuple[str, ...
     dynamics parameters can plan the option once and run all its design points in one vectorised
     call of the dynamics.
     """
-    if option.bargain is None or not scn.factions or option.bargain.guarantor == "none":
+    if option.bargain is None or not scn.factions or option.bargain.guarantor == NO_GUARANTOR:
         return ()
-    kind = option.bargain.guarantor
-    skill_of = {"us": "us_led_pk_skill", "nato": "nato_pk_skill", "un": "un_pk_skill"}
-    reads: set[str] = set()
+    guarantor = command_of(scn, option.bargain.guarantor)
+    reads: set[float | str] = set()
     for force in scn.forces:
         patron = force.nation is not None and force.nation == scn.patron
-        if force.command == kind or (kind == "us" and patron):
-            reads.add("patron_pk_skill" if patron else skill_of.get(force.command, "nato_pk_skill"))
-    if option.coalition is not None and option.coalition.command == kind:
-        reads.add(skill_of.get(kind, "nato_pk_skill"))
-    return tuple(f"dynamics.{name}" for name in sorted(reads))
+        if force.command == guarantor.id or (guarantor.includes_patron and patron):
+            reads.add(
+                "dynamics.patron_pk_skill" if patron else command_of(scn, force.command).skill
+            )
+    if option.coalition is not None and option.coalition.command == guarantor.id:
+        reads.add(guarantor.skill)
+    return tuple(sorted(name for name in reads if isinstance(name, str)))
 
 
 def _coalition_units(
@@ -358,7 +360,7 @@ def _coalition_units(
                 name=f"{c.nation.lower()}_{plan.command}",
                 nation=c.nation,
                 kind="coalition",
-                command=plan.command,
+                **unit_traits(command_of(scn, plan.command)),
                 troops=posted[:, None] * ramp[None, :],
                 pk_skill=c.effective_strength / c.troops if c.troops else 0.0,
                 muslim_majority=nation.muslim_majority,
@@ -373,15 +375,20 @@ def _coalition_units(
     return [replace(u, lead=u.lead + offset if u.lead >= 0 else -1) for u in units], lump_sum
 
 
-def _guarantor_members(units: list[ForceUnit], kind: str) -> np.ndarray:
-    """Which units make up a guarantor of this kind: every force under its command.
+def _guarantor_members(scn: Scenario, units: list[ForceUnit], kind: str) -> np.ndarray:
+    """Which units make up a guarantor: every force under its command.
 
     A unit serves a guarantor when it is commanded as the guarantor is (a NATO guarantee is
     every force under NATO command, whoever sent it: the patron's troops too when they serve
-    under NATO); a US guarantee also counts the patron's own forces.
+    under NATO); a patron-led command's guarantee (``includes_patron``) also counts the patron's
+    own forces.
     """
+    if kind == NO_GUARANTOR:
+        return np.zeros(len(units), dtype=bool)
+    guarantor = command_of(scn, kind)
     return np.array(
-        [u.command == kind or (kind == "us" and u.kind == "patron") for u in units], dtype=bool
+        [u.command == kind or (guarantor.includes_patron and u.kind == "patron") for u in units],
+        dtype=bool,
     )
 
 
@@ -411,7 +418,7 @@ def _guarantee(
     if kind == "none":
         return fallback
     month = min(opt.bargain.month, scn.horizon_months - 1)
-    chosen = _guarantor_members(units, kind)
+    chosen = _guarantor_members(scn, units, kind)
     members = [u for u, m in zip(units, chosen, strict=True) if m]
     if not members:
         return fallback
@@ -484,7 +491,7 @@ def _settlement(
     """The settlement the dynamics draws from, with the guarantor's planned coverage."""
     assert opt.bargain is not None
     month = min(opt.bargain.month, scn.horizon_months - 1)
-    mask = _guarantor_members(units, guarantor.kind)
+    mask = _guarantor_members(scn, units, guarantor.kind)
     p_holds = (
         outcome.p_holds_given_deal
         if outcome.p_holds_given_deal == outcome.p_holds_given_deal

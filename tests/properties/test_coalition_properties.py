@@ -18,7 +18,8 @@ from grudging.model.willingness import (
     respond,
     willingness_params,
 )
-from grudging.scenario.schema import Nation
+from grudging.scenario.commands import shared_command, shared_commands
+from grudging.scenario.schema import Command, Nation
 from grudging.scenarios.reference import coalition_parameters
 
 VALUES = {p.name: p.value for p in coalition_parameters()}
@@ -52,7 +53,7 @@ def nations(draw: Any) -> Nation:
 @given(
     nation=nations(),
     channels=st.sets(st.sampled_from(CHANNELS)),
-    command=st.sampled_from(["nato", "un", "us"]),
+    command=st.sampled_from(shared_commands()),
     refused=st.integers(0, 3),
     weight=st.floats(0, 1),
     ratio=st.floats(0, 3),
@@ -63,7 +64,7 @@ def nations(draw: Any) -> Nation:
 def test_contributions_are_within_capacity_and_in_unit_sizes(
     nation: Nation,
     channels: set[str],
-    command: str,
+    command: Command,
     refused: int,
     weight: float,
     ratio: float,
@@ -75,7 +76,7 @@ def test_contributions_are_within_capacity_and_in_unit_sizes(
     )
     r = respond(
         nation,
-        Inducements(frozenset(channels), command, refused),  # type: ignore[arg-type]
+        Inducements(frozenset(channels), command, refused),
         p,
         weight,
         ratio,
@@ -91,8 +92,8 @@ def test_contributions_are_within_capacity_and_in_unit_sizes(
 @settings(max_examples=200, deadline=None)
 def test_an_offer_never_lowers_the_willingness_score(nation: Nation, extra: str) -> None:
     p = willingness_params(VALUES)
-    base = respond(nation, Inducements(frozenset(), "us"), p)
-    more = respond(nation, Inducements(frozenset({extra}), "us"), p)
+    base = respond(nation, Inducements(frozenset(), shared_command("us")), p)
+    more = respond(nation, Inducements(frozenset({extra}), shared_command("us")), p)
     assert more.score >= base.score - 1e-12
     assert more.probability >= base.probability - 1e-12
 

@@ -76,6 +76,9 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
     data: Path
+    #: Whether the default run was ready when the first page was served (it should not need to
+    #: be: the page comes at once and fills in).
+    ready_at_first_page: bool = False
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -122,7 +125,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             if time.monotonic() > deadline:
                 pytest.fail(f"the dashboard did not start in time: {log.read_text()[-2000:]}")
             time.sleep(0.5)
-        yield Server(url, process, log, data)
+        ready = "default run ready" in log.read_text()
+        yield Server(url, process, log, data, ready_at_first_page=ready)
     finally:
         process.terminate()
         try:

@@ -22,6 +22,20 @@ def param_input(page: Page, name: str) -> Any:
     return page.locator(f"""[id='{{"name":"{name}","type":"param"}}']""")
 
 
+def width(locator: Any) -> float:
+    """The rendered width of an element, in CSS pixels."""
+    return float(locator.evaluate("e => e.getBoundingClientRect().width"))
+
+
+def default_aid() -> str:
+    """The aid the first bargaining option of the built-in scenario offers, as the form writes it."""
+    from grudging.scenario import load_scenario
+    from grudging.web.controls import fmt
+
+    scn = load_scenario("iraq-2007")
+    return fmt(next(o.bargain.aid_musd_per_year for o in scn.options if o.bargain is not None))
+
+
 def open_tab(page: Page, label: str) -> None:
     page.locator("#tabs").get_by_text(label, exact=True).click()
 
@@ -33,6 +47,23 @@ def median_deaths(store: Path) -> str:
     with open_store(store) as st:
         values = st.per_point("civilian_deaths", "mean", ["nato_replaces"])["value"]
     return f"{values.median():.6g}"
+
+
+#: The share of the map panel the GeoJSON's extent covers (MapLibre projects its corners).
+MAP_FILL = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const map = gd._fullLayout.map._subplot.map;
+  const canvas = map.getCanvas().getBoundingClientRect();
+  let west = 180, east = -180, south = 90, north = -90;
+  const walk = (c) => { if (typeof c[0] === 'number') { west = Math.min(west, c[0]);
+    east = Math.max(east, c[0]); south = Math.min(south, c[1]); north = Math.max(north, c[1]); }
+    else c.forEach(walk); };
+  gd.data[0].geojson.features.forEach((f) => walk(f.geometry.coordinates));
+  const a = map.project([west, south]), b = map.project([east, north]);
+  return {panel_height: gd.getBoundingClientRect().height,
+          height_share: Math.abs(a.y - b.y) / canvas.height,
+          width_share: Math.abs(b.x - a.x) / canvas.width};
+}"""
 
 
 def map_z(page: Page) -> list[float]:
@@ -110,6 +141,14 @@ def test_month_slider_changes_the_map(server: Any, page: Page, traffic: Any) -> 
     assert len(after) == len(before) == 18
     assert after != before
     assert page.locator("#map canvas.maplibregl-canvas").count() == 1
+    # the title names the option, not its id; the controls are tied to their labels
+    expect(page.locator("#map .gtitle")).to_contain_text("NATO-led coalition replaces US forces")
+    expect(page.get_by_label("Colour by")).to_have_count(1)
+    expect(page.get_by_label("Option", exact=True)).to_have_count(1)
+    # the country fills its panel: its extent spans most of the map's height or width
+    fill = page.evaluate(MAP_FILL)
+    assert fill["panel_height"] >= 600
+    assert max(fill["height_share"], fill["width_share"]) >= 0.8, fill
     assert traffic.off_host == []
 
 
@@ -135,6 +174,12 @@ def test_a_bad_value_is_refused_with_the_reason(server: Any, page: Page) -> None
     open_tab(page, "Assumptions")
     field = param_input(page, "dynamics.self_excitation")
     expect(field).to_be_visible(timeout=SLOW_MS)
+    # the field is labelled by its parameter's name, and wide enough for its value
+    assert page.get_by_label("dynamics.self_excitation", exact=True).get_attribute("id") == (
+        field.get_attribute("id")
+    )
+    assert width(field) >= 80
+    expect(page.get_by_label("Stage")).to_have_count(1)
     field.fill("99")
     field.press("Enter")
     errors = page.locator("#assumption-errors")
@@ -168,6 +213,24 @@ def test_a_malformed_upload_shows_the_error_and_the_server_survives(
     # the page still works: the map still answers its slider
     open_tab(page, "Map")
     expect(page.locator("#map canvas.maplibregl-canvas")).to_have_count(1, timeout=SLOW_MS)
+    # and its inputs are sized, filled and labelled in words
+    open_tab(page, "Bargain")
+    aid = page.get_by_label("International aid on offer (US$ million a year)")
+    expect(aid).to_have_value(default_aid(), timeout=SLOW_MS)
+    assert width(aid) >= 100
+    open_tab(page, "Exploration")
+    threshold = page.get_by_label("or, instead, worse than the value")
+    expect(threshold).to_have_attribute("placeholder", "none: the option above")
+    assert width(threshold) >= 100
+    for label in ("Sweep store", "Outcome", "does worse than"):
+        expect(page.get_by_label(label, exact=True)).to_have_count(1)
+    open_tab(page, "Coalition builder")
+    expect(page.get_by_label("Rules of engagement")).to_have_count(1, timeout=SLOW_MS)
+    expect(page.get_by_label("Offers allowed")).to_have_count(1)
+    budget = page.get_by_label("Money the patron can spend on offers (US$ million a year)")
+    assert width(budget) >= 100
+    for raw in ("Roe Level", "Budget Musd"):
+        expect(page.locator("#plan-form")).not_to_contain_text(raw)
 
 
 @pytest.mark.slow

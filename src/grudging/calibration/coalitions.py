@@ -19,7 +19,10 @@ other five and forecast the held-out one from what was known at its information 
 * in the size equation, the planned strength less the patron's share, as announced by the
   information date (added in the fifth run; see the design note).
 
-The forecast of a nation is its fitted size if its probability reaches one half, else nothing.
+The forecast of a nation is its fitted size if its probability reaches one half, else nothing;
+where the previous coalition served in the same theatre, at least its contingent there
+(re-hatting); the sizes are then scaled so the force fills its planned strength (as the
+conference fills its requirement) and rounded on the contingent ladder (sixth run).
 Two naive forecasts are scored the same way: *persistence* (each nation's contingent in the
 previous coalition) and *capacity-proportional among alliance members* (NATO members for NATO-
 or US-led coalitions, every candidate for UN-led ones, troops in proportion to 8 % of active
@@ -329,6 +332,33 @@ def _naive_capacity(
     return {n: (total * weights.get(n, 0.0) / wsum if wsum else 0.0) for n in feats}
 
 
+def _model_forecast(
+    data: HistoricData,
+    spec: CoalitionSpec,
+    feats: Mapping[str, Mapping[str, float]],
+    beta: np.ndarray,
+    gamma: np.ndarray,
+    p: WillingnessParams,
+) -> dict[str, float]:
+    """The model's contingents for one coalition: the fitted size of each nation whose
+    probability reaches one half; at least its contingent in the previous coalition when that
+    served in the same theatre (re-hatting); all scaled so the force fills its planned strength
+    (as the conference fills its requirement), then rounded on the contingent ladder."""
+    before = next((c for c in data.coalitions if c.id == spec.previous), None)
+    same_theatre = before is not None and before.theatre == spec.theatre
+    raw: dict[str, float] = {}
+    for n, f in feats.items():
+        eta = float(np.dot(beta, [f[k] for k in PARTICIPATION_FEATURES]))
+        size = math.exp(float(np.dot(gamma, [f[k] for k in SIZE_FEATURES])))
+        if eta < 0.0:
+            raw[n] = 0.0
+        else:
+            raw[n] = max(size, f["previous"]) if same_theatre else size
+    total = sum(raw.values())
+    scale = spec.planned / total if spec.planned > 0 and total > 0 else 1.0
+    return {n: float(contingent_size(v * scale, p)) if v > 0 else 0.0 for n, v in raw.items()}
+
+
 def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
     """Leave each coalition out in turn; fit on the rest; score the model and the naive forecasts."""
     targets = [c for c in data.coalitions if c.previous]
@@ -348,11 +378,7 @@ def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
                     sy.append(math.log(float(obs[n] or 1)))
         beta = _fit_logit(np.array(xs), np.array(ys))
         gamma = _fit_ridge(np.array(sx), np.array(sy))
-        model: dict[str, float] = {}
-        for n, f in feats[held.id].items():
-            eta = float(np.dot(beta, [f[k] for k in PARTICIPATION_FEATURES]))
-            size = math.exp(float(np.dot(gamma, [f[k] for k in SIZE_FEATURES])))
-            model[n] = float(contingent_size(size, p)) if eta >= 0.0 else 0.0
+        model = _model_forecast(data, held, feats[held.id], beta, gamma, p)
         persistence = {n: feats[held.id][n]["previous"] for n in feats[held.id]}
         capacity = _naive_capacity(data, held, feats[held.id])
         observed = {n: t for n, t in data.contributions[held.id].items() if n != PATRON}

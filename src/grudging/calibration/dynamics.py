@@ -50,6 +50,7 @@ from grudging.model.theatre import (
     unlocated_share,
 )
 from grudging.rng import stream
+from grudging.scenario.commands import command_of, unit_traits
 from grudging.scenario.schema import Scenario, month_index, month_label
 
 ATTACK_SERIES = "insurgent_attacks"
@@ -525,7 +526,7 @@ def predictive_check(
             name=f.id,
             nation=f.nation,
             kind="patron" if f.nation == scn.patron else "contingent",
-            command=f.command,
+            **unit_traits(command_of(scn, f.command)),
             troops=allocate(history(f, month_label(start), scn.information_date), weights, scn),
             pk_skill=1.0,
             erodes=False,

@@ -186,7 +186,13 @@ def _bargain(args: argparse.Namespace) -> int:
             spoilers=args.spoiler,
         )
     if args.json:
+        from grudging.scenario.feasibility import command_feasibility
+
         payload = result.to_dict()
+        payload["feasibility"] = {
+            o.guarantor.kind: command_feasibility(scn, _engaged(o.guarantor.kind)).to_dict()
+            for o in result.outcomes
+        }
         payload["uncertainty"] = [s.to_dict() for s in spread]
         payload["seed"] = args.seed
         payload["parameters"] = {f"bargain.{k}": v for k, v in vars(params).items()}
@@ -197,6 +203,26 @@ def _bargain(args: argparse.Namespace) -> int:
     if spread:
         _print_spread(spread, console)
     return 0
+
+
+def _engaged(kind: str) -> tuple[str, ...]:
+    """The commands a guarantor of this kind engages (none for no guarantor)."""
+    return () if kind == "none" else (kind,)
+
+
+def _print_feasibility(result: Any, scn: Any, console: Any) -> None:
+    """Each guarantor's feasibility gates (host consent, a Security Council decision): P(deal)
+    above is conditional on the guarantor being fielded."""
+    from grudging.scenario.feasibility import command_feasibility
+
+    for o in result.outcomes:
+        feas = command_feasibility(scn, _engaged(o.guarantor.kind))
+        if feas.gates:
+            console.print(
+                f"Feasibility of {o.guarantor.kind} as guarantor: {feas.words()}"
+                + ("; P(deal) above assumes it is fielded" if feas.infeasible else ""),
+                soft_wrap=True,
+            )
 
 
 def _print(
@@ -210,6 +236,14 @@ def _print(
         f"[bold]Grand compromise[/] — scenario '{scn.id}', aid US${result.aid_musd:,.0f}M a year, "
         f"{result.draws} draws (seed {args.seed})"
     )
+    if scn.agreement is not None:
+        console.print(
+            f"The scenario starts with an agreement in place: {scn.agreement.name} (signed "
+            f"{scn.agreement.signed} by {', '.join(scn.agreement.signatories)}); the runs start "
+            "with it and ask whether it holds. The figures below are the bargain stage's own "
+            "chance of such a deal from scratch.",
+            soft_wrap=True,
+        )
 
     t = Table(
         title="Under each guarantor (commitment model, Nash offer on the table)",
@@ -249,6 +283,17 @@ def _print(
         "strength ratio = effective strength / requirement; P(implemented) = chance a signed "
         "deal is carried out with this guarantor if no faction stays outside it."
     )
+    _print_feasibility(result, scn, console)
+    for o in result.outcomes:
+        if o.p_deal > 0:
+            partial = "; ".join(
+                f"{', '.join(members) or 'none'} {_fmt_p(p)}" for members, p in o.partial_deals
+            )
+            console.print(
+                f"Deals under {o.guarantor.kind}: every non-spoiler signs {_fmt_p(o.p_full_deal)}"
+                + (f"; partial (signatories, probability): {partial}" if partial else ""),
+                soft_wrap=True,
+            )
     for o in result.outcomes:
         console.print(
             f"Holds out under {o.guarantor.kind} (in ≥ 50 % of draws): "

@@ -75,6 +75,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_willingness)
     register_dynamics(sub)
     register_settlements(sub)
+    register_erosion(sub)
 
 
 def run_willingness(args: argparse.Namespace) -> int:
@@ -499,3 +500,63 @@ def run_settlements(args: argparse.Namespace) -> int:
 
 
 LAST_YEAR = 1995
+
+
+def register_erosion(sub: Any) -> None:
+    """Add ``grudging calibrate erosion``."""
+    table = calibrate_subparsers(sub)
+    p = table.add_parser(
+        "erosion",
+        help="fit the coalition withdrawal hazard to MNF-I exits up to 2006 (report only)",
+        description=(
+            "Fit a nation-year logit hazard of leaving MNF-I (casualties, change of government) "
+            "on the exits up to December 2006, beside a constant hazard: log-likelihood and "
+            "Brier score per year in-sample, leave-one-year-out and on 2007 (exits after the "
+            "information date are scored, never fitted); and the command erosion factor from "
+            "IFOR -> SFOR retention. Writes nothing."
+        ),
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(handler=run_erosion)
+
+
+def run_erosion(args: argparse.Namespace) -> int:
+    """Print the hazard fit, the baseline and the command factor."""
+    import dataclasses
+    import json
+
+    from grudging.calibration.erosion import COVARIATES, command_modifier, validate
+
+    v = validate()
+    m = command_modifier()
+    names = ("intercept", *COVARIATES)
+    if args.json:
+        doc = {
+            "hazard": dict(zip(names, (round(float(c), 4) for c in v.fit.coef), strict=True)),
+            "hazard_loglik": round(v.fit.loglik, 3),
+            "constant": round(float(v.baseline.coef[0]), 4),
+            "constant_loglik": round(v.baseline.loglik, 3),
+            "rows": list(v.rows),
+            "command_modifier": dataclasses.asdict(m),
+        }
+        print(json.dumps(doc, indent=2))
+        return 0
+    coef = ", ".join(f"{n} {c:+.3f}" for n, c in zip(names, v.fit.coef, strict=True))
+    print(f"hazard (logit, {v.fit.rows} nation-years, {v.fit.exits} exits): {coef}")
+    print(f"  log-likelihood {v.fit.loglik:.3f} against {v.baseline.loglik:.3f} (constant hazard)")
+    print()
+    print("| scope | year | forecast | at risk | exits | expected | log-likelihood | Brier |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in v.rows:
+        print(
+            f"| {r['scope']} | {r['year']} | {r['forecast']} | {r['rows']} | {r['exits']} | "
+            f"{r['expected']} | {r['loglik']} | {r['brier']} |"
+        )
+    print()
+    print(
+        f"command erosion factor ({m.earlier} -> {m.later}): {m.left} of {m.at_risk} left in "
+        f"{m.years} years, annual hazard <= {m.annual_hazard:.3f} against "
+        f"{m.reference_hazard:.3f} (MNF-I), ratio {m.hazard_ratio:.3f}, factor on support "
+        f"changes {m.support_factor:.3f}"
+    )
+    return 0

@@ -20,9 +20,10 @@ population: 5000000             # inhabitants at the start
 recent_deaths_per_year: 2000    # deaths in the year before the start (or the war's yearly mean)
 agreement: true                 # a signed agreement is in place at the start
 intervener_party: false         # the force is seen as a party (it fought or armed one side)
+ceasefire: false                # true: a cease-fire holds at the start (calm; war can resume)
 force:
   name: Stabilization force
-  command: un                   # un, nato, us or national (a lead nation, a regional body)
+  command: un                   # a command of the registry: us, nato, un, eu, national
   troops: 5000                  # planned strength
   present_at_start: 0           # troops already there at the information date
   arrival_month: 0

@@ -8,8 +8,6 @@ from typing import Any
 from grudging.cli.scenario import add_scenario_argument
 from grudging.rng import MASTER_SEED
 
-COMMANDS = ("nato", "un", "us")
-
 
 def register(sub: Any) -> None:
     """Add the ``coalition`` command."""
@@ -41,7 +39,8 @@ def register(sub: Any) -> None:
         "--command",
         metavar="TYPE",
         dest="command_type",
-        help="who commands the force: nato, un or us",
+        help="who commands the force: a command of the scenario's registry (us, nato, un, eu, "
+        "national, and the scenario's own; `grudging commands` lists them)",
     )
     p.add_argument("--roe", metavar="LEVEL", help="common rules-of-engagement level")
     p.add_argument(
@@ -121,14 +120,14 @@ def _parse_curve(text: str | None) -> list[float] | None:
     return budgets
 
 
-def check_command(command: str | None) -> None:
-    """Reject an unknown command type with a did-you-mean."""
+def check_command(command: str | None, commands: Any) -> None:
+    """Reject a command the scenario's registry lacks, with a did-you-mean."""
     from grudging.errors import ParameterError, did_you_mean
 
-    if command is not None and command not in COMMANDS:
+    if command is not None and command not in commands:
         raise ParameterError(
-            f"--command {command}: unknown command type{did_you_mean(command, COMMANDS)}; "
-            f"valid: {', '.join(COMMANDS)}"
+            f"--command {command}: unknown command type{did_you_mean(command, commands)}; "
+            f"valid: {', '.join(commands)}"
         )
 
 
@@ -138,9 +137,9 @@ def run(args: argparse.Namespace) -> int:
     from grudging.model.conference import coalition_plan, run_conference
     from grudging.rng import stream
     from grudging.scenario import load_scenario
+    from grudging.scenario.commands import commands_of
     from grudging.scenarios.reference import coalition_records, coalition_values
 
-    check_command(args.command_type)
     if args.budget is not None and args.budget < 0:
         raise InfeasibleError(
             f"--budget {args.budget:,.0f}: a budget cannot be negative; give US$ million >= 0"
@@ -154,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
         scenario_sets += [a for a in args.set if a.partition("=")[0].strip() in declared]
         param_sets = {k: v for k, v in param_sets.items() if k not in declared}
     scn = load_scenario(args.scenario, overrides=scenario_sets)
+    check_command(args.command_type, commands_of(scn))
     values, borrowed = coalition_values(scn, param_sets)
     plan = coalition_plan(scn, args.option, args.budget, args.command_type, args.roe, args.target)
     result = run_conference(

@@ -39,6 +39,13 @@ def register(sub: Any) -> None:
         default=None,
         help="a sweep store (grudging sweep): adds the sensitivity section",
     )
+    p.add_argument(
+        "--what",
+        metavar="FILE",
+        default=None,
+        help="the answer of 'grudging what-would-it-take --json > FILE': adds the section "
+        "'What would it take?' (with --from, DIR/what-would-it-take.json is read when there)",
+    )
     add_sampling_arguments(p, 1000, "option")
     p.add_argument(
         "--out",
@@ -77,6 +84,11 @@ def check_arguments(args: argparse.Namespace) -> Any:
     args.out_file = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
     if args.pdf:
         writable_file(args.out_file.with_suffix(".pdf"), "--out (its PDF)", (".pdf",), False)
+    if args.what and not Path(args.what).is_file():
+        raise GrudgingError(
+            f"--what {args.what}: no such file; write it with grudging what-would-it-take --json "
+            f"> {Path(args.what).name}"
+        )
     if args.results and args.replications is not None:
         raise GrudgingError("--replications applies to a new run, not to --from")
     replications = replications_or_default(args.replications, DEFAULT_RUNS)
@@ -134,6 +146,7 @@ def _report(args: argparse.Namespace) -> int:
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
     # The store is read before the run, so that a missing or damaged one costs nothing.
     sensitivity = read_sensitivity(args.store, scn) if args.store else None
+    what = read_what(args, scn)
     started = time.perf_counter()
     if args.results:
         results = load_results(args.results, scn)
@@ -148,7 +161,9 @@ def _report(args: argparse.Namespace) -> int:
         raise GrudgingError(f"every option failed; {first['option']}: {first['error']}")
     started = time.perf_counter()
     guarantors = guarantor_comparison(results, scn)
-    html_path = write_report(results, scn, out, sensitivity, guarantors, baseline=baseline)
+    html_path = write_report(
+        results, scn, out, sensitivity, guarantors, baseline=baseline, what=what
+    )
     html_seconds = time.perf_counter() - started
     how = "reading the run" if args.results else "the run"
     console.print(
@@ -158,7 +173,13 @@ def _report(args: argparse.Namespace) -> int:
     if args.pdf:
         started = time.perf_counter()
         pdf_path, renderer = write_pdf(
-            results, scn, out.with_suffix(".pdf"), sensitivity, guarantors, baseline=baseline
+            results,
+            scn,
+            out.with_suffix(".pdf"),
+            sensitivity,
+            guarantors,
+            baseline=baseline,
+            what=what,
         )
         console.print(
             f"PDF written to [bold]{pdf_path}[/] with {renderer} "
@@ -193,6 +214,18 @@ def load_results(folder: str, scn: Any) -> Any:
         o: plans.plan(scn, o, values, seed, tag=tag) for o in results.options if o in ok
     }
     return results
+
+
+def read_what(args: argparse.Namespace, scn: Any) -> Any:
+    """The what-would-it-take answer to show: --what FILE, else the one saved with --from DIR."""
+    from pathlib import Path
+
+    from grudging.report.what import SAVED_NAME, read_answer
+
+    if args.what:
+        return read_answer(args.what, scn)
+    saved = Path(args.results) / SAVED_NAME if args.results else None
+    return read_answer(saved, scn) if saved is not None and saved.is_file() else None
 
 
 def read_sensitivity(store: str, scn: Any) -> Any:

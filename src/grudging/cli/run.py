@@ -354,6 +354,17 @@ def plan_footer(results: Any) -> list[str]:
                 f"forms with probability {render.probability(b['p_deal'])} (across the run's "
                 f"draws: 'Chance of a deal' above); holding out: {holdouts}"
             )
+        feas = meta.get("feasibility", {}).get(option)
+        if feas and feas["gates"]:
+            gates = "; ".join(
+                f"{g['gate'].replace('_', ' ')} {g['probability']:.2f} ({g['source']})"
+                for g in feas["gates"]
+            )
+            verdict = "INFEASIBLE, " if feas["infeasible"] else ""
+            bits.append(
+                f"{verdict}P(feasible) {feas['p_feasible']:.2f} ({gates}); the outcomes assume "
+                "it is carried out"
+            )
         if bits:
             lines.append(f"{names.get(option, option)}: " + "; ".join(bits) + ".")
     first = next(iter(plans.values()), None)

@@ -80,6 +80,7 @@ def register(sub: Any) -> None:
             "nations",
             "factions",
             "options",
+            "commands",
             "levers",
             "parameters",
             "sources",
@@ -243,6 +244,22 @@ def render_summary(scn: Any, section: str = "all") -> None:
         for o in data["options"]:
             t.add_row(o["id"], o["name"], o["decisions"])
         console.print(t)
+    if section in ("commands", "all"):
+        t = Table(title="Commands (who forces serve under; who can guarantee)")
+        for col in ("id", "name", "kind", "skill", "salience", "quality", "guarantees", "funding"):
+            t.add_column(col)
+        for c in data["commands"]:
+            t.add_row(
+                c["id"],
+                c["name"],
+                c["kind"].replace("_", " "),
+                _figure(c["skill"]),
+                _figure(c["salience"]),
+                "members 1, others interop." if c["quality"] is None else _figure(c["quality"]),
+                _yes(c["guarantees"]),
+                "assessed" if c["assessed"] else "the patron",
+            )
+        console.print(t)
     if section in ("levers", "all") and data["levers"]:
         t = Table(title="Levers (decisions a sweep varies)")
         for col in ("name", "kind", "range or choices", "unit", "sets"):
@@ -284,3 +301,8 @@ def render_summary(scn: Any, section: str = "all") -> None:
 
 def _yes(flag: bool) -> str:
     return "yes" if flag else ""
+
+
+def _figure(value: Any) -> str:
+    """A command's figure: a number, or the parameter that gives it (without its stage)."""
+    return value.split(".", 1)[1] if isinstance(value, str) else f"{value:g}"

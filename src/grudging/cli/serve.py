@@ -161,12 +161,12 @@ def _serve(args: argparse.Namespace) -> int:
     )
     print(
         f"computing the default run of {ws.label(ws.start)} ({replications} replications per "
-        "option)...",
+        "option) while the page opens...",
         file=sys.stderr,
     )
-    from grudging.web.callbacks import warm
+    from grudging.web.callbacks import warm_in_background
 
-    warm(ws)
+    warm_in_background(ws)  # the page appears at once and fills in as the run comes
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"dashboard at http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     from grudging.web.app import serve

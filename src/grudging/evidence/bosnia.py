@@ -178,14 +178,21 @@ def _settlement(ctx: EvidenceContext) -> Measurement:
     result = plan(ctx, ctx.scenario(SCENARIO), OPTION)
     g = result.guarantor
     holdouts = []
+    p_deal = float("nan")
     if result.settlement is not None:
         holdouts = sorted(f for f, p in result.settlement.p_sign.items() if p < 0.5)
+        p_deal = result.settlement.p_deal
+    # With the agreement in place (initialled within the information date) "signed" is data and
+    # the figure judges holding; the bargain stage's own chance of such a deal from scratch is
+    # reported beside it, not hidden.
+    in_place = ctx.scenario(SCENARIO).agreement is not None
+    how = "agreement in place, " if in_place else ""
     return Measurement(
         holds,
-        f"P(signed and holding) {holds:.2f} (signed {formed:.2f}; guarantor strength "
-        f"{g.strength_ratio if g else float('nan'):.2f} of the requirement; holdouts: "
-        f"{', '.join(holdouts) or 'none'})",
-        {"formed": formed, "holdouts": holdouts},
+        f"P(signed and holding) {holds:.2f} ({how}signed {formed:.2f}; guarantor strength "
+        f"{g.strength_ratio if g else float('nan'):.2f} of the requirement; the bargain stage "
+        f"alone: P(deal) {p_deal:.2f}, holdouts: {', '.join(holdouts) or 'none'})",
+        {"formed": formed, "holdouts": holdouts, "p_deal_from_scratch": p_deal},
     )
 
 
@@ -282,7 +289,12 @@ def checks() -> tuple[Check, ...]:
             "P(signed and holding at the horizon) >= 0.5",
             _settlement,
             at_least(0.5),
-            constrains=("bargain.strength_half", "bargain.exploitation_loss"),
+            # With the agreement in place the row judges holding: the commitment rung's values.
+            constrains=(
+                "bargain.implementation_base",
+                "bargain.relapse_reduction",
+                "bargain.strength_half",
+            ),
         ),
         Check(
             "BIH-peacekeepers",

@@ -24,6 +24,7 @@ from grudging.model.dynamics import (
 )
 from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import density_norm, requirement_params
+from grudging.scenario.commands import shared_command, unit_traits
 
 
 def dynamics_params(values: Mapping[str, float]) -> DynamicsParams:
@@ -96,7 +97,7 @@ def force(
         name=f"{command}_force",
         nation=None,
         kind=kind,
-        command=command,
+        **unit_traits(shared_command(command)),
         troops=schedule[None, :],
         pk_skill=1.0,
         erodes=False,

@@ -205,6 +205,45 @@ class WhatItTakes:
         """Plain data, for JSON."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WhatItTakes:
+        """The answer back from :meth:`to_dict`'s data (as ``what-would-it-take --json`` writes
+        it; lists become tuples again)."""
+
+        def tup(items: Any) -> tuple[Any, ...]:
+            return tuple(tup(i) if isinstance(i, list) else i for i in items or ())
+
+        levers = tuple(
+            LeverResult(
+                **{
+                    **r,
+                    "choices": tuple(r.get("choices") or ()),
+                    "trials": tuple(Trial(**t) for t in r.get("trials") or ()),
+                }
+            )
+            for r in data.get("levers") or ()
+        )
+        pairs = tuple(
+            PairResult(
+                levers=tup(p["levers"]),
+                cells=tup(p["cells"]),
+                threshold=tup(p["threshold"]) if p.get("threshold") is not None else None,
+                p_threshold=p.get("p_threshold"),
+                best=tup(p["best"]),
+            )
+            for p in data.get("pairs") or ()
+        )
+        box = data.get("box")
+        return cls(
+            **{
+                **data,
+                "levers": levers,
+                "pairs": pairs,
+                "parameters": tuple(ParameterCondition(**c) for c in data.get("parameters") or ()),
+                "box": ParameterBox(**{**box, "limits": tup(box["limits"])}) if box else None,
+            }
+        )
+
 
 # -- levers -------------------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ from typing import Any
 import numpy as np
 
 from grudging.model.counts import poisson_counts
+from grudging.model.onset import onset_probability
+from grudging.model.threads import one_blas_thread
 from grudging.rng import stream
 
 #: Troops are counted per 1,000 inhabitants, rates per 100,000 inhabitants per month.
@@ -125,6 +127,13 @@ class DynamicsParams:
     realign_per_rival: float
     spoiler_attrition: float
     spoiler_max_ratio: float
+    onset_base_hazard: float
+    onset_peacekeeping_ratio: float
+    onset_agreement_ratio: float
+    onset_capability_reference: float
+    onset_capability_elasticity: float
+    onset_vacuum_effect: float
+    onset_rate: float
 
 
 @dataclass(frozen=True)
@@ -167,11 +176,16 @@ class ForceUnit:
     name: str
     nation: str | None
     kind: str  # "patron", "contingent" (present at start) or "coalition" (generated)
-    command: str  # "us", "nato", "un", "national"
+    command: str  # the id of its command in the scenario's registry
     troops: np.ndarray  # (N, T) planned troops by region and month
     pk_skill: float  # peacekeeping skill relative to trained peacekeepers (before command effects)
+    # the command's skill and target salience: a value or a dynamics parameter's field name
+    command_skill: float | str
+    command_salience: float | str
     muslim_majority: bool = False
     erodes: bool = True
+    # the command's factor on monthly changes of support (a value or a dynamics parameter's name)
+    command_erosion: float | str = 1.0
     lead: int = -1  # index of the unit it follows home, -1 for none
     cost_per_troop: float | None = None  # own cost, US$ million per 1,000 troop-years
     patron_pays_per_troop: float = 0.0  # offers the patron pays, US$ million per 1,000 troop-years
@@ -190,6 +204,10 @@ class SettlementPlan:
     p_holds: float | np.ndarray  # probability the deal holds over the guarantor's commitment
     commitment_months: float
     guarantor: np.ndarray  # (U,) bool: units whose coverage backs the deal
+    # An agreement in place (grudging.model.bargain.agreement): P(holds) over the window with no
+    # guarantor; when given, the hazard runs from the guarded to this one as presence falls.
+    p_holds_unguarded: float | np.ndarray | None = None
+    in_force: bool = False  # already in force at the start: its signatories have stopped fighting
 
 
 @dataclass(frozen=True)
@@ -207,8 +225,12 @@ class HandoverPlan:
     below_rate: float  # deaths per 100,000 a month
     sustained_months: int
     force_retained: float
+    # the receiving command's skill and salience: a value or a dynamics parameter's name
+    skill: float | str
+    salience: float | str
     below_share_of_start: float | None = None
     per_region_share: float | None = None
+    assessed: bool = False  # the receiving command is paid from assessed contributions
 
 
 @dataclass(frozen=True)
@@ -269,7 +291,7 @@ def unit_skill(u: ForceUnit, p: DynamicsParams) -> Any:
     patron's skill for the patron's forces)."""
     if u.kind == "patron":
         return p.patron_pk_skill * u.pk_skill
-    return u.pk_skill * _command_skill(u.command, p)
+    return u.pk_skill * _command_figure(u.command_skill, p)
 
 
 def unit_characteristics(
@@ -288,7 +310,7 @@ def unit_characteristics(
             leth.append(p.lethality_patron)
             continue
         muslim = p.salience_muslim_factor if u.muslim_majority else 1.0
-        sal.append(_command_salience(u.command, p) * muslim)
+        sal.append(_command_figure(u.command_salience, p) * muslim)
         leth.append(p.lethality_other)
     if not units:
         empty = np.zeros((np.asarray(p.self_excitation).reshape(-1).size, 0))
@@ -329,22 +351,11 @@ def per_replication(p: DynamicsParams, replications: int) -> DynamicsParams:
     return DynamicsParams(**columns)  # type: ignore[arg-type]
 
 
-def _command_skill(command: str, p: DynamicsParams) -> float:
-    """Skill of a command (a national command counts as NATO's); reads only that parameter."""
-    if command == "us":
-        return p.us_led_pk_skill
-    if command == "un":
-        return p.un_pk_skill
-    return p.nato_pk_skill
-
-
-def _command_salience(command: str, p: DynamicsParams) -> float:
-    """Target salience of a command (a national command counts as NATO's)."""
-    if command == "us":
-        return p.salience_us_led
-    if command == "un":
-        return p.salience_un
-    return p.salience_nato
+def _command_figure(value: float | str, p: DynamicsParams) -> Any:
+    """A command's skill or salience: a value, or the dynamics parameter it names (registry)."""
+    if isinstance(value, str):
+        return getattr(p, value.removeprefix("dynamics."))
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,8 +384,9 @@ def simulate(
     st = _initial_state(run)
     out = _Outputs(run.R, run.N, run.T, run.U)
     out.cost_patron += inputs.patron_lump_sum_musd
-    for t in range(run.T):
-        _month(run, st, out, t)
+    with one_blas_thread():  # small products: threads cost more than they save (threads.py)
+        for t in range(run.T):
+            _month(run, st, out, t)
     traj = out.finish(st.escalated, st.formed, st.holds, st.handed, run.units, inputs.settlement)
     traj.handover_rule = inputs.handover is not None and bool(run.handover_mask.any())
     return traj
@@ -408,6 +420,7 @@ class _Run:
     assessed: bool  # a handover to the UN: assessments share the bill
     is_patron: np.ndarray  # (U,) bool
     erodes: np.ndarray  # (U,) bool: support may erode and the unit leave
+    erosion_scale: np.ndarray  # (R, U) or (1, U): the command's factor on support changes
     lead: np.ndarray  # (U,) index of the lead unit, -1 for none
     followers: np.ndarray  # (U,) bool: leaves with its lead
     own_cost: np.ndarray  # (R, U) US$ million per 1,000 troop-years
@@ -434,6 +447,8 @@ class _Run:
     sign_u: np.ndarray  # (R, F) uniforms: does each faction sign
     collapse_u: np.ndarray  # (R, T) uniforms: does a deal collapse this month
     escalate_u: np.ndarray  # (R, T) uniforms: does a kin state intervene this month
+    onset_u: np.ndarray  # (R, T, N) uniforms: does large-scale violence start here (onset)
+    onset_weight: np.ndarray  # (2, N) population share; hostile fighters per 1,000 (:func:`_onset`)
     shock_g: np.random.Generator
     noise_g: np.random.Generator
     drift_g: np.random.Generator
@@ -465,6 +480,7 @@ class _State:
     spoiler_k: np.ndarray  # (R, N) spoiler fighters relative to the information date
     cov: np.ndarray  # (R, N) last month's coverage
     supp: np.ndarray  # (R, N) last month's suppression (share of background violence left)
+    onset: np.ndarray  # (R, N) bool: large-scale violence has started from calm (onset hazard)
 
 
 @dataclass(slots=True)
@@ -497,12 +513,21 @@ def _prepare(
     ho = inputs.handover
     # Skill and salience once handed over: the same units under the receiving command.
     skill_ho, sal_ho, _ = (
-        unit_characteristics(tuple(replace(u, command=ho.to) for u in units), p)
+        unit_characteristics(
+            tuple(
+                replace(u, command=ho.to, command_skill=ho.skill, command_salience=ho.salience)
+                for u in units
+            ),
+            p,
+        )
         if ho is not None and U
         else (skill0, sal0, leth)
     )
     erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
     erodes &= inputs.erosion
+    erosion_scale = (
+        _stack([_command_figure(u.command_erosion, p) for u in units]) if U else np.ones((1, 0))
+    )
     lead = np.array([u.lead for u in units], dtype=int)
     own_cost = (
         _stack(
@@ -549,6 +574,8 @@ def _prepare(
     sign_u = setup.random((R, F))
     collapse_u = setup.random((R, T))
     escalate_u = setup.random((R, T))
+    # One onset uniform per replication, month and region, whatever the option (common numbers).
+    onset_u = stream(seed, "dynamics", block, "onset").random((R, T, N))
     return _Run(
         inputs=inputs,
         th=th,
@@ -569,9 +596,10 @@ def _prepare(
         leth=leth,
         skill_ho=skill_ho,
         sal_ho=sal_ho,
-        assessed=ho is not None and ho.to == "un",
+        assessed=ho is not None and ho.assessed,
         is_patron=np.array([u.kind == "patron" for u in units], dtype=bool),
         erodes=erodes,
+        erosion_scale=erosion_scale,
         lead=lead,
         followers=(lead >= 0) & erodes,
         own_cost=own_cost,
@@ -598,6 +626,8 @@ def _prepare(
         sign_u=sign_u,
         collapse_u=collapse_u,
         escalate_u=escalate_u,
+        onset_u=onset_u,
+        onset_weight=_onset_weight(th, pop),
         shock_g=stream(seed, "dynamics", block, "shock"),
         noise_g=stream(seed, "dynamics", block, "noise"),
         drift_g=stream(seed, "dynamics", block, "drift"),
@@ -631,6 +661,7 @@ def _initial_state(run: _Run) -> _State:
         spoiler_k=np.ones((R, N)),
         cov=run.cov0.copy(),
         supp=suppression(run.cov0, run.p.coverage_half, run.p.suppression_hill),
+        onset=np.zeros((R, N), dtype=bool),
     )
 
 
@@ -642,6 +673,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     collapsed, demob, realigned = _stand_down(run, st, forces, t)
     cov, supp = _suppression(run, st, forces, realigned, host)
     background, grievance, mixed = _background(run, st, forces, demob, host)
+    background = _onset(run, st, cov, demob, grievance, background, t)
     rate = _rate(run, st, supp, background, collapsed)
     poisson = stream(run.seed, "dynamics", run.block, "poisson", t)
     attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, poisson, host)
@@ -1024,6 +1056,8 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
         p_sign = settle.p_sign if np.ndim(settle.p_sign) == 2 else settle.p_sign[None, :]
         st.signed = st.formed[:, None] & (run.sign_u < p_sign) & ~th.faction_spoiler[None, :]
         st.holds = st.formed.copy()
+        if settle.in_force:
+            st.settled = st.signed.astype(float)
         return collapsed
     g_cov = _guarantor_coverage(
         forces.scale * forces.skill,
@@ -1077,6 +1111,58 @@ def _background(
         background * np.where(st.war, p.war_multiplier, 1.0) * (1.0 - p.settlement_effect * demob)
     )
     return background, grievance, mixed
+
+
+def _onset_weight(th: Theatre, pop: np.ndarray) -> np.ndarray:
+    """Per region, stacked: its share of the national onset hazard (its population share: the
+    fitted hazard is a country's) and its armed capability, fighters hostile to foreign forces
+    per 1,000 inhabitants (``Theatre.insurgents``; :func:`_onset` reads it against
+    ``onset_capability_reference``)."""
+    share = pop / max(float(pop.sum()), 1.0)
+    density = th.insurgents / np.maximum(pop / PER_THOUSAND, 1e-12)
+    return np.stack([share, density])
+
+
+def _onset(
+    run: _Run,
+    st: _State,
+    cov: np.ndarray,
+    demob: np.ndarray,
+    grievance: np.ndarray,
+    background: np.ndarray,
+    t: int,
+) -> np.ndarray:
+    """Escalation from calm (:func:`grudging.model.onset.onset_hazard`): a monthly hazard that
+    large-scale violence starts in a region, fitted on post-war episodes (Fortna 2008), lowered by
+    coverage and by the share of fighters stood down (an agreement in place), raised by armed
+    capability, by presence-driven grievance (as the background, ``presence_driven_share``) and by
+    coverage lost since the information date (a vacuum). Only a region outside the civil-war
+    regime can start (escalation from calm). Once started, the region's background is at least the
+    one that sustains ``onset_rate`` (before suppression); it never stops by itself. One uniform
+    per replication, month and region is read whatever happens (common numbers)."""
+    p = run.p  # (R, 1) columns, so the terms of onset_hazard are written out here
+    share, density = run.onset_weight
+    drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
+    spoilers = (density / p.onset_capability_reference) ** p.onset_capability_elasticity
+    stood = np.clip(demob, 0.0, 1.0)
+    lost = np.divide(
+        np.maximum(run.cov0 - cov, 0.0),
+        run.cov0,
+        out=np.zeros_like(cov),
+        where=run.cov0 > 0,
+    )
+    hazard = (
+        p.onset_base_hazard
+        * share
+        * p.onset_agreement_ratio**stood
+        * p.onset_peacekeeping_ratio ** np.minimum(np.maximum(cov, 0.0), 1.0)
+        * drive
+        * spoilers
+        * (1.0 + p.onset_vacuum_effect * lost)
+    )
+    st.onset |= ~st.war & (run.onset_u[:, t, :] < onset_probability(hazard))
+    floor = p.onset_rate * (1.0 - p.self_excitation)
+    return np.where(st.onset, np.maximum(background, floor), background)
 
 
 def _rate(
@@ -1233,14 +1319,16 @@ def _costs(run: _Run, st: _State, forces: _Forces, out: _Outputs, t: int) -> Non
 
 def _erosion(run: _Run, st: _State, forces: _Forces, unit_deaths: np.ndarray) -> None:
     """Contingent erosion: support falls with casualties per 1,000 troops and drifts with
-    opinion; a unit leaves below ``leave_threshold``, and followers leave with their lead nation
-    (Spain 2004 and its Plus Ultra partners)."""
+    opinion, both scaled by its command's ``erosion`` (commands.yaml); a unit leaves below
+    ``leave_threshold``, and followers leave with their lead nation (Spain 2004 and its Plus Ultra
+    partners)."""
     if not run.erodes.any():
         return
     p = run.p
     drift = run.drift_g.normal(0.0, p.support_drift, size=(run.R, run.U))
     rate_k = unit_deaths / np.maximum(forces.unit_troops, 1.0) * PER_THOUSAND
-    st.support = st.support - p.support_casualty_sensitivity * rate_k + drift
+    scale = run.erosion_scale  # 1 keeps the arithmetic of the unscaled walk bit for bit
+    st.support = st.support - scale * (p.support_casualty_sensitivity * rate_k) + scale * drift
     st.present &= ~(
         run.erodes[None, :] & (st.support < p.leave_threshold) & (forces.unit_troops > 0)
     )
@@ -1434,5 +1522,12 @@ def _collapse_hazard(settle: SettlementPlan, g_cov: np.ndarray, g_ref: np.ndarra
     held = np.nan_to_num(np.asarray(settle.p_holds, dtype=float))  # no deal in a draw: 0
     base = -np.log(np.clip(held, 1e-6, 1.0)) / max(settle.commitment_months, 1.0)
     kept = np.divide(g_cov, g_ref, out=np.ones_like(g_cov), where=g_ref > 0)
-    hazard = base * (2.0 - np.clip(kept, 0.0, 1.0))
+    kept = np.clip(kept, 0.0, 1.0)
+    if settle.p_holds_unguarded is not None:
+        # An agreement in place: the guarantee counts in proportion to the guarantor's presence,
+        # and no guarantor at all is the floor (Walter 2002, ch. 4; Fortna 2008).
+        bare = np.clip(np.asarray(settle.p_holds_unguarded, dtype=float), 1e-6, 1.0)
+        bare_hazard = -np.log(bare) / max(settle.commitment_months, 1.0)
+        return 1.0 - np.exp(-(bare_hazard + kept * (base - bare_hazard)))
+    hazard = base * (2.0 - kept)
     return 1.0 - np.exp(-hazard)

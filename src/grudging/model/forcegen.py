@@ -57,8 +57,6 @@ from grudging.model.willingness import (
     AIRLIFT,
     CAVEAT_ACCEPTANCE,
     GLOBAL_CHANNELS,
-    NATO_COMMAND,
-    UN_ENDORSEMENT,
     Inducements,
     Response,
     WillingnessParams,
@@ -69,14 +67,13 @@ from grudging.model.willingness import (
     respond,
     willingness_params,
 )
+from grudging.scenario.commands import command_of, commands_of, is_member, resolve
 
 if TYPE_CHECKING:
     from grudging.model.requirement import Requirement
-    from grudging.scenario.schema import CoalitionPlan, Nation, Offer, Scenario
+    from grudging.scenario.schema import CoalitionPlan, Command, Nation, Offer, Scenario
 
 STAGE = "forcegen"
-#: Commands a coalition can be placed under.
-COMMANDS = ("nato", "un", "us")
 
 
 @dataclass(frozen=True)
@@ -145,12 +142,13 @@ def base_quality(nation: Nation, p: ForceGenParams) -> float:
     return p.quality_floor + (1.0 - p.quality_floor) * min(1.0, max(0.0, t))
 
 
-def quality(nation: Nation, command: str, p: ForceGenParams) -> float:
-    """Quality under a command: interoperability for outsiders, the UN discount for all."""
+def quality(nation: Nation, command: Command, p: ForceGenParams) -> float:
+    """Quality under a command: the command's multiplier for all when it has one (the UN's
+    command and logistics), else interoperability for its non-members."""
     q = base_quality(nation, p)
-    if command == "un":
-        return q * p.interop_un
-    if not (nation.nato or nation.eu):
+    if command.quality is not None:
+        return q * float(resolve(command.quality, p, STAGE))
+    if not is_member(command, nation):
         return q * p.interop_outsider
     return q
 
@@ -264,7 +262,7 @@ def build_menu(
     fp = forcegen_params(values)
     rp = roe_params(values)
     sp = sector_params(values)
-    command = plan.command
+    command = command_of(scn, plan.command)
     level = roe_level(scn, plan.roe_level).id if scn.roe_levels else plan.roe_level
     r_factor = roe_factor(scn, level, rp) if scn.roe_levels else 1.0
     offers = _menu_offers(scn, plan)
@@ -272,25 +270,28 @@ def build_menu(
     for o in offers:
         by_channel.setdefault(offer_channel(o), []).append(o)
 
+    # The command's price is paid in full (NATO taking command; a UN mandate); what it implies
+    # comes with it; the price of another command (and not an inducement in itself) is not for
+    # sale under this one.
     fixed_money = fixed_pol = 0.0
     fixed_offers: list[str] = []
-    implied: set[str] = set()
-    if command == "nato":
-        for o in by_channel.get(NATO_COMMAND, []):
+    implied = set(command.implies)
+    for channel in command.price:
+        for o in by_channel.get(channel, []):
             fixed_money += o.cost_musd
             fixed_pol += o.political_cost
             fixed_offers.append(o.id)
-    if command == "un":
-        implied.add(UN_ENDORSEMENT)
-        for o in by_channel.get(UN_ENDORSEMENT, []):
-            fixed_money += o.cost_musd
-            fixed_pol += o.political_cost
-            fixed_offers.append(o.id)
+    command_only = {
+        channel
+        for other in commands_of(scn).values()
+        for channel in other.price
+        if channel not in other.implies
+    }
     global_offers = [
         o
         for o in offers
         if offer_channel(o) in GLOBAL_CHANNELS
-        and offer_channel(o) != NATO_COMMAND
+        and offer_channel(o) not in command_only
         and offer_channel(o) not in implied
     ]
     states = [
@@ -355,7 +356,7 @@ class _Context:
     fp: ForceGenParams
     rp: Any
     sp: Any
-    command: str
+    command: Command
     level: str
     r_factor: float
     per_nation: list[Offer]
@@ -408,7 +409,7 @@ def _nation_packages(
                     if key not in cache:
                         cache[key] = respond(
                             nation,
-                            Inducements(key[0], ctx.command, key[1]),  # type: ignore[arg-type]
+                            Inducements(key[0], ctx.command, key[1]),
                             wp,
                             weight,
                             ctx.expected_ratio,
@@ -650,10 +651,11 @@ def _arrival(nation: Nation, pkg: Package, plan: CoalitionPlan, p: ForceGenParam
 
 def check_plan(scn: Scenario, plan: CoalitionPlan, budget: float | None = None) -> None:
     """Reject a contradictory request with a message that says how to fix it."""
-    if plan.command not in COMMANDS:
+    commands = commands_of(scn)
+    if plan.command not in commands:
         raise ParameterError(
-            f"unknown command type '{plan.command}'{did_you_mean(plan.command, COMMANDS)}; "
-            f"a coalition is commanded by one of: {', '.join(COMMANDS)}"
+            f"unknown command type '{plan.command}'{did_you_mean(plan.command, commands)}; "
+            f"a coalition is commanded by one of: {', '.join(commands)}"
         )
     b = plan.budget_musd if budget is None else budget
     if b < 0 or not math.isfinite(b):

@@ -1,4 +1,4 @@
-"""Escalation from calm, and an intervener seen as a party: pure functions, not yet wired.
+"""Escalation from calm, and an intervener seen as a party: pure functions and the fit.
 
 The dynamics carry violence forward from its information-date rate (a Hawkes echo of what was
 observed), so a calm start stays calm: an insurgency after an invasion, or killing after a weak
@@ -25,8 +25,11 @@ wide ranges; later micro-evidence (Condra et al. 2010, NBER w16152) is for tests
 
 Every function is monotone in the direction the design note states
 (``docs/design-notes/cases.md``): more coverage and an agreement never raise the hazard; a party
-never lowers it. The hook that wires it into ``grudging.model.dynamics`` is described in
-:func:`onset_hazard`'s docstring.
+never lowers it. ``grudging.model.dynamics._onset`` applies the same terms with the
+``dynamics.onset_*`` parameters (per-replication columns, split over regions by population, the
+armed capability read as hostile fighters per 1,000), and keeps a region's background at the level
+that sustains ``onset_rate`` once an onset happened; the minimal case format applies the party's
+recruitment (``grudging.scenario.minimal.PARTY_RECRUITMENT``) and targeting (hostility 0.95).
 """
 
 from __future__ import annotations
@@ -179,13 +182,10 @@ def onset_hazard(
     norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the share of the starting
     coverage lost, ``max(coverage_start - coverage, 0) / coverage_start``.
 
-    Hook (one line in ``dynamics._rate``, with uniforms ``run.onset_u[:, t]`` drawn in
-    ``_prepare`` from ``stream(seed, "dynamics", block, "onset")`` so that consumption never
-    depends on the option)::
-
-        rate = escalated_rate(rate, run.onset_u[:, t, None] < onset_probability(onset_hazard(
-            grievance, th.spoiler_capability, cov, run.cov0, st.formed[:, None] & st.holds[:, None],
-            run.onset_p)), run.onset_p)
+    The dynamics (``dynamics._onset``) write these terms out over per-replication columns, with
+    uniforms ``run.onset_u[:, t]`` drawn in ``_prepare`` from ``stream(seed, "dynamics", block,
+    "onset")`` whatever the option, and the agreement as a share stood down (the ratio to that
+    power).
     """
     cov = np.clip(np.asarray(coverage, dtype=float), 0.0, None)
     start = np.asarray(coverage_start, dtype=float)

@@ -40,11 +40,12 @@ NATO (2006). ISAF regional commands and lead nations (the lead-nation sector mod
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 
@@ -239,7 +240,9 @@ def _round_postings(
     floor: dict[tuple[str, str], int] = {}
     up: dict[tuple[str, str], int] = {}
     extra: dict[str, int] = {}
-    units = {n: t // unit for n, t in troops.items()}
+    # A contingent smaller than a unit is one indivisible element (staff officers, a platoon).
+    size = {n: (unit if t >= unit else max(t, 1)) for n, t in troops.items()}
+    units = {n: t // size[n] for n, t in troops.items()}
     keys = [*shares, *((n, "") for n in reserve)]
     value = {**shares, **{(n, ""): v for n, v in reserve.items()}}
     for key in keys:
@@ -257,7 +260,7 @@ def _round_postings(
     for r, req in need.items():
         if req <= 0:
             continue
-        per_unit = {n: strength[n] * unit / troops[n] / req for n in troops if troops[n] > 0}
+        per_unit = {n: strength[n] * size[n] / troops[n] / req for n in troops if troops[n] > 0}
         base = sum(f * per_unit[k[0]] for k, f in floor.items() if k[1] == r)
         row = {j: -per_unit[k[0]] for k, j in up.items() if k[1] == r}
         m.add_row({t: 1.0, **row}, upper=base)
@@ -276,10 +279,10 @@ def _round_postings(
                     (k for k in up if k[0] == n), key=lambda k: -(value[k] * units[n] - floor[k])
                 )
                 chosen.update(cands[: max(0, extra[n])])
-    posted = {k: (floor[k] + (1 if k in chosen else 0)) * unit for k in shares}
-    held = {n: (floor[(n, "")] + (1 if (n, "") in chosen else 0)) * unit for n in reserve}
+    posted = {k: (floor[k] + (1 if k in chosen else 0)) * size[k[0]] for k in shares}
+    held = {n: (floor[(n, "")] + (1 if (n, "") in chosen else 0)) * size[n] for n in reserve}
     for n, total in troops.items():  # troops not in whole units go with the largest posting
-        rest = total - units[n] * unit
+        rest = total - units[n] * size[n]
         if rest:
             mine = [k for k in posted if k[0] == n]
             if mine:
@@ -287,6 +290,19 @@ def _round_postings(
             else:
                 held[n] = held.get(n, 0) + rest
     return posted, held, seconds
+
+
+class _Postable(Protocol):
+    """What the programme reads of a contingent (or of a pool of embedded ones)."""
+
+    @property
+    def nation(self) -> str: ...
+
+    @property
+    def troops(self) -> int: ...
+
+    @property
+    def effective_strength(self) -> float: ...
 
 
 @dataclass
@@ -300,7 +316,7 @@ class _Model:
 
 
 def _build(
-    coalition: Coalition,
+    contingents: Sequence[_Postable],
     allowed: Mapping[str, list[str]],
     need: Mapping[str, float],
     p: SectorParams,
@@ -310,7 +326,7 @@ def _build(
     y: dict[tuple[str, str], int] = {}
     z: dict[tuple[str, str], int] = {}
     v: dict[str, int] = {}
-    for c in coalition.contingents:
+    for c in contingents:
         framework = c.troops > p.embed_max_troops
         for r in allowed[c.nation]:
             y[(c.nation, r)] = m.add_var(f"y[{c.nation},{r}]", 0.0, 0.0, 1.0)
@@ -320,7 +336,7 @@ def _build(
     t = m.add_var("t", 0.0, 0.0, math.inf) if objective == "maximin" else None
     u = {r: m.add_var(f"u[{r}]", 0.0, 0.0, 1.0) for r, req in need.items() if req > 0}
 
-    for c in coalition.contingents:
+    for c in contingents:
         row = {y[(c.nation, r)]: 1.0 for r in allowed[c.nation]}
         row[v[c.nation]] = 1.0
         m.add_row(row, 1.0, 1.0)
@@ -335,7 +351,7 @@ def _build(
         present = {j: 1.0 for (_n, rr), j in z.items() if rr == r}
         if present:
             m.add_row(present, upper=k_max)
-    eff = {c.nation: c.effective_strength for c in coalition.contingents}
+    eff = {c.nation: c.effective_strength for c in contingents}
     for r, req in need.items():
         if req <= 0:
             continue
@@ -353,8 +369,10 @@ def _lp_rounding_start(
     blocks: Mapping[str, int],
     strength: Mapping[str, float],
     time_limit: float,
+    lp: milp.MilpSolution,
 ) -> np.ndarray | None:
-    """A feasible point: relax, keep the largest framework shares, re-optimise the shares.
+    """A feasible point: from the relaxation ``lp``, keep the largest framework shares,
+    re-optimise the shares.
 
     Presence is kept in decreasing order of the effective strength the relaxation posts while a
     region has fewer than ``max_nations_per_region`` framework nations and a contingent has fewer
@@ -363,7 +381,6 @@ def _lp_rounding_start(
     """
     m = model.m
     relaxed = milp.MilpBuilder(**{**m.__dict__, "integer": [0] * m.n_vars})
-    lp = milp.solve(relaxed, maximize=True, cost=first, time_limit=time_limit)
     if lp.x is None:
         return None
     k_max = int(p.max_nations_per_region)
@@ -405,7 +422,7 @@ def assign_sectors(
     """Post the coalition's contingents to regions (see the module docstring for the model)."""
     p, unit = _checked_params(values, objective)
     setting = _setting(scn, coalition, requirement, p)
-    model = _build(coalition, setting.allowed, setting.need, p, objective)
+    model = _build(coalition.contingents, setting.allowed, setting.need, p, objective)
     first = _coverage_cost(model, setting)
     sol1, x1 = _solve_coverage(model, first, coalition, setting, p)
     primary = float(np.dot(first, x1))
@@ -505,6 +522,15 @@ def _coverage_cost(model: _Model, setting: _Setting) -> list[float]:
     return first
 
 
+@dataclass(frozen=True)
+class _Element:
+    """A contingent as the programme reads it, or a pool of embedded ones."""
+
+    nation: str
+    troops: int
+    effective_strength: float
+
+
 def _solve_coverage(
     model: _Model,
     first: list[float],
@@ -512,13 +538,79 @@ def _solve_coverage(
     setting: _Setting,
     p: SectorParams,
 ) -> tuple[milp.MilpSolution, np.ndarray]:
-    """Stage 1: branch and bound from the LP-rounding start; its solution and point."""
-    blocks = {c.nation: max(1, int(c.troops // p.block_size)) for c in coalition.contingents}
-    start = (
-        _lp_rounding_start(model, first, p, blocks, setting.eff, p.time_limit_s)
-        if model.z
-        else None
+    """Stage 1 on the programme with the embedded contingents pooled; its solution, and the
+    point of the full programme with the presence it chose.
+
+    Embedded contingents (at most ``embed_max_troops``) have no presence variable: each only
+    splits its effective strength over its admissible regions or holds it in reserve, which
+    costs in proportion to that strength. Those with the same admissible regions are therefore
+    one pool with their summed strength (any split of the pool is a split of each member, and
+    back), so the pooled programme has the same optimum and the same admissible presence
+    patterns with far fewer columns. The full programme is then solved as a linear programme
+    with that presence fixed, which gives the same optimum.
+    """
+    pools: dict[tuple[str, ...], list[str]] = {}
+    elements: list[_Element] = []
+    for c in coalition.contingents:
+        if c.troops > p.embed_max_troops:
+            elements.append(_Element(c.nation, c.troops, c.effective_strength))
+        else:
+            pools.setdefault(tuple(setting.allowed[c.nation]), []).append(c.nation)
+    allowed = {e.nation: setting.allowed[e.nation] for e in elements}
+    eff = {e.nation: e.effective_strength for e in elements}
+    for i, (regions, members) in enumerate(pools.items()):
+        name = f"embedded-{i}"
+        eff[name] = sum(setting.eff[n] for n in members)
+        allowed[name] = list(regions)
+        elements.append(_Element(name, 0, eff[name]))
+    pooled_setting = dataclasses.replace(setting, eff=eff, allowed=allowed)
+    objective: SectorObjective = "maximin" if model.t is not None else "weighted"
+    pooled = _build(elements, allowed, setting.need, p, objective)
+    pooled_first = _coverage_cost(pooled, pooled_setting)
+    sol, xp = _solve_presence(pooled, pooled_first, elements, pooled_setting, p)
+    m = model.m
+    fixed = milp.MilpBuilder(
+        **{**m.__dict__, "integer": [0] * m.n_vars, "lower": list(m.lower), "upper": list(m.upper)}
     )
+    for key, j in model.z.items():
+        on = 1.0 if xp[pooled.z[key]] > 0.5 else 0.0
+        fixed.lower[j] = on
+        fixed.upper[j] = on
+    full = milp.solve(fixed, maximize=True, cost=first, time_limit=p.time_limit_s)
+    if full.x is None:
+        raise ParameterError(
+            f"sector assignment lost its solution when the embedded contingents were unpooled "
+            f"(HiGHS status: {full.status}); raise sectors.time_limit_s (now {p.time_limit_s})"
+        )
+    return dataclasses.replace(sol, seconds=sol.seconds + full.seconds), full.x
+
+
+def _solve_presence(
+    model: _Model,
+    first: list[float],
+    contingents: Sequence[_Postable],
+    setting: _Setting,
+    p: SectorParams,
+) -> tuple[milp.MilpSolution, np.ndarray]:
+    """The presence programme: the relaxation's bound reached if it can be, else branch and
+    bound from the LP-rounding start; its solution and point.
+
+    The linear relaxation bounds the optimum. A programme asked only for a point within
+    ``REACH_TOLERANCE`` of that bound (no objective: HiGHS stops at the first such point) proves
+    optimality when it finds one, and is much cheaper than closing the gap from below (the bound
+    is usually tight here: the embedded contingents fill what the framework nations leave).
+    If none is found within ``max_nodes``, the full branch and bound runs as before.
+    """
+    blocks = {c.nation: max(1, int(c.troops // p.block_size)) for c in contingents}
+    start = None
+    if model.z:
+        m = model.m
+        relaxed = milp.MilpBuilder(**{**m.__dict__, "integer": [0] * m.n_vars})
+        lp = milp.solve(relaxed, maximize=True, cost=first, time_limit=p.time_limit_s)
+        reached = _reach_bound(model, first, lp, p)
+        if reached is not None and reached.x is not None:
+            return reached, reached.x
+        start = _lp_rounding_start(model, first, p, blocks, setting.eff, p.time_limit_s, lp)
     sol1 = milp.solve(
         model.m,
         maximize=True,
@@ -534,6 +626,41 @@ def _solve_coverage(
             f"sectors.time_limit_s (now {p.time_limit_s}) or sectors.max_nations_per_region"
         )
     return sol1, sol1.x
+
+
+#: Relative distance from the relaxation's bound within which a point counts as optimal (tighter
+#: than the branch and bound's ``mip_rel_gap`` of 1e-4).
+REACH_TOLERANCE = 1e-6
+
+
+def _reach_bound(
+    model: _Model, first: list[float], lp: milp.MilpSolution, p: SectorParams
+) -> milp.MilpSolution | None:
+    """A point of the programme whose objective is within ``REACH_TOLERANCE`` of the relaxation's
+    bound (so optimal within it), or None if the node limit passes without one."""
+    if lp.x is None or lp.objective is None:
+        return None
+    bound = lp.objective
+    floor = bound - REACH_TOLERANCE * max(abs(bound), 1e-9)
+    row = ({j: c for j, c in enumerate(first) if c != 0.0}, floor, math.inf)
+    reach = milp.solve(
+        model.m,
+        maximize=True,
+        cost=[0.0] * model.m.n_vars,
+        time_limit=p.time_limit_s,
+        extra_rows=[row],
+        max_nodes=p.max_nodes,
+    )
+    if reach.x is None or reach.status != "optimal":
+        return None
+    value = float(np.dot(first, reach.x))
+    return dataclasses.replace(
+        reach,
+        objective=value,
+        dual_bound=bound,
+        mip_gap=max(0.0, bound - value) / max(abs(value), 1e-12),
+        seconds=lp.seconds + reach.seconds,
+    )
 
 
 def _solve_supply(

@@ -63,11 +63,12 @@ from typing import TYPE_CHECKING
 
 from grudging.errors import ParameterError
 from grudging.model.parameters import stage_parameters
+from grudging.scenario.commands import is_member, resolve
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from grudging.scenario.schema import CommandType, Nation, Offer, Scenario
+    from grudging.scenario.schema import Command, Nation, Offer, Scenario
 
 STAGE = "willingness"
 
@@ -285,13 +286,13 @@ class Inducements:
         Channels of the offers made to this nation or to all (cash, aid, airlift, concession,
         UN endorsement...).
     command:
-        Who commands the force.
+        Who commands the force (a registry entry; none: no command terms, as under the patron).
     refused_caveats:
         Number of the nation's caveats it is asked to drop without compensation.
     """
 
     channels: frozenset[str] = frozenset()
-    command: CommandType = "us"
+    command: Command | None = None
     refused_caveats: int = 0
 
 
@@ -338,14 +339,20 @@ def offer_terms(nation: Nation, offers: Inducements, p: WillingnessParams) -> di
     if CONCESSION in ch and nation.opposed_intervention:
         reach = 1.0 if alliance else p.concession_non_ally
         terms[CONCESSION] = reach * p.concession_offset * max(0.0, -p.beta_opposed)
-    if offers.command == "nato":
-        terms["command_nato"] = (
-            p.beta_nato_command * alliance
-            + p.beta_nato_command_outsider * (1.0 - alliance) * affinity
+    command = offers.command
+    if command is not None and any(
+        isinstance(v, str) or v
+        for v in (command.appeal.members, command.appeal.outsiders, command.appeal.everyone)
+    ):
+        member = float(is_member(command, nation))
+        appeal = command.appeal
+        terms[f"command_{command.id}"] = (
+            resolve(appeal.members, p, STAGE) * member
+            + resolve(appeal.outsiders, p, STAGE) * (1.0 - member) * affinity
+            + resolve(appeal.everyone, p, STAGE) * affinity
         )
-    elif offers.command == "un":
-        terms["command_un"] = p.beta_un_command * affinity + p.beta_un_command_alliance * alliance
-    if UN_ENDORSEMENT in ch or offers.command == "un":
+    implied = command.implies if command is not None else ()
+    if UN_ENDORSEMENT in ch or UN_ENDORSEMENT in implied:
         terms[UN_ENDORSEMENT] = p.beta_un_endorsement * affinity
     if offers.refused_caveats:
         terms["caveats_refused"] = -p.beta_caveat_refused * offers.refused_caveats

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,30 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 def option_colours(options: list[str]) -> dict[str, str]:
     """A stable colour for each option."""
     return {o: PALETTE[i % len(PALETTE)] for i, o in enumerate(options)}
+
+
+@cache
+def _white_template() -> Any:
+    """plotly's ``plotly_white`` template, validated once (see :func:`_white`)."""
+    import plotly.graph_objects as go
+
+    return go.Layout(template="plotly_white").template
+
+
+def _white(fig: go.Figure) -> go.Figure:
+    """``fig`` with the ``plotly_white`` template, as ``template="plotly_white"`` would give it.
+
+    Named, the template is deep-copied from plotly's registry and validated again for every figure
+    (about a fifth of a fan chart's CPU time, docs/performance.md); here the validated copy is set
+    without re-validation, as plotly itself sets its default template. Same JSON.
+    """
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = _white_template()
+    finally:
+        layout._validate = fig._validate
+    return fig
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -71,9 +96,8 @@ def fan_chart(
                 line={"color": colour, "width": 2},
             )
         )
-    fig.update_layout(
+    _white(fig).update_layout(
         title=title or f"{outcome.replace('_', ' ')} per month: median and 90 % interval",
-        template="plotly_white",
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
         yaxis_title=outcome.replace("_", " "),
@@ -126,8 +150,7 @@ def outcome_intervals(
         part = part.assign(option=[names.get(o, o) for o in part["option"]])
     fig = go.Figure(_interval_dots(part, "median", colours))
     unit = part["unit"].iloc[0] if len(part) else ""
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=80 + 40 * len(part),
         title=f"{outcome.replace('_', ' ')} ({unit})",
         margin={"l": 150, "r": 20, "t": 40, "b": 30},
@@ -262,8 +285,7 @@ def difference_chart(diff: pd.DataFrame, outcome: str, unit: str = "") -> go.Fig
         )
     )
     fig.add_vline(x=0, line={"color": "#888", "dash": "dot"})
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=100 + 40 * len(part),
         title=f"{outcome.replace('_', ' ')} against {baseline}{f' ({unit})' if unit else ''}: "
         "paired difference, median and 90 % interval",
@@ -295,8 +317,7 @@ def coalition_gap_chart(
             textposition="auto",
         )
     )
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=220,
         margin={"l": 130, "r": 20, "t": 40, "b": 30},
         title=f"gap to the requirement: {max(0.0, requirement - effective):,.0f} effective troops",
@@ -351,8 +372,7 @@ def positions_chart(result: Any, scn: Scenario) -> go.Figure:
             marker={"symbol": "line-ns-open", "size": 18, "color": "#555", "line": {"width": 3}},
         )
     )
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=120 + 45 * len(issues),
         title="positions on each issue (0 = low pole, 100 = high pole) and the terms on the table",
         xaxis={"range": [-3, 103]},
@@ -380,8 +400,7 @@ def signing_heatmap(result: Any) -> go.Figure:
             colorbar={"title": "P(signs)"},
         )
     )
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=120 + 35 * len(result.factions),
         title="who signs, under each guarantor",
         margin={"l": 170, "r": 20, "t": 50, "b": 30},
@@ -405,6 +424,34 @@ def _bounds(gj: dict[str, Any]) -> tuple[tuple[float, float], tuple[float, float
     for feature in gj.get("features", []):
         walk(feature.get("geometry", {}).get("coordinates", []))
     return (min(xs), max(xs)), (min(ys), max(ys))
+
+
+def fit_map(
+    fig: go.Figure, gj: dict[str, Any], width: int, height: int, fill: float = 0.92
+) -> None:
+    """Size ``fig`` to ``height`` pixels and zoom it so the GeoJSON's extent fills ``fill`` of a
+    ``width`` x ``height`` panel (web Mercator, 512-pixel tiles as MapLibre draws them)."""
+    import math
+
+    (west, east), (south, north) = _bounds(gj)
+    top = int(fig.layout.margin.t or 0)
+    inner = max(height - top, 50)
+
+    def mercator(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    z_lon = math.log2(width * 360.0 / (512.0 * max(east - west, 1e-3)))
+    z_lat = math.log2(inner * 2 * math.pi / (512.0 * max(mercator(north) - mercator(south), 1e-5)))
+    fig.update_layout(
+        height=height,
+        map_center={
+            "lon": (west + east) / 2,
+            "lat": math.degrees(
+                2 * math.atan(math.exp((mercator(north) + mercator(south)) / 2)) - math.pi / 2
+            ),
+        },
+        map_zoom=min(z_lon, z_lat) + math.log2(fill),
+    )
 
 
 def _zoom(lons: tuple[float, float], lats: tuple[float, float]) -> float:
@@ -436,8 +483,7 @@ def sensitivity_bars(frame: pd.DataFrame, title: str) -> go.Figure:
             error_x=error,
         )
     )
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=120 + 24 * len(part),
         title=title,
         margin={"l": 240, "r": 20, "t": 50, "b": 30},
@@ -487,8 +533,7 @@ def prim_trajectory(trajectory: pd.DataFrame, chosen: int | None = None) -> go.F
                 hoverinfo="skip",
             )
         )
-    fig.update_layout(
-        template="plotly_white",
+    _white(fig).update_layout(
         height=420,
         title="PRIM peeling trajectory: coverage against density",
         xaxis={"title": "coverage", "range": [0, 1.05]},

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from grudging.evidence.scoreboard import Scoreboard
+    from grudging.explore.what_it_takes import WhatItTakes
     from grudging.model.bargain import BargainResult
     from grudging.results.results import Results
     from grudging.scenario.schema import Scenario
@@ -121,6 +122,55 @@ def evidence_section(board: Scoreboard) -> dict[str, Any]:
         "overrides": list(board.overrides),
         "groups": groups,
     }
+
+
+def scenario_names(scn: Scenario) -> dict[str, str]:
+    """Readable names of the scenario's factions (short form, before any parenthesis), offers,
+    caveats, regions and rules of engagement, by id: what a table shows instead of an id."""
+    out: dict[str, str] = {}
+    for lv in scn.roe_levels:
+        out[lv.id] = lv.name
+    for o in scn.offers:
+        out[o.id] = o.name
+    for r in scn.regions:
+        out[r.id] = r.name
+    for f in scn.factions:
+        out[f.id] = f.name.split(" (")[0]
+    for force in scn.forces:
+        out[force.id] = force.name.split(" (")[0]
+    return out
+
+
+def ids_in_words(text: str, names: dict[str, str]) -> str:
+    """``text`` with every snake_case identifier the scenario names replaced by its name."""
+    import re
+
+    return re.sub(
+        r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: names.get(m.group(0), m.group(0)), text
+    )
+
+
+def in_words(text: Any, names: dict[str, str]) -> Any:
+    """``text`` with each id of a packed list (``a;b`` or ``a, b``) replaced by its name."""
+    if not isinstance(text, str) or not text:
+        return text
+    sep = ";" if ";" in text else ", " if ", " in text else None
+    parts = text.split(sep) if sep else [text]
+    return "; ".join(names.get(p.strip(), p.strip()) for p in parts)
+
+
+def what_section(answer: WhatItTakes, scn: Scenario) -> dict[str, Any]:
+    """The "What would it take?" section: the answer's sentences and its tables in words."""
+    import pandas as pd
+
+    from grudging.report.what import what_view
+
+    view = what_view(answer, scn)
+    tables = {
+        key: _table(pd.DataFrame(view[key]), labels=False) if view[key] else ""
+        for key in ("levers", "pairs", "parameters")
+    }
+    return {**view, **tables}
 
 
 # Figures ---------------------------------------------------------------------------------------
@@ -274,6 +324,7 @@ def _sections(
     s: dict[str, Any] = {}
     baseline = baseline if baseline in results.options else results.options[0]
     names = results.option_names()
+    ids = scenario_names(scn)  # factions, offers, regions, rules of engagement in words
     wrapped = {o: "<br>".join(textwrap.wrap(n, 24)) for o, n in names.items()}
 
     # Comparison.
@@ -342,6 +393,9 @@ def _sections(
         seen[conference.plan.model_dump_json()] = names.get(option, option)
         co, req, sectors = conference.coalition, conference.requirement, conference.sectors
         frame = co.to_frame()
+        for column in ("offers", "caveats"):
+            if column in frame:
+                frame[column] = [in_words(v, ids) for v in frame[column]]
         keep = [
             c
             for c in (
@@ -369,13 +423,15 @@ def _sections(
                 "option": names.get(option, option),
                 "same_as": None,
                 "sentence": (
-                    f"{co.command.upper()} command, ROE '{co.roe_level}': {co.total_troops:,} troops "
+                    f"{co.command.upper()} command, rules of engagement: "
+                    f"{ids.get(co.roe_level, co.roe_level).lower()}; {co.total_troops:,} troops "
                     f"from {len(co.contingents)} nations, {co.total_effective:,.0f} effective — "
                     f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
                     f"{fmt_money(co.total_cost_musd)} the first year, "
                     f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of US "
                     f"troops would cost about {fmt_money(co.us_equivalent_cost_musd)} a year. "
-                    f"Offers made to all: {', '.join(co.global_offers) or 'none'}."
+                    "Offers made to all: "
+                    f"{', '.join(ids.get(o, o) for o in co.global_offers) or 'none'}."
                 ),
                 "gap": figs.svg(
                     still.coalition_gap_chart(
@@ -390,7 +446,9 @@ def _sections(
                 ),
                 "table": _table(frame[keep]),
                 "left_out": _table(out) if len(out) else "",
-                "sectors": _table(sectors.to_frame()),
+                "sectors": _table(
+                    sectors.to_frame().replace({"region": {r.id: r.name for r in scn.regions}})
+                ),
                 "sector_map": figs.svg(still.sector_map(scn, leads, title), "no map")
                 if static
                 else figs.plotly(figures.sector_map(scn, leads, title), "no map"),
@@ -405,19 +463,18 @@ def _sections(
             continue
         st = plan.settlement
         rows = [
-            {"faction": f, "p_sign": st.p_sign[f], "surplus": st.surplus.get(f)} for f in st.p_sign
+            {"faction": ids.get(f, f), "p_sign": st.p_sign[f], "surplus": st.surplus.get(f)}
+            for f in st.p_sign
         ]
-        bargains.append(
-            (
-                names.get(option, option),
-                plan.summary().get("bargain", {}),
-                _table(pd.DataFrame(rows), ",.2f"),
-            )
-        )
+        summary = dict(plan.summary().get("bargain", {}))
+        summary["holdouts"] = [ids.get(h, h) for h in summary.get("holdouts") or ()]
+        bargains.append((names.get(option, option), summary, _table(pd.DataFrame(rows), ",.2f")))
     s["bargains"] = bargains
     s["guarantors"] = None
     if guarantors is not None:
         frame = guarantors.guarantors_frame().drop(columns=["spoilers"])
+        if "holdouts" in frame:
+            frame["holdouts"] = [in_words(h, ids) for h in frame["holdouts"]]
         s["guarantors"] = _table(frame, ",.2f")
         s["signing"] = (
             figs.svg(still.signing_heatmap(guarantors))
@@ -467,7 +524,12 @@ def _sections(
         p["overridden"] = p["name"] in values or p["name"] in fixed
     s["parameters"] = scen["parameters"]
     s["options"] = [
-        {**o, "name": names.get(o["id"], o.get("name") or o["id"])} for o in scen["options"]
+        {
+            **o,
+            "name": names.get(o["id"], o.get("name") or o["id"]),
+            "decisions": ids_in_words(str(o.get("decisions", "")), ids),
+        }
+        for o in scen["options"]
     ]
     s["sources"] = scen["sources"]
     s["plans"] = results.metadata.get("plans", {})
@@ -597,11 +659,14 @@ def render_report(
     guarantors: BargainResult | None = None,
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
+    what: WhatItTakes | None = None,
 ) -> str:
     """The report as HTML text: interactive (plotly) or static (SVG, for print).
 
     With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
-    section with every check: target, the model's figure, tolerance and verdict.
+    section with every check: target, the model's figure, tolerance and verdict. With ``what``
+    (an answer of :func:`grudging.explore.what_it_takes.what_it_takes`), a section "What would it
+    take?" and its answer in the executive summary.
     """
     import jinja2
 
@@ -617,6 +682,7 @@ def render_report(
     method = sensitivity.method if sensitivity is not None else ""
     sections = _sections(results, scn, static, sensitivity, guarantors, baseline)
     sections["evidence"] = evidence_section(evidence) if evidence is not None else None
+    sections["what"] = what_section(what, scn) if what is not None else None
     template_text = (
         resources.files("grudging.report")
         .joinpath("templates/report.html.j2")
@@ -637,6 +703,7 @@ def render_report(
             if sensitivity and sensitivity.box_note
             else []
         )
+        + ([f"What would it take: {sections['what']['headline']}"] if sections["what"] else [])
         + failed,
         provenance=_provenance(results, sensitivity),
         static=static,
@@ -676,12 +743,13 @@ def write_report(
     guarantors: BargainResult | None = None,
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
+    what: WhatItTakes | None = None,
 ) -> Path:
     """Write the interactive HTML report to ``path`` and return its absolute path."""
     out = Path(path)
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, False, sensitivity, guarantors, evidence, baseline)
+    page = render_report(results, scn, False, sensitivity, guarantors, evidence, baseline, what)
     out.write_text(page, encoding="utf-8")
     return out.resolve()
 
@@ -713,6 +781,7 @@ def write_pdf(
     renderer: str | None = None,
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
+    what: WhatItTakes | None = None,
 ) -> tuple[Path, str]:
     """Write the print version of the report as PDF; return the path and the renderer used."""
     use = renderer or pdf_renderer()
@@ -723,7 +792,7 @@ def write_pdf(
         )
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, True, sensitivity, guarantors, evidence, baseline)
+    page = render_report(results, scn, True, sensitivity, guarantors, evidence, baseline, what)
     out = Path(path)
     if use == "weasyprint":
         import weasyprint

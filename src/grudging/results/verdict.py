@@ -183,4 +183,24 @@ def verdict_sentences(
 ) -> list[str]:
     """The verdict as plain sentences: one per main outcome, then what the intervals reflect."""
     lines = [f.sentence for f in findings(results, baseline, drivers, method)]
-    return [*lines, closing(results, drivers)] if lines else []
+    return [*lines, *infeasible_sentences(results), closing(results, drivers)] if lines else []
+
+
+def infeasible_sentences(results: Results) -> list[str]:
+    """One sentence per option reported infeasible (it more likely than not fails a gate the
+    model does not simulate: host consent, a Security Council decision), with its gates."""
+    names = results.option_names()
+    out = []
+    for option, feas in (results.metadata.get("feasibility") or {}).items():
+        if not feas.get("infeasible"):
+            continue
+        gates = "; ".join(
+            f"{g['gate'].replace('_', ' ')} {g['probability']:.2f} ({g['source']})"
+            for g in feas["gates"]
+        )
+        out.append(
+            f"{names.get(option, option)} is infeasible as planned: P(feasible) "
+            f"{feas['p_feasible']:.2f}, below {feas['threshold']:.2f} ({gates}); its figures "
+            "are what would follow if it were carried out."
+        )
+    return out

@@ -59,6 +59,12 @@ HOSTILITY_OPPOSITION = 0.5
 """The scenario schema's default hostility to foreign forces."""
 HOSTILITY_PARTY = 0.95
 """iraq-2007's nationalist insurgents, who fought the coalition (ICG 2006)."""
+PARTY_RECRUITMENT = 1.5
+"""Fighters of the faction an intervener seen as a party fought, times this (judgement; Kalyvas
+2006 ch. 6, Regan 2002 JCR 46(1) for the direction)."""
+CEASEFIRE_DEATHS_PER_YEAR = 25.0
+"""Deaths a year a cease-fire leaves at its start: below UCDP/PRIO's 25 battle deaths a year a
+conflict is inactive (Gleditsch et al. 2002, JPR 39(5))."""
 PEOPLE_PER_KM2 = 50.0
 """Placeholder density for the region's area (the dynamics do not read area)."""
 DEFAULT_HORIZON = 24
@@ -102,6 +108,7 @@ class Case(_Strict):
     positions: dict[FactionRole, Position] = Field(default_factory=lambda: dict(DEFAULT_POSITIONS))
     agreement: bool
     intervener_party: bool
+    ceasefire: bool = False
     spoiler: bool = False
     host_forces: Annotated[Int, Field(ge=0, le=MAX_TROOPS)] = 0
     force: CaseForce | Literal["none"]
@@ -254,7 +261,7 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
                 "name": name,
                 "group": groups[min(k, len(groups) - 1)],
                 "capability": 0.5,
-                "fighters": fighters // 2,
+                "fighters": round(fighters // 2 * (PARTY_RECRUITMENT if party else 1.0)),
                 "positions": {"power": case.positions[fid]},  # type: ignore[index]
                 "salience": {"power": 1.0},
                 "spoiler": fid == "opposition" and case.spoiler,
@@ -266,7 +273,8 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
             "series": "civilian_deaths",
             "month": month_label(month_index(info) - k),
             "region": "theatre",
-            "value": case.recent_deaths_per_year / 12.0,
+            "value": (CEASEFIRE_DEATHS_PER_YEAR if case.ceasefire else case.recent_deaths_per_year)
+            / 12.0,
             "source": "case",
         }
         for k in range(12)

@@ -12,6 +12,12 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from grudging.errors import ScenarioError, unknown_name
+from grudging.scenario.commands import (
+    FIELD_STAGES,
+    NO_GUARANTOR,
+    commands_of,
+    parameter_references,
+)
 from grudging.scenario.schema import MAX_START_GAP, CourseOfAction, month_index
 
 if TYPE_CHECKING:
@@ -71,6 +77,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     roe = {r.id for r in scn.roe_levels}
     caveats = {c.id for c in scn.caveats}
     sources = {s.id for s in scn.sources}
+    commands = set(commands_of(scn))
 
     for kind, key, ids in (
         ("group", "groups", [g.id for g in scn.groups]),
@@ -87,6 +94,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         ("lever", "levers", [lv.name for lv in scn.levers]),
         ("outcome", "outcomes", [o.name for o in scn.outcomes]),
         ("source", "sources", [s.id for s in scn.sources]),
+        ("command", "commands", [c.id for c in scn.commands]),
     ):
         yield from _duplicates(kind, key, ids)
 
@@ -150,6 +158,9 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     for i, force in enumerate(scn.forces):
         if force.nation is not None and scn.nations:
             yield from _unknown(("forces", i, "nation"), "nation", [force.nation], nations)
+        yield from _unknown(("forces", i, "command"), "command", [force.command], commands)
+
+    yield from _command_problems(scn)
 
     for i, ex in enumerate(scn.exclusions):
         if ex.nation is None and not ex.neighbours:
@@ -223,6 +234,30 @@ def _option_problems_bare(
     roe = {r.id for r in scn.roe_levels}
     factions = {f.id for f in scn.factions}
     yield from _unknown((*loc, "forces"), "force", opt.forces, forces)
+    commands = set(commands_of(scn))
+    if opt.coalition is not None:
+        yield from _unknown(
+            (*loc, "coalition", "command"), "command", [opt.coalition.command], commands
+        )
+    if opt.handover is not None:
+        yield from _unknown((*loc, "handover", "to"), "command", [opt.handover.to], commands)
+    if opt.bargain is not None and opt.bargain.guarantor != NO_GUARANTOR:
+        from grudging.model.bargain.params import GUARANTOR_KINDS
+
+        guarantors = [NO_GUARANTOR, *(c.id for c in commands_of(scn).values() if c.guarantees)]
+        if opt.bargain.guarantor not in guarantors:
+            yield (
+                (*loc, "bargain", "guarantor"),
+                unknown_name("guarantor", opt.bargain.guarantor, guarantors)
+                + " (a command guarantees only when its registry entry says 'guarantees: true')",
+            )
+        elif opt.bargain.guarantor not in GUARANTOR_KINDS:
+            yield (
+                (*loc, "bargain", "guarantor"),
+                f"guarantor '{opt.bargain.guarantor}': the bargain stage has guarantee parameters "
+                f"(bargain.strength_<id>, impartiality_<id>, years_<id>) only for "
+                f"{', '.join(k for k in GUARANTOR_KINDS if k != NO_GUARANTOR)}; choose one of them",
+            )
     if opt.coalition is not None:
         yield from _unknown(
             (*loc, "coalition", "roe_level"),
@@ -342,3 +377,22 @@ def _lever_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                 if problems:
                     yield loc, problems[0][1]
                     break
+
+
+def _command_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A scenario's own commands name parameters it declares, of the stage that reads them."""
+    declared = {p.name for p in scn.parameters}
+    for i, command in enumerate(scn.commands):
+        for field, name in parameter_references(command):
+            stage = FIELD_STAGES[field]
+            where: Loc = ("commands", i, *field.split("."))
+            if not name.startswith(stage + "."):
+                yield (
+                    where,
+                    (
+                        f"command '{command.id}': {field} names '{name}', not a {stage} parameter; "
+                        f"give a number or a '{stage}.*' parameter"
+                    ),
+                )
+            elif declared and name not in declared:
+                yield where, f"command '{command.id}': " + unknown_name("parameter", name, declared)

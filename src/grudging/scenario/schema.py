@@ -91,11 +91,12 @@ Share = Annotated[Float, Field(ge=0.0, le=1.0)]
 TieType = Literal["none", "ally", "mnna", "partner"]
 Position = Annotated[Float, Field(ge=0.0, le=100.0)]
 
-CommandType = Literal["nato", "un", "us", "national"]
-"""Who commands a force: a NATO framework, the UN, a US-led coalition, or a nation alone."""
+CommandType = Identifier
+"""Who commands a force: the id of a command in the scenario's registry (``grudging commands``;
+the shared registry has ``us``, ``nato``, ``un``, ``eu`` and ``national``)."""
 
-GuarantorType = Literal["none", "us", "nato", "un"]
-"""Who guarantees a settlement."""
+GuarantorType = Identifier
+"""Who guarantees a settlement: ``none`` or the id of a command that can guarantee."""
 
 Direction = Literal["minimize", "maximize"]
 Distribution = Literal["uniform", "triangular", "loguniform"]
@@ -239,6 +240,12 @@ class Issue(Frozen):
     low: str = Field(description="Meaning of position 0.")
     high: str = Field(description="Meaning of position 100.")
     description: str = ""
+    presence_years_at_low: Annotated[Float, Field(gt=0.0, le=100.0)] | None = Field(
+        default=None,
+        description="Marks the timetable of foreign troops: position x means they stay "
+        "(1 - x/100) times this many years (the low pole's open-ended stay); a guarantor's "
+        "terms must fit its commitment.",
+    )
 
 
 class Faction(Frozen):
@@ -278,6 +285,75 @@ class TroopLevel(Frozen):
     month: Month
     troops: Troops
     source: str | None = None
+
+
+ValueOrParameter = Float | ParameterName
+"""A fixed number, or the name of a declared parameter that supplies it (and its uncertainty)."""
+
+CommandKind = Literal["patron_led", "alliance", "un", "regional", "lead_nation", "national"]
+
+
+class CommandAppeal(Frozen):
+    """How serving under a command moves a nation's willingness (logit scale): a coefficient
+    times membership, times non-membership x UN affinity, and times UN affinity for everyone."""
+
+    members: ValueOrParameter = 0.0
+    outsiders: ValueOrParameter = 0.0
+    everyone: ValueOrParameter = 0.0
+
+
+class Command(Frozen):
+    """A command forces serve under and a settlement may be guaranteed by (MODEL.md sections
+    3.3-3.6): what the model reads of it, each a value or a parameter. Nothing in the model
+    branches on a command's id."""
+
+    id: Identifier
+    name: str
+    kind: CommandKind = Field(
+        description="What sort of command (descriptive; the model reads only the fields below)."
+    )
+    members: tuple[Literal["nato", "eu"], ...] = Field(
+        default=(),
+        description="Nation flags whose holders are its members (interoperable, "
+        "drawn by the members' appeal).",
+    )
+    member_nations: tuple[NationCode, ...] = ()
+    includes_patron: bool = Field(
+        default=False,
+        description="The patron's own forces serve under it (a patron-led "
+        "coalition), so they back its guarantees.",
+    )
+    skill: ValueOrParameter = Field(
+        description="Peacekeeping skill of forces under it (a dynamics parameter or a value)."
+    )
+    salience: ValueOrParameter = Field(description="Target salience of its troops (dynamics).")
+    erosion: ValueOrParameter = Field(
+        default=1.0,
+        description="Factor on a contingent's monthly change of support (casualty loss and "
+        "drift) under it (dynamics); 1: as in the patron-led MNF-I the erosion was fitted on.",
+    )
+    quality: ValueOrParameter | None = Field(
+        default=None,
+        description="Quality multiplier on every contingent (forcegen); none: "
+        "members 1, others forcegen.interop_outsider.",
+    )
+    appeal: CommandAppeal = CommandAppeal()
+    price: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Offer channels whose offers are the fixed price of the "
+        "command (e.g. nato_command).",
+    )
+    implies: tuple[Identifier, ...] = Field(
+        default=(),
+        description="Offer channels the command brings as if offered (a UN command "
+        "is UN-endorsed).",
+    )
+    assessed: bool = Field(
+        default=False,
+        description="Its troops are paid from assessed contributions, not by the patron.",
+    )
+    guarantees: bool = Field(default=True, description="Whether it can guarantee a settlement.")
+    source: str = ""
 
 
 class Force(Frozen):
@@ -439,6 +515,37 @@ class LocalDeal(Frozen):
     strength: Share = Field(description="Share of the faction's fighters that stop fighting.")
     description: str = ""
     source: str | None = None
+
+
+class FeasibilityGate(Frozen):
+    """A permission an option needs and the model does not simulate: the host government's
+    consent, a Security Council decision. A probability with a source (see
+    docs/design-notes/bargain.md, *Feasibility gates*)."""
+
+    id: Identifier
+    gate: Literal["host_consent", "security_council"]
+    applies_to: tuple[CommandType, ...] = Field(
+        min_length=1,
+        description="Commands the gate concerns: an option engages a command through its "
+        "coalition's command, its bargain's guarantor or its handover.",
+    )
+    probability: Share = Field(description="Probability that the gate opens (0-1).")
+    source: str = Field(description="Source id of the probability (the scenario's sources).")
+    note: str = ""
+
+
+class AgreementInPlace(Frozen):
+    """A settlement already agreed when the scenario starts (e.g. an initialled peace agreement):
+    its signatories start signed and it may collapse month by month (see
+    docs/design-notes/bargain.md, *An agreement in place*)."""
+
+    name: str
+    signed: Month = Field(
+        description="Month it was signed or initialled (by the information date)."
+    )
+    signatories: tuple[Identifier, ...] = Field(min_length=1, description="Factions bound by it.")
+    source: str
+    description: str = ""
 
 
 class HostForcePoint(Frozen):
@@ -674,6 +781,16 @@ class Scenario(Frozen):
     outcomes: tuple[OutcomeDeclaration, ...] = ()
     observations: tuple[Observation, ...] = ()
     host_forces: tuple[HostForcePoint, ...] = ()
+    commands: tuple[Command, ...] = Field(
+        default=(),
+        description="Commands added to (or replacing, by id) the shared registry.",
+    )
+    feasibility: tuple[FeasibilityGate, ...] = Field(
+        default=(), description="Gates an option must pass to be carried out (none: all pass)."
+    )
+    agreement: AgreementInPlace | None = Field(
+        default=None, description="A settlement in force at the start (none: no agreement)."
+    )
     sources: tuple[Source, ...] = ()
     map: MapSpec | None = None
 
@@ -700,6 +817,20 @@ class Scenario(Frozen):
         from grudging.scenario.host_forces import check_host_forces
 
         check_host_forces(self)
+        return self
+
+    @model_validator(mode="after")
+    def _feasibility_resolves(self) -> Scenario:
+        from grudging.scenario.feasibility import check_feasibility
+
+        check_feasibility(self)
+        return self
+
+    @model_validator(mode="after")
+    def _contingents_fit_the_ladder(self) -> Scenario:
+        from grudging.scenario.contingents import check_contingents
+
+        check_contingents(self)
         return self
 
     # Look-ups -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from grudging.scenario.commands import commands_of
 from grudging.scenario.io import scenario_hash
 from grudging.scenario.schema import Scenario, month_index
 
@@ -85,6 +86,7 @@ def summary(scn: Scenario) -> dict[str, Any]:
         "options": [
             {"id": o.id, "name": o.name, "decisions": _option_summary(o)} for o in scn.options
         ],
+        "commands": [c.model_dump(mode="json") for c in commands_of(scn).values()],
         "levers": [lever.model_dump(mode="json") for lever in scn.levers],
         "parameters": [p.model_dump(mode="json") for p in scn.parameters],
         "sources": [s.model_dump(mode="json") for s in scn.sources],

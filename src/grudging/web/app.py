@@ -16,6 +16,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from grudging.report.numbers import outcome_label
 from grudging.web.guard import explain
 from grudging.web.sessions import MAX_REQUEST_BYTES, check_state, new_session_id
 
@@ -40,6 +41,32 @@ def _download_button(name: str, label: str = "Download this view's data (CSV)") 
     ]
 
 
+def _label(text: str, target: str | dict[str, str]) -> Any:
+    """A label tied to its control (``for`` and an id ``assets/labels.js`` hands to controls whose
+    accessible name comes from ``aria-labelledby``: dropdowns, sliders, option lists)."""
+    from dash import html
+
+    ident = dom_id(target)
+    return html.Label(text, htmlFor=ident, id=f"{ident}-label")
+
+
+def dom_id(ident: str | dict[str, str]) -> str:
+    """The id Dash writes into the page for a component id (a pattern id as sorted JSON)."""
+    import json
+
+    if isinstance(ident, str):
+        return ident
+    return json.dumps(ident, sort_keys=True, separators=(",", ":"))
+
+
+#: What the page shows until the first run is there (the server answers before it is).
+COMPUTING = "Computing the run of every option; the views fill in as it comes…"
+#: A loading overlay that keeps what is recomputing on screen, dimmed, under the spinner.
+KEEP_VISIBLE = {"visibility": "visible", "opacity": 0.45}
+#: What the busy line next to the coalition's actions says while the conference re-runs.
+RECOMPUTING = "Recomputing the coalition (the force-generation conference re-runs)…"
+
+
 def _graph(ident: str, **kwargs: Any) -> Any:
     from dash import dcc
 
@@ -54,7 +81,11 @@ def compare_layout() -> Any:
         [
             html.Div(id="compare-banner", className="banner"),
             html.H2("The answer so far"),
-            html.Ul(id="headline", className="headline"),
+            html.Ul(
+                id="headline",
+                className="headline",
+                children=[html.Li(html.Span(COMPUTING, className="busy"))],
+            ),
             html.P(
                 "Under what assumptions? Change any of them on the Assumptions tab (the whole "
                 "chain re-runs), build another coalition on the Coalition builder tab, or load a "
@@ -63,14 +94,14 @@ def compare_layout() -> Any:
             ),
             html.Div(
                 [
-                    html.Label("Compare against"),
+                    _label("Compare against", "baseline"),
                     dcc.Dropdown(id="baseline", clearable=False),
-                    html.Label("Monthly series"),
+                    _label("Monthly series", "fan-outcome"),
                     dcc.Dropdown(id="fan-outcome", clearable=False),
                 ],
                 className="controls",
             ),
-            dcc.Loading(_graph("fan"), delay_show=300),
+            dcc.Loading(_graph("fan"), delay_show=300, overlay_style=KEEP_VISIBLE),
             html.H2("Outcomes: median [90 % interval] over replications"),
             html.P(
                 "Probabilities are shares of replications. Every option sees the same random "
@@ -79,7 +110,7 @@ def compare_layout() -> Any:
             ),
             html.Div(id="outcome-table"),
             html.H2(id="difference-title", children="Difference against the baseline"),
-            dcc.Loading(_graph("difference-figure"), delay_show=300),
+            dcc.Loading(_graph("difference-figure"), delay_show=300, overlay_style=KEEP_VISIBLE),
             html.Div(id="difference-table"),
             html.Div(id="compare-error", className="error", role="alert"),
             *_download_button("compare"),
@@ -91,16 +122,16 @@ def map_layout(ws: Workspace) -> Any:
     """Map: regions coloured by an outcome for an option and a month; sectors and leads."""
     from dash import dcc, html
 
-    from grudging.web.callbacks import MAP_COLOURINGS
+    from grudging.web.callbacks import MAP_COLOURINGS, MAP_HEIGHT
 
     months = ws.scenario(ws.start).horizon_months
     return html.Div(
         [
             html.Div(
                 [
-                    html.Label("Option"),
+                    _label("Option", "map-option"),
                     dcc.Dropdown(id="map-option", clearable=False),
-                    html.Label("Colour by"),
+                    _label("Colour by", "map-colour"),
                     dcc.Dropdown(
                         id="map-colour",
                         options=[{"label": label, "value": k} for k, label, _ in MAP_COLOURINGS],
@@ -120,7 +151,11 @@ def map_layout(ws: Workspace) -> Any:
                 marks=_month_marks(months),
                 updatemode="mouseup",
             ),
-            dcc.Loading(_graph("map", style={"height": "520px"}), delay_show=300),
+            dcc.Loading(
+                _graph("map", style={"height": f"{MAP_HEIGHT}px"}),
+                delay_show=300,
+                overlay_style=KEEP_VISIBLE,
+            ),
             html.P(id="map-note", className="note"),
             html.H2("Sectors and lead nations (the sector assignment)"),
             html.Div(id="sector-table"),
@@ -148,11 +183,26 @@ def coalition_layout() -> Any:
                 className="note",
             ),
             html.Div(
-                [html.Label("Option"), dcc.Dropdown(id="coalition-option", clearable=False)],
+                [
+                    _label("Option", "coalition-option"),
+                    dcc.Dropdown(id="coalition-option", clearable=False),
+                ],
                 className="controls",
             ),
             html.Div(id="plan-form", className="plan-form"),
             html.Div(id="coalition-error", className="error", role="alert"),
+            html.Div(
+                [
+                    html.Button(
+                        "Use this coalition in the comparison",
+                        id="use-coalition",
+                        className="primary",
+                    ),
+                    html.Span(id="coalition-busy", className="busy", role="status"),
+                ],
+                className="sticky-actions",
+            ),
+            # the tables stay on screen, dimmed, while the conference re-runs
             dcc.Loading(
                 [
                     html.P(id="coalition-summary", className="summary"),
@@ -163,9 +213,7 @@ def coalition_layout() -> Any:
                     html.Div(id="candidate-table"),
                 ],
                 delay_show=300,
-            ),
-            html.Button(
-                "Use this coalition in the comparison", id="use-coalition", className="primary"
+                overlay_style=KEEP_VISIBLE,
             ),
             *_download_button("coalition"),
         ]
@@ -186,7 +234,7 @@ def bargain_layout() -> Any:
             ),
             html.Div(
                 [
-                    html.Label("International aid on offer (US$ million a year)"),
+                    _label("International aid on offer (US$ million a year)", "aid"),
                     dcc.Input(id="aid", type="text", inputMode="numeric", debounce=True, size="10"),
                 ],
                 className="controls",
@@ -204,6 +252,7 @@ def bargain_layout() -> Any:
                     _graph("positions-figure"),
                 ],
                 delay_show=300,
+                overlay_style=KEEP_VISIBLE,
             ),
             *_download_button("bargain"),
         ]
@@ -242,11 +291,12 @@ def assumptions_layout(ws: Workspace) -> Any:
                     _graph("assumption-figure"),
                 ],
                 delay_show=300,
+                overlay_style=KEEP_VISIBLE,
             ),
             html.H2("The parameters"),
             html.Div(
                 [
-                    html.Label("Stage"),
+                    _label("Stage", "assumption-stage"),
                     dcc.RadioItems(id="assumption-stage", value="dynamics", inline=True),
                 ],
                 className="controls",
@@ -271,7 +321,7 @@ def exploration_layout(ws: Workspace) -> Any:
             ),
             html.Div(
                 [
-                    html.Label("Sweep store"),
+                    _label("Sweep store", "store-choice"),
                     dcc.Dropdown(
                         id="store-choice",
                         options=ws.store_choices(),
@@ -284,20 +334,20 @@ def exploration_layout(ws: Workspace) -> Any:
             html.P(id="store-summary", className="summary"),
             html.Div(
                 [
-                    html.Label("Outcome"),
+                    _label("Outcome", "exploration-outcome"),
                     dcc.Dropdown(id="exploration-outcome", clearable=False),
-                    html.Label("Option"),
+                    _label("Option", "exploration-option"),
                     dcc.Dropdown(id="exploration-option", clearable=False),
-                    html.Label("does worse than"),
+                    _label("does worse than", "exploration-baseline"),
                     dcc.Dropdown(id="exploration-baseline", placeholder="(a threshold instead)"),
-                    html.Label("or, instead, worse than the value"),
+                    _label("or, instead, worse than the value", "exploration-threshold"),
                     dcc.Input(
                         id="exploration-threshold",
                         type="text",
                         inputMode="numeric",
                         debounce=True,
                         size="10",
-                        placeholder="threshold",
+                        placeholder="none: the option above",
                     ),
                 ],
                 className="controls",
@@ -313,12 +363,64 @@ def exploration_layout(ws: Workspace) -> Any:
                     _graph("prim-figure", style={"display": "none"}),
                 ],
                 delay_show=300,
+                overlay_style=KEEP_VISIBLE,
             ),
-            html.Label("Step of the peeling trajectory (or click a point)"),
+            _label("Step of the peeling trajectory (or click a point)", "prim-step"),
             dcc.Slider(id="prim-step", min=0, max=1, step=1, value=0, updatemode="mouseup"),
             html.P(id="prim-note", className="summary"),
             html.Div(id="prim-box"),
             *_download_button("exploration"),
+        ]
+    )
+
+
+def what_layout() -> Any:
+    """What would it take: the search for the smallest lever changes at which an option wins,
+    run in the background on request, with its progress and its answer."""
+    from dash import dcc, html
+
+    return html.Div(
+        [
+            html.P(
+                "For an option against another: which change of a lever (force size, budget, "
+                "rules of engagement, aid, the guarantor's commitment...) makes the option do "
+                "better in at least the chosen share of paired runs, and under which assumptions "
+                "it does. Each search runs the chain many times: it runs in the background and "
+                "takes minutes; the answer stays here for the session.",
+                className="note",
+            ),
+            html.Div(
+                [
+                    _label("Option", "what-option"),
+                    dcc.Dropdown(id="what-option", clearable=False),
+                    _label("against", "what-baseline"),
+                    dcc.Dropdown(id="what-baseline", clearable=False),
+                ],
+                className="controls",
+            ),
+            html.Div(
+                [
+                    _label("Outcome", "what-outcome"),
+                    dcc.Dropdown(id="what-outcome", clearable=False),
+                    _label("better in at least", "what-confidence"),
+                    dcc.Dropdown(id="what-confidence", clearable=False),
+                ],
+                className="controls",
+            ),
+            _label("Levers to search", "what-levers"),
+            dcc.Checklist(id="what-levers", inline=True, className="what-levers"),
+            html.Div(
+                [
+                    html.Button("Search", id="what-run", className="primary"),
+                    html.Span(id="what-busy", className="busy", role="status"),
+                ],
+                className="controls",
+            ),
+            html.P(id="what-note", className="note"),
+            html.Div(id="what-error", className="error", role="alert"),
+            dcc.Store(id="what-job"),
+            dcc.Interval(id="what-poll", interval=1000, disabled=True),
+            html.Div(id="what-result"),
         ]
     )
 
@@ -335,10 +437,10 @@ def layout(ws: Workspace) -> Any:
             html.Header(
                 [
                     html.H1(TITLE),
-                    html.P(id="status", className="status"),
+                    html.P(id="status", className="status", children=COMPUTING),
                     html.Div(
                         [
-                            html.Label("Scenario"),
+                            _label("Scenario", "scenario-choice"),
                             dcc.Dropdown(
                                 id="scenario-choice",
                                 options=ws.scenario_choices(),
@@ -377,6 +479,7 @@ def layout(ws: Workspace) -> Any:
                     dcc.Tab(
                         label="Exploration", value="exploration", children=exploration_layout(ws)
                     ),
+                    dcc.Tab(label="What would it take?", value="what", children=what_layout()),
                 ],
             ),
         ],
@@ -415,6 +518,7 @@ def register(app: dash.Dash, ws: Workspace) -> None:
     _register_bargain(app, ws)
     _register_assumptions(app, ws)
     _register_exploration(app, ws)
+    _register_what(app, ws)
 
 
 Callback = Callable[..., Any]
@@ -481,7 +585,7 @@ def _register_header(app: dash.Dash, ws: Workspace) -> None:
     from dash import Input, Output, State, no_update
 
     from grudging.web import callbacks as cb
-    from grudging.web.controls import stage_choices
+    from grudging.web.controls import fmt, stage_choices
 
     loading = "this scenario could not be loaded"
 
@@ -527,16 +631,27 @@ def _register_header(app: dash.Dash, ws: Workspace) -> None:
         Output("month", "marks"),
         Output("assumption-stage", "options"),
         Output("aid", "placeholder"),
+        Output("aid", "value"),
         Output("store-choice", "options"),
         Output("message", "children"),
         Input("state", "data"),
         State("baseline", "value"),
         State("map-option", "value"),
         State("coalition-option", "value"),
+        State("aid", "value"),
+        State("scenario-choice", "value"),
         _session(),
     )
-    @_guarded(ws, 15, 14)
-    def on_state(sid: str, state: UserState, baseline: str, map_option: str, co_option: str) -> Any:
+    @_guarded(ws, 16, 15)
+    def on_state(
+        sid: str,
+        state: UserState,
+        baseline: str,
+        map_option: str,
+        co_option: str,
+        aid_typed: str | None,
+        shown: str | None,
+    ) -> Any:
         scn = ws.edited(state)
         options = cb.option_choices(ws, state)
         ids = [o["value"] for o in options]
@@ -557,7 +672,11 @@ def _register_header(app: dash.Dash, ws: Workspace) -> None:
             months - 1,
             _month_marks(months),
             stage_choices(scn, state.get("values") or {}),
-            "default" if aid is None else f"{aid:g} (the option's)",
+            "the parameter's value" if aid is None else f"{aid:g} (the option's)",
+            # the option's aid, written in; what the user typed stays while the scenario does
+            aid_typed
+            if aid_typed not in (None, "") and shown == state.get("scenario")
+            else ("" if aid is None else fmt(aid)),
             ws.store_choices(),
             "",
         )
@@ -610,7 +729,7 @@ def _register_compare(app: dash.Dash, ws: Workspace) -> None:
         return (
             [html.Li(line) for line in view["headline"]],
             view["fan"],
-            [{"label": o.replace("_", " "), "value": o} for o in view["series"]],
+            [{"label": outcome_label(o), "value": o} for o in view["series"]],
             view["outcome"],
             html_table(view["outcomes"], view["outcome_columns"], "outcomes"),
             f"Difference against {view['baseline']} (paired by replication)",
@@ -727,6 +846,11 @@ def _register_coalition(app: dash.Dash, ws: Workspace) -> None:
         State("coalition-option", "value"),
         State("state", "data"),
         _session(),
+        running=[
+            (Output("use-coalition", "disabled"), True, False),
+            (Output("coalition-csv-button", "disabled"), True, False),
+            (Output("coalition-busy", "children"), RECOMPUTING, ""),
+        ],
     )
     @_guarded(ws, 5, 4, state_at=3)
     def on_coalition(
@@ -1027,8 +1151,9 @@ def _register_exploration(app: dash.Dash, ws: Workspace) -> None:
     @_guarded(ws, 8, 7, state_at=1)
     def on_store(sid: str, key: str | None, state: UserState) -> Any:
         view = cb.store_choices_view(ws, state, key)
-        outcomes = [{"label": o.replace("_", " "), "value": o} for o in view["outcomes"]]
-        options = [{"label": o, "value": o} for o in view["options"]]
+        outcomes = [{"label": outcome_label(o), "value": o} for o in view["outcomes"]]
+        names = {o["value"]: o["label"] for o in cb.option_choices(ws, state)}
+        options = [{"label": names.get(o, o), "value": o} for o in view["options"]]
         return (
             view["summary"],
             outcomes,
@@ -1123,6 +1248,151 @@ def _register_exploration(app: dash.Dash, ws: Workspace) -> None:
         threshold: str | None,
     ) -> Any:
         return cb.exploration_csv(ws, key, outcome, option, baseline, threshold), ""
+
+
+# What would it take -------------------------------------------------------------------------
+def _what_result(view: dict[str, Any]) -> Any:
+    """The answer of a search, as the report shows it: sentences, then the tables."""
+    from dash import html
+
+    from grudging.web.tables import html_table
+
+    parts: list[Any] = [
+        html.P(html.B(view["headline"]), id="what-headline", className="summary"),
+        html.P(view["question"]),
+        html.H2("Levers, one at a time (the others as the option has them)"),
+        html_table(view["levers"], {k: k for k in view["levers"][0]}, "what-levers-table")
+        if view["levers"]
+        else html.P("No lever reaches this option."),
+    ]
+    if view["pairs"]:
+        parts += [
+            html.H2("Pairs of the levers closest to the target"),
+            html_table(view["pairs"], {k: k for k in view["pairs"][0]}, "what-pairs"),
+        ]
+    if view["parameters"]:
+        parts += [
+            html.H2("Assumptions under which the option does better"),
+            html_table(view["parameters"], {k: k for k in view["parameters"][0]}, "what-params"),
+        ]
+    if view["box"]:
+        parts.append(html.P(view["box"]))
+    parts.append(html.P(view["method"], className="note"))
+    return parts
+
+
+def _register_what(app: dash.Dash, ws: Workspace) -> None:
+    from dash import Input, Output, State, no_update
+
+    from grudging.web import what
+
+    @app.callback(
+        Output("what-option", "options"),
+        Output("what-option", "value"),
+        Output("what-baseline", "options"),
+        Output("what-baseline", "value"),
+        Output("what-outcome", "options"),
+        Output("what-outcome", "value"),
+        Output("what-confidence", "options"),
+        Output("what-confidence", "value"),
+        Output("what-note", "children"),
+        Output("what-error", "children", allow_duplicate=True),
+        Input("state", "data"),
+        _session(),
+        prevent_initial_call="initial_duplicate",
+    )
+    @_guarded(ws, 10, 9, lock=False)
+    def on_what_choices(sid: str, state: UserState) -> Any:
+        c = what.choices(ws, state)
+        values = state.get("values") or {}
+        note = (
+            f"The search uses the scenario's nominal assumptions: your {len(values)} changed "
+            "value(s) on the Assumptions tab are not applied to it."
+            if values
+            else ""
+        )
+        return (
+            c["options"],
+            c["option"],
+            c["options"],
+            c["baseline"],
+            c["outcomes"],
+            c["outcome"],
+            c["confidences"],
+            c["confidence"],
+            note,
+            "",
+        )
+
+    @app.callback(
+        Output("what-levers", "options"),
+        Output("what-levers", "value"),
+        Output("what-error", "children", allow_duplicate=True),
+        Input("what-option", "value"),
+        State("state", "data"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 3, 2, state_at=1, lock=False)
+    def on_what_levers(sid: str, option: str, state: UserState) -> Any:
+        levers = what.lever_choices(ws, state, option)
+        return levers, [lv["value"] for lv in levers], ""
+
+    @app.callback(
+        Output("what-job", "data"),
+        Output("what-poll", "disabled"),
+        Output("what-run", "disabled"),
+        Output("what-busy", "children"),
+        Output("what-error", "children", allow_duplicate=True),
+        Input("what-run", "n_clicks"),
+        State("state", "data"),
+        State("what-option", "value"),
+        State("what-baseline", "value"),
+        State("what-outcome", "value"),
+        State("what-confidence", "value"),
+        State("what-levers", "value"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 5, 4, state_at=1, lock=False)
+    def on_what_start(
+        sid: str,
+        clicks: int,
+        state: UserState,
+        option: str,
+        baseline: str,
+        outcome: str,
+        confidence: float,
+        levers: list[str],
+    ) -> Any:
+        if not clicks:
+            return no_update, no_update, no_update, no_update, no_update
+        job = what.start(ws, state, option, baseline, outcome, confidence, levers)
+        return job.key, False, True, job.line(), ""
+
+    @app.callback(
+        Output("what-result", "children"),
+        Output("what-busy", "children", allow_duplicate=True),
+        Output("what-poll", "disabled", allow_duplicate=True),
+        Output("what-run", "disabled", allow_duplicate=True),
+        Output("what-error", "children", allow_duplicate=True),
+        Input("what-poll", "n_intervals"),
+        State("what-job", "data"),
+        State("state", "data"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    @_guarded(ws, 5, 4, state_at=None, lock=False)
+    def on_what_poll(sid: str, ticks: int, key: str | None, state: UserState) -> Any:
+        job = ws.jobs.get(key) if key else None
+        view = what.result_view(ws, state, job)
+        if view["state"] == "running":
+            return no_update, view["line"], False, True, ""
+        if view["state"] == "failed":
+            return "", "", True, False, view["line"]
+        if view["view"] is None:
+            return no_update, "", True, False, ""
+        return _what_result(view["view"]), "", True, False, ""
 
 
 def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8050) -> None:

@@ -65,6 +65,17 @@ MAP_COLOURINGS = (
 
 
 # Header ---------------------------------------------------------------------------------------
+def plan_value_text(value: Any) -> str:
+    """A coalition-plan value as a person writes it: a list as ``a, b``, none as ``none``."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, float):
+        return fmt(value)
+    return str(value)
+
+
 def status_line(ws: Workspace, state: UserState) -> str:
     """Which scenario, how many replications, what the user changed."""
     key = state.get("scenario") or ws.start
@@ -151,6 +162,35 @@ def warm(ws: Workspace) -> None:
         exploration_view(
             ws, ws.start_store, first["outcome"], first["option"], first["baseline"], None, None
         )
+
+
+def warm_in_background(ws: Workspace) -> Any:
+    """:func:`warm` in a daemon thread: the server answers at once, and a page's callbacks that
+    need the default run wait for this one computation (the workspace's caches are single-flight)
+    instead of starting their own. Logs ``default run ready`` (or the error) when done."""
+    import logging
+    import sys
+    import threading
+    import time
+
+    log = logging.getLogger("grudging.web")
+
+    def run() -> None:
+        started = time.perf_counter()
+        try:
+            warm(ws)
+        except Exception:  # the page shows the error of the view that needs it
+            log.exception("the default run failed")
+            return
+        print(
+            f"default run ready ({time.perf_counter() - started:.1f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    thread = threading.Thread(target=run, name="grudging-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def csv_download(frame: pd.DataFrame, name: str) -> Download:
@@ -305,13 +345,18 @@ def _sectors(ws: Workspace, state: UserState, option: str) -> Any:
     return plan.conference.sectors, plan
 
 
+#: The map panel's height, and the width (less the colour bar) its zoom is fitted to, in pixels.
+MAP_HEIGHT = 640
+MAP_WIDTH = 900
+
+
 def map_view(
     ws: Workspace, state: UserState, option: str | None, colouring: str | None, month: int | None
 ) -> dict[str, Any]:
     """The map of one option and month, coloured as chosen, and the sector table."""
     import pandas as pd
 
-    from grudging.report.figures import region_map, sector_map
+    from grudging.report.figures import fit_map, load_geojson, region_map, sector_map
 
     results = ws.results(state)
     scn = ws.edited(state)
@@ -328,7 +373,7 @@ def map_view(
         r.id: (f"lead nation: {leads[r.id]}" if leads.get(r.id) else "no coalition sector")
         for r in scn.regions
     }
-    title = f"{opt}: {label}, {when}"
+    title = f"{scn.option(opt).name}: {label}, {when}"
     note = ""
     rm = results.region_months
     if colour == "lead":
@@ -371,6 +416,8 @@ def map_view(
         )
     if figure is None:
         note = "This scenario has no map (no GeoJSON file)."
+    else:
+        fit_map(figure, load_geojson(scn) or {}, MAP_WIDTH, MAP_HEIGHT)
     rows: Rows = []
     if sectors is not None:
         for r in sectors.regions:
@@ -493,9 +540,13 @@ def coalition_view(
                 ),
             }
         )
-    made = ", ".join(co.global_offers) or "none"
+    scn = ws.edited(state)
+    offer_names = {o.id: o.name for o in scn.offers}
+    roe = next((lv.name for lv in scn.roe_levels if lv.id == co.roe_level), co.roe_level)
+    made = ", ".join(offer_names.get(o, o) for o in co.global_offers) or "none"
     summary = (
-        f"{co.command.upper()} command, ROE '{co.roe_level}': {co.total_troops:,} troops from "
+        f"{co.command.upper()} command, rules of engagement: {roe.lower()}; "
+        f"{co.total_troops:,} troops from "
         f"{len(co.contingents)} nations, {co.total_effective:,.0f} effective "
         f"({co.coverage:.1%} of the requirement of {req.total:,.0f}; gap {co.gap:,.0f}). "
         f"Price: US${co.total_cost_musd:,.0f}M the first year, then US${co.cost_musd_per_year:,.0f}M "
@@ -763,7 +814,8 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
     plans = state.get("plans") or {}
     if plans:
         listed += ("; " if listed else "") + "; ".join(
-            f"{o}: " + ", ".join(f"{k} = {v}" for k, v in p.items()) for o, p in plans.items()
+            f"{o}: " + ", ".join(f"{k} = {plan_value_text(v)}" for k, v in p.items())
+            for o, p in plans.items()
         )
     timing = f" (last re-run took {seconds:.1f} s)" if seconds is not None else ""
     return {

@@ -11,6 +11,7 @@ declared range.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -32,6 +33,16 @@ PLAN_FIELDS = (
     "target_troops",
     "offers",
 )
+
+#: Labels of plan fields whose schema has no description (its title would read "Roe Level").
+PLAN_LABELS = {
+    "command": "Command of the coalition",
+    "roe_level": "Rules of engagement",
+    "budget_musd": "Money the patron can spend on offers (US$ million a year)",
+    "political_capital": "Political capital the patron can spend on concessions",
+    "target_troops": "Troops sought (none: the requirement)",
+    "offers": "Offers allowed",
+}
 
 #: A number written with thousands separators, e.g. 12,000 or -1,250.5.
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -196,7 +207,17 @@ def parameter_controls(
             html.Tr(
                 [
                     html.Td(
-                        [html.Span(row["name"]), html.Div(row["description"], className="what")],
+                        [
+                            html.Label(
+                                row["name"],
+                                htmlFor=json.dumps(
+                                    {"name": row["name"], "type": "param"},
+                                    sort_keys=True,
+                                    separators=(",", ":"),
+                                ),
+                            ),
+                            html.Div(row["description"], className="what"),
+                        ],
                         className="name",
                     ),
                     html.Td(
@@ -270,26 +291,30 @@ def _bound(
     return None
 
 
+def _plain_bound(value: float) -> str:
+    """A bound as a person writes it: ``100,000,000``, ``0.5`` (never ``1e+08``)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.6g}"
+
+
 def _bound_text(prop: Mapping[str, Any]) -> str:
     texts = []
     low, high = _bound(prop, _LOW), _bound(prop, _HIGH)
     if low is not None:
-        texts.append(f"{'>' if low[1] else '≥'} {low[0]:g}")
+        texts.append(f"{'>' if low[1] else '≥'} {_plain_bound(low[0])}")
     if high is not None:
-        texts.append(f"{'<' if high[1] else '≤'} {high[0]:g}")
+        texts.append(f"{'<' if high[1] else '≤'} {_plain_bound(high[0])}")
     return " and ".join(texts)
 
 
 def plan_field_choices(scn: Scenario, name: str) -> list[dict[str, str]]:
     """Choices of an enumerated or referenced plan field."""
-    from grudging.model.forcegen import COMMANDS
+    from grudging.scenario.commands import commands_of
 
     prop = plan_schema()[name]
+    if name == "command":
+        return [{"label": c.name, "value": c.id} for c in commands_of(scn).values()]
     if "enum" in prop:
-        allowed = [v for v in prop["enum"] if name != "command" or v in COMMANDS]
-        return [
-            {"label": str(v).upper() if name == "command" else str(v), "value": v} for v in allowed
-        ]
+        return [{"label": str(v), "value": v} for v in prop["enum"]]
     if name == "roe_level":
         return [{"label": lv.name, "value": lv.id} for lv in scn.roe_levels]
     if name == "offers":
@@ -348,10 +373,15 @@ def plan_controls(scn: Scenario, plan: CoalitionPlan) -> list[Any]:
             bound = _bound_text(prop)
             extra = "; blank for none" if nullable else ""
             help_text = f"{'whole number' if kind == 'integer' else 'number'}{' ' + bound if bound else ''}{extra}"
-        label = str(prop.get("description") or title).rstrip(".")
+        label = str(prop.get("description") or PLAN_LABELS.get(name, title)).rstrip(".")
+        dom = json.dumps(ident, sort_keys=True, separators=(",", ":"))  # the id Dash writes
         out.append(
             html.Div(
-                [html.Label(label, title=f"{name}: {help_text}"), control, html.Small(help_text)],
+                [
+                    html.Label(label, htmlFor=dom, id=f"{dom}-label", title=f"{name}: {help_text}"),
+                    control,
+                    html.Small(help_text),
+                ],
                 className="plan-field",
             )
         )

@@ -40,6 +40,7 @@ from grudging.web.files import (
     Folders,
     check_scenario_file,
 )
+from grudging.web.jobs import Jobs
 from grudging.web.sessions import UPLOAD_PREFIX, Sessions, refuse_large_upload
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ class Workspace:
     _flights: Flights = field(default_factory=Flights)
     sessions: Sessions = field(default_factory=Sessions)
     last_seconds: dict[str, float] = field(default_factory=dict)
+    jobs: Jobs = field(default_factory=Jobs)
 
     def __post_init__(self) -> None:
         self.sessions.on_drop = self.forget

@@ -126,6 +126,10 @@ def test_relabelling_factions_changes_nothing_but_labels(
         assert o2.p_deal_holds == pytest.approx(o1.p_deal_holds)
         for f, g in rename.items():
             assert o2.p_sign[g] == o1.p_sign[f]
+        assert o2.p_full_deal == o1.p_full_deal
+        assert [(sorted(m), p) for m, p in o2.partial_deals] == [
+            (sorted(rename[f] for f in m), p) for m, p in o1.partial_deals
+        ]
     assert set(two.spoilers) == {rename[s] for s in one.spoilers}
 
 

@@ -18,6 +18,7 @@ from grudging.model.willingness import (
     respond,
     willingness_params,
 )
+from grudging.scenario.commands import shared_command
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +73,7 @@ def test_rehatting_keeps_the_contingent_in_theatre(iraq: Any, wp: Any) -> None:
     for n in iraq.nations:
         if n.theatre_troops <= 0 or n.id == iraq.patron:
             continue
-        r = respond(n, Inducements(command="nato"), wp)
+        r = respond(n, Inducements(command=shared_command("nato")), wp)
         if r.participates:
             assert r.troops >= min(n.theatre_troops, r.capacity), n.id
 

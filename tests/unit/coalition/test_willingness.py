@@ -19,6 +19,7 @@ from grudging.model.willingness import (
     respond,
     willingness_params,
 )
+from grudging.scenario.commands import shared_command
 
 
 def test_capacity_is_the_sustainable_share_less_deployments(tiny_scn: Any) -> None:
@@ -39,8 +40,8 @@ def test_cash_matters_more_to_poorer_nations(iraq: Any) -> None:
     gains = {}
     for nid in ("POL", "GBR"):
         n = iraq.nation(nid)
-        without = respond(n, Inducements(frozenset(), "us"), p)
-        with_cash = respond(n, Inducements(frozenset({CASH}), "us"), p)
+        without = respond(n, Inducements(frozenset(), shared_command("us")), p)
+        with_cash = respond(n, Inducements(frozenset({CASH}), shared_command("us")), p)
         gains[nid] = with_cash.score - without.score
         assert with_cash.probability >= without.probability
     assert gains["POL"] > gains["GBR"] >= 0.0
@@ -49,8 +50,8 @@ def test_cash_matters_more_to_poorer_nations(iraq: Any) -> None:
 def test_removing_the_concession_lowers_the_offer_of_opposed_nations(iraq: Any) -> None:
     p = willingness_params(values_of(iraq))
     for n in candidates(iraq):
-        with_c = respond(n, Inducements(frozenset({CONCESSION}), "nato"), p)
-        without = respond(n, Inducements(frozenset(), "nato"), p)
+        with_c = respond(n, Inducements(frozenset({CONCESSION}), shared_command("nato")), p)
+        without = respond(n, Inducements(frozenset(), shared_command("nato")), p)
         if n.opposed_intervention:
             assert without.score < with_c.score
             assert without.troops <= with_c.troops
@@ -62,12 +63,12 @@ def test_nato_command_draws_allies_and_repels_the_non_aligned(iraq: Any) -> None
     p = willingness_params(values_of(iraq))
     fra, pak = iraq.nation("FRA"), iraq.nation("PAK")
     assert (
-        respond(fra, Inducements(command="nato"), p).score
-        > respond(fra, Inducements(command="us"), p).score
+        respond(fra, Inducements(command=shared_command("nato")), p).score
+        > respond(fra, Inducements(command=shared_command("us")), p).score
     )
     assert (
-        respond(pak, Inducements(command="nato"), p).score
-        < respond(pak, Inducements(command="us"), p).score
+        respond(pak, Inducements(command=shared_command("nato")), p).score
+        < respond(pak, Inducements(command=shared_command("us")), p).score
     )
 
 

@@ -16,13 +16,18 @@ import pytest
 from toy import theatre, unit
 
 from grudging.model.dynamics import DynamicsInputs, DynamicsParams, HandoverPlan, simulate
+from grudging.scenario.commands import handover_traits, shared_command
 
 T = 24
 
 
 def _handover(to: str, retained: float = 1.0) -> HandoverPlan:
     return HandoverPlan(
-        to=to, earliest_month=0, below_rate=1e9, sustained_months=1, force_retained=retained
+        **handover_traits(shared_command(to)),
+        earliest_month=0,
+        below_rate=1e9,
+        sustained_months=1,
+        force_retained=retained,
     )
 
 
@@ -81,3 +86,34 @@ def test_a_un_guarantor_is_the_un_force_the_option_fields() -> None:
         un_troops * values["dynamics.un_pk_skill"] / plan.requirement.total
     )
     assert plan.guarantor.strength_ratio != values["bargain.strength_un"]
+
+
+def test_the_dynamics_read_a_commands_skill_from_the_registry() -> None:
+    """A parameter name and its value give the same unit; a less skilled command, more deaths."""
+    from toy import nominal_params
+
+    from grudging.model.dynamics import unit_characteristics
+
+    params = nominal_params()
+    arriving = unit(30000, 24, kind="coalition", command="nato")
+    troops = arriving.troops.copy()
+    troops[:, :3] = 0.0  # it arrives after the start, so the baseline is not read as held by it
+    by_name = dataclasses.replace(arriving, troops=troops)
+    by_value = dataclasses.replace(by_name, command_skill=float(params.nato_pk_skill))
+    np.testing.assert_array_equal(
+        unit_characteristics((by_name,), params)[0], unit_characteristics((by_value,), params)[0]
+    )
+    runs = {
+        skill: simulate(
+            DynamicsInputs(
+                theatre=theatre(rate=15),
+                units=(dataclasses.replace(by_name, command_skill=skill),),
+                months=24,
+            ),
+            params,
+            200,
+            seed=4,
+        ).deaths.sum()
+        for skill in (0.2, 1.0)
+    }
+    assert runs[0.2] > runs[1.0]

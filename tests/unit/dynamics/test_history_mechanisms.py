@@ -13,6 +13,7 @@ import numpy as np
 from toy import nominal_params, theatre, unit
 
 from grudging.model.dynamics import DynamicsInputs, HandoverPlan, SettlementPlan, simulate
+from grudging.scenario.commands import handover_traits, shared_command
 
 T = 36
 R = 200
@@ -133,7 +134,7 @@ def test_relative_handover_fires_and_absolute_never() -> None:
 
     def rule(**kw) -> HandoverPlan:  # type: ignore[no-untyped-def]
         return HandoverPlan(
-            to="un",
+            **handover_traits(shared_command("un")),
             earliest_month=12,
             below_rate=0.001,
             sustained_months=3,
@@ -162,7 +163,11 @@ def test_a_rule_that_never_fires_is_reported(caplog) -> None:  # type: ignore[no
 
     nato = unit(30000, 12, kind="coalition", command="nato", handover_eligible=True)
     rule = HandoverPlan(
-        to="un", earliest_month=3, below_rate=0.001, sustained_months=3, force_retained=0.6
+        **handover_traits(shared_command("un")),
+        earliest_month=3,
+        below_rate=0.001,
+        sustained_months=3,
+        force_retained=0.6,
     )
     inputs = DynamicsInputs(theatre=theatre(rate=15), units=(nato,), months=12, handover=rule)
     traj = simulate(inputs, nominal_params(), 20, seed=10)

@@ -9,6 +9,7 @@ import yaml
 
 from grudging.model.dynamics import DynamicsParams, ForceUnit, Theatre
 from grudging.model.parameters import stage_parameters
+from grudging.scenario.commands import shared_command, unit_traits
 
 PARAMS = (
     Path(__file__).resolve().parents[3] / "src/grudging/scenarios/common/parameters/dynamics.yaml"
@@ -56,7 +57,7 @@ def unit(
         name=kw.pop("name", f"{kind}-{command}"),
         nation=kw.pop("nation", None),
         kind=kind,
-        command=command,
+        **unit_traits(shared_command(command)),
         troops=np.full((n, months), troops / n),
         pk_skill=kw.pop("pk_skill", 1.0),
         **kw,

@@ -206,6 +206,7 @@ def test_report_refuses_results_of_another_scenario(
         (["--out", "no/such/folder/r.html"], "does not exist"),
         (["-n", "0"], "at least 1"),
         (["--results", "nowhere"], "no saved results"),
+        (["--what", "none.json"], "--what none.json: no such file; write it with grudging what"),
     ],
 )
 def test_report_command_errors(

@@ -83,7 +83,8 @@ def test_duplicate_id(tmp_path: Path, tiny_path: Path) -> None:
 def test_unknown_command_type_lists_choices(tmp_path: Path, tiny_path: Path) -> None:
     path = _broken(tmp_path, tiny_path, "command: nato, roe_level", "command: natto, roe_level")
     with pytest.raises(
-        ScenarioError, match=r"coalition\.command: bad value \"natto\".*did you mean 'nato'"
+        ScenarioError,
+        match=r"coalition\.command: unknown command 'natto' \(did you mean 'nato'\?\)",
     ):
         load_scenario(path)
 

@@ -105,9 +105,9 @@ def test_a_choice_the_option_cannot_take_is_refused(tmp_path: Path, tiny_path: P
 def test_a_command_outside_the_schema_is_refused(tmp_path: Path, tiny_path: Path) -> None:
     text = (
         "levers:\n  - {name: command, path: options.*.coalition.command, kind: categorical, "
-        "choices: [nato, eu]}\n"
+        "choices: [nato, au]}\n"
     )
-    with pytest.raises(ScenarioError, match=r"lever 'command' = eu in option 'alliance_replaces'"):
+    with pytest.raises(ScenarioError, match=r"lever 'command' = au in option 'alliance_replaces'"):
         load_scenario(_with(tmp_path, tiny_path, text))
 
 

@@ -108,11 +108,13 @@ def test_a_generic_default_with_the_wrong_type_is_located(template: Path) -> Non
 
 
 def test_an_unknown_command_is_located(template: Path) -> None:
-    path = _edit(template, "command: un ", "command: eu ")
-    line = _line_of(path, "command: eu")
+    path = _edit(template, "command: un ", "command: au ")
+    line = _line_of(path, "command: au")
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
-    assert str(err.value).startswith(f"edited.yaml:{line}: force.command: bad value 'eu': ")
+    # located at the force block (the line of 'force:', just above the command) and named
+    assert str(err.value).startswith(f"edited.yaml:{line - 1}: forces[force].command: ")
+    assert "unknown command 'au'; valid: eu, national, nato, un, us" in str(err.value)
     assert "after this one" not in str(err.value)
 
 

@@ -183,6 +183,13 @@ def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
             "–" if nation.alignment is None else f"{nation.alignment:.2f}"
         )
     assert any(row["in_theatre"] > 0 for row in view["candidates"])
+    # the summary names the rules of engagement and the offers, not their ids
+    co = plan.conference.coalition
+    roe = next(lv.name for lv in scn.roe_levels if lv.id == co.roe_level)
+    assert f"rules of engagement: {roe.lower()};" in view["summary"]
+    for offer in co.global_offers:
+        assert next(o.name for o in scn.offers if o.id == offer) in view["summary"]
+    assert co.roe_level not in view["summary"]
 
 
 @pytest.mark.slow

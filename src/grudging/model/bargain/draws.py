@@ -68,6 +68,7 @@ from grudging.model.bargain.stage import (
     _nominal_offers,
     _problem_of,
 )
+from grudging.model.bargain.terms import consistent_terms
 from grudging.scenario.schema import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -173,6 +174,8 @@ def bargain_draws(
     after_noise = copy.deepcopy(rng)  # the state bargain() hands to the Nash solver
     cred = _credibility(guarantor, params, p_count)
     x_nash, share_nash, exact = _offers(problem, params, aid_utility, after_noise, p_count)
+    kind, years = _stay(guarantor, params, p_count)
+    x_nash = consistent_terms(x_nash, problem, kind, years)  # the timetable fits the stay
 
     f, d = problem.n, problem.d
     chunk = max(1, int(memory_mb * 2**20 // (n * f * d * 8 * _ARRAYS_PER_CELL)))
@@ -214,6 +217,17 @@ def bargain_draws(
 
 def _per_draw(value: float | FloatArray, p_count: int) -> FloatArray:
     return np.broadcast_to(np.asarray(value, dtype=float), (p_count,)).copy()
+
+
+def _stay(
+    guarantor: Guarantor | str, params: BargainParams, p_count: int
+) -> tuple[str, FloatArray]:
+    """The guarantor's kind and its commitment years per draw (as :func:`_credibility` reads
+    them)."""
+    if isinstance(guarantor, str):
+        years = 0.0 if guarantor == "none" else getattr(params, f"years_{guarantor}")
+        return guarantor, _per_draw(years, p_count)
+    return guarantor.kind, _per_draw(guarantor.commitment_years, p_count)
 
 
 def _credibility(guarantor: Guarantor | str, params: BargainParams, p_count: int) -> FloatArray:

@@ -39,6 +39,9 @@ class BargainProblem:
         (n,) whether the faction is an irreconcilable spoiler (never signs; Stedman 1997).
     hostility
         (n,) hostility to foreign forces in [0, 1].
+    presence
+        ``(issue index, Y)`` when an issue is the timetable of foreign troops: position x means
+        they stay ``(1 - x/100) Y`` years (see :mod:`grudging.model.bargain.terms`); else None.
     """
 
     factions: tuple[str, ...]
@@ -48,6 +51,7 @@ class BargainProblem:
     capability: FloatArray
     spoiler: NDArray[np.bool_]
     hostility: FloatArray
+    presence: tuple[int, float] | None = None
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -107,6 +111,12 @@ def _validate(p: BargainProblem) -> None:
             if ident in seen:
                 raise ScenarioError(f"duplicate {kind} id '{ident}'; ids must be unique")
             seen.add(ident)
+    if p.presence is not None:
+        k, years = p.presence
+        if not 0 <= k < d or not np.isfinite(years) or years <= 0:
+            raise ScenarioError(
+                f"presence {p.presence!r}: give (index of the troop-timetable issue, years > 0)"
+            )
     shapes = {
         "positions": (p.positions, (n, d)),
         "salience": (p.salience, (n, d)),
@@ -184,5 +194,18 @@ def problem_from_scenario(scn: Scenario, spoilers: Iterable[str] = ()) -> Bargai
     if not scn.issues:
         raise ScenarioError(f"scenario '{scn.id}' has no issues; a bargain needs issues")
     problem = problem_from_factions(scn.factions, [i.id for i in scn.issues])
+    timetables = [
+        (k, i.presence_years_at_low)
+        for k, i in enumerate(scn.issues)
+        if i.presence_years_at_low is not None
+    ]
+    if len(timetables) > 1:
+        names = ", ".join(scn.issues[k].id for k, _ in timetables)
+        raise ScenarioError(
+            f"issues {names} all give 'presence_years_at_low'; only the one issue that is the "
+            "timetable of foreign troops may"
+        )
+    if timetables:
+        problem = replace(problem, presence=timetables[0])
     extra = list(spoilers)
     return problem.with_spoilers(extra) if extra else problem

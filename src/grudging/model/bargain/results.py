@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -81,6 +81,13 @@ class GuarantorOutcome:
     nominal_signatories: tuple[str, ...]
     nominal_deal: bool
     remedies: tuple[Remedy, ...]
+    terms: dict[str, float] = field(default_factory=dict)
+    """The Nash offer's terms as agreed under this guarantor (the troop timetable fitted to its
+    stay; see :mod:`grudging.model.bargain.terms`)."""
+    p_full_deal: float = float("nan")
+    """P(a deal forms with every non-spoiler signed)."""
+    partial_deals: tuple[tuple[tuple[str, ...], float], ...] = ()
+    """Deals that form with holdouts: the most frequent signatory sets and their probability."""
 
     @property
     def holdouts(self) -> tuple[str, ...]:
@@ -302,6 +309,12 @@ class BargainResult:
                         "p_deal_holds": o.p_deal_holds,
                         "p_deal_compromise_offer": o.p_deal_compromise_offer,
                         "nominal_deal": o.nominal_deal,
+                        "terms": o.terms,
+                        "p_full_deal": o.p_full_deal,
+                        "partial_deals": [
+                            {"signatories": list(members), "probability": p}
+                            for members, p in o.partial_deals
+                        ],
                         "nominal_signatories": list(o.nominal_signatories),
                         "holdouts": list(o.holdouts),
                         "p_sign": o.p_sign,

@@ -12,7 +12,7 @@ guarantor never lowers the probability of a deal.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -47,6 +47,7 @@ from grudging.model.bargain.results import (
     Remedy,
     TermsSpread,
 )
+from grudging.model.bargain.terms import consistent_terms
 from grudging.scenario.schema import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -186,7 +187,8 @@ def bargain(
     comp_draws = _compromise_in_draws(draws, nominal.at_table)
     terms_k = _nash_terms_in_draws(problem, draws, comp_draws, aid_utility, tie_rank, rng, n_terms)
     outcomes = tuple(
-        _guarantor_outcome(g, problem, nominal, draws, params, target) for g in guarantors
+        _guarantor_outcome(g, problem, nominal, draws, params, target, aid_utility)
+        for g in guarantors
     )
     return _result(problem, scenario_id, aid, n, nominal, comp_draws, terms_k, perfect, outcomes)
 
@@ -361,6 +363,22 @@ def _nash_terms_in_draws(
     return terms_k
 
 
+def _consistent_offer(
+    g: Guarantor, problem: BargainProblem, nominal: _Nominal, draws: _Draws, aid_utility: float
+) -> tuple[_Nominal, _Draws]:
+    """The Nash offer with its timetable fitted to the guarantor's stay (:mod:`.terms`), and the
+    factions' values of it (unchanged objects when the offer already fits)."""
+    x = consistent_terms(nominal.x_nash, problem, g.kind, g.commitment_years)
+    if x is nominal.x_nash:
+        return nominal, draws
+    share = nominal.share_nash
+    pos0, sal0 = problem.positions, problem.salience
+    return (
+        replace(nominal, x_nash=x, v_nash=offer_values(pos0, sal0, x, share, aid_utility)),
+        replace(draws, v_nash=offer_values(draws.positions, draws.salience, x, share, aid_utility)),
+    )
+
+
 def _guarantor_outcome(
     g: Guarantor,
     problem: BargainProblem,
@@ -368,8 +386,10 @@ def _guarantor_outcome(
     draws: _Draws,
     params: BargainParams,
     target: float,
+    aid_utility: float,
 ) -> GuarantorOutcome:
     """Rung 3 under one guarantor: who signs each offer, whether the deal forms and holds."""
+    nominal, draws = _consistent_offer(g, problem, nominal, draws, aid_utility)
     ids, spoiler = problem.factions, problem.spoiler
     cred = credibility(g, params)
     q_seen = perceived_implementation(cred, problem.hostility, params)
@@ -398,7 +418,36 @@ def _guarantor_outcome(
         nominal_signatories=tuple(f for f, s in zip(ids, signed0, strict=True) if s),
         nominal_deal=bool(deal_forms(signed0[None, :], cap0[None, :], spoiler, params)[0]),
         remedies=remedies,
+        terms=_by_id(problem.issues, nominal.x_nash),
+        p_full_deal=float((forms & np.all(signed | spoiler[None, :], axis=1)).mean()),
+        partial_deals=_partial_deals(signed, forms, problem),
     )
+
+
+#: How many partial deals (signatory sets) a result lists.
+PARTIAL_DEALS_SHOWN = 3
+
+
+def _partial_deals(
+    signed: BoolArray, forms: BoolArray, problem: BargainProblem
+) -> tuple[tuple[tuple[str, ...], float], ...]:
+    """The signatory sets of the draws where a deal forms with holdouts (some non-spoiler not
+    signed): the most frequent, with their share of all draws (ties: label-free order)."""
+    table = ~problem.spoiler
+    partial = forms & ~np.all(signed | ~table[None, :], axis=1)
+    if not partial.any():
+        return ()
+    order = problem.canonical_order()  # bits in a label-free order of the factions
+    bits = np.zeros(problem.n, dtype=np.int64)
+    bits[order] = np.left_shift(np.int64(1), np.arange(problem.n, dtype=np.int64))
+    codes = (signed[partial] & table[None, :]).astype(np.int64) @ bits
+    unique, counts = np.unique(codes, return_counts=True)
+    ranked = sorted(zip(counts.tolist(), unique.tolist(), strict=True), key=lambda c: (-c[0], c[1]))
+    out = []
+    for count, code in ranked[:PARTIAL_DEALS_SHOWN]:
+        members = tuple(f for i, f in enumerate(problem.factions) if code & int(bits[i]))
+        out.append((members, count / signed.shape[0]))
+    return tuple(out)
 
 
 def _remedies(
