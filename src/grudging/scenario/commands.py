@@ -79,18 +79,12 @@ FIELD_STAGES = {
 
 def parameter_references(command: Command) -> Iterator[tuple[str, str]]:
     """``(field, parameter name)`` for every figure of the command that names a parameter."""
-    values = {
-        "skill": command.skill,
-        "salience": command.salience,
-        "erosion": command.erosion,
-        "quality": command.quality,
-        "appeal.members": command.appeal.members,
-        "appeal.outsiders": command.appeal.outsiders,
-        "appeal.everyone": command.appeal.everyone,
-    }
-    for name, value in values.items():
+    for field in FIELD_STAGES:
+        value: Any = command
+        for part in field.split("."):  # "appeal.members" -> command.appeal.members
+            value = getattr(value, part)
         if isinstance(value, str):
-            yield name, value
+            yield field, value
 
 
 def is_member(command: Command, nation: Any) -> bool:
