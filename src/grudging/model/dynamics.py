@@ -675,9 +675,12 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     background, grievance, mixed = _background(run, st, forces, demob, host)
     background = _onset(run, st, cov, demob, grievance, background, t)
     rate = _rate(run, st, supp, background, collapsed)
-    poisson = stream(run.seed, "dynamics", run.block, "poisson", t)
-    attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, poisson, host)
-    deaths = _civilian_deaths(run, st, rate, poisson)
+    # Troop and civilian counts read separate streams: the number of units differs by option, and
+    # it must not shift the civilians' uniforms (common numbers).
+    troop_u = stream(run.seed, "dynamics", run.block, "troop_deaths", t)
+    civilian_u = stream(run.seed, "dynamics", run.block, "civilian_deaths", t)
+    attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, troop_u, host)
+    deaths = _civilian_deaths(run, st, rate, civilian_u)
     _tipping(run, st)
     displaced, abroad = _displacement(run, st, deaths, mixed)
     _escalation(run, st, out, abroad, t)
