@@ -11,25 +11,28 @@ other five and forecast the held-out one from what was known at its information 
   (``data/formal_ties.csv``);
 * deployable capacity: CoW NMC personnel times the professional share of spending per soldier
   (:func:`grudging.model.willingness.professional_share`) times the sustainable share
-  (``data/nation_capacity.csv``), less the contingent in the previous coalition when that served
-  in another theatre (deployments elsewhere);
+  (``data/nation_capacity.csv``), and the share of it committed to the previous coalition when
+  that served in another theatre (deployments elsewhere, a fitted term since the seventh run);
 * persistence: the nation's contingent in the previous coalition of the chain (a same-theatre
   variant was tried after the first runs and not kept; see the design note);
 * the command (NATO or US-led against UN);
 * in the size equation, the planned strength less the patron's share, as announced by the
   information date (added in the fifth run; see the design note).
 
-The forecast of a nation is its fitted size if its probability reaches one half, else nothing;
-where the previous coalition served in the same theatre, at least its contingent there
-(re-hatting); the sizes are then scaled so the force fills its planned strength (as the
-conference fills its requirement) and rounded on the contingent ladder (sixth run).
+The forecast of a nation is its fitted size if its probability reaches one half, else nothing.
+A nation of the previous coalition in the same theatre (an incumbent) re-hats with its contingent
+there when most incumbents of the training folds' same-theatre successions stayed; incumbents are
+left out of the two fits, which learn joining, not staying (seventh run). The sizes are then
+scaled so the force fills its planned strength (as the conference fills its requirement) and
+rounded on the contingent ladder (sixth run).
 Two naive forecasts are scored the same way: *persistence* (each nation's contingent in the
 previous coalition) and *capacity-proportional among alliance members* (NATO members for NATO-
 or US-led coalitions, every candidate for UN-led ones, troops in proportion to 8 % of active
 personnel, scaled to the previous coalition's total). Scores per held-out coalition: precision and
 recall of "serves", Spearman rank correlation over the nations that served with a known figure,
 total error over the candidates whose figure is known. Protocol fixed in advance in
-``docs/design-notes/force-generation.md``.
+``docs/design-notes/force-generation.md``; the seventh run's diagnosis and expected directions in
+``docs/design-notes/forcegen-loco.md``.
 
 References
 ----------
@@ -61,6 +64,7 @@ PARTICIPATION_FEATURES = (
     "mnna",
     "log_capacity",
     "persistence",
+    "committed",
     "un_command",
     "un_command_x_ally",
 )
@@ -68,6 +72,7 @@ SIZE_FEATURES = (
     "intercept",
     "log_capacity",
     "persistence",
+    "committed",
     "ally",
     "alignment",
     "un_command",
@@ -188,23 +193,33 @@ def previous_troops(data: HistoricData, spec: CoalitionSpec) -> dict[str, float]
     return {n: float(t) if t else floor for n, t in prev.items() if n != PATRON}
 
 
+def same_theatre(data: HistoricData, spec: CoalitionSpec) -> bool:
+    """Whether the previous coalition of the chain served in the same theatre."""
+    before = next((c for c in data.coalitions if c.id == spec.previous), None)
+    return before is not None and before.theatre == spec.theatre
+
+
 def feature_rows(
     data: HistoricData, spec: CoalitionSpec, p: WillingnessParams
 ) -> dict[str, dict[str, float]]:
-    """Features of every candidate for one coalition (keys as in the feature tuples)."""
+    """Features of every candidate for one coalition (keys as in the feature tuples).
+
+    ``incumbent`` marks a nation of the previous coalition in the same theatre (it can re-hat);
+    ``committed`` is the share of its deployable capacity that its contingent in the previous
+    coalition takes when that coalition served in another theatre (a launch figure, so a bound on
+    what is still committed there: its weight is fitted, not deducted; see
+    ``docs/design-notes/forcegen-loco.md``).
+    """
     prev = previous_troops(data, spec)
     year = spec.info_year
     un = float(spec.command == "un")
-    before = next((c for c in data.coalitions if c.id == spec.previous), None)
-    same_theatre = float(before is not None and before.theatre == spec.theatre)
+    here = same_theatre(data, spec)
     out = {}
     for n in data.nations:
         ally = float(has_tie(data, n, "ally", year))
-        # Deployments elsewhere: the previous coalition's contingent, when it served in another
-        # theatre (every such coalition of the chain was still deployed at the next one's
-        # information year), is not available; in the same theatre it can re-hat.
-        elsewhere = 0.0 if same_theatre else prev.get(n, 0.0)
-        cap = max(0.0, deployable(data, n, year, p) - elsewhere)
+        cap = deployable(data, n, year, p)
+        elsewhere = 0.0 if here else prev.get(n, 0.0)
+        committed = min(1.0, elsewhere / cap) if cap > 0 else float(elsewhere > 0)
         out[n] = {
             "intercept": 1.0,
             "alignment": alignment(data, n, year),
@@ -213,11 +228,13 @@ def feature_rows(
             "mnna": float(has_tie(data, n, "mnna", year)),
             "log_capacity": math.log(max(cap, 10.0) / 1000.0),
             "persistence": math.log1p(prev.get(n, 0.0) / 100.0),
+            "committed": committed,
             "un_command": un,
             "un_command_x_ally": un * ally,
             "log_planned": math.log(max(spec.planned, 1000.0) / 10_000.0),
             "capacity": cap,
             "previous": prev.get(n, 0.0),
+            "incumbent": float(here and n in prev),
         }
     return out
 
@@ -339,21 +356,24 @@ def _model_forecast(
     beta: np.ndarray,
     gamma: np.ndarray,
     p: WillingnessParams,
+    incumbents_stay: bool = False,
 ) -> dict[str, float]:
-    """The model's contingents for one coalition: the fitted size of each nation whose
-    probability reaches one half; at least its contingent in the previous coalition when that
-    served in the same theatre (re-hatting); all scaled so the force fills its planned strength
-    (as the conference fills its requirement), then rounded on the contingent ladder."""
-    before = next((c for c in data.coalitions if c.id == spec.previous), None)
-    same_theatre = before is not None and before.theatre == spec.theatre
+    """The model's contingents for one coalition.
+
+    An incumbent (a nation of the previous coalition in the same theatre) re-hats with its present
+    contingent when ``incumbents_stay`` (estimated on the training folds); every other nation
+    gets its fitted size if its probability reaches one half, else nothing. All are then scaled
+    so the force fills its planned strength (as the conference fills its requirement) and
+    rounded on the contingent ladder.
+    """
     raw: dict[str, float] = {}
     for n, f in feats.items():
+        if incumbents_stay and f["incumbent"]:
+            raw[n] = f["previous"]
+            continue
         eta = float(np.dot(beta, [f[k] for k in PARTICIPATION_FEATURES]))
         size = math.exp(float(np.dot(gamma, [f[k] for k in SIZE_FEATURES])))
-        if eta < 0.0:
-            raw[n] = 0.0
-        else:
-            raw[n] = max(size, f["previous"]) if same_theatre else size
+        raw[n] = size if eta >= 0.0 else 0.0
     total = sum(raw.values())
     scale = spec.planned / total if spec.planned > 0 and total > 0 else 1.0
     return {n: float(contingent_size(v * scale, p)) if v > 0 else 0.0 for n, v in raw.items()}
@@ -366,11 +386,17 @@ def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
     out = []
     for held in targets:
         xs, ys, sx, sy = [], [], [], []
+        stayed = incumbents = 0
         for c in targets:
             if c.id == held.id:
                 continue
             obs = data.contributions[c.id]
             for n, f in feats[c.id].items():
+                if f["incumbent"]:
+                    # Re-hatting is its own rule: the fits learn joining, not staying.
+                    incumbents += 1
+                    stayed += n in obs
+                    continue
                 xs.append([f[k] for k in PARTICIPATION_FEATURES])
                 ys.append(1.0 if n in obs else 0.0)
                 if obs.get(n):
@@ -378,7 +404,8 @@ def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
                     sy.append(math.log(float(obs[n] or 1)))
         beta = _fit_logit(np.array(xs), np.array(ys))
         gamma = _fit_ridge(np.array(sx), np.array(sy))
-        model = _model_forecast(data, held, feats[held.id], beta, gamma, p)
+        stay = incumbents > 0 and 2 * stayed >= incumbents
+        model = _model_forecast(data, held, feats[held.id], beta, gamma, p, stay)
         persistence = {n: feats[held.id][n]["previous"] for n in feats[held.id]}
         capacity = _naive_capacity(data, held, feats[held.id])
         observed = {n: t for n, t in data.contributions[held.id].items() if n != PATRON}
