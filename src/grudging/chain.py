@@ -176,6 +176,7 @@ def simulate(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds": round(time.perf_counter() - started, 3),
         "plans": {k: p.summary() for k, p in plans.items()},
+        "faction_names": {f.id: f.name for f in scn.factions},
         # Gates the model does not simulate: outcomes are conditional on the option being
         # carried out (docs/design-notes/bargain.md, "Feasibility gates").
         "feasibility": {o: option_feasibility(scn, o).to_dict() for o in ids},

@@ -9,7 +9,7 @@ ones drawn in one place (:func:`parameter_draws`), and a block of replications i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,7 @@ def run_block(
     replications: int,
     seed: int,
     block: object,
+    plan_reads: Sequence[str] = (),
 ) -> Trajectories:
     """``replications`` runs of a planned option: one vectorised call of the dynamics.
 
@@ -90,9 +91,16 @@ def run_block(
     (:func:`grudging.model.bargain.agreement.agreement_settlement`). ``(seed, block)`` names the random
     streams: the same pair gives the same shocks under every option (common random numbers) and in
     every process.
-    """
-    from grudging.options import settlement_at
 
+    ``plan_reads`` names dynamics parameters that the plan reads (the guarantor's skill) and that
+    ``values`` may give per replication, as a sweep does for design points sharing one plan: the
+    guarantee and the bargain are then derived at each replication's values
+    (:func:`grudging.options.settlement_at`). Elsewhere they stay at the planned values.
+    """
+    from grudging.options import plan_reads_dynamics, settlement_at
+
+    if plan_reads:  # only what this option's plan reads
+        plan_reads = [n for n in plan_reads_dynamics(scn, plan.option) if n in set(plan_reads)]
     inputs = plan.inputs
     if scn.agreement is not None:
         # An agreement in place: it exists in every option; the option only guarantees it.
@@ -100,7 +108,9 @@ def run_block(
 
         inputs = replace(inputs, settlement=agreement_settlement(scn, plan, values))
     elif inputs.settlement is not None and any(
-        isinstance(v, np.ndarray) for k, v in values.items() if k.startswith("bargain.")
+        isinstance(v, np.ndarray)
+        for k, v in values.items()
+        if k.startswith("bargain.") or k in plan_reads
     ):
-        inputs = replace(inputs, settlement=settlement_at(scn, plan, values, seed))
+        inputs = replace(inputs, settlement=settlement_at(scn, plan, values, seed, plan_reads))
     return simulate_dynamics(inputs, dynamics_params(values), replications, seed, block)

@@ -12,8 +12,8 @@ date) are spread over regions in proportion to the requirement, i.e. where secur
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
@@ -137,6 +137,10 @@ class OptionPlan:
                 "p_deal": s.p_deal,
                 "p_holds_given_deal": s.p_holds_given_deal,
                 "holdouts": sorted(f for f, p in s.p_sign.items() if p < 0.5),
+                "p_full_deal": s.p_full_deal,
+                "partial_deals": [
+                    {"signatories": list(members), "p": p} for members, p in s.partial_deals
+                ],
             }
         return out
 
@@ -244,7 +248,7 @@ def plan_option(
             n_terms=0,
         )
         outcome = result.outcomes[0]
-        settlement = _settlement(scn, opt, outcome, guarantor, units)
+        settlement = _settlement(scn, opt, outcome, guarantor, units, b_params.partial_quorum)
 
     handover = None
     if opt.handover is not None:
@@ -451,34 +455,124 @@ def _guarantee(
 
 
 def settlement_at(
-    scn: Scenario, plan: OptionPlan, values: Mapping[str, Any], seed: int
+    scn: Scenario,
+    plan: OptionPlan,
+    values: Mapping[str, Any],
+    seed: int,
+    plan_reads: Sequence[str] = (),
 ) -> SettlementPlan | None:
     """The option's settlement with one bargain per replication's draw of the bargaining
     parameters (arrays in ``values``), on the plan's coding draws (the stream ``(seed,
     "bargain")``): at the nominal values it gives the plan's own probabilities.
 
-    The guarantee (strength, partisan share, years) stays as planned; the deal's month and the
-    guarantor's commitment in the dynamics too. ``None`` when the option bargains for nothing.
+    The guarantee (strength, partisan share, years) stays as planned unless ``plan_reads`` names
+    dynamics parameters the plan reads (:func:`plan_reads_dynamics`) that ``values`` gives per
+    replication: then the guarantee is derived again at each replication's values, as
+    :func:`plan_option` derives it (a sweep's design points share one plan that way; see
+    :func:`_guaranteed_by_row`). The deal's month and the guarantor's commitment in the dynamics
+    stay as planned. ``None`` when the option bargains for nothing.
     """
     settle = plan.inputs.settlement
     if settle is None or plan.guarantee is None or plan.option.bargain is None:
         return settle
-    b_params = stage_parameters(BargainParams, values, "bargain")
+    rows: np.ndarray | None = None
+    reads = [n for n in plan_reads_dynamics(scn, plan.option) if n in set(plan_reads)]
+    if any(isinstance(values.get(name), np.ndarray) for name in reads):
+        b_params, guaranteed, rows = _guaranteed_by_row(scn, plan, values, reads)
+    else:
+        b_params = stage_parameters(BargainParams, values, "bargain")
+        guaranteed = plan.guarantee.params(b_params)
     draws = bargain_draws(
         scn,
         plan.guarantee.kind,
         plan.option.bargain.aid_musd_per_year,
-        plan.guarantee.params(b_params),
+        guaranteed,
         stream(seed, "bargain"),
         n=BARGAIN_DRAWS,
     )
     order = [draws.factions.index(f.id) for f in scn.factions]
-    return replace(
+    at = replace(
         settle,
         p_forms=draws.p_deal,
-        p_sign=draws.p_sign[:, order],
+        p_sign=draws.p_sign_any[:, order],
+        quorum=np.broadcast_to(
+            np.asarray(b_params.partial_quorum, dtype=float), draws.p_deal.shape
+        ),
         p_holds=np.nan_to_num(draws.p_holds),
     )
+    return at if rows is None else _spread(settle, at, rows)
+
+
+def _guaranteed_by_row(
+    scn: Scenario, plan: OptionPlan, values: Mapping[str, Any], plan_reads: Sequence[str]
+) -> tuple[BargainParams, BargainParams, np.ndarray]:
+    """The bargaining parameters of :func:`settlement_at` with the guarantee derived at each
+    replication's values of the dynamics parameters in ``plan_reads``: one guarantee
+    (:func:`_guarantee`, the planner's own function) per distinct row of the varying values.
+
+    Returns the bargaining parameters and those under the guarantee, one draw per distinct row,
+    and each replication's row (for :func:`_spread`).
+    """
+    assert plan.guarantee is not None
+    varying = sorted(
+        name
+        for name, value in values.items()
+        if isinstance(value, np.ndarray) and (name in plan_reads or name.startswith("bargain."))
+    )
+    table = np.column_stack([np.asarray(values[name], dtype=float) for name in varying])
+    distinct, rows = np.unique(table, axis=0, return_inverse=True)
+    units = list(plan.inputs.units)
+    guarantees = []
+    for row in distinct:
+        at = {**values, **{name: float(v) for name, v in zip(varying, row, strict=True)}}
+        guarantees.append(
+            _guarantee(
+                scn,
+                plan.option,
+                plan.conference,
+                units,
+                plan.requirement,
+                stage_parameters(BargainParams, at, "bargain"),
+                stage_parameters(DynamicsParams, at, "dynamics"),
+            )
+        )
+    columns = {n: distinct[:, j] for j, n in enumerate(varying) if n.startswith("bargain.")}
+    b_params = stage_parameters(BargainParams, {**values, **columns}, "bargain")
+    guaranteed = _guaranteed(plan.guarantee.kind, guarantees, b_params)
+    return b_params, guaranteed, rows.reshape(-1)
+
+
+def _spread(planned: SettlementPlan, by_draw: SettlementPlan, rows: np.ndarray) -> SettlementPlan:
+    """``by_draw`` (one entry per distinct row) with every per-draw array it computed afresh
+    spread back to the replications."""
+    draws = int(rows.max()) + 1
+    changes = {}
+    for f in fields(by_draw):
+        value = getattr(by_draw, f.name)
+        fresh = value is not getattr(planned, f.name)
+        if fresh and isinstance(value, np.ndarray) and value.shape[:1] == (draws,):
+            changes[f.name] = value[rows]
+    return replace(by_draw, **changes)
+
+
+def _guaranteed(kind: str, guarantees: Sequence[Guarantee], b: BargainParams) -> BargainParams:
+    """:meth:`Guarantee.params` for one guarantee per parameter draw (row ``i`` of the result
+    equals ``guarantees[i].params(b_i)``; the strength is an array even where no guarantee is
+    fielded, so that the bargain has one draw per guarantee). ``kind`` is not ``none``."""
+    fielded = np.array([g.fielded for g in guarantees])
+    strength = np.where(
+        fielded, [g.strength_ratio for g in guarantees], getattr(b, f"strength_{kind}")
+    )
+    partisan = np.where(fielded, [g.partisan_share for g in guarantees], 0.0)
+    changes: dict[str, Any] = {
+        f"strength_{kind}": strength,
+        f"impartiality_{kind}": getattr(b, f"impartiality_{kind}") * (1.0 - partisan),
+    }
+    years = [g.years if g.years is not None else np.nan for g in guarantees]
+    given = fielded & ~np.isnan(years)
+    if given.any():
+        changes[f"years_{kind}"] = np.where(given, years, getattr(b, f"years_{kind}"))
+    return replace(b, **changes)
 
 
 def _settlement(
@@ -487,8 +581,11 @@ def _settlement(
     outcome: GuarantorOutcome,
     guarantor: Guarantor,
     units: list[ForceUnit],
+    quorum: float,
 ) -> SettlementPlan:
-    """The settlement the dynamics draws from, with the guarantor's planned coverage."""
+    """The settlement the dynamics draw from, with the guarantor's planned coverage: each faction
+    signs with its own P(sign), and the deal forms when the signatories hold ``quorum`` of the
+    capability (``docs/design-notes/partial-deals.md``)."""
     assert opt.bargain is not None
     month = min(opt.bargain.month, scn.horizon_months - 1)
     mask = _guarantor_members(scn, units, guarantor.kind)
@@ -500,8 +597,10 @@ def _settlement(
     return SettlementPlan(
         month=month,
         p_forms=outcome.p_deal,
-        p_sign=np.array([outcome.p_sign_given_deal[f.id] for f in scn.factions]),
+        p_sign=np.array([outcome.p_sign[f.id] for f in scn.factions]),
         p_holds=p_holds,
         commitment_months=12.0 * max(guarantor.commitment_years, 0.5),
         guarantor=mask,
+        capability=np.array([f.capability for f in scn.factions], dtype=float),
+        quorum=quorum,
     )

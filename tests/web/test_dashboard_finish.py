@@ -113,6 +113,68 @@ def test_what_would_it_take_runs_in_the_background_and_shows_its_answer(
     assert not re.search(r"\d\.?\d*e[+-]?\d", text)
 
 
+def test_the_server_logs_quietly(server: Any, page: Page) -> None:
+    page.goto(server.url)
+    expect(page.locator("#headline")).to_contain_text("against US stays", timeout=SLOW_MS)
+    open_tab(page, "Map")
+    expect(page.locator("#map canvas.maplibregl-canvas")).to_have_count(1, timeout=SLOW_MS)
+    log = server.log.read_text()
+    # the page made dozens of requests; none is logged, nor the development-server warning
+    for noise in ("HTTP/1.1", "_dash-update-component", "development server", "Serving Flask"):
+        assert noise not in log, log[-2000:]
+    assert "dashboard at http://127.0.0.1:" in log
+
+
+def param_input(page: Page, name: str) -> Any:
+    """The text field of one parameter (Dash writes pattern ids as sorted JSON)."""
+    return page.locator(f"""[id='{{"name":"{name}","type":"param"}}']""")
+
+
+def test_the_search_runs_under_the_assumptions_and_plan_the_user_changed(
+    server: Any, page: Page
+) -> None:
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    # a coalition plan changed and put into the comparison ...
+    open_tab(page, "Coalition builder")
+    expect(page.locator("#contingents")).to_contain_text("(lead)", timeout=SLOW_MS)
+    page.get_by_label("Cash per troop (cash_per_troop)").uncheck()
+    use = page.get_by_role("button", name="Use this coalition in the comparison")
+    expect(page.locator("#coalition-busy")).to_have_text("", timeout=SLOW_MS)
+    expect(use).to_be_enabled(timeout=SLOW_MS)
+    use.click()
+    expect(page.locator("#status")).to_contain_text("coalition plan", timeout=SLOW_MS)
+    # ... and an assumption changed
+    open_tab(page, "Assumptions")
+    field = param_input(page, "dynamics.coverage_half")
+    expect(field).to_be_visible(timeout=SLOW_MS)
+    field.fill("0.6")
+    field.press("Enter")
+    page.get_by_role("button", name="Run with these values").click()
+    message = page.locator("#assumption-message")
+    expect(message).to_contain_text("dynamics.coverage_half", timeout=SLOW_MS)
+    # the changed plan is listed as a person writes it, not as a Python list
+    expect(message).to_contain_text("offers = ")
+    assert not re.search(r"[\[\]']", message.inner_text())
+    # the search says, before and while it runs, that it uses the changed value ...
+    open_tab(page, "What would it take?")
+    expect(page.locator("#what-note")).to_contain_text(
+        "dynamics.coverage_half = 0.6", timeout=SLOW_MS
+    )
+    for box in page.get_by_label("Levers to search").get_by_role("checkbox").all():
+        box.uncheck()
+    page.get_by_label("International aid").check()
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#what-busy")).to_contain_text(
+        "(with dynamics.coverage_half = 0.6)", timeout=SLOW_MS
+    )
+    # ... and its answer comes from a job whose inputs held the value
+    expect(page.locator("#what-fixed")).to_contain_text(
+        "dynamics.coverage_half = 0.6", timeout=300_000
+    )
+    expect(page.locator("#what-headline")).to_be_visible()
+
+
 def test_the_report_fits_a_1440_pixel_window(page: Page, tmp_path: Path) -> None:
     from grudging.chain import simulate
     from grudging.report.html import write_report

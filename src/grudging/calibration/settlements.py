@@ -33,7 +33,12 @@ from scipy.optimize import minimize
 
 from grudging.errors import GrudgingError
 from grudging.model.bargain.commitment import hold_probability
-from grudging.model.bargain.params import BargainParams, Guarantor, guarantee_credibility
+from grudging.model.bargain.params import (
+    BargainParams,
+    Guarantor,
+    guarantee_credibility,
+    guarantor_figures,
+)
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "settlements.csv"
 OUTPUT_FILE = "settlements.yaml"
@@ -192,11 +197,12 @@ def guarantor_of(ep: Episode, params: BargainParams) -> Guarantor:
     if ep.pk_type in ("none", "political"):
         return Guarantor("none")
     kind = KIND_BY_LEADER[ep.pk_by if ep.pk_by != "none" else "unknown"]
+    _, impartiality, years = guarantor_figures(kind, params)  # the shared registry's figures
     return Guarantor(
-        kind,  # type: ignore[arg-type]
+        kind,
         strength_ratio=STRENGTH_BY_TYPE[ep.pk_type],
-        impartiality=float(getattr(params, f"impartiality_{kind}")),
-        commitment_years=float(getattr(params, f"years_{kind}")),
+        impartiality=float(impartiality),
+        commitment_years=float(years),
     )
 
 

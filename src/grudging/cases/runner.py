@@ -3,6 +3,11 @@
 P(large-scale violence within two years) is the share of replications whose simulated deaths reach
 :data:`WAR_DEATHS` in months 1-12 or in months 13-24 (the 1,000-a-year threshold of "war" behind
 Fortna's coding of a resumed war). Protocol: ``docs/design-notes/cases.md`` (section 4).
+
+A library case runs with the onset hazard's three fitted parameters refitted on the post-war
+episodes whose outcome was known at its information date (:func:`onset_calibration`), so that no
+case's own outcome, nor a later one, enters its forecast
+(``docs/design-notes/cases-diagnosis.md``, section 3.3).
 """
 
 from __future__ import annotations
@@ -50,10 +55,15 @@ def case_path(case_id: str) -> Path:
     return library_dir() / f"{case_id}.yaml"
 
 
-def load_case(path: str | Path) -> tuple[Case, Scenario]:
-    """A case file's coding and the scenario it expands to (checked as runnable)."""
-    from grudging.scenario import load_scenario
+def load_case(path: str | Path, calibrate: bool = False) -> tuple[Case, Scenario]:
+    """A case file's coding and the scenario it expands to (checked as runnable).
+
+    ``calibrate=True`` puts in the onset calibration known at the case's information date
+    (:func:`onset_calibration`) for every fitted parameter the case does not override itself.
+    """
+    from grudging.scenario.io import read_raw, validate_data
     from grudging.scenario.minimal import is_case, parse_case
+    from grudging.scenario.runnable import check_runnable
     from grudging.scenario.yaml_input import SourceMap, read_yaml
 
     file = Path(path)
@@ -61,7 +71,49 @@ def load_case(path: str | Path) -> tuple[Case, Scenario]:
     smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
     if not is_case(data):
         raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
-    return parse_case(data, smap), load_scenario(file, runnable=True)
+    case = parse_case(data, smap)
+    raw, raw_map, _ = read_raw(file)
+    if calibrate:
+        fitted = onset_calibration(str(raw["information_date"]))
+        raw["parameters"] = [
+            {**rec, **fitted[rec["name"]]}
+            if rec["name"] in fitted and rec["name"] not in case.parameters
+            else rec
+            for rec in raw["parameters"]
+        ]
+    scn = validate_data(raw, raw_map)
+    check_runnable(scn, raw_map)
+    return case, scn
+
+
+def onset_calibration(information_date: str) -> dict[str, dict[str, Any]]:
+    """Parameter records (value, range, distribution, source) of the onset hazard's fitted
+    parameters, fitted on the episodes of ``settlements.csv`` (Fortna 2008, Walter 2015) whose
+    two-year outcome was known at ``information_date``, with the fit's own uncertainty
+    (:func:`grudging.model.onset.fit_ranges`; triangular, the point fit as mode)."""
+    import csv
+
+    from grudging.calibration.settlements import DATA_FILE
+    from grudging.model.onset import fit_onset_known_by, fit_ranges
+
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    fit = fit_onset_known_by(rows, information_date)
+    counts = ", ".join(f"{cell} {k}/{n}" for cell, (n, k) in fit.counts.items())
+    return {
+        name: {
+            "value": value,
+            "low": low,
+            "high": high,
+            "distribution": "triangular",
+            "source": (
+                f"grudging.model.onset.fit_onset_known_by on calibration/data/settlements.csv "
+                f"(Fortna 2008, Walter 2015), episodes known by {information_date} (relapses: "
+                f"{counts}); Jeffreys 90 % intervals"
+            ),
+        }
+        for name, (value, low, high) in fit_ranges(fit).items()
+    }
 
 
 def violence_probability(
@@ -113,7 +165,7 @@ def run_case(
     case_id: str, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
 ) -> CaseResult:
     """Run one shipped case."""
-    case, scn = load_case(case_path(case_id))
+    case, scn = load_case(case_path(case_id), calibrate=True)
     if case.outcome is None:
         raise GrudgingError(f"{case_id}: the case records no outcome; add outcome: to score it")
     troops = 0 if case.force == "none" else case.force.troops

@@ -8,7 +8,10 @@ from typing import Any
 from grudging.cli.scenario import add_scenario_argument
 from grudging.rng import MASTER_SEED
 
-GUARANTOR_CHOICES = ("none", "us", "nato", "un", "all")
+GUARANTOR_HELP = (
+    "who guarantees the settlement: none, a command of the scenario's registry that guarantees "
+    "(us, nato, un in the shared one), or all of them side by side (default: all)"
+)
 #: Parameter draws behind the P(deal) distribution by default.
 UNCERTAINTY_DRAWS = 400
 
@@ -28,9 +31,9 @@ def register(sub: Any) -> None:
     add_scenario_argument(p)
     p.add_argument(
         "--guarantor",
-        choices=GUARANTOR_CHOICES,
+        metavar="ID",
         default="all",
-        help="who guarantees the settlement (default: all four side by side)",
+        help=GUARANTOR_HELP,
     )
     p.add_argument(
         "--aid",
@@ -43,19 +46,19 @@ def register(sub: Any) -> None:
         "--strength",
         type=float,
         default=None,
-        help="guarantor's effective strength over the requirement (overrides bargain.strength_*)",
+        help="guarantor's effective strength over the requirement (overrides the registry's figure)",
     )
     p.add_argument(
         "--impartiality",
         type=float,
         default=None,
-        help="guarantor's impartiality, 0-1 (overrides bargain.impartiality_*)",
+        help="guarantor's impartiality, 0-1 (overrides the registry's figure)",
     )
     p.add_argument(
         "--years",
         type=float,
         default=None,
-        help="length of the guarantor's commitment in years (overrides bargain.years_*)",
+        help="length of the guarantor's commitment in years (overrides the registry's figure)",
     )
     p.add_argument(
         "--spoiler",
@@ -86,13 +89,15 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_bargain)
 
 
-def _guarantors(args: argparse.Namespace, params: Any) -> list[Any]:
+def _guarantors(args: argparse.Namespace, params: Any, scn: Any) -> list[Any]:
     from dataclasses import replace
 
     from grudging.errors import ParameterError
-    from grudging.model.bargain import GUARANTOR_KINDS, default_guarantor
+    from grudging.model.bargain import default_guarantor
+    from grudging.scenario.commands import commands_of, guarantor_ids
 
-    kinds = list(GUARANTOR_KINDS) if args.guarantor == "all" else [args.guarantor]
+    registry = commands_of(scn)
+    kinds = list(guarantor_ids(registry)) if args.guarantor == "all" else [args.guarantor]
     overrides = {
         "strength_ratio": args.strength,
         "impartiality": args.impartiality,
@@ -110,12 +115,12 @@ def _guarantors(args: argparse.Namespace, params: Any) -> list[Any]:
             for k in given
         )
         raise ParameterError(
-            f"{flags} describe a guarantor, but --guarantor none has none; choose us, nato, un "
-            "or all"
+            f"{flags} describe a guarantor, but --guarantor none has none; choose "
+            f"{', '.join(guarantor_ids(registry)[1:])} or all"
         )
     out = []
     for kind in kinds:
-        g = default_guarantor(kind, params)
+        g = default_guarantor(kind, params, registry)
         if kind != "none" and given:
             g = replace(g, **given)
         out.append(g)
@@ -161,7 +166,7 @@ def _bargain(args: argparse.Namespace) -> int:
     values = scn.parameter_values()
     params = stage_parameters(BargainParams, values, "bargain")
     missing = [name for name in parameter_names(BargainParams, "bargain") if name not in values]
-    guarantors = _guarantors(args, params)
+    guarantors = _guarantors(args, params, scn)
     result = bargain(
         scn,
         guarantors,
@@ -199,7 +204,7 @@ def _bargain(args: argparse.Namespace) -> int:
         payload["parameters_defaulted"] = missing
         print_json(payload)
         return 0
-    _print(result, scn, args, missing, console)
+    _print(result, scn, args, missing, console, params.partial_quorum)
     if spread:
         _print_spread(spread, console)
     return 0
@@ -226,7 +231,12 @@ def _print_feasibility(result: Any, scn: Any, console: Any) -> None:
 
 
 def _print(
-    result: Any, scn: Any, args: argparse.Namespace, missing: list[str], console: Any
+    result: Any,
+    scn: Any,
+    args: argparse.Namespace,
+    missing: list[str],
+    console: Any,
+    quorum: float,
 ) -> None:
     from rich import box
     from rich.table import Table
@@ -291,7 +301,13 @@ def _print(
             )
             console.print(
                 f"Deals under {o.guarantor.kind}: every non-spoiler signs {_fmt_p(o.p_full_deal)}"
-                + (f"; partial (signatories, probability): {partial}" if partial else ""),
+                + (
+                    f"; partial, the signatories holding the quorum "
+                    f"({_fmt_p(quorum)} of the non-spoilers' capability) and the "
+                    f"rest fighting on (signatories, probability): {partial}"
+                    if partial
+                    else ""
+                ),
                 soft_wrap=True,
             )
     for o in result.outcomes:

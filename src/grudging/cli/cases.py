@@ -146,6 +146,10 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
         )
     console.print(table)
     console.print("* deaths figure includes fighting after the start (LEAK; docs/cases.md)")
+    console.print(
+        "model: onset hazard fitted per case on the post-war episodes known at its information "
+        "date (docs/design-notes/cases-diagnosis.md)"
+    )
     for subset, scores in report["scores"].items():
         s = Table(title=f"Scores ({subset}, {scores[0]['n']} cases)")
         for col in ("forecast", "Brier", "accuracy", "log-loss"):

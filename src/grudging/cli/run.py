@@ -90,6 +90,11 @@ def check_arguments(args: argparse.Namespace) -> Any:
         args.report_file = writable_file(args.report, "--report", (".html", ".htm"))
     if args.save:
         writable_folder(args.save, "--save")
+    from grudging.cli.scenario import refuse_unknown_options
+
+    # the option ids from the raw file: a misspelt id is refused before validation imports the model
+    named = [("--option", o) for o in args.option] + [("--baseline", args.baseline)]
+    refuse_unknown_options(args.scenario, args.set, named)
     from grudging.scenario import load_scenario  # pydantic: after the checks that need none
 
     scn = load_scenario(args.scenario, overrides=args.set)
@@ -328,6 +333,7 @@ def plan_footer(results: Any) -> list[str]:
     meta = results.metadata
     names = results.option_names()
     plans = meta.get("plans", {})
+    faction_names = meta.get("faction_names", {})
     summary = results.summary()
     troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
     months = meta.get("horizon_months")
@@ -348,12 +354,25 @@ def plan_footer(results: Any) -> list[str]:
                 )
         if "bargain" in plan:
             b = plan["bargain"]
-            holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "none"
+            holdouts = (
+                ", ".join(faction_names.get(h, h.replace("_", " ")) for h in b["holdouts"])
+                or "none"
+            )
             bits.append(
                 f"at the parameters' nominal values a deal under {b['guarantor'].upper()} "
                 f"forms with probability {render.probability(b['p_deal'])} (across the run's "
                 f"draws: 'Chance of a deal' above); holding out: {holdouts}"
             )
+            partial = "; ".join(
+                f"{' + '.join(faction_names.get(m, m.replace('_', ' ')) for m in d['signatories'])} "
+                f"{render.probability(d['p'])}"
+                for d in b.get("partial_deals", [])
+            )
+            if partial:
+                bits.append(
+                    f"every non-spoiler signs {render.probability(b['p_full_deal'])}; partial "
+                    f"deals (signatories holding the quorum, the rest fight on): {partial}"
+                )
         feas = meta.get("feasibility", {}).get(option)
         if feas and feas["gates"]:
             gates = "; ".join(

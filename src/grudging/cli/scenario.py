@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any
 
 from grudging.errors import GrudgingError
@@ -55,6 +56,42 @@ def replications_or_default(given: int | None, default: int) -> int:
     if replications < 1:
         raise GrudgingError(f"--replications {replications}: give at least 1")
     return replications
+
+
+def raw_option_ids(source: str, overrides: Sequence[str] = ()) -> list[str] | None:
+    """The scenario's option ids, read from its raw data (tables expanded, ``--set`` applied)
+    without validating it, so without importing the model: a misspelt ``--option`` is refused in
+    a second. None when the raw data does not list them plainly (the validation says why)."""
+    from grudging.scenario.io import read_raw
+    from grudging.scenario.overrides import apply_override
+
+    data, _, _ = read_raw(source)
+    for assignment in overrides:
+        apply_override(data, assignment)
+    options = data.get("options")
+    if not isinstance(options, list):
+        return None
+    ids = [o.get("id") if isinstance(o, dict) else None for o in options]
+    return [str(i) for i in ids] if all(isinstance(i, str) for i in ids) else None
+
+
+def refuse_unknown_options(
+    source: str, overrides: Sequence[str], named: Sequence[tuple[str, str | None]]
+) -> None:
+    """Refuse each ``(flag, option id)`` the scenario does not have, before it is validated
+    (the message names the flag and the nearest id); a scenario that cannot be read this way is
+    left to the full load."""
+    from grudging.errors import unknown_name
+
+    given = [(flag, value) for flag, value in named if value is not None]
+    if not given:
+        return
+    ids = raw_option_ids(source, overrides)
+    if ids is None:
+        return
+    for flag, value in given:
+        if value not in ids:
+            raise GrudgingError(f"{flag} {value}: {unknown_name('option', value, ids)}")
 
 
 def register(sub: Any) -> None:

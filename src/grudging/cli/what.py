@@ -94,10 +94,15 @@ def register(sub: Any) -> None:
 
 def _what(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, err_console, print_json
-    from grudging.explore import what_it_takes as w
+    from grudging.cli.scenario import refuse_unknown_options
     from grudging.scenario import load_scenario
 
+    refuse_unknown_options(
+        args.scenario, args.set, [("--option", args.option), ("--baseline", args.baseline)]
+    )
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    from grudging.explore import what_it_takes as w
+
     request: dict[str, Any] = {
         "option": args.option or w.DEFAULT_OPTION,
         "baseline": args.baseline or w.DEFAULT_BASELINE,
@@ -134,15 +139,25 @@ def _given(value: int | None, default: int) -> int:
 def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
     from rich.table import Table
 
-    from grudging.explore.what_it_takes import format_value as fmt
+    from grudging.report.numbers import outcome_label, parameter_label
+    from grudging.report.what import choice_names, lever_label, lever_value
+
+    names = {o.id: o.name for o in scn.options}
+    choices = choice_names(scn)
+
+    def fmt(value: Any, unit: str) -> str:
+        return lever_value(value, unit, choices)
 
     better = "lower" if answer.direction == "minimize" else "higher"
+    # the answer first, in a sentence; then how it was found
+    console.print(f"[bold]{answer.summary}[/]", soft_wrap=True)
     console.print(
-        f"[bold]{answer.option}[/] against [bold]{answer.baseline}[/] on {answer.outcome} "
-        f"({better} is better), {scn.id}: P(better) {answer.p_current:.2f} now "
-        f"(mean difference {answer.mean_difference:+,.0f} {answer.unit}); target "
-        f"{answer.confidence:.2f}; {answer.replications} paired replications per evaluation, "
-        f"seed {answer.seed}",
+        f"{names.get(answer.option, answer.option)} against "
+        f"{names.get(answer.baseline, answer.baseline)} on "
+        f"{outcome_label(answer.outcome).lower()} ({better} is better), {scn.id}: P(better) "
+        f"{answer.p_current:.2f} now (mean difference {answer.mean_difference:+,.0f} "
+        f"{answer.unit}); target {answer.confidence:.2f}; {answer.replications:,} paired "
+        f"replications per evaluation, seed {answer.seed}",
         soft_wrap=True,
     )
     hold = answer.question == "hold"
@@ -176,7 +191,12 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         elif r.status == "no_effect":
             note = f"{note} (P {r.p_current:.2f} throughout)"
         table.add_row(
-            r.lever, fmt(r.current, r.unit), threshold, f"{r.p_current:.2f}", p_there, note
+            lever_label(r.lever),
+            fmt(r.current, r.unit),
+            threshold,
+            f"{r.p_current:.2f}",
+            p_there,
+            note,
         )
     console.print(table)
     if answer.pairs:
@@ -192,13 +212,14 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         for p in answer.pairs:
             a, b = p.levers
             win = (
-                f"{a} {fmt(p.threshold[0], units[a])}, {b} {fmt(p.threshold[1], units[b])}"
+                f"{lever_label(a)} {fmt(p.threshold[0], units[a])}, "
+                f"{lever_label(b)} {fmt(p.threshold[1], units[b])}"
                 if p.threshold is not None
                 else "none on the grid"
             )
             best = f"{fmt(p.best[0], units[a])}, {fmt(p.best[1], units[b])}: P {p.best[2] or 0:.2f}"
             there = f"{p.p_threshold:.2f}" if p.p_threshold is not None else "—"
-            pairs.add_row(f"{a} x {b}", win, there, best)
+            pairs.add_row(f"{lever_label(a)} x {lever_label(b)}", win, there, best)
         console.print(pairs)
     params = Table(
         title=f"Uncertain parameters: where the option {'stops winning' if hold else 'wins'} "
@@ -209,7 +230,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         params.add_column(column)
     for c in answer.parameters[:top]:
         params.add_row(
-            c.parameter,
+            parameter_label(c.parameter),
             f"{c.operator} {c.threshold:.4g}" + ("" if c.reached else " (closest; short)"),
             f"[{c.low:.4g}, {c.high:.4g}]",
             f"{c.win_rate:.2f}",
@@ -218,7 +239,9 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
     console.print(params)
     box = answer.box
     if box is not None and box.limits:
-        limits = "; ".join(f"{lo:.4g} <= {n} <= {hi:.4g}" for n, lo, hi in box.limits)
+        limits = "; ".join(
+            f"{lo:.4g} <= {parameter_label(n)} <= {hi:.4g}" for n, lo, hi in box.limits
+        )
         console.print(
             f"PRIM box on the top parameters: {limits} — the option "
             f"{'loses' if box.cases == 'losses' else 'wins'} in {box.density:.0%} "
@@ -231,7 +254,6 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
             f"PRIM finds no box on the top parameters that concentrates the "
             f"{'losses' if hold else 'wins'}"
         )
-    console.print(answer.summary, soft_wrap=True)
     console.print(
         f"[dim]{answer.evaluations} evaluations in {answer.seconds:.0f} s"
         + ("; stopped at --max-evaluations" if answer.stopped else "")

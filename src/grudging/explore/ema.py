@@ -71,7 +71,7 @@ class ChainFunction:
 
     def plan(self, values: dict[str, Any]) -> OptionPlan:
         """The option's plan for the experiment's upstream values (held for later experiments)."""
-        upstream = [(f.name, values[f.name]) for f in self.factors if f.upstream]
+        upstream = [(f.name, values[f.name]) for f in self.factors if f.upstream or f.plan_read]
         return self._plans.plan(self.scn, self.option, upstream, self.seed)
 
     def __call__(self, **kwargs: Any) -> dict[str, float]:

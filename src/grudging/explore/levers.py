@@ -8,10 +8,14 @@ Saltelli and Morris designs keep their structure) and the design holds both the 
 and the values.
 
 A factor is *upstream* when the deterministic stages (requirement, coalition conference, bargain)
-read it: every parameter outside the dynamics stage, every lever, and the dynamics parameters that
-:func:`grudging.options.plan_option` reads for one of the swept options
-(:func:`with_plan_reads`). Design points that agree on their
-upstream factors share one plan per option; the sweep runner groups them.
+read it: every parameter outside the dynamics stage and every lever. Design points that agree on
+their upstream factors share one plan per option; the sweep runner groups them. The dynamics
+parameters that :func:`grudging.options.plan_option` reads for one of the swept options (the
+guarantor's skill, which weighs its troops in the bargain) are marked ``plan_read``
+(:func:`with_plan_reads`) but not upstream: they go to the dynamics per row like the other dynamics
+parameters, and the guarantee and bargain are derived again at each row's value
+(:func:`grudging.options.settlement_at`), so that varying them does not split a group into one
+plan, and one small dynamics call, per design point.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ class Factor:
     distribution: str = "uniform"
     nominal: float = 0.0
     upstream: bool = True
+    plan_read: bool = False  # a dynamics parameter a plan reads: passed per row (module notes)
 
     @property
     def categorical(self) -> bool:
@@ -193,7 +198,8 @@ def _words(spec: str | Sequence[str]) -> list[str]:
 def with_plan_reads(
     scn: Scenario, options: Sequence[str], factors: Sequence[Factor]
 ) -> list[Factor]:
-    """``factors`` with the dynamics parameters that some option's plan reads marked upstream.
+    """``factors`` with the dynamics parameters that some option's plan reads marked
+    ``plan_read`` (they stay downstream: see the module notes).
 
     An option is checked as it is and under every combination of the design's categorical levers
     (a lever can change who guarantees a bargain, and with it what the plan reads).
@@ -210,4 +216,4 @@ def with_plan_reads(
         for combo in combos:
             changed = apply_levers(option, list(zip(levers, combo, strict=True)))
             read.update(plan_reads_dynamics(scn, changed))
-    return [replace(f, upstream=True) if f.name in read else f for f in factors]
+    return [replace(f, plan_read=True) if f.name in read and not f.upstream else f for f in factors]

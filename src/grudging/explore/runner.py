@@ -7,7 +7,11 @@ factors (:mod:`grudging.explore.levers`); the dynamics read the rest, and take t
 Design points that agree on every upstream factor form a *group* and share one plan per option.
 A group's rows — its points in design order, each repeated for every replication — are cut into
 blocks of ``block`` rows, and one *chunk* is one block under one option: one plan (cached by the
-worker) and one vectorised call of the dynamics with a parameter column per row.
+worker) and one vectorised call of the dynamics with a parameter column per row. A dynamics
+parameter that a plan reads (the guarantor's skill) does not split groups: it is given per row
+and the chunk re-derives the guarantee and the bargain at each row's value
+(:func:`grudging.kernel.run_block`). Stores made before this rule (format 1) recorded such a
+parameter as upstream, and resume as they were made.
 
 Identity, not order
 -------------------
@@ -47,7 +51,7 @@ from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, with_plan_reads
 from grudging.machine import available_memory
 from grudging.plans import PlanCache
-from grudging.results.store import ChunkRows, Store, free_disk
+from grudging.results.store import FORMAT_VERSION, ChunkRows, Store, free_disk
 from grudging.rng import MASTER_SEED
 
 if TYPE_CHECKING:
@@ -86,6 +90,7 @@ class ChunkSpec:
     upstream: tuple[tuple[str, Any], ...]
     dynamics: tuple[tuple[str, np.ndarray], ...]
     monthly: bool = False
+    plan_reads: tuple[str, ...] = ()  # dynamics factors a plan reads, given per row
 
 
 _SCENARIOS: dict[str, Scenario] = {}
@@ -137,7 +142,8 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
         plan = _plan(scn, spec)
         values = run_values(scn, {k: float(v) for k, v in spec.upstream if "." in k})
         values.update(dict(spec.dynamics))
-        traj = run_block(scn, plan, values, R, spec.seed, ("sweep", spec.group_key, spec.block))
+        block = ("sweep", spec.group_key, spec.block)
+        traj = run_block(scn, plan, values, R, spec.seed, block, spec.plan_reads)
         outcomes = scalar_outcomes(traj)
         if spec.monthly:
             monthly = {
@@ -206,6 +212,7 @@ def chunk_specs(
     """
     upstream = [f for f in factors if f.upstream]
     dynamic = [f.name for f in factors if f.name.startswith("dynamics.")]
+    reads = tuple(f.name for f in factors if f.plan_read)
     by_group = points.groupby("group_key", sort=False)
     for group in pd.unique(points["group_key"]):
         rows = by_group.get_group(group).sort_values("point")
@@ -235,6 +242,7 @@ def chunk_specs(
                     upstream=up,
                     dynamics=tuple((name, values[at, k]) for k, name in enumerate(dynamic)),
                     monthly=monthly,
+                    plan_reads=reads,
                 )
 
 
@@ -517,7 +525,7 @@ def sweep(
     values.insert(1, "group_key", group_keys(values, factors))
     months = [o.month for o in scn.observations]
     meta = {
-        "format_version": 1,
+        "format_version": FORMAT_VERSION,
         "package": "grudging",
         "version": __version__,
         "scenario_id": scn.id,
@@ -545,7 +553,7 @@ def sweep(
             created,
             scn,
             values,
-            design.factors,
+            factors,
             created.meta,
             executor,
             workers,

@@ -56,7 +56,8 @@ from typing import Any
 import numpy as np
 
 from grudging.model.counts import poisson_counts
-from grudging.model.onset import onset_probability
+from grudging.model.formation import quorum_reached
+from grudging.model.onset import MIN_SUPPRESSION, onset_probability, war_minimum_rate
 from grudging.model.threads import one_blas_thread
 from grudging.rng import stream
 
@@ -199,8 +200,8 @@ class SettlementPlan:
     month: int
     # One value for every replication, or one per replication (the bargain at each replication's
     # draw of the bargaining parameters: p_forms (R,), p_sign (R, F), p_holds (R,)).
-    p_forms: float | np.ndarray
-    p_sign: np.ndarray  # (F,) or (R, F) probability each faction signs, given a deal
+    p_forms: float | np.ndarray  # the bargain stage's P(deal), reported; formation is the quorum's
+    p_sign: np.ndarray  # (F,) or (R, F) probability each faction signs, on its own
     p_holds: float | np.ndarray  # probability the deal holds over the guarantor's commitment
     commitment_months: float
     guarantor: np.ndarray  # (U,) bool: units whose coverage backs the deal
@@ -208,6 +209,11 @@ class SettlementPlan:
     # guarantor; when given, the hazard runs from the guarded to this one as presence falls.
     p_holds_unguarded: float | np.ndarray | None = None
     in_force: bool = False  # already in force at the start: its signatories have stopped fighting
+    # The formation rule (grudging.model.formation): the deal forms when the factions that sign
+    # hold ``quorum`` of the non-spoilers' ``capability`` (F,) (None: equal); quorum 0 lets each
+    # signatory stand down on its own (independent signing).
+    capability: np.ndarray | None = None
+    quorum: float | np.ndarray = 0.0
 
 
 @dataclass(frozen=True)
@@ -443,7 +449,7 @@ class _Run:
     presence0: np.ndarray  # (R, N) salient presence at the information date
     mixed0: np.ndarray  # (N,) mixedness at the information date
     refugee_share: np.ndarray  # (R, 1) refugee_share, at most 1 (refugees are displaced people)
-    deal_u: np.ndarray  # (R,) uniform: does a deal form
+    deal_u: np.ndarray  # (R,) uniform: drawn but no longer read (later streams stay put)
     sign_u: np.ndarray  # (R, F) uniforms: does each faction sign
     collapse_u: np.ndarray  # (R, T) uniforms: does a deal collapse this month
     escalate_u: np.ndarray  # (R, T) uniforms: does a kin state intervene this month
@@ -1055,9 +1061,14 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
             ],
             axis=0,
         )
-        st.formed = run.deal_u < settle.p_forms
+        # Each faction decides on its own uniform; the deal forms when the signatories hold the
+        # quorum (one rule with the bargain stage: grudging.model.formation). ``deal_u`` is no
+        # longer read, but still drawn, so that no later stream moves.
         p_sign = settle.p_sign if np.ndim(settle.p_sign) == 2 else settle.p_sign[None, :]
-        st.signed = st.formed[:, None] & (run.sign_u < p_sign) & ~th.faction_spoiler[None, :]
+        signs = (run.sign_u < p_sign) & ~th.faction_spoiler[None, :]
+        capability = np.ones(run.F) if settle.capability is None else np.asarray(settle.capability)
+        st.formed = quorum_reached(signs, capability, th.faction_spoiler, settle.quorum)
+        st.signed = st.formed[:, None] & signs
         st.holds = st.formed.copy()
         if settle.in_force:
             st.settled = st.signed.astype(float)
@@ -1138,14 +1149,18 @@ def _onset(
     """Escalation from calm (:func:`grudging.model.onset.onset_hazard`): a monthly hazard that
     large-scale violence starts in a region, fitted on post-war episodes (Fortna 2008), lowered by
     coverage and by the share of fighters stood down (an agreement in place), raised by armed
-    capability, by presence-driven grievance (as the background, ``presence_driven_share``) and by
-    coverage lost since the information date (a vacuum). Only a region outside the civil-war
-    regime can start (escalation from calm). Once started, the region's background is at least the
-    one that sustains ``onset_rate`` (before suppression); it never stops by itself. One uniform
-    per replication, month and region is read whatever happens (common numbers)."""
+    capability and by coverage lost since the information date (a vacuum). The fitted
+    peacekeeping ratio is a present force's net effect, so the grievance its presence stirs is not
+    counted again (``grievance`` is unused here; docs/design-notes/cases-diagnosis.md, 3.2). Only a
+    region outside the civil-war regime can start (escalation from calm). Once started, the
+    region's background is at least the one that sustains ``onset_rate`` (before suppression),
+    and its rate after suppression at least its population share of a war's 1,000 deaths a year
+    (:func:`grudging.model.onset.war_minimum_rate`: a resumed war is a war); it never stops by
+    itself. One uniform per replication, month and region is read whatever happens (common
+    numbers)."""
+    del grievance  # the force's presence is inside the fitted peacekeeping ratio
     p = run.p  # (R, 1) columns, so the terms of onset_hazard are written out here
     share, density = run.onset_weight
-    drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
     spoilers = (density / p.onset_capability_reference) ** p.onset_capability_elasticity
     stood = np.clip(demob, 0.0, 1.0)
     lost = np.divide(
@@ -1159,12 +1174,14 @@ def _onset(
         * share
         * p.onset_agreement_ratio**stood
         * p.onset_peacekeeping_ratio ** np.minimum(np.maximum(cov, 0.0), 1.0)
-        * drive
         * spoilers
         * (1.0 + p.onset_vacuum_effect * lost)
     )
     st.onset |= ~st.war & (run.onset_u[:, t, :] < onset_probability(hazard))
-    floor = p.onset_rate * (1.0 - p.self_excitation)
+    # The background that sustains onset_rate before suppression, or the war minimum after it.
+    supp = suppression(cov, p.coverage_half, p.suppression_hill)
+    war = war_minimum_rate(float(run.pop.sum())) / np.maximum(supp, MIN_SUPPRESSION)
+    floor = np.maximum(p.onset_rate, war) * (1.0 - p.self_excitation)
     return np.where(st.onset, np.maximum(background, floor), background)
 
 

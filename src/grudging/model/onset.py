@@ -11,11 +11,16 @@ of large-scale violence that
 * falls with a signed agreement and with a force's coverage, by hazard ratios fitted on the same
   episodes (Fortna 2004, 2008: peacekeeping cuts the risk of renewed war by half or more;
   an agreement cuts it further; finding F03 of the shared findings);
-* grows with grievance (the dynamics' presence-driven grievance ratio), with the spoilers'
-  capability and with a **security vacuum**: coverage lost since the information date (the old
-  regime's forces dissolved, a mission that collapses).
+* grows with the spoilers' capability and with a **security vacuum**: coverage lost since the
+  information date (the old regime's forces dissolved, a mission that collapses). The fitted
+  peacekeeping ratio is a present force's *net* effect (truces with a force against truces
+  without), so the grievance its presence stirs is inside it and not counted again.
 
-An onset lifts a region's rate to at least ``onset_rate`` (the war threshold of the dynamics).
+An onset lifts a region's rate to at least ``onset_rate`` before suppression, and to at least its
+share of a war's 1,000 deaths a year after it (:func:`war_minimum_rate`): the event the hazard was
+fitted on is "war resumed", and a war is at least 1,000 battle deaths a year (Small & Singer 1982;
+Doyle & Sambanis 2000, APSR 94(4)). The force's effect on whether war resumes is the fitted ratio;
+it does not also make a resumed war smaller than a war (``docs/design-notes/cases-diagnosis.md``).
 
 **An intervener seen as a party** (it fought or armed one side) raises the recruitment of the
 faction it fought and that faction's targeting of the force: Kalyvas (2006, *The Logic of Violence
@@ -42,6 +47,12 @@ import numpy as np
 
 #: Months over which a relapse is counted in the fitting data.
 RELAPSE_MONTHS = 24
+#: Battle deaths a year that make a war (Small & Singer 1982, *Resort to Arms*; Doyle & Sambanis
+#: 2000): a definition, not a parameter.
+WAR_DEATHS_PER_YEAR = 1000.0
+#: Smallest share of violence left by suppression that the war minimum is divided by (keeps the
+#: background finite under any coverage).
+MIN_SUPPRESSION = 1e-6
 #: Last start year of an episode the fit may use (the outcome window ends before 2000).
 LAST_FIT_YEAR = 1995
 
@@ -56,8 +67,6 @@ class OnsetParams:
     """Hazard ratio of a signed agreement against a truce (fitted; < 1)."""
     peacekeeping_ratio: float
     """Hazard ratio of a force at full coverage against none (fitted; < 1)."""
-    grievance_elasticity: float = 1.0
-    """Hazard proportional to grievance ** elasticity (judgement)."""
     capability_elasticity: float = 1.0
     """Hazard proportional to (spoiler capability / reference) ** elasticity (judgement)."""
     capability_reference: float = 0.5
@@ -76,7 +85,6 @@ class OnsetParams:
             "base_hazard": self.base_hazard >= 0,
             "agreement_ratio": 0 < self.agreement_ratio <= 1,
             "peacekeeping_ratio": 0 < self.peacekeeping_ratio <= 1,
-            "grievance_elasticity": self.grievance_elasticity >= 0,
             "capability_elasticity": self.capability_elasticity >= 0,
             "capability_reference": self.capability_reference > 0,
             "vacuum_effect": self.vacuum_effect >= 0,
@@ -119,11 +127,22 @@ def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR)
 
     ``rows`` are records of ``settlements.csv``. Used: episodes starting up to ``last_year`` (so
     every two-year window closes before the information date), not questionable, with a known
-    ``relapse_2y``. Cells: truces without a peace operation (the base), truces with one (the
+    ``relapse_2y`` (:func:`fit_onset_known_by` selects by an information date instead). Cells: truces without a peace operation (the base), truces with one (the
     peacekeeping ratio), settlements without one (the agreement ratio). Each cell's hazard is the
     constant monthly hazard matching its relapse share (a share of 0 or 1 is moved half an episode
     in, so that every hazard is finite).
     """
+    return _fit(rows_used(rows, last_year))
+
+
+def fit_onset_known_by(rows: Iterable[Mapping[str, str]], information_date: str) -> OnsetFit:
+    """:func:`fit_onset` on the episodes whose two-year outcome was known at ``information_date``
+    (``YYYY-MM``): started at least :data:`RELAPSE_MONTHS` months before it (so no episode that
+    starts later, a case's own included, enters its fit)."""
+    return _fit(rows_known_by(rows, information_date))
+
+
+def _fit(used: list[Mapping[str, str]]) -> OnsetFit:
     cells = {
         "truce_no_force": ("truce", "0"),
         "truce_force": ("truce", "1"),
@@ -133,7 +152,7 @@ def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR)
     for name, (ended_by, pk) in cells.items():
         outcomes = [
             int(r["relapse_2y"])
-            for r in rows_used(rows, last_year)
+            for r in used
             if r["ended_by"] == ended_by and r["pk_present"] == pk
         ]
         if not outcomes:
@@ -154,6 +173,74 @@ def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR)
     )
 
 
+def _month_index(date: str) -> int:
+    """Months since year 0 of a ``YYYY-MM`` or ``YYYY-MM-DD`` date."""
+    year, month = (int(x) for x in date.split("-")[:2])
+    return year * 12 + month - 1
+
+
+def rows_known_by(
+    rows: Iterable[Mapping[str, str]], information_date: str
+) -> list[Mapping[str, str]]:
+    """The episodes whose relapse within two years was known by the end of ``information_date``
+    (``YYYY-MM``): started at least :data:`RELAPSE_MONTHS` months before it (an episode known only
+    by its year, as Walter's, counts from that year's December), not questionable, outcome
+    known."""
+    last = _month_index(information_date) - RELAPSE_MONTHS
+    return [
+        r
+        for r in rows
+        if _month_index(r.get("start_date") or f"{r['start_year']}-12") <= last
+        and r.get("questionable", "0") != "1"
+        and r["relapse_2y"] in ("0", "1")
+    ]
+
+
+#: Quantile of the interval a fitted share ranges over (each side).
+FIT_QUANTILE = 0.05
+#: The dynamics parameters the fit gives, by the cell (or cells: numerator, denominator) behind each.
+FITTED_PARAMETERS = {
+    "dynamics.onset_base_hazard": ("truce_no_force", None),
+    "dynamics.onset_peacekeeping_ratio": ("truce_force", "truce_no_force"),
+    "dynamics.onset_agreement_ratio": ("settlement_no_force", "truce_no_force"),
+}
+
+
+def fit_ranges(fit: OnsetFit, q: float = FIT_QUANTILE) -> dict[str, tuple[float, float, float]]:
+    """The fitted dynamics parameters with the fit's own uncertainty: ``name: (value, low,
+    high)``.
+
+    Each cell's relapse share ranges over its Jeffreys interval (Beta(k + 1/2, n - k + 1/2),
+    quantiles ``q`` and ``1 - q``), turned into a monthly hazard; the base hazard over its cell's
+    interval, each ratio over the ratio of the interval ends (wider than the ratio's own interval:
+    conservative), ratios at most 1. The value is the point fit, kept inside the range.
+    """
+    from scipy.stats import beta
+
+    def interval(cell: str) -> tuple[float, float]:
+        n, k = fit.counts[cell]
+        lo, hi = beta.ppf([q, 1.0 - q], k + 0.5, n - k + 0.5)
+        top = 1.0 - 1e-9  # a share of 1 has no finite hazard
+        return hazard_from_probability(min(float(lo), top)), hazard_from_probability(
+            min(float(hi), top)
+        )
+
+    point = {
+        "dynamics.onset_base_hazard": fit.base_hazard,
+        "dynamics.onset_peacekeeping_ratio": fit.peacekeeping_ratio,
+        "dynamics.onset_agreement_ratio": fit.agreement_ratio,
+    }
+    out: dict[str, tuple[float, float, float]] = {}
+    for name, (cell, base) in FITTED_PARAMETERS.items():
+        lo, hi = interval(cell)
+        if base is not None:
+            b_lo, b_hi = interval(base)
+            lo, hi = min(lo / b_hi, 1.0), min(hi / b_lo, 1.0)
+        value = min(max(point[name], lo), hi)
+        out[name] = (value, lo, hi)
+    return out
+
+
 def rows_used(rows: Iterable[Mapping[str, str]], last_year: int) -> list[Mapping[str, str]]:
     """The episodes a fit may use: started by ``last_year``, not questionable, outcome known."""
     return [
@@ -165,8 +252,15 @@ def rows_used(rows: Iterable[Mapping[str, str]], last_year: int) -> list[Mapping
     ]
 
 
+def war_minimum_rate(population: float) -> float:
+    """Deaths per 100,000 a month that add up to :data:`WAR_DEATHS_PER_YEAR` in a country of
+    ``population`` (the same per-capita rate in each of its regions)."""
+    if population <= 0:
+        raise ValueError(f"population {population} must be positive")
+    return WAR_DEATHS_PER_YEAR / 12.0 / population * 100_000.0
+
+
 def onset_hazard(
-    grievance: np.ndarray,
     capability: np.ndarray,
     coverage: np.ndarray,
     coverage_start: np.ndarray,
@@ -175,8 +269,7 @@ def onset_hazard(
 ) -> np.ndarray:
     """Monthly hazard that large-scale violence starts (arrays broadcast together).
 
-    ``grievance`` is the dynamics' grievance ratio (1 at the information date); ``capability``
-    the spoilers' capability (0-1) in the region; ``coverage`` this month's coverage over the
+    ``capability`` is the spoilers' capability (0-1) in the region; ``coverage`` this month's coverage over the
     requirement (0 none, 1 the norm) and ``coverage_start`` the coverage at the information date;
     ``agreement`` whether a signed agreement holds (bool). The force's effect saturates at the
     norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the share of the starting
@@ -197,12 +290,11 @@ def onset_hazard(
     )
     ratio_agreement = np.where(np.asarray(agreement, dtype=bool), p.agreement_ratio, 1.0)
     force = p.peacekeeping_ratio ** np.minimum(cov, 1.0)
-    drive = np.maximum(np.asarray(grievance, dtype=float), 0.0) ** p.grievance_elasticity
     spoilers = (
         np.maximum(np.asarray(capability, dtype=float), 0.0) / p.capability_reference
     ) ** p.capability_elasticity
     result: np.ndarray = (
-        p.base_hazard * ratio_agreement * force * drive * spoilers * (1.0 + p.vacuum_effect * lost)
+        p.base_hazard * ratio_agreement * force * spoilers * (1.0 + p.vacuum_effect * lost)
     )
     return result
 
@@ -213,9 +305,20 @@ def onset_probability(hazard: np.ndarray) -> np.ndarray:
     return result
 
 
-def escalated_rate(rate: np.ndarray, onset: np.ndarray, p: OnsetParams) -> np.ndarray:
-    """The month's rate, lifted to at least ``onset_rate`` where an onset happens."""
-    result: np.ndarray = np.where(onset, np.maximum(rate, p.onset_rate), rate)
+def escalated_rate(
+    rate: np.ndarray,
+    onset: np.ndarray,
+    p: OnsetParams,
+    suppression: np.ndarray | float = 1.0,
+    population: float | None = None,
+) -> np.ndarray:
+    """The month's rate after suppression, lifted where an onset happens to at least
+    ``onset_rate`` times ``suppression`` (the share of violence the forces leave) and, given the
+    country's ``population``, to at least :func:`war_minimum_rate` (which no force lowers)."""
+    floor = p.onset_rate * np.asarray(suppression, dtype=float)
+    if population is not None:
+        floor = np.maximum(floor, war_minimum_rate(population))
+    result: np.ndarray = np.where(onset, np.maximum(rate, floor), rate)
     return result
 
 

@@ -284,9 +284,10 @@ def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | Non
     if not scn.factions:
         return None
     from grudging.kernel import run_values
-    from grudging.model.bargain import GUARANTOR_KINDS, BargainParams, bargain, default_guarantor
+    from grudging.model.bargain import BargainParams, bargain, default_guarantor
     from grudging.model.parameters import stage_parameters
     from grudging.rng import stream
+    from grudging.scenario.commands import commands_of, guarantor_ids
 
     values = run_values(scn, results.metadata.get("values"))
     params = stage_parameters(BargainParams, values, "bargain")
@@ -294,7 +295,7 @@ def guarantor_comparison(results: Results, scn: Scenario) -> BargainResult | Non
     seed = int(results.metadata.get("seed", 0))
     return bargain(
         scn,
-        [default_guarantor(k, params) for k in GUARANTOR_KINDS],
+        [default_guarantor(k, params, commands_of(scn)) for k in guarantor_ids(commands_of(scn))],
         aid,
         params,
         stream(seed, "bargain"),

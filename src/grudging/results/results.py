@@ -12,14 +12,21 @@
 
 Stage products that are not per-replication (requirement, coalition, sectors, bargain) live in
 ``plans`` keyed by option, for reports and dashboards.
+
+The views (``options``, ``scalars``, ``summary``, ``compare``, ``monthly``) are computed once per
+``Results`` and kept: the report, the narrative, the verdict, the terminal table and the dashboard
+ask for them many times over (profile in ``docs/performance.md``). A kept view remembers the
+tables it was computed from and is recomputed when one of them is replaced; callers get a copy,
+so changing what they get back changes nothing here.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,6 +34,8 @@ import pandas as pd
 from grudging.errors import GrudgingError, unknown_name
 
 INTERVAL = 0.9
+
+_View = TypeVar("_View")
 
 
 @dataclass
@@ -39,12 +48,35 @@ class Results:
     metadata: dict[str, Any]
     region_months: pd.DataFrame = field(default_factory=pd.DataFrame)
     plans: dict[str, Any] = field(default_factory=dict)
+    _views: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     # Views -----------------------------------------------------------------------------------
+    def _kept(
+        self, key: tuple[Any, ...], sources: tuple[Any, ...], compute: Callable[[], _View]
+    ) -> _View:
+        """The view ``key``, computed once from ``sources`` (the tables it reads) and kept while
+        those very objects stay in place."""
+        hit = self._views.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], sources, strict=True)):
+            value: _View = hit[1]
+            return value
+        value = compute()
+        self._views[key] = (sources, value)
+        return value
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the kept views (they are recomputed on demand)."""
+        state = dict(self.__dict__)
+        state["_views"] = {}
+        return state
+
     @property
     def options(self) -> list[str]:
         """Options in the order they were run."""
-        return list(dict.fromkeys(self.experiments["option"]))
+        column = self.experiments["option"]
+        return list(self._kept(("options",), (self.experiments,), lambda: tuple(pd.unique(column))))
 
     def option_names(self) -> dict[str, str]:
         """Each option's name as the scenario gives it (its id when no name was recorded)."""
@@ -60,6 +92,9 @@ class Results:
 
     def scalars(self) -> pd.DataFrame:
         """Wide table: one row per run, one column per scalar outcome."""
+        return self._kept(("scalars",), (self.outcomes,), self._scalars).copy()
+
+    def _scalars(self) -> pd.DataFrame:
         rows = self.outcomes[
             self.outcomes["region"].isna()
             & self.outcomes["month"].isna()
@@ -73,6 +108,10 @@ class Results:
 
     def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
         """Per option and outcome: mean, median and the central ``interval`` of replications."""
+        sources = (self.experiments, self.outcomes)
+        return self._kept(("summary", interval), sources, lambda: self._summary(interval)).copy()
+
+    def _summary(self, interval: float) -> pd.DataFrame:
         from grudging.model.outcomes import OUTCOMES
 
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
@@ -106,6 +145,11 @@ class Results:
         """Paired differences against ``baseline`` (common random numbers: same replication)."""
         if baseline not in self.options:
             raise GrudgingError(unknown_name("option", baseline, self.options))
+        sources = (self.experiments, self.outcomes)
+        key = ("compare", baseline, interval)
+        return self._kept(key, sources, lambda: self._compare(baseline, interval)).copy()
+
+    def _compare(self, baseline: str, interval: float) -> pd.DataFrame:
         from grudging.model.outcomes import OUTCOMES
 
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
@@ -144,6 +188,11 @@ class Results:
 
     def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
         """Per option and month: median and central interval of a monthly series (fan charts)."""
+        key = ("monthly", outcome, interval)
+        compute = lambda: self._monthly(outcome, interval)  # noqa: E731
+        return self._kept(key, (self.outcomes,), compute).copy()
+
+    def _monthly(self, outcome: str, interval: float) -> pd.DataFrame:
         lo, hi = (1 - interval) / 2, 1 - (1 - interval) / 2
         rows = self.outcomes[
             (self.outcomes["outcome"] == outcome)

@@ -9,12 +9,17 @@ Tables (stable ``snake_case`` columns):
 * ``points`` — one row per design point: ``point``, ``group_key`` (the plan it shares) and the value
   of every factor;
 * ``design_unit`` — the same points on the unit hypercube (what SALib's analysers read);
-* ``status`` — one row per run: ``run_id, point, option, replication, block, row, status, error,
-  worker, seconds`` (a failed run is a row with its error);
-* ``outcomes`` — tidy long: ``run_id, point, option, replication, region, nation, month, outcome,
-  value`` (scalar outcomes per run; national monthly series too when asked);
+* ``status`` — a view, one row per run: ``run_id, point, option, replication, block, row, status,
+  error, worker, seconds`` (a failed run is a row with its error), over the table ``run_status``;
+* ``outcomes`` — a view, tidy long: ``run_id, point, option, replication, region, nation, month,
+  outcome, value`` (scalar outcomes per run; national monthly series too when asked), over the
+  table ``outcome_rows``;
 * ``chunks`` — one row per finished chunk (primary key ``chunk_id``);
 * ``experiments`` — a view: every run with its seed, block and its point's factor values.
+
+A run's ``run_id`` (``point/option/replication``) is made by the views from the columns that
+identify the run, not stored: repeated on each of a run's outcome rows it was a third of the file
+(format 1, which stored it, is still read, written and resumed; ``docs/performance.md``).
 
 A chunk's rows go in inside one transaction together with its ``chunks`` row, so a killed process
 loses at most the chunks in flight, never half a chunk, and a resumed sweep recomputes exactly the
@@ -50,8 +55,11 @@ if TYPE_CHECKING:
 
     from grudging.results.results import Results
 
-#: Version of the store's layout; a store of another version is refused with the fix.
-FORMAT_VERSION = 1
+#: Version of the store's layout that new sweeps write; a store of another version than
+#: :data:`READABLE` is refused with the fix.
+FORMAT_VERSION = 2
+#: Layouts this version reads, writes into and resumes.
+READABLE = (1, 2)
 #: Memory DuckDB may use in the sweep's process (its buffer pool), so memory stays flat.
 WRITER_MEMORY = "32MB"
 
@@ -76,8 +84,11 @@ META_COLUMNS = (
     "scenario",
 )
 _JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario")
-#: Tables of a store, each read in full by :meth:`Store.verify`.
-TABLES = ("meta", "points", "design_unit", "chunks", "status", "outcomes")
+#: Tables of a store by format, each read in full by :meth:`Store.verify`.
+TABLES = {
+    1: ("meta", "points", "design_unit", "chunks", "status", "outcomes"),
+    2: ("meta", "points", "design_unit", "chunks", "run_status", "outcome_rows"),
+}
 #: Bytes before a DuckDB file's first block: its main header and two database headers.
 _HEADER_BYTES = 3 * 4096
 #: Words in DuckDB's error messages that mean the file itself is broken.
@@ -270,12 +281,12 @@ class Store:
                         f"{target}: a DuckDB file but not a grudging store (no 'meta' table)"
                     )
                 version = store.meta["format_version"]
-                if version != FORMAT_VERSION:
+                if version not in READABLE:
                     raise StoreError(
-                        f"{target}: store format {version}, this grudging reads format "
-                        f"{FORMAT_VERSION}; re-run the sweep with this version"
+                        f"{target}: store format {version}, this grudging reads formats "
+                        f"{', '.join(map(str, READABLE))}; re-run the sweep with this version"
                     )
-                missing = [t for t in TABLES if t not in tables]
+                missing = [t for t in TABLES[version] if t not in tables]
                 if missing:
                     raise damaged(
                         target,
@@ -298,6 +309,11 @@ class Store:
         missing = [c for c in META_COLUMNS if c not in meta]
         if missing:
             raise StoreError(f"store metadata lacks {', '.join(missing)}")
+        if meta["format_version"] not in READABLE:
+            raise StoreError(f"store format {meta['format_version']}: write one of {READABLE}")
+        run_id = "concat(point, '/', option, '/', replication) AS run_id"
+        physical = ("status", "outcomes") if meta["format_version"] == 1 else TABLES[2][4:]
+        key = "run_id VARCHAR, " if meta["format_version"] == 1 else ""
         row = {
             c: (json.dumps(meta[c], default=str) if c in _JSON else meta[c]) for c in META_COLUMNS
         }
@@ -326,20 +342,23 @@ class Store:
             )"""
         )
         con.execute(
-            """
-            CREATE TABLE status (
-                run_id VARCHAR, point BIGINT, option VARCHAR, replication INTEGER,
+            f"""
+            CREATE TABLE {physical[0]} (
+                {key}point BIGINT, option VARCHAR, replication INTEGER,
                 block VARCHAR, "row" INTEGER, status VARCHAR, error VARCHAR, worker VARCHAR,
                 seconds DOUBLE
             )"""
         )
         con.execute(
-            """
-            CREATE TABLE outcomes (
-                run_id VARCHAR, point BIGINT, option VARCHAR, replication INTEGER,
+            f"""
+            CREATE TABLE {physical[1]} (
+                {key}point BIGINT, option VARCHAR, replication INTEGER,
                 region VARCHAR, nation VARCHAR, month INTEGER, outcome VARCHAR, value DOUBLE
             )"""
         )
+        if meta["format_version"] != 1:
+            con.execute(f"CREATE VIEW status AS SELECT {run_id}, * FROM {physical[0]}")
+            con.execute(f"CREATE VIEW outcomes AS SELECT {run_id}, * FROM {physical[1]}")
         con.execute(
             """
             CREATE VIEW experiments AS
@@ -396,7 +415,7 @@ class Store:
         """Read every value of every table once, so that a damaged block (DuckDB checks each
         block's checksum) is found now rather than half-way through an analysis."""
         with guard(self.path):
-            for table in TABLES:
+            for table in TABLES[self.meta["format_version"]]:
                 self.con.execute(f"SELECT bit_xor(hash(COLUMNS(*))) FROM {table}").fetchall()
 
     # Metadata and progress -------------------------------------------------------------------
@@ -511,6 +530,11 @@ class Store:
                 )
         con = self.con
         block = f"{chunk.group_key}/{chunk.block}"
+        if self.meta["format_version"] == 1:
+            into = ("status", "outcomes")
+            run_id = "concat(point, '/', $option, '/', replication), "
+        else:
+            into, run_id = TABLES[2][4:], ""
         try:
             con.execute("BEGIN TRANSACTION")
             con.execute(
@@ -529,7 +553,7 @@ class Store:
             )
             con.register("chunk_status", status)
             con.execute(
-                """INSERT INTO status SELECT concat(point, '/', $option, '/', replication), point,
+                f"""INSERT INTO {into[0]} SELECT {run_id}point,
                    $option, replication, $block, "row", status, error, $worker, seconds
                    FROM chunk_status""",
                 {"option": chunk.option, "block": block, "worker": chunk.worker},
@@ -539,7 +563,7 @@ class Store:
                 rows = pd.concat(frames, ignore_index=True)
                 con.register("chunk_outcomes", rows)
                 con.execute(
-                    """INSERT INTO outcomes SELECT concat(point, '/', $option, '/', replication),
+                    f"""INSERT INTO {into[1]} SELECT {run_id}
                        point, $option, replication, NULL, NULL, month, outcome, value
                        FROM chunk_outcomes""",
                     {"option": chunk.option},

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from grudging.errors import ScenarioError, unknown_name
 
 if TYPE_CHECKING:
-    from grudging.scenario.schema import Command, Scenario
+    from grudging.scenario.schema import Command, CommandGuarantee, Scenario
 
 #: The guarantor id of a settlement nobody guarantees.
 NO_GUARANTOR = "none"
@@ -74,7 +74,13 @@ FIELD_STAGES = {
     "appeal.members": "willingness",
     "appeal.outsiders": "willingness",
     "appeal.everyone": "willingness",
+    "guarantees.strength": "bargain",
+    "guarantees.impartiality": "bargain",
+    "guarantees.years": "bargain",
 }
+
+#: What the bargain reads of a guarantor, in order (``CommandGuarantee`` fields).
+GUARANTEE_FIGURES = ("strength", "impartiality", "years")
 
 
 def parameter_references(command: Command) -> Iterator[tuple[str, str]]:
@@ -82,9 +88,39 @@ def parameter_references(command: Command) -> Iterator[tuple[str, str]]:
     for field in FIELD_STAGES:
         value: Any = command
         for part in field.split("."):  # "appeal.members" -> command.appeal.members
-            value = getattr(value, part)
+            value = getattr(value, part, None)  # None below ``guarantees: false``
         if isinstance(value, str):
             yield field, value
+
+
+def guarantee_figures(command: Command) -> CommandGuarantee | None:
+    """What the bargain reads of a command as guarantor; None when it does not guarantee.
+
+    ``guarantees: true`` stands for the parameters ``bargain.strength_<id>``,
+    ``bargain.impartiality_<id>`` and ``bargain.years_<id>``.
+    """
+    from grudging.scenario.schema import CommandGuarantee
+
+    if command.guarantees is False:
+        return None
+    if command.guarantees is True:
+        return CommandGuarantee(**{f: f"bargain.{f}_{command.id}" for f in GUARANTEE_FIGURES})
+    return command.guarantees
+
+
+def guarantor_ids(registry: dict[str, Command] | None = None) -> tuple[str, ...]:
+    """``none`` and the commands of a registry (default: the shared one) that guarantee, in
+    registry order."""
+    commands = registry.values() if registry is not None else shared_commands()
+    return (NO_GUARANTOR, *(c.id for c in commands if c.guarantees is not False))
+
+
+def command_origin(command: Command) -> tuple[str, str]:
+    """Where a registry entry is written: the file and the key of its entry (for located
+    messages)."""
+    if command in shared_commands():
+        return "common/commands.yaml", f"[{command.id}]"
+    return "the scenario file", f"commands[{command.id}]"
 
 
 def is_member(command: Command, nation: Any) -> bool:

@@ -302,6 +302,18 @@ class CommandAppeal(Frozen):
     everyone: ValueOrParameter = 0.0
 
 
+class CommandGuarantee(Frozen):
+    """What the bargaining stage reads of a command that guarantees a settlement (Walter 2002;
+    Fortna 2008): its default strength ratio, impartiality and commitment years, each a value or
+    a ``bargain.*`` parameter (docs/design-notes/guarantors.md)."""
+
+    strength: ValueOrParameter = Field(
+        description="Effective strength over the requirement of its default guaranteeing force."
+    )
+    impartiality: ValueOrParameter = Field(description="Impartiality as guarantor, 0-1.")
+    years: ValueOrParameter = Field(description="Credible length of its commitment, years.")
+
+
 class Command(Frozen):
     """A command forces serve under and a settlement may be guaranteed by (MODEL.md sections
     3.3-3.6): what the model reads of it, each a value or a parameter. Nothing in the model
@@ -352,7 +364,11 @@ class Command(Frozen):
         default=False,
         description="Its troops are paid from assessed contributions, not by the patron.",
     )
-    guarantees: bool = Field(default=True, description="Whether it can guarantee a settlement.")
+    guarantees: bool | CommandGuarantee = Field(
+        default=True,
+        description="Whether it can guarantee a settlement, with the figures the bargain reads; "
+        "true: the parameters bargain.strength_<id>, impartiality_<id> and years_<id>.",
+    )
     source: str = ""
 
 

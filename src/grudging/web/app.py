@@ -1260,6 +1260,14 @@ def _what_result(view: dict[str, Any]) -> Any:
     parts: list[Any] = [
         html.P(html.B(view["headline"]), id="what-headline", className="summary"),
         html.P(view["question"]),
+    ]
+    if view.get("fixed"):
+        parts.append(
+            html.P(
+                f"Searched with your changed assumptions fixed: {view['fixed']}.", id="what-fixed"
+            )
+        )
+    parts += [
         html.H2("Levers, one at a time (the others as the option has them)"),
         html_table(view["levers"], {k: k for k in view["levers"][0]}, "what-levers-table")
         if view["levers"]
@@ -1304,11 +1312,11 @@ def _register_what(app: dash.Dash, ws: Workspace) -> None:
     @_guarded(ws, 10, 9, lock=False)
     def on_what_choices(sid: str, state: UserState) -> Any:
         c = what.choices(ws, state)
-        values = state.get("values") or {}
+        _, fixed = what.search_scenario(ws, state)
         note = (
-            f"The search uses the scenario's nominal assumptions: your {len(values)} changed "
-            "value(s) on the Assumptions tab are not applied to it."
-            if values
+            f"The search fixes your changed assumptions (from the Assumptions tab) at your "
+            f"values: {what.fixed_text(fixed)}; the others keep their ranges."
+            if fixed
             else ""
         )
         return (

@@ -30,6 +30,8 @@ class Job:
 
     key: Hashable
     label: str
+    #: What it computes from (for a search: the request and the assumptions it fixes).
+    inputs: dict[str, Any] = field(default_factory=dict)
     state: str = "running"  # running | done | failed
     progress: list[str] = field(default_factory=list)
     result: Any = None
@@ -60,10 +62,17 @@ class Jobs:
         self._lock = threading.Lock()
         self.keep = keep
 
-    def start(self, key: Hashable, label: str, work: Callable[[Progress], Any]) -> Job:
+    def start(
+        self,
+        key: Hashable,
+        label: str,
+        work: Callable[[Progress], Any],
+        inputs: dict[str, Any] | None = None,
+    ) -> Job:
         """The job for ``key``: the running or finished one, or a new one running ``work`` in a
-        daemon thread. ``work`` receives a function to report progress with. A failed job is
-        started again; a different job while one runs is refused (:class:`GrudgingError`)."""
+        daemon thread. ``work`` receives a function to report progress with; ``inputs`` records
+        what it computes from. A failed job is started again; a different job while one runs is
+        refused (:class:`GrudgingError`)."""
         with self._lock:
             job = self._jobs.get(key)
             if job is not None and job.state != "failed":
@@ -75,7 +84,7 @@ class Jobs:
                     f"another search is running ({busy.line()}); wait for it to finish, then "
                     "start this one"
                 )
-            job = Job(key, label)
+            job = Job(key, label, dict(inputs or {}))
             self._jobs[key] = job
             self._trim()
         thread = threading.Thread(

@@ -17,6 +17,7 @@ from grudging.errors import GrudgingError
 from grudging.report.numbers import outcome_label
 
 if TYPE_CHECKING:
+    from grudging.scenario.schema import Scenario
     from grudging.web.jobs import Job
     from grudging.web.workspace import UserState, Workspace
 
@@ -79,6 +80,44 @@ def lever_choices(ws: Workspace, state: UserState, option: str | None) -> list[d
     ]
 
 
+def search_scenario(ws: Workspace, state: UserState) -> tuple[Scenario, dict[str, float]]:
+    """The scenario the search runs on, and the values it fixes: the state's scenario with the
+    user's coalition plans in its options and each value changed on the Assumptions tab fixed at
+    that value (``low = high = value``, as ``--set name=value`` fixes it for the command line), so
+    that the search answers under the assumptions the page shows."""
+    from grudging.web.controls import check_values
+
+    scn = ws.edited(state)
+    values = check_values(scn, state.get("values") or {})
+    if not values:
+        return scn, {}
+
+    def make() -> Scenario:
+        from grudging.scenario.io import scenario_from_dict, scenario_to_dict
+        from grudging.scenario.overrides import set_parameter
+
+        data = scenario_to_dict(scn)
+        records = {r["name"]: r for r in data["parameters"]}
+        for name in sorted(values):  # checked above: every name is a parameter of scn
+            text = repr(values[name])
+            set_parameter(records[name], f"{name}={text}", text, values[name])
+        fixed = scenario_from_dict(data, f"{scn.id} with your assumptions")
+        fixed._base_dir = scn.base_dir
+        return fixed
+
+    key = json.dumps(
+        ["what-scenario", state.get("scenario") or ws.start, state.get("plans") or {}, values],
+        sort_keys=True,
+        default=str,
+    )
+    return ws.memo(key, make), values
+
+
+def fixed_text(values: dict[str, float]) -> str:
+    """``dynamics.coverage_half = 0.6; ...`` (sorted by name), or "" for none."""
+    return "; ".join(f"{name} = {values[name]:g}" for name in sorted(values))
+
+
 def start(
     ws: Workspace,
     state: UserState,
@@ -91,7 +130,7 @@ def start(
     """Start (or find) the search for this request; refused at once when the request is bad."""
     from grudging.explore.what_it_takes import check_request, what_it_takes
 
-    scn = ws.edited(state)
+    scn, fixed = search_scenario(ws, state)
     if not levers:
         raise GrudgingError("choose at least one lever to search")
     try:
@@ -110,17 +149,26 @@ def start(
     # the job's key (also what the page holds to ask for it): a digest of everything it reads
     key = hashlib.sha256(
         json.dumps(
-            [state.get("scenario") or ws.start, state.get("plans") or {}, request, ws.seed],
+            [
+                state.get("scenario") or ws.start,
+                state.get("plans") or {},
+                fixed,
+                request,
+                ws.seed,
+            ],
             sort_keys=True,
             default=str,
         ).encode()
     ).hexdigest()[:24]
     names = {o.id: o.name for o in scn.options}
     label = f"Searching what {names[str(option)]} needs to beat {names[str(baseline)]}"
+    if fixed:
+        label += f" (with {fixed_text(fixed)})"
     return ws.jobs.start(
         key,
         label,
         lambda say: what_it_takes(scn, **request, seed=ws.seed, progress=say),
+        inputs={**request, "fixed": dict(fixed), "scenario": scn.id},
     )
 
 
@@ -130,5 +178,10 @@ def result_view(ws: Workspace, state: UserState, job: Job | None) -> dict[str, A
 
     if job is None:
         return {"state": "none", "line": "", "view": None}
-    view = what_view(job.result, ws.edited(state)) if job.state == "done" else None
+    view = None
+    if job.state == "done":
+        view = {
+            **what_view(job.result, ws.edited(state)),
+            "fixed": fixed_text(job.inputs.get("fixed") or {}),
+        }
     return {"state": job.state, "line": job.line(), "view": view}

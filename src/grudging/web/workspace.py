@@ -121,7 +121,9 @@ class RememberingResults(Results):
 
 def remembering(results: Results) -> RememberingResults:
     """The same results, as :class:`RememberingResults`."""
-    return RememberingResults(**{f.name: getattr(results, f.name) for f in fields(results)})
+    return RememberingResults(
+        **{f.name: getattr(results, f.name) for f in fields(results) if f.init}
+    )
 
 
 def _digest(data: Any) -> str:
@@ -403,20 +405,17 @@ class Workspace:
 
     def bargain(self, state: UserState, aid_musd: float | None) -> BargainResult:
         """The bargain under every kind of guarantor and under each option's fielded guarantor."""
-        from grudging.model.bargain import (
-            GUARANTOR_KINDS,
-            BargainParams,
-            bargain,
-            default_guarantor,
-        )
+        from grudging.model.bargain import BargainParams, bargain, default_guarantor
         from grudging.model.parameters import stage_parameters
         from grudging.rng import stream
+        from grudging.scenario.commands import commands_of, guarantor_ids
 
         key = state.get("scenario") or self.start
         scn = self.edited(state)
         values = self.values(state)
         params = stage_parameters(BargainParams, values, "bargain")
-        guarantors = [default_guarantor(kind, params) for kind in GUARANTOR_KINDS]
+        registry = commands_of(scn)
+        guarantors = [default_guarantor(k, params, registry) for k in guarantor_ids(registry)]
         cache_key = (key, self._planning_key(values), aid_musd, self.seed)
         return self._flights.fetch(
             self._bargains,

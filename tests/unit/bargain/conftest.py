@@ -43,6 +43,19 @@ def problem_factory() -> Callable[..., BargainProblem]:
 
 
 @pytest.fixture
+def five_factions(problem_factory: Callable[..., BargainProblem]) -> BargainProblem:
+    """Five factions on two issues, one of them a spoiler: room for partial deals."""
+    return problem_factory(
+        [[10.0, 80.0], [60.0, 20.0], [90.0, 50.0], [40.0, 40.0], [50.0, 60.0]],
+        salience=[[0.7, 0.3], [0.4, 0.6], [0.5, 0.5], [0.2, 0.8], [0.5, 0.5]],
+        capability=[0.9, 0.6, 0.4, 0.2, 0.1],
+        spoiler=[False, False, False, True, False],
+        hostility=[0.1, 0.8, 0.4, 1.0, 0.9],
+        ids=["a", "b", "c", "d", "e"],
+    )
+
+
+@pytest.fixture
 def tiny_path() -> Path:
     return TINY
 

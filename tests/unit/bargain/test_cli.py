@@ -132,3 +132,40 @@ def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     code, _, err = run(capsys, "no-such-scenario")
     assert code == 2
     assert "no such scenario file or built-in scenario" in err
+
+
+def _with_command(tmp_path: Path, tiny_path: Path, guarantees: str) -> Path:
+    text = (
+        "commands:\n  - {id: au, name: African Union, kind: regional, skill: 0.5, salience: 0.7,"
+        f" guarantees: {guarantees}}}\n"
+    )
+    path = tmp_path / "au.yaml"
+    path.write_text(tiny_path.read_text().replace("outcomes:\n", text + "outcomes:\n", 1))
+    return path
+
+
+def test_a_scenario_command_with_guarantee_figures_guarantees(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The registry's guarantors are listed side by side; a scenario's own command joins them."""
+    path = _with_command(tmp_path, tiny_path, "{strength: 0.3, impartiality: 0.8, years: 4}")
+    code, out, err = run(capsys, str(path), "--draws", "30", "--uncertainty", "0", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [g["kind"] for g in data["guarantors"]] == ["none", "us", "nato", "un", "au"]
+    au = data["guarantors"][-1]
+    assert (au["strength_ratio"], au["impartiality"], au["commitment_years"]) == (0.3, 0.8, 4)
+
+
+def test_a_guarantor_without_figures_is_a_located_error(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _with_command(tmp_path, tiny_path, "true")
+    code, _, err = run(capsys, str(path), "--guarantor", "au", "--draws", "10")
+    assert code == 2
+    assert "commands[au].guarantees.strength: command 'au' guarantees, but its strength" in err
+    assert "set guarantees: false" in err
+    assert "Traceback" not in err
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "natto", "--draws", "10")
+    assert code == 2
+    assert "unknown guarantor 'natto' (did you mean 'nato'?)" in err

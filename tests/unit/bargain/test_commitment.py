@@ -93,16 +93,22 @@ def test_war_value_rises_with_capability() -> None:
     assert strong[0] > weak[0]
 
 
-def test_formation_rule() -> None:
-    params = BargainParams(formation_share=0.8, veto_share=0.3)
+def test_formation_rule_is_a_quorum_of_the_non_spoilers_capability() -> None:
+    params = BargainParams(partial_quorum=0.8)
     cap = np.array([0.4, 0.3, 0.2, 0.1])
     spoiler = np.array([False, False, False, True])
     # All non-spoilers sign.
     assert deal_forms(np.array([True, True, True, False]), cap, spoiler, params)
-    # A veto faction (0.3 / 0.9 = 0.33 >= 0.3) stays out.
+    # 0.6 / 0.9 = 0.67 < 0.8: no deal.
     assert not deal_forms(np.array([True, False, True, False]), cap, spoiler, params)
-    # Too little capability signs (0.7 / 0.9 < 0.8) although both vetoes sign.
+    # 0.7 / 0.9 = 0.78 < 0.8: no deal; at a quorum of 0.75 the same signatories form one (a
+    # partial deal: no faction vetoes it).
     assert not deal_forms(np.array([True, True, False, False]), cap, spoiler, params)
+    assert deal_forms(
+        np.array([True, True, False, False]), cap, spoiler, BargainParams(partial_quorum=0.75)
+    )
+    # A spoiler's signature would not count (it never signs; it is outside the quorum's base).
+    assert not deal_forms(np.array([True, False, False, True]), cap, spoiler, params)
 
 
 def test_outsiders_lower_the_chance_a_deal_holds() -> None:

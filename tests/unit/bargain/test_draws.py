@@ -61,8 +61,7 @@ def _ranges(scenario_id: str) -> list[dict[str, float]]:
             "discount_rate": low("discount_rate"),
             "war_years": high("war_years"),
             "aid_value": high("aid_value"),
-            "formation_share": low("formation_share"),
-            "veto_share": high("veto_share"),
+            "partial_quorum": high("partial_quorum"),
             "strength_nato": high("strength_nato"),
             "hostility_discount": low("hostility_discount"),
         },
@@ -70,6 +69,7 @@ def _ranges(scenario_id: str) -> list[dict[str, float]]:
             "aid_musd_per_year": 0.0,
             "war_years": low("war_years"),
             "outsider_risk": high("outsider_risk"),
+            "partial_quorum": low("partial_quorum"),
         },
     ]
 
@@ -97,6 +97,7 @@ def _assert_equal(result: BargainDraws, reference: list) -> None:
             assert result.p_holds[i] == pytest.approx(o.p_holds_given_deal, abs=1e-12)
         expected = [o.p_sign_given_deal[f] for f in result.factions]
         np.testing.assert_array_equal(result.p_sign[i], expected)
+        np.testing.assert_array_equal(result.p_sign_any[i], [o.p_sign[f] for f in result.factions])
 
 
 @pytest.mark.parametrize("scenario_id", ["iraq-2007", "bosnia-1995"])

@@ -12,15 +12,8 @@ from grudging.rng import make_rng
 
 
 @pytest.fixture
-def problem(problem_factory: Callable[..., BargainProblem]) -> BargainProblem:
-    return problem_factory(
-        [[10.0, 80.0], [60.0, 20.0], [90.0, 50.0], [40.0, 40.0], [50.0, 60.0]],
-        salience=[[0.7, 0.3], [0.4, 0.6], [0.5, 0.5], [0.2, 0.8], [0.5, 0.5]],
-        capability=[0.9, 0.6, 0.4, 0.2, 0.1],
-        spoiler=[False, False, False, True, False],
-        hostility=[0.1, 0.8, 0.4, 1.0, 0.9],
-        ids=["a", "b", "c", "d", "e"],
-    )
+def problem(five_factions: BargainProblem) -> BargainProblem:
+    return five_factions
 
 
 def test_full_and_partial_deals_add_up_to_the_chance_of_a_deal(problem: BargainProblem) -> None:

@@ -64,3 +64,23 @@ def test_the_whole_library_runs_and_writes_a_plot(tmp_path) -> None:  # type: ig
     plot = tmp_path / "calibration.png"
     assert main(["cases", "--plot", str(plot)]) == 0
     assert plot.stat().st_size > 0
+
+
+def test_a_library_case_runs_with_the_onset_fit_known_at_its_information_date() -> None:
+    """``grudging cases`` refits the onset hazard per case; ``grudging run`` keeps the shared set."""
+    from grudging.cases.runner import onset_calibration
+
+    path = runner.case_path("mozambique-1992")
+    _, shared = runner.load_case(path)
+    _, calibrated = runner.load_case(path, calibrate=True)
+    fitted = onset_calibration(calibrated.information_date)
+    by_name = {p.name: p for p in calibrated.parameters}
+    for name, rec in fitted.items():
+        assert (by_name[name].value, by_name[name].low, by_name[name].high) == (
+            rec["value"],
+            rec["low"],
+            rec["high"],
+        )
+        assert "known by 1992-09" in by_name[name].source
+    base = {p.name: p for p in shared.parameters}["dynamics.onset_base_hazard"]
+    assert base.distribution == "uniform"

@@ -131,3 +131,30 @@ def test_report_from_a_saved_run_reuses_it(
     # the same verdict as the run's own report
     first = run_report.read_text(encoding="utf-8").split('<ul class="answer">')[1].split("</ul>")[0]
     assert first in page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--option", "nope"], "--option nope: unknown option 'nope'"),
+        (
+            ["what-would-it-take", "--baseline", "nato_replace"],
+            "--baseline nato_replace: unknown option 'nato_replace' (did you mean "
+            "'nato_replaces'?)",
+        ),
+    ],
+)
+def test_a_misspelt_option_is_refused_before_the_model_is_imported(
+    args: list[str], message: str
+) -> None:
+    # the refusal comes from the scenario's raw option ids; validation (which imports the model,
+    # numpy and pandas: seconds) never starts
+    code = (
+        "import sys; from grudging.cli import main; "
+        f"rc = main({args!r}); "
+        "heavy = [m for m in ('numpy', 'pandas', 'scipy', 'grudging.model') if m in sys.modules]; "
+        "print(rc, heavy)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2 []"
+    assert message in " ".join(done.stderr.split())

@@ -11,7 +11,7 @@ import pandas as pd
 
 from grudging.explore.design import Design, DesignSpec, build
 from grudging.explore.levers import Factor
-from grudging.results.store import ChunkRows, Store
+from grudging.results.store import FORMAT_VERSION, ChunkRows, Store
 
 #: Columns that say where and how fast a run ran (they differ between executors, by design).
 VOLATILE = ("worker", "seconds")
@@ -54,15 +54,17 @@ def synthetic_store(
     design: Design,
     values: Mapping[str, Mapping[str, np.ndarray]],
     failed: Mapping[str, np.ndarray] | None = None,
+    format_version: int = FORMAT_VERSION,
 ) -> Path:
     """A store holding given outcome values: ``values[option][outcome]`` has one value per point
-    (one replication each). ``failed[option]`` marks points whose run failed."""
+    (one replication each). ``failed[option]`` marks points whose run failed. ``format_version``
+    picks the store's layout (the current one by default)."""
     options = list(values)
     outcomes = sorted({name for per in values.values() for name in per})
     frame = design.values()
     frame.insert(1, "group_key", "synthetic")
     meta = {
-        "format_version": 1,
+        "format_version": format_version,
         "package": "grudging",
         "version": "test",
         "scenario_id": "synthetic",

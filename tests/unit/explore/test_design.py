@@ -109,18 +109,21 @@ def test_saltelli_needs_a_power_of_two(iraq: Any) -> None:
     )
 
 
-def test_plan_reads_mark_the_patron_skill_upstream_only_when_the_patron_guarantees(
+def test_plan_reads_mark_the_patron_skill_only_when_the_patron_guarantees(
     iraq: Any,
 ) -> None:
     from grudging.scenario.io import scenario_from_dict, scenario_to_dict
 
     dyn = select_factors(iraq, "dynamics.patron_pk_skill", "none")
-    assert not any(f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], dyn))
+    assert not any(f.plan_read for f in with_plan_reads(iraq, ["nato_replaces"], dyn))
     # The command lever moves command and guarantor together: a US guarantee is every force under
-    # US command, the patron's own included, so its skill becomes an upstream factor.
+    # US command, the patron's own included, so the plan reads its skill (given per row: it stays
+    # downstream and does not split the design's groups).
     both = select_factors(iraq, "dynamics.patron_pk_skill", "command")
-    marked = {f.name: f.upstream for f in with_plan_reads(iraq, ["nato_replaces"], both)}
-    assert marked == {"dynamics.patron_pk_skill": True, "command": True}
+    marked = {
+        f.name: (f.upstream, f.plan_read) for f in with_plan_reads(iraq, ["nato_replaces"], both)
+    }
+    assert marked == {"dynamics.patron_pk_skill": (False, True), "command": (True, False)}
     # A lever on the guarantor alone can make the patron's own forces the guarantee.
     data = scenario_to_dict(iraq)
     data["levers"].append(
@@ -133,5 +136,7 @@ def test_plan_reads_mark_the_patron_skill_upstream_only_when_the_patron_guarante
     )
     scn = scenario_from_dict(data)
     factors = select_factors(scn, "dynamics.patron_pk_skill", "guarantor")
-    marked = {f.name: f.upstream for f in with_plan_reads(scn, ["nato_replaces"], factors)}
-    assert marked == {"dynamics.patron_pk_skill": True, "guarantor": True}
+    marked = {
+        f.name: (f.upstream, f.plan_read) for f in with_plan_reads(scn, ["nato_replaces"], factors)
+    }
+    assert marked == {"dynamics.patron_pk_skill": (False, True), "guarantor": (True, False)}

@@ -123,7 +123,7 @@ def test_counts_that_disagree_with_the_chunks_are_damage(
 ) -> None:
     path = _store(tmp_path)
     con = duckdb.connect(str(path))
-    con.execute("DELETE FROM status WHERE point < 10 AND option = 'a'")
+    con.execute("DELETE FROM run_status WHERE point < 10 AND option = 'a'")
     con.close()
     with pytest.raises(StoreError) as caught:
         open_store(path)
@@ -138,7 +138,7 @@ def test_counts_that_disagree_with_the_chunks_are_damage(
 def test_missing_outcome_rows_are_damage(tmp_path: Path) -> None:
     path = _store(tmp_path)
     con = duckdb.connect(str(path))
-    con.execute("DELETE FROM outcomes WHERE point = 0")
+    con.execute("DELETE FROM outcome_rows WHERE point = 0")
     con.close()
     with pytest.raises(StoreError, match=r"598 outcome rows where 600 runs x 1 outcomes = 600"):
         Store.open(path)
@@ -214,3 +214,15 @@ def test_export_where_nothing_can_be_written_is_refused(
     assert capsys.readouterr().err.startswith(
         f"error: --out {out}: the folder {out} cannot be created in /proc"
     )
+
+
+@pytest.mark.parametrize("table", ["run_status", "outcome_rows"])
+def test_a_missing_table_is_damage(tmp_path: Path, table: str) -> None:
+    path = _store(tmp_path)
+    con = duckdb.connect(str(path))
+    con.execute(f"DROP VIEW {'status' if table == 'run_status' else 'outcomes'}")
+    con.execute(f"DROP TABLE {table}")
+    con.close()
+    # (DuckDB may also leave the file shorter than its header says: either is damage)
+    with pytest.raises(StoreError, match=rf"{DAMAGED} \((the table {table} is missing|the file)"):
+        open_store(path)

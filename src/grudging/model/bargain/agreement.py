@@ -25,13 +25,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from grudging.model.bargain.commitment import hold_probability
-from grudging.model.bargain.params import BargainParams, guarantee_credibility, param_draws
+from grudging.model.bargain.params import (
+    BargainParams,
+    guarantee_credibility,
+    guarantor_figures,
+    param_draws,
+)
 from grudging.model.dynamics import SettlementPlan
 from grudging.model.parameters import stage_parameters
+from grudging.scenario.commands import commands_of
 
 if TYPE_CHECKING:
     from grudging.options import OptionPlan
-    from grudging.scenario.schema import Scenario
+    from grudging.scenario.schema import Command, Scenario
 
 FloatArray = NDArray[np.float64]
 
@@ -48,14 +54,16 @@ def signatory_mask(scn: Scenario) -> NDArray[np.bool_]:
     return np.array([f.id in signed and not f.spoiler for f in scn.factions], dtype=bool)
 
 
-def agreement_credibility(kind: str, params: BargainParams) -> float | FloatArray:
+def agreement_credibility(
+    kind: str, params: BargainParams, commands: dict[str, Command] | None = None
+) -> float | FloatArray:
     """The guarantor's credibility at each parameter draw (a float when all are scalar), from
-    the kind's ``strength_``, ``impartiality_`` and ``years_`` parameters."""
+    its registry figures (:func:`~grudging.model.bargain.params.guarantor_figures`)."""
     count = param_draws(params)
     if kind == "none":
         return 0.0 if count is None else np.zeros(count)
-    names = (f"strength_{kind}", f"impartiality_{kind}", f"years_{kind}")
-    reads = [getattr(params, n) for n in names] + [
+    reads = [
+        *guarantor_figures(kind, params, commands),
         params.strength_half,
         params.strength_steepness,
         params.commitment_years_scale,
@@ -76,7 +84,7 @@ def agreement_hold(
     parameters are arrays)."""
     signed = signatory_mask(scn)
     capability = np.array([f.capability for f in scn.factions], dtype=float)
-    cred = agreement_credibility(kind, params)
+    cred = agreement_credibility(kind, params, commands_of(scn))
     count = param_draws(params)
     if count is None:
         return signed, float(hold_probability(cred, signed[None, :], capability, params)[0])

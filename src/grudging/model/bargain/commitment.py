@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from grudging.model.bargain.compromise import others_compromise
 from grudging.model.bargain.nash import policy_utility
 from grudging.model.bargain.params import BargainParams
+from grudging.model.formation import quorum_reached
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -114,23 +115,16 @@ def signs(
 def deal_forms(
     signed: BoolArray, capability: FloatArray, spoiler: BoolArray, params: BargainParams
 ) -> BoolArray:
-    """The formation rule, per draw.
+    """The formation rule, per draw (:func:`grudging.model.formation.quorum_reached`).
 
-    A deal forms when the signatories hold at least ``formation_share`` of the capability of the
-    factions that are not spoilers, and every such faction holding at least ``veto_share`` of it
-    signs (a grand compromise needs the major armed factions: Dayton needed all three parties).
+    A deal forms when its signatories hold at least ``partial_quorum`` of the capability of the
+    factions that are not spoilers; holdouts stay outside and fight on (a partial deal). The
+    dynamics apply the same rule to the factions that sign in a replication.
     """
-    eligible = ~spoiler
-    cap = np.where(eligible, capability, 0.0)
-    total = cap.sum(axis=-1, keepdims=True)
-    safe = np.where(total > 0, total, 1.0)
-    share = cap / safe
-    signed_share = np.where(signed, share, 0.0).sum(axis=-1, keepdims=True)
-    vetoes = eligible & (share >= params.veto_share)
-    vetoes_sign = np.all(signed | ~vetoes, axis=-1, keepdims=True)
-    forms = (total > 0) & (signed_share >= params.formation_share - 1e-12) & vetoes_sign
-    result: BoolArray = forms[..., 0]
-    return result
+    quorum = np.asarray(params.partial_quorum, dtype=float)
+    if quorum.ndim:  # per-draw parameters shaped (..., 1) to broadcast over factions
+        quorum = quorum[..., 0]
+    return quorum_reached(signed, capability, spoiler, quorum)
 
 
 def hold_probability(

@@ -51,11 +51,10 @@ from grudging.model.bargain.commitment import (
 from grudging.model.bargain.compromise import compromise_positions
 from grudging.model.bargain.nash import nash_batch
 from grudging.model.bargain.params import (
-    GUARANTOR_KINDS,
     BargainParams,
     Guarantor,
-    default_guarantor,
     guarantee_credibility,
+    guarantor_figures,
     param_draws,
     params_at,
     params_shaped,
@@ -69,9 +68,13 @@ from grudging.model.bargain.stage import (
     _problem_of,
 )
 from grudging.model.bargain.terms import consistent_terms
-from grudging.scenario.schema import Scenario
+from grudging.scenario.commands import commands_of
+from grudging.scenario.schema import Command, Scenario
 
 FloatArray = NDArray[np.float64]
+
+Registry = dict[str, Command] | None
+"""A scenario's command registry (None: the shared one)."""
 
 _OFFER_FIELDS = ("decisiveness", "discount_rate", "war_years", "war_cost", "aid_value")
 """Parameters the Nash offer reads (with ``aid_musd_per_year`` when no aid is given)."""
@@ -96,6 +99,10 @@ class BargainDraws:
     p_sign
         (P, F) probability each faction signs, given that the deal forms (0 where none forms);
         :attr:`GuarantorOutcome.p_sign_given_deal`.
+    p_sign_any
+        (P, F) probability each faction signs, whether or not the deal forms
+        (:attr:`GuarantorOutcome.p_sign`): what a faction decides on its own, which the dynamics
+        draw before the quorum rule decides whether a deal forms.
     credibility
         (P,) the guarantor's credibility.
     exact_offers
@@ -108,6 +115,7 @@ class BargainDraws:
     p_holds: FloatArray
     p_deal_holds: FloatArray
     p_sign: FloatArray
+    p_sign_any: FloatArray
     credibility: FloatArray
     exact_offers: int
 
@@ -135,8 +143,9 @@ def bargain_draws(
     scenario
         The scenario, or a ready :class:`BargainProblem`.
     guarantor
-        A guarantor, or a kind (``none``, ``us``, ``nato``, ``un``) whose default strength,
-        impartiality and years come from each draw's ``bargain.strength_<kind>`` etc.
+        A guarantor, or a kind (``none`` or a guaranteeing command of the scenario's registry)
+        whose default strength, impartiality and years are its registry figures at each draw
+        (:func:`~grudging.model.bargain.params.guarantor_figures`).
     aid_musd
         Aid on offer, US$ million a year (None: each draw's ``aid_musd_per_year``).
     params
@@ -172,9 +181,10 @@ def bargain_draws(
     noise = _coding_noise(problem, rng, n)
     noise_t = _IssueMajorNoise.of(noise)
     after_noise = copy.deepcopy(rng)  # the state bargain() hands to the Nash solver
-    cred = _credibility(guarantor, params, p_count)
+    commands = commands_of(scenario) if isinstance(scenario, Scenario) else None
+    cred = _credibility(guarantor, params, p_count, commands)
     x_nash, share_nash, exact = _offers(problem, params, aid_utility, after_noise, p_count)
-    kind, years = _stay(guarantor, params, p_count)
+    kind, years = _stay(guarantor, params, p_count, commands)
     x_nash = consistent_terms(x_nash, problem, kind, years)  # the timetable fits the stay
 
     f, d = problem.n, problem.d
@@ -183,6 +193,7 @@ def bargain_draws(
     p_holds = np.empty(p_count)
     p_deal_holds = np.empty(p_count)
     p_sign = np.empty((p_count, f))
+    p_sign_any = np.empty((p_count, f))
     for start in range(0, p_count, chunk):
         rows = slice(start, min(start + chunk, p_count))
         size = rows.stop - rows.start
@@ -204,12 +215,14 @@ def bargain_draws(
         )
         for j in range(size):  # the same summation as bargain(), row by row
             p_holds[start + j] = hold[j][forms[j]].mean() if count[j] else np.nan
+            p_sign_any[start + j] = signed[j].mean(axis=0)
     return BargainDraws(
         factions=problem.factions,
         p_deal=p_deal,
         p_holds=p_holds,
         p_deal_holds=p_deal_holds,
         p_sign=p_sign,
+        p_sign_any=p_sign_any,
         credibility=cred,
         exact_offers=exact,
     )
@@ -220,28 +233,23 @@ def _per_draw(value: float | FloatArray, p_count: int) -> FloatArray:
 
 
 def _stay(
-    guarantor: Guarantor | str, params: BargainParams, p_count: int
+    guarantor: Guarantor | str, params: BargainParams, p_count: int, commands: Registry
 ) -> tuple[str, FloatArray]:
     """The guarantor's kind and its commitment years per draw (as :func:`_credibility` reads
     them)."""
     if isinstance(guarantor, str):
-        years = 0.0 if guarantor == "none" else getattr(params, f"years_{guarantor}")
+        _, _, years = guarantor_figures(guarantor, params, commands)
         return guarantor, _per_draw(years, p_count)
     return guarantor.kind, _per_draw(guarantor.commitment_years, p_count)
 
 
-def _credibility(guarantor: Guarantor | str, params: BargainParams, p_count: int) -> FloatArray:
+def _credibility(
+    guarantor: Guarantor | str, params: BargainParams, p_count: int, commands: Registry
+) -> FloatArray:
     """The guarantor's credibility per draw, by the scalar formula (exactly as bargain() has it)."""
     if isinstance(guarantor, str):
-        if guarantor not in GUARANTOR_KINDS:
-            default_guarantor(guarantor, params)  # the clear error for an unknown kind
         kind = guarantor
-        if kind == "none":
-            own: tuple[float | FloatArray, ...] = (0.0, 0.0, 0.0)
-        else:
-            own = tuple(
-                getattr(params, f"{f}_{kind}") for f in ("strength", "impartiality", "years")
-            )
+        own: tuple[float | FloatArray, ...] = guarantor_figures(kind, params, commands)
     else:
         kind = guarantor.kind
         own = (guarantor.strength_ratio, guarantor.impartiality, guarantor.commitment_years)

@@ -22,16 +22,29 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grudging.errors import ParameterError, unknown_name
+from grudging.errors import ParameterError, ScenarioError, unknown_name
+from grudging.scenario.commands import (
+    GUARANTEE_FIGURES,
+    NO_GUARANTOR,
+    command_origin,
+    guarantee_figures,
+    guarantor_ids,
+    shared_commands,
+)
 
-GuarantorKind = Literal["none", "us", "nato", "un"]
-"""Who guarantees the settlement (the schema's ``GuarantorType``)."""
+if TYPE_CHECKING:
+    from grudging.scenario.schema import Command
 
-GUARANTOR_KINDS: tuple[str, ...] = get_args(GuarantorKind)
+GuarantorKind = str
+"""Who guarantees the settlement: ``none`` or the id of a command that guarantees."""
+
+GUARANTOR_KINDS: tuple[str, ...] = guarantor_ids()
+"""``none`` and the guarantors of the shared command registry (``us``, ``nato``, ``un``); a
+scenario's registry may hold more (:func:`grudging.scenario.commands.guarantor_ids`)."""
 
 
 @dataclass(frozen=True)
@@ -86,10 +99,8 @@ class BargainParams:
     """Relapse risk per unit capability share of the factions left outside the deal."""
 
     # Formation rule.
-    formation_share: float = 0.75
-    """Share of non-spoiler capability that must sign for a deal to form."""
-    veto_share: float = 0.15
-    """A non-spoiler holding at least this share of non-spoiler capability must sign."""
+    partial_quorum: float = 0.75
+    """Share of non-spoiler capability the signatories must hold for a (partial) deal to form."""
 
     # Default guarantors until the coalition stage supplies the real figures.
     strength_us: float = 0.25
@@ -114,8 +125,7 @@ _SHARES = (
     "implementation_base",
     "relapse_reduction",
     "hostility_discount",
-    "formation_share",
-    "veto_share",
+    "partial_quorum",
     "impartiality_us",
     "impartiality_nato",
     "impartiality_un",
@@ -235,7 +245,8 @@ class Guarantor:
     Attributes
     ----------
     kind
-        ``none``, ``us``, ``nato`` or ``un``.
+        ``none`` or the id of a command that guarantees (``us``, ``nato``, ``un`` in the shared
+        registry).
     strength_ratio
         The guarantor's effective strength over the requirement (>= 0).
     impartiality
@@ -250,7 +261,7 @@ class Guarantor:
     commitment_years: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.kind not in GUARANTOR_KINDS:
+        if not isinstance(self.kind, str) or not self.kind:
             raise ParameterError(unknown_name("guarantor", str(self.kind), GUARANTOR_KINDS))
         checks = (
             ("strength_ratio", self.strength_ratio, 0.0, math.inf),
@@ -266,21 +277,75 @@ class Guarantor:
                 )
 
 
-def default_guarantor(kind: str, params: BargainParams) -> Guarantor:
-    """The guarantor of a kind with the scenario's default strength, impartiality and years.
+def default_guarantor(
+    kind: str, params: BargainParams, commands: dict[str, Command] | None = None
+) -> Guarantor:
+    """The guarantor of a kind with its default strength, impartiality and years.
 
-    Until the coalition stage supplies the real coalition, these come from the parameters
-    ``bargain.strength_<kind>``, ``bargain.impartiality_<kind>`` and ``bargain.years_<kind>``.
+    Until the coalition stage supplies the real coalition, these are the command's registry
+    figures (:func:`guarantor_figures`; for the shared ``us``, ``nato`` and ``un`` the parameters
+    ``bargain.strength_<id>``, ``bargain.impartiality_<id>`` and ``bargain.years_<id>``).
     """
-    if kind not in GUARANTOR_KINDS:
-        raise ParameterError(unknown_name("guarantor", kind, GUARANTOR_KINDS))
-    if kind == "none":
-        return Guarantor("none")
+    if kind == NO_GUARANTOR:
+        return Guarantor(NO_GUARANTOR)
+    strength, impartiality, years = guarantor_figures(kind, params, commands)
     return Guarantor(
-        kind,  # type: ignore[arg-type]
-        strength_ratio=getattr(params, f"strength_{kind}"),
-        impartiality=getattr(params, f"impartiality_{kind}"),
-        commitment_years=getattr(params, f"years_{kind}"),
+        kind, strength_ratio=strength, impartiality=impartiality, commitment_years=years
+    )
+
+
+def guarantor_figures(
+    kind: str, params: BargainParams, commands: dict[str, Command] | None = None
+) -> tuple[Any, Any, Any]:
+    """A guarantor's default strength ratio, impartiality and commitment years, from its entry
+    in the command registry (``commands``; default: the shared registry): each a value, or the
+    named ``bargain.*`` field of ``params`` (an array when the parameters are per draw).
+    ``none``: zeros. An unknown or non-guaranteeing command, or a figure the bargain stage
+    cannot read, is a clear error naming where to fix it.
+    """
+    if kind == NO_GUARANTOR:
+        return 0.0, 0.0, 0.0
+    registry = commands if commands is not None else {c.id: c for c in shared_commands()}
+    valid = guarantor_ids(registry)
+    command = registry.get(kind)
+    figures = guarantee_figures(command) if command is not None else None
+    if command is None:
+        raise ParameterError(unknown_name("guarantor", kind, valid))
+    if figures is None:
+        where, key = command_origin(command)
+        raise ParameterError(
+            f"command '{kind}' does not guarantee ({where}: {key}.guarantees is false); "
+            f"guarantors: {', '.join(valid)}"
+        )
+    strength, impartiality, years = (
+        _figure(command, name, getattr(figures, name), params) for name in GUARANTEE_FIGURES
+    )
+    return strength, impartiality, years
+
+
+_GUARANTOR_FIELDS = frozenset(
+    f.name
+    for f in fields(BargainParams)
+    if f.name.startswith(tuple(f"{figure}_" for figure in GUARANTEE_FIGURES))
+    and f.name not in ("strength_half", "strength_steepness")
+)
+"""The bargain parameters a registry entry may name as a guarantee figure."""
+
+
+def _figure(command: Command, name: str, value: float | str, params: BargainParams) -> Any:
+    """One guarantee figure: the value, or the bargain parameter it names."""
+    if not isinstance(value, str):
+        return value
+    stage, _, field = value.partition(".")
+    if stage == "bargain" and field in _GUARANTOR_FIELDS:
+        return getattr(params, field)
+    where, key = command_origin(command)
+    shorthand = " (guarantees: true reads it)" if command.guarantees is True else ""
+    known = ", ".join(f"bargain.{f}" for f in sorted(_GUARANTOR_FIELDS) if f.startswith(name))
+    raise ScenarioError(
+        f"{where}: {key}.guarantees.{name}: command '{command.id}' guarantees, but its {name} "
+        f"names '{value}'{shorthand}, which is not a guarantee parameter of the bargain stage; "
+        f"give a number or one of {known}, or set guarantees: false"
     )
 
 
