@@ -133,6 +133,12 @@ def check_command(command: str | None, commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``grudging coalition``."""
+    from grudging.cli.scenario import refuse_unknown_options
+
+    # a misspelt --option is refused from the raw file before the model is imported (an override
+    # of the options themselves leaves the check to the full load)
+    if not any(a.strip().startswith("options") for a in args.set):
+        refuse_unknown_options(args.scenario, [], [("--option", args.option)])
     from grudging.errors import InfeasibleError
     from grudging.model.conference import coalition_plan, run_conference
     from grudging.rng import stream

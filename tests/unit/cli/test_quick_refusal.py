@@ -138,6 +138,10 @@ def test_report_from_a_saved_run_reuses_it(
     [
         (["run", "--option", "nope"], "--option nope: unknown option 'nope'"),
         (
+            ["coalition", "--option", "nato_replace"],
+            "--option nato_replace: unknown option 'nato_replace' (did you mean 'nato_replaces'?)",
+        ),
+        (
             ["what-would-it-take", "--baseline", "nato_replace"],
             "--baseline nato_replace: unknown option 'nato_replace' (did you mean "
             "'nato_replaces'?)",
