@@ -90,6 +90,10 @@ def test_every_view_renders_offline(server: Any, page: Page, traffic: Any, shot:
     open_tab(page, "Coalition builder")
     expect(page.locator("#contingents")).to_contain_text("(lead)", timeout=SLOW_MS)
     expect(page.locator("#candidates")).to_contain_text("not chosen")
+    # members and candidates alike show alignment with the patron and the troops already there
+    for table in ("#contingents", "#candidates"):
+        expect(page.locator(f"{table} thead")).to_contain_text("UN votes with patron")
+        expect(page.locator(f"{table} thead")).to_contain_text("in theatre before")
     shot(page, "coalition")
 
     open_tab(page, "Bargain")

@@ -808,11 +808,25 @@ CONTINGENT_COLUMNS = {
     "name": "name",
     "troops": "troops",
     "effective": "effective strength",
+    "in_theatre": "in theatre before",
+    "votes_with_patron": "UN votes with patron",
+    "tie": "tie",
     "offers_accepted": "offers accepted",
     "caveats": "caveats",
     "cost_musd": "cost (US$M, first year)",
     "arrives": "arrives",
     "why": "what brings it in",
+}
+
+CANDIDATE_COLUMNS = {
+    "nation": "nation",
+    "name": "name",
+    "status": "status",
+    "offers": "offers",
+    "in_theatre": "in theatre before",
+    "votes_with_patron": "UN votes with patron",
+    "tie": "tie",
+    "why": "why",
 }
 
 
@@ -863,7 +877,7 @@ def _register_coalition(app: dash.Dash, ws: Workspace) -> None:
             view["summary"],
             view["gap_figure"],
             html_table(view["contingents"], CONTINGENT_COLUMNS, "contingents"),
-            html_table(view["candidates"], None, "candidates"),
+            html_table(view["candidates"], CANDIDATE_COLUMNS, "candidates"),
             "",
         )
 

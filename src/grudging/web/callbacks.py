@@ -485,6 +485,11 @@ def _plan_change(
     return parse_plan_form(scn, plan, form)
 
 
+def _votes(alignment: float | None) -> str:
+    """A nation's share of UN General Assembly votes agreeing with the patron's, or a dash."""
+    return "–" if alignment is None else f"{alignment:.2f}"
+
+
 def coalition_view(
     ws: Workspace, state: UserState, option: str | None, form: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -501,7 +506,9 @@ def coalition_view(
     co = conf.coalition
     req = conf.requirement
     contingents: Rows = []
+    scn = ws.edited(state)
     for c in co.contingents:
+        nation = scn.nation(c.nation)
         caveats = ", ".join(c.caveats) or "none kept"
         if c.lifted_caveats:
             caveats += f"; lifted: {', '.join(c.lifted_caveats)}"
@@ -513,6 +520,9 @@ def coalition_view(
                 "name": c.name,
                 "troops": c.troops,
                 "effective": c.effective_strength,
+                "in_theatre": nation.theatre_troops,
+                "votes_with_patron": _votes(nation.alignment),
+                "tie": nation.ties,
                 "offers_accepted": ", ".join(c.offers) or "none",
                 "caveats": caveats,
                 "cost_musd": c.cost_musd,
@@ -522,7 +532,6 @@ def coalition_view(
         )
     candidates: Rows = []
     chosen = {c.nation: c for c in co.contingents}
-    scn = ws.edited(state)
     for s in co.candidates:
         member = chosen.get(s.nation)
         nation = scn.nation(s.nation)
@@ -533,7 +542,7 @@ def coalition_view(
                 "status": s.status,
                 "offers": f"{member.troops:,} troops" if member else "–",
                 "in_theatre": nation.theatre_troops,
-                "votes_with_patron": "–" if nation.alignment is None else f"{nation.alignment:.2f}",
+                "votes_with_patron": _votes(nation.alignment),
                 "tie": nation.ties,
                 "why": (
                     ", ".join(f"{n} {v:+.2f}" for n, v in member.reasons) if member else s.reason

@@ -183,6 +183,14 @@ def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
             "–" if nation.alignment is None else f"{nation.alignment:.2f}"
         )
     assert any(row["in_theatre"] > 0 for row in view["candidates"])
+    # and so does each member of the coalition
+    for row in view["contingents"]:
+        nation = scn.nation(row["nation"].removesuffix(" (lead)"))
+        assert row["in_theatre"] == nation.theatre_troops
+        assert row["tie"] == nation.ties
+        assert row["votes_with_patron"] == (
+            "–" if nation.alignment is None else f"{nation.alignment:.2f}"
+        )
     # the summary names the rules of engagement and the offers, not their ids
     co = plan.conference.coalition
     roe = next(lv.name for lv in scn.roe_levels if lv.id == co.roe_level)
