@@ -549,7 +549,6 @@ def coalition_view(
                 ),
             }
         )
-    scn = ws.edited(state)
     offer_names = {o.id: o.name for o in scn.offers}
     roe = next((lv.name for lv in scn.roe_levels if lv.id == co.roe_level), co.roe_level)
     made = ", ".join(offer_names.get(o, o) for o in co.global_offers) or "none"
