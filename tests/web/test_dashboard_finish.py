@@ -152,25 +152,26 @@ def test_the_search_runs_under_the_assumptions_and_plan_the_user_changed(
     field.press("Enter")
     page.get_by_role("button", name="Run with these values").click()
     message = page.locator("#assumption-message")
-    expect(message).to_contain_text("dynamics.coverage_half", timeout=SLOW_MS)
-    # the changed plan is listed as a person writes it, not as a Python list
-    expect(message).to_contain_text("offers = ")
+    expect(message).to_contain_text("Coverage half (dynamics) = 0.6", timeout=SLOW_MS)
+    # the changed plan is listed as a person writes it, by names, not as a Python list of ids
+    expect(message).to_contain_text("offers allowed = Aid or debt relief")
+    assert "cash_per_troop" not in message.inner_text()
     assert not re.search(r"[\[\]']", message.inner_text())
     # the search says, before and while it runs, that it uses the changed value ...
     open_tab(page, "What would it take?")
     expect(page.locator("#what-note")).to_contain_text(
-        "dynamics.coverage_half = 0.6", timeout=SLOW_MS
+        "Coverage half (dynamics) = 0.6", timeout=SLOW_MS
     )
     for box in page.get_by_label("Levers to search").get_by_role("checkbox").all():
         box.uncheck()
     page.get_by_label("International aid").check()
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#what-busy")).to_contain_text(
-        "(with dynamics.coverage_half = 0.6)", timeout=SLOW_MS
+        "(with Coverage half (dynamics) = 0.6)", timeout=SLOW_MS
     )
     # ... and its answer comes from a job whose inputs held the value
     expect(page.locator("#what-fixed")).to_contain_text(
-        "dynamics.coverage_half = 0.6", timeout=300_000
+        "Coverage half (dynamics) = 0.6", timeout=300_000
     )
     expect(page.locator("#what-headline")).to_be_visible()
 

@@ -139,7 +139,7 @@ def _given(value: int | None, default: int) -> int:
 def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
     from rich.table import Table
 
-    from grudging.report.numbers import outcome_label, parameter_label
+    from grudging.report.numbers import in_sentence, outcome_label, parameter_label
     from grudging.report.what import choice_names, lever_label, lever_value
 
     names = {o.id: o.name for o in scn.options}
@@ -154,7 +154,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
     console.print(
         f"{names.get(answer.option, answer.option)} against "
         f"{names.get(answer.baseline, answer.baseline)} on "
-        f"{outcome_label(answer.outcome).lower()} ({better} is better), {scn.id}: P(better) "
+        f"{in_sentence(outcome_label(answer.outcome))} ({better} is better), {scn.id}: P(better) "
         f"{answer.p_current:.2f} now (mean difference {answer.mean_difference:+,.0f} "
         f"{answer.unit}); target {answer.confidence:.2f}; {answer.replications:,} paired "
         f"replications per evaluation, seed {answer.seed}",

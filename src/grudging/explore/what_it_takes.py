@@ -886,7 +886,7 @@ def _not_binding(spec: LeverSpec, used: float, have: float) -> str:
 def _range_note(spec: LeverSpec, goal: Goal) -> str:
     if spec.kind == "categorical":
         verb = "stops it winning" if goal.hold else "reaches it"
-        return f"no choice of {', '.join(spec.choices)} {verb}"
+        return f"none of the {len(spec.choices)} choices {verb}"
     where = f"[{_fmt(spec.low, spec.unit)}, {_fmt(spec.high, spec.unit)}]"
     return f"{'wins throughout' if goal.hold else 'not reached within'} the range {where}"
 
@@ -1145,23 +1145,34 @@ def format_value(value: LeverValue, unit: str = "") -> str:
 def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     """One sentence: what the option needs to win (or, when it wins already, what would stop it
     winning), or that no searched change does it."""
+    from grudging.report.numbers import in_sentence, lever_label, outcome_label, parameter_label
+    from grudging.report.what import choice_names
+
+    names = choice_names(scn)
+
+    def lever(name: str) -> str:
+        return in_sentence(lever_label(name))
+
+    def value(v: LeverValue, unit: str) -> str:
+        return names.get(v, v) if isinstance(v, str) else _fmt(v, unit)
+
     hold = answer.question == "hold"
     name = scn.option(answer.option).name
     base = scn.option(answer.baseline).name
     head = (
-        f"{name} beats {base} on {answer.outcome.replace('_', ' ')} in "
+        f"{name} beats {base} on {in_sentence(outcome_label(answer.outcome))} in "
         f"{answer.p_current:.0%} of paired replications (target {answer.confidence:.0%})"
     )
     sought = "breaks" if hold else "reached"
     ways = [
-        f"{r.lever} {'is set to' if r.kind == 'categorical' else 'goes to'} "
-        f"{_fmt(r.threshold, r.unit)} (P(better) {_p(r.p_threshold)})"
+        f"{lever(r.lever)} {'is set to' if r.kind == 'categorical' else 'goes to'} "
+        f"{value(r.threshold, r.unit)} (P(better) {_p(r.p_threshold)})"
         for r in answer.levers
         if r.status == sought or (r.status == "not_binding" and r.threshold is not None)
     ]
     ways += [
-        f"{p.levers[0]} goes to {_fmt(p.threshold[0], _unit(answer, p.levers[0]))} with "
-        f"{p.levers[1]} at {_fmt(p.threshold[1], _unit(answer, p.levers[1]))} "
+        f"{lever(p.levers[0])} goes to {value(p.threshold[0], _unit(answer, p.levers[0]))} with "
+        f"{lever(p.levers[1])} at {value(p.threshold[1], _unit(answer, p.levers[1]))} "
         f"(P(better) {_p(p.p_threshold)})"
         for p in answer.pairs
         if p.threshold is not None
@@ -1183,7 +1194,7 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
         closest = max(answer.levers, key=lambda r: goal.score(r.closest_p), default=None)
         if closest is not None and goal.score(closest.closest_p) > goal.score(answer.p_current):
             lever_part += (
-                f" (closest: {closest.lever} at {_fmt(closest.closest_value, closest.unit)}, "
+                f" (closest: {lever(closest.lever)} at {value(closest.closest_value, closest.unit)}, "
                 f"P(better) {_p(closest.closest_p)})"
             )
     idle = [r.note.split(":")[0] for r in answer.levers if r.status == "not_binding"]
@@ -1193,7 +1204,7 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     verb = "it stops winning" if hold else "it wins"
     if reached:
         assumptions = " or when ".join(
-            f"{c.parameter} {c.operator} {c.threshold:.3g} (P(better) {c.win_rate:.2f} in the "
+            f"{parameter_label(c.parameter)} {c.operator} {c.threshold:.3g} (P(better) {c.win_rate:.2f} in the "
             f"{c.support:.0%} of replications there)"
             for c in reached
         )

@@ -43,10 +43,50 @@ UNIT_LABELS: dict[str, str] = {
 }
 
 
+#: Abbreviations in identifiers, as a reader writes them.
+ABBREVIATIONS: dict[str, str] = {
+    "pk": "peacekeeping",
+    "roe": "ROE",
+    "us": "US",
+    "un": "UN",
+    "nato": "NATO",
+    "musd": "US$M",
+    "isf": "ISF",
+    "ied": "IED",
+}
+
+#: Names of the levers the proposal names (others read as their identifier in words).
+LEVER_LABELS: dict[str, str] = {
+    "force_size": "Force size sought",
+    "coalition_budget": "Budget for offers",
+    "political_capital": "Political capital",
+    "roe_level": "Rules of engagement",
+    "aid": "International aid",
+    "commitment_years": "Guarantor's commitment",
+    "drawdown_months": "US drawdown",
+    "command": "Command",
+}
+
+
 def words(identifier: str) -> str:
-    """``snake_case`` as words, first letter up: ``civil_war`` -> ``Civil war``."""
-    text = identifier.replace("_", " ").strip()
+    """``snake_case`` as words, first letter up, abbreviations spelt out: ``civil_war`` ->
+    ``Civil war``, ``patron_pk_skill`` -> ``Patron peacekeeping skill``."""
+    parts = [ABBREVIATIONS.get(w.lower(), w) for w in identifier.replace("_", " ").split()]
+    text = " ".join(parts)
     return text[:1].upper() + text[1:]
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: first letter down unless it starts an acronym (``US drawdown``
+    stays, ``Force size`` -> ``force size``)."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def lever_label(name: str) -> str:
+    """A lever's name in words."""
+    return LEVER_LABELS.get(name, words(name))
 
 
 def outcome_label(name: str) -> str:

@@ -13,7 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError
-from grudging.report.numbers import outcome_label, parameter_label, words
+from grudging.report.numbers import (
+    in_sentence,
+    lever_label,
+    outcome_label,
+    parameter_label,
+)
 
 if TYPE_CHECKING:
     from grudging.explore.what_it_takes import WhatItTakes
@@ -21,24 +26,6 @@ if TYPE_CHECKING:
 
 #: The file ``report --from DIR`` reads the answer from when it is there.
 SAVED_NAME = "what-would-it-take.json"
-
-#: Names of the levers the proposal names (others read as their identifier in words).
-LEVER_LABELS = {
-    "force_size": "Force size sought",
-    "coalition_budget": "Budget for offers",
-    "political_capital": "Political capital",
-    "roe_level": "Rules of engagement",
-    "aid": "International aid",
-    "commitment_years": "Guarantor's commitment",
-    "drawdown_months": "US drawdown",
-    "command": "Command",
-}
-
-
-def lever_label(name: str) -> str:
-    """A lever's name in words."""
-    return LEVER_LABELS.get(name, words(name))
-
 
 #: How each lever status reads in the table.
 STATUS_WORDS = {
@@ -106,7 +93,7 @@ def what_view(answer: WhatItTakes, scn: Scenario) -> dict[str, Any]:
     better = "lower" if answer.direction == "minimize" else "higher"
     question = (
         f"When does {option} do better than {baseline} on "
-        f"{outcome_label(answer.outcome).lower()} ({better} is better) in at least "
+        f"{in_sentence(outcome_label(answer.outcome))} ({better} is better) in at least "
         f"{share(answer.confidence)} of paired runs? Now: better in {share(answer.p_current)}"
         + (
             " — it wins as proposed, so each search looks for the change that stops it winning."
@@ -137,7 +124,7 @@ def what_view(answer: WhatItTakes, scn: Scenario) -> dict[str, Any]:
     units = {r.lever: r.unit for r in answer.levers}
     pairs = [
         {
-            "Levers": f"{lever_label(p.levers[0])} and {lever_label(p.levers[1]).lower()}",
+            "Levers": f"{lever_label(p.levers[0])} and {in_sentence(lever_label(p.levers[1]))}",
             threshold_title: (
                 f"{lever_value(p.threshold[0], units.get(p.levers[0], ''))}, "
                 f"{lever_value(p.threshold[1], units.get(p.levers[1], ''))}"
@@ -200,13 +187,13 @@ def headline(answer: WhatItTakes, scn: Scenario) -> str:
     hold = answer.question == "hold"
     sought = "breaks" if hold else "reached"
     ways = [
-        f"{lever_label(r.lever).lower()} {'is' if r.kind == 'categorical' else 'goes to'} "
+        f"{in_sentence(lever_label(r.lever))} {'is' if r.kind == 'categorical' else 'goes to'} "
         f"{lever_value(r.threshold, r.unit, choices)} (better in {share(r.p_threshold)})"
         for r in answer.levers
         if r.status == sought
     ]
-    idle = [lever_label(r.lever).lower() for r in answer.levers if r.status == "not_binding"]
-    flat = [lever_label(r.lever).lower() for r in answer.levers if r.status == "no_effect"]
+    idle = [in_sentence(lever_label(r.lever)) for r in answer.levers if r.status == "not_binding"]
+    flat = [in_sentence(lever_label(r.lever)) for r in answer.levers if r.status == "no_effect"]
     if hold:
         text = (
             f"{option} already wins; it stops winning if " + ", or if ".join(ways)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from grudging.results.results import Results
+    from grudging.scenario.schema import Scenario
     from grudging.web.workspace import UserState, Workspace
 
 #: Outcomes shown first in tables, in this order (others follow).
@@ -76,6 +77,35 @@ def plan_value_text(value: Any) -> str:
     return str(value)
 
 
+def changes_text(scn: Scenario, state: UserState) -> str:
+    """The user's changes in words: parameters, options, plan fields and offers by their names."""
+    from grudging.report.numbers import in_sentence, parameter_label
+    from grudging.web.controls import PLAN_LABELS
+
+    values = state.get("values") or {}
+    listed = ", ".join(f"{parameter_label(k)} = {fmt(v)}" for k, v in sorted(values.items()))
+    names = {o.id: o.name for o in scn.options}
+    words = {o.id: o.name for o in scn.offers} | {r.id: r.name for r in scn.roe_levels}
+
+    def text(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            value = [words.get(v, v) if isinstance(v, str) else v for v in value]
+        elif isinstance(value, str):
+            value = words.get(value, value)
+        return plan_value_text(value)
+
+    plans = state.get("plans") or {}
+    if plans:
+        listed += ("; " if listed else "") + "; ".join(
+            f"{names.get(o, o)}: "
+            + ", ".join(
+                f"{in_sentence(PLAN_LABELS.get(k, k))} = {text(v)}" for k, v in sorted(p.items())
+            )
+            for o, p in sorted(plans.items())
+        )
+    return listed
+
+
 def status_line(ws: Workspace, state: UserState) -> str:
     """Which scenario, how many replications, what the user changed."""
     key = state.get("scenario") or ws.start
@@ -86,7 +116,10 @@ def status_line(ws: Workspace, state: UserState) -> str:
     if values:
         changes.append(f"{len(values)} assumption{'s' if len(values) > 1 else ''} changed")
     if plans:
-        changes.append(f"coalition plan changed for {', '.join(sorted(plans))}")
+        names = {o.id: o.name for o in scn.options}
+        changes.append(
+            f"coalition plan changed for {', '.join(names.get(o, o) for o in sorted(plans))}"
+        )
     what = "; ".join(changes) if changes else "default assumptions"
     return (
         f"{scn.title} — scenario {ws.label(key)}; {ws.replications:,} replications per option, "
@@ -507,6 +540,7 @@ def coalition_view(
     req = conf.requirement
     contingents: Rows = []
     scn = ws.edited(state)
+    offer_names = {o.id: o.name for o in scn.offers}
     for c in co.contingents:
         nation = scn.nation(c.nation)
         caveats = ", ".join(c.caveats) or "none kept"
@@ -523,7 +557,7 @@ def coalition_view(
                 "in_theatre": nation.theatre_troops,
                 "votes_with_patron": _votes(nation.alignment),
                 "tie": nation.ties,
-                "offers_accepted": ", ".join(c.offers) or "none",
+                "offers_accepted": ", ".join(offer_names.get(o, o) for o in c.offers) or "none",
                 "caveats": caveats,
                 "cost_musd": c.cost_musd,
                 "arrives": f"month {c.arrival_month}",
@@ -794,7 +828,10 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
     changed = ws.results(state)
     seconds = getattr(changed, "seconds", None)
     default = ws.default_results(state)
+    from grudging.report.numbers import in_sentence, outcome_label
+
     frame = paired_change(changed, default)
+    option_names = {o.id: o.name for o in ws.edited(state).options}
     rows: Rows = []
     for _, r in frame.iterrows():
         if r["outcome"] not in ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron"):
@@ -803,8 +840,8 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
         probability = unit == "probability"
         rows.append(
             {
-                "option": r["option"],
-                "outcome": str(r["outcome"]).replace("_", " "),
+                "option": option_names.get(r["option"], r["option"]),
+                "outcome": in_sentence(outcome_label(str(r["outcome"]))),
                 "default": format_value(
                     r["default_mean" if probability else "default_median"], unit
                 ),
@@ -817,14 +854,7 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
                 "better_in": f"{r['share_better']:.0%}",
             }
         )
-    values = state.get("values") or {}
-    listed = ", ".join(f"{k} = {fmt(v)}" for k, v in sorted(values.items()))
-    plans = state.get("plans") or {}
-    if plans:
-        listed += ("; " if listed else "") + "; ".join(
-            f"{o}: " + ", ".join(f"{k} = {plan_value_text(v)}" for k, v in p.items())
-            for o, p in plans.items()
-        )
+    listed = changes_text(ws.edited(state), state)
     timing = f" (last re-run took {seconds:.1f} s)" if seconds is not None else ""
     return {
         "message": f"Your changes: {listed}. Difference from the default run at "

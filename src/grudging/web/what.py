@@ -114,8 +114,10 @@ def search_scenario(ws: Workspace, state: UserState) -> tuple[Scenario, dict[str
 
 
 def fixed_text(values: dict[str, float]) -> str:
-    """``dynamics.coverage_half = 0.6; ...`` (sorted by name), or "" for none."""
-    return "; ".join(f"{name} = {values[name]:g}" for name in sorted(values))
+    """``Coverage half (dynamics) = 0.6; ...`` (sorted by name), or "" for none."""
+    from grudging.report.numbers import parameter_label
+
+    return "; ".join(f"{parameter_label(name)} = {values[name]:g}" for name in sorted(values))
 
 
 def start(

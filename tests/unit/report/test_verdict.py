@@ -130,3 +130,9 @@ def test_shares_intervals_and_differences() -> None:
     )
     assert fmt.parameter_label("dynamics.self_excitation") == "Self excitation (dynamics)"
     assert fmt.outcome_label("cost_patron") == "Cost to the patron"
+    assert fmt.parameter_label("dynamics.patron_pk_skill") == (
+        "Patron peacekeeping skill (dynamics)"
+    )
+    assert fmt.words("roe_level") == "ROE level"
+    assert fmt.in_sentence(fmt.lever_label("drawdown_months")) == "US drawdown"
+    assert fmt.in_sentence(fmt.lever_label("force_size")) == "force size sought"

@@ -73,7 +73,7 @@ def test_dynamics_change_reruns_and_reuses_the_plans(ws: Any, state: Any) -> Non
     # the deterministic stages are not re-run for a dynamics parameter
     assert changed.plans["nato_replaces"] is default.plans["nato_replaces"]
     view = cb.assumptions_view(ws, new)
-    assert "dynamics.self_excitation" in view["message"]
+    assert "Self excitation (dynamics) = " in view["message"]
     deaths = [r for r in view["rows"] if r["outcome"] == "civilian deaths"]
     assert len(deaths) == len(changed.options)
     assert view["figure"] is not None
@@ -208,7 +208,9 @@ def test_changing_an_offer_changes_the_coalition(ws: Any, state: Any) -> None:
     )
     assert no_money["change"] == {"offers": ["diplomatic_concession", "caveat_acceptance"]}
     assert no_money["contingents"] != before["contingents"]
-    assert all("cash_per_troop" not in r["offers_accepted"] for r in no_money["contingents"])
+    cash = next(o.name for o in ws.edited(state).offers if o.id == "cash_per_troop")
+    assert any(cash in r["offers_accepted"] for r in before["contingents"])
+    assert all(cash not in r["offers_accepted"] for r in no_money["contingents"])
     un = cb.coalition_view(ws, state, "nato_replaces", {"command": "un"})
     assert un["summary"].startswith("UN command")
 
@@ -228,7 +230,8 @@ def test_use_coalition_feeds_the_comparison(ws: Any, state: Any) -> None:
     assert json.dumps(untouched, sort_keys=True) == json.dumps(
         ws.default_results(state).plans["nato_then_un"].summary(), sort_keys=True
     )
-    assert "coalition plan changed for nato_replaces" in cb.status_line(ws, new)
+    name = ws.edited(new).option("nato_replaces").name
+    assert f"coalition plan changed for {name}" in cb.status_line(ws, new)
     back = cb.use_coalition(ws, new, "nato_replaces", {"budget_musd": "8000"})
     assert back["plans"] == {}
 
@@ -342,3 +345,19 @@ def test_unreadable_uploads(ws: Any) -> None:
 def test_every_failure_a_user_can_cause_is_a_grudging_error() -> None:
     assert issubclass(AccessRefused, GrudgingError)
     assert issubclass(ScenarioError, GrudgingError)
+
+
+def test_the_changes_read_in_words_not_identifiers(ws: Any, state: Any) -> None:
+    scn = ws.edited(state)
+    offer = scn.offers[0]
+    roe = scn.roe_levels[-1]
+    changed = {
+        **state,
+        "values": {"dynamics.patron_pk_skill": 0.5},
+        "plans": {"nato_replaces": {"offers": [offer.id], "roe_level": roe.id}},
+    }
+    text = cb.changes_text(scn, changed)
+    assert text == (
+        f"Patron peacekeeping skill (dynamics) = 0.5; {scn.option('nato_replaces').name}: "
+        f"offers allowed = {offer.name}, rules of engagement = {roe.name}"
+    )
