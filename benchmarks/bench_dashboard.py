@@ -9,9 +9,11 @@ Prints, through the dashboard's callback functions (no browser, no HTTP):
 
 * start-up: the default run and every view computed once (what ``grudging serve`` does first);
 * an assumption change to the updated comparison — a ``dynamics.*`` parameter (the cached plans
-  are re-used: only the month-by-month simulation re-runs), against the same change with the
-  plans re-computed (the reference, as a run without the cache would do), and a parameter the
-  plans read (``willingness.*``: the coalition options are planned again);
+  and bargains are re-used: only the month-by-month simulation re-runs), against the same change
+  with the plans re-computed (the reference, as a run without the cache would do) and the
+  dynamics alone on the same plans (the floor of such a change); a bargaining parameter (the
+  conference is re-used, the bargain re-run) and a parameter the conference reads
+  (``willingness.*``: the coalition options are planned again);
 * a change of offers in the coalition builder, and a move of the map's month slider;
 * the report: HTML, and PDF with each renderer present (weasyprint, Chromium), from one run.
 
@@ -28,11 +30,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+#: CPU seconds of every timed call, in order (the machine may be shared: CPU moves less).
+CPU: list[float] = []
+
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     out = fn()
+    CPU.append(time.process_time() - cpu)
     return time.perf_counter() - started, out
+
+
+def cpu_median(count: int) -> float:
+    """The median CPU seconds of the last ``count`` timed calls."""
+    return statistics.median(CPU[-count:])
 
 
 def line(label: str, seconds: list[float]) -> None:
@@ -60,16 +71,19 @@ def dashboard(replications: int, repeat: int) -> None:
     def change(name: str, fraction: float) -> float:
         p = scn.parameter(name)
         value = p.low + fraction * (p.high - p.low)
-        started = time.perf_counter()
-        new, errors = cb.apply_assumptions(ws, state, {name: repr(value)})
-        assert not errors, errors
-        cb.compare_view(ws, new, None, None)
-        cb.assumptions_view(ws, new)
-        return time.perf_counter() - started
+
+        def apply() -> None:
+            new, errors = cb.apply_assumptions(ws, state, {name: repr(value)})
+            assert not errors, errors
+            cb.compare_view(ws, new, None, None)
+            cb.assumptions_view(ws, new)
+
+        return timed(apply)[0]
 
     fractions = [0.1 + 0.8 * i / max(repeat - 1, 1) for i in range(repeat)]
     dynamics = [change("dynamics.coverage_half", f) for f in fractions]
     line("dynamics change -> updated comparison (plans re-used)", dynamics)
+    cpu = {"dashboard": cpu_median(len(dynamics))}
 
     reference = []
     p = scn.parameter("dynamics.coverage_half")
@@ -78,10 +92,33 @@ def dashboard(replications: int, repeat: int) -> None:
         s, _ = timed(lambda v=value: simulate(scn, replications=replications, values={p.name: v}))
         reference.append(s)
     line("  reference: the same run with every plan re-computed", reference)
+    cpu["reference"] = cpu_median(len(reference))
     print(
         f"  {'  ratio (reference / dashboard)':<58} "
         f"{statistics.median(reference) / statistics.median(dynamics):7.1f} x"
     )
+    # The floor: the month-by-month simulation alone, on the same plans and draws (what any
+    # dynamics change must re-run; the bargains per replication come from the dashboard's memo).
+    from grudging.kernel import parameter_draws, run_block, run_values
+
+    memo = getattr(ws, "_settlements", None)  # a tree before the memo: the floor holds the bargain
+    kept = {} if memo is None else {"settlements": memo}
+    floor = []
+    for f in fractions:
+        fixed = {p.name: p.low + f * (p.high - p.low) + 2e-6}
+        block = {**run_values(scn, fixed), **parameter_draws(scn, replications, ws.seed, fixed)}
+        plans = [ws.plan(ws.start, scn, o.id, fixed) for o in scn.options]
+        s, _ = timed(
+            lambda b=block, ps=plans: [
+                run_block(scn, plan, b, replications, ws.seed, 0, **kept) for plan in ps
+            ]
+        )
+        floor.append(s)
+    line("  floor: the dynamics alone, on the same plans and draws", floor)
+    cpu["floor"] = cpu_median(len(floor))
+    print(f"  {'  CPU s (medians)':<58} " + ", ".join(f"{k} {v:.2f}" for k, v in cpu.items()))
+    bargain = [change("bargain.war_cost", f) for f in (0.05, 0.95)]
+    line("bargaining change -> updated comparison (bargain re-run)", bargain)
     planned = [change("willingness.free_riding", f) for f in (0.05, 0.95)]
     line("willingness change -> updated comparison (re-planned)", planned)
 

@@ -28,6 +28,10 @@ Rules (written once, here):
   it out.
 * Walter country names come from the Gleditsch-Ward codes of ``country_converter`` (or Fortna's
   name for a matched spell).
+* ``identity_war``: Fortna's ``wartype`` (1 = an ethnic, religious or identity war, the Doyle &
+  Sambanis coding; empty when missing). A Walter spell takes the ``wartype`` of its matched
+  Fortna case, else of the same country's case with the latest cease-fire in or before the
+  spell's first year (the war that ended), else empty.
 
 The result is shipped in the package (``grudging/calibration/data/settlements.csv``), so the fit
 runs without the raw folder. Output is deterministic (rows sorted, fixed decimals). Usage::
@@ -154,6 +158,7 @@ def fortna_rows(raw: Path) -> list[dict[str, str]]:
                 "start_year": str(start.year),
                 "ended_by": ENDED_BY[int(float(first["outcome"]))],
                 "agreement_signed": str(int(first["outcome"] == "4")),
+                "identity_war": _flag(_num(first["wartype"])),
                 "partial_ceasefire": "1" if first["partcf"] == "1.0" else "0",
                 "questionable": "1" if first["drop"] == "1.0" else "0",
                 "pk_present": str(int(best >= 2)),
@@ -234,6 +239,15 @@ def walter_rows(raw: Path, fortna: list[dict[str, str]]) -> list[dict[str, str]]
             if abs(int(f["start_year"]) - start) <= 1
         )
         also = matches[0][3] if matches else ""
+        # The kind of war that ended: the matched Fortna case's wartype, else that of the same
+        # country's case with the latest cease-fire in or before the spell's first year.
+        before = sorted(
+            (f["start_date"], f["episode"])
+            for f in fortna_by_code.get(ccode, [])
+            if int(f["start_year"]) <= start
+        )
+        kind_of = also or (before[-1][1] if before else "")
+        identity = next((f["identity_war"] for f in fortna if f["episode"] == kind_of), "")
         country = next(
             (f["country"] for f in fortna_by_code.get(ccode, []) if f["episode"] == also),
             names.get(ccode, ""),
@@ -255,6 +269,7 @@ def walter_rows(raw: Path, fortna: list[dict[str, str]]) -> list[dict[str, str]]
                 "start_year": str(start),
                 "ended_by": ended,
                 "agreement_signed": str(int(signed)),
+                "identity_war": identity,
                 "partial_ceasefire": "",
                 "questionable": "0",
                 "pk_present": str(int(pk_years > 0)),

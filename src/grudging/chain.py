@@ -11,7 +11,7 @@ well as chance; the upstream stages run at the nominal values (a sweep explores 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, MutableMapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +68,7 @@ def simulate(
     uncertainty: bool = True,
     progress: Progress | None = None,
     cache: PlanCache | None = None,
+    settlements: MutableMapping[Hashable, Any] | None = None,
 ) -> Results:
     """Run the chain for each option and return tidy :class:`~grudging.results.results.Results`.
 
@@ -90,6 +91,9 @@ def simulate(
     cache:
         A plan cache to plan through (the dashboard's, a notebook's); by default a fresh one, so
         options that raise the same coalition share one conference.
+    settlements:
+        A memo of the bargains re-run per replication (:func:`grudging.kernel.run_block`), for a
+        caller that runs the same plans at the same bargaining draws again (the dashboard).
     """
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
@@ -135,7 +139,7 @@ def simulate(
             rows = slice(start, min(start + BLOCK, replications))
             n = rows.stop - rows.start
             block = {**vals, **{name: column[rows] for name, column in draws.items()}}
-            traj = run_block(scn, plan, block, n, seed, start // BLOCK)
+            traj = run_block(scn, plan, block, n, seed, start // BLOCK, settlements=settlements)
             option_rows.append(outcome_rows(traj, option, region_ids, replication_offset=start))
             option_traj.append(traj.deaths)
             if progress is not None:
@@ -150,10 +154,9 @@ def simulate(
                 "option": option,
                 "replication": reps,
                 "seed": seed,
+                **draws,  # one column per drawn parameter, after the run's own
             }
         )
-        for name, column in draws.items():
-            exp[name] = column
         experiments.append(exp)
         status.append(
             pd.DataFrame({"run_id": exp["run_id"], "option": option, "status": "ok", "error": None})

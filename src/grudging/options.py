@@ -43,7 +43,13 @@ from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import Requirement, requirement, requirement_params
 from grudging.model.theatre import allocate, build_theatre
 from grudging.rng import MASTER_SEED, stream
-from grudging.scenario.commands import NO_GUARANTOR, command_of, handover_traits, unit_traits
+from grudging.scenario.commands import (
+    NO_GUARANTOR,
+    command_of,
+    commands_of,
+    handover_traits,
+    unit_traits,
+)
 from grudging.scenario.schema import CourseOfAction, Scenario
 
 #: Monte Carlo draws of the bargain stage inside the chain.
@@ -57,8 +63,8 @@ class Guarantee:
 
     A guarantor backed by forces under its command (``fielded``) has the strength those forces
     give it, the kind's impartiality less the share of its troops from nations that back a side,
-    and the coalition plan's years when the coalition is under its command; otherwise the kind's
-    parameters (``bargain.strength_<kind>`` ...) stand in.
+    and the coalition plan's years when the coalition is under its command; otherwise the
+    command's registry figures stand in (:func:`~grudging.model.bargain.params.guarantor_figures`).
     """
 
     kind: str
@@ -72,20 +78,19 @@ class Guarantee:
 
         Fields may be arrays (one value per draw); the result then is too.
         """
-        k = self.kind
-        if k == "none" or not self.fielded:
+        if self.kind == NO_GUARANTOR or not self.fielded:
             return b
-        changes = {
-            f"strength_{k}": self.strength_ratio,
-            f"impartiality_{k}": getattr(b, f"impartiality_{k}") * (1.0 - self.partisan_share),
-        }
-        if self.years is not None:
-            changes[f"years_{k}"] = self.years
-        return replace(b, **changes)
+        return replace(
+            b,
+            fielded_kind=self.kind,
+            fielded_strength=self.strength_ratio,
+            fielded_impartiality_factor=1.0 - self.partisan_share,
+            fielded_years=-1.0 if self.years is None else self.years,
+        )
 
-    def at(self, b: BargainParams) -> Guarantor:
-        """The guarantor at scalar bargaining parameters."""
-        return default_guarantor(self.kind, self.params(b))
+    def at(self, b: BargainParams, scn: Scenario) -> Guarantor:
+        """The guarantor at scalar bargaining parameters (figures from ``scn``'s registry)."""
+        return default_guarantor(self.kind, self.params(b), commands_of(scn))
 
 
 @dataclass(frozen=True)
@@ -237,7 +242,7 @@ def plan_option(
     if opt.bargain is not None and scn.factions:
         b_params = stage_parameters(BargainParams, vals, "bargain")
         guarantee = _guarantee(scn, opt, conference, units, req, b_params, dyn)
-        guarantor = guarantee.at(b_params)
+        guarantor = guarantee.at(b_params, scn)
         result = bargain(
             scn,
             guarantor,
@@ -432,7 +437,7 @@ def _guarantee(
         if conference is not None and conference.plan.command == kind
         else None
     )
-    span = years if years is not None else fallback.at(b_params).commitment_years
+    span = years if years is not None else fallback.at(b_params, scn).commitment_years
     # The guarantee is the force committed, not the troops already landed at signing: its
     # strength is the planned peak within the commitment (Dayton was signed before IFOR arrived).
     end = min(scn.horizon_months, month + max(1, round(12 * span)))
@@ -560,19 +565,15 @@ def _guaranteed(kind: str, guarantees: Sequence[Guarantee], b: BargainParams) ->
     equals ``guarantees[i].params(b_i)``; the strength is an array even where no guarantee is
     fielded, so that the bargain has one draw per guarantee). ``kind`` is not ``none``."""
     fielded = np.array([g.fielded for g in guarantees])
-    strength = np.where(
-        fielded, [g.strength_ratio for g in guarantees], getattr(b, f"strength_{kind}")
-    )
-    partisan = np.where(fielded, [g.partisan_share for g in guarantees], 0.0)
-    changes: dict[str, Any] = {
-        f"strength_{kind}": strength,
-        f"impartiality_{kind}": getattr(b, f"impartiality_{kind}") * (1.0 - partisan),
+    years = np.array([-1.0 if g.years is None else g.years for g in guarantees])
+    per_draw: dict[str, Any] = {
+        "fielded_kind": kind,
+        "fielded_strength": np.where(fielded, [g.strength_ratio for g in guarantees], -1.0),
+        "fielded_impartiality_factor": 1.0
+        - np.where(fielded, [g.partisan_share for g in guarantees], 0.0),
+        "fielded_years": np.where(fielded, years, -1.0),
     }
-    years = [g.years if g.years is not None else np.nan for g in guarantees]
-    given = fielded & ~np.isnan(years)
-    if given.any():
-        changes[f"years_{kind}"] = np.where(given, years, getattr(b, f"years_{kind}"))
-    return replace(b, **changes)
+    return replace(b, **per_draw)
 
 
 def _settlement(

@@ -2,10 +2,11 @@
 
 An option's plan (requirement, coalition conference, sectors, bargain) depends on the option as
 written (after any levers), the parameter values the planning stages read and the seed. The
-force-generation conference reads no ``dynamics.*`` parameter, and the bargain reads only the
-guarantor's skill (:func:`grudging.options.plan_reads_dynamics`), so runs that differ only in the
-dynamics share one plan, and runs that differ in the guarantor's skill share one conference and
-re-run only the bargain. ``grudging run``, sweeps, the EMA adapter and the dashboard all plan
+force-generation conference reads only its own stages' parameters (requirement, rules of
+engagement, sectors, force generation, willingness), and the bargain reads only the guarantor's
+skill of the dynamics (:func:`grudging.options.plan_reads_dynamics`), so runs that differ only in
+the dynamics share one plan, and runs that differ in the guarantor's skill or in the bargain's
+parameters share one conference and re-run only the bargain. ``grudging run``, sweeps, the EMA adapter and the dashboard all plan
 through :class:`PlanCache`. A plan that fails is held as its error, raised again for every run that
 asks, without planning again. The cache is safe to share between threads.
 """
@@ -102,11 +103,14 @@ class PlanCache:
         seed: int,
         tag: str,
     ) -> ConferenceResult:
-        """Keyed by the coalition plan alone: the conference reads nothing else of the option."""
-        from grudging.model.conference import run_conference
+        """Keyed by the coalition plan alone (the conference reads nothing else of the option) and
+        the values of the stages it reads (:data:`~grudging.model.conference.STAGES_READ`), so
+        that runs differing only in the bargain or the dynamics share one conference."""
+        from grudging.model.conference import STAGES_READ, run_conference
         from grudging.rng import stream
 
-        key = _key(tag, coalition, seed, values, ())
+        read = {n: v for n, v in values.items() if n.split(".", 1)[0] in STAGES_READ}
+        key = _key(tag, coalition, seed, read, ())
         hit = self._fetch(self._conferences, key)
         if hit is None:
             full = {p.name: p.value for p in scn.parameters} | values

@@ -92,6 +92,18 @@ class Lattice:
             every = np.arange(self.cells, dtype=np.int64)
             self._table = self._compute_neighbours(every[:, None], None)
             self._flat_table = self._table.reshape(-1)
+        else:
+            # Too large for a table: the torus wrap-padded by the reach on every side, so that a
+            # neighbour is one addition and one lookup (no division or modulo per draw).
+            r, side = self.reach, self.width + 2 * self.reach
+            rows = (np.arange(self.height + 2 * r, dtype=np.int64) - r) % self.height
+            cols = (np.arange(side, dtype=np.int64) - r) % self.width
+            # 32-bit indices while they fit: half the memory traffic of the random lookups.
+            index = np.int32 if (self.height + 2 * r) * side < 2**31 else np.int64
+            self._padded = (rows[:, None] * self.width + cols[None, :]).reshape(-1).astype(index)
+            y, x = np.divmod(np.arange(self.cells, dtype=np.int64), self.width)
+            self._base = ((y + r) * side + (x + r)).astype(index)
+            self._step = (self.dy * side + self.dx).astype(index)
 
     # ----------------------------------------------------------------------------- geometry
     def _compute_neighbours(self, cells: IntArray, which: IntArray | None) -> IntArray:
@@ -100,23 +112,29 @@ class Lattice:
         dx = self.dx if which is None else self.dx[which]
         return ((y + dy) % self.height) * self.width + (x + dx) % self.width
 
+    def _padded_neighbours(self, cells: IntArray, which: IntArray | None) -> IntArray:
+        """:meth:`_compute_neighbours` through the padded torus (large lattices); the same cells,
+        possibly as 32-bit integers."""
+        step = self._step if which is None else self._step.take(which)
+        return self._padded.take(self._base.take(cells)[:, None] + step)
+
     def neighbours(self, cells: IntArray) -> IntArray:
         """All cells within vision of each of ``cells``: shape ``(len(cells), size)``."""
         cells = np.asarray(cells, dtype=np.int64)
         if self._table is not None:
             return self._table[cells]
-        return self._compute_neighbours(cells[:, None], None)
+        return self._padded_neighbours(cells, None).astype(np.int64, copy=False)
 
     def neighbours_of(self, cell: int) -> IntArray:
         """The cells within vision of one cell (used by the sequential reference engine)."""
         if self._table is not None:
             return self._table[cell]
-        return self._compute_neighbours(np.asarray([[cell]], dtype=np.int64), None)[0]
+        return self.neighbours(np.asarray([cell], dtype=np.int64))[0]
 
     def _pick_offsets(self, cells: IntArray, which: IntArray) -> IntArray:
         if self._flat_table is not None:
             return self._flat_table.take(cells[:, None] * self.size + which)
-        return self._compute_neighbours(cells[:, None], which)
+        return self._padded_neighbours(cells, which)
 
     # ------------------------------------------------------------------------------ counting
     def count(self, marks: NDArray[np.generic]) -> NDArray[np.int64]:

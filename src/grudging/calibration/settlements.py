@@ -1,15 +1,18 @@
 """Calibration of the commitment rung on many post-war settlements.
 
 Maximum likelihood of the bargain's own probability that a signed settlement holds,
-``P(hold) = hold_probability(c, all signed) = 1 - (1 - q0) (1 - R c)`` with
-``c = credibility(Guarantor(kind, strength, impartiality, years))``, on the curated table of
-post-war episodes (``data/settlements.csv``, derived by ``scripts/derive_settlements.py`` from
-Fortna 2008 and Walter 2015). The mapping from the data's peacekeeping fields to the guarantor is
-written down in ``docs/design-notes/settlement-calibration.md``. Fitted: ``implementation_base``
-(q0), ``relapse_reduction`` (R) and ``strength_half`` (r50); every other parameter keeps the
-scenario's value. Intervals: profile likelihood (95 %, chi-square with one degree of freedom).
-Episodes starting up to 1995 train; later ones only test (Brier score and log-loss against the
-training base rate and a peacekeepers-present rule; a calibration table).
+``P(hold) = hold_probability(c, all signed) = 1 - r0 (1 - R c)`` with
+``c = credibility(Guarantor(kind, strength, impartiality, years))`` and r0 the war's relapse risk
+without a guarantor (odds(1 - q0) x OR^(identity_war - 1): q0 is an identity war's rate), on
+the curated table of post-war episodes (``data/settlements.csv``, derived by
+``scripts/derive_settlements.py`` from Fortna 2008 and Walter 2015). The mapping from the data's
+peacekeeping fields to the guarantor is written down in
+``docs/design-notes/settlement-calibration.md``. Fitted: ``implementation_base`` (q0),
+``relapse_reduction`` (R), ``strength_half`` (r50) and ``identity_relapse_odds`` (OR); every
+other parameter keeps the scenario's value. Intervals: profile likelihood (95 %, chi-square with
+one degree of freedom). Episodes starting up to 1995 train; later ones only test (Brier score and
+log-loss against the training base rate, a peacekeepers-present rule and an identity-war rule; a
+calibration table).
 
 References: Walter, B. F. (2002) *Committing to Peace*, Princeton UP; Walter (2015) Why bad
 governance leads to repeat civil war, *Journal of Conflict Resolution* 59(7); Fortna, V. P. (2004)
@@ -55,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "start_year",
     "ended_by",
     "agreement_signed",
+    "identity_war",
     "partial_ceasefire",
     "questionable",
     "pk_present",
@@ -75,6 +79,7 @@ REQUIRED: tuple[str, ...] = (
     "start_year",
     "ended_by",
     "agreement_signed",
+    "identity_war",
     "questionable",
     "pk_type",
     "pk_by",
@@ -97,12 +102,15 @@ STRENGTH_BY_TYPE: dict[str, float] = {
 }
 #: Who led the mission -> the scenario's guarantor kind whose impartiality and years it takes.
 KIND_BY_LEADER: dict[str, str] = {"un": "un", "regional": "nato", "power": "us", "unknown": "nato"}
-FITTED = ("implementation_base", "relapse_reduction", "strength_half")
+FITTED = ("implementation_base", "relapse_reduction", "strength_half", "identity_relapse_odds")
 BOUNDS: dict[str, tuple[float, float]] = {
     "implementation_base": (0.01, 0.99),
     "relapse_reduction": (0.0, 1.0),
     "strength_half": (0.001, 5.0),
+    "identity_relapse_odds": (0.05, 50.0),
 }
+#: Fitted on the log scale (positive, multiplicative).
+LOG_SCALE = frozenset({"strength_half", "identity_relapse_odds"})
 
 
 # Data ----------------------------------------------------------------------------------------
@@ -124,6 +132,9 @@ class Episode:
     start_year: int
     ended_by: str
     agreement_signed: bool
+    identity_war: float
+    """1: a war fought along ethnic or religious lines (Doyle & Sambanis coding), 0: not; an
+    uncoded episode takes the share of identity wars among the coded training episodes."""
     questionable: bool
     pk_type: str
     pk_by: str
@@ -146,6 +157,8 @@ def read_settlements(path: Path = DATA_FILE) -> list[Episode]:
                 "rebuild it with scripts/derive_settlements.py"
             )
         rows = list(reader)
+    coded = [r["identity_war"] for r in rows if r["split"] == "train" and r["identity_war"]]
+    unknown_identity = sum(v == "1" for v in coded) / len(coded) if coded else 1.0
     out = []
     for i, r in enumerate(rows, start=2):
         where = f"{path.name}:{i}"
@@ -173,12 +186,17 @@ def read_settlements(path: Path = DATA_FILE) -> list[Episode]:
             raise GrudgingError(f"{where}: unknown pk_type '{r['pk_type']}'")
         if r["pk_by"] not in (*KIND_BY_LEADER, "none"):
             raise GrudgingError(f"{where}: unknown pk_by '{r['pk_by']}'")
+        if r["identity_war"] not in ("0", "1", ""):
+            raise GrudgingError(
+                f"{where}: identity_war '{r['identity_war']}' must be 1, 0 or empty (uncoded)"
+            )
         out.append(
             Episode(
                 episode=r["episode"],
                 start_year=start,
                 ended_by=r["ended_by"],
                 agreement_signed=r["agreement_signed"] == "1",
+                identity_war=float(r["identity_war"]) if r["identity_war"] else unknown_identity,
                 questionable=r["questionable"] == "1",
                 pk_type=r["pk_type"],
                 pk_by=r["pk_by"],
@@ -226,7 +244,10 @@ def p_hold(episodes: Sequence[Episode], params: BargainParams) -> np.ndarray:
         cred[i] = by_key[key]
     n = len(episodes)
     signed = np.ones((n, 1), dtype=bool)
-    held: np.ndarray = hold_probability(cred[:, None], signed, np.ones((n, 1)), params)
+    identity = np.array([[ep.identity_war] for ep in episodes], dtype=float)
+    kind: dict[str, Any] = {"identity_war": identity}  # the kind of each episode's war
+    per_war = dataclasses.replace(params, **kind)
+    held: np.ndarray = hold_probability(cred[:, None], signed, np.ones((n, 1)), per_war)
     return held
 
 
@@ -254,7 +275,8 @@ def _outcomes(episodes: Sequence[Episode], horizon: int) -> np.ndarray:
 
 # The likelihood ------------------------------------------------------------------------------
 def _with(params: BargainParams, theta: Sequence[float]) -> BargainParams:
-    return dataclasses.replace(params, **dict(zip(FITTED, (float(t) for t in theta), strict=True)))
+    fitted: dict[str, Any] = dict(zip(FITTED, (float(t) for t in theta), strict=True))
+    return dataclasses.replace(params, **fitted)
 
 
 def log_likelihood(
@@ -266,23 +288,30 @@ def log_likelihood(
 
 
 def _to_x(theta: Sequence[float]) -> np.ndarray:
-    return np.array([theta[0], theta[1], math.log(theta[2])])
+    return np.array(
+        [math.log(t) if n in LOG_SCALE else float(t) for n, t in zip(FITTED, theta, strict=True)]
+    )
 
 
 def _to_theta(x: Sequence[float]) -> list[float]:
-    return [float(x[0]), float(x[1]), math.exp(float(x[2]))]
-
-
-def _x_bounds() -> list[tuple[float, float]]:
-    lo, hi = BOUNDS["strength_half"]
     return [
-        BOUNDS["implementation_base"],
-        BOUNDS["relapse_reduction"],
-        (math.log(lo), math.log(hi)),
+        math.exp(float(v)) if n in LOG_SCALE else float(v) for n, v in zip(FITTED, x, strict=True)
     ]
 
 
-_STARTS = ((0.5, 0.5, 0.25), (0.3, 0.8, 0.05), (0.7, 0.2, 1.0), (0.5, 0.9, 0.01))
+def _x_bounds() -> list[tuple[float, float]]:
+    return [
+        (math.log(BOUNDS[n][0]), math.log(BOUNDS[n][1])) if n in LOG_SCALE else BOUNDS[n]
+        for n in FITTED
+    ]
+
+
+_STARTS = (
+    (0.5, 0.5, 0.25, 2.0),
+    (0.3, 0.8, 0.05, 1.0),
+    (0.7, 0.2, 1.0, 4.0),
+    (0.5, 0.9, 0.01, 0.5),
+)
 
 
 def _maximise(
@@ -348,7 +377,8 @@ def profile_interval(
     points: int = 25,
     fixed: dict[int, float] | None = None,
 ) -> tuple[float, float, bool, bool]:
-    """95 % profile-likelihood interval of parameter ``j`` (x scale: r50 on its log)."""
+    """95 % profile-likelihood interval of parameter ``j`` (x scale: :data:`LOG_SCALE` on the
+    log)."""
     lo, hi = _x_bounds()[j]
     cut = best_ll - 0.5 * 3.841458820694124
     ends = []
@@ -430,6 +460,7 @@ class SettlementFit:
     converged: bool
     groups: tuple[dict[str, Any], ...]
     out_of_sample: dict[str, Any]
+    war_groups: tuple[dict[str, Any], ...] = ()
 
     def values(self) -> dict[str, float]:
         """The identified fitted values as ``bargain.<name>`` overrides."""
@@ -474,11 +505,12 @@ def fit_settlements(
             lo, hi, lo_b, hi_b = profile_interval(j, x, ll, train, y, params, profile_points, fixed)
         else:
             lo, hi, lo_b, hi_b = x[j], x[j], False, False
-        if name == "strength_half":
+        if name in LOG_SCALE:
             lo, hi = math.exp(lo), math.exp(hi)
         estimates.append(Estimate(name, theta[j], lo, hi, lo_b, hi_b, float(getattr(params, name))))
     fitted = _with(params, theta)
-    written = dataclasses.replace(params, **{e.name: e.value for e in estimates if e.identified})
+    values: dict[str, Any] = {e.name: e.value for e in estimates if e.identified}
+    written = dataclasses.replace(params, **values)
     nominal_theta = [float(getattr(params, n)) for n in FITTED]
     groups = []
     p_train = 1.0 - p_hold(train, fitted)
@@ -488,6 +520,17 @@ def fit_settlements(
             groups.append(
                 {
                     "peacekeeping": key,
+                    "n": int(m.sum()),
+                    "observed_relapse": _r(float(y[m].mean())),
+                    "fitted_relapse": _r(float(p_train[m].mean())),
+                }
+            )
+    war_groups = []
+    for kind, m in _war_kinds(train).items():
+        if m.any():
+            war_groups.append(
+                {
+                    "war": kind,
                     "n": int(m.sum()),
                     "observed_relapse": _r(float(y[m].mean())),
                     "fitted_relapse": _r(float(p_train[m].mean())),
@@ -504,7 +547,18 @@ def fit_settlements(
         converged=ok,
         groups=tuple(groups),
         out_of_sample=_out_of_sample(train, test, y, fitted, written, params, horizon),
+        war_groups=tuple(war_groups),
     )
+
+
+def _war_kinds(episodes: Sequence[Episode]) -> dict[str, np.ndarray]:
+    """Masks of the identity wars, the other wars and the uncoded ones (fractional coding)."""
+    identity = np.array([ep.identity_war for ep in episodes], dtype=float)
+    return {
+        "identity": identity == 1.0,
+        "other": identity == 0.0,
+        "uncoded": (identity > 0.0) & (identity < 1.0),
+    }
 
 
 def _out_of_sample(
@@ -525,12 +579,26 @@ def _out_of_sample(
         flag: float(y_train[pk_train == flag].mean()) if (pk_train == flag).any() else base
         for flag in (False, True)
     }
+    # The one-variable rule of the kind of war: training share of relapse among identity wars
+    # and among the others; an uncoded episode gets the base rate.
+    kinds_train = _war_kinds(train)
+    war_rate = {
+        kind: float(y_train[m].mean()) if m.any() else base
+        for kind, m in kinds_train.items()
+        if kind != "uncoded"
+    }
+    war_rate["uncoded"] = base
+    kinds_test = _war_kinds(test)
+    war_rule = np.full(len(test), base)
+    for kind, m in kinds_test.items():
+        war_rule[m] = war_rate[kind]
     preds = {
         "model_fitted": 1.0 - p_hold(test, fitted),
         "model_written": 1.0 - p_hold(test, written),
         "model_nominal": 1.0 - p_hold(test, nominal),
         "base_rate": np.full(len(test), base),
         "peacekeepers_rule": np.array([rule_rate[_pk(ep)] for ep in test]),
+        "identity_rule": war_rule,
     }
     return {
         "n": len(test),
@@ -538,6 +606,8 @@ def _out_of_sample(
         "with_peacekeepers": int(sum(_pk(ep) for ep in test)),
         "base_rate": _r(base),
         "rule": {"without": _r(rule_rate[False]), "with": _r(rule_rate[True])},
+        "identity_rule": {k: _r(v) for k, v in war_rate.items()},
+        "identity_wars": int(kinds_test["identity"].sum()),
         "brier": {k: _r(brier(p, y)) for k, p in preds.items()},
         "log_loss": {k: _r(log_loss(p, y)) for k, p in preds.items()},
         "calibration": calibration_table(preds["model_fitted"], y),
@@ -555,7 +625,7 @@ def calibration_document(fit: SettlementFit, scenario_id: str, data_name: str) -
         "scenario": scenario_id,
         "method": (
             "maximum likelihood of the bargain's own P(hold) = hold_probability(credibility("
-            "guarantor)) for relapse into war within "
+            "guarantor), the kind of war) for relapse into war within "
             f"{fit.horizon} years, on signed settlements starting up to {LAST_TRAINING_YEAR}; "
             "95 % profile-likelihood intervals; tested on the episodes after "
             f"{LAST_TRAINING_YEAR} (grudging.calibration.settlements; mapping in "
@@ -581,6 +651,7 @@ def calibration_document(fit: SettlementFit, scenario_id: str, data_name: str) -
             "converged": fit.converged,
             "train_relapse_share": _r(float(_outcomes(fit.train, fit.horizon).mean())),
             "by_peacekeeping": list(fit.groups),
+            "by_war": list(fit.war_groups),
             "out_of_sample": fit.out_of_sample,
         },
         "parameters": [
@@ -595,6 +666,7 @@ def calibration_document(fit: SettlementFit, scenario_id: str, data_name: str) -
             if e.identified
         ],
         "not_identified": (
+            "identity_war is a theatre fact (Fortna's wartype in the data), not fitted; "
             "strength_steepness, commitment_years_scale, the impartialities and years of the "
             "guarantor kinds, hostility_discount and outsider_risk keep the scenario's values: "
             "the data hold mission types and leaders, not sizes, announced lengths or the "

@@ -360,10 +360,11 @@ def register_settlements(sub: Any) -> None:
         "settlements",
         help="fit the commitment rung to post-war settlements (Walter 2015, Fortna 2008)",
         description=(
-            "Fit implementation_base, relapse_reduction and strength_half by maximum likelihood "
-            "of the bargain's own P(hold) on signed settlements starting up to 1995 (profile "
-            "likelihood intervals), score it out of sample on the later ones against the base "
-            "rate and a peacekeepers-present rule, and write settlements.yaml. Parameters the "
+            "Fit implementation_base, relapse_reduction, strength_half and "
+            "identity_relapse_odds by maximum likelihood of the bargain's own P(hold) on signed "
+            "settlements starting up to 1995 (profile likelihood intervals), score it out of "
+            "sample on the later ones against the base rate, a peacekeepers-present rule and an "
+            "identity-war rule, and write settlements.yaml. Parameters the "
             "data do not identify are not written. Mapping: "
             "docs/design-notes/settlement-calibration.md."
         ),
@@ -385,9 +386,9 @@ def register_settlements(sub: Any) -> None:
     )
     p.add_argument(
         "--free",
-        default="implementation_base,relapse_reduction,strength_half",
+        default="implementation_base,relapse_reduction,strength_half,identity_relapse_odds",
         metavar="NAMES",
-        help="comma-separated parameters to fit (default: all three)",
+        help="comma-separated parameters to fit (default: all four)",
     )
     p.add_argument(
         "--profile-points",
@@ -483,6 +484,12 @@ def run_settlements(args: argparse.Namespace) -> int:
             (
                 "peacekeepers_rule",
                 f"peacekeepers rule ({o['rule']['without']:.2f} / {o['rule']['with']:.2f})",
+            ),
+            (
+                "identity_rule",
+                "identity-war rule ("
+                + " / ".join(f"{k} {v:.2f}" for k, v in o["identity_rule"].items())
+                + ")",
             ),
         ):
             s.add_row(label, f"{o['brier'][key]:.3f}", f"{o['log_loss'][key]:.3f}")

@@ -121,6 +121,11 @@ def coalition_plan(
     return plan.model_copy(update=update)
 
 
+#: The parameter stages a conference reads (nothing else of the values it is given): a plan cache
+#: keys conferences by these alone (checked by a test that records every name read).
+STAGES_READ: tuple[str, ...] = ("requirement", "roe", "sectors", "forcegen", "willingness")
+
+
 def run_conference(
     scn: Scenario,
     plan: CoalitionPlan,

@@ -29,7 +29,7 @@ def stage_parameters(cls: type[P], values: Mapping[str, Any], stage: str) -> P:
     missing: list[str] = []
     for f in dataclasses.fields(cls):
         name = f"{stage}.{f.name}"
-        if name in values:
+        if name in values and not f.metadata.get("derived"):
             kwargs[f.name] = values[name]
         elif f.default is not dataclasses.MISSING:
             kwargs[f.name] = f.default
@@ -47,5 +47,6 @@ def stage_parameters(cls: type[P], values: Mapping[str, Any], stage: str) -> P:
 
 
 def parameter_names(cls: type[Any], stage: str) -> list[str]:
-    """The scenario names of the parameters a stage dataclass needs."""
-    return [f"{stage}.{f.name}" for f in dataclasses.fields(cls)]
+    """The scenario names of the parameters a stage dataclass needs (not the fields the chain
+    derives, marked ``metadata={"derived": True}``)."""
+    return [f"{stage}.{f.name}" for f in dataclasses.fields(cls) if not f.metadata.get("derived")]

@@ -95,11 +95,9 @@ class Results:
         return self._kept(("scalars",), (self.outcomes,), self._scalars).copy()
 
     def _scalars(self) -> pd.DataFrame:
-        rows = self.outcomes[
-            self.outcomes["region"].isna()
-            & self.outcomes["month"].isna()
-            & self.outcomes["nation"].isna()
-        ]
+        # the month first (it picks the fewest rows), the other columns on the rows left
+        rows = self.outcomes[self.outcomes["month"].isna()]
+        rows = rows[rows["region"].isna() & rows["nation"].isna()]
         wide = rows.pivot_table(
             index=["run_id", "option", "replication"], columns="outcome", values="value"
         )

@@ -10,16 +10,30 @@ Tables (stable ``snake_case`` columns):
   of every factor;
 * ``design_unit`` — the same points on the unit hypercube (what SALib's analysers read);
 * ``status`` — a view, one row per run: ``run_id, point, option, replication, block, row, status,
-  error, worker, seconds`` (a failed run is a row with its error), over the table ``run_status``;
+  error, worker, seconds`` (a failed run is a row with its error);
 * ``outcomes`` — a view, tidy long: ``run_id, point, option, replication, region, nation, month,
-  outcome, value`` (scalar outcomes per run; national monthly series too when asked), over the
-  table ``outcome_rows``;
-* ``chunks`` — one row per finished chunk (primary key ``chunk_id``);
+  outcome, value`` (scalar outcomes per run; national monthly series too when asked);
+* ``chunks`` — one row per finished chunk (primary key ``chunk_id``): its option, block, runs,
+  failures, worker and seconds;
 * ``experiments`` — a view: every run with its seed, block and its point's factor values.
 
+The views read the same columns whatever the layout (``FORMAT_VERSION``) underneath:
+
+* format 3 (new sweeps): ``run_rows`` holds one row per run and only what is per run — its chunk
+  (``chunks.chunk_no``), row in the chunk, point, replication, and one ``DOUBLE`` column per
+  scalar outcome (NULL for a failed run); the option, status, error, worker and seconds are the
+  chunk's, joined in by the views. ``outcome_rows`` holds the monthly series (when asked) in the
+  long layout of format 2. The file uses DuckDB blocks of :data:`BLOCK_BYTES` instead of 256 kB,
+  so that the last, partly filled block of each table and column costs little;
+* format 2: ``run_status`` (one row per run with its worker, block and seconds) and
+  ``outcome_rows`` (one row per run and outcome);
+* format 1: as format 2, with ``run_id`` stored in each row.
+
 A run's ``run_id`` (``point/option/replication``) is made by the views from the columns that
-identify the run, not stored: repeated on each of a run's outcome rows it was a third of the file
-(format 1, which stored it, is still read, written and resumed; ``docs/performance.md``).
+identify the run, not stored: repeated on each of a run's outcome rows it was a third of the file.
+Outcome values stay ``DOUBLE`` in every layout, so the values read back are the very float64 the
+run computed; DuckDB's lossless compressions (ALP for decimals and integral values, RLE, constants)
+make them small once each outcome has its own column (``docs/performance.md``).
 
 A chunk's rows go in inside one transaction together with its ``chunks`` row, so a killed process
 loses at most the chunks in flight, never half a chunk, and a resumed sweep recomputes exactly the
@@ -57,9 +71,12 @@ if TYPE_CHECKING:
 
 #: Version of the store's layout that new sweeps write; a store of another version than
 #: :data:`READABLE` is refused with the fix.
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Layouts this version reads, writes into and resumes.
-READABLE = (1, 2)
+READABLE = (1, 2, 3)
+#: DuckDB block size of a format 3 store's file (DuckDB's default is 256 kB: with a dozen small
+#: tables and columns, the partly filled blocks were most of a 10,000-run store).
+BLOCK_BYTES = 32_768
 #: Memory DuckDB may use in the sweep's process (its buffer pool), so memory stays flat.
 WRITER_MEMORY = "32MB"
 
@@ -88,7 +105,10 @@ _JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario")
 TABLES = {
     1: ("meta", "points", "design_unit", "chunks", "status", "outcomes"),
     2: ("meta", "points", "design_unit", "chunks", "run_status", "outcome_rows"),
+    3: ("meta", "points", "design_unit", "chunks", "run_rows", "outcome_rows"),
 }
+#: Columns of a format 3 ``run_rows`` table before its outcome columns.
+RUN_KEYS = ("chunk", "row", "point", "replication")
 #: Bytes before a DuckDB file's first block: its main header and two database headers.
 _HEADER_BYTES = 3 * 4096
 #: Words in DuckDB's error messages that mean the file itself is broken.
@@ -203,7 +223,10 @@ class Store:
             )
         if not target.parent.exists():
             raise StoreError(f"{target}: the folder {target.parent} does not exist; create it")
-        con = duckdb.connect(str(target))
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {"default_block_size": str(BLOCK_BYTES)} if meta.get("format_version") == 3 else {}
+        )
+        con = duckdb.connect(str(target), config=config)
         # The design is written once, in one transaction, and is already in memory as frames:
         # give that step room for a copy of it; the writer's limit then holds for the runs.
         design_bytes = int(
@@ -309,11 +332,12 @@ class Store:
         missing = [c for c in META_COLUMNS if c not in meta]
         if missing:
             raise StoreError(f"store metadata lacks {', '.join(missing)}")
-        if meta["format_version"] not in READABLE:
-            raise StoreError(f"store format {meta['format_version']}: write one of {READABLE}")
+        version = meta["format_version"]
+        if version not in READABLE:
+            raise StoreError(f"store format {version}: write one of {READABLE}")
         run_id = "concat(point, '/', option, '/', replication) AS run_id"
-        physical = ("status", "outcomes") if meta["format_version"] == 1 else TABLES[2][4:]
-        key = "run_id VARCHAR, " if meta["format_version"] == 1 else ""
+        physical = ("status", "outcomes") if version == 1 else TABLES[2][4:]
+        key = "run_id VARCHAR, " if version == 1 else ""
         row = {
             c: (json.dumps(meta[c], default=str) if c in _JSON else meta[c]) for c in META_COLUMNS
         }
@@ -333,22 +357,24 @@ class Store:
         con.register("unit_frame", unit)
         con.execute("CREATE TABLE design_unit AS SELECT * FROM unit_frame")
         con.unregister("unit_frame")
+        per_chunk = ", chunk_no INTEGER, status VARCHAR, error VARCHAR" if version == 3 else ""
         con.execute(
-            """
+            f"""
             CREATE TABLE chunks (
                 chunk_id VARCHAR PRIMARY KEY, group_key VARCHAR, block INTEGER, option VARCHAR,
                 runs INTEGER, failed INTEGER, worker VARCHAR, seconds DOUBLE,
-                finished TIMESTAMP DEFAULT current_timestamp
+                finished TIMESTAMP DEFAULT current_timestamp{per_chunk}
             )"""
         )
-        con.execute(
-            f"""
-            CREATE TABLE {physical[0]} (
-                {key}point BIGINT, option VARCHAR, replication INTEGER,
-                block VARCHAR, "row" INTEGER, status VARCHAR, error VARCHAR, worker VARCHAR,
-                seconds DOUBLE
-            )"""
-        )
+        if version != 3:
+            con.execute(
+                f"""
+                CREATE TABLE {physical[0]} (
+                    {key}point BIGINT, option VARCHAR, replication INTEGER,
+                    block VARCHAR, "row" INTEGER, status VARCHAR, error VARCHAR, worker VARCHAR,
+                    seconds DOUBLE
+                )"""
+            )
         con.execute(
             f"""
             CREATE TABLE {physical[1]} (
@@ -356,7 +382,9 @@ class Store:
                 region VARCHAR, nation VARCHAR, month INTEGER, outcome VARCHAR, value DOUBLE
             )"""
         )
-        if meta["format_version"] != 1:
+        if version == 3:
+            self._create_run_rows(list(meta["outcomes"]))
+        if version == 2:
             con.execute(f"CREATE VIEW status AS SELECT {run_id}, * FROM {physical[0]}")
             con.execute(f"CREATE VIEW outcomes AS SELECT {run_id}, * FROM {physical[1]}")
         con.execute(
@@ -368,6 +396,64 @@ class Store:
         )
         con.execute("COMMIT")
 
+    def _create_run_rows(self, outcomes: list[str]) -> None:
+        """Format 3: the per-run table, one ``DOUBLE`` column per scalar outcome, and the
+        ``status`` and ``outcomes`` views that give the columns of the older layouts."""
+        seen = {k: k for k in RUN_KEYS}
+        for name in outcomes:
+            other = seen.get(name.lower())
+            if other is not None:
+                raise StoreError(
+                    f"store metadata 'outcomes': '{name}' clashes with the "
+                    f"{'run column' if other in RUN_KEYS else 'outcome'} '{other}' (DuckDB "
+                    "compares names without case); rename the outcome"
+                )
+            seen[name.lower()] = name
+        columns = ", ".join(f"{_ident(name)} DOUBLE" for name in outcomes)
+        con = self.con
+        con.execute(
+            f"""
+            CREATE TABLE run_rows (
+                chunk INTEGER, "row" INTEGER, point BIGINT, replication INTEGER
+                {", " + columns if columns else ""}
+            )"""
+        )
+        con.execute(
+            """
+            CREATE VIEW status AS
+            SELECT concat(r.point, '/', c.option, '/', r.replication) AS run_id, r.point, c.option,
+                   r.replication, concat(c.group_key, '/', c.block) AS block, r."row", c.status,
+                   c.error, c.worker, c.seconds / greatest(c.runs, 1) AS seconds
+            FROM run_rows r JOIN chunks c ON r.chunk = c.chunk_no"""
+        )
+        # A run that ran has every outcome (a NULL is a value the run gave as NaN, as before);
+        # a failed run has none.
+        scalar = (
+            f"""
+            SELECT point, option, replication, NULL::VARCHAR AS region, NULL::VARCHAR AS nation,
+                   NULL::INTEGER AS month, outcome, value
+            FROM (
+                SELECT r.point, c.option, r.replication,
+                       {", ".join(f"r.{_ident(n)}" for n in outcomes)}
+                FROM run_rows r JOIN chunks c ON r.chunk = c.chunk_no
+                WHERE c.status = 'ok'
+            ) UNPIVOT INCLUDE NULLS (
+                value FOR outcome IN ({", ".join(_ident(n) for n in outcomes)})
+            )
+            UNION ALL"""
+            if outcomes
+            else ""
+        )
+        con.execute(
+            f"""
+            CREATE VIEW outcomes AS
+            SELECT concat(point, '/', option, '/', replication) AS run_id, *
+            FROM ({scalar}
+                SELECT point, option, replication, region, nation, month, outcome, value
+                FROM outcome_rows
+            )"""
+        )
+
     # Checks ------------------------------------------------------------------------------------
     def check_consistency(self) -> None:
         """Refuse a store whose row counts disagree with its ``chunks`` table and metadata (cheap:
@@ -378,10 +464,18 @@ class Store:
                 "SELECT count(*), coalesce(sum(runs), 0), coalesce(sum(failed), 0) FROM chunks"
             ).fetchone() or (0, 0, 0)
             status_rows = self._count("status")
-            outcome_rows = self._count("outcomes")
             points = self._count("points")
+            per_run = len(meta["outcomes"])
+            if meta["format_version"] == 3:
+                # The scalar outcome rows the view makes, counted without making them.
+                ran = self.con.execute(
+                    "SELECT count(*) FROM run_rows r JOIN chunks c ON r.chunk = c.chunk_no "
+                    "WHERE c.status = 'ok'"
+                ).fetchone()
+                outcome_rows = (int(ran[0]) if ran else 0) * per_run + self._count("outcome_rows")
+            else:
+                outcome_rows = self._count("outcomes")
         total = int(meta["total_runs"])
-        per_run = len(meta["outcomes"])
         ok = int(stored) - int(failed)
         problems = []
         if points == 0:
@@ -482,8 +576,9 @@ class Store:
         """Store one chunk's runs, outcomes and its ``chunks`` row in one transaction."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
-        import duckdb
-
+        if self.meta["format_version"] == 3:
+            self._write_runs(chunk)
+            return
         R = chunk.runs
         reps = chunk.replications.astype(np.int32)
         pts = chunk.points.astype(np.int64)
@@ -515,19 +610,7 @@ class Store:
                         }
                     )
                 )
-            for name, series in chunk.monthly.items():
-                T = series.shape[1]
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "point": np.repeat(pts, T),
-                            "replication": np.repeat(reps, T),
-                            "month": np.tile(np.arange(T, dtype=np.int32), R),
-                            "outcome": name,
-                            "value": np.asarray(series, dtype=float).ravel(),
-                        }
-                    )
-                )
+            frames += _monthly_frames(chunk, pts, reps)
         con = self.con
         block = f"{chunk.group_key}/{chunk.block}"
         if self.meta["format_version"] == 1:
@@ -535,8 +618,7 @@ class Store:
             run_id = "concat(point, '/', $option, '/', replication), "
         else:
             into, run_id = TABLES[2][4:], ""
-        try:
-            con.execute("BEGIN TRANSACTION")
+        with self._transaction(chunk.chunk_id):
             con.execute(
                 "INSERT INTO chunks (chunk_id, group_key, block, option, runs, failed, worker, "
                 "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -560,21 +642,91 @@ class Store:
             )
             con.unregister("chunk_status")
             if frames:
-                rows = pd.concat(frames, ignore_index=True)
-                con.register("chunk_outcomes", rows)
-                con.execute(
-                    f"""INSERT INTO {into[1]} SELECT {run_id}
-                       point, $option, replication, NULL, NULL, month, outcome, value
-                       FROM chunk_outcomes""",
-                    {"option": chunk.option},
+                self._insert_long(pd.concat(frames, ignore_index=True), chunk.option, into[1])
+
+    def _insert_long(self, rows: pd.DataFrame, option: str, into: str) -> None:
+        """Insert long outcome rows ``point, replication, month, outcome, value`` of one option."""
+        run_id = "concat(point, '/', $option, '/', replication), " if into == "outcomes" else ""
+        self.con.register("chunk_outcomes", rows)
+        self.con.execute(
+            f"""INSERT INTO {into} SELECT {run_id}
+               point, $option, replication, NULL, NULL, month, outcome, value
+               FROM chunk_outcomes""",
+            {"option": option},
+        )
+        self.con.unregister("chunk_outcomes")
+
+    def _write_runs(self, chunk: ChunkRows) -> None:
+        """Format 3: one ``run_rows`` row per run (outcomes as columns, NULL for a failed run),
+        the chunk's own columns once in ``chunks``, monthly series as long rows."""
+        names = list(self.meta["outcomes"])
+        R = chunk.runs
+        failed = chunk.status != "ok"
+        if not failed and sorted(chunk.outcomes) != sorted(names):
+            raise StoreError(
+                f"{self.path}: chunk {chunk.chunk_id} has the outcomes "
+                f"{', '.join(sorted(chunk.outcomes)) or 'none'}; the store holds "
+                f"{', '.join(sorted(names)) or 'none'}"
+            )
+        pts = chunk.points.astype(np.int64)
+        reps = chunk.replications.astype(np.int32)
+        columns: dict[str, Any] = {
+            "chunk": np.zeros(R, dtype=np.int32),
+            "row": np.arange(R, dtype=np.int32),
+            "point": pts,
+            "replication": reps,
+        }
+        for name in names:
+            columns[name] = (
+                np.full(R, np.nan) if failed else np.asarray(chunk.outcomes[name], dtype=float)
+            )
+        runs = pd.DataFrame(columns)
+        monthly = [] if failed else _monthly_frames(chunk, pts, reps)
+        con = self.con
+        with self._transaction(chunk.chunk_id):
+            row = con.execute("SELECT coalesce(max(chunk_no) + 1, 0) FROM chunks").fetchone()
+            number = int(row[0]) if row else 0
+            runs["chunk"] = np.int32(number)
+            con.execute(
+                "INSERT INTO chunks (chunk_id, group_key, block, option, runs, failed, worker, "
+                "seconds, chunk_no, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    chunk.chunk_id,
+                    chunk.group_key,
+                    chunk.block,
+                    chunk.option,
+                    R,
+                    R if failed else 0,
+                    chunk.worker,
+                    chunk.seconds,
+                    number,
+                    chunk.status,
+                    chunk.error,
+                ],
+            )
+            con.register("chunk_runs", runs)
+            listed = ", ".join(_ident(c) for c in runs.columns)
+            con.execute(f"INSERT INTO run_rows ({listed}) SELECT {listed} FROM chunk_runs")
+            con.unregister("chunk_runs")
+            if monthly:
+                self._insert_long(
+                    pd.concat(monthly, ignore_index=True), chunk.option, "outcome_rows"
                 )
-                con.unregister("chunk_outcomes")
+
+    @contextmanager
+    def _transaction(self, chunk_id: str) -> Iterator[None]:
+        """One chunk's writes, all or nothing; a chunk stored twice is refused."""
+        import duckdb
+
+        con = self.con
+        try:
+            con.execute("BEGIN TRANSACTION")
+            yield
             con.execute("COMMIT")
         except duckdb.ConstraintException:
             con.execute("ROLLBACK")
             raise StoreError(
-                f"{self.path}: chunk {chunk.chunk_id} is already stored; a run is never stored "
-                "twice"
+                f"{self.path}: chunk {chunk_id} is already stored; a run is never stored twice"
             ) from None
         except BaseException:
             con.execute("ROLLBACK")
@@ -756,6 +908,25 @@ class Store:
         )
 
 
+def _monthly_frames(chunk: ChunkRows, points: np.ndarray, reps: np.ndarray) -> list[pd.DataFrame]:
+    """A chunk's monthly series as long rows: point, replication, month, outcome, value."""
+    frames = []
+    for name, series in chunk.monthly.items():
+        months = series.shape[1]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "point": np.repeat(points, months),
+                    "replication": np.repeat(reps, months),
+                    "month": np.tile(np.arange(months, dtype=np.int32), chunk.runs),
+                    "outcome": name,
+                    "value": np.asarray(series, dtype=float).ravel(),
+                }
+            )
+        )
+    return frames
+
+
 def open_store(path: str | Path) -> Store:
     """Open a store read-only (for analysis)."""
     return Store.open(path, read_only=True)
@@ -786,6 +957,11 @@ def _statistic_sql(statistic: str) -> str:
     raise DesignError(
         f"unknown statistic '{statistic}'; use mean, median or a percentile such as p90"
     )
+
+
+def _ident(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _sql_path(path: Path) -> str:

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from grudging.errors import ScenarioError, unknown_name
+from grudging.errors import GrudgingError, ScenarioError, unknown_name
 from grudging.scenario.commands import (
     FIELD_STAGES,
     NO_GUARANTOR,
@@ -242,8 +242,6 @@ def _option_problems_bare(
     if opt.handover is not None:
         yield from _unknown((*loc, "handover", "to"), "command", [opt.handover.to], commands)
     if opt.bargain is not None and opt.bargain.guarantor != NO_GUARANTOR:
-        from grudging.model.bargain.params import GUARANTOR_KINDS
-
         guarantors = [NO_GUARANTOR, *(c.id for c in commands_of(scn).values() if c.guarantees)]
         if opt.bargain.guarantor not in guarantors:
             yield (
@@ -251,13 +249,16 @@ def _option_problems_bare(
                 unknown_name("guarantor", opt.bargain.guarantor, guarantors)
                 + " (a command guarantees only when its registry entry says 'guarantees: true')",
             )
-        elif opt.bargain.guarantor not in GUARANTOR_KINDS:
-            yield (
-                (*loc, "bargain", "guarantor"),
-                f"guarantor '{opt.bargain.guarantor}': the bargain stage has guarantee parameters "
-                f"(bargain.strength_<id>, impartiality_<id>, years_<id>) only for "
-                f"{', '.join(k for k in GUARANTOR_KINDS if k != NO_GUARANTOR)}; choose one of them",
-            )
+        else:
+            from grudging.model.bargain.params import BargainParams, guarantor_figures
+
+            try:  # each figure a number or a guarantee parameter of the bargain stage
+                guarantor_figures(opt.bargain.guarantor, BargainParams(), commands_of(scn))
+            except GrudgingError as err:
+                yield (
+                    (*loc, "bargain", "guarantor"),
+                    f"guarantor '{opt.bargain.guarantor}': {err}",
+                )
     if opt.coalition is not None:
         yield from _unknown(
             (*loc, "coalition", "roe_level"),

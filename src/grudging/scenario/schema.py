@@ -654,6 +654,12 @@ class Parameter(Frozen):
             raise ValueError(
                 f"parameter '{self.name}': a loguniform range needs low > 0 (got {self.low})"
             )
+        if self.name.startswith("bargain."):  # the stage's own domain (a share in [0, 1], ...)
+            from grudging.model.bargain.params import declared_value_error
+
+            problem = declared_value_error(self.name, self.low, self.value, self.high)
+            if problem:
+                raise ValueError(f"{problem}; give a value and range inside that domain")
         return self
 
     @property

@@ -791,18 +791,21 @@ def paired_change(changed: Results, default: Results) -> pd.DataFrame:
             continue
         left, right = a.loc[option], b.loc[option]
         common = right.index.intersection(left.index)
+        left, right = left.loc[common], right.loc[common]  # aligned once, not per outcome
         for outcome in [c for c in _ordered(right.columns) if c in OUTCOMES and c in left]:
-            d = (right.loc[common, outcome] - left.loc[common, outcome]).to_numpy(dtype=float)
+            before = left[outcome].to_numpy(dtype=float)
+            after = right[outcome].to_numpy(dtype=float)
+            d = after - before
             better = d < 0 if OUTCOMES[outcome].direction == "minimize" else d > 0
             rows.append(
                 {
                     "option": option,
                     "baseline": "default",
                     "outcome": outcome,
-                    "default_median": float(np.median(left.loc[common, outcome])),
-                    "changed_median": float(np.median(right.loc[common, outcome])),
-                    "default_mean": float(np.mean(left.loc[common, outcome])),
-                    "changed_mean": float(np.mean(right.loc[common, outcome])),
+                    "default_median": float(np.median(before)),
+                    "changed_median": float(np.median(after)),
+                    "default_mean": float(np.mean(before)),
+                    "changed_mean": float(np.mean(after)),
                     "median_difference": float(np.median(d)),
                     "mean_difference": float(np.mean(d)),
                     "low": float(np.quantile(d, 0.05)),

@@ -5,8 +5,9 @@ values, which coalition plans the user changed). The server maps that state to a
 to :class:`~grudging.results.results.Results`, caching both, so every view of the same state
 reads the same run. Plans of the deterministic stages are cached by what they depend on (the
 option, every non-dynamics value plus the dynamics values
-:func:`grudging.options.plan_reads_dynamics` names, the seed), so a change to a ``dynamics.*``
-parameter re-runs only the month-by-month simulation.
+:func:`grudging.options.plan_reads_dynamics` names, the seed), and the bargains re-run per
+replication by plan and bargaining draws, so a change to a ``dynamics.*`` parameter re-runs only
+the month-by-month simulation (profile in ``docs/performance.md``).
 
 The caches are shared by every session (they are keyed by content) and safe to read from many
 request threads at once (:class:`~grudging.web.concurrency.Flights`: a run is made once, outside
@@ -20,17 +21,15 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-import pandas as pd
-
 from grudging.errors import GrudgingError, ScenarioError
 from grudging.plans import PlanCache
 from grudging.report.html import runs_that_ran
-from grudging.results.results import INTERVAL, Results
+from grudging.results.results import Results
 from grudging.rng import MASTER_SEED
 from grudging.web.concurrency import Flights
 from grudging.web.files import (
@@ -83,47 +82,57 @@ class _Cache(OrderedDict[Hashable, Any]):
         return value
 
 
-class RememberingResults(Results):
-    """Results that compute each summary and comparison once (the views ask for them often).
+class TimedResults(Results):
+    """Results with how long the dashboard took to make them (``seconds``; None: not timed).
 
-    Each call returns a copy, so a caller may change what it gets. ``seconds`` is how long the
-    run took (None: not run by the dashboard).
+    Their views (summaries, comparisons) are computed once and kept by
+    :class:`~grudging.results.results.Results` itself.
     """
 
     seconds: float | None = None
 
-    def _remember(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        memo: dict[Hashable, Any] = self.__dict__.setdefault("_memo", {})
-        if key not in memo:
-            memo[key] = make()
-        return memo[key].copy()
 
-    def scalars(self) -> pd.DataFrame:
-        """See :meth:`Results.scalars`."""
-        return self._remember(("scalars",), super().scalars)
-
-    def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
-        """See :meth:`Results.summary`."""
-        return self._remember(("summary", interval), lambda: Results.summary(self, interval))
-
-    def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
-        """See :meth:`Results.compare`."""
-        return self._remember(
-            ("compare", baseline, interval), lambda: Results.compare(self, baseline, interval)
-        )
-
-    def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
-        """See :meth:`Results.monthly`."""
-        return self._remember(
-            ("monthly", outcome, interval), lambda: Results.monthly(self, outcome, interval)
-        )
+def timed_results(results: Results, seconds: float | None) -> TimedResults:
+    """The same results (the same tables, not copies), as :class:`TimedResults`."""
+    out = TimedResults(**{f.name: getattr(results, f.name) for f in fields(results) if f.init})
+    out.seconds = seconds
+    return out
 
 
-def remembering(results: Results) -> RememberingResults:
-    """The same results, as :class:`RememberingResults`."""
-    return RememberingResults(
-        **{f.name: getattr(results, f.name) for f in fields(results) if f.init}
-    )
+class _Memo(MutableMapping[Hashable, Any]):
+    """A small least-recently-used mapping that many request threads may read and write."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: Hashable) -> Any:
+        with self._lock:
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def __setitem__(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __delitem__(self, key: Hashable) -> None:
+        with self._lock:
+            del self._items[key]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        with self._lock:
+            return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
 def _digest(data: Any) -> str:
@@ -145,6 +154,9 @@ class Workspace:
     _runs: _Cache = field(default_factory=lambda: _Cache(6))
     _edited: _Cache = field(default_factory=lambda: _Cache(16))
     _bargains: _Cache = field(default_factory=lambda: _Cache(16))
+    # bargains re-run per replication, by plan and bargaining draws (kernel.run_block): a change
+    # to a dynamics parameter re-uses them; a few options' worth per scenario
+    _settlements: _Memo = field(default_factory=lambda: _Memo(32))
     _explore: _Cache = field(default_factory=lambda: _Cache(32))
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _flights: Flights = field(default_factory=Flights)
@@ -287,6 +299,7 @@ class Workspace:
         """Drop every cached run, edit and bargain of a scenario key (an upload no longer kept)."""
         for cache in (self._runs, self._edited, self._bargains):
             self._flights.discard(cache, lambda k: isinstance(k, tuple) and bool(k) and k[0] == key)
+        self._settlements.clear()  # keyed by scenario objects, not keys: refilled on the next run
 
     def default_state(self, key: str | None = None) -> UserState:
         """The state of a scenario with no changes."""
@@ -354,12 +367,11 @@ class Workspace:
                 values=checked,
                 uncertainty=True,
                 cache=self._planner,
+                settlements=self._settlements,
             )
             seconds = time.perf_counter() - started
             self.last_seconds["run"] = seconds
-            out = remembering(runs_that_ran(results))
-            out.seconds = seconds
-            return out
+            return timed_results(runs_that_ran(results), seconds)
 
         return self._flights.fetch(self._runs, run_key, run)
 

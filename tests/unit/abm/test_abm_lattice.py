@@ -125,3 +125,23 @@ def test_move_to_empty_keeps_one_agent_per_cell_and_moves_within_vision() -> Non
     went = moved != start
     assert went.mean() > 0.5
     assert (around[went] == moved[went, None]).any(axis=1).all()
+
+
+@pytest.mark.parametrize("shape", VISION_SHAPES)
+def test_a_lattice_too_large_for_a_table_finds_the_same_neighbours(shape: str) -> None:
+    """Above the table limit the neighbours come from the wrap-padded torus: the same cells as
+    the modular formula (y + dy mod h, x + dx mod w), at the torus' edges too."""
+    h, w = 311, 297  # 92,367 cells x 28 or more offsets: no table
+    lattice = Lattice(h, w, Vision(radius=7.0, shape=shape))
+    assert lattice._table is None
+    rng = make_rng(8)
+    edges = np.array([0, w - 1, (h - 1) * w, h * w - 1, 7 * w + 3], dtype=np.int64)
+    cells = np.concatenate([edges, rng.integers(0, h * w, 300)])
+    y, x = np.divmod(cells, w)
+    expected = ((y[:, None] + lattice.dy) % h) * w + (x[:, None] + lattice.dx) % w
+    found = lattice.neighbours(cells)
+    assert found.dtype == np.int64
+    np.testing.assert_array_equal(found, expected)
+    which = rng.integers(0, lattice.size, (cells.size, 6))
+    picked = lattice._pick_offsets(cells, which)
+    np.testing.assert_array_equal(picked, np.take_along_axis(expected, which, axis=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -24,7 +25,11 @@ from grudging.model.bargain.commitment import (
     strength_needed,
     war_values,
 )
-from grudging.model.bargain.params import strength_credibility, years_credibility
+from grudging.model.bargain.params import (
+    strength_credibility,
+    war_relapse_base,
+    years_credibility,
+)
 
 STRONG = Guarantor("un", strength_ratio=1e6, impartiality=1.0, commitment_years=1e6)
 
@@ -142,3 +147,62 @@ def test_remedies_bring_the_faction_in_exactly() -> None:
         c = credibility(Guarantor("un", need[i] * (1 + 1e-9), impartiality, years), params)
         q_i = perceived_implementation(c, hostility[i : i + 1], params)
         assert signing_margin(value[i], fight[i], exploited[i], q_i)[0] >= -1e-9
+
+
+def test_an_identity_war_is_the_reference_of_the_base_rate() -> None:
+    """identity_war = 1 leaves Walter's q0 exactly, whatever the odds ratio."""
+    for odds in (0.5, 1.0, 4.0, 30.0):
+        params = BargainParams(identity_relapse_odds=odds)
+        assert params.identity_war == 1.0
+        assert war_relapse_base(params) == 1.0 - params.implementation_base
+        assert implementation_probability(0.0, params) == params.implementation_base
+
+
+def test_another_war_divides_the_odds_of_relapse_by_the_odds_ratio() -> None:
+    q0, odds = 0.47, 4.0
+    params = BargainParams(implementation_base=q0, identity_war=0.0, identity_relapse_odds=odds)
+    r = war_relapse_base(params)
+    assert r / (1 - r) == pytest.approx((1 - q0) / q0 / odds, rel=1e-12)
+    half = BargainParams(implementation_base=q0, identity_war=0.5, identity_relapse_odds=odds)
+    r_half = war_relapse_base(half)
+    assert r_half / (1 - r_half) == pytest.approx((1 - q0) / q0 / math.sqrt(odds), rel=1e-12)
+    # An odds ratio of 1 is no effect; the guarantee still removes R of the (lower) risk.
+    assert war_relapse_base(dataclasses.replace(params, identity_relapse_odds=1.0)) == (
+        pytest.approx(1 - q0)
+    )
+    c = 0.6
+    held = hold_probability(c, np.array([True, True]), np.array([0.5, 0.5]), params)
+    assert held == pytest.approx(1 - r * (1 - params.relapse_reduction * c))
+
+
+def test_identity_raises_relapse_monotonically_and_arrays_match_scalars() -> None:
+    shares = np.linspace(0.0, 1.0, 11)
+    per_war = BargainParams(identity_war=shares)  # type: ignore[arg-type]
+    risks = war_relapse_base(per_war)
+    assert np.all(np.diff(risks) > 0)  # odds ratio 4 > 1: more identity, more relapse
+    for s, r in zip(shares, risks, strict=True):
+        assert r == pytest.approx(war_relapse_base(BargainParams(identity_war=float(s))))
+    assert risks[-1] == 1.0 - per_war.implementation_base
+
+
+def test_a_declared_identity_share_outside_0_1_is_one_located_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from grudging.cli import main
+    from grudging.errors import ScenarioError
+    from grudging.scenario import load_scenario
+
+    bad = ["parameters.bargain.identity_war.high=2", "bargain.identity_war=1.5"]
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("iraq-2007", overrides=bad)
+    file, line, rest = str(err.value).split(":", 2)
+    assert (file, line.isdigit()) == ("bargain.yaml", True)  # where it is declared
+    assert rest == (
+        " parameters[bargain.identity_war]: parameter 'bargain.identity_war' = 1.5 must lie in "
+        "[0, 1]; it is a share (its declared value); give a value and range inside that domain"
+    )
+    code = main(["bargain", *[a for s in bad for a in ("--set", s)], "--draws", "10"])
+    assert code == 2
+    out = capsys.readouterr().err.strip().splitlines()
+    assert len(out) == 1
+    assert "parameters[bargain.identity_war]" in out[0]

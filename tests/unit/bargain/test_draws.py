@@ -26,6 +26,7 @@ def _draws(scenario_id: str, rows: list[dict[str, float]]) -> BargainParams:
     values = {
         f.name: np.array([row.get(f.name, getattr(nominal, f.name)) for row in rows], dtype=float)
         for f in fields(BargainParams)
+        if not f.metadata.get("derived")
     }
     return BargainParams(**values)
 

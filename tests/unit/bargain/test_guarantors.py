@@ -111,3 +111,81 @@ def test_a_fielded_guarantee_still_overrides_the_figures() -> None:
     reads the replaced value."""
     params = replace(BargainParams(), strength_nato=0.4)
     assert default_guarantor("nato", params).strength_ratio == 0.4
+
+
+def _au_guarantees(iraq):  # type: ignore[no-untyped-def]
+    """iraq-2007 with an African Union that commands the proposal's coalition and guarantees
+    its settlement, with figures of its own (no bargain parameter behind them)."""
+    au = _au({"strength": 0.05, "impartiality": 0.7, "years": 3.0})
+    options = tuple(
+        o.model_copy(
+            update={
+                "coalition": o.coalition.model_copy(update={"command": "au"}),
+                "bargain": o.bargain.model_copy(update={"guarantor": "au"}),
+            }
+        )
+        if o.id == "nato_replaces"
+        else o
+        for o in iraq.options
+    )
+    return iraq.model_copy(update={"commands": (au,), "options": options})
+
+
+def test_a_fielded_guarantee_replaces_its_own_figures_and_no_others(iraq, plan_cache) -> None:  # type: ignore[no-untyped-def]
+    """The forces an option fields give its guarantor's strength, impartiality less the partisan
+    share, and the plan's years; every other command keeps its registry figures."""
+    from grudging.model.parameters import stage_parameters
+
+    plan = plan_cache.plan(iraq, "nato_replaces")
+    g = plan.guarantee
+    assert g.fielded
+    registry = commands_of(iraq)
+    b = stage_parameters(BargainParams, iraq.parameter_values(), "bargain")
+    _, impartiality, years = guarantor_figures(g.kind, b, registry)
+    assert guarantor_figures(g.kind, g.params(b), registry) == (
+        g.strength_ratio,
+        impartiality * (1.0 - g.partisan_share),
+        years if g.years is None else g.years,
+    )
+    for other in guarantor_ids(registry):
+        if other != g.kind:
+            assert guarantor_figures(other, g.params(b), registry) == guarantor_figures(
+                other, b, registry
+            )
+
+
+def test_per_draw_guarantees_equal_each_guarantee_alone(iraq, plan_cache) -> None:  # type: ignore[no-untyped-def]
+    """One guarantee per draw (fielded or not) reads, draw by draw, as that guarantee alone."""
+    from grudging.model.bargain.params import params_at
+    from grudging.model.parameters import stage_parameters
+    from grudging.options import Guarantee, _guaranteed
+
+    g = plan_cache.plan(iraq, "nato_replaces").guarantee
+    unfielded = Guarantee(g.kind)
+    registry = commands_of(iraq)
+    b = stage_parameters(BargainParams, iraq.parameter_values(), "bargain")
+    both = _guaranteed(g.kind, [g, unfielded], b)
+    for i, one in enumerate((g, unfielded)):
+        assert guarantor_figures(g.kind, params_at(both, i), registry) == guarantor_figures(
+            g.kind, one.params(b), registry
+        )
+
+
+def test_a_scenario_command_guarantees_in_the_chain(iraq) -> None:  # type: ignore[no-untyped-def]
+    """A command the scenario writes, with figures of its own, guarantees a settlement in `run`:
+    its fielded strength comes from the forces under it, and the run is reproducible."""
+    from grudging.chain import simulate
+    from grudging.model.parameters import stage_parameters
+    from grudging.options import plan_option
+
+    scn = _au_guarantees(iraq)
+    plan = plan_option(scn, "nato_replaces")
+    assert (plan.guarantee.kind, plan.guarantee.fielded) == ("au", True)
+    b = stage_parameters(BargainParams, scn.parameter_values(), "bargain")
+    strength, impartiality, _ = guarantor_figures("au", plan.guarantee.params(b), commands_of(scn))
+    assert strength == plan.guarantee.strength_ratio != 0.05
+    assert impartiality == 0.7 * (1.0 - plan.guarantee.partisan_share)
+    first = simulate(scn, ["nato_replaces"], replications=8, seed=3)
+    again = simulate(scn, ["nato_replaces"], replications=8, seed=3)
+    assert first.scalars().equals(again.scalars())
+    assert len(first.scalars()) == 8

@@ -83,7 +83,7 @@ def test_a_training_row_after_1995_is_refused(tmp_path: Path) -> None:
 def test_the_mapping_uses_the_models_credibility() -> None:
     params = BargainParams()
     eps = [
-        Episode("a", 1990, "settlement", True, False, t, by, {2: 0, 5: 0}, "", "train", "s")
+        Episode("a", 1990, "settlement", True, 1.0, False, t, by, {2: 0, 5: 0}, "", "train", "s")
         for t, by in (("none", "none"), ("enforcement", "un"), ("interposition", "power"))
     ]
     creds = [credibility(guarantor_of(ep, params), params) for ep in eps]
@@ -94,7 +94,9 @@ def test_the_mapping_uses_the_models_credibility() -> None:
     assert held[1] > held[2] > held[0]  # guarantees lower relapse
 
 
-def _synthetic(n: int, truth: BargainParams, seed: int) -> list[Episode]:
+def _synthetic(
+    n: int, truth: BargainParams, seed: int, identity_share: float = 1.0
+) -> list[Episode]:
     rng = np.random.default_rng(seed)
     types = np.array(["none", *STRENGTH_BY_TYPE])
     leaders = np.array(["un", "regional", "power"])
@@ -104,6 +106,7 @@ def _synthetic(n: int, truth: BargainParams, seed: int) -> list[Episode]:
             1950 + i % 46,
             "settlement",
             True,
+            float(rng.random() < identity_share),
             False,
             str(rng.choice(types, p=[0.3, 0.1, 0.15, 0.15, 0.2, 0.1])),
             str(rng.choice(leaders)),
@@ -125,12 +128,63 @@ def _synthetic(n: int, truth: BargainParams, seed: int) -> list[Episode]:
 def test_the_fit_recovers_known_parameters_from_simulated_episodes() -> None:
     truth = BargainParams(implementation_base=0.45, relapse_reduction=0.8, strength_half=0.08)
     episodes = _synthetic(4000, truth, seed=7)
-    fit = fit_settlements(episodes, BargainParams(), profile_points=0)
+    free = ("implementation_base", "relapse_reduction", "strength_half")
+    fit = fit_settlements(episodes, BargainParams(), profile_points=0, free=free)
     got = {e.name: e.value for e in fit.estimates}
     assert fit.converged
     assert got["implementation_base"] == pytest.approx(0.45, abs=0.04)
     assert got["relapse_reduction"] == pytest.approx(0.8, abs=0.12)
     assert got["strength_half"] == pytest.approx(0.08, rel=0.5)
+
+
+def test_the_fit_recovers_the_identity_odds_ratio_from_simulated_episodes() -> None:
+    truth = BargainParams(implementation_base=0.45, identity_relapse_odds=2.5)
+    episodes = _synthetic(3000, truth, seed=11, identity_share=0.6)
+    free = ("implementation_base", "identity_relapse_odds")
+    fit = fit_settlements(episodes, BargainParams(), profile_points=0, free=free)
+    got = {e.name: e.value for e in fit.estimates}
+    assert fit.converged
+    assert got["implementation_base"] == pytest.approx(0.45, abs=0.04)
+    assert got["identity_relapse_odds"] == pytest.approx(2.5, rel=0.25)
+
+
+def test_each_episode_holds_at_its_own_kind_of_war() -> None:
+    """p_hold reads each episode's identity_war: another war's odds of relapse are 1/OR."""
+    params = BargainParams(identity_relapse_odds=4.0)
+    eps = [
+        Episode("a", 1990, "settlement", True, w, False, "none", "none", {5: 0}, "", "train", "s")
+        for w in (1.0, 0.0)
+    ]
+    held = p_hold(eps, params)
+    q0 = params.implementation_base
+    assert held[0] == q0
+    assert (1 - held[1]) / held[1] == pytest.approx((1 - q0) / q0 / 4.0)
+
+
+def test_the_table_codes_the_kind_of_war_and_refuses_a_bad_code(tmp_path: Path) -> None:
+    from grudging.errors import GrudgingError
+
+    with DATA_FILE.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["identity_war"] for r in rows} <= {"0", "1", ""}
+    fortna = [r for r in rows if r["dataset"] == "fortna2008"]
+    assert all(r["identity_war"] in ("0", "1") for r in fortna)
+    # An uncoded episode takes the share of identity wars among the coded training rows.
+    coded = [r["identity_war"] == "1" for r in rows if r["split"] == "train" and r["identity_war"]]
+    uncoded = {r["episode"] for r in rows if not r["identity_war"]}
+    assert uncoded
+    shares = {ep.identity_war for ep in read_settlements() if ep.episode in uncoded}
+    assert len(shares) == 1
+    assert shares.pop() == pytest.approx(sum(coded) / len(coded))
+    rows[0]["identity_war"] = "yes"
+    path = tmp_path / "s.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(GrudgingError) as err:
+        read_settlements(path)
+    assert str(err.value) == "s.csv:2: identity_war 'yes' must be 1, 0 or empty (uncoded)"
 
 
 def test_cli_prints_the_table_and_writes_the_file(

@@ -23,6 +23,55 @@ def test_dynamics_only_differences_share_one_conference_and_re_run_the_bargain(i
     assert cache.plan(iraq, "nato_replaces", [("dynamics.nato_pk_skill", 0.5)], seed=7) is low
 
 
+def test_bargain_only_differences_share_one_conference(iraq: Any) -> None:
+    cache = PlanCache()
+    low = cache.plan(iraq, "nato_replaces", [("bargain.war_cost", 0.2)], seed=7)
+    high = cache.plan(iraq, "nato_replaces", [("bargain.war_cost", 0.9)], seed=7)
+    assert low is not high
+    assert low.conference is high.conference
+    other = cache.plan(iraq, "nato_replaces", [("willingness.participation_threshold", 0.4)], 7)
+    assert other.conference is not low.conference
+
+
+class _Recording(dict):  # type: ignore[type-arg]
+    """The parameter values, remembering every name a stage looks up."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        self.read.add(str(name))
+        return super().__contains__(name)
+
+    def __getitem__(self, name: str) -> Any:
+        self.read.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self.read.add(name)
+        return super().get(name, default)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "option"), [("iraq-2007", "nato_replaces"), ("bosnia-1995", None)]
+)
+def test_a_conference_reads_only_the_stages_its_cache_key_holds(scenario: str, option: Any) -> None:
+    """What keys a cached conference is what it reads: every name looked up is of its stages."""
+    from grudging.model.conference import STAGES_READ, run_conference
+    from grudging.rng import stream
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(scenario)
+    planned = [o for o in scn.options if o.coalition is not None and (option in (None, o.id))]
+    assert planned
+    values = _Recording(scn.parameter_values())
+    run_conference(scn, planned[0].coalition, values, rng=stream(1, "requirement"), cost_curve=())
+    stages = {name.split(".", 1)[0] for name in values.read}
+    assert stages <= set(STAGES_READ), sorted(stages - set(STAGES_READ))
+    assert {"forcegen", "willingness"} <= stages
+
+
 def test_a_cached_plan_is_the_plan_computed_directly(iraq: Any) -> None:
     upstream = [("dynamics.nato_pk_skill", 1.2), ("willingness.participation_threshold", 0.4)]
     cached = PlanCache().plan(iraq, "nato_replaces", upstream, seed=3)

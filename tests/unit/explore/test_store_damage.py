@@ -15,7 +15,7 @@ from explore_helpers import synthetic_design, synthetic_store
 from grudging.cli import main
 from grudging.errors import StoreError
 from grudging.explore.levers import Factor
-from grudging.results.store import Store, expected_size, open_store
+from grudging.results.store import FORMAT_VERSION, Store, expected_size, open_store
 
 FACTORS = [
     Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0),
@@ -24,7 +24,7 @@ FACTORS = [
 DAMAGED = "the store is damaged"
 
 
-def _store(tmp_path: Path, name: str = "s.duckdb") -> Path:
+def _store(tmp_path: Path, name: str = "s.duckdb", version: int = FORMAT_VERSION) -> Path:
     """A complete synthetic store: two options, 300 design points, one outcome."""
     design = synthetic_design("lhs", 300, FACTORS)
     x = design.values()["dynamics.a"].to_numpy()
@@ -32,6 +32,7 @@ def _store(tmp_path: Path, name: str = "s.duckdb") -> Path:
         tmp_path / name,
         design,
         {"a": {"civilian_deaths": 100 * x}, "b": {"civilian_deaths": np.full(300, 50.0)}},
+        format_version=version,
     )
 
 
@@ -118,29 +119,50 @@ def test_garbage_inside_a_store_is_found_on_reading(
     assert DAMAGED in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("version", "delete"),
+    [
+        (2, "DELETE FROM run_status WHERE point < 10 AND option = 'a'"),
+        (
+            3,
+            "DELETE FROM run_rows WHERE point < 10 AND chunk IN "
+            "(SELECT chunk_no FROM chunks WHERE option = 'a')",
+        ),
+    ],
+)
 def test_counts_that_disagree_with_the_chunks_are_damage(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], version: int, delete: str
 ) -> None:
-    path = _store(tmp_path)
+    path = _store(tmp_path, version=version)
     con = duckdb.connect(str(path))
-    con.execute("DELETE FROM run_status WHERE point < 10 AND option = 'a'")
+    con.execute(delete)
     con.close()
     with pytest.raises(StoreError) as caught:
         open_store(path)
     assert str(caught.value).startswith(
         f"{path}: {DAMAGED} (the status table has 590 rows for the 600 runs that its 2 chunks "
-        "record)"
+        "record"  # format 3 goes on with the outcome rows these runs lack
     )
     assert main(["robustness", str(path)]) == 2
     assert "the status table has 590 rows" in capsys.readouterr().err
 
 
-def test_missing_outcome_rows_are_damage(tmp_path: Path) -> None:
-    path = _store(tmp_path)
+@pytest.mark.parametrize(
+    ("version", "change", "rows"),
+    [
+        (2, "DELETE FROM outcome_rows WHERE point = 0", 598),
+        # format 3: a chunk marked failed whose runs the counts say ran has no outcome rows
+        (3, "UPDATE chunks SET status = 'failed' WHERE option = 'a'", 300),
+    ],
+)
+def test_missing_outcome_rows_are_damage(
+    tmp_path: Path, version: int, change: str, rows: int
+) -> None:
+    path = _store(tmp_path, version=version)
     con = duckdb.connect(str(path))
-    con.execute("DELETE FROM outcome_rows WHERE point = 0")
+    con.execute(change)
     con.close()
-    with pytest.raises(StoreError, match=r"598 outcome rows where 600 runs x 1 outcomes = 600"):
+    with pytest.raises(StoreError, match=rf"{rows} outcome rows where 600 runs x 1 outcomes = 600"):
         Store.open(path)
 
 
@@ -216,11 +238,20 @@ def test_export_where_nothing_can_be_written_is_refused(
     )
 
 
-@pytest.mark.parametrize("table", ["run_status", "outcome_rows"])
-def test_a_missing_table_is_damage(tmp_path: Path, table: str) -> None:
-    path = _store(tmp_path)
+@pytest.mark.parametrize(
+    ("version", "table"),
+    [(2, "run_status"), (2, "outcome_rows"), (3, "run_rows"), (3, "outcome_rows")],
+)
+def test_a_missing_table_is_damage(tmp_path: Path, version: int, table: str) -> None:
+    path = _store(tmp_path, version=version)
     con = duckdb.connect(str(path))
-    con.execute(f"DROP VIEW {'status' if table == 'run_status' else 'outcomes'}")
+    views = {
+        "run_status": ["status"],
+        "outcome_rows": ["outcomes"],
+        "run_rows": ["status", "outcomes"],
+    }
+    for view in views[table]:  # the views that read the table
+        con.execute(f"DROP VIEW {view}")
     con.execute(f"DROP TABLE {table}")
     con.close()
     # (DuckDB may also leave the file shorter than its header says: either is damage)

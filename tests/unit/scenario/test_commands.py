@@ -96,9 +96,11 @@ def test_a_scenario_replaces_a_shared_command_by_id(tmp_path: Path, tiny_path: P
         (
             AU.replace("guarantees: false", "guarantees: true"),
             (("guarantor: nato,", "guarantor: au,"),),
-            "options[alliance_replaces].bargain.guarantor: guarantor 'au': the bargain stage has "
-            "guarantee parameters (bargain.strength_<id>, impartiality_<id>, years_<id>) only for "
-            "us, nato, un; choose one of them",
+            "options[alliance_replaces].bargain.guarantor: guarantor 'au': the scenario file: "
+            "commands[au].guarantees.strength: command 'au' guarantees, but its strength names "
+            "'bargain.strength_au' (guarantees: true reads it), which is not a guarantee "
+            "parameter of the bargain stage; give a number or one of bargain.strength_nato, "
+            "bargain.strength_un, bargain.strength_us, or set guarantees: false",
         ),
         (
             AU + "  - {id: au, name: again, kind: regional, skill: 1, salience: 1}\n",

@@ -31,6 +31,7 @@ def _capture(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], threading.Even
 def test_an_edited_assumption_reaches_the_search(
     ws: Any, state: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from grudging.report.numbers import parameter_label
     from grudging.web import what
 
     name, value = CHANGED
@@ -51,7 +52,7 @@ def test_an_edited_assumption_reaches_the_search(
     assert all(scn.parameter(n) == p for n, p in others.items())
     assert job.inputs["fixed"] == {name: value}
     assert request["levers"] == ["aid"]
-    assert f"with {name} = 0.6" in job.label
+    assert f"with {parameter_label(name)} = 0.6" in job.label
 
     # the nominal search is another job, on the scenario as it is
     plain = what.start(ws, state, c["option"], c["baseline"], c["outcome"], 0.5, ["aid"])

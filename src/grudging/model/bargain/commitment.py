@@ -7,7 +7,7 @@ A faction that signs must disarm; if the others then renege it is exposed (Fearo
 
 where d_i is the value of fighting on, E_i <= d_i the value of being attacked after disarming, and
 q_i the probability it believes the settlement will be implemented. Without a guarantor q is
-Walter's base rate; a guarantor raises it in proportion to its credibility as this faction sees
+Walter's base rate (lower in a war fought along identity lines); a guarantor raises it in proportion to its credibility as this faction sees
 it (a faction hostile to foreign forces discounts a foreign guarantee). Spoilers never sign
 (Stedman 1997, *International Security* 22(2)). Every function here is vectorised over draws.
 """
@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from grudging.model.bargain.compromise import others_compromise
 from grudging.model.bargain.nash import policy_utility
-from grudging.model.bargain.params import BargainParams
+from grudging.model.bargain.params import BargainParams, war_relapse_base
 from grudging.model.formation import quorum_reached
 
 FloatArray = NDArray[np.float64]
@@ -90,7 +90,7 @@ def perceived_implementation(
 ) -> FloatArray:
     """Implementation probability each faction believes in, given the guarantor's credibility."""
     seen = cred * (1.0 - params.hostility_discount * hostility)
-    return 1.0 - (1.0 - params.implementation_base) * (1.0 - params.relapse_reduction * seen)
+    return 1.0 - war_relapse_base(params) * (1.0 - params.relapse_reduction * seen)
 
 
 def signing_margin(
@@ -132,13 +132,15 @@ def hold_probability(
 ) -> FloatArray:
     """Probability a formed deal is implemented over the guarantor's commitment.
 
-    q(c) x (1 - outsider_risk x S_out x (1 - R c)), where S_out is the capability share of the
-    factions outside the deal (spoilers and holdouts): they can attack it, and a credible
-    guarantor protects it from them too.
+    q(c) x (1 - outsider_risk x S_out x (1 - R c)), with q(c) = 1 - r0 (1 - R c) and r0 the
+    war's relapse risk without a guarantor (``war_relapse_base``: Walter's base rate, higher in
+    an identity war), where S_out is the capability share of the factions outside the deal
+    (spoilers and holdouts): they can attack it, and a credible guarantor protects it from them
+    too.
     """
     total = capability.sum(axis=-1, keepdims=True)
     outside = np.where(signed, 0.0, capability).sum(axis=-1, keepdims=True) / total
-    q = 1.0 - (1.0 - params.implementation_base) * (1.0 - params.relapse_reduction * cred)
+    q = 1.0 - war_relapse_base(params) * (1.0 - params.relapse_reduction * cred)
     shield = 1.0 - params.relapse_reduction * cred
     held = q * np.clip(1.0 - params.outsider_risk * outside * shield, 0.0, 1.0)
     result: FloatArray = held[..., 0]
@@ -186,7 +188,7 @@ def strength_needed(
         spread = value - exploited
         q_star = np.where(spread > 0, (fight - exploited) / spread, np.inf)
         q_star = np.where(fight <= exploited, 0.0, q_star)
-        base = 1.0 - params.implementation_base
+        base = war_relapse_base(params)
         # q(c) = 1 - base (1 - R c) >= q*  ->  c >= (1 - (1 - q*) / base) / R
         c_seen = (1.0 - (1.0 - q_star) / base) / params.relapse_reduction
         discount = 1.0 - params.hostility_discount * hostility

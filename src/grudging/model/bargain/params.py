@@ -20,6 +20,7 @@ Hirshleifer, J. (1989). Conflict and rent-seeking success functions. *Public Cho
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,12 @@ class BargainParams:
     """How much a faction's hostility to foreign forces discounts its trust in a guarantor."""
     outsider_risk: float = 0.6
     """Relapse risk per unit capability share of the factions left outside the deal."""
+    identity_war: float = 1.0
+    """How far the theatre's war is fought along ethnic or religious lines (1: an identity war,
+    the kind ``implementation_base`` refers to; 0: a war over government or ideology)."""
+    identity_relapse_odds: float = 4.0
+    """Odds of relapse without a guarantor in an identity war over those in another war
+    (Licklider 1995; Doyle & Sambanis 2000; fitted on Fortna's settlements up to 1995)."""
 
     # Formation rule.
     partial_quorum: float = 0.75
@@ -117,6 +124,16 @@ class BargainParams:
     max_extra_aid_musd: float = 20000.0
     max_strength_ratio: float = 2.0
 
+    # The guarantor as an option fields it (set by the chain from the forces under its command,
+    # never declared by a scenario): for the command ``fielded_kind`` these replace the registry's
+    # figures (:func:`guarantor_figures`). A negative strength or years means "the registry's";
+    # the impartiality factor (1 - the share of its troops from nations that back a side)
+    # multiplies the registry's impartiality. Arrays when there is one value per draw.
+    fielded_kind: str = dataclasses.field(default="", metadata={"derived": True})
+    fielded_strength: float = dataclasses.field(default=-1.0, metadata={"derived": True})
+    fielded_impartiality_factor: float = dataclasses.field(default=1.0, metadata={"derived": True})
+    fielded_years: float = dataclasses.field(default=-1.0, metadata={"derived": True})
+
     def __post_init__(self) -> None:
         _check(self)
 
@@ -125,10 +142,12 @@ _SHARES = (
     "implementation_base",
     "relapse_reduction",
     "hostility_discount",
+    "identity_war",
     "partial_quorum",
     "impartiality_us",
     "impartiality_nato",
     "impartiality_un",
+    "fielded_impartiality_factor",
 )
 _POSITIVE = (
     "decisiveness",
@@ -136,6 +155,7 @@ _POSITIVE = (
     "strength_half",
     "strength_steepness",
     "commitment_years_scale",
+    "identity_relapse_odds",
     "max_strength_ratio",
 )
 _NON_NEGATIVE = (
@@ -158,7 +178,11 @@ _NON_NEGATIVE = (
 
 
 def _check(p: BargainParams) -> None:
+    if not isinstance(p.fielded_kind, str):
+        raise ParameterError(f"bargain.fielded_kind = {p.fielded_kind!r} must be a command id")
     for f in fields(p):
+        if f.name == "fielded_kind":
+            continue
         value = getattr(p, f.name)
         if isinstance(value, np.ndarray):
             if value.dtype.kind not in "fiu" or not np.all(np.isfinite(value)):
@@ -183,6 +207,24 @@ def _check(p: BargainParams) -> None:
             raise ParameterError(
                 f"parameter 'bargain.{name}' = {_shown(getattr(p, name))} must be >= 0"
             )
+
+
+def declared_value_error(name: str, low: float, value: float, high: float) -> str | None:
+    """Why the bargain stage refuses a declared parameter's value or range; None if it accepts.
+
+    The scenario schema asks this when it reads a ``bargain.*`` parameter, so that a value the
+    stage cannot use (a share above 1, a negative odds ratio) is refused where it is written.
+    """
+    field = name.removeprefix("bargain.")
+    if name == field or field not in {f.name for f in fields(BargainParams)}:
+        return None
+    for which, v in (("value", value), ("low", low), ("high", high)):
+        try:
+            one: dict[str, Any] = {field: v}
+            BargainParams(**one)
+        except ParameterError as err:
+            return f"{err} (its declared {which})"
+    return None
 
 
 def _all(test: bool | np.ndarray) -> bool:
@@ -220,7 +262,7 @@ def param_draws(params: BargainParams) -> int | None:
 
 def params_at(params: BargainParams, i: int) -> BargainParams:
     """The scalar parameters of draw ``i`` (array fields indexed, scalar fields as they are)."""
-    values = {
+    values: dict[str, Any] = {
         f.name: float(v[i]) if isinstance(v := getattr(params, f.name), np.ndarray) else v
         for f in fields(params)
     }
@@ -320,7 +362,18 @@ def guarantor_figures(
     strength, impartiality, years = (
         _figure(command, name, getattr(figures, name), params) for name in GUARANTEE_FIGURES
     )
+    if params.fielded_kind == kind:
+        strength = _given_or(params.fielded_strength, strength)
+        impartiality = impartiality * params.fielded_impartiality_factor
+        years = _given_or(params.fielded_years, years)
     return strength, impartiality, years
+
+
+def _given_or(given: Any, default: Any) -> Any:
+    """``given`` where it is set (>= 0), else ``default`` (per draw when either is an array)."""
+    if isinstance(given, np.ndarray):
+        return np.where(given >= 0, given, default)
+    return given if given >= 0 else default
 
 
 _GUARANTOR_FIELDS = frozenset(
@@ -419,10 +472,30 @@ def guarantee_credibility(
     )
 
 
-def implementation_probability(cred: float, params: BargainParams) -> float:
-    """Probability that a signed settlement is implemented: 1 - (1 - q0) (1 - R c).
+def war_relapse_base(params: BargainParams) -> Any:
+    """Probability that a signed settlement of this theatre's war relapses with no guarantor.
 
-    With no guarantor (c = 0) this is Walter's base rate q0; a fully credible guarantor (c = 1)
-    removes the share R of the relapse risk (Fortna 2008; Gilligan & Sergenti 2008: 50-85 %).
+    ``1 - implementation_base`` is the risk of an identity war (``identity_war`` = 1); its odds
+    are divided by ``identity_relapse_odds`` OR as the war is less one of identity:
+    odds = odds(1 - q0) x OR^(identity_war - 1). A party that disarms in an identity war is
+    exposed as a community that cannot change sides (Kaufmann 1996, *International Security*
+    20(4)); such settlements relapse more often (Licklider 1995, *APSR* 89(3); Doyle & Sambanis
+    2000, *APSR* 94(4)). Element-wise over per-draw parameter arrays.
     """
-    return 1.0 - (1.0 - params.implementation_base) * (1.0 - params.relapse_reduction * cred)
+    risk = 1.0 - params.implementation_base
+    odds_factor = np.power(params.identity_relapse_odds, params.identity_war - 1.0)
+    weighted = risk * odds_factor
+    shifted = weighted / (weighted + params.implementation_base)
+    if isinstance(shifted, np.ndarray):  # per-draw or per-war arrays
+        return np.where(params.identity_war == 1.0, risk, shifted)
+    return risk if params.identity_war == 1.0 else float(shifted)  # exactly q0 at the reference
+
+
+def implementation_probability(cred: float, params: BargainParams) -> float:
+    """Probability that a signed settlement is implemented: 1 - r0 (1 - R c).
+
+    With no guarantor (c = 0) this is the war's base rate 1 - r0 (:func:`war_relapse_base`;
+    Walter's q0 for an identity war); a fully credible guarantor (c = 1) removes the share R of
+    the relapse risk (Fortna 2008; Gilligan & Sergenti 2008: 50-85 %).
+    """
+    return 1.0 - war_relapse_base(params) * (1.0 - params.relapse_reduction * cred)
