@@ -122,11 +122,11 @@ def test_status_gives_each_run_its_chunks_worker_and_seconds(tmp_path: Path) -> 
     assert list(extra["seconds"]) == [0.7 / 3] * 3  # exactly what format 2 stored per run
 
 
-def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
-    path = _store(tmp_path / "s.duckdb", FORMAT_VERSION)
-    chunk = ChunkRows(
-        chunk_id="short",
-        group_key="g",
+def _one_run(chunk_id: str, group_key: str, outcomes: dict[str, np.ndarray]) -> ChunkRows:
+    """A finished chunk of one run (point 0, replication 1) of option a."""
+    return ChunkRows(
+        chunk_id=chunk_id,
+        group_key=group_key,
         block=0,
         option="a",
         points=np.array([0]),
@@ -135,9 +135,14 @@ def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
         error=None,
         worker="w",
         seconds=0.0,
-        outcomes={"civilian_deaths": np.ones(1)},
+        outcomes=outcomes,
         monthly={},
     )
+
+
+def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
+    path = _store(tmp_path / "s.duckdb", FORMAT_VERSION)
+    chunk = _one_run("short", "g", {"civilian_deaths": np.ones(1)})
     with Store.open(path, read_only=False) as store:
         with pytest.raises(
             StoreError,
@@ -151,19 +156,9 @@ def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", READABLE)
 def test_a_chunk_stored_twice_is_refused_in_every_layout(tmp_path: Path, version: int) -> None:
     path = _store(tmp_path / "s.duckdb", version)
-    again = ChunkRows(
-        chunk_id="synthetic/ok/a",  # the id synthetic_store gave option a's runs
-        group_key="synthetic",
-        block=0,
-        option="a",
-        points=np.array([0]),
-        replications=np.array([1]),
-        status="ok",
-        error=None,
-        worker="w",
-        seconds=0.0,
-        outcomes={"civilian_deaths": np.ones(1), "civil_war": np.zeros(1)},
-        monthly={},
+    # the id synthetic_store gave option a's runs
+    again = _one_run(
+        "synthetic/ok/a", "synthetic", {"civilian_deaths": np.ones(1), "civil_war": np.zeros(1)}
     )
     with Store.open(path, read_only=False) as store:
         before = store.status()
