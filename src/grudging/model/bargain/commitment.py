@@ -7,8 +7,9 @@ A faction that signs must disarm; if the others then renege it is exposed (Fearo
 
 where d_i is the value of fighting on, E_i <= d_i the value of being attacked after disarming, and
 q_i the probability it believes the settlement will be implemented. Without a guarantor q is
-Walter's base rate (lower in a war fought along identity lines); a guarantor raises it in proportion to its credibility as this faction sees
-it (a faction hostile to foreign forces discounts a foreign guarantee). Spoilers never sign
+Walter's base rate, that of a war fought along identity lines (higher in other wars:
+``war_relapse_base``); a guarantor raises it in proportion to its credibility as this faction
+sees it (a faction hostile to foreign forces discounts a foreign guarantee). Spoilers never sign
 (Stedman 1997, *International Security* 22(2)). Every function here is vectorised over draws.
 """
 
