@@ -619,20 +619,7 @@ class Store:
         else:
             into, run_id = TABLES[2][4:], ""
         with self._transaction(chunk.chunk_id):
-            con.execute(
-                "INSERT INTO chunks (chunk_id, group_key, block, option, runs, failed, worker, "
-                "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    chunk.chunk_id,
-                    chunk.group_key,
-                    chunk.block,
-                    chunk.option,
-                    R,
-                    R if failed else 0,
-                    chunk.worker,
-                    chunk.seconds,
-                ],
-            )
+            _insert_chunk(con, chunk, {})
             con.register("chunk_status", status)
             con.execute(
                 f"""INSERT INTO {into[0]} SELECT {run_id}point,
@@ -687,22 +674,8 @@ class Store:
             row = con.execute("SELECT coalesce(max(chunk_no) + 1, 0) FROM chunks").fetchone()
             number = int(row[0]) if row else 0
             runs["chunk"] = np.int32(number)
-            con.execute(
-                "INSERT INTO chunks (chunk_id, group_key, block, option, runs, failed, worker, "
-                "seconds, chunk_no, status, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    chunk.chunk_id,
-                    chunk.group_key,
-                    chunk.block,
-                    chunk.option,
-                    R,
-                    R if failed else 0,
-                    chunk.worker,
-                    chunk.seconds,
-                    number,
-                    chunk.status,
-                    chunk.error,
-                ],
+            _insert_chunk(
+                con, chunk, {"chunk_no": number, "status": chunk.status, "error": chunk.error}
             )
             con.register("chunk_runs", runs)
             listed = ", ".join(_ident(c) for c in runs.columns)
@@ -906,6 +879,24 @@ class Store:
             f"(hash {m['scenario_hash']}), {m['design']['method']} design, "
             f"{c['stored']:,} of {c['total']:,} runs stored, {c['failed']:,} failed</p>"
         )
+
+
+def _insert_chunk(con: Any, chunk: ChunkRows, extra: Mapping[str, Any]) -> None:
+    """The chunk's row of ``chunks`` (with the layout's ``extra`` columns)."""
+    failed = chunk.status != "ok"
+    row = {
+        "chunk_id": chunk.chunk_id,
+        "group_key": chunk.group_key,
+        "block": chunk.block,
+        "option": chunk.option,
+        "runs": chunk.runs,
+        "failed": chunk.runs if failed else 0,
+        "worker": chunk.worker,
+        "seconds": chunk.seconds,
+        **extra,
+    }
+    marks = ", ".join("?" for _ in row)
+    con.execute(f"INSERT INTO chunks ({', '.join(row)}) VALUES ({marks})", list(row.values()))
 
 
 def _monthly_frames(chunk: ChunkRows, points: np.ndarray, reps: np.ndarray) -> list[pd.DataFrame]:
