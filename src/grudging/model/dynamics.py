@@ -33,6 +33,9 @@ region and month:
 * **Settlement.** A deal forms at the bargain month with the bargain stage's probability; signers
   demobilise gradually; the deal may collapse with a monthly hazard that falls with the guarantor's
   current coverage (Walter 2002; Fortna 2008).
+* **Realignment.** A partial deal: a faction's fighters in a region stand down as the spoiler's
+  violence against their community, protection, payments and a stronger rival push them (Kalyvas
+  2006), and go back only as their deal collapses, at the fitted hazard of a truce (Fortna 2008).
 * **Physical bounds.** The information-date rate is at most 100,000 per 100,000. The people
   living in a region shrink by its deaths and by those displaced from it; a month's deaths, displaced and recruits never exceed the people living there (a
   refugee is one of the displaced), fighters never outnumber them, and a unit loses at most the
@@ -996,19 +999,39 @@ def _stand_down(
 
 
 def _realignment(run: _Run, st: _State, t: int) -> None:
-    """Realignment, month by month: each faction's signed share in each region moves a share
-    ``realign_rate`` of the way to its target (:func:`_realignment_target`), and never below the
-    floor a settlement that holds (its signatories' demobilised share) or a scripted local deal
-    sets; it falls back when its drivers fall (Kalyvas 2006). Spoilers never realign."""
+    """Realignment, month by month: a partial deal. Where its target
+    (:func:`_realignment_target`) is above the signed share, the share moves ``realign_rate`` of
+    the way up (Kalyvas 2006). Where the target has fallen below it, the fighters held only by
+    their deal (the excess) return to the fight as the deal collapses, at the monthly hazard of a
+    truce with the fighters stood down, lower under protection (:func:`deal_collapse_hazard`;
+    Fortna 2008). Never below the floor a settlement that holds (its signatories' demobilised
+    share) or a scripted local deal sets. Spoilers never realign."""
     p = run.p
     stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
-    stood -= st.stood
+    stood -= st.stood  # the gap to the target
+    leaving = np.minimum(stood, 0.0)
+    leaving *= onset_probability(deal_collapse_hazard(p, st.cov.T[run.geo.pair_n]))
+    np.maximum(stood, 0.0, out=stood)
     stood *= _row(p.realign_rate)
+    stood += leaving
     stood += st.stood
     floor = np.maximum(st.settled, st.local_floor[None, :])  # (R, F)
     if floor.any():
         np.maximum(stood, floor.T[run.geo.pair_f], out=stood)
     st.stood = stood
+
+
+def deal_collapse_hazard(p: DynamicsParams, coverage: np.ndarray) -> np.ndarray:
+    """Monthly hazard that a local deal (a faction's realignment, a cease-fire) collapses, over
+    pair-major coverage ``(K, R)``: the fitted hazard of a truce with the fighters stood down,
+    ``onset_base_hazard x onset_agreement_ratio``, times ``onset_peacekeeping_ratio`` to the
+    power of the coverage where the fighters live, saturating at the requirement (Fortna 2008;
+    the episodes up to 1995 of ``grudging.model.onset.fit_onset``). A local deal is an episode,
+    so the hazard is not split over regions."""
+    cov = np.clip(coverage, 0.0, 1.0)
+    hazard: np.ndarray = _row(p.onset_peacekeeping_ratio) ** cov
+    hazard *= _row(p.onset_base_hazard) * _row(p.onset_agreement_ratio)
+    return hazard
 
 
 def _spoiler(
