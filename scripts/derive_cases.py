@@ -6,7 +6,7 @@ Reads the project's raw data folder and a hand coding, and writes one minimal ca
 * the episodes: every Fortna (2008) cease-fire starting 1990-1999 with a peace operation present
   (``pk_present = 1`` in the shipped ``grudging/calibration/data/settlements.csv``, derived by
   ``scripts/derive_settlements.py``); its ``agreement_signed`` gives ``agreement`` and its
-  ``relapse_2y`` the recorded outcome;
+  ``relapse_2y`` the recorded outcome, its ``ended_by`` (Fortna's ``outcome``) how the war ended;
 * ``fortna_peacekeeping/pk_pkept.csv`` (Fortna 2008, first observation of each case): war deaths
   ``dead`` over war duration ``wardur`` give ``recent_deaths_per_year``. When a later episode of
   the same war (same country code, and the same war start or the same war total) follows in Fortna, the war total includes deaths
@@ -122,6 +122,7 @@ def derive(raw: Path) -> list[Path]:
             f"population: {pop}",
             f"recent_deaths_per_year: {round(rate)}",
             f"agreement: {'true' if agreement else 'false'}",
+            f"ended_by: {ep['ended_by']}",
             f"intervener_party: {c['intervener_party']}",
             "ceasefire: true",
             f"force: {{name: {_q(c['force'])}, command: {c['command']}, troops: {c['troops']}, "
@@ -140,6 +141,11 @@ def derive(raw: Path) -> list[Path]:
                 f"years{leak}"
             ),
             "  agreement: " + _q(f"{FORTNA_CITE}, case {case_no}: treaty = {int(agreement)}"),
+            "  ended_by: "
+            + _q(
+                f"{FORTNA_CITE}, case {case_no}: outcome = {int(float(f['outcome']))} (1-2 "
+                "victory, 3 truce, 4 settlement)"
+            ),
             f"  intervener_party: {_q(c['party_source'])}",
             f"  force: {_q(c['force_source'])}",
             "outcome:",

@@ -32,6 +32,7 @@ force:
 # fighters_per_1000: 8
 # composition: {{group_a: 0.45, group_b: 0.35, group_c: 0.20}}
 # spoiler: false
+# ended_by: settlement          # how the war ended: truce, settlement (the agreement), victory
 # horizon_months: 24
 # parameters: {{dynamics.self_excitation: 0.45}}
 sources:

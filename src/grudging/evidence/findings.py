@@ -340,6 +340,66 @@ def f05_collapse(ctx: EvidenceContext) -> Measurement:
     )
 
 
+# --------------------------------------------------------------------------- F03 (how wars end)
+def _ending_probability(ctx: EvidenceContext, ended_by: str) -> float:
+    """P(war resumes within two years) in a minimal case of a million people after a cease-fire,
+    with no force and no party: the war ended by a truce, a settlement (an agreement in place,
+    guaranteed by no troops) or a decisive victory."""
+    from grudging.cases.runner import violence_probability
+    from grudging.scenario import scenario_from_dict
+    from grudging.scenario.minimal import expand_case
+    from grudging.scenario.yaml_input import SourceMap
+
+    settlement = ended_by == "settlement"
+    case = {
+        "format": "case",
+        "id": f"ending-{ended_by}",
+        "title": f"war ended by {ended_by}",
+        "start": "2000-01",
+        "population": 1_000_000,
+        "recent_deaths_per_year": 5000,
+        "ceasefire": True,
+        "agreement": settlement,
+        "ended_by": ended_by,
+        "intervener_party": False,
+        "force": {"name": "none", "command": "un", "troops": 0} if settlement else "none",
+        "parameters": {
+            key: float(value)
+            for key, value in (item.split("=", 1) for item in ctx.overrides)
+            if key.startswith("dynamics.")
+        },
+    }
+    name = f"{case['id']}.yaml"
+    scn = scenario_from_dict(expand_case(case, SourceMap(main=name)), name)
+    return float(
+        ctx.cached(
+            f"ending:{ended_by}",
+            lambda: violence_probability(scn, ctx.effort(1000, 300), ctx.seed),
+        )
+    )
+
+
+def f03_termination(ctx: EvidenceContext) -> Measurement:
+    """F03: how a war ended orders the risk that it resumes - victory < agreement < truce.
+
+    Three minimal cases that differ only in the ending (the onset hazard's fitted ratios act
+    through the whole engine, with the parameters drawn from their ranges). Figure: the cut in
+    the constant monthly hazard of renewed war after a decisive victory against a truce, ``1 -
+    h(victory) / h(truce)``; the order victory < settlement < truce must hold too (else 0)."""
+    p = {kind: _ending_probability(ctx, kind) for kind in ("truce", "settlement", "victory")}
+    h = {kind: -math.log1p(-min(v, 1.0 - 1e-9)) / 24.0 for kind, v in p.items()}
+    ordered = h["victory"] < h["settlement"] < h["truce"]
+    cut = 1.0 - h["victory"] / h["truce"] if h["truce"] > 0 else 0.0
+    agreement_cut = 1.0 - h["settlement"] / h["truce"] if h["truce"] > 0 else 0.0
+    return Measurement(
+        cut if ordered else 0.0,
+        f"victory cuts the hazard by {cut:.0%}, an agreement by {agreement_cut:.0%} (P within two "
+        f"years: truce {p['truce']:.2f}, agreement {p['settlement']:.2f}, victory "
+        f"{p['victory']:.2f}){'' if ordered else '; order broken'}",
+        {"p_within_two_years": p, "monthly_hazard": h, "ordered": ordered},
+    )
+
+
 # --------------------------------------------------------------------------- F06 (Doyle)
 def _war_by_year(ctx: EvidenceContext, troops_share: float, command: str) -> np.ndarray:
     values = ctx.values()
@@ -785,9 +845,14 @@ def checks() -> tuple[Check, ...]:
             "victory < agreement < truce in relapse risk",
             FORTNA,
             "decisive victory cuts risk >= 85 % vs ceasefire/truce; agreement ~60 %",
-            "-",
-            not_expressible="every settlement in the model is a negotiated agreement; it has no "
-            "decisive victory and no bare truce",
+            ">= 85 % cut after a victory, and victory < agreement < truce",
+            f03_termination,
+            at_least(0.85),
+            constrains=(
+                "dynamics.onset_victory_ratio",
+                "dynamics.onset_agreement_ratio",
+                "dynamics.onset_base_hazard",
+            ),
         ),
         Check(
             "F04",

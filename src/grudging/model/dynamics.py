@@ -134,6 +134,7 @@ class DynamicsParams:
     onset_base_hazard: float
     onset_peacekeeping_ratio: float
     onset_agreement_ratio: float
+    onset_victory_ratio: float
     onset_capability_reference: float
     onset_capability_elasticity: float
     onset_vacuum_effect: float
@@ -166,6 +167,9 @@ class Theatre:
     # (N, T) overlap of the host force's make-up with each region's (1: fully matched); None: 1
     host_overlap: np.ndarray | None = None
     faction_group: np.ndarray | None = None  # (F,) index of each faction's group (None: all 0)
+    # The war ended in a decisive victory of one side by the information date (onset hazard x
+    # ``onset_victory_ratio``; docs/design-notes/war-ending.md).
+    decisive_victory: bool = False
 
     @property
     def n_regions(self) -> int:
@@ -1196,6 +1200,7 @@ def _onset(
         p.onset_base_hazard
         * share
         * p.onset_agreement_ratio**stood
+        * (p.onset_victory_ratio if run.th.decisive_victory else 1.0)
         * p.onset_peacekeeping_ratio ** np.minimum(np.maximum(cov, 0.0), 1.0)
         * spoilers
         * (1.0 + p.onset_vacuum_effect * lost)

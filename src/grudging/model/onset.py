@@ -10,7 +10,9 @@ of large-scale violence that
   (``grudging/calibration/data/settlements.csv``; relapse within two years);
 * falls with a signed agreement and with a force's coverage, by hazard ratios fitted on the same
   episodes (Fortna 2004, 2008: peacekeeping cuts the risk of renewed war by half or more;
-  an agreement cuts it further; finding F03 of the shared findings);
+  an agreement cuts it further; finding F03 of the shared findings), and after a war that ended in
+  a decisive victory (Licklider 1995, APSR 89(3); Fortna 2008, ch. 5: victory < agreement < truce
+  in the risk of renewed war; ``docs/design-notes/war-ending.md``);
 * grows with the spoilers' capability and with a **security vacuum**: coverage lost since the
   information date (the old regime's forces dissolved, a mission that collapses). The fitted
   peacekeeping ratio is a present force's *net* effect (truces with a force against truces
@@ -67,6 +69,8 @@ class OnsetParams:
     """Hazard ratio of a signed agreement against a truce (fitted; < 1)."""
     peacekeeping_ratio: float
     """Hazard ratio of a force at full coverage against none (fitted; < 1)."""
+    victory_ratio: float = 1.0
+    """Hazard ratio after a decisive victory against a truce (fitted; < 1)."""
     capability_elasticity: float = 1.0
     """Hazard proportional to (spoiler capability / reference) ** elasticity (judgement)."""
     capability_reference: float = 0.5
@@ -85,6 +89,7 @@ class OnsetParams:
             "base_hazard": self.base_hazard >= 0,
             "agreement_ratio": 0 < self.agreement_ratio <= 1,
             "peacekeeping_ratio": 0 < self.peacekeeping_ratio <= 1,
+            "victory_ratio": 0 < self.victory_ratio <= 1,
             "capability_elasticity": self.capability_elasticity >= 0,
             "capability_reference": self.capability_reference > 0,
             "vacuum_effect": self.vacuum_effect >= 0,
@@ -119,6 +124,7 @@ class OnsetFit:
     base_hazard: float
     peacekeeping_ratio: float
     agreement_ratio: float
+    victory_ratio: float
     counts: dict[str, tuple[int, int]]  # cell: (episodes, relapses within two years)
 
 
@@ -128,7 +134,8 @@ def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR)
     ``rows`` are records of ``settlements.csv``. Used: episodes starting up to ``last_year`` (so
     every two-year window closes before the information date), not questionable, with a known
     ``relapse_2y`` (:func:`fit_onset_known_by` selects by an information date instead). Cells: truces without a peace operation (the base), truces with one (the
-    peacekeeping ratio), settlements without one (the agreement ratio). Each cell's hazard is the
+    peacekeeping ratio), settlements without one (the agreement ratio), decisive victories without
+    one (the victory ratio). Each cell's hazard is the
     constant monthly hazard matching its relapse share (a share of 0 or 1 is moved half an episode
     in, so that every hazard is finite).
     """
@@ -147,6 +154,7 @@ def _fit(used: list[Mapping[str, str]]) -> OnsetFit:
         "truce_no_force": ("truce", "0"),
         "truce_force": ("truce", "1"),
         "settlement_no_force": ("settlement", "0"),
+        "victory_no_force": ("victory", "0"),
     }
     counts: dict[str, tuple[int, int]] = {}
     for name, (ended_by, pk) in cells.items():
@@ -156,7 +164,7 @@ def _fit(used: list[Mapping[str, str]]) -> OnsetFit:
             if r["ended_by"] == ended_by and r["pk_present"] == pk
         ]
         if not outcomes:
-            raise ValueError(f"no episodes in cell {name}; the fit needs all three cells")
+            raise ValueError(f"no episodes in cell {name}; the fit needs all {len(cells)} cells")
         counts[name] = (len(outcomes), sum(outcomes))
 
     def hazard(name: str) -> float:
@@ -169,6 +177,7 @@ def _fit(used: list[Mapping[str, str]]) -> OnsetFit:
         base_hazard=base,
         peacekeeping_ratio=min(hazard("truce_force") / base, 1.0),
         agreement_ratio=min(hazard("settlement_no_force") / base, 1.0),
+        victory_ratio=min(hazard("victory_no_force") / base, 1.0),
         counts=counts,
     )
 
@@ -203,6 +212,7 @@ FITTED_PARAMETERS = {
     "dynamics.onset_base_hazard": ("truce_no_force", None),
     "dynamics.onset_peacekeeping_ratio": ("truce_force", "truce_no_force"),
     "dynamics.onset_agreement_ratio": ("settlement_no_force", "truce_no_force"),
+    "dynamics.onset_victory_ratio": ("victory_no_force", "truce_no_force"),
 }
 
 
@@ -229,6 +239,7 @@ def fit_ranges(fit: OnsetFit, q: float = FIT_QUANTILE) -> dict[str, tuple[float,
         "dynamics.onset_base_hazard": fit.base_hazard,
         "dynamics.onset_peacekeeping_ratio": fit.peacekeeping_ratio,
         "dynamics.onset_agreement_ratio": fit.agreement_ratio,
+        "dynamics.onset_victory_ratio": fit.victory_ratio,
     }
     out: dict[str, tuple[float, float, float]] = {}
     for name, (cell, base) in FITTED_PARAMETERS.items():
@@ -266,12 +277,14 @@ def onset_hazard(
     coverage_start: np.ndarray,
     agreement: np.ndarray,
     p: OnsetParams,
+    victory: bool = False,
 ) -> np.ndarray:
     """Monthly hazard that large-scale violence starts (arrays broadcast together).
 
     ``capability`` is the spoilers' capability (0-1) in the region; ``coverage`` this month's coverage over the
     requirement (0 none, 1 the norm) and ``coverage_start`` the coverage at the information date;
-    ``agreement`` whether a signed agreement holds (bool). The force's effect saturates at the
+    ``agreement`` whether a signed agreement holds (bool); ``victory`` whether the war ended in a
+    decisive victory of one side (a fact of the theatre at its information date). The force's effect saturates at the
     norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the share of the starting
     coverage lost, ``max(coverage_start - coverage, 0) / coverage_start``.
 
@@ -293,8 +306,9 @@ def onset_hazard(
     spoilers = (
         np.maximum(np.asarray(capability, dtype=float), 0.0) / p.capability_reference
     ) ** p.capability_elasticity
+    ended = p.victory_ratio if victory else 1.0
     result: np.ndarray = (
-        p.base_hazard * ratio_agreement * force * spoilers * (1.0 + p.vacuum_effect * lost)
+        p.base_hazard * ended * ratio_agreement * force * spoilers * (1.0 + p.vacuum_effect * lost)
     )
     return result
 

@@ -159,6 +159,7 @@ def build_theatre(
         faction_group=np.array(
             [group_index.get(f.group or "", -1) for f in scn.factions], dtype=int
         ),
+        decisive_victory=scn.war_ended_by == "victory",
     )
 
 

@@ -107,6 +107,7 @@ class Case(_Strict):
     composition: dict[Identifier, Share] = Field(default_factory=lambda: dict(DEFAULT_COMPOSITION))
     positions: dict[FactionRole, Position] = Field(default_factory=lambda: dict(DEFAULT_POSITIONS))
     agreement: bool
+    ended_by: Literal["truce", "settlement", "victory"] | None = None
     intervener_party: bool
     ceasefire: bool = False
     spoiler: bool = False
@@ -123,6 +124,16 @@ class Case(_Strict):
             raise ValueError(
                 f"composition: give at least two groups whose shares sum to 1 (got "
                 f"{len(self.composition)} summing to {total:.3f})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _ending_matches_agreement(self) -> Case:
+        if self.ended_by is not None and (self.ended_by == "settlement") != self.agreement:
+            raise ValueError(
+                f"ended_by: '{self.ended_by}' contradicts agreement: "
+                f"{'true' if self.agreement else 'false'} (a settlement is a signed agreement; a "
+                "truce or a victory is not): change one of them"
             )
         return self
 
@@ -312,6 +323,7 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
         "information_date": info,
         "start": case.start,
         "horizon_months": case.horizon_months,
+        "war_ended_by": case.ended_by or ("settlement" if case.agreement else "truce"),
         "groups": [{"id": g, "name": g.replace("_", " ")} for g in groups],
         "regions": [
             {
@@ -349,6 +361,7 @@ def _map_lines(smap: SourceMap) -> None:
         ("information_date",): ("start",),
         ("id",): ("id",),
         ("title",): ("title",),
+        ("war_ended_by",): ("ended_by",),
     }
     for target, origin in pairs.items():
         hit = smap.lines.get(origin)

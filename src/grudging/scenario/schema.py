@@ -813,6 +813,15 @@ class Scenario(Frozen):
     agreement: AgreementInPlace | None = Field(
         default=None, description="A settlement in force at the start (none: no agreement)."
     )
+    war_ended_by: Literal["ongoing", "truce", "settlement", "victory"] = Field(
+        default="ongoing",
+        description=(
+            "How the war ended by the information date (Fortna 2008's coding): a decisive "
+            "'victory' of one side lowers the hazard that war resumes "
+            "(dynamics.onset_victory_ratio); 'ongoing' and 'truce' leave it; a 'settlement' acts "
+            "through its agreement."
+        ),
+    )
     sources: tuple[Source, ...] = ()
     map: MapSpec | None = None
 

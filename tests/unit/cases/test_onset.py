@@ -40,6 +40,11 @@ def test_the_fit_uses_only_episodes_up_to_1995_and_finds_the_published_direction
     # agreement cuts it against a truce.
     assert 0.2 < fit.peacekeeping_ratio < 0.6
     assert fit.agreement_ratio < 1.0
+    # A decisive victory: the ratio of the cells' constant hazards (Licklider 1995; Fortna 2008,
+    # ch. 5: victory < agreement < truce in the risk of renewed war).
+    nv, kv = fit.counts["victory_no_force"]
+    assert fit.victory_ratio == pytest.approx(math.log1p(-kv / nv) / math.log1p(-k / n))
+    assert fit.victory_ratio < fit.agreement_ratio < 1.0
 
 
 def test_a_calm_start_can_escalate() -> None:

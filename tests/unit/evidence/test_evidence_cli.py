@@ -14,7 +14,7 @@ from grudging.cli import main
 def test_prints_one_line_per_check_with_target_model_tolerance_status(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["evidence", "--quick", "--quiet", "--check", "F05", "--check", "F03-termination"])
+    code = main(["evidence", "--quick", "--quiet", "--check", "F05", "--check", "F02-observers"])
     assert code == 0
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if "| target:" in line]
@@ -27,7 +27,23 @@ def test_prints_one_line_per_check_with_target_model_tolerance_status(
     assert 10 <= int(model.group(1)) <= 35
     assert "tolerance: 10-35 %" in lines[0]
     assert lines[1].startswith("NOT EXPRESSIBLE")
-    assert "decisive victory" in lines[1]
+    assert "observers" in lines[1]
+
+
+def test_how_a_war_ended_orders_the_risk_and_a_weak_victory_ratio_fails(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """F03-termination: at the fitted ratios a victory cuts the hazard of renewed war by >= 85 %
+    against a truce, below an agreement's; at the top of its range (0.166) it does not."""
+    args = ["evidence", "--quick", "--json", "--check", "F03-termination"]
+    assert main(args) == 0
+    nominal = json.loads(capsys.readouterr().out)["checks"][0]
+    assert nominal["status"] == "PASS"
+    assert nominal["details"]["ordered"] is True
+    assert main([*args, "--set", "dynamics.onset_victory_ratio=0.166"]) == 0
+    weak = json.loads(capsys.readouterr().out)["checks"][0]
+    assert weak["status"] == "FAIL"
+    assert weak["value"] < nominal["value"]
 
 
 def test_json_and_overrides(capsys: pytest.CaptureFixture[str]) -> None:

@@ -136,6 +136,21 @@ def test_an_agreement_without_a_force_is_refused(template: Path) -> None:
     assert load_scenario(path, runnable=True).forces == ()
 
 
+def test_an_ending_that_contradicts_the_agreement_is_located(template: Path) -> None:
+    """A victory or a truce is not a signed agreement (Fortna 2008's coding): one located line."""
+    path = _edit(template, "# ended_by: settlement", "ended_by: victory")
+    line = _line_of(path, "ended_by: victory")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"edited.yaml:{line}: ended_by: 'victory' contradicts agreement: true (a settlement is a "
+        "signed agreement; a truce or a victory is not): change one of them"
+    )
+    assert main(["validate", str(path)]) == 2
+    path.write_text(path.read_text().replace("agreement: true", "agreement: false"))
+    assert load_scenario(path).war_ended_by == "victory"
+
+
 def test_an_unknown_key_gets_a_did_you_mean(template: Path) -> None:
     path = _edit(template, "population:", "populaton:")
     with pytest.raises(ScenarioError, match="unknown key 'populaton' \\(did you mean 'population'"):
