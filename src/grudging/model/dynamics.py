@@ -990,7 +990,7 @@ def _stand_down(
         if month == t:
             st.local_floor[f_idx] = max(st.local_floor[f_idx], strength)
     collapsed = _settlement(run, st, forces, t)
-    _realignment(run, st, t)
+    _realignment(run, st, t, collapsed)
     change = st.stood - run.s0  # (K, R)
     # The violence observed at the information date came from the fighters still active then
     # (1 - s0): a faction that stands down entirely removes its whole share.
@@ -1002,19 +1002,24 @@ def _stand_down(
     return collapsed, demob, realigned
 
 
-def _realignment(run: _Run, st: _State, t: int) -> None:
+def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
     """Realignment, month by month: a partial deal. Where its target
     (:func:`_realignment_target`) is above the signed share, the share moves ``realign_rate`` of
     the way up (Kalyvas 2006). Where the target has fallen below it, the fighters held only by
     their deal (the excess) return to the fight as the deal collapses, at the monthly hazard of a
     truce with the fighters stood down, lower under protection (:func:`deal_collapse_hazard`;
-    Fortna 2008). Never below the floor a settlement that holds (its signatories' demobilised
+    Fortna 2008); when the settlement a faction signed collapses (``collapsed``, per
+    replication), its deal is gone and the excess returns at once. Never below the floor a settlement that holds (its signatories' demobilised
     share) or a scripted local deal sets. Spoilers never realign."""
     p = run.p
     stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
     stood -= st.stood  # the gap to the target
     leaving = np.minimum(stood, 0.0)
-    leaving *= onset_probability(deal_collapse_hazard(p, st.cov.T[run.geo.pair_n]))
+    leave = onset_probability(deal_collapse_hazard(p, st.cov.T[run.geo.pair_n]))
+    if collapsed.any():
+        broken = collapsed[:, None] & st.signed  # (R, F): signatories of a deal that collapsed
+        leave = np.where(broken.T[run.geo.pair_f], 1.0, leave)
+    leaving *= leave
     np.maximum(stood, 0.0, out=stood)
     stood *= _row(p.realign_rate)
     stood += leaving

@@ -94,6 +94,29 @@ def test_settlement_sets_its_signatories_share() -> None:
     assert r.deaths[:, :, 10:].sum() < none.deaths[:, :, 10:].sum()
 
 
+def test_a_collapsed_settlement_sends_its_signatories_back_at_once() -> None:
+    """Realignment holds while its deal holds: where the settlement a faction signed has
+    collapsed, the fighters it held have returned (the holding applies to deals that still
+    stand), so the share is back where the same run without a deal has it; where it holds, the
+    signatory stays stood down."""
+    p = replace(nominal_params(), demobilisation_months=1.0)
+    deal = SettlementPlan(
+        month=2,
+        p_forms=1.0,
+        p_sign=np.array([1.0, 0.0, 0.0]),
+        p_holds=0.5,  # over 12 months: about half the replications see it collapse
+        commitment_months=12,
+        guarantor=np.array([True]),
+    )
+    r = simulate(_inputs(settlement=deal), p, R, seed=5)
+    none = simulate(_inputs(), p, R, seed=5)
+    gone, held = ~r.settlement_holds, r.settlement_holds
+    assert 0 < gone.sum() < R
+    assert np.all(r.realigned[held, -1] >= 5 / 8 - 1e-9)
+    back = np.abs(r.realigned[gone, -1] - none.realigned[gone, -1])
+    assert np.median(back) < 0.01
+
+
 def test_targeting_wears_the_spoiler_down() -> None:
     """More coverage than at the information date wears the spoiler down; without attrition it
     only grows or holds."""
