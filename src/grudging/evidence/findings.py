@@ -370,13 +370,12 @@ def _ending_probability(ctx: EvidenceContext, ended_by: str) -> float:
         },
     }
     name = f"{case['id']}.yaml"
-    scn = scenario_from_dict(expand_case(case, SourceMap(main=name)), name)
-    return float(
-        ctx.cached(
-            f"ending:{ended_by}",
-            lambda: violence_probability(scn, ctx.effort(1000, 300), ctx.seed),
-        )
-    )
+
+    def compute() -> float:
+        scn = scenario_from_dict(expand_case(case, SourceMap(main=name)), name)
+        return violence_probability(scn, ctx.effort(1000, 300), ctx.seed)
+
+    return float(ctx.cached(f"ending:{ended_by}", compute))
 
 
 def f03_termination(ctx: EvidenceContext) -> Measurement:

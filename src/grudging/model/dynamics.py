@@ -1009,8 +1009,9 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
     their deal (the excess) return to the fight as the deal collapses, at the monthly hazard of a
     truce with the fighters stood down, lower under protection (:func:`deal_collapse_hazard`;
     Fortna 2008); when the settlement a faction signed collapses (``collapsed``, per
-    replication), its deal is gone and the excess returns at once. Never below the floor a settlement that holds (its signatories' demobilised
-    share) or a scripted local deal sets. Spoilers never realign."""
+    replication), its deal is gone and the excess returns at once. Never below the floor a
+    settlement that holds (its signatories' demobilised share) or a scripted local deal sets.
+    Spoilers never realign."""
     p = run.p
     stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
     stood -= st.stood  # the gap to the target

@@ -135,9 +135,8 @@ def fit_onset(rows: Iterable[Mapping[str, str]], last_year: int = LAST_FIT_YEAR)
     every two-year window closes before the information date), not questionable, with a known
     ``relapse_2y`` (:func:`fit_onset_known_by` selects by an information date instead). Cells: truces without a peace operation (the base), truces with one (the
     peacekeeping ratio), settlements without one (the agreement ratio), decisive victories without
-    one (the victory ratio). Each cell's hazard is the
-    constant monthly hazard matching its relapse share (a share of 0 or 1 is moved half an episode
-    in, so that every hazard is finite).
+    one (the victory ratio). Each cell's hazard is the constant monthly hazard matching its relapse
+    share (a share of 0 or 1 is moved half an episode in, so that every hazard is finite).
     """
     return _fit(rows_used(rows, last_year))
 
@@ -284,9 +283,9 @@ def onset_hazard(
     ``capability`` is the spoilers' capability (0-1) in the region; ``coverage`` this month's coverage over the
     requirement (0 none, 1 the norm) and ``coverage_start`` the coverage at the information date;
     ``agreement`` whether a signed agreement holds (bool); ``victory`` whether the war ended in a
-    decisive victory of one side (a fact of the theatre at its information date). The force's effect saturates at the
-    norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the share of the starting
-    coverage lost, ``max(coverage_start - coverage, 0) / coverage_start``.
+    decisive victory of one side (a fact of the theatre at its information date). The force's
+    effect saturates at the norm: ``peacekeeping_ratio ** min(coverage, 1)``; the vacuum is the
+    share of the starting coverage lost, ``max(coverage_start - coverage, 0) / coverage_start``.
 
     The dynamics (``dynamics._onset``) write these terms out over per-replication columns, with
     uniforms ``run.onset_u[:, t]`` drawn in ``_prepare`` from ``stream(seed, "dynamics", block,
