@@ -373,6 +373,9 @@ def plan_footer(results: Any) -> list[str]:
                     f"every non-spoiler signs {render.probability(b['p_full_deal'])}; partial "
                     f"deals (signatories holding the quorum, the rest fight on): {partial}"
                 )
+        handed = _handover_sentence(results, option, meta.get("start"))
+        if handed:
+            bits.append(handed)
         feas = meta.get("feasibility", {}).get(option)
         if feas and feas["gates"]:
             gates = "; ".join(
@@ -395,3 +398,23 @@ def plan_footer(results: Any) -> list[str]:
             f"{render.count(first['proposal_force'])}."
         )
     return lines
+
+
+def _handover_sentence(results: Any, option: str, start: str | None) -> str | None:
+    """How often an option's handover rule fired and by when half of those runs had handed over
+    (``None`` where it never fired: the run warns about that separately)."""
+    from grudging.cli import render
+    from grudging.scenario.schema import month_index, month_label
+
+    rows = results.outcomes
+    rows = rows[(rows["outcome"] == "handover") & (rows["option"] == option)]
+    monthly = rows[rows["month"].notna()].groupby("month")["value"].mean().sort_index()
+    if monthly.empty or monthly.iloc[-1] <= 0:
+        return None
+    share = float(monthly.iloc[-1])
+    half = int(monthly.index[(monthly >= share / 2).to_numpy().argmax()])
+    when = f"month {half}" + (f" ({month_label(month_index(start) + half)})" if start else "")
+    return (
+        f"its handover rule fired in {render.percent(share)} of runs (half of those had handed "
+        f"over by {when})"
+    )

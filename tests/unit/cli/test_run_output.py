@@ -6,6 +6,7 @@ import io
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from rich.console import Console
 
@@ -13,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "report"))
 from verdict_helpers import constructed_results
 
 from grudging.cli.run import plan_footer, print_comparison
+from grudging.results.results import Results
 
 
 def _render(width: int) -> list[str]:
@@ -58,3 +60,36 @@ def test_the_footer_says_what_each_troop_figure_is() -> None:
         "(across the run's draws: 'Chance of a deal' above); holding out: aqi, sunni parties.",
         "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's ISAF-sized 32k.",
     ]
+
+
+def test_the_footer_says_how_often_a_handover_rule_fired_and_by_when() -> None:
+    """A handover rule that fired in 5 of the 20 runs, at months 10, 20, 20, 30 and 40: 25 % of
+    runs, and half of those (0.125 of all) had handed over by month 20 (2008-09)."""
+    base = constructed_results()
+    fired = {0: 10, 1: 20, 2: 20, 3: 30, 4: 40}
+    rows = [
+        {
+            "run_id": f"nato/{i}",
+            "option": "nato",
+            "replication": i,
+            "region": None,
+            "nation": None,
+            "month": float(month),
+            "outcome": "handover",
+            "value": float(i in fired and month >= fired[i]),
+        }
+        for i in range(20)
+        for month in range(60)
+    ]
+    results = Results(
+        experiments=base.experiments,
+        outcomes=pd.concat([base.outcomes, pd.DataFrame(rows)], ignore_index=True),
+        status=base.status,
+        metadata=base.metadata,
+    )
+    first = plan_footer(results)[0]
+    assert first.endswith(
+        "holding out: aqi, sunni parties; its handover rule fired in 25 % of runs (half of those "
+        "had handed over by month 20 (2008-09))."
+    )
+    assert "handover" not in plan_footer(base)[0]
