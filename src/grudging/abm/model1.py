@@ -30,7 +30,7 @@ Epstein, J. M. (2002). Modeling civil violence: An agent-based computational app
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,7 +59,7 @@ SERIES = ("quiet", "active", "jailed", "arrests")
 
 
 def arrest_probability(
-    cops: NDArray[np.int64], actives: NDArray[np.int64], k: float, rounding: str
+    cops: NDArray[np.integer[Any]], actives: NDArray[np.integer[Any]], k: float, rounding: str
 ) -> NDArray[np.float64]:
     """Estimated arrest probability ``1 - exp(-k * round(C / (A + 1)))``.
 
@@ -121,6 +121,11 @@ class RebellionModel:
             if config.cop_vision == config.citizen_vision
             else Lattice(config.height, config.width, config.cop_vision)
         )
+        # The arrest probability for every pair (cops, other actives) a citizen can see.
+        seen = np.arange(self.citizen_lattice.size + 1)
+        self._arrest_table = arrest_probability(
+            seen[:, None], seen[None, :], config.arrest_constant, config.rounding
+        ).reshape(-1)
         self.time = 0
         self.arrests_last_step = 0
 
@@ -166,7 +171,10 @@ class RebellionModel:
 
     def _occupied(self) -> NDArray[np.bool_]:
         occupied = np.zeros(self.config.cells, dtype=bool)
-        occupied[self.citizen_cell[self._on_lattice()]] = True
+        if self.config.jail_mode == "occupy":
+            occupied[self.citizen_cell] = True
+        else:
+            occupied[self.citizen_cell.compress(self.state != JAILED)] = True
         occupied[self.cop_cell] = True
         return occupied
 
@@ -177,7 +185,7 @@ class RebellionModel:
         near = self.citizen_lattice.choose(np.asarray([old_cell]), ~occupied, self.rng)[0]
         if near >= 0:
             return int(near)
-        empty = np.flatnonzero(~occupied)
+        empty = (~occupied).nonzero()[0]
         if empty.size == 0:
             return -1
         return int(empty[self.rng.integers(empty.size)])
@@ -193,7 +201,7 @@ class RebellionModel:
 
     def _release(self, occupied: NDArray[np.bool_]) -> None:
         """Count jail terms down; bring back those whose term is over (synchronous engine)."""
-        jailed = np.flatnonzero(self.state == JAILED)
+        jailed = (self.state == JAILED).nonzero()[0]
         if jailed.size == 0:
             return
         serving = self.jail_left[jailed] > 0
@@ -219,29 +227,35 @@ class RebellionModel:
         self._release(occupied)
 
         # Decide, from the cops and actives in vision at the start of the step.
-        cop_here = np.zeros(cfg.cells, dtype=bool)
-        cop_here[self.cop_cell] = True
-        active_here = np.zeros(cfg.cells, dtype=bool)
-        active_here[self.citizen_cell[self.state == ACTIVE]] = True
-        cops_seen, actives_seen = self.citizen_lattice.count_many(cop_here, active_here)
-        free = np.flatnonzero(self.state != JAILED)
-        where = self.citizen_cell[free]
-        p_arrest = arrest_probability(
-            cops_seen[where], actives_seen[where], cfg.arrest_constant, cfg.rounding
-        )
-        rebels = self.grievance[free] - self.risk_aversion[free] * p_arrest > cfg.threshold
-        self.state[free] = np.where(rebels, ACTIVE, QUIET)
+        lattice = self.citizen_lattice
+        cops_seen = lattice.count_cells(self.cop_cell)
+        was_active = (self.state == ACTIVE).nonzero()[0]
+        actives_seen = lattice.count_cells(self.citizen_cell.take(was_active))
+        self.state[was_active] = QUIET
+        # Only a free citizen whose grievance exceeds the threshold can turn active: G - R P <= G
+        # for every arrest probability P >= 0.
+        restless = ((self.state != JAILED) & (self.grievance > cfg.threshold)).nonzero()[0]
+        where = self.citizen_cell.take(restless)
+        # P depends only on the two counts: look it up in the table of every pair of counts.
+        span = lattice.size + 1
+        pair = np.multiply(cops_seen.take(where), span, dtype=np.intp)
+        pair += actives_seen.take(where)
+        p_arrest = self._arrest_table.take(pair)
+        net = self.grievance.take(restless) - self.risk_aversion.take(restless) * p_arrest
+        self.state[restless.compress(net > cfg.threshold)] = ACTIVE
 
         # Arrest: every cop seizes a random active citizen in its vision.
         moved_cops = np.zeros(self.n_cops, dtype=bool)
         self.arrests_last_step = 0
-        actives = np.flatnonzero(self.state == ACTIVE)
+        actives = (self.state == ACTIVE).nonzero()[0]
         if actives.size and self.n_cops:
-            active_here[:] = False
-            active_here[self.citizen_cell[actives]] = True
+            active_cells = self.citizen_cell.take(actives)
+            active_here = np.zeros(cfg.cells, dtype=bool)
+            active_here[active_cells] = True
             citizen_at = np.full(cfg.cells, -1, dtype=np.int64)
-            citizen_at[self.citizen_cell[actives]] = actives
-            hunters = np.flatnonzero(self.cop_lattice.count(active_here)[self.cop_cell] > 0)
+            citizen_at[active_cells] = actives
+            seen = self.cop_lattice.count_cells(active_cells).take(self.cop_cell)
+            hunters = (seen > 0).nonzero()[0]
             for _ in range(cfg.conflict_rounds):
                 if hunters.size == 0:
                     break
@@ -267,9 +281,11 @@ class RebellionModel:
 
         # Move: everyone free, to a random empty cell in vision.
         if cfg.movement:
-            free = np.flatnonzero(self.state != JAILED)
-            walking_cops = np.flatnonzero(~moved_cops)
-            positions = np.concatenate((self.citizen_cell[free], self.cop_cell[walking_cops]))
+            free = (self.state != JAILED).nonzero()[0]
+            walking_cops = (~moved_cops).nonzero()[0]
+            positions = np.concatenate(
+                (self.citizen_cell.take(free), self.cop_cell.take(walking_cops))
+            )
             if self.cop_lattice is self.citizen_lattice:
                 kinds = None
             else:
@@ -284,8 +300,8 @@ class RebellionModel:
                 rng,
                 cfg.conflict_rounds,
             )
-            self.citizen_cell[free] = moved[: free.size]
-            self.cop_cell[walking_cops] = moved[free.size :]
+            self.citizen_cell.put(free, moved[: free.size])
+            self.cop_cell.put(walking_cops, moved[free.size :])
 
     def _step_sequential(self) -> None:
         cfg, rng = self.config, self.rng

@@ -48,7 +48,14 @@ from numpy.typing import NDArray
 
 from grudging.abm._seed import RngLike, as_generator
 from grudging.abm.config import ModelIIConfig, Vision
-from grudging.abm.lattice import BoolArray, IntArray, Lattice, first_claims, move_to_empty
+from grudging.abm.lattice import (
+    BoolArray,
+    CountArray,
+    IntArray,
+    Lattice,
+    first_claims,
+    move_to_empty,
+)
 from grudging.abm.model1 import ACTIVE, JAILED, QUIET, arrest_probability, draw_jail_terms
 from grudging.abm.peacekeepers import behaviour, near_mask, steer, steering_scores
 from grudging.abm.trace import series_frame, trace
@@ -229,7 +236,7 @@ class InterGroupModel:
             self.cell[i] = cell
             self.state[i] = QUIET
 
-    def _grievance(self, keepers_seen: NDArray[np.int64], idx: IntArray) -> NDArray[np.float64]:
+    def _grievance(self, keepers_seen: CountArray, idx: IntArray) -> NDArray[np.float64]:
         cfg = self.config
         salience = cfg.peacekeepers.salience
         legitimacy = np.full(idx.size, cfg.legitimacy)
@@ -240,9 +247,9 @@ class InterGroupModel:
     def _decides_active(
         self,
         idx: IntArray,
-        keepers_seen: NDArray[np.int64],
-        actives_seen: NDArray[np.int64],
-        others_seen: NDArray[np.int64],
+        keepers_seen: CountArray,
+        actives_seen: CountArray,
+        others_seen: CountArray,
     ) -> BoolArray:
         cfg = self.config
         p = arrest_probability(keepers_seen, actives_seen, cfg.arrest_constant, cfg.rounding)
