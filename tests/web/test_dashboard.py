@@ -90,10 +90,13 @@ def test_every_view_renders_offline(server: Any, page: Page, traffic: Any, shot:
     open_tab(page, "Coalition builder")
     expect(page.locator("#contingents")).to_contain_text("(lead)", timeout=SLOW_MS)
     expect(page.locator("#candidates")).to_contain_text("not chosen")
-    # members and candidates alike show alignment with the patron and the troops already there
+    # members and candidates alike show alignment with the patron, the troops already there and
+    # their peak in the earlier coalition (a member that served in MNF-I shows a figure)
     for table in ("#contingents", "#candidates"):
         expect(page.locator(f"{table} thead")).to_contain_text("UN votes with patron")
         expect(page.locator(f"{table} thead")).to_contain_text("in theatre before")
+        expect(page.locator(f"{table} thead")).to_contain_text("peak in the earlier coalition")
+    expect(page.locator("#contingents tbody")).to_contain_text("9,000 (2004-03)")
     shot(page, "coalition")
 
     open_tab(page, "Bargain")

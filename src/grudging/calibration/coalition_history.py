@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from grudging.errors import ScenarioError
@@ -81,3 +82,30 @@ def read_history(path: Path) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+#: Where a scenario keeps its table, under the folder it was loaded from.
+HISTORY_PATH = ("calibration", "coalition_history.csv")
+
+
+def earlier_contingents(base_dir: str | None) -> dict[str, HistoryRow]:
+    """The scenario's earlier force generation by nation (its ``calibration/coalition_history.csv``
+    under ``base_dir``), or nothing when it ships none."""
+    if base_dir is None:
+        return {}
+    path = Path(base_dir).joinpath(*HISTORY_PATH)
+    return dict(_by_nation(str(path))) if path.is_file() else {}
+
+
+@lru_cache(maxsize=8)
+def _by_nation(path: str) -> tuple[tuple[str, HistoryRow], ...]:
+    return tuple((row.nation, row) for row in read_history(Path(path)))
+
+
+def describe(row: HistoryRow | None) -> str:
+    """A nation's earlier contingent in words: its peak, when, and when it left (a dash if none).
+    Only the figures up to the fit window's end; the later ones are for tests."""
+    if row is None or row.peak_troops <= 0:
+        return "–"
+    left = f", left {row.withdrawn}" if row.withdrawn else ""
+    return f"{row.peak_troops:,} ({row.peak_month}{left})"

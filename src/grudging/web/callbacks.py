@@ -527,6 +527,7 @@ def coalition_view(
     ws: Workspace, state: UserState, option: str | None, form: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The coalition a conference generates under the form's plan: who, at what price, the gap."""
+    from grudging.calibration.coalition_history import describe, earlier_contingents
     from grudging.report.figures import coalition_gap_chart
 
     choices = [c["value"] for c in coalition_options(ws, state)]
@@ -541,6 +542,8 @@ def coalition_view(
     contingents: Rows = []
     scn = ws.edited(state)
     offer_names = {o.id: o.name for o in scn.offers}
+    base = scn.base_dir or ws.scenario(state.get("scenario") or ws.start).base_dir
+    earlier = earlier_contingents(base)
     for c in co.contingents:
         nation = scn.nation(c.nation)
         caveats = ", ".join(c.caveats) or "none kept"
@@ -555,6 +558,7 @@ def coalition_view(
                 "troops": c.troops,
                 "effective": c.effective_strength,
                 "in_theatre": nation.theatre_troops,
+                "earlier_peak": describe(earlier.get(c.nation)),
                 "votes_with_patron": _votes(nation.alignment),
                 "tie": nation.ties,
                 "offers_accepted": ", ".join(offer_names.get(o, o) for o in c.offers) or "none",
@@ -576,6 +580,7 @@ def coalition_view(
                 "status": s.status,
                 "offers": f"{member.troops:,} troops" if member else "–",
                 "in_theatre": nation.theatre_troops,
+                "earlier_peak": describe(earlier.get(s.nation)),
                 "votes_with_patron": _votes(nation.alignment),
                 "tie": nation.ties,
                 "why": (

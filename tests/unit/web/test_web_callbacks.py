@@ -191,6 +191,18 @@ def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
         assert row["votes_with_patron"] == (
             "–" if nation.alignment is None else f"{nation.alignment:.2f}"
         )
+    # and its earlier contingent: the peak in the scenario's earlier coalition (to the fit window)
+    from grudging.calibration.coalition_history import earlier_contingents
+
+    history = earlier_contingents(scn.base_dir)
+    assert history
+    for row in [*view["contingents"], *view["candidates"]]:
+        past = history.get(row["nation"].removesuffix(" (lead)"))
+        if past is None or past.peak_troops == 0:
+            assert row["earlier_peak"] == "–"
+        else:
+            assert row["earlier_peak"].startswith(f"{past.peak_troops:,} ({past.peak_month}")
+    assert any(row["earlier_peak"] != "–" for row in view["contingents"])
     # the summary names the rules of engagement and the offers, not their ids
     co = plan.conference.coalition
     roe = next(lv.name for lv in scn.roe_levels if lv.id == co.roe_level)
