@@ -337,6 +337,7 @@ def plan_footer(results: Any) -> list[str]:
     summary = results.summary()
     troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
     months = meta.get("horizon_months")
+    handovers = _handover_by_month(results)
     lines = []
     for option, plan in plans.items():
         bits = []
@@ -373,7 +374,7 @@ def plan_footer(results: Any) -> list[str]:
                     f"every non-spoiler signs {render.probability(b['p_full_deal'])}; partial "
                     f"deals (signatories holding the quorum, the rest fight on): {partial}"
                 )
-        handed = _handover_sentence(results, option, meta.get("start"))
+        handed = _handover_sentence(handovers.get(option), meta.get("start"))
         if handed:
             bits.append(handed)
         feas = meta.get("feasibility", {}).get(option)
@@ -400,16 +401,24 @@ def plan_footer(results: Any) -> list[str]:
     return lines
 
 
-def _handover_sentence(results: Any, option: str, start: str | None) -> str | None:
-    """How often an option's handover rule fired and by when half of those runs had handed over
-    (``None`` where it never fired: the run warns about that separately)."""
+def _handover_by_month(results: Any) -> dict[str, Any]:
+    """Per option, the share of runs that had handed over by each month (one pass over the
+    outcome rows)."""
+    rows = results.outcomes
+    rows = rows[rows["outcome"] == "handover"]
+    rows = rows[rows["month"].notna()]
+    shares = rows.groupby(["option", "month"], sort=True)["value"].mean()
+    return {str(option): group.droplevel(0) for option, group in shares.groupby(level=0)}
+
+
+def _handover_sentence(monthly: Any, start: str | None) -> str | None:
+    """How often an option's handover rule fired and by when half of those runs had handed over,
+    from :func:`_handover_by_month` (``None`` where it never fired: the run warns about that
+    separately)."""
     from grudging.cli import render
     from grudging.scenario.schema import month_index, month_label
 
-    rows = results.outcomes
-    rows = rows[(rows["outcome"] == "handover") & (rows["option"] == option)]
-    monthly = rows[rows["month"].notna()].groupby("month")["value"].mean().sort_index()
-    if monthly.empty or monthly.iloc[-1] <= 0:
+    if monthly is None or monthly.empty or monthly.iloc[-1] <= 0:
         return None
     share = float(monthly.iloc[-1])
     half = int(monthly.index[(monthly >= share / 2).to_numpy().argmax()])
