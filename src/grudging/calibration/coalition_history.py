@@ -94,11 +94,15 @@ def earlier_contingents(base_dir: str | None) -> dict[str, HistoryRow]:
     if base_dir is None:
         return {}
     path = Path(base_dir).joinpath(*HISTORY_PATH)
-    return dict(_by_nation(str(path))) if path.is_file() else {}
+    if not path.is_file():
+        return {}
+    return dict(_by_nation(str(path), path.stat().st_mtime_ns))
 
 
 @lru_cache(maxsize=8)
-def _by_nation(path: str) -> tuple[tuple[str, HistoryRow], ...]:
+def _by_nation(path: str, modified: int) -> tuple[tuple[str, HistoryRow], ...]:
+    """The table by nation, read once per version of the file (``modified``)."""
+    del modified  # part of the cache key only
     return tuple((row.nation, row) for row in read_history(Path(path)))
 
 
