@@ -67,20 +67,27 @@ def write_history(rows: list[HistoryRow], path: Path) -> None:
 def read_history(path: Path) -> list[HistoryRow]:
     """Read a history table written by :func:`write_history`."""
     rows = []
-    for row in _read(path):
-        rows.append(
-            HistoryRow(
-                nation=row["nation"],
-                name=row["name"],
-                peak_troops=int(row["peak_troops"] or 0),
-                peak_month=row["peak_month"],
-                first_month=row["first_month"],
-                withdrawn=row["withdrawn"],
-                troops_2007_03=int(row["troops_2007_03"] or 0),
-                troops_2007_10=int(row["troops_2007_10"] or 0),
-                sources=row["sources"],
+    for line, row in enumerate(_read(path), start=2):
+        try:
+            rows.append(
+                HistoryRow(
+                    nation=row["nation"],
+                    name=row["name"],
+                    peak_troops=int(row["peak_troops"] or 0),
+                    peak_month=row["peak_month"],
+                    first_month=row["first_month"],
+                    withdrawn=row["withdrawn"],
+                    troops_2007_03=int(row["troops_2007_03"] or 0),
+                    troops_2007_10=int(row["troops_2007_10"] or 0),
+                    sources=row["sources"],
+                )
             )
-        )
+        except (KeyError, TypeError, ValueError) as err:
+            raise ScenarioError(
+                f"{path.name}:{line}: bad row ({err}); the columns are "
+                + ", ".join(COLUMNS)
+                + ", troop figures whole numbers"
+            ) from None
     return rows
 
 

@@ -150,3 +150,20 @@ def test_missing_history_table_is_a_clear_error(
     assert "nope.csv: coalition history table not found; give one with --history CSV" in (
         capsys.readouterr().err
     )
+
+
+def test_a_malformed_history_row_is_located(
+    cli_main: Any, iraq_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "history.csv"
+    bad.write_text(
+        "nation,name,peak_troops,peak_month,first_month,withdrawn,troops_2007_03,troops_2007_10,"
+        "sources\nGBR,United Kingdom,many,2004-03,2003-03,,0,0,x\n"
+    )
+    code = cli_main(
+        ["calibrate", "willingness", str(iraq_path), "--history", str(bad), "--out", str(tmp_path)]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "history.csv:2: bad row (invalid literal for int() with base 10: 'many')" in err
+    assert "Traceback" not in err
