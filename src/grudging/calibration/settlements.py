@@ -512,30 +512,13 @@ def fit_settlements(
     values: dict[str, Any] = {e.name: e.value for e in estimates if e.identified}
     written = dataclasses.replace(params, **values)
     nominal_theta = [float(getattr(params, n)) for n in FITTED]
-    groups = []
     p_train = 1.0 - p_hold(train, fitted)
-    for key in ("none", *STRENGTH_BY_TYPE):
-        m = np.array([(ep.pk_type if _pk(ep) else "none") == key for ep in train])
-        if m.any():
-            groups.append(
-                {
-                    "peacekeeping": key,
-                    "n": int(m.sum()),
-                    "observed_relapse": _r(float(y[m].mean())),
-                    "fitted_relapse": _r(float(p_train[m].mean())),
-                }
-            )
-    war_groups = []
-    for kind, m in _war_kinds(train).items():
-        if m.any():
-            war_groups.append(
-                {
-                    "war": kind,
-                    "n": int(m.sum()),
-                    "observed_relapse": _r(float(y[m].mean())),
-                    "fitted_relapse": _r(float(p_train[m].mean())),
-                }
-            )
+    by_type = {
+        key: np.array([(ep.pk_type if _pk(ep) else "none") == key for ep in train])
+        for key in ("none", *STRENGTH_BY_TYPE)
+    }
+    groups = _relapse_groups("peacekeeping", by_type, y, p_train)
+    war_groups = _relapse_groups("war", _war_kinds(train), y, p_train)
     return SettlementFit(
         sample=which,
         horizon=horizon,
@@ -545,9 +528,25 @@ def fit_settlements(
         loglik=ll,
         loglik_nominal=log_likelihood(nominal_theta, train, y, params),
         converged=ok,
-        groups=tuple(groups),
+        groups=groups,
         out_of_sample=_out_of_sample(train, test, y, fitted, written, params, horizon),
-        war_groups=tuple(war_groups),
+        war_groups=war_groups,
+    )
+
+
+def _relapse_groups(
+    label: str, masks: Mapping[str, np.ndarray], y: np.ndarray, fitted: np.ndarray
+) -> tuple[dict[str, Any], ...]:
+    """Observed and fitted relapse shares of each non-empty group of training episodes."""
+    return tuple(
+        {
+            label: key,
+            "n": int(m.sum()),
+            "observed_relapse": _r(float(y[m].mean())),
+            "fitted_relapse": _r(float(fitted[m].mean())),
+        }
+        for key, m in masks.items()
+        if m.any()
     )
 
 

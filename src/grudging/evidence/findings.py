@@ -348,6 +348,7 @@ def _ending_probability(ctx: EvidenceContext, ended_by: str) -> float:
     from grudging.cases.runner import violence_probability
     from grudging.scenario import scenario_from_dict
     from grudging.scenario.minimal import expand_case
+    from grudging.scenario.overrides import apply_override
     from grudging.scenario.yaml_input import SourceMap
 
     settlement = ended_by == "settlement"
@@ -363,16 +364,15 @@ def _ending_probability(ctx: EvidenceContext, ended_by: str) -> float:
         "ended_by": ended_by,
         "intervener_party": False,
         "force": {"name": "none", "command": "un", "troops": 0} if settlement else "none",
-        "parameters": {
-            key: float(value)
-            for key, value in (item.split("=", 1) for item in ctx.overrides)
-            if key.startswith("dynamics.")
-        },
     }
     name = f"{case['id']}.yaml"
 
     def compute() -> float:
-        scn = scenario_from_dict(expand_case(case, SourceMap(main=name)), name)
+        raw = expand_case(case, SourceMap(main=name))
+        for assignment in ctx.overrides:  # the dynamics' --set, as on any scenario
+            if assignment.startswith("dynamics."):
+                apply_override(raw, assignment)
+        scn = scenario_from_dict(raw, name)
         return violence_probability(scn, ctx.effort(1000, 300), ctx.seed)
 
     return float(ctx.cached(f"ending:{ended_by}", compute))
