@@ -164,6 +164,9 @@ def _run(args: argparse.Namespace) -> int:
         report_path = write_report(results, scn, report_file, baseline=baseline)
     code = 1 if len(failed) else 0  # the run completed, but some options failed
     compared = baseline if baseline in ran and len(ran) > 1 else None
+    from grudging.evidence.track_record import track_record
+
+    record = track_record(results, scn) if ran else None
     if args.json:
         from grudging.report.html import runs_that_ran
         from grudging.results.verdict import verdict_sentences
@@ -183,13 +186,16 @@ def _run(args: argparse.Namespace) -> int:
                     orient="records"
                 ),
                 "report": str(report_path) if report_path else None,
+                "track_record": record.to_dict() if record else None,
             }
         )
         return code
     if ran:
         from grudging.report.html import runs_that_ran
 
-        print_comparison(console, runs_that_ran(results), compared)
+        print_comparison(
+            console, runs_that_ran(results), compared, record.sentence() if record else None
+        )
     for _, row in failed.drop_duplicates("option").iterrows():
         err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
     if args.save:
@@ -219,8 +225,11 @@ def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
     (Path(args.save) / RUN_FILE).write_text(json.dumps(how, indent=2), encoding="utf-8")
 
 
-def print_comparison(console: Any, results: Any, baseline: str | None) -> None:
-    """The verdict first, then outcomes by option, differences against the baseline and plans."""
+def print_comparison(
+    console: Any, results: Any, baseline: str | None, record: str | None = None
+) -> None:
+    """The verdict first (with the model's ``record`` on history, when there is one), then
+    outcomes by option, differences against the baseline and plans."""
     from grudging.cli import render
     from grudging.model.outcomes import BINARY, OUTCOMES
     from grudging.report.numbers import difference, points
@@ -241,6 +250,9 @@ def print_comparison(console: Any, results: Any, baseline: str | None) -> None:
         render.paragraph(console, title, style="bold")
         for line in verdict:
             render.paragraph(console, line, indent=2)
+        console.print()
+    if record:
+        render.paragraph(console, record)
         console.print()
 
     summary = results.summary()

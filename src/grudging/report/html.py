@@ -671,9 +671,11 @@ def render_report(
     """
     import jinja2
 
+    from grudging.evidence.track_record import track_record
     from grudging.report.narrative import executive_summary as sentences
 
     results = runs_that_ran(results)
+    record = track_record(results, scn)
     names = results.option_names()
     failed = [
         f"{names.get(option, option)} could not run: {error}"
@@ -699,6 +701,7 @@ def render_report(
         scenario=scn,
         s=sections,
         summary_lines=sentences(results, sections["baseline_id"], drivers, method)
+        + ([record.sentence()] if record else [])
         + (
             [f"Scenario discovery (sweep): {sensitivity.box_note}"]
             if sensitivity and sensitivity.box_note

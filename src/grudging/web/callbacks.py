@@ -317,11 +317,13 @@ def compare_view(
     ws: Workspace, state: UserState, baseline: str | None, outcome: str | None
 ) -> dict[str, Any]:
     """Fan chart, outcomes with intervals, differences against the baseline, the answer."""
+    from grudging.evidence.track_record import track_record
     from grudging.report.figures import difference_chart, fan_chart
     from grudging.report.narrative import executive_summary
 
     results = ws.results(state)
     scn = ws.edited(state)
+    record = track_record(results, scn)
     base = baseline if baseline in results.options else results.options[0]
     series = monthly_outcomes(results)
     chosen = outcome if outcome in series else (series[0] if series else "civilian_deaths")
@@ -331,7 +333,9 @@ def compare_view(
         for option, error in results.metadata.get("failed", {}).items()
     ]
     out: dict[str, Any] = {
-        "headline": executive_summary(results, base) + failed,
+        "headline": executive_summary(results, base)
+        + ([record.sentence()] if record else [])
+        + failed,
         "fan": fan_chart(results, chosen, start=scn.start),
         "outcomes": rows,
         "outcome_columns": columns,

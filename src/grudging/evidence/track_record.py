@@ -1,0 +1,148 @@
+"""The model's track record, shown beside a run's answer.
+
+A run that includes the scenario's historical option (``historical: true``) can be held against
+what happened: its national civilian deaths, month by month, against the held-out series in the
+scenario's ``validation/`` folder, with the naive forecasts of the back-test measured the same
+way (:func:`grudging.evidence.backtest.naive_forecasts`: persistence, base rate, the troop rule).
+The model never reads that folder; this module reads it after the run, so that every face can
+say, next to the counterfactuals, how far the same model missed the one course of events that was
+observed. ``grudging backtest`` gives the month-by-month comparison and the regions.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grudging.evidence.backtest import (
+    NATIONAL_SERIES,
+    VALIDATION_FOLDER,
+    compare,
+    naive_forecasts,
+    read_validation,
+)
+from grudging.results.results import Results
+from grudging.scenario.schema import Scenario, month_index, month_label
+
+#: The naive forecasts, in the order they are named.
+NAIVE = (("persistence", "persistence"), ("base_rate", "base rate"), ("rule", "troop rule"))
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """The historical option of a run against the held-out national record."""
+
+    option: str
+    option_name: str
+    first: str  # first month compared, YYYY-MM
+    last: str  # last month compared
+    observed: float  # recorded total over those months
+    model: float  # the model's median path summed over them
+    band_coverage: float  # share of months whose record lies in the model's 90 % band
+    years: tuple[tuple[str, float], ...]  # (year, model / record)
+    naive: tuple[tuple[str, float], ...]  # (forecast, forecast / record) over the whole period
+    closer_than_persistence: int  # years the model's log error is smaller than persistence's
+    source: str
+
+    @property
+    def ratio(self) -> float:
+        """The model's total over the record's."""
+        return self.model / self.observed if self.observed > 0 else math.nan
+
+    def sentence(self) -> str:
+        """The track record in one paragraph of plain words."""
+        years = ", ".join(f"{year} {_times(r)}" for year, r in self.years)
+        naive = ", ".join(f"{label} {_times(r)}" for label, r in self.naive)
+        return (
+            f"Track record: replaying what happened ({self.option_name}) from {self.first} to "
+            f"{self.last}, the model's median path sums to {self.model:,.0f} civilian deaths "
+            f"against {self.observed:,.0f} recorded ({self.source}; held out, never read by the "
+            f"model): {_times(self.ratio)} the record (by year: {years}); the record lies inside "
+            f"the model's 90 % band in {self.band_coverage * 100:.0f} % of months. Naive forecasts "
+            f"measured the same way: {naive}; the model is closer than persistence in "
+            f"{self.closer_than_persistence} of {len(self.years)} years. Read the other options "
+            "with that in mind (grudging backtest gives month, region and the naive forecasts)."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "option": self.option,
+            "first": self.first,
+            "last": self.last,
+            "observed": self.observed,
+            "model": self.model,
+            "ratio": self.ratio,
+            "band_coverage": self.band_coverage,
+            "years": [{"year": y, "ratio": r} for y, r in self.years],
+            "naive": [{"forecast": n, "ratio": r} for n, r in self.naive],
+            "closer_than_persistence": self.closer_than_persistence,
+            "source": self.source,
+        }
+
+
+def _times(ratio: float) -> str:
+    return "–" if not math.isfinite(ratio) else f"{ratio:.2f} times"
+
+
+def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
+    """The track record of a finished run, or ``None`` when there is none to give: the scenario
+    has no folder, no historical option, no held-out national series, or the run left the
+    historical option out (or it failed)."""
+    option = next((o.id for o in scn.options if o.historical), None)
+    if option is None or scn.base_dir is None or option not in _ran(results):
+        return None
+    folder = Path(scn.base_dir) / VALIDATION_FOLDER
+    if not any(folder.glob("civilian_deaths_*.csv")):
+        return None
+    held = read_validation(scn)
+    national = held[held["series"] == NATIONAL_SERIES]
+    first_month = month_index(scn.start)
+    horizon = {month_label(first_month + m) for m in range(int(results.metadata["horizon_months"]))}
+    if not national["month"].isin(horizon).any():
+        return None
+    (check,) = (c for c in compare(results, scn, option, ()) if c.name == "national")
+    table = naive_forecasts(scn, option, check, None)
+    by_year = table[table["year"] != "total"]
+    total = table[table["year"] == "total"].iloc[0]
+    observed = float(total["observed"])
+    closer = sum(
+        abs(float(r["log_error_model"])) < abs(float(r["log_error_persistence"]))
+        for _, r in by_year.iterrows()
+    )
+    used = sorted(set(national.loc[national["month"].isin(check.table["month"]), "source"]))
+    return TrackRecord(
+        option=option,
+        option_name=results.option_names().get(option, option),
+        first=str(check.table["month"].iloc[0]),
+        last=str(check.table["month"].iloc[-1]),
+        observed=observed,
+        model=float(total["model"]),
+        band_coverage=float(total["band_coverage"]),
+        years=tuple(
+            (str(r["year"]), float(r["model"]) / float(r["observed"]))
+            for _, r in by_year.iterrows()
+        ),
+        naive=tuple((label, float(total[name]) / observed) for name, label in NAIVE),
+        closer_than_persistence=int(closer),
+        source="; ".join(_source_name(folder, code) for code in used),
+    )
+
+
+def _ran(results: Results) -> set[str]:
+    status = results.status
+    return set(status.loc[status["status"] == "ok", "option"])
+
+
+def _source_name(folder: Path, code: str) -> str:
+    """The short name of a validation source: its citation up to the first comma, else its id."""
+    path = folder / "sources.csv"
+    if path.is_file():
+        with path.open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row.get("id") == code and row.get("citation"):
+                    return row["citation"].split(",")[0].strip()
+    return code
