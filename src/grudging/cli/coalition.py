@@ -16,7 +16,7 @@ def register(sub: Any) -> None:
         help="generate a coalition: who serves, at what price, with which caveats, where",
         description=(
             "Run the coalition stages on a scenario: the troop requirement per region (with the "
-            "proposal's ISAF-sized force beside it), each candidate nation's willingness under "
+            "proposal's force beside it, where the scenario declares one), each candidate nation's willingness under "
             "the offers a force-generation conference can make, the conference as a mixed-integer "
             "programme on HiGHS (which offers to make to whom within the budget and political "
             "capital), rules of engagement and caveats, and the sector map."
@@ -226,10 +226,11 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         f"{req.population / 1e6:,.1f} million people; gross density "
         f"{req.density_per_1000:.1f} per 1,000 before host forces"
     )
-    console.print(
-        f"  the proposal's ISAF-sized force: {req.proposal_force:,.0f} troops = {share:.1f} % of "
-        "the requirement"
-    )
+    if req.proposal_force > 0:
+        console.print(
+            f"  the proposal's force: {req.proposal_force:,.0f} troops = {share:.1f} % of the "
+            "requirement"
+        )
     t = Table(title="Requirement by region", show_lines=False)
     for col in (
         "region",
@@ -315,7 +316,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         price = f"US${1e6 / per:,.0f} per effective soldier" if per > 0 else "nothing more to buy"
         console.print(f"  at the margin, US$1M more buys {per:,.1f} effective soldiers ({price})")
     console.print(
-        f"  the same number of US troops would cost about "
+        f"  the same number of the patron's troops would cost about "
         f"{_money(co.us_equivalent_cost_musd)} a year"
     )
     if plan.target_troops:

@@ -404,11 +404,12 @@ def plan_footer(results: Any) -> list[str]:
             lines.append(f"{names.get(option, option)}: " + "; ".join(bits) + ".")
     first = next(iter(plans.values()), None)
     if first is not None:
+        proposal = first.get("proposal_force") or 0
         lines.append(
             f"Requirement: {render.count(first['requirement_total'])} troops (90 %: "
             f"{render.count(first['requirement_low'])} – "
-            f"{render.count(first['requirement_high'])}) against the proposal's ISAF-sized "
-            f"{render.count(first['proposal_force'])}."
+            f"{render.count(first['requirement_high'])})"
+            + (f" against the proposal's {render.count(proposal)}." if proposal > 0 else ".")
         )
     return lines
 

@@ -14,7 +14,7 @@ Objective (lexicographic). Without a troop target: maximise effective strength u
 requirement (a force beyond it buys nothing), less the money spent divided by the value of an
 effective soldier (``value_per_effective_musd``: the patron pays no more for a soldier than it is
 worth to it), then reach that strength at least cost. With a target of ``T`` troops (e.g. the
-proposal's ISAF-sized 32,000): the same for a force of at most ``T`` troops.
+proposal's 32,000 in Iraq): the same for a force of at most ``T`` troops.
 
 Free riding is solved as a fixed point: each nation's offer falls with the effective strength it
 expects the others to field (over the requirement); the expectation is found by bisection so that

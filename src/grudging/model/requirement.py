@@ -61,7 +61,8 @@ class RequirementParams:
     window_months:
         Months of observations before the information date averaged into violence per capita.
     proposal_force:
-        The force the proposal puts forward (shown beside the requirement, not used in it).
+        The force the proposal puts forward (shown beside the requirement, not used in it); 0
+        where the scenario declares none (a theatre without a proposal).
     """
 
     norm_policing: float
@@ -71,7 +72,7 @@ class RequirementParams:
     mixedness_uplift: float
     host_reliability: float
     window_months: float
-    proposal_force: float
+    proposal_force: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -429,8 +429,8 @@ def _sections(
                     f"from {len(co.contingents)} nations, {co.total_effective:,.0f} effective — "
                     f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
                     f"{fmt_money(co.total_cost_musd)} the first year, "
-                    f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of US "
-                    f"troops would cost about {fmt_money(co.us_equivalent_cost_musd)} a year. "
+                    f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of the "
+                    f"patron's troops would cost about {fmt_money(co.us_equivalent_cost_musd)} a year. "
                     "Offers made to all: "
                     f"{', '.join(ids.get(o, o) for o in co.global_offers) or 'none'}."
                 ),

@@ -117,10 +117,11 @@ def plan_sentences(results: Results) -> list[str]:
     months = results.metadata.get("horizon_months")
     first = next(iter(plans.values()), None)
     if first is not None and first.get("requirement_total"):
+        proposal = first.get("proposal_force") or 0
         lines.append(
             f"The force requirement is {fmt.count(first['requirement_total'])} troops (90 %: "
-            f"{fmt.count(first['requirement_low'])} – {fmt.count(first['requirement_high'])}); "
-            f"the proposal's ISAF-sized force is {fmt.count(first['proposal_force'])}."
+            f"{fmt.count(first['requirement_low'])} – {fmt.count(first['requirement_high'])})"
+            + (f"; the proposal's force is {fmt.count(proposal)}." if proposal > 0 else ".")
         )
     for option, plan in plans.items():
         name = names.get(option, option)

@@ -217,11 +217,17 @@ def sector_map(
     return _svg(fig)
 
 
-def coalition_gap_chart(requirement: float, effective: float, troops: int, proposal: float) -> str:
-    """The coalition against the requirement."""
-    labels = ["requirement", "proposal's force", "coalition troops", "effective strength"]
-    values = [requirement, proposal, float(troops), effective]
-    colours = ["#999999", "#E69F00", "#56B4E9", "#0072B2"]
+def coalition_gap_chart(
+    requirement: float, effective: float, troops: int, proposal: float | None = None
+) -> str:
+    """The coalition against the requirement (and the proposal's force, where there is one)."""
+    labels = ["requirement", "coalition troops", "effective strength"]
+    values = [requirement, float(troops), effective]
+    colours = ["#999999", "#56B4E9", "#0072B2"]
+    if proposal:
+        labels.insert(1, "proposal's force")
+        values.insert(1, float(proposal))
+        colours.insert(1, "#E69F00")
     fig, ax = _figure(6.0, 1.6)
     ax.barh(labels, values, color=colours)
     for i, v in enumerate(values):

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("grudging.web")
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-TITLE = "grudging — would a NATO-led coalition do better than the US staying?"
+TITLE = "grudging — which course of action does better, and how sure can we be?"
 
 
 # Layout -----------------------------------------------------------------------------------------

@@ -601,7 +601,7 @@ def coalition_view(
         f"{len(co.contingents)} nations, {co.total_effective:,.0f} effective "
         f"({co.coverage:.1%} of the requirement of {req.total:,.0f}; gap {co.gap:,.0f}). "
         f"Price: US${co.total_cost_musd:,.0f}M the first year, then US${co.cost_musd_per_year:,.0f}M "
-        f"a year (the same number of US troops: about US${co.us_equivalent_cost_musd:,.0f}M a "
+        f"a year (the same number of the patron's troops: about US${co.us_equivalent_cost_musd:,.0f}M a "
         f"year); political capital {co.political_spent:.2f} of {co.political_capital:g}. "
         f"Offers made to all: {made}."
     )

@@ -58,8 +58,15 @@ def test_the_footer_says_what_each_troop_figure_is() -> None:
         "troops (all but the patron's) on average in theatre over the 60 months, median of "
         "runs; at the parameters' nominal values a deal under NATO forms with probability 0.00 "
         "(across the run's draws: 'Chance of a deal' above); holding out: aqi, sunni parties.",
-        "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's ISAF-sized 32k.",
+        "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's 32k.",
     ]
+
+
+def test_the_footer_names_no_proposal_where_the_scenario_has_none() -> None:
+    results = constructed_results()
+    for plan in results.metadata["plans"].values():
+        plan["proposal_force"] = 0.0
+    assert plan_footer(results)[-1] == "Requirement: 364k troops (90 %: 133k – 462k)."
 
 
 def test_the_footer_says_how_often_a_handover_rule_fired_and_by_when() -> None:

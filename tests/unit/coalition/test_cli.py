@@ -17,7 +17,6 @@ def test_text_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for text in (
         "Requirement",
-        "32,000",
         "Coalition",
         "Why each nation is in",
         "Sector map",
@@ -26,6 +25,8 @@ def test_text_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
         "gap",
     ):
         assert text in out
+    # The tiny theatre tests no proposal: no proposal's force beside its requirement.
+    assert "proposal" not in out
 
 
 def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +49,7 @@ def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["plan"]["command"] == "us"
     assert data["plan"]["roe_level"] == "self_defence"
-    assert data["requirement"]["proposal_force"] == 32000
+    assert data["requirement"]["proposal_force"] == 0  # the tiny theatre tests no proposal
     co = data["coalition"]
     assert co["solver"]["status"] == "optimal"
     assert co["total_troops"] == sum(c["troops"] for c in co["contingents"])

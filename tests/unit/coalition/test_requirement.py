@@ -87,3 +87,15 @@ def test_to_frame_has_a_total_row(tiny_scn: Any) -> None:
     frame = req.to_frame()
     assert list(frame.region)[-1] == "total"
     assert frame.troops.iloc[-1] == pytest.approx(req.total)
+
+
+def test_the_proposals_force_is_a_fact_of_the_scenario_not_a_shared_default() -> None:
+    """Iraq declares the proposal it tests (32,000, ISAF-sized); Bosnia and a minimal case have
+    no proposal, so none is shown beside their requirement."""
+    from grudging.scenario import load_scenario
+
+    iraq = load_scenario("iraq-2007")
+    assert iraq.parameter("requirement.proposal_force").value == 32_000
+    bosnia = load_scenario("bosnia-1995")
+    assert "requirement.proposal_force" not in bosnia.parameter_values()
+    assert requirement(bosnia, requirement_params(values_of(bosnia))).proposal_force == 0.0
