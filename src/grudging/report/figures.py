@@ -294,19 +294,29 @@ def difference_chart(diff: pd.DataFrame, outcome: str, unit: str = "") -> go.Fig
     return fig
 
 
+def gap_bars(
+    requirement: float, effective: float, troops: int, proposal: float | None = None
+) -> tuple[list[str], list[float], list[str]]:
+    """Labels, values and colours of the coalition-gap bars (the proposal's force, where the
+    scenario declares one, after the requirement)."""
+    bars = [("requirement", requirement, "#999999")]
+    if proposal:
+        bars.append(("proposal's force", float(proposal), "#E69F00"))
+    bars += [
+        ("coalition troops", float(troops), "#56B4E9"),
+        ("effective strength", effective, "#0072B2"),
+    ]
+    labels, values, colours = (list(x) for x in zip(*bars, strict=True))
+    return labels, values, colours
+
+
 def coalition_gap_chart(
     requirement: float, effective: float, troops: int, proposal: float | None = None
 ) -> go.Figure:
     """The coalition against the requirement: troops, effective strength and the gap."""
     import plotly.graph_objects as go
 
-    labels = ["requirement", "coalition troops", "effective strength"]
-    values = [requirement, float(troops), effective]
-    colours = ["#999999", "#56B4E9", "#0072B2"]
-    if proposal:
-        labels.insert(1, "proposal's force")
-        values.insert(1, float(proposal))
-        colours.insert(1, "#E69F00")
+    labels, values, colours = gap_bars(requirement, effective, troops, proposal)
     fig = go.Figure(
         go.Bar(
             x=values,

@@ -13,7 +13,7 @@ import io
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from grudging.report.figures import PALETTE, option_colours
+from grudging.report.figures import PALETTE, gap_bars, option_colours
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -221,13 +221,7 @@ def coalition_gap_chart(
     requirement: float, effective: float, troops: int, proposal: float | None = None
 ) -> str:
     """The coalition against the requirement (and the proposal's force, where there is one)."""
-    labels = ["requirement", "coalition troops", "effective strength"]
-    values = [requirement, float(troops), effective]
-    colours = ["#999999", "#56B4E9", "#0072B2"]
-    if proposal:
-        labels.insert(1, "proposal's force")
-        values.insert(1, float(proposal))
-        colours.insert(1, "#E69F00")
+    labels, values, colours = gap_bars(requirement, effective, troops, proposal)
     fig, ax = _figure(6.0, 1.6)
     ax.barh(labels, values, color=colours)
     for i, v in enumerate(values):
