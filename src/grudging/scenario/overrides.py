@@ -128,6 +128,19 @@ def _finite(assignment: str, text: str, number: float) -> float:
     return number
 
 
+def _as_number(value: Any, text: str) -> float | None:
+    """The number a value stands for: YAML reads ``0.4`` as a float but ``1e3``, ``nan`` or
+    ``inf`` as strings, which Python's float reads as numbers; ``None`` for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any) -> None:
     """Fix a parameter at ``v`` or narrow its range to ``low:high``, inside its declared range.
 
@@ -147,11 +160,12 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
                 "write low:high"
             )
     else:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        number = _as_number(value, text)
+        if number is None:
             raise ScenarioError(
                 f"--set {assignment}: parameter '{name}' needs a number (or low:high), not '{text}'"
             )
-        new_low = new_high = _finite(assignment, text, float(value))
+        new_low = new_high = _finite(assignment, text, number)
     if new_low < low or new_high > high:
         shown = f"{new_low:g}" if new_low == new_high else f"{new_low:g}:{new_high:g}"
         raise ScenarioError(

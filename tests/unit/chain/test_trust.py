@@ -117,6 +117,10 @@ def test_a_fixed_parameter_changes_what_runs(iraq: Any) -> None:
         ("dynamics.self_excitation=0.4:0.3", "the range's low 0.4 exceeds its high 0.3"),
         ("dynamics.self_excitation=lots", "needs a number (or low:high), not 'lots'"),
         ("dynamics.self_excitation=.inf", "give a finite number"),
+        ("dynamics.self_excitation=nan", "give a finite number, not 'nan'"),
+        # YAML reads 1e308 as a string; it is a number, outside the declared range.
+        ("dynamics.self_excitation=1e308", "1e+308 is outside its range ["),
+        ("dynamics.self_excitation=true", "needs a number (or low:high), not 'true'"),
         ("regionz.baghdad.population=1", "unknown key 'regionz.baghdad.population'"),
     ],
 )
