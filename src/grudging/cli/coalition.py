@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
         metavar="TYPE",
         dest="command_type",
         help="who commands the force: a command of the scenario's registry (us, nato, un, eu, "
-        "national, and the scenario's own; `grudging commands` lists them)",
+        "national, and the scenario's own; `grudging show --section commands` lists them)",
     )
     p.add_argument("--roe", metavar="LEVEL", help="common rules-of-engagement level")
     p.add_argument(

@@ -49,7 +49,7 @@ def command_of(scn: Scenario, command_id: str) -> Command:
     if command_id not in registry:
         raise ScenarioError(
             unknown_name("command", command_id, registry)
-            + "; add it under 'commands:' in the scenario (see `grudging commands`)"
+            + "; add it under 'commands:' in the scenario or case (docs/cases.md)"
         )
     return registry[command_id]
 

@@ -116,6 +116,9 @@ class Case(_Strict):
     sources: dict[str, str] = Field(default_factory=dict)
     outcome: CaseOutcome | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
+    # Commands the shared registry lacks (a regional organisation, a lead nation), in the
+    # scenario format's ``commands:`` records; checked when the case is expanded.
+    commands: list[dict[str, Any]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _composition_sums_to_one(self) -> Case:
@@ -340,6 +343,7 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
         "forces": forces,
         "options": [option],
         "parameters": parameters_with_overrides(dict(case.parameters), smap),
+        **({"commands": list(case.commands)} if case.commands else {}),
         "observations": observations,
         "sources": sources,
     }

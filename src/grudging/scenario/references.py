@@ -61,12 +61,17 @@ def _duplicates(kind: str, key: str, ids: list[str]) -> Iterator[tuple[Loc, str]
             return
 
 
+#: How to add a command the shared registry lacks (a regional organisation, a lead nation).
+COMMAND_HINT = "; add it under 'commands:' in the scenario or case (docs/cases.md)"
+
+
 def _unknown(
     loc: Loc, kind: str, values: Iterable[str], valid: set[str]
 ) -> Iterator[tuple[Loc, str]]:
     for value in values:
         if value not in valid:
-            yield loc, unknown_name(kind, value, valid)
+            hint = COMMAND_HINT if kind == "command" else ""
+            yield loc, unknown_name(kind, value, valid) + hint
 
 
 def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:

@@ -92,7 +92,7 @@ TieType = Literal["none", "ally", "mnna", "partner"]
 Position = Annotated[Float, Field(ge=0.0, le=100.0)]
 
 CommandType = Identifier
-"""Who commands a force: the id of a command in the scenario's registry (``grudging commands``;
+"""Who commands a force: the id of a command in the scenario's registry (``grudging show --section commands``;
 the shared registry has ``us``, ``nato``, ``un``, ``eu`` and ``national``)."""
 
 GuarantorType = Identifier

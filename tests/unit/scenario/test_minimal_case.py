@@ -114,8 +114,45 @@ def test_an_unknown_command_is_located(template: Path) -> None:
         load_scenario(path)
     # located at the force block (the line of 'force:', just above the command) and named
     assert str(err.value).startswith(f"edited.yaml:{line - 1}: forces[force].command: ")
-    assert "unknown command 'au'; valid: eu, national, nato, un, us" in str(err.value)
+    assert "unknown command 'au'; valid: eu, national, nato, un, us; add it under 'commands:'" in (
+        str(err.value)
+    )
     assert "after this one" not in str(err.value)
+
+
+AFRICAN_UNION = """commands:
+  - id: au
+    name: African Union
+    kind: regional
+    skill: dynamics.un_pk_skill
+    salience: dynamics.salience_un
+    guarantees: {strength: bargain.strength_un, impartiality: bargain.impartiality_un, years: 2}
+    source: "the case's own coding"
+sources:"""
+
+
+def test_a_case_adds_a_command_the_registry_lacks(template: Path) -> None:
+    """A regional organisation is data in the case, not a closed literal: its force runs under
+    it, with the figures the case gives it."""
+    path = _edit(_edit(template, "command: un ", "command: au "), "sources:", AFRICAN_UNION)
+    scn = load_scenario(path, runnable=True)
+    assert [c.id for c in scn.commands] == ["au"]
+    assert scn.commands[0].name == "African Union"
+    assert [f.command for f in scn.forces] == ["au"]
+    assert main(["run", str(path), "-n", "5", "--report", "-"]) == 0
+
+
+def test_a_bad_command_in_a_case_is_located(template: Path) -> None:
+    path = _edit(
+        _edit(template, "command: un ", "command: au "),
+        "sources:",
+        AFRICAN_UNION.replace("kind: regional", "kind: regionall"),
+    )
+    line = _line_of(path, "kind: regionall")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value).startswith(f"edited.yaml:{line}: commands[au].kind: bad value ")
+    assert "(did you mean 'regional'?)" in str(err.value)
 
 
 def test_an_agreement_without_a_force_is_refused(template: Path) -> None:
