@@ -23,7 +23,7 @@ intervener_party: false         # the force is seen as a party (it fought or arm
 ceasefire: false                # true: a cease-fire holds at the start (calm; war can resume)
 force:
   name: Stabilization force
-  command: un                   # a command of the registry: us, nato, un, eu, national
+  command: un                   # us, nato, un, eu, national, or one added under commands:
   troops: 5000                  # planned strength
   present_at_start: 0           # troops already there at the information date
   arrival_month: 0
@@ -35,6 +35,7 @@ force:
 # ended_by: settlement          # how the war ended: truce, settlement (the agreement), victory
 # horizon_months: 24
 # parameters: {{dynamics.self_excitation: 0.45}}
+# commands: [...]             # a command the registry lacks, e.g. a regional body (docs/cases.md)
 sources:
   population: "where the figure comes from"
   recent_deaths_per_year: "where the figure comes from"
