@@ -32,6 +32,12 @@ def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
     assert "against US stays" in view["headline"][0]
     nato = ws.scenario(ws.start).option("nato_replaces").name
     assert any(nato in line for line in view["headline"])
+    # the model's record on history stands beside the answer (grudging.evidence.track_record)
+    from grudging.evidence.track_record import track_record
+
+    record = track_record(results, ws.edited(state))
+    assert record is not None
+    assert record.sentence() in view["headline"]
     # two traces per option: the 90 % band and the median
     assert len(view["fan"].data) == 2 * len(results.options)
     deaths = next(r for r in view["outcomes"] if r["outcome"] == "civilian deaths")
