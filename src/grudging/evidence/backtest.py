@@ -186,9 +186,11 @@ def compare(
     option: str,
     regions: tuple[str, ...],
     to: str | None = None,
+    held: pd.DataFrame | None = None,
 ) -> tuple[SeriesCheck, ...]:
-    """Checks of a finished run against the held-out data: national, then each region."""
-    held = read_validation(scn)
+    """Checks of a finished run against the held-out data (``held``, read from the scenario's
+    folder when not given): national, then each region."""
+    held = read_validation(scn) if held is None else held
     checks = []
     national = held[held["series"] == NATIONAL_SERIES].set_index("month")["value"]
     monthly = results.monthly("civilian_deaths")

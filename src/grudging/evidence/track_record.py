@@ -104,7 +104,7 @@ def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
     horizon = {month_label(first_month + m) for m in range(int(results.metadata["horizon_months"]))}
     if not national["month"].isin(horizon).any():
         return None
-    (check,) = (c for c in compare(results, scn, option, ()) if c.name == "national")
+    (check,) = (c for c in compare(results, scn, option, (), held=held) if c.name == "national")
     table = naive_forecasts(scn, option, check, None)
     by_year = table[table["year"] != "total"]
     total = table[table["year"] == "total"].iloc[0]
