@@ -60,9 +60,53 @@ def ifor_observed(ctx: EvidenceContext) -> dict[str, float]:
     return out
 
 
-def ifor_comparison(ctx: EvidenceContext) -> dict[str, Any]:
-    """Who the conference recruits for IFOR against who served, and how many."""
+#: Share of active personnel the capacity rule deploys (as the leave-one-coalition-out
+#: validation's naive forecast, ``grudging.calibration.coalitions.NAIVE_SHARE``).
+NAIVE_SHARE = 0.08
+
+
+def _score(forecast: dict[str, float], observed: dict[str, float], patron: str) -> dict[str, Any]:
+    """Precision and recall of "serves", Spearman rho over the nations in either list (0 where a
+    list lacks one) and the total, for one forecast against the held-out contributions."""
     from scipy.stats import spearmanr
+
+    known = {n for n in observed if n != patron}
+    # A nation forecast to serve but missing from the table counts as a false positive.
+    chosen = {n for n, t in forecast.items() if t > 0 and n != patron}
+    served = {n for n in known if observed[n] > 0}
+    true = chosen & served
+    union = sorted(chosen | served)
+    xs = [forecast.get(n, 0.0) for n in union]
+    ys = [observed.get(n, 0.0) for n in union]
+    rho = float(spearmanr(xs, ys).statistic) if len(union) > 2 else float("nan")
+    return {
+        "precision": len(true) / len(chosen) if chosen else float("nan"),
+        "recall": len(true) / len(served) if served else float("nan"),
+        "true_positives": sorted(true),
+        "false_positives": sorted(chosen - served),
+        "missed": sorted(served - chosen),
+        "spearman": rho,
+        "nations_ranked": len(union),
+        "total": sum(t for n, t in forecast.items() if n != patron),
+    }
+
+
+def naive_ifor_forecasts(scn: Any) -> dict[str, dict[str, float]]:
+    """The two naive forecasts of the leave-one-coalition-out validation, from what the scenario
+    knows at its information date: *persistence* (each nation's contingent already in the
+    theatre, UNPROFOR's) and *capacity among alliance members* (NATO members in proportion to
+    ``NAIVE_SHARE`` of their active personnel, scaled to the force already in the theatre)."""
+    nations = [n for n in scn.nations if n.id != scn.patron]
+    persistence = {n.id: float(n.theatre_troops) for n in nations if n.theatre_troops > 0}
+    members = {n.id: NAIVE_SHARE * n.active_personnel for n in nations if n.nato}
+    scale = sum(persistence.values()) / max(sum(members.values()), 1.0)
+    capacity = {n: t * scale for n, t in members.items() if t > 0}
+    return {"persistence": persistence, "capacity_alliance": capacity}
+
+
+def ifor_comparison(ctx: EvidenceContext) -> dict[str, Any]:
+    """Who the conference recruits for IFOR against who served, and how many; the two naive
+    forecasts scored the same way under ``naive``."""
 
     def compute() -> dict[str, Any]:
         scn = ctx.scenario(SCENARIO)
@@ -70,28 +114,19 @@ def ifor_comparison(ctx: EvidenceContext) -> dict[str, Any]:
         assert result.conference is not None
         model = {c.nation: float(c.troops) for c in result.conference.coalition.contingents}
         observed = ifor_observed(ctx)
-        patron = scn.patron
-        known = {n for n in observed if n != patron}
-        # A nation the model recruits but the table lacks counts as a false positive.
-        chosen = {n for n, t in model.items() if t > 0 and n != patron}
-        served = {n for n in known if observed[n] > 0}
-        true = chosen & served
-        union = sorted(chosen | served)
-        xs = [model.get(n, 0.0) for n in union]
-        ys = [observed.get(n, 0.0) for n in union]
-        rho = float(spearmanr(xs, ys).statistic) if len(union) > 2 else float("nan")
+        patron = scn.patron or ""
+        scored = _score(model, observed, patron)
+        served = {n for n in observed if n != patron and observed[n] > 0}
         return {
+            **scored,
             "model": model,
             "observed": {n: observed[n] for n in sorted(served)},
-            "precision": len(true) / len(chosen) if chosen else float("nan"),
-            "recall": len(true) / len(served) if served else float("nan"),
-            "true_positives": sorted(true),
-            "false_positives": sorted(chosen - served),
-            "missed": sorted(served - chosen),
-            "spearman": rho,
-            "nations_ranked": len(union),
-            "model_total": sum(model.values()),
+            "model_total": scored["total"],
             "observed_total": sum(observed[n] for n in served),
+            "naive": {
+                name: _score(forecast, observed, patron)
+                for name, forecast in naive_ifor_forecasts(scn).items()
+            },
             "target_troops": result.conference.plan.target_troops,
             "patron_timeline_peak": float(
                 max(
@@ -99,10 +134,21 @@ def ifor_comparison(ctx: EvidenceContext) -> dict[str, Any]:
                     default=0.0,
                 )
             ),
-            "patron_observed": observed.get(patron or "", float("nan")),
+            "patron_observed": observed.get(patron, float("nan")),
         }
 
     return ctx.cached("bosnia:ifor", compute)
+
+
+def _beside(c: dict[str, Any], key: str, fmt: str = "{:.2f}") -> str:
+    """The naive forecasts' figure for ``key``, to print beside the model's."""
+    naive = c["naive"]
+    return (
+        "; persistence "
+        + fmt.format(naive["persistence"][key])
+        + ", capacity rule "
+        + (fmt.format(naive["capacity_alliance"][key]))
+    )
 
 
 def _precision(ctx: EvidenceContext) -> Measurement:
@@ -111,7 +157,7 @@ def _precision(ctx: EvidenceContext) -> Measurement:
         c["precision"],
         f"{c['precision']:.2f} ({len(c['true_positives'])} of "
         f"{len(c['true_positives']) + len(c['false_positives'])} recruited served; "
-        f"not in IFOR: {', '.join(c['false_positives']) or 'none'})",
+        f"not in IFOR: {', '.join(c['false_positives']) or 'none'}{_beside(c, 'precision')})",
         c,
     )
 
@@ -121,7 +167,8 @@ def _recall(ctx: EvidenceContext) -> Measurement:
     n_served = len(c["true_positives"]) + len(c["missed"])
     return Measurement(
         c["recall"],
-        f"{c['recall']:.2f} ({len(c['true_positives'])} of {n_served} non-US contributors)",
+        f"{c['recall']:.2f} ({len(c['true_positives'])} of {n_served} non-US contributors"
+        f"{_beside(c, 'recall')})",
         c,
     )
 
@@ -133,7 +180,7 @@ def _rank(ctx: EvidenceContext) -> Measurement:
     return Measurement(
         c["spearman"],
         f"rho {c['spearman']:.2f} over {c['nations_ranked']} nations (largest: model "
-        f"{'/'.join(top_model)}, IFOR {'/'.join(top_obs)})",
+        f"{'/'.join(top_model)}, IFOR {'/'.join(top_obs)}{_beside(c, 'spearman')})",
         c,
     )
 
@@ -141,10 +188,12 @@ def _rank(ctx: EvidenceContext) -> Measurement:
 def _total(ctx: EvidenceContext) -> Measurement:
     c = ifor_comparison(ctx)
     ratio = c["model_total"] / c["observed_total"]
+    naive = {k: v["total"] / c["observed_total"] for k, v in c["naive"].items()}
     return Measurement(
         ratio,
         f"{ratio:.2f} ({c['model_total']:,.0f} vs {c['observed_total']:,.0f} non-US; the plan's "
-        f"target is {c['target_troops']:,})",
+        f"target is {c['target_troops']:,}; persistence {naive['persistence']:.2f}, capacity "
+        f"rule {naive['capacity_alliance']:.2f})",
         c,
     )
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,7 @@ from grudging.model.willingness import (
     candidates,
     capacity,
     capacity_weights,
+    contingent_size,
     offer_channel,
     respond,
     willingness_params,
@@ -129,6 +130,10 @@ class ForceGenParams:
     max_nodes: int = 20000
     fixed_point_tolerance: float = 0.005
     fixed_point_iterations: float = 10.0
+
+
+#: Trims the chosen packages to a troop target: their troops after sharing (:func:`share_target`).
+Sharing = Callable[[Sequence["Package"]], list[int]]
 
 
 # Quality ------------------------------------------------------------------------------------------
@@ -491,10 +496,95 @@ class Programme:
     political: dict[int, float]
 
 
+def _is_free(k: Package) -> bool:
+    """A package that costs the patron nothing: a volunteer's contingent."""
+    return k.money_musd <= 1e-9 and k.political <= 1e-9
+
+
+def _effective(k: Package, troops: int) -> float:
+    """A package's effective strength at ``troops`` (its own when untrimmed, bit for bit)."""
+    return k.effective if troops == k.troops else k.effective * troops / k.troops
+
+
+def _volunteers(menu: Menu) -> list[list[int]]:
+    """Per coalition-wide offer state, the volunteers' packages: each nation's largest free
+    package valid under it (most troops, then most effective strength, then menu order)."""
+    best: list[dict[str, int]] = [{} for _ in menu.states]
+    for i, k in enumerate(menu.packages):
+        if not _is_free(k):
+            continue
+        for s in k.states:
+            j = best[s].get(k.nation)
+            if j is None or (k.troops, k.effective) > (
+                menu.packages[j].troops,
+                menu.packages[j].effective,
+            ):
+                best[s][k.nation] = i
+    return [sorted(b.values()) for b in best]
+
+
+def _purchases(menu: Menu, cap_troops: int) -> tuple[list[int], list[int]]:
+    """Per package, the troops it adds beyond the nation's largest free package under the same
+    offer states (0 for a volunteer); per coalition-wide offer state, the troops the patron may
+    buy: the target less the volunteers' troops under that state, at least 0."""
+    free: dict[tuple[str, frozenset[int]], int] = {}
+    for k in menu.packages:
+        if _is_free(k):
+            key = (k.nation, k.states)
+            free[key] = max(free.get(key, 0), k.troops)
+    added = [max(0, k.troops - free.get((k.nation, k.states), 0)) for k in menu.packages]
+    room = [max(0, cap_troops - sum(menu.packages[i].troops for i in v)) for v in _volunteers(menu)]
+    return added, room
+
+
+def share_target(
+    troops: Sequence[int], floors: Sequence[int], cap: int, wp: WillingnessParams
+) -> list[int]:
+    """Contingents trimmed to fit a troop target, pro rata, as a force-generation conference
+    trims the offers to its statement of requirements (and as the leave-one-coalition-out
+    validation scales its forecasts to the planned strength).
+
+    Every contingent keeps the same share ``phi`` of its offer, the largest at which the force
+    fits ``cap``, but never less than its floor (the troops the nation already has in the
+    theatre: re-hatting), unless the floors alone exceed the target; each is then rounded down
+    on the contingent ladder (:func:`grudging.model.willingness.contingent_size`), so a nation
+    trimmed below the smallest contingent leaves. A force within its target is unchanged.
+    """
+    sizes = [int(t) for t in troops]
+    if sum(sizes) <= cap:
+        return sizes
+    low = [min(int(f), t) for f, t in zip(floors, sizes, strict=True)]
+    if sum(low) > cap:
+        low = [0] * len(sizes)
+    at_floor = [False] * len(sizes)
+    while True:
+        fixed = sum(f for f, b in zip(low, at_floor, strict=True) if b)
+        rest = sum(t for t, b in zip(sizes, at_floor, strict=True) if not b)
+        phi = max(0.0, cap - fixed) / rest if rest > 0 else 0.0
+        newly = [not b and phi * t < f for t, f, b in zip(sizes, low, at_floor, strict=True)]
+        if not any(newly):
+            break
+        at_floor = [b or n for b, n in zip(at_floor, newly, strict=True)]
+    return [
+        f if b else max(f, contingent_size(phi * t, wp))
+        for t, f, b in zip(sizes, low, at_floor, strict=True)
+    ]
+
+
 def build_programme(
-    menu: Menu, budget: float, capital: float, cap_effective: float | None, cap_troops: int | None
+    menu: Menu,
+    budget: float,
+    capital: float,
+    cap_effective: float | None,
+    cap_troops: int | None,
+    share: Sharing | None = None,
 ) -> Programme:
-    """Binary package choice with one-hot coalition-wide offer states (disaggregated linking)."""
+    """Binary package choice with one-hot coalition-wide offer states (disaggregated linking).
+
+    With a troop target, ``share`` trims a set of packages to it (:func:`share_target`): under an
+    offer state whose volunteers exceed the target, the state's variable carries the strength
+    the trimming removes from them, so the programme values the force as shared and spends no
+    money or political capital on volunteers the target has no room for."""
     m = milp.MilpBuilder()
     x = [m.add_binary(f"x[{k.nation},{i}]") for i, k in enumerate(menu.packages)]
     w = [m.add_binary(f"w[{'+'.join(s.offers) or 'none'}]") for s in menu.states]
@@ -514,9 +604,21 @@ def build_programme(
     m.add_row(political, upper=capital - menu.fixed_political)
     z = None
     if cap_troops is not None:
-        m.add_row(
-            {x[i]: float(k.troops) for i, k in enumerate(menu.packages)}, upper=float(cap_troops)
-        )
+        # Volunteers are not turned away: only the troops a package adds beyond the nation's own
+        # free package count, within the part of the target the volunteers leave open under the
+        # chosen coalition-wide offers (the shared force is trimmed afterwards: share_target).
+        added, room = _purchases(menu, cap_troops)
+        row = {x[i]: float(a) for i, a in enumerate(added) if a > 0}
+        row.update({j: -float(r) for j, r in zip(w, room, strict=True)})
+        if row:
+            m.add_row(row, upper=0.0)
+        if share is not None:
+            for j, v in zip(w, _volunteers(menu), strict=True):
+                pkgs = [menu.packages[i] for i in v]
+                if sum(k.troops for k in pkgs) > cap_troops:
+                    kept = share(pkgs)
+                    trimmed = sum(_effective(k, n) for k, n in zip(pkgs, kept, strict=True))
+                    eff[j] = trimmed - sum(k.effective for k in pkgs)
     elif cap_effective is not None:
         z = m.add_var("z", 0.0, 0.0, max(0.0, cap_effective))
         m.add_row({z: 1.0, **{j: -v for j, v in eff.items()}}, upper=0.0)
@@ -539,6 +641,31 @@ class Selection:
     seconds: float
     n_vars: int
     n_rows: int
+    sizes: tuple[int, ...] = ()  # per chosen package, troops after sharing a target (else its own)
+
+    def troops_of(self, menu: Menu) -> list[int]:
+        """Troops of each chosen package, as shared (:func:`share_target`)."""
+        return list(self.sizes) or [menu.packages[i].troops for i in self.chosen]
+
+
+def _shared(menu: Menu, pick: Selection, share: Sharing | None) -> Selection:
+    """The selection with its contingents trimmed to the troop target (``share``); effective
+    strength follows the troops, money is as agreed."""
+    if share is None or not pick.chosen:
+        return pick
+    pkgs = [menu.packages[i] for i in pick.chosen]
+    sizes = share(pkgs)
+    if sizes == [k.troops for k in pkgs]:
+        return pick
+    kept = [(i, n) for i, n in zip(pick.chosen, sizes, strict=True) if n > 0]
+    effective = sum(_effective(menu.packages[i], n) for i, n in kept)
+    return dataclasses.replace(
+        pick,
+        chosen=[i for i, _ in kept],
+        sizes=tuple(n for _, n in kept),
+        effective=effective,
+        troops=sum(n for _, n in kept),
+    )
 
 
 def solve_menu(
@@ -550,6 +677,7 @@ def solve_menu(
     fp: ForceGenParams,
     at_least: float = 0.0,
     least_cost: bool = True,
+    share: Sharing | None = None,
 ) -> Selection:
     """Pick at most one package per nation within the budget and political capital.
 
@@ -558,7 +686,7 @@ def solve_menu(
     (``least_cost``) reaches that strength at least cost. ``at_least`` adds a floor on
     effective strength (used to keep the cost curve monotone).
     """
-    prog = build_programme(menu, budget, capital, cap_effective, cap_troops)
+    prog = build_programme(menu, budget, capital, cap_effective, cap_troops, share)
     m = prog.model
     extra = [(dict(prog.eff), at_least, math.inf)] if at_least > 0 else []
     first = [0.0] * m.n_vars
@@ -711,6 +839,14 @@ def generate_coalition(
     cap_eff = None if troop_cap is not None else max(0.0, requirement.total - patron)
     reference = max(0.0, requirement.total - patron)
 
+    share: Sharing | None = None
+    if troop_cap is not None:
+        cap = troop_cap
+
+        def share(pkgs: Sequence[Package]) -> list[int]:
+            floors = [scn.nation(k.nation).theatre_troops for k in pkgs]
+            return share_target([k.troops for k in pkgs], floors, cap, wp)
+
     def menu_at(ratio: float) -> Menu:
         return build_menu(scn, plan, requirement, values, ratio, troop_cap is not None)
 
@@ -732,11 +868,19 @@ def generate_coalition(
     ) -> Selection:
         nonlocal solves, seconds
         pk = solve_menu(
-            menu, budget, plan.political_capital, cap_eff, troop_cap, fp, at_least, least_cost
+            menu,
+            budget,
+            plan.political_capital,
+            cap_eff,
+            troop_cap,
+            fp,
+            at_least,
+            least_cost,
+            share,
         )
         solves += 2 if least_cost else 1
         seconds += pk.seconds
-        return pk
+        return _shared(menu, pk, share)
 
     # Free-riding fixed point on the expected ratio r (others' effective strength over the
     # requirement). f(r) = most effective strength at expectation r, over the requirement, is
@@ -865,8 +1009,13 @@ def _why_not_chosen(
         return f"{what} but the budget is spent (US${plan.budget_musd - pick.money:,.0f}M left)"
     if best.political > plan.political_capital - pick.political + 1e-9:
         return f"{what} but the political capital is spent"
+    if cap_troops is not None and _is_free(best):
+        return (
+            f"{what} but its share of the target of {cap_troops:,} troops is below the smallest "
+            "contingent"
+        )
     if cap_troops is not None and pick.troops + best.troops > cap_troops:
-        return f"{what} but the force would exceed its target of {cap_troops:,} troops"
+        return f"{what} but the volunteers already fill the target of {cap_troops:,} troops"
     if cap_effective is not None and pick.effective + best.effective > cap_effective:
         return f"{what} but the force already meets the requirement"
     return f"{what} but others bring the same strength for less"
@@ -896,9 +1045,10 @@ def _contingents(
     scn: Scenario, plan: CoalitionPlan, menu: Menu, pick: Selection, fp: ForceGenParams
 ) -> list[Contingent]:
     out = []
-    for i in pick.chosen:
+    for i, troops in zip(pick.chosen, pick.troops_of(menu), strict=True):
         pkg = menu.packages[i]
         nation = scn.nation(pkg.nation)
+        effective = _effective(pkg, troops)
         free = [
             k.effective
             for k in menu.packages
@@ -912,9 +1062,9 @@ def _contingents(
             Contingent(
                 nation=pkg.nation,
                 name=nation.name,
-                troops=pkg.troops,
+                troops=troops,
                 quality=pkg.quality,
-                effective_strength=pkg.effective,
+                effective_strength=effective,
                 caveats=pkg.kept,
                 lifted_caveats=pkg.lifted,
                 refused_caveats=pkg.refused,
@@ -927,7 +1077,7 @@ def _contingents(
                 probability=pkg.response.probability,
                 score=pkg.response.score,
                 reasons=tuple(pkg.response.top_terms(3)),
-                price_per_effective_usd=1e6 * pkg.money_musd / max(pkg.effective, 1e-9),
+                price_per_effective_usd=1e6 * pkg.money_musd / max(effective, 1e-9),
                 incremental_price_usd=incremental,
                 theatre_troops=nation.theatre_troops,
                 alignment=nation.alignment,
