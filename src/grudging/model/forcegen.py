@@ -547,8 +547,9 @@ def share_target(
     Every contingent keeps the same share ``phi`` of its offer, the largest at which the force
     fits ``cap``, but never less than its floor (the troops the nation already has in the
     theatre: re-hatting), unless the floors alone exceed the target; each is then rounded down
-    on the contingent ladder (:func:`grudging.model.willingness.contingent_size`), so a nation
-    trimmed below the smallest contingent leaves. A force within its target is unchanged.
+    on the contingent ladder (:func:`grudging.model.willingness.contingent_size`); a nation
+    trimmed below the smallest contingent leaves, and ``phi`` is recomputed over those that stay.
+    A force within its target is unchanged.
     """
     sizes = [int(t) for t in troops]
     if sum(sizes) <= cap:
@@ -556,6 +557,22 @@ def share_target(
     low = [min(int(f), t) for f, t in zip(floors, sizes, strict=True)]
     if sum(low) > cap:
         low = [0] * len(sizes)
+    pool = list(sizes)
+    while True:
+        shared = _pro_rata(pool, low, cap, wp)
+        # A nation whose share is below the smallest contingent leaves, the smallest offer
+        # first, and its share goes to those that stay (phi is recomputed over them).
+        gone = [i for i, (t, s) in enumerate(zip(pool, shared, strict=True)) if t > 0 and s == 0]
+        if not gone:
+            return shared
+        pool[min(gone, key=lambda i: (pool[i], i))] = 0
+
+
+def _pro_rata(
+    sizes: Sequence[int], low: Sequence[int], cap: int, wp: WillingnessParams
+) -> list[int]:
+    """One common share ``phi`` of every offer, the largest that fits ``cap`` with each
+    contingent at least its floor ``low``, rounded down on the contingent ladder."""
     at_floor = [False] * len(sizes)
     while True:
         fixed = sum(f for f, b in zip(low, at_floor, strict=True) if b)
@@ -566,7 +583,7 @@ def share_target(
             break
         at_floor = [b or n for b, n in zip(at_floor, newly, strict=True)]
     return [
-        f if b else max(f, contingent_size(phi * t, wp))
+        f if b else max(f, contingent_size(phi * t, wp)) if t > 0 else 0
         for t, f, b in zip(sizes, low, at_floor, strict=True)
     ]
 

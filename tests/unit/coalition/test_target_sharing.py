@@ -52,6 +52,17 @@ def test_a_share_below_the_smallest_contingent_leaves(wp: Any) -> None:
     assert sizes[0] == contingent_size(50_000, wp)
 
 
+def test_the_shares_of_those_that_leave_go_to_those_that_stay(wp: Any) -> None:
+    # Thirty equal offers and a target of ten smallest contingents: shared thirty ways each
+    # share is below the smallest contingent; the smallest offers leave first (ties: the
+    # later ones), and ten nations field the target.
+    small = int(wp.min_contingent)
+    sizes = share_target([1000] * 30, [0] * 30, 10 * small, wp)
+    assert sum(sizes) == 10 * small
+    assert sizes[20:] == [small] * 10
+    assert sizes[:20] == [0] * 20
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     offers=st.lists(st.integers(10, 20_000), min_size=1, max_size=12),
@@ -67,6 +78,8 @@ def test_sharing_never_exceeds_the_target_nor_an_offer(
         assert sizes == offers
     else:
         assert sum(sizes) <= cap
+        if cap >= wp.min_contingent:
+            assert sum(sizes) > 0  # the shares of those that leave go to those that stay
     assert all(0 <= n <= t for n, t in zip(sizes, offers, strict=True))
     if sum(min(f, t) for f, t in zip(floors, offers, strict=True)) <= cap:
         assert all(n >= min(f, t) for n, f, t in zip(sizes, floors, offers, strict=True))
