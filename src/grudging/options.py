@@ -228,7 +228,6 @@ def plan_option(
                 troops=allocate(national, weights, scn),
                 pk_skill=1.0,
                 muslim_majority=bool(nation and nation.muslim_majority),
-                erodes=not opt.historical,
             )
         )
 
@@ -373,7 +372,6 @@ def _coalition_units(
                 troops=posted[:, None] * ramp[None, :],
                 pk_skill=c.effective_strength / c.troops if c.troops else 0.0,
                 muslim_majority=nation.muslim_majority,
-                erodes=not opt.historical,
                 lead=lead,
                 patron_pays_per_troop=1000.0 * per_year / c.troops if c.troops else 0.0,
                 handover_eligible=opt.handover is not None,

@@ -433,6 +433,7 @@ class _Run:
     assessed: bool  # a handover to the UN: assessments share the bill
     is_patron: np.ndarray  # (U,) bool
     erodes: np.ndarray  # (U,) bool: support may erode and the unit leave
+    after_collapse: np.ndarray  # (U,) bool: follows the record until its run's settlement collapses
     erosion_scale: np.ndarray  # (R, U) or (1, U): the command's factor on support changes
     lead: np.ndarray  # (U,) index of the lead unit, -1 for none
     followers: np.ndarray  # (U,) bool: leaves with its lead
@@ -536,8 +537,11 @@ def _prepare(
         if ho is not None and U
         else (skill0, sal0, leth)
     )
-    erodes = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
-    erodes &= inputs.erosion
+    may_erode = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
+    erodes = may_erode & inputs.erosion
+    # A replayed force follows the record while the history it records holds: once the run's
+    # settlement collapses, it erodes like any other (docs/design-notes/dynamics.md).
+    after_collapse = may_erode & (not inputs.erosion) & (inputs.settlement is not None)
     erosion_scale = (
         _stack([_command_figure(u.command_erosion, p) for u in units]) if U else np.ones((1, 0))
     )
@@ -612,9 +616,10 @@ def _prepare(
         assessed=ho is not None and ho.assessed,
         is_patron=np.array([u.kind == "patron" for u in units], dtype=bool),
         erodes=erodes,
+        after_collapse=after_collapse,
         erosion_scale=erosion_scale,
         lead=lead,
-        followers=(lead >= 0) & erodes,
+        followers=(lead >= 0) & (erodes | after_collapse),
         own_cost=own_cost,
         paid_by_patron=np.array([u.patron_pays_per_troop for u in units]),
         handover_mask=np.array([u.handover_eligible for u in units], dtype=bool),
@@ -1375,17 +1380,22 @@ def _erosion(run: _Run, st: _State, forces: _Forces, unit_deaths: np.ndarray) ->
     """Contingent erosion: support falls with casualties per 1,000 troops and drifts with
     opinion, both scaled by its command's ``erosion`` (commands.yaml); a unit leaves below
     ``leave_threshold``, and followers leave with their lead nation (Spain 2004 and its Plus Ultra
-    partners)."""
-    if not run.erodes.any():
+    partners). A unit that replays the record (``after_collapse``) starts the walk, at full
+    support, in the month its run's settlement has collapsed."""
+    if not (run.erodes.any() or run.after_collapse.any()):
         return
     p = run.p
     drift = run.drift_g.normal(0.0, p.support_drift, size=(run.R, run.U))
     rate_k = unit_deaths / np.maximum(forces.unit_troops, 1.0) * PER_THOUSAND
     scale = run.erosion_scale  # 1 keeps the arithmetic of the unscaled walk bit for bit
-    st.support = st.support - scale * (p.support_casualty_sensitivity * rate_k) + scale * drift
-    st.present &= ~(
-        run.erodes[None, :] & (st.support < p.leave_threshold) & (forces.unit_troops > 0)
-    )
+    support = st.support - scale * (p.support_casualty_sensitivity * rate_k) + scale * drift
+    active = np.broadcast_to(run.erodes[None, :], st.present.shape)
+    if run.after_collapse.any():
+        broken = st.formed & ~st.holds  # (R,) the settlement has collapsed
+        active = active | (run.after_collapse[None, :] & broken[:, None])
+        support = np.where(active, support, st.support)
+    st.support = support
+    st.present &= ~(active & (st.support < p.leave_threshold) & (forces.unit_troops > 0))
     if run.followers.any():
         lead_gone = ~st.present[:, np.where(run.followers, run.lead, 0)]
         st.present &= ~(run.followers[None, :] & lead_gone)
