@@ -27,13 +27,14 @@ import csv
 import dataclasses
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
 
+from grudging.cases.scoring import brier_gap
 from grudging.errors import GrudgingError
 from grudging.model.bargain.commitment import hold_probability
 from grudging.model.bargain.params import (
@@ -608,6 +609,17 @@ def _out_of_sample(
         "identity_rule": {k: _r(v) for k, v in war_rate.items()},
         "identity_wars": int(kinds_test["identity"].sum()),
         "brier": {k: _r(brier(p, y)) for k, p in preds.items()},
+        # the fitted model's Brier minus each predictor's, paired bootstrap over the episodes
+        "model_minus": {
+            k: {
+                f: _r(v)
+                for f, v in asdict(
+                    brier_gap(preds["model_fitted"].tolist(), p.tolist(), y.astype(bool).tolist())
+                ).items()
+            }
+            for k, p in preds.items()
+            if k != "model_fitted"
+        },
         "log_loss": {k: _r(log_loss(p, y)) for k, p in preds.items()},
         "calibration": calibration_table(preds["model_fitted"], y),
     }

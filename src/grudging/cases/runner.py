@@ -252,6 +252,8 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
     scores: dict[str, list[dict[str, Any]]] = {}
     for name, subset in subsets.items():
         if len(subset) >= 2:
+            scored = score_library(subset)
+            outcomes = [r.outcome for r in subset]
             scores[name] = [
                 {
                     "name": sc.name,
@@ -259,8 +261,12 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
                     "brier": sc.brier,
                     "accuracy": sc.accuracy,
                     "log_loss": sc.log_loss,
+                    # the model's Brier minus this forecaster's, with a paired bootstrap interval
+                    "model_minus": None
+                    if sc.name == "model"
+                    else asdict(scoring.brier_gap(scored[0].forecasts, sc.forecasts, outcomes)),
                 }
-                for sc in score_library(subset)
+                for sc in scored
             ]
     calibration = [asdict(b) for b in scoring.calibration_table([r.p_model for r in results], y)]
     by_name = {sc["name"]: sc["brier"] for sc in scores.get("all", [])}
@@ -272,6 +278,13 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
         + ("below" if rivals and model < min(rivals.values()) else "not below")
         + f" every naive forecast's (best: {best}, {rivals.get(best, float('nan')):.3f})."
     )
+    gap = next((sc["model_minus"] for sc in scores.get("all", []) if sc["name"] == best), None)
+    if gap is not None:
+        verdict += (
+            f" Model minus {best}: {scoring.BrierGap(**gap).describe()}, paired bootstrap over"
+            f" the {len(results)} cases; the model is better in {gap['share_better']:.0%} of"
+            " resamples."
+        )
     return {"cases": rows, "scores": scores, "calibration": calibration, "verdict": verdict}
 
 

@@ -4,6 +4,11 @@ Brier (1950) score, accuracy at 0.5, log-loss, a calibration table, and two naiv
 computed leave-one-out: the base rate, and the rule "agreement in place and intervener not a party"
 (each case gets the share of violence among the other cases in its cell). Pure functions over
 sequences; the protocol is fixed in ``docs/design-notes/cases.md`` (section 4).
+
+With a few dozen cases, two forecasters' Brier scores differ by chance as much as by skill:
+:func:`brier_gap` gives the difference with a paired bootstrap interval over the cases (Efron &
+Tibshirani 1993, *An Introduction to the Bootstrap*, ch. 13, percentile interval), so a table can
+say whether a loss or a win is larger than the sample can tell.
 """
 
 from __future__ import annotations
@@ -12,10 +17,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from grudging.rng import MASTER_SEED
+
 #: Forecasts are clipped to this range for the log-loss (a certain miss would be infinite).
 LOG_LOSS_CLIP = 0.01
 #: Width of a calibration bin.
 BIN_WIDTH = 0.2
+#: Bootstrap resamples of the cases behind a Brier gap's interval.
+GAP_DRAWS = 10_000
 
 
 def _check(p: Sequence[float], y: Sequence[bool]) -> None:
@@ -109,3 +118,60 @@ def calibration_table(
                 )
             )
     return out
+
+
+@dataclass(frozen=True)
+class BrierGap:
+    """Brier score of a forecaster minus a reference's on the same outcomes (negative: better),
+    with a paired bootstrap percentile interval and the share of resamples where it is better."""
+
+    gap: float
+    low: float
+    high: float
+    share_better: float
+    level: float
+
+    def describe(self) -> str:
+        """``+0.015 (90 %: -0.048 to +0.079)``."""
+        pct = round(100 * self.level)
+        return f"{self.gap:+.3f} ({pct} %: {self.low:+.3f} to {self.high:+.3f})"
+
+
+def brier_gap(
+    p: Sequence[float],
+    ref: Sequence[float],
+    y: Sequence[bool],
+    level: float = 0.9,
+    draws: int = GAP_DRAWS,
+    seed: int = MASTER_SEED,
+) -> BrierGap:
+    """Brier(``p``) - Brier(``ref``) over the outcomes ``y``, and its paired bootstrap interval:
+    the cases are resampled with replacement and both forecasters scored on each resample, so the
+    interval is that of the difference, not of two separate scores. The same inputs and seed give
+    the same interval."""
+    import numpy as np
+
+    from grudging.rng import stream
+
+    _check(p, y)
+    _check(ref, y)
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level = {level}: give a level between 0 and 1, e.g. 0.9")
+    if draws < 1:
+        raise ValueError(f"draws = {draws}: give at least one resample")
+    outcome = np.asarray([float(bool(v)) for v in y])
+    loss = (np.asarray(p, dtype=float) - outcome) ** 2 - (
+        np.asarray(ref, dtype=float) - outcome
+    ) ** 2
+    n = loss.size
+    rows = stream(seed, "brier-gap", n).integers(0, n, size=(draws, n))
+    resampled = loss[rows].mean(axis=1)
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(resampled, [tail, 1.0 - tail])
+    return BrierGap(
+        gap=float(loss.mean()),
+        low=float(low),
+        high=float(high),
+        share_better=float(np.mean(resampled < 0.0)),
+        level=level,
+    )

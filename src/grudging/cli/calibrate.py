@@ -474,7 +474,7 @@ def run_settlements(args: argparse.Namespace) -> int:
         s = Table(
             title=f"Out of sample: {o['n']} episodes after {LAST_YEAR} ({o['relapsed']} relapsed)"
         )
-        for col in ("predictor", "Brier", "log-loss"):
+        for col in ("predictor", "Brier", "log-loss", "model minus this (90 %)"):
             s.add_column(col, justify="left" if col == "predictor" else "right")
         for key, label in (
             ("model_fitted", "model, all fitted values"),
@@ -492,8 +492,22 @@ def run_settlements(args: argparse.Namespace) -> int:
                 + ")",
             ),
         ):
-            s.add_row(label, f"{o['brier'][key]:.3f}", f"{o['log_loss'][key]:.3f}")
+            gap = o["model_minus"].get(key)
+            s.add_row(
+                label,
+                f"{o['brier'][key]:.3f}",
+                f"{o['log_loss'][key]:.3f}",
+                ""
+                if gap is None
+                else f"{gap['gap']:+.3f} ({gap['low']:+.3f} to {gap['high']:+.3f})",
+            )
         console.print(s)
+        base = o["model_minus"]["base_rate"]
+        console.print(
+            f"  the fitted model minus the base rate: {base['gap']:+.3f}, 90 % paired bootstrap"
+            f" interval over the {o['n']} episodes {base['low']:+.3f} to {base['high']:+.3f}"
+            f" (the model better in {base['share_better']:.0%} of resamples)"
+        )
         for c in o["calibration"]:
             console.print(
                 f"  predicted {c['bin']}: {c['n']} episodes, mean predicted {c['predicted']:.2f}, "

@@ -154,11 +154,18 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
     )
     for subset, scores in report["scores"].items():
         s = Table(title=f"Scores ({subset}, {scores[0]['n']} cases)")
-        for col in ("forecast", "Brier", "accuracy", "log-loss"):
+        for col in ("forecast", "Brier", "accuracy", "log-loss", "model minus this (90 %)"):
             s.add_column(col, justify="left" if col == "forecast" else "right")
         for sc in scores:
+            gap = sc["model_minus"]
             s.add_row(
-                sc["name"], f"{sc['brier']:.3f}", f"{sc['accuracy']:.2f}", f"{sc['log_loss']:.3f}"
+                sc["name"],
+                f"{sc['brier']:.3f}",
+                f"{sc['accuracy']:.2f}",
+                f"{sc['log_loss']:.3f}",
+                ""
+                if gap is None
+                else f"{gap['gap']:+.3f} ({gap['low']:+.3f} to {gap['high']:+.3f})",
             )
         console.print(s)
     cal = Table(title="Calibration of the model (all cases)")

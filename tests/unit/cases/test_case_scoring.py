@@ -61,3 +61,40 @@ def test_calibration_table_bins_forecasts() -> None:
 def test_mismatched_lengths_are_refused() -> None:
     with pytest.raises(ValueError, match="2 forecasts for 1 outcomes"):
         scoring.brier([0.1, 0.2], [True])
+
+
+def test_the_gap_of_a_forecaster_with_itself_is_exactly_zero() -> None:
+    p, y = [0.2, 0.7, 0.5, 0.9], [False, True, True, False]
+    gap = scoring.brier_gap(p, p, y, draws=500)
+    assert (gap.gap, gap.low, gap.high, gap.share_better) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_forecaster_right_on_every_case_beats_one_wrong_on_every_case_in_every_resample() -> None:
+    y = [True, False, True, False, False]
+    right = [1.0 if v else 0.0 for v in y]
+    wrong = [0.0 if v else 1.0 for v in y]
+    gap = scoring.brier_gap(right, wrong, y, draws=500)
+    assert (gap.gap, gap.low, gap.high, gap.share_better) == (-1.0, -1.0, -1.0, 1.0)
+
+
+def test_the_gap_is_the_difference_of_the_briers_and_its_interval_contains_it() -> None:
+    y = [True, False, False, True, False, True, False, False, True, False]
+    p = [0.8, 0.3, 0.1, 0.4, 0.5, 0.9, 0.2, 0.6, 0.7, 0.1]
+    base = [0.4] * len(y)
+    gap = scoring.brier_gap(p, base, y, draws=2000)
+    assert gap.gap == pytest.approx(scoring.brier(p, y) - scoring.brier(base, y))
+    assert gap.low <= gap.gap <= gap.high
+    assert 0.0 < gap.share_better < 1.0
+    assert gap.describe().startswith(f"{gap.gap:+.3f} (90 %: ")
+
+
+def test_the_gap_is_deterministic_and_the_seed_names_its_resamples() -> None:
+    y = [True, False, False, True, False, True]
+    p, q = [0.7, 0.2, 0.4, 0.3, 0.6, 0.8], [0.5] * 6
+    assert scoring.brier_gap(p, q, y) == scoring.brier_gap(p, q, y)
+    assert scoring.brier_gap(p, q, y, seed=1) != scoring.brier_gap(p, q, y, seed=2)
+
+
+def test_a_gap_needs_a_level_between_zero_and_one() -> None:
+    with pytest.raises(ValueError, match=r"level = 1\.5: give a level between 0 and 1"):
+        scoring.brier_gap([0.5], [0.5], [True], level=1.5)
