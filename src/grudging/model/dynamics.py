@@ -537,10 +537,13 @@ def _prepare(
         if ho is not None and U
         else (skill0, sal0, leth)
     )
-    may_erode = np.array([u.erodes and u.kind != "patron" for u in units], dtype=bool)
-    erodes = may_erode & inputs.erosion
-    # A replayed force follows the record while the history it records holds: once the run's
-    # settlement collapses, it erodes like any other (docs/design-notes/dynamics.md).
+    may_erode = np.array([u.erodes for u in units], dtype=bool)
+    # The patron's presence is the option's choice: it never erodes in an option that states it.
+    erodes = may_erode & np.array([u.kind != "patron" for u in units], dtype=bool)
+    erodes &= inputs.erosion
+    # A replayed force, the patron's included, follows the record while the history it records
+    # holds: once the run's settlement collapses, it erodes like any other
+    # (docs/design-notes/dynamics.md, "A historical force once its deal has collapsed").
     after_collapse = may_erode & (not inputs.erosion) & (inputs.settlement is not None)
     erosion_scale = (
         _stack([_command_figure(u.command_erosion, p) for u in units]) if U else np.ones((1, 0))
