@@ -43,8 +43,15 @@ OUTCOMES: dict[str, Outcome] = {
     for o in (
         Outcome("civilian_deaths", "deaths", "minimize", "Civilian deaths over the horizon"),
         Outcome("civil_war", "probability", "minimize", "All-out civil war at any month"),
-        Outcome("displaced", "people", "minimize", "People newly displaced inside the country"),
-        Outcome("refugees", "people", "minimize", "People newly fled abroad"),
+        Outcome(
+            "displaced",
+            "people",
+            "minimize",
+            "People newly forced from their homes (those who fled abroad included)",
+        ),
+        Outcome(
+            "refugees", "people", "minimize", "People newly fled abroad (a part of the displaced)"
+        ),
         Outcome("troop_deaths", "deaths", "minimize", "Deaths of foreign troops"),
         Outcome("cost_patron", "US$ million", "minimize", "Cost to the patron"),
         Outcome("cost_others", "US$ million", "minimize", "Cost to the other contributors"),
