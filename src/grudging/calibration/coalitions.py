@@ -81,6 +81,8 @@ SIZE_FEATURES = (
 #: Prior sd of the penalised logit (intercept, slopes) and ridge weight of the size regression.
 PRIOR_SD_INTERCEPT, PRIOR_SD_SLOPE, RIDGE = 5.0, 2.5, 1.0
 NAIVE_SHARE = 0.08
+#: Bootstrap resamples of the sized contingents behind a Spearman gap's interval.
+GAP_DRAWS = 4_000
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,7 @@ class Scores:
     predicted_total: float
     observed_total: float
     n_predicted: int
+    n_sized: int  # contingents of known size the Spearman is computed over
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,9 @@ class HeldOut:
     outside_candidates: tuple[str, ...]
     scores: tuple[Scores, ...]
     forecasts: Mapping[str, Mapping[str, float]]
+    # The model's Spearman minus each naive forecast's, with its 90 % paired bootstrap interval
+    # over the contingents of known size (None where fewer than three are known).
+    spearman_gaps: Mapping[str, tuple[float, float, float] | None]
 
     def score(self, forecast: str) -> Scores:
         """The scores of one forecast."""
@@ -333,7 +339,52 @@ def _score(name: str, forecast: Mapping[str, float], observed: Mapping[str, int 
         predicted_total=pred_total,
         observed_total=obs_total,
         n_predicted=len(pred),
+        n_sized=len(sized),
     )
+
+
+def _rank_correlation(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each row of ``x`` with the same row of ``y`` (average ranks for ties;
+    nan where a row is constant)."""
+    from scipy.stats import rankdata
+
+    rx, ry = rankdata(x, axis=1), rankdata(y, axis=1)
+    rx -= rx.mean(axis=1, keepdims=True)
+    ry -= ry.mean(axis=1, keepdims=True)
+    den = np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+    num = (rx * ry).sum(axis=1)
+    return np.divide(num, den, out=np.full(num.shape, np.nan), where=den > 0)
+
+
+def spearman_gap(
+    model: Mapping[str, float],
+    naive: Mapping[str, float],
+    observed: Mapping[str, int | None],
+    key: str,
+    level: float = 0.9,
+    draws: int = GAP_DRAWS,
+) -> tuple[float, float, float] | None:
+    """The model's Spearman minus a naive forecast's over the contingents of known size, and its
+    paired bootstrap percentile interval (the contingents resampled with replacement, both
+    forecasts scored on each resample; resamples where either rank is undefined are dropped).
+    ``key`` names the random stream, so the same inputs give the same interval."""
+    from grudging.rng import MASTER_SEED, stream
+
+    sized = [n for n in model if observed.get(n)]
+    if len(sized) < 3:
+        return None
+    obs = np.array([float(observed[n] or 0) for n in sized])
+    a = np.array([model[n] for n in sized])
+    b = np.array([naive.get(n, 0.0) for n in sized])
+    gap = float(_rank_correlation(a[None], obs[None])[0] - _rank_correlation(b[None], obs[None])[0])
+    rows = stream(MASTER_SEED, "spearman-gap", key).integers(0, len(sized), (draws, len(sized)))
+    resampled = _rank_correlation(a[rows], obs[rows]) - _rank_correlation(b[rows], obs[rows])
+    resampled = resampled[np.isfinite(resampled)]
+    if not resampled.size:
+        return None
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(resampled, [tail, 1.0 - tail])
+    return gap, float(low), float(high)
 
 
 def _naive_capacity(
@@ -419,6 +470,10 @@ def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
                 outside_candidates=tuple(sorted(set(observed) - set(feats[held.id]))),
                 scores=tuple(_score(k, v, observed) for k, v in forecasts.items()),
                 forecasts=forecasts,
+                spearman_gaps={
+                    k: spearman_gap(model, forecasts[k], observed, f"{held.id}/{k}")
+                    for k in ("persistence", "capacity_alliance")
+                },
             )
         )
     return out
@@ -441,7 +496,16 @@ def validation_table(results: Sequence[HeldOut]) -> list[dict[str, Any]]:
                     "observed_total": round(s.observed_total),
                     "n_predicted": s.n_predicted,
                     "n_observed": r.observed_participants,
+                    "n_sized": s.n_sized,
+                    # the model's Spearman minus this forecast's: [gap, 5 %, 95 %]
+                    "spearman_gap": None
+                    if s.forecast == "grudging"
+                    else _gap_list(r.spearman_gaps.get(s.forecast)),
                     "model_wins": r.model_wins,
                 }
             )
     return rows
+
+
+def _gap_list(gap: tuple[float, float, float] | None) -> list[float] | None:
+    return None if gap is None else [round(v, 4) for v in gap]

@@ -157,6 +157,8 @@ def _print_validation(loco: dict[str, Any]) -> None:
         "precision",
         "recall",
         "Spearman",
+        "sized",
+        "model's Spearman minus this (90 %)",
         "total error",
         "forecast total",
         "observed total",
@@ -172,6 +174,10 @@ def _print_validation(loco: dict[str, Any]) -> None:
             _num(r["precision"]),
             _num(r["recall"]),
             _num(r["spearman"]),
+            str(r["n_sized"]),
+            ""
+            if r["spearman_gap"] is None
+            else "{:+.2f} ({:+.2f} to {:+.2f})".format(*r["spearman_gap"]),
             _num(r["total_error"]),
             f"{r['predicted_total']:,}",
             f"{r['observed_total']:,}",
@@ -181,7 +187,9 @@ def _print_validation(loco: dict[str, Any]) -> None:
     console.print(t)
     console.print(
         f"  the model beats both naive forecasts on Spearman and total error in "
-        f"{loco['model_wins']} of {loco['held_out']} held-out coalitions"
+        f"{loco['model_wins']} of {loco['held_out']} held-out coalitions; 'sized' counts the"
+        " contingents of known size the Spearman is computed over, and the interval is a paired"
+        " bootstrap over them"
     )
 
 
