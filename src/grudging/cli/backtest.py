@@ -169,6 +169,13 @@ def _backtest(args: argparse.Namespace) -> int:
                 f"{row['band_coverage']:.0%}",
             )
         console.print(naive)
+        console.print(
+            "  persistence: each year the previous year's recorded total (a one-year-ahead"
+            " forecast that reads the record as it comes; the model reads nothing after the"
+            " information date); base rate: the last 12 months before the information date,"
+            " every year; rule: that rate scaled inversely by the patron's troops (capped at"
+            " twice). docs/design-notes/history.md gives the protocol."
+        )
     if path is not None:
         console.print(f"plot written to [bold]{path}[/]")
     return 0
