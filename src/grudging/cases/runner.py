@@ -254,6 +254,7 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
         if len(subset) >= 2:
             scored = score_library(subset)
             outcomes = [r.outcome for r in subset]
+            model_p = next(sc.forecasts for sc in scored if sc.name == "model")
             scores[name] = [
                 {
                     "name": sc.name,
@@ -264,7 +265,7 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
                     # the model's Brier minus this forecaster's, with a paired bootstrap interval
                     "model_minus": None
                     if sc.name == "model"
-                    else asdict(scoring.brier_gap(scored[0].forecasts, sc.forecasts, outcomes)),
+                    else asdict(scoring.brier_gap(model_p, sc.forecasts, outcomes)),
                 }
                 for sc in scored
             ]
