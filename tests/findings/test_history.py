@@ -44,6 +44,23 @@ def test_ifor_comparison_uses_the_held_out_table(ctx: EvidenceContext) -> None:
     assert set(c["true_positives"]) | set(c["missed"]) == set(c["observed"])
 
 
+def test_patron_deaths_read_the_held_out_record_and_naive_forecasts(ctx: EvidenceContext) -> None:
+    """IQ-troops: 2007-2011 recorded 904 + 314 + 150 + 60 + 55 = 1,483 US deaths; the base rate
+    repeats 2006's 822 five times; persistence sums each previous year's record (822 ... 60)."""
+    from grudging.evidence.backtest import patron_troops
+    from grudging.evidence.iraq import patron_deaths
+
+    m = patron_deaths(ctx)
+    assert m.details["observed"] == 1483
+    assert m.details["base rate"] == 5 * 822
+    assert m.details["persistence"] == 822 + 904 + 314 + 150 + 60
+    scn = load_scenario("iraq-2007")
+    troops = patron_troops(scn, "what_happened", scn.horizon_months)
+    assert troops is not None
+    assert m.details["troop rule"] == pytest.approx(822 / 12 * sum(troops / troops[0]))
+    assert m.value == pytest.approx(m.details["model_median"] / 1483)
+
+
 @pytest.mark.slow
 def test_bosnia_validates_and_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
     """`bosnia-1995` validates, runs every option, generates IFOR and bargains at Dayton."""

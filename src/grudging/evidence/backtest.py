@@ -222,7 +222,7 @@ def _before(scn: Scenario, region: str | None) -> pd.Series:
     return pd.Series(dict(rows), dtype=float).sort_index()
 
 
-def _patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
+def patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
     """The patron's troops by month under an option (its timeline), if it has one."""
     from grudging.model.forces import timeline
 
@@ -253,7 +253,7 @@ def naive_forecasts(
     prior_total = float(last12.sum()) if len(last12) == 12 else float("nan")
     table = check.table.copy()
     table["year"] = table["month"].str[:4]
-    troops = _patron_troops(scn, option, scn.horizon_months)
+    troops = patron_troops(scn, option, scn.horizon_months)
     first = month_index(scn.start)
     if troops is not None and troops[0] > 0:
         idx = [month_index(m) - first for m in table["month"]]

@@ -14,11 +14,12 @@ beside the model (persistence, base rate, troop rule: :func:`~grudging.evidence.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from grudging.evidence.backtest import Backtest, backtest
+from grudging.evidence.backtest import Backtest, backtest, patron_troops
 from grudging.evidence.checks import (
     Check,
     EvidenceContext,
@@ -210,6 +211,47 @@ def _observed_attack_change(ctx: EvidenceContext) -> float:
     return float(national["2008-02"] / national["2007-06"] - 1.0)
 
 
+#: The patron's recorded military deaths by year (all causes), held out like the IBC series.
+PATRON_DEATHS = "validation/us_military_deaths_2006_2011.csv"
+
+
+def patron_deaths(ctx: EvidenceContext) -> Measurement:
+    """The patron's troop deaths over the replay's months (median of runs) against the record,
+    beside three naive forecasts from the last year before the information date: the same yearly
+    toll every year (base rate), the previous year's recorded toll (persistence, one year ahead),
+    and deaths in proportion to the patron's troops in the theatre (troop rule, the replay's own
+    forcing)."""
+    scn = ctx.scenario(SCENARIO)
+    bt, results = backtest_run(ctx)
+    rows = results.outcomes[
+        (results.outcomes["option"] == bt.option)
+        & (results.outcomes["outcome"] == "troop_deaths")
+        & (results.outcomes["nation"] == scn.patron)
+    ]
+    model = float(rows.groupby("replication")["value"].sum().median())
+    record = pd.read_csv(Path(scn.base_dir or ".") / PATRON_DEATHS)
+    by_year = dict(zip(record["year"].astype(int), record["deaths"].astype(float), strict=True))
+    first = int(scn.start[:4])
+    years = range(first, first + scn.horizon_months // 12)
+    observed = sum(by_year[y] for y in years)
+    before = by_year[first - 1]
+    troops = patron_troops(scn, bt.option, scn.horizon_months)
+    naive = {
+        "persistence": sum(by_year[y - 1] for y in years),
+        "base rate": before * len(years),
+        "troop rule": before / 12 * float(np.sum(troops / troops[0]))
+        if troops is not None
+        else before * len(years),
+    }
+    ratio = model / observed
+    return Measurement(
+        ratio,
+        f"{ratio:.2f} ({model:,.0f} modelled vs {observed:,.0f}); naive ratios: "
+        + ", ".join(f"{k} {v / observed:.2f}" for k, v in naive.items()),
+        {"observed": observed, "model_median": model, **naive},
+    )
+
+
 def checks() -> tuple[Check, ...]:
     """The back-test checks (the attacks check, F11, is listed with the findings)."""
     return (
@@ -322,6 +364,19 @@ def checks() -> tuple[Check, ...]:
             _fall_ratio,
             at_most(0.6),
             constrains=("dynamics.realign_per_protection", "dynamics.spoiler_attrition"),
+        ),
+        Check(
+            "IQ-troops",
+            None,
+            "iraq",
+            "the patron's military deaths 2007-2011 (replay)",
+            "Iraq Coalition Casualty Count via Iraqi News (2010) and Infoplease; 2011 by difference"
+            " from the 2003-2011 total (held out: " + PATRON_DEATHS + ")",
+            "1,483 US military deaths, all causes",
+            "model/observed 0.7-1.3",
+            patron_deaths,
+            within(0.7, 1.3),
+            constrains=("dynamics.lethality_patron", "dynamics.attacks_per_fighter"),
         ),
         *(
             Check(
