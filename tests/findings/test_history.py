@@ -52,12 +52,12 @@ def test_patron_deaths_read_the_held_out_record_and_naive_forecasts(ctx: Evidenc
 
     m = patron_deaths(ctx)
     assert m.details["observed"] == 1483
-    assert m.details["base rate"] == 5 * 822
+    assert m.details["base_rate"] == 5 * 822
     assert m.details["persistence"] == 822 + 904 + 314 + 150 + 60
     scn = load_scenario("iraq-2007")
     troops = patron_troops(scn, "what_happened", scn.horizon_months)
     assert troops is not None
-    assert m.details["troop rule"] == pytest.approx(822 / 12 * sum(troops / troops[0]))
+    assert m.details["rule"] == pytest.approx(822 / 12 * sum(troops / troops[0]))
     assert m.value == pytest.approx(m.details["model_median"] / 1483)
 
 

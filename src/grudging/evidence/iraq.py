@@ -238,16 +238,17 @@ def patron_deaths(ctx: EvidenceContext) -> Measurement:
     troops = patron_troops(scn, bt.option, scn.horizon_months)
     naive = {
         "persistence": sum(by_year[y - 1] for y in years),
-        "base rate": before * len(years),
-        "troop rule": before / 12 * float(np.sum(troops / troops[0]))
+        "base_rate": before * len(years),
+        "rule": before / 12 * float(np.sum(troops / troops[0]))
         if troops is not None
         else before * len(years),
     }
     ratio = model / observed
     return Measurement(
         ratio,
-        f"{ratio:.2f} ({model:,.0f} modelled vs {observed:,.0f}); naive ratios: "
-        + ", ".join(f"{k} {v / observed:.2f}" for k, v in naive.items()),
+        f"{ratio:.2f} ({model:,.0f} modelled vs {observed:,.0f}); naive ratios: persistence "
+        f"{naive['persistence'] / observed:.2f}, base rate {naive['base_rate'] / observed:.2f},"
+        f" troop rule {naive['rule'] / observed:.2f}",
         {"observed": observed, "model_median": model, **naive},
     )
 
