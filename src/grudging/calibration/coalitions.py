@@ -368,7 +368,8 @@ def spearman_gap(
     paired bootstrap percentile interval (the contingents resampled with replacement, both
     forecasts scored on each resample; resamples where either rank is undefined are dropped).
     ``key`` names the random stream, so the same inputs give the same interval."""
-    from grudging.rng import MASTER_SEED, stream
+    from grudging.cases.scoring import bootstrap_rows, percentile_interval
+    from grudging.rng import MASTER_SEED
 
     sized = [n for n in model if observed.get(n)]
     if len(sized) < 3:
@@ -377,14 +378,12 @@ def spearman_gap(
     a = np.array([model[n] for n in sized])
     b = np.array([naive.get(n, 0.0) for n in sized])
     gap = float(_rank_correlation(a[None], obs[None])[0] - _rank_correlation(b[None], obs[None])[0])
-    rows = stream(MASTER_SEED, "spearman-gap", key).integers(0, len(sized), (draws, len(sized)))
+    rows = bootstrap_rows(len(sized), draws, MASTER_SEED, "spearman-gap", key)
     resampled = _rank_correlation(a[rows], obs[rows]) - _rank_correlation(b[rows], obs[rows])
     resampled = resampled[np.isfinite(resampled)]
     if not resampled.size:
         return None
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(resampled, [tail, 1.0 - tail])
-    return gap, float(low), float(high)
+    return (gap, *percentile_interval(resampled, level))
 
 
 def _naive_capacity(

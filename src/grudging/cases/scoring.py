@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from grudging.rng import MASTER_SEED
 
@@ -151,23 +152,15 @@ def brier_gap(
     the same interval."""
     import numpy as np
 
-    from grudging.rng import stream
-
     _check(p, y)
     _check(ref, y)
-    if not 0.0 < level < 1.0:
-        raise ValueError(f"level = {level}: give a level between 0 and 1, e.g. 0.9")
-    if draws < 1:
-        raise ValueError(f"draws = {draws}: give at least one resample")
     outcome = np.asarray([float(bool(v)) for v in y])
     loss = (np.asarray(p, dtype=float) - outcome) ** 2 - (
         np.asarray(ref, dtype=float) - outcome
     ) ** 2
-    n = loss.size
-    rows = stream(seed, "brier-gap", n).integers(0, n, size=(draws, n))
+    rows = bootstrap_rows(loss.size, draws, seed, "brier-gap", loss.size)
     resampled = loss[rows].mean(axis=1)
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(resampled, [tail, 1.0 - tail])
+    low, high = percentile_interval(resampled, level)
     return BrierGap(
         gap=float(loss.mean()),
         low=float(low),
@@ -175,3 +168,24 @@ def brier_gap(
         share_better=float(np.mean(resampled < 0.0)),
         level=level,
     )
+
+
+def bootstrap_rows(n: int, draws: int, seed: int, *key: object) -> Any:
+    """``draws`` resamples with replacement of ``n`` items, as a ``(draws, n)`` index array from
+    the stream named ``key`` (the same key and seed give the same resamples)."""
+    from grudging.rng import stream
+
+    if draws < 1:
+        raise ValueError(f"draws = {draws}: give at least one resample")
+    return stream(seed, *key).integers(0, n, size=(draws, n))
+
+
+def percentile_interval(values: Any, level: float) -> tuple[float, float]:
+    """The central ``level`` percentile interval of bootstrap ``values``."""
+    import numpy as np
+
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level = {level}: give a level between 0 and 1, e.g. 0.9")
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)

@@ -240,7 +240,7 @@ def patron_deaths(ctx: EvidenceContext) -> Measurement:
         "persistence": sum(by_year[y - 1] for y in years),
         "base_rate": before * len(years),
         "rule": before / 12 * float(np.sum(troops / troops[0]))
-        if troops is not None
+        if troops is not None and troops[0] > 0
         else before * len(years),
     }
     ratio = model / observed
