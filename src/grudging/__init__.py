@@ -3,7 +3,7 @@
 The public API, imported lazily (nothing heavy happens at import time)::
 
     import grudging
-    scn = grudging.load("iraq-2007", set={"dynamics.self_excitation": 0.4})
+    scn = grudging.load("iraq-2007", set={"dynamics.self_excitation": 0.3})
     results = grudging.simulate(scn, replications=1000)   # every option, tidy Results
     results.summary(); results.compare("us_stays")
     plan = grudging.plan(scn, "nato_replaces")            # the plan that ran: same seed
@@ -63,7 +63,7 @@ def load(
 ) -> Scenario:
     """A scenario by built-in name or path, with overrides as ``--set`` would apply them.
 
-    ``set`` is a mapping ``{"dynamics.self_excitation": 0.4}`` or a list of ``"key=value"``
+    ``set`` is a mapping ``{"dynamics.self_excitation": 0.3}`` or a list of ``"key=value"``
     strings; a parameter given a number is fixed, one given ``"low:high"`` has its range narrowed.
     """
     from grudging.scenario import load_scenario

@@ -204,9 +204,7 @@ def plan_option(
     else:
         conference = None
         req = requirement(scn, req_p, rng=stream(seed, "requirement"))
-    theatre = build_theatre(
-        scn, req, req_p.host_reliability, round(req_p.window_months), opt.host_forces
-    )
+    theatre = build_theatre(scn, req, req_p, opt.host_forces)
     T = scn.horizon_months
     weights = {r.region: r.gross_troops for r in req.regions}
 

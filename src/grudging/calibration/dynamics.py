@@ -113,25 +113,46 @@ def panel(scn: Scenario, values: Mapping[str, float] | None = None) -> Panel:
     deaths = np.zeros((len(months), len(index)))
     for o in observed:
         deaths[month_index(o.month) - first, index[o.region]] += o.value  # type: ignore[index]
-    deaths *= 1.0 + unlocated_share(scn, months=len(months))
     pop = np.array([r.population for r in scn.regions], dtype=float)
+    located = deaths / pop * 1e5  # per 100,000, as the requirement stage reads them
+    deaths *= 1.0 + unlocated_share(scn, months=len(months))
     return Panel(
         months=tuple(months),
         deaths=deaths,
         population=pop,
         neighbours=adjacency(scn),
-        suppression=_suppression(scn, values, months[0], months[-1]),
+        suppression=_suppression(scn, values, months[0], months[-1], located),
     )
 
 
-def _suppression(scn: Scenario, values: Mapping[str, float], first: str, last: str) -> np.ndarray:
-    """Suppression by month and region from the forces' recorded history (host forces constant)."""
+def _required_density(scn: Scenario, values: Mapping[str, float], located: np.ndarray) -> np.ndarray:
+    """Required density by month and region ``(M, N)``: the information date's, moved by the
+    requirement curve at the mean located violence of the months before each month (as the
+    engine reads it, :class:`grudging.model.dynamics.RequirementCurve`; the panel's first month,
+    with none before it, reads its own)."""
+    req_p = requirement_params(values)
+    theatre = build_theatre(scn, requirement(scn, req_p), req_p)
+    curve = theatre.requirement_curve
+    assert curve is not None
+    window = curve.window_months
+    need = np.empty_like(located)
+    for m in range(len(located)):
+        past = located[max(0, m - window) : m] if m else located[:1]
+        need[m] = curve.base(past.mean(axis=0))
+    return need * (theatre.required_density / np.maximum(curve.base(curve.rate0), 1e-9))
+
+
+def _suppression(
+    scn: Scenario, values: Mapping[str, float], first: str, last: str, located: np.ndarray
+) -> np.ndarray:
+    """Suppression by month and region from the forces' recorded history (host forces constant)
+    against the requirement of each month (:func:`_required_density`)."""
     req_p = requirement_params(values)
     req = requirement(scn, req_p)
     dyn = stage_parameters(DynamicsParams, values, "dynamics")
     weights = {r.region: r.gross_troops for r in req.regions}
     pop_k = np.array([r.population for r in scn.regions], dtype=float) / 1000.0
-    density = np.array([req.region(r.id).density_norm for r in scn.regions])
+    density = _required_density(scn, values, located)
     effective = np.zeros((month_index(last) - month_index(first) + 1, len(scn.regions)))
     for force in scn.forces:
         skill = dyn.patron_pk_skill if force.nation == scn.patron else dyn.us_led_pk_skill
@@ -254,9 +275,7 @@ def attack_tempo(scn: Scenario, data: Panel, values: Mapping[str, float]) -> dic
 
 def _theatre(scn: Scenario, values: Mapping[str, float]):  # type: ignore[no-untyped-def]
     req_p = requirement_params(values)
-    return build_theatre(
-        scn, requirement(scn, req_p), req_p.host_reliability, int(req_p.window_months)
-    )
+    return build_theatre(scn, requirement(scn, req_p), req_p)
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -519,7 +538,7 @@ def predictive_check(
     earlier = scn.model_copy(update={"information_date": month_label(start - 1)})
     req_p = requirement_params(values)
     req = requirement(earlier, req_p)
-    theatre = build_theatre(earlier, req, req_p.host_reliability, round(req_p.window_months))
+    theatre = build_theatre(earlier, req, req_p)
     weights = {r.region: r.gross_troops for r in req.regions}
     units = tuple(
         ForceUnit(

@@ -29,7 +29,7 @@ def add_scenario_argument(parser: argparse.ArgumentParser, required: bool = Fals
         metavar="KEY=VALUE",
         action="append",
         default=[],
-        help="override a value, e.g. --set dynamics.self_excitation=0.4 "
+        help="override a value, e.g. --set dynamics.self_excitation=0.3 "
         "or --set nations.POL.active_personnel=100000 (repeatable)",
     )
 

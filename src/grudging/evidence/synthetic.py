@@ -17,6 +17,7 @@ from grudging.model.dynamics import (
     DynamicsInputs,
     DynamicsParams,
     ForceUnit,
+    RequirementCurve,
     SettlementPlan,
     Theatre,
     Trajectories,
@@ -56,9 +57,24 @@ def region(
         Non-spoiler factions sharing the region's violence equally (needed for a settlement);
         they have no fighters, so there are no attacks on forces.
     density:
-        Troops per 1,000 the region requires (default: the requirement stage's norm).
+        Troops per 1,000 the region requires, fixed (default: the requirement stage's norm at
+        ``rate``, moving with the region's recent violence as in a scenario's theatre).
     """
     need = required_density(values, rate, mixed) if density is None else density
+    req = requirement_params(values)
+    curve = (
+        RequirementCurve(
+            norm_policing=req.norm_policing,
+            norm_insurgency=req.norm_insurgency,
+            violence_low=req.violence_low,
+            violence_high=req.violence_high,
+            window_months=max(round(req.window_months), 1),
+            located_share=1.0,
+            rate0=np.array([rate]),
+        )
+        if density is None
+        else None
+    )
     zeros = np.zeros((factions, 1))
     return Theatre(
         region_ids=("synthetic",),
@@ -77,6 +93,7 @@ def region(
         spoiler_home=np.zeros(1),
         kin_weights=np.zeros((0, 1)),
         kin_population=np.zeros(0),
+        requirement_curve=curve,
     )
 
 

@@ -142,6 +142,39 @@ class DynamicsParams:
 
 
 @dataclass(frozen=True)
+class RequirementCurve:
+    """The requirement stage's density norm as a function of recent violence (Quinlivan 1995):
+    log-linear in violence per 100,000 a month from ``norm_policing`` at ``violence_low`` to
+    ``norm_insurgency`` at ``violence_high``, flat beyond. The dynamics read a region's required
+    density each month at the mean of its last ``window_months`` months of recorded deaths (the
+    share ``located_share`` of the engine's deaths, the basis the stage reads), so that the density
+    a force needs follows the threat it faces (docs/design-notes/history.md, "Fourth round").
+    ``rate0`` is the violence the information-date requirement was read at."""
+
+    norm_policing: float
+    norm_insurgency: float
+    violence_low: float
+    violence_high: float
+    window_months: int
+    located_share: float
+    rate0: np.ndarray  # (N,) violence per 100,000 a month behind the information-date requirement
+
+    def base(self, violence: np.ndarray) -> np.ndarray:
+        """The norm before the mixedness uplift (troops per 1,000) at ``violence``."""
+        lo, hi = max(self.violence_low, 1e-9), max(self.violence_high, 1e-9)
+        if hi <= lo:
+            step = np.where(violence >= hi, 1.0, 0.0)
+        else:
+            step = np.log(np.maximum(violence, lo))
+            step -= np.log(lo)
+            step /= np.log(hi) - np.log(lo)
+            np.clip(step, 0.0, 1.0, out=step)
+        step *= self.norm_insurgency - self.norm_policing
+        step += self.norm_policing
+        return step
+
+
+@dataclass(frozen=True)
 class Theatre:
     """Static description of the theatre, as arrays over regions (index order = region order)."""
 
@@ -170,6 +203,8 @@ class Theatre:
     # The war ended in a decisive victory of one side by the information date (onset hazard x
     # ``onset_victory_ratio``; docs/design-notes/war-ending.md).
     decisive_victory: bool = False
+    # The requirement follows recent violence (``None``: ``required_density`` every month).
+    requirement_curve: RequirementCurve | None = None
 
     @property
     def n_regions(self) -> int:
@@ -448,6 +483,8 @@ class _Run:
     geo: _FactionGeometry  # where the factions' fighters and communities are
     pay: np.ndarray  # (F, T) payments to realigned fighters, US$ per fighter a month
     cov0: np.ndarray  # (R, N) coverage at the information date
+    need0: np.ndarray  # (N,) troops per 1,000 required at the information date
+    base0: np.ndarray | None  # (N,) the curve's norm then (None: the requirement stays fixed)
     s0: np.ndarray  # (K, R) realigned shares at the information date (their equilibrium)
     violence_per_active: np.ndarray  # (K, R) pair's violence share / its active share then
     spoiler_regions: np.ndarray  # (S,) regions where the spoilers fight or have a home
@@ -495,6 +532,9 @@ class _State:
     cov: np.ndarray  # (R, N) last month's coverage
     supp: np.ndarray  # (R, N) last month's suppression (share of background violence left)
     onset: np.ndarray  # (R, N) bool: large-scale violence has started from calm (onset hazard)
+    need: np.ndarray  # (R, N) troops per 1,000 required this month ((N,) when it stays fixed)
+    recent: np.ndarray  # (W, R, N) the last months' located violence per 100,000 (a ring)
+    recent_sum: np.ndarray  # (R, N) their sum
 
 
 @dataclass(slots=True)
@@ -571,7 +611,8 @@ def _prepare(
         host_sched[:, given.shape[1] :] = given[:, -1:]
     pop_k = pop / PER_THOUSAND
     cov0 = (skill0 @ sched[:, :, 0] + host_sched[None, :, 0] * p.host_pk_skill) / pop_k
-    cov0 = cov0 / np.maximum(th.required_density, 1e-9)
+    need0 = np.maximum(th.required_density, 1e-9)
+    cov0 = cov0 / need0
     cov0 = np.where(th.initial_rate > p.war_threshold, cov0 / p.war_coverage_penalty, cov0)
     geo = _faction_geometry(th)
     pay = (
@@ -634,6 +675,12 @@ def _prepare(
         geo=geo,
         pay=pay,
         cov0=cov0,
+        need0=need0,
+        base0=(
+            np.maximum(th.requirement_curve.base(th.requirement_curve.rate0), 1e-9)
+            if th.requirement_curve is not None
+            else None
+        ),
         s0=s0,
         violence_per_active=geo.violence_share[:, None] / np.maximum(1.0 - s0, 1e-12),
         spoiler_regions=spoiler_regions,
@@ -683,7 +730,44 @@ def _initial_state(run: _Run) -> _State:
         cov=run.cov0.copy(),
         supp=suppression(run.cov0, run.p.coverage_half, run.p.suppression_hill),
         onset=np.zeros((R, N), dtype=bool),
+        need=run.need0,
+        **_recent_violence(th, R),
     )
+
+
+def _recent_violence(th: Theatre, R: int) -> dict[str, np.ndarray]:
+    """The ring of the last ``window_months`` months' violence the requirement reads, filled with
+    the information-date rate it was read at (empty when the requirement stays fixed)."""
+    curve = th.requirement_curve
+    if curve is None:
+        return {"recent": np.zeros((0, R, th.n_regions)), "recent_sum": np.zeros((R, 0))}
+    window = max(int(curve.window_months), 1)
+    recent = np.broadcast_to(curve.rate0, (window, R, th.n_regions)).copy()
+    return {"recent": recent, "recent_sum": recent.sum(axis=0)}
+
+
+def _requirement(run: _Run, st: _State) -> None:
+    """This month's required density: the information date's, moved by the requirement curve at
+    the mean violence of the last months (:class:`RequirementCurve`; Quinlivan 1995)."""
+    curve = run.th.requirement_curve
+    if curve is None or run.base0 is None:
+        return
+    mean = np.maximum(st.recent_sum, 0.0)
+    mean /= st.recent.shape[0]
+    need = curve.base(mean)
+    need *= run.need0 / run.base0
+    st.need = need
+
+
+def _remember_violence(run: _Run, st: _State, t: int) -> None:
+    """The month's located violence enters the ring the requirement reads."""
+    if not st.recent.shape[0]:
+        return
+    slot = t % st.recent.shape[0]
+    located = st.y * run.th.requirement_curve.located_share  # type: ignore[union-attr]
+    st.recent_sum += located
+    st.recent_sum -= st.recent[slot]
+    st.recent[slot] = located
 
 
 def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
@@ -691,6 +775,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     phases after it)."""
     forces = _forces_present(run, st, t)
     host = _host_forces(run, t)
+    _requirement(run, st)
     collapsed, demob, realigned = _stand_down(run, st, forces, t)
     cov, supp = _suppression(run, st, forces, realigned, host)
     background, grievance, mixed = _background(run, st, forces, demob, host)
@@ -702,6 +787,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     civilian_u = stream(run.seed, "dynamics", run.block, "civilian_deaths", t)
     attacks, unit_deaths = _attacks(run, st, forces, grievance, demob, supp, troop_u, host)
     deaths = _civilian_deaths(run, st, rate, civilian_u)
+    _remember_violence(run, st, t)
     _tipping(run, st)
     displaced, abroad = _displacement(run, st, deaths, mixed)
     _escalation(run, st, out, abroad, t)
@@ -1096,7 +1182,7 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
                     run.sched[:, :, m],
                     settle.guarantor,
                     run.pop_k,
-                    th.required_density,
+                    st.need,
                 )
                 for m in range(t, end)
             ],
@@ -1119,7 +1205,7 @@ def _settlement(run: _Run, st: _State, forces: _Forces, t: int) -> np.ndarray:
         forces.troops_t,
         settle.guarantor,
         run.pop_k,
-        th.required_density,
+        st.need,
     )
     collapsed = st.holds & (run.collapse_u[:, t] < _collapse_hazard(settle, g_cov, st.g_ref))
     st.holds = st.holds & ~collapsed
@@ -1142,7 +1228,7 @@ def _suppression(
     host_eff = host * run.host_skill
     host_eff += realigned
     np.maximum(host_eff, 0.0, out=host_eff)
-    cov = (forces.eff + host_eff) / run.pop_k / np.maximum(run.th.required_density, 1e-9)
+    cov = (forces.eff + host_eff) / run.pop_k / st.need
     cov = np.where(st.war, cov / p.war_coverage_penalty, cov)
     return cov, suppression(cov, p.coverage_half, p.suppression_hill)
 
@@ -1573,10 +1659,11 @@ def _guarantor_coverage(
     pop_k: np.ndarray,
     required: np.ndarray,
 ) -> np.ndarray:
-    """National coverage provided by the guarantor's units alone (per replication)."""
+    """National coverage provided by the guarantor's units alone (per replication), against the
+    required density ``(N,)`` or this month's ``(R, N)``."""
     g_eff = (weights * guarantor[None, :]) @ troops_t.sum(axis=1)
-    need = (required * pop_k).sum()
-    return g_eff / max(need, 1e-9)
+    need = (required * pop_k).sum(axis=-1)
+    return g_eff / np.maximum(need, 1e-9)
 
 
 def _collapse_hazard(settle: SettlementPlan, g_cov: np.ndarray, g_ref: np.ndarray) -> np.ndarray:

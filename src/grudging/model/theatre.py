@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from grudging.model.dynamics import Theatre
-from grudging.model.requirement import Requirement, violence_per_100k
+from grudging.model.dynamics import RequirementCurve, Theatre
+from grudging.model.requirement import Requirement, RequirementParams, violence_per_100k
 from grudging.scenario.schema import Scenario, month_index
 
 #: Series of civilian deaths by region, and of deaths with no region, in the observations.
@@ -90,8 +90,7 @@ def host_schedule(
 def build_theatre(
     scn: Scenario,
     requirement: Requirement,
-    host_reliability: float,
-    window_months: int,
+    params: RequirementParams,
     host_forces: str | None = None,
 ) -> Theatre:
     """The :class:`~grudging.model.dynamics.Theatre` of a scenario.
@@ -100,11 +99,12 @@ def build_theatre(
     ----------
     requirement:
         The requirement stage's result; its density norm per region is what coverage is measured
-        against.
-    host_reliability:
-        Share of host forces that count (the requirement stage's parameter).
-    window_months:
-        Months of observations averaged into the information-date violence rate.
+        against at the information date, and its curve (``params``) moves it with recent violence
+        (:class:`~grudging.model.dynamics.RequirementCurve`).
+    params:
+        The requirement stage's parameters: the share of host forces that count
+        (``host_reliability``), the months of observations averaged into the information-date
+        violence rate (``window_months``) and the norm's curve.
     host_forces:
         The series of the scenario's host-force table the option follows (``None``: the regions'
         information-date host forces every month).
@@ -114,8 +114,11 @@ def build_theatre(
     groups = [g.id for g in scn.groups]
     composition = np.array([[r.composition.get(g, 0.0) for g in groups] for r in regions])
     composition = composition / composition.sum(axis=1, keepdims=True)
+    window_months = round(params.window_months)
+    host_reliability = params.host_reliability
     rates = violence_per_100k(scn, window_months)
-    initial = np.array([rates[r.id] for r in regions]) * (1.0 + unlocated_share(scn))
+    unlocated = unlocated_share(scn)
+    initial = np.array([rates[r.id] for r in regions]) * (1.0 + unlocated)
     home, fighters = faction_geography(scn)
     weight = home * fighters[:, None]
     totals = weight.sum(axis=0, keepdims=True)
@@ -160,6 +163,15 @@ def build_theatre(
             [group_index.get(f.group or "", -1) for f in scn.factions], dtype=int
         ),
         decisive_victory=scn.war_ended_by == "victory",
+        requirement_curve=RequirementCurve(
+            norm_policing=params.norm_policing,
+            norm_insurgency=params.norm_insurgency,
+            violence_low=params.violence_low,
+            violence_high=params.violence_high,
+            window_months=max(window_months, 1),
+            located_share=1.0 / (1.0 + unlocated),
+            rate0=np.array([requirement.region(r.id).violence_per_100k for r in regions]),
+        ),
     )
 
 

@@ -31,8 +31,8 @@ def apply_override(data: dict[str, Any], assignment: str) -> Loc:
     """Apply ``path.to.key=value`` to raw scenario data in place and return the key path.
 
     Lists of records are addressed by their ``id`` (or ``name``; parameter names may contain dots),
-    or by position. A bare parameter name fixes that parameter (``dynamics.self_excitation=0.4``)
-    or narrows its range (``dynamics.self_excitation=0.3:0.5``); see :func:`set_parameter`. The
+    or by position. A bare parameter name fixes that parameter (``dynamics.self_excitation=0.3``)
+    or narrows its range (``dynamics.self_excitation=0.2:0.3``); see :func:`set_parameter`. The
     value is read as a YAML scalar.
     """
     if "=" not in assignment:

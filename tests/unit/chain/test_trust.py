@@ -131,10 +131,10 @@ def test_a_bad_override_is_one_located_message(assignment: str, message: str) ->
 
 
 def test_the_notebook_api_in_three_lines() -> None:
-    scn = grudging.load("iraq-2007", set={"dynamics.self_excitation": 0.4})
+    scn = grudging.load("iraq-2007", set={"dynamics.self_excitation": 0.3})
     res = grudging.simulate(scn, options=["us_stays"], replications=10)
     assert res.metadata["seed"] == grudging.MASTER_SEED
-    assert res.metadata["overrides"] == ["dynamics.self_excitation=0.4"]
+    assert res.metadata["overrides"] == ["dynamics.self_excitation=0.3"]
     for name in ("load", "simulate", "plan", "explore", "Results", "GrudgingError"):
         assert name in dir(grudging)
     assert grudging.explore.sweep is not None

@@ -159,7 +159,7 @@ def test_a_store_of_another_scenario_is_refused(iraq: Any, tmp_path: Path) -> No
 
     path = tmp_path / "a.duckdb"
     _sweep(iraq, path)
-    other = load_scenario("iraq-2007", overrides=["dynamics.self_excitation=0.4"])
+    other = load_scenario("iraq-2007", overrides=["dynamics.self_excitation=0.3"])
     with pytest.raises(StoreError) as info:
         sweep(other, path, resume=True)
     assert str(info.value) == (
