@@ -125,7 +125,9 @@ def panel(scn: Scenario, values: Mapping[str, float] | None = None) -> Panel:
     )
 
 
-def _required_density(scn: Scenario, values: Mapping[str, float], located: np.ndarray) -> np.ndarray:
+def _required_density(
+    scn: Scenario, values: Mapping[str, float], located: np.ndarray
+) -> np.ndarray:
     """Required density by month and region ``(M, N)``: the information date's, moved by the
     requirement curve at the mean located violence of the months before each month (as the
     engine reads it, :class:`grudging.model.dynamics.RequirementCurve`; the panel's first month,

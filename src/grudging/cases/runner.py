@@ -120,6 +120,14 @@ def violence_probability(
     scn: Scenario, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
 ) -> float:
     """P(large-scale violence within two years) under the case's one option."""
+    return float(large_scale_violence(scn, replications, seed).mean())
+
+
+def large_scale_violence(
+    scn: Scenario, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
+) -> np.ndarray:
+    """Per replication, whether the case's one option reaches large-scale violence (the
+    national deaths of a year reach ``WAR_DEATHS``) within two years."""
     from grudging.chain import BLOCK
     from grudging.kernel import parameter_draws, run_block, run_values
     from grudging.plans import PlanCache
@@ -129,7 +137,7 @@ def violence_probability(
     values = run_values(scn)
     plan = PlanCache().plan(scn, OPTION, None, seed)
     draws = parameter_draws(scn, replications, seed)
-    hits = 0
+    hits = []
     for start in range(0, replications, BLOCK):
         rows = slice(start, min(start + BLOCK, replications))
         n = rows.stop - rows.start
@@ -141,8 +149,8 @@ def violence_probability(
             for y in range(YEARS)
             if national.shape[1] > y * YEAR
         ]
-        hits += int(np.any(np.stack(yearly) >= WAR_DEATHS, axis=0).sum())
-    return hits / replications
+        hits.append(np.any(np.stack(yearly) >= WAR_DEATHS, axis=0))
+    return np.concatenate(hits)
 
 
 @dataclass(frozen=True)
