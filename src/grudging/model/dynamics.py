@@ -16,8 +16,10 @@ region and month:
   of factions that sign a settlement or a local deal (spoilers never sign).
 * **Suppression.** The background is multiplied by ``1 / (1 + (c / c50) ** h)`` where ``c`` is coverage:
   effective troops per 1,000 inhabitants (troops x peacekeeping skill, host forces x reliability)
-  over the density the region requires (Quinlivan 1995; Hultman, Kathman & Shannon 2013). In the
-  civil-war regime coverage counts for less.
+  over the density the region requires (Quinlivan 1995; Hultman, Kathman & Shannon 2013). The
+  requirement follows the threat: each month it is the requirement stage's norm at the region's
+  violence over the last months (:class:`RequirementCurve`), so a force that has brought violence
+  down needs less of itself. In the civil-war regime coverage counts for less.
 * **Tipping with hysteresis.** A region starts in the civil-war regime if its information-date
   rate is above ``war_threshold``, enters it after two months above and leaves it after three months below ``war_threshold * war_exit_ratio``.
   All-out civil war is declared when the regions in that regime hold ``national_war_share`` of the
