@@ -41,12 +41,18 @@ from grudging.errors import GrudgingError
 from grudging.model.dynamics import DynamicsParams, suppression
 from grudging.model.forces import history
 from grudging.model.parameters import stage_parameters
-from grudging.model.requirement import requirement, requirement_params
+from grudging.model.requirement import (
+    Requirement,
+    RequirementParams,
+    requirement,
+    requirement_params,
+)
 from grudging.model.theatre import (
     REGIONAL_SERIES,
     adjacency,
     allocate,
     build_theatre,
+    requirement_curve,
     unlocated_share,
 )
 from grudging.rng import stream
@@ -126,22 +132,21 @@ def panel(scn: Scenario, values: Mapping[str, float] | None = None) -> Panel:
 
 
 def _required_density(
-    scn: Scenario, values: Mapping[str, float], located: np.ndarray
+    scn: Scenario, req: Requirement, req_p: RequirementParams, located: np.ndarray
 ) -> np.ndarray:
     """Required density by month and region ``(M, N)``: the information date's, moved by the
     requirement curve at the mean located violence of the months before each month (as the
     engine reads it, :class:`grudging.model.dynamics.RequirementCurve`; the panel's first month,
     with none before it, reads its own)."""
-    req_p = requirement_params(values)
-    theatre = build_theatre(scn, requirement(scn, req_p), req_p)
-    curve = theatre.requirement_curve
-    assert curve is not None
+    rate0 = np.array([req.region(r.id).violence_per_100k for r in scn.regions])
+    curve = requirement_curve(req_p, rate0)
     window = curve.window_months
     need = np.empty_like(located)
     for m in range(len(located)):
         past = located[max(0, m - window) : m] if m else located[:1]
         need[m] = curve.base(past.mean(axis=0))
-    return need * (theatre.required_density / np.maximum(curve.base(curve.rate0), 1e-9))
+    density0 = np.array([req.region(r.id).density_norm for r in scn.regions])
+    return need * (density0 / np.maximum(curve.base(rate0), 1e-9))
 
 
 def _suppression(
@@ -154,7 +159,7 @@ def _suppression(
     dyn = stage_parameters(DynamicsParams, values, "dynamics")
     weights = {r.region: r.gross_troops for r in req.regions}
     pop_k = np.array([r.population for r in scn.regions], dtype=float) / 1000.0
-    density = _required_density(scn, values, located)
+    density = _required_density(scn, req, req_p, located)
     effective = np.zeros((month_index(last) - month_index(first) + 1, len(scn.regions)))
     for force in scn.forces:
         skill = dyn.patron_pk_skill if force.nation == scn.patron else dyn.us_led_pk_skill

@@ -17,7 +17,6 @@ from grudging.model.dynamics import (
     DynamicsInputs,
     DynamicsParams,
     ForceUnit,
-    RequirementCurve,
     SettlementPlan,
     Theatre,
     Trajectories,
@@ -25,6 +24,7 @@ from grudging.model.dynamics import (
 )
 from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import density_norm, requirement_params
+from grudging.model.theatre import requirement_curve
 from grudging.scenario.commands import shared_command, unit_traits
 
 
@@ -61,19 +61,8 @@ def region(
         ``rate``, moving with the region's recent violence as in a scenario's theatre).
     """
     need = required_density(values, rate, mixed) if density is None else density
-    req = requirement_params(values)
     curve = (
-        RequirementCurve(
-            norm_policing=req.norm_policing,
-            norm_insurgency=req.norm_insurgency,
-            violence_low=req.violence_low,
-            violence_high=req.violence_high,
-            window_months=max(round(req.window_months), 1),
-            located_share=1.0,
-            rate0=np.array([rate]),
-        )
-        if density is None
-        else None
+        requirement_curve(requirement_params(values), np.array([rate])) if density is None else None
     )
     zeros = np.zeros((factions, 1))
     return Theatre(

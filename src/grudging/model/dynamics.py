@@ -763,10 +763,11 @@ def _requirement(run: _Run, st: _State) -> None:
 
 def _remember_violence(run: _Run, st: _State, t: int) -> None:
     """The month's located violence enters the ring the requirement reads."""
-    if not st.recent.shape[0]:
+    curve = run.th.requirement_curve
+    if curve is None:
         return
     slot = t % st.recent.shape[0]
-    located = st.y * run.th.requirement_curve.located_share  # type: ignore[union-attr]
+    located = st.y * curve.located_share
     st.recent_sum += located
     st.recent_sum -= st.recent[slot]
     st.recent[slot] = located

@@ -163,15 +163,28 @@ def build_theatre(
             [group_index.get(f.group or "", -1) for f in scn.factions], dtype=int
         ),
         decisive_victory=scn.war_ended_by == "victory",
-        requirement_curve=RequirementCurve(
-            norm_policing=params.norm_policing,
-            norm_insurgency=params.norm_insurgency,
-            violence_low=params.violence_low,
-            violence_high=params.violence_high,
-            window_months=max(window_months, 1),
+        requirement_curve=requirement_curve(
+            params,
+            np.array([requirement.region(r.id).violence_per_100k for r in regions]),
             located_share=1.0 / (1.0 + unlocated),
-            rate0=np.array([requirement.region(r.id).violence_per_100k for r in regions]),
         ),
+    )
+
+
+def requirement_curve(
+    params: RequirementParams, rate0: np.ndarray, located_share: float = 1.0
+) -> RequirementCurve:
+    """The requirement stage's norm as the dynamics read it each month, from its parameters and
+    the violence ``rate0`` (per 100,000 a month, by region) the information-date requirement was
+    read at; ``located_share`` of the engine's deaths is the basis the stage reads."""
+    return RequirementCurve(
+        norm_policing=params.norm_policing,
+        norm_insurgency=params.norm_insurgency,
+        violence_low=params.violence_low,
+        violence_high=params.violence_high,
+        window_months=max(round(params.window_months), 1),
+        located_share=located_share,
+        rate0=rate0,
     )
 
 
