@@ -486,7 +486,8 @@ class _Run:
     pay: np.ndarray  # (F, T) payments to realigned fighters, US$ per fighter a month
     cov0: np.ndarray  # (R, N) coverage at the information date
     need0: np.ndarray  # (N,) troops per 1,000 required at the information date
-    base0: np.ndarray | None  # (N,) the curve's norm then (None: the requirement stays fixed)
+    # (N,) the requirement per unit of the curve's norm then (None: the requirement stays fixed)
+    need_per_norm: np.ndarray | None
     s0: np.ndarray  # (K, R) realigned shares at the information date (their equilibrium)
     violence_per_active: np.ndarray  # (K, R) pair's violence share / its active share then
     spoiler_regions: np.ndarray  # (S,) regions where the spoilers fight or have a home
@@ -678,8 +679,8 @@ def _prepare(
         pay=pay,
         cov0=cov0,
         need0=need0,
-        base0=(
-            np.maximum(th.requirement_curve.base(th.requirement_curve.rate0), 1e-9)
+        need_per_norm=(
+            need0 / np.maximum(th.requirement_curve.base(th.requirement_curve.rate0), 1e-9)
             if th.requirement_curve is not None
             else None
         ),
@@ -752,12 +753,12 @@ def _requirement(run: _Run, st: _State) -> None:
     """This month's required density: the information date's, moved by the requirement curve at
     the mean violence of the last months (:class:`RequirementCurve`; Quinlivan 1995)."""
     curve = run.th.requirement_curve
-    if curve is None or run.base0 is None:
+    if curve is None or run.need_per_norm is None:
         return
     mean = np.maximum(st.recent_sum, 0.0)
     mean /= st.recent.shape[0]
     need = curve.base(mean)
-    need *= run.need0 / run.base0
+    need *= run.need_per_norm
     st.need = need
 
 
