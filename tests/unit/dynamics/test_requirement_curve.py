@@ -7,34 +7,19 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from toy import nominal_params, theatre, unit
+from toy import nominal_params, nominal_requirement, theatre, unit
 
 from grudging.model.dynamics import DynamicsInputs, RequirementCurve, simulate
-from grudging.model.requirement import RequirementParams, density_norm
+from grudging.model.requirement import density_norm
+from grudging.model.theatre import requirement_curve
 
 T = 36
 R = 300
-NORMS = RequirementParams(
-    norm_policing=2.0,
-    norm_insurgency=20.0,
-    violence_low=0.5,
-    violence_high=10.0,
-    mixedness_uplift=0.5,
-    host_reliability=0.3,
-    window_months=6,
-)
+NORMS = nominal_requirement()
 
 
 def _curve(rate: float, n: int = 3) -> RequirementCurve:
-    return RequirementCurve(
-        norm_policing=NORMS.norm_policing,
-        norm_insurgency=NORMS.norm_insurgency,
-        violence_low=NORMS.violence_low,
-        violence_high=NORMS.violence_high,
-        window_months=6,
-        located_share=1.0,
-        rate0=np.full(n, rate),
-    )
+    return requirement_curve(NORMS, np.full(n, rate))
 
 
 def _deaths(rate: float, troops: np.ndarray, moving: bool) -> np.ndarray:

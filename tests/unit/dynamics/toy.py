@@ -9,6 +9,7 @@ import yaml
 
 from grudging.model.dynamics import DynamicsParams, ForceUnit, Theatre
 from grudging.model.parameters import stage_parameters
+from grudging.model.requirement import RequirementParams
 from grudging.scenario.commands import shared_command, unit_traits
 
 PARAMS = (
@@ -20,6 +21,14 @@ def nominal_params() -> DynamicsParams:
     """Nominal dynamics parameters of the built-in scenario."""
     rows = yaml.load(PARAMS.read_text(), Loader=yaml.CSafeLoader)
     return stage_parameters(DynamicsParams, {r["name"]: r["value"] for r in rows}, "dynamics")
+
+
+def nominal_requirement() -> RequirementParams:
+    """Nominal requirement parameters of the shared default set."""
+    rows = yaml.load(PARAMS.with_name("requirement.yaml").read_text(), Loader=yaml.CSafeLoader)
+    return stage_parameters(
+        RequirementParams, {r["name"]: r["value"] for r in rows}, "requirement"
+    )
 
 
 def theatre(rate: float = 10.0, n: int = 3, mixed: float = 0.5, spoilers: bool = True) -> Theatre:
