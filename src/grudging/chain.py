@@ -93,7 +93,8 @@ def simulate(
         options that raise the same coalition share one conference.
     settlements:
         A memo of the bargains re-run per replication (:func:`grudging.kernel.run_block`), for a
-        caller that runs the same plans at the same bargaining draws again (the dashboard).
+        caller that runs the same bargaining draws again (the dashboard); by default one for
+        this call, shared by the options that field the same guarantee.
     """
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
@@ -103,6 +104,8 @@ def simulate(
         scn.option(option)
     vals = run_values(scn, values)
     planner = cache if cache is not None else PlanCache()
+    # options fielding the same guarantee share their bargains per block (options.settlement_at)
+    bargains = settlements if settlements is not None else {}
     draws = parameter_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
     region_ids = tuple(r.id for r in scn.regions)
     experiments, outcomes, status, region_months = [], [], [], []
@@ -139,7 +142,7 @@ def simulate(
             rows = slice(start, min(start + BLOCK, replications))
             n = rows.stop - rows.start
             block = {**vals, **{name: column[rows] for name, column in draws.items()}}
-            traj = run_block(scn, plan, block, n, seed, start // BLOCK, settlements=settlements)
+            traj = run_block(scn, plan, block, n, seed, start // BLOCK, settlements=bargains)
             option_rows.append(outcome_rows(traj, option, region_ids, replication_offset=start))
             option_traj.append(traj.deaths)
             if progress is not None:

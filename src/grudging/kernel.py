@@ -9,14 +9,13 @@ ones drawn in one place (:func:`parameter_draws`), and a block of replications i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Hashable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from grudging.model.dynamics import DynamicsParams, SettlementPlan, Trajectories
+from grudging.model.dynamics import DynamicsParams, Trajectories
 from grudging.model.dynamics import simulate as simulate_dynamics
 from grudging.model.parameters import stage_parameters
 from grudging.model.sampling import latin_hypercube
@@ -99,11 +98,12 @@ def run_block(
     guarantee and the bargain are then derived at each replication's values
     (:func:`grudging.options.settlement_at`). Elsewhere they stay at the planned values.
 
-    ``settlements`` keeps the bargains re-run per replication (:func:`settlement_memo_key`), for a
-    caller that runs the same plans at the same bargaining draws again (the dashboard: a change
-    to a dynamics parameter moves neither); the result is the same object, so the same numbers.
+    ``settlements`` keeps the bargains re-run per replication
+    (:func:`grudging.options.bargain_draws_key`): options fielding the same guarantee share them,
+    and so does a caller that runs the same bargaining draws again (the dashboard: a change to a
+    dynamics parameter moves none); a kept bargain is the same object, so the same numbers.
     """
-    from grudging.options import plan_reads_dynamics
+    from grudging.options import plan_reads_dynamics, settlement_at
 
     if plan_reads:  # only what this option's plan reads
         plan_reads = [n for n in plan_reads_dynamics(scn, plan.option) if n in set(plan_reads)]
@@ -118,47 +118,6 @@ def run_block(
         for k, v in values.items()
         if k.startswith("bargain.") or k in plan_reads
     ):
-        settlement = _settlement(scn, plan, values, seed, plan_reads, settlements)
+        settlement = settlement_at(scn, plan, values, seed, plan_reads, memo=settlements)
         inputs = replace(inputs, settlement=settlement)
     return simulate_dynamics(inputs, dynamics_params(values), replications, seed, block)
-
-
-def _settlement(
-    scn: Scenario,
-    plan: OptionPlan,
-    values: Mapping[str, Any],
-    seed: int,
-    plan_reads: Sequence[str],
-    memo: MutableMapping[Hashable, Any] | None,
-) -> SettlementPlan | None:
-    """:func:`grudging.options.settlement_at`, kept in ``memo`` when given."""
-    from grudging.options import settlement_at
-
-    key = None if memo is None else settlement_memo_key(scn, plan, values, seed, plan_reads)
-    if memo is None or key is None:
-        return settlement_at(scn, plan, values, seed, plan_reads)
-    kept = memo.get(key)
-    if kept is None:
-        # the scenario and the plan are kept with the settlement: their ids are in the key
-        kept = (scn, plan, settlement_at(scn, plan, values, seed, plan_reads))
-        memo[key] = kept
-    settlement: SettlementPlan | None = kept[2]
-    return settlement
-
-
-def settlement_memo_key(
-    scn: Scenario, plan: OptionPlan, values: Mapping[str, Any], seed: int, plan_reads: Sequence[str]
-) -> Hashable | None:
-    """What :func:`grudging.options.settlement_at` reads, as a key: the scenario and plan objects
-    (by identity: the memo keeps them alive), the seed and every bargaining value (an array by its
-    bytes). ``None`` (not kept) when the plan reads dynamics parameters per replication: the
-    guarantee then reads the dynamics' values too.
-    """
-    if plan_reads:
-        return None
-    digest = hashlib.sha256()
-    for name in sorted(n for n in values if n.startswith("bargain.")):
-        value = np.asarray(values[name])
-        digest.update(f"{name}|{value.dtype.str}|{value.shape}|".encode())
-        digest.update(np.ascontiguousarray(value).tobytes())
-    return (id(scn), id(plan), seed, digest.hexdigest())

@@ -12,7 +12,8 @@ date) are spread over regions in proportion to the requirement, i.e. where secur
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -461,10 +462,16 @@ def settlement_at(
     values: Mapping[str, Any],
     seed: int,
     plan_reads: Sequence[str] = (),
+    memo: MutableMapping[Hashable, Any] | None = None,
 ) -> SettlementPlan | None:
     """The option's settlement with one bargain per replication's draw of the bargaining
     parameters (arrays in ``values``), on the plan's coding draws (the stream ``(seed,
     "bargain")``): at the nominal values it gives the plan's own probabilities.
+
+    ``memo`` keeps the bargains (:func:`bargain_draws_key`): options that field the same
+    guarantee on the same draws (a coalition and the same coalition with a later handover) and a
+    caller that runs the same draws again (the dashboard, after a dynamics change) share them;
+    the bargain is the same object, so the numbers are the same.
 
     The guarantee (strength, partisan share, years) stays as planned unless ``plan_reads`` names
     dynamics parameters the plan reads (:func:`plan_reads_dynamics`) that ``values`` gives per
@@ -483,14 +490,19 @@ def settlement_at(
     else:
         b_params = stage_parameters(BargainParams, values, "bargain")
         guaranteed = plan.guarantee.params(b_params)
-    draws = bargain_draws(
-        scn,
-        plan.guarantee.kind,
-        plan.option.bargain.aid_musd_per_year,
-        guaranteed,
-        stream(seed, "bargain"),
-        n=BARGAIN_DRAWS,
+    kind, aid = plan.guarantee.kind, plan.option.bargain.aid_musd_per_year
+    key = (
+        None
+        if memo is None or rows is not None
+        else bargain_draws_key(scn, kind, aid, guaranteed, seed)
     )
+    kept = None if key is None or memo is None else memo.get(key)
+    if kept is None:
+        draws = bargain_draws(scn, kind, aid, guaranteed, stream(seed, "bargain"), n=BARGAIN_DRAWS)
+        if key is not None and memo is not None:
+            memo[key] = (scn, draws)  # the scenario is kept with its bargains: its id is in the key
+    else:
+        draws = kept[1]
     order = [draws.factions.index(f.id) for f in scn.factions]
     at = replace(
         settle,
@@ -502,6 +514,27 @@ def settlement_at(
         p_holds=np.nan_to_num(draws.p_holds),
     )
     return at if rows is None else _spread(settle, at, rows)
+
+
+def bargain_draws_key(
+    scn: Scenario, kind: str, aid: float, guaranteed: BargainParams, seed: int
+) -> Hashable | None:
+    """What :func:`bargain_draws` reads for :func:`settlement_at`, as a key: the scenario object
+    (by identity: a memo keeps it alive with the bargains), the guarantor's kind, the aid, every
+    bargaining value under the guarantee (an array by its bytes) and the seed. ``None`` (not
+    kept) for a value it cannot key exactly."""
+    digest = hashlib.sha256()
+    for f in fields(guaranteed):
+        value = getattr(guaranteed, f.name)
+        if isinstance(value, (np.ndarray, np.generic, int, float)):
+            array = np.ascontiguousarray(np.asarray(value, dtype=float))
+            digest.update(f"{f.name}|{array.shape}|".encode())
+            digest.update(array.tobytes())
+        elif value is None or isinstance(value, str):
+            digest.update(f"{f.name}|{value!r}|".encode())
+        else:
+            return None
+    return (id(scn), kind, float(aid), seed, BARGAIN_DRAWS, digest.hexdigest())
 
 
 def _guaranteed_by_row(

@@ -1,8 +1,10 @@
-"""The dashboard keeps the bargains re-run per replication: a dynamics change re-uses them and
-gives, bit for bit, the run the chain makes without the memo."""
+"""The bargains re-run per replication are kept: the dashboard re-uses them after a dynamics
+change, options that field the same guarantee share them within a run, and either way the
+numbers are, bit for bit, those of a run that computes every bargain afresh."""
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -10,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 import grudging.options
-from grudging.chain import simulate
-from grudging.kernel import settlement_memo_key
+from grudging.chain import BLOCK, simulate
+from grudging.model.bargain import BargainParams
+from grudging.model.parameters import stage_parameters
+from grudging.options import bargain_draws_key
 from grudging.web import callbacks as cb
 from grudging.web.controls import check_values
 from grudging.web.workspace import _Memo
@@ -24,22 +28,27 @@ def _change(ws: Any, state: Any, name: str, fraction: float) -> Any:
     return new
 
 
+def _count_bargains(monkeypatch: Any) -> list[int]:
+    calls: list[int] = []
+    original = grudging.options.bargain_draws
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(grudging.options, "bargain_draws", counted)
+    return calls
+
+
 def test_a_dynamics_change_reuses_the_bargains_and_matches_the_chain(
     ws: Any, state: Any, monkeypatch: Any
 ) -> None:
     ws.results(_change(ws, state, "dynamics.coverage_half", 0.137))  # fills the memo if empty
-    calls: list[str] = []
-    original = grudging.options.settlement_at
-
-    def counted(scn: Any, plan: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(plan.option.id)
-        return original(scn, plan, *args, **kwargs)
-
-    monkeypatch.setattr(grudging.options, "settlement_at", counted)
+    calls = _count_bargains(monkeypatch)
     new = _change(ws, state, "dynamics.coverage_half", 0.731)
     changed = ws.results(new)
     assert calls == []  # the same plans, the same bargaining draws: nothing re-run
-    # what the chain gives without the memo (the same plans: the dashboard's cache)
+    # what the chain gives without the dashboard's memo (the same plans: the dashboard's cache)
     scn = ws.edited(new)
     fresh = simulate(
         scn,
@@ -48,29 +57,55 @@ def test_a_dynamics_change_reuses_the_bargains_and_matches_the_chain(
         values=check_values(scn, new["values"]),
         cache=ws._planner,
     )
-    assert sorted(set(calls)) == ["nato_replaces", "nato_then_un"]  # it did re-run them
+    # it did re-run them: one bargain a block, shared by the two options with NATO's guarantee
+    assert len(calls) == math.ceil(ws.replications / BLOCK)
     for table in ("experiments", "outcomes", "status", "region_months"):
         pd.testing.assert_frame_equal(
             getattr(changed, table), getattr(fresh, table), check_exact=True
         )
 
 
-def test_the_key_reads_the_bargaining_draws_not_the_dynamics(ws: Any) -> None:
+def test_options_sharing_a_guarantee_share_the_bargain_and_change_no_number(
+    monkeypatch: Any,
+) -> None:
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("iraq-2007")
+    both = ["nato_replaces", "nato_then_un"]
+    calls = _count_bargains(monkeypatch)
+    shared = simulate(scn, options=both, replications=BLOCK + 20, seed=11)
+    assert len(calls) == 2  # two blocks, one bargain each for both options
+    apart = [simulate(scn, options=[o], replications=BLOCK + 20, seed=11) for o in both]
+    assert len(calls) == 6  # each option on its own computes its own
+    for table in ("experiments", "outcomes", "status", "region_months"):
+        joined = pd.concat([getattr(r, table) for r in apart], ignore_index=True)
+        pd.testing.assert_frame_equal(getattr(shared, table), joined, check_exact=True)
+
+
+def test_the_key_reads_what_the_bargain_reads(ws: Any) -> None:
     scn = ws.scenario(ws.start)
-    plan = ws.plan(ws.start, scn, "nato_replaces", {})
     draws = np.linspace(0.1, 0.2, 5)
-    values = {"bargain.war_cost": draws, "dynamics.coverage_half": 3.0}
-    key = settlement_memo_key(scn, plan, values, 7, ())
-    # the dynamics' values are not read; a bargaining draw, the seed and the plan are
-    assert key == settlement_memo_key(scn, plan, {**values, "dynamics.coverage_half": 9.0}, 7, ())
+    values = {**scn.parameter_values(), "bargain.war_cost": draws}
+
+    def key(plan: Any, vals: Any, seed: int = 7, scenario: Any = scn) -> Any:
+        b = stage_parameters(BargainParams, vals, "bargain")
+        g = plan.guarantee
+        return bargain_draws_key(
+            scenario, g.kind, plan.option.bargain.aid_musd_per_year, g.params(b), seed
+        )
+
+    plan = ws.plan(ws.start, scn, "nato_replaces", {})
+    first = key(plan, values)
+    assert first is not None
+    # the dynamics' values are not read; a bargaining draw, the seed and the scenario are
+    assert first == key(plan, {**values, "dynamics.coverage_half": 9.0})
     moved = draws.copy()
     moved[3] = np.nextafter(moved[3], 1.0)
-    assert key != settlement_memo_key(scn, plan, {**values, "bargain.war_cost": moved}, 7, ())
-    assert key != settlement_memo_key(scn, plan, values, 8, ())
-    other = ws.plan(ws.start, scn, "nato_then_un", {})
-    assert key != settlement_memo_key(scn, other, values, 7, ())
-    # a plan that reads the dynamics per replication (a sweep's design points): never kept
-    assert settlement_memo_key(scn, plan, values, 7, ("dynamics.nato_pk_skill",)) is None
+    assert first != key(plan, {**values, "bargain.war_cost": moved})
+    assert first != key(plan, values, seed=8)
+    assert first != key(plan, values, scenario=object())
+    # the same coalition with a later handover fields the same guarantee: the same key
+    assert first == key(ws.plan(ws.start, scn, "nato_then_un", {}), values)
 
 
 def test_the_memo_keeps_the_last_entries_and_is_safe_across_threads() -> None:
