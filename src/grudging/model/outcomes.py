@@ -224,5 +224,8 @@ def outcome_rows(
         )
     table = pd.concat(frames, ignore_index=True)
     table.insert(0, "option", option)
-    table.insert(0, "run_id", run_prefix + option + "/" + table["replication"].astype(str))
+    # one label per replication, taken by row (formatting every row's label cost more than the rest)
+    labels = run_prefix + option + "/" + pd.Series(reps).astype(str)
+    taken = labels.take(table["replication"].to_numpy() - replication_offset)
+    table.insert(0, "run_id", taken.array)
     return table
