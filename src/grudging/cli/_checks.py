@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grudging.errors import ParameterError
+from grudging.machine import human_bytes
 
 #: Bytes of memory ``grudging run`` holds per simulated cell (replication x option x region x
 #: month): the dynamics' monthly arrays, the tidy outcome rows and the region-month summary.
@@ -138,15 +139,6 @@ def writable_folder(text: str | Path, flag: str) -> Path:
     return path
 
 
-def _human(n: float) -> str:
-    """``1.2 GB`` style."""
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if abs(n) < 1000:
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return f"{n:,.1f} PB"
-
-
 def prepare_parent(path: Path) -> None:
     """Create the folder an output file goes into (after the checks said it can be)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,7 +161,7 @@ def check_run_memory(
         raise ParameterError(
             f"-n {replications:,}: {replications:,} replications x {options} option"
             f"{'s' if options != 1 else ''} x {regions} regions x {months} months would need "
-            f"about {_human(need)} of memory, and {_human(available)} is available; "
+            f"about {human_bytes(need)} of memory, and {human_bytes(available)} is available; "
             f"use at most about {fits:,} replications (-n), fewer options (--option), or "
             "'grudging sweep', which streams its runs to a store on disk"
         )

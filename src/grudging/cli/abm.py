@@ -269,6 +269,7 @@ def _run(args: argparse.Namespace) -> int:
     save = _save_path(args.save, (".gif", ".png", ".svg", ".pdf"), "--save")
     csv = _save_path(args.csv, (".csv",), "--csv")
     cells = args.size * args.size
+    _check_memory(args.size)
     density = (
         _peacekeeper_density(args.peacekeepers, cells) if args.peacekeepers is not None else None
     )
@@ -314,6 +315,29 @@ def _run(args: argparse.Namespace) -> int:
     _report_run(model, series, model_id, title)
     _write_outputs(series, frames, palette, title, save, csv)
     return 0
+
+
+#: Memory a lattice cell takes while a model steps (measured: about 150 bytes for Model I and
+#: 110 for Model II, with room), and a model's fixed share.
+CELL_BYTES, MODEL_BASE_BYTES = 200, 150 * 2**20
+
+
+def _check_memory(size: int, models: int = 1, jobs: bool = False) -> None:
+    """Refuse lattices too large for the memory (``models`` at once, one per process with
+    ``jobs``), before any model is built."""
+    from grudging.errors import ParameterError
+    from grudging.machine import available_memory, human_bytes
+
+    available = available_memory()
+    need = models * (size * size * CELL_BYTES + MODEL_BASE_BYTES)
+    if available is not None and need > available:
+        side = int(max(available / models - MODEL_BASE_BYTES, 0) / CELL_BYTES) ** 0.5
+        what = f"{models} lattices of" if models > 1 else "a lattice of"
+        raise ParameterError(
+            f"--size {size}: {what} {size:,} x {size:,} cells would need about "
+            f"{human_bytes(need)} of memory, and {human_bytes(available)} is available; use "
+            f"--size {max(int(side), 3)} or less" + (" or fewer --jobs" if jobs else "")
+        )
 
 
 def _check_steps(steps: int) -> None:
@@ -450,6 +474,7 @@ def _compare(args: argparse.Namespace) -> int:
     gif = _save_path(args.gif, (".gif",), "--gif")
     steps = args.steps if args.steps is not None else 200
     _check_steps(steps)
+    _check_memory(args.size, models=2)
     _rng(args.seed)
     density = _peacekeeper_density(args.peacekeepers, args.size * args.size)
     behaviour = args.behaviour or args.behaviour_default
@@ -569,6 +594,7 @@ def _curve(args: argparse.Namespace) -> int:
         raise ParameterError(f"--out {args.out}: folder '{out.parent}' does not exist; create it")
     if not (1 <= args.jobs <= 256):
         raise ParameterError(f"--jobs {args.jobs}: give a number of processes in [1, 256]")
+    _check_memory(args.size, models=args.jobs, jobs=True)
     _rng(args.seed)
     densities = (
         _float_list("--densities", args.densities)

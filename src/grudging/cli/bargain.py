@@ -14,6 +14,10 @@ GUARANTOR_HELP = (
 )
 #: Parameter draws behind the P(deal) distribution by default.
 UNCERTAINTY_DRAWS = 400
+#: Most coding draws of one bargain (about 3 kB each across the guarantors).
+MAX_DRAWS = 100_000
+#: Most bargains of the uncertainty table, parameter draws x coding draws (about a minute).
+MAX_BARGAINS = 10_000_000
 
 
 def register(sub: Any) -> None:
@@ -153,12 +157,21 @@ def _bargain(args: argparse.Namespace) -> int:
     from grudging.rng import stream
     from grudging.scenario import load_scenario
 
-    if args.draws < 1:
-        raise ParameterError(f"--draws {args.draws}: at least 1 draw is needed")
+    if not 1 <= args.draws <= MAX_DRAWS:
+        raise ParameterError(
+            f"--draws {args.draws}: give 1 to {MAX_DRAWS:,} Monte Carlo draws (each holds every "
+            "faction's coding under every guarantor in memory)"
+        )
     if args.uncertainty == 1 or args.uncertainty < 0 or args.uncertainty > 100_000:
         raise ParameterError(
             f"--uncertainty {args.uncertainty}: give 0 (nominal values only) or 2 to 100,000 "
             "parameter draws"
+        )
+    if args.uncertainty * args.draws > MAX_BARGAINS:
+        raise ParameterError(
+            f"--uncertainty {args.uncertainty:,} x --draws {args.draws:,} = "
+            f"{args.uncertainty * args.draws:,} bargains per guarantor (at most {MAX_BARGAINS:,}, "
+            "about a minute); use fewer parameter draws (--uncertainty) or coding draws (--draws)"
         )
     if args.aid is not None and not args.aid >= 0:
         raise ParameterError(f"--aid {args.aid:g}: aid must be >= 0 (US$ million a year)")

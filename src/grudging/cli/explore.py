@@ -452,6 +452,11 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     ):
         if value is not None and value < 1:
             raise DesignError(f"{flag} {value}: give at least 1")
+    if args.num_levels is not None and args.num_levels < 2:
+        raise DesignError(
+            f"--num-levels {args.num_levels}: a Morris grid needs at least 2 levels (an even "
+            "number, e.g. 4)"
+        )
     if resuming:
         if store.is_dir():
             raise DesignError(f"store {store}: a folder, not a store; give the .duckdb file")
@@ -473,7 +478,7 @@ def _check_capacity_before_design(
     import math
     import os
 
-    from grudging.explore.design import design_size
+    from grudging.explore.design import check_factorial_size, design_size
     from grudging.explore.levers import select_factors
     from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate
     from grudging.machine import available_memory
@@ -488,10 +493,13 @@ def _check_capacity_before_design(
     levels = args.levels or 3
     if method == "factorial":
         points = math.prod(len(f.levels(levels)) for f in factors)
+        check_factorial_size(points, len(factors), levels)
     elif method == "lhs" and args.cross_levers:
         levers = [f for f in factors if f.kind == "lever"]
         params = len(factors) - len(levers)
-        points = (n if params else 1) * math.prod(len(f.levels(levels)) for f in levers)
+        crossed = math.prod(len(f.levels(levels)) for f in levers)
+        check_factorial_size(crossed, len(levers), levels)
+        points = (n if params else 1) * crossed
     else:
         points = design_size(method, n, len(factors), args.second_order)
     options = len(args.option) if args.option else len(scn.options)

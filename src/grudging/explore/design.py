@@ -31,6 +31,7 @@ Software* 96: 239-250.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -222,6 +223,11 @@ def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     elif method == "morris":
         if len(factors) < 2:
             raise DesignError("a Morris design needs at least two factors")
+        if spec.num_levels < 2:
+            raise DesignError(
+                f"--num-levels {spec.num_levels}: a Morris grid needs at least 2 levels (an even "
+                "number, e.g. 4)"
+            )
         from SALib.sample import morris
 
         unit = morris.sample(problem(factors), n, num_levels=spec.num_levels, seed=rng)
@@ -238,7 +244,23 @@ def _latin(factors: Sequence[Factor], n: int, rng: np.random.Generator) -> np.nd
 
 def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
     grids = [f.levels(levels) for f in factors]
+    check_factorial_size(math.prod(len(g) for g in grids), len(factors), levels)
     return np.array(list(itertools.product(*grids)), dtype=float).reshape(-1, len(factors))
+
+
+#: Most points a full factorial may have (beyond it, sample: lhs, sobol or morris).
+MAX_FACTORIAL_POINTS = 10_000_000
+
+
+def check_factorial_size(points: int, factors: int, levels: int) -> None:
+    """Refuse a full factorial of more than :data:`MAX_FACTORIAL_POINTS` points."""
+    if points > MAX_FACTORIAL_POINTS:
+        shown = f"{points:,}" if points < 10**15 else f"about 10^{len(str(points)) - 1}"
+        raise DesignError(
+            f"a full factorial of {factors} factors at --levels {levels} has {shown} points "
+            f"(at most {MAX_FACTORIAL_POINTS:,}); use fewer factors (--parameters, --levers) or "
+            "levels, or sample the space with --method lhs, sobol or morris"
+        )
 
 
 def design_size(method: str, n: int, factors: int, second_order: bool = False) -> int:

@@ -49,7 +49,7 @@ from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, with_plan_reads
-from grudging.machine import available_memory
+from grudging.machine import available_memory, human_bytes
 from grudging.plans import PlanCache
 from grudging.results.store import FORMAT_VERSION, ChunkRows, Store, free_disk
 from grudging.rng import MASTER_SEED
@@ -279,19 +279,11 @@ def estimate(
     rows = runs * per_run
     disk = rows * DISK_PER_OUTCOME_ROW + runs * DISK_PER_RUN
     design = points * (factors + 2) * 8 * 4  # unit coordinates, values, group keys, copies
+    block = min(block, max(runs, 1))  # no chunk holds more than the design's runs
     chunk = min(block, max(replications, 1) * points) * regions * months * WORKER_BYTES_PER_CELL
     in_flight = (2 * workers + 2) * block * per_run * 8 * 4
     memory = design + workers * chunk + in_flight + 200 * 2**20 * workers
     return Estimate(points, options, replications, factors, runs, rows, disk, memory)
-
-
-def human_bytes(n: float) -> str:
-    """``1.2 GB`` style."""
-    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
-        if abs(n) < 1000 or unit == "PB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1000
-    return f"{n:,.1f} PB"
 
 
 def check_capacity(

@@ -227,5 +227,5 @@ def outcome_rows(
     # one label per replication, taken by row (formatting every row's label cost more than the rest)
     labels = run_prefix + option + "/" + pd.Series(reps).astype(str)
     taken = labels.take(table["replication"].to_numpy() - replication_offset)
-    table.insert(0, "run_id", taken.array)
+    table.insert(0, "run_id", taken.reset_index(drop=True))
     return table

@@ -107,6 +107,19 @@ TABLES = {
     2: ("meta", "points", "design_unit", "chunks", "run_status", "outcome_rows"),
     3: ("meta", "points", "design_unit", "chunks", "run_rows", "outcome_rows"),
 }
+#: Row order of each exported table: its key, so that an export is the same file whichever
+#: executor ran the sweep and in whatever order its chunks finished.
+EXPORT_ORDER = {
+    "experiments": "point, option, replication",
+    "outcomes": (
+        "point, option, replication, outcome, region NULLS FIRST, nation NULLS FIRST, "
+        "month NULLS FIRST"
+    ),
+    "status": "point, option, replication",
+    "points": "point",
+    "chunks": "option, group_key, block",
+    "design_unit": "point",
+}
 #: Columns of a format 3 ``run_rows`` table before its outcome columns.
 RUN_KEYS = ("chunk", "row", "point", "replication")
 #: Bytes before a DuckDB file's first block: its main header and two database headers.
@@ -835,7 +848,8 @@ class Store:
             )
             try:
                 self.con.execute(
-                    f"COPY (SELECT * FROM {name}) TO '{_sql_path(target)}' ({options})"
+                    f"COPY (SELECT * FROM {name} ORDER BY {EXPORT_ORDER[name]}) "
+                    f"TO '{_sql_path(target)}' ({options})"
                 )
             except duckdb.IOException as err:
                 if _is_damage(err):

@@ -158,6 +158,37 @@ def test_bad_input_gives_one_message_and_code_2(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("run", "--size", "5000"),
+            "--size 5000: a lattice of 5,000 x 5,000 cells would need about 5.2 GB of memory, "
+            "and 1.1 GB is available; use --size 2140 or less",
+        ),
+        (
+            ("compare", "--size", "5000"),
+            "--size 5000: 2 lattices of 5,000 x 5,000 cells would need about 10.3 GB of memory, "
+            "and 1.1 GB is available; use --size 1377 or less",
+        ),
+        (
+            ("curve", "--size", "3000", "--jobs", "4"),
+            "--size 3000: 4 lattices of 3,000 x 3,000 cells would need about 7.8 GB of memory, "
+            "and 1.1 GB is available; use --size 745 or less or fewer --jobs",
+        ),
+    ],
+)
+def test_a_lattice_too_large_for_the_memory_is_refused_before_it_is_built(
+    grudging: Runner, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
+) -> None:
+    import grudging.machine as machine
+
+    monkeypatch.setattr(machine, "available_memory", lambda: 2**30)
+    code, _, err = grudging("abm", *args)
+    assert code == 2
+    assert err.replace("\n", " ").strip() == f"error: {message}"
+
+
 def test_abm_without_action_prints_help(grudging: Runner) -> None:
     code, out, _ = grudging("abm")
     assert code == 0

@@ -117,7 +117,18 @@ def test_strength_without_a_guarantor_is_an_error(
 def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, str(tiny_path), "--draws", "0")
     assert code == 2
-    assert "--draws 0: at least 1 draw is needed" in err
+    assert "--draws 0: give 1 to 100,000 Monte Carlo draws" in err
+    # a huge run is refused before any bargain (it would need hundreds of GB)
+    code, _, err = run(capsys, str(tiny_path), "--draws", "1000000000")
+    assert code == 2
+    assert "--draws 1000000000: give 1 to 100,000 Monte Carlo draws" in err
+    code, _, err = run(capsys, str(tiny_path), "--uncertainty", "100000", "--draws", "500")
+    assert code == 2
+    assert err.strip().endswith(
+        "--uncertainty 100,000 x --draws 500 = 50,000,000 bargains per guarantor (at most "
+        "10,000,000, about a minute); use fewer parameter draws (--uncertainty) or coding draws "
+        "(--draws)"
+    )
     code, _, err = run(capsys, str(tiny_path), "--aid", "-1")
     assert code == 2
     assert "--aid -1: aid must be >= 0" in err

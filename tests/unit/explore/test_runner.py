@@ -64,6 +64,14 @@ def test_identical_results_in_process_and_on_two_local_processes(iraq: Any, tmp_
     assert workers == set()  # the volatile column is dropped from the comparison
     with open_store(tmp_path / "processes.duckdb") as store:
         assert store.status()["worker"].nunique() >= 1
+    # the exports are the same files, whichever order the chunks finished in
+    same = ["experiments", "outcomes", "points", "design_unit"]
+    for name in ("inprocess", "processes"):
+        with open_store(tmp_path / f"{name}.duckdb") as store:
+            store.export(tmp_path / name, "csv", same)
+    for table in same:
+        first = (tmp_path / "inprocess" / f"{table}.csv").read_bytes()
+        assert first == (tmp_path / "processes" / f"{table}.csv").read_bytes(), table
 
 
 @pytest.mark.slow
