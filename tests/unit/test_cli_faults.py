@@ -165,6 +165,115 @@ def test_report_and_backtest_refuse_a_run_too_large(
     assert "1 option x 3 regions x 24 months would need" in _err(capsys)
 
 
+#: what-would-it-take on the toy scenario, its proposal against the patron staying.
+WHAT = [
+    "what-would-it-take",
+    "--scenario",
+    "TINY",
+    "--option",
+    "alliance_replaces",
+    "--baseline",
+    "patron_stays",
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "target", "start", "end"),
+    [
+        (
+            ["cases", "-n", "1000000000000"],
+            "grudging.cases.runner.run_library",
+            "error: -n 1,000,000,000,000: 1,000,000,000,000 replications x 1 option x 1 region "
+            "x 24 months would need about 1.9 PB of memory, and ",
+            "use at most about {} replications (-n)",
+        ),
+        (
+            [*WHAT, "-r", str(10**12)],
+            "grudging.explore.what_it_takes.what_it_takes",
+            "error: --replications 1,000,000,000,000: 1,000,000,000,000 replications x 2 "
+            "options x 3 regions x 24 months would need about 11.5 PB of memory, and ",
+            "use at most about {} replications (--replications)",
+        ),
+        (
+            [*WHAT, "--parameter-replications", str(10**12)],
+            "grudging.explore.what_it_takes.what_it_takes",
+            "error: --parameter-replications 1,000,000,000,000: 1,000,000,000,000 replications "
+            "x 2 options x 3 regions x 24 months would need about 11.5 PB of memory, and ",
+            "use at most about {} replications (--parameter-replications)",
+        ),
+        (
+            ["backtest", "TINY", "-n", str(10**12), "--plot", "-"],
+            "grudging.evidence.backtest.backtest",
+            "error: -n 1,000,000,000,000: 1,000,000,000,000 replications x 1 option x 3 regions "
+            "x 24 months would need about 5.8 PB of memory, and ",
+            "use at most about {} replications (-n)",
+        ),
+    ],
+)
+def test_huge_runs_of_every_command_are_refused_before_any_work(
+    tiny_runnable_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    target: str,
+    start: str,
+    end: str,
+) -> None:
+    def refuse(*a: Any, **k: Any) -> Any:
+        raise AssertionError("worked before the size was checked")
+
+    monkeypatch.setattr(target, refuse)
+    args = [str(tiny_runnable_path) if a == "TINY" else a for a in args]
+    assert main(args) == 2
+    err = _err(capsys).strip()
+    assert err.startswith(start)
+    fits = err.rsplit("use at most about ", 1)[1].split(" ")[0]
+    assert err.endswith(end.format(fits)), err
+
+
+def test_calibrate_refuses_a_huge_bootstrap_and_an_unwritable_folder_before_fitting(
+    monkeypatch: pytest.MonkeyPatch, blocker: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*a: Any, **k: Any) -> Any:
+        raise AssertionError("fitted before the arguments were checked")
+
+    monkeypatch.setattr("grudging.calibration.dynamics.calibrate", refuse)
+    assert main(["calibrate", "dynamics", "--bootstrap", "1000000000"]) == 2
+    assert _err(capsys) == (
+        "error: --bootstrap 1000000000: give 0 to 10,000 refits (each takes about a second; the "
+        "default is 100)\n"
+    )
+    out = blocker / "cal"
+    assert main(["calibrate", "dynamics", "--out", str(out)]) == 2
+    assert _err(capsys) == (
+        f"error: --out {out}: {blocker} is a file, not a folder, so {out} cannot be created; "
+        "choose another path\n"
+    )
+
+
+@pytest.mark.parametrize("month", ["2006-12", "2013-01"])
+def test_backtest_to_a_month_outside_the_replay_is_refused(
+    month: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(*a: Any, **k: Any) -> Any:
+        raise AssertionError("ran before --to was checked")
+
+    monkeypatch.setattr("grudging.evidence.backtest.backtest", refuse)
+    assert main(["backtest", "--to", month, "-n", "5", "--plot", "-"]) == 2
+    assert _err(capsys) == (
+        f"error: --to {month}: the replay runs from 2007-01 to 2011-12; give a month in that span\n"
+    )
+
+
+def test_one_case_is_run_and_shown_unscored(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cases", "--case", "angola-1991", "-n", "20", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [row["id"] for row in report["cases"]] == ["angola-1991"]
+    assert report["cases"][0]["p_base_rate"] is None
+    assert report["scores"] == {}
+    assert report["verdict"].startswith("One case is not scored: the naive forecasts are")
+
+
 def test_a_sweep_too_large_is_refused_before_its_design_is_sampled(
     tiny_runnable_path: Path,
     tmp_path: Path,

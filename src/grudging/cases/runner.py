@@ -250,6 +250,19 @@ def library_report(results: list[CaseResult]) -> dict[str, Any]:
     over all cases and over the cases without a leak; the model's calibration; a verdict."""
     y = [r.outcome for r in results]
     cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
+    if len(results) < 2:  # the naive forecasts are leave-one-out rates: nothing to score against
+        return {
+            "cases": [
+                {**asdict(r), "p_base_rate": None, "p_rule": None, "rule_holds": c}
+                for r, c in zip(results, cells, strict=True)
+            ],
+            "scores": {},
+            "calibration": [],
+            "verdict": (
+                "One case is not scored: the naive forecasts are leave-one-out rates over the "
+                "other cases; run two or more (--case ID, repeated) or the whole library."
+            ),
+        }
     base = scoring.loo_base_rate(y)
     rule = scoring.loo_cell_rate(cells, y)
     rows = [

@@ -144,25 +144,34 @@ def prepare_parent(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
 
 
+#: The ways out a run too large for the memory is offered after fewer replications.
+RUN_WAYS_OUT = (
+    "fewer options (--option), or 'grudging sweep', which streams its runs to a store on disk"
+)
+
+
 def check_run_memory(
     replications: int,
     options: int,
     regions: int,
     months: int,
     available: int | None,
+    flag: str = "-n",
+    ways_out: str = RUN_WAYS_OUT,
 ) -> int:
-    """Refuse a run that cannot fit in memory, with the estimate and the ways out; returns the
-    estimate in bytes."""
+    """Refuse a run that cannot fit in memory, with the estimate and the ways out (after fewer
+    replications, given with ``flag``); returns the estimate in bytes."""
     cells = replications * options * regions * months
     need = cells * RUN_BYTES_PER_CELL + RUN_BASE_BYTES
     if available is not None and need > available:
         fits = max((available - RUN_BASE_BYTES) // max(options * regions * months, 1), 0)
         fits //= RUN_BYTES_PER_CELL
+        fewer = f"use at most about {fits:,} replications ({flag})"
         raise ParameterError(
-            f"-n {replications:,}: {replications:,} replications x {options} option"
-            f"{'s' if options != 1 else ''} x {regions} regions x {months} months would need "
+            f"{flag} {replications:,}: {replications:,} replications x {options} option"
+            f"{'s' if options != 1 else ''} x {regions} region{'s' if regions != 1 else ''} x "
+            f"{months} months would need "
             f"about {human_bytes(need)} of memory, and {human_bytes(available)} is available; "
-            f"use at most about {fits:,} replications (-n), fewer options (--option), or "
-            "'grudging sweep', which streams its runs to a store on disk"
+            + (f"{fewer}, {ways_out}" if ways_out else fewer)
         )
     return need

@@ -78,7 +78,20 @@ def _backtest(args: argparse.Namespace) -> int:
     if args.plot and args.plot != "-":
         plot_file = writable_file(args.plot, "--plot", PLOT_TYPES)
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
-    check_run_memory(replications, 1, len(scn.regions), scn.horizon_months, available_memory())
+    if args.to is not None:
+        from grudging.errors import GrudgingError
+        from grudging.scenario.schema import month_index, month_label
+
+        first = month_index(scn.start)
+        last = month_label(first + scn.horizon_months - 1)
+        if not scn.start <= args.to <= last:
+            raise GrudgingError(
+                f"--to {args.to}: the replay runs from {scn.start} to {last}; give a month in "
+                "that span"
+            )
+    check_run_memory(
+        replications, 1, len(scn.regions), scn.horizon_months, available_memory(), ways_out=""
+    )
     regions = tuple(args.region)
     if not regions:
         deaths = recent_deaths(scn)

@@ -304,6 +304,10 @@ def register_dynamics(sub: Any) -> None:
     p.set_defaults(handler=run_dynamics)
 
 
+#: Most bootstrap refits of the dynamics' calibration (a few hours at most).
+MAX_BOOTSTRAP = 10_000
+
+
 def run_dynamics(args: argparse.Namespace) -> int:
     """Fit the dynamics and write the calibration file."""
     import yaml
@@ -313,8 +317,15 @@ def run_dynamics(args: argparse.Namespace) -> int:
     from grudging.errors import GrudgingError
     from grudging.scenario import load_scenario
 
-    if args.bootstrap < 0:
-        raise GrudgingError(f"--bootstrap {args.bootstrap}: give zero or more refits")
+    if not 0 <= args.bootstrap <= MAX_BOOTSTRAP:
+        raise GrudgingError(
+            f"--bootstrap {args.bootstrap}: give 0 to {MAX_BOOTSTRAP:,} refits (each takes about "
+            "a second; the default is 100)"
+        )
+    if args.out:
+        from grudging.cli._checks import writable_folder
+
+        writable_folder(args.out, "--out")  # refused now, not after the fit
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     cal = calibrate(scn, seed=args.seed, bootstrap_draws=args.bootstrap)
     doc = calibration_document(scn, cal)

@@ -107,6 +107,13 @@ def _cases(args: argparse.Namespace) -> int:
             console.print(case_id)
         return 0
     replications = replications_or_default(args.replications, runner.DEFAULT_REPLICATIONS)
+    from grudging.cli._checks import check_run_memory
+    from grudging.machine import available_memory
+
+    # a case is one theatre scored over its first two years, run case after case
+    check_run_memory(
+        replications, 1, 1, runner.YEARS * runner.YEAR, available_memory(), ways_out=""
+    )
     plot = None
     if args.plot:
         from grudging.cli._checks import writable_file
@@ -142,8 +149,8 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
             "yes" if row["intervener_party"] else "no",
             f"{row['troops_per_1000']:.2f}",
             f"{row['p_model']:.2f}",
-            f"{row['p_base_rate']:.2f}",
-            f"{row['p_rule']:.2f}",
+            "-" if row["p_base_rate"] is None else f"{row['p_base_rate']:.2f}",
+            "-" if row["p_rule"] is None else f"{row['p_rule']:.2f}",
             "violence" if row["outcome"] else "peace",
         )
     console.print(table)
@@ -178,5 +185,6 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
             f"{b['mean_forecast']:.2f}",
             f"{b['observed']:.2f}",
         )
-    console.print(cal)
+    if report["calibration"]:
+        console.print(cal)
     console.print(report["verdict"])

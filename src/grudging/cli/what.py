@@ -117,6 +117,20 @@ def _what(args: argparse.Namespace) -> int:
     }
     # every refusal happens here, before anything is planned
     w.check_request(scn, **request, flags=_FLAGS)
+    from grudging.cli._checks import check_run_memory
+    from grudging.machine import available_memory
+
+    for name in ("replications", "parameter_replications"):
+        # an evaluation runs the option and its baseline side by side
+        check_run_memory(
+            request[name],
+            2,
+            len(scn.regions),
+            scn.horizon_months,
+            available_memory(),
+            flag=_FLAGS[name],
+            ways_out="",
+        )
 
     def say(message: str) -> None:
         if not (args.quiet or args.json):
