@@ -173,6 +173,18 @@ def _bargain(args: argparse.Namespace) -> int:
             f"{args.uncertainty * args.draws:,} bargains per guarantor (at most {MAX_BARGAINS:,}, "
             "about a minute); use fewer parameter draws (--uncertainty) or coding draws (--draws)"
         )
+    for flag, value, span in (
+        (
+            "--strength",
+            args.strength,
+            "a strength of zero or more (effective troops over the requirement)",
+        ),
+        ("--impartiality", args.impartiality, "an impartiality from 0 to 1"),
+        ("--years", args.years, "a commitment of zero or more years"),
+    ):
+        high = 1.0 if flag == "--impartiality" else float("inf")
+        if value is not None and not 0.0 <= value <= high:  # NaN fails it too
+            raise ParameterError(f"{flag} {value:g}: give {span}")
     if args.aid is not None and not args.aid >= 0:
         raise ParameterError(f"--aid {args.aid:g}: aid must be >= 0 (US$ million a year)")
     scn = load_scenario(args.scenario, overrides=args.set)

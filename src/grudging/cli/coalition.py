@@ -146,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
     from grudging.scenario.commands import commands_of
     from grudging.scenarios.reference import coalition_records, coalition_values
 
-    if args.budget is not None and args.budget < 0:
+    if args.budget is not None and not args.budget >= 0:  # NaN fails it too
         raise InfeasibleError(
-            f"--budget {args.budget:,.0f}: a budget cannot be negative; give US$ million >= 0"
+            f"--budget {args.budget:,.0f}: give a budget of zero or more (US$ million)"
         )
     if args.target is not None and args.target <= 0:
         raise InfeasibleError(f"--target {args.target}: give a positive number of troops")
@@ -160,6 +160,13 @@ def run(args: argparse.Namespace) -> int:
         param_sets = {k: v for k, v in param_sets.items() if k not in declared}
     scn = load_scenario(args.scenario, overrides=scenario_sets)
     check_command(args.command_type, commands_of(scn))
+    levels = [level.id for level in scn.roe_levels]
+    if args.roe is not None and levels and args.roe not in levels:
+        from grudging.errors import unknown_name
+
+        raise InfeasibleError(
+            f"--roe {args.roe}: {unknown_name('rules-of-engagement level', args.roe, levels)}"
+        )
     values, borrowed = coalition_values(scn, param_sets)
     plan = coalition_plan(scn, args.option, args.budget, args.command_type, args.roe, args.target)
     result = run_conference(

@@ -372,7 +372,9 @@ def _sweep(args: argparse.Namespace) -> int:
     design = None
     if resuming:
         if design_flags:
-            shown = ", ".join("--" + k.replace("_", "-") for k in design_flags)
+            shown = ", ".join(
+                "-n" if k == "n" else "--" + k.replace("_", "-") for k in design_flags
+            )
             raise DesignError(
                 f"--resume continues {store} as it was designed; leave out {shown} (or give a new "
                 "store path for a new design)"

@@ -149,11 +149,17 @@ def _validate(args: argparse.Namespace) -> int:
             print_error(str(err))
             failed += 1
             continue
-        console.print(
-            f"[green]ok[/] {name}: scenario '{scn.id}' — {len(scn.regions)} regions, "
-            f"{len(scn.nations)} nations, {len(scn.factions)} factions, "
-            f"{len(scn.options)} options, {len(scn.parameters)} parameters"
+        counts = ", ".join(
+            f"{n} {word}{'' if n == 1 else 's'}"
+            for n, word in (
+                (len(scn.regions), "region"),
+                (len(scn.nations), "nation"),
+                (len(scn.factions), "faction"),
+                (len(scn.options), "option"),
+                (len(scn.parameters), "parameter"),
+            )
         )
+        console.print(f"[green]ok[/] {name}: scenario '{scn.id}' — {counts}")
     return 2 if failed else 0
 
 

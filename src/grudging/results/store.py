@@ -230,9 +230,14 @@ class Store:
 
         target = Path(path)
         if target.exists():
+            with open(target, "rb") as fh:
+                is_store = fh.read(12)[8:12] == b"DUCK"
             raise StoreError(
                 f"{target}: a store already exists here; continue its sweep with --resume, or "
                 "give a new path"
+                if is_store
+                else f"{target}: a file that is not a store (a scenario is given with --scenario); "
+                "give a new path for the store"
             )
         if not target.parent.exists():
             raise StoreError(f"{target}: the folder {target.parent} does not exist; create it")

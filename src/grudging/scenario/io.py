@@ -29,7 +29,12 @@ from pydantic import ValidationError
 
 from grudging.errors import ScenarioError, did_you_mean
 from grudging.scenario.calibration_files import merge_calibrations
-from grudging.scenario.minimal import expand_case, is_case, parameters_with_overrides
+from grudging.scenario.minimal import (
+    case_keys,
+    expand_case,
+    is_case,
+    parameters_with_overrides,
+)
 from grudging.scenario.overrides import apply_override, id_of
 from grudging.scenario.references import ScenarioReferenceError
 from grudging.scenario.runnable import check_runnable
@@ -423,14 +428,23 @@ def shared_parameter_defaults(data: dict[str, Any], smap: SourceMap) -> dict[str
     return data
 
 
-def read_raw(source: str | Path, calibrated: bool = True) -> tuple[dict[str, Any], SourceMap, Path]:
-    """Raw scenario data with tables expanded (and calibrations merged), and where it came from."""
+def read_raw(
+    source: str | Path, calibrated: bool = True, case_overrides: Sequence[str] = ()
+) -> tuple[dict[str, Any], SourceMap, Path]:
+    """Raw scenario data with tables expanded (and calibrations merged), and where it came from.
+
+    A minimal case takes the ``case_overrides`` that name one of its own keys (``population``,
+    ``force.troops``...) before it is expanded (see :func:`case_keys`)."""
     path = resolve_path(source)
     data, lines = parse_yaml(read_text(path), path.name)
     smap = SourceMap(main=path.name, lines={loc: (path.name, n) for loc, n in lines.items()})
     if not isinstance(data, dict):
         validate_data(data, smap)
-    if is_case(data):  # the minimal case format: defaults and the shared parameter set
+    if is_case(data, smap):  # the minimal case format: defaults and the shared parameter set
+        for assignment in case_keys(data, case_overrides):
+            loc = apply_override(data, assignment)
+            smap.lines[loc] = (f"--set {assignment}", 0)
+            smap.applied.append(assignment)
         return expand_case(data, smap), smap, path
     roots = allowed_roots(path.parent)
     data = expand_tables(data, path.parent, smap, roots)
@@ -464,8 +478,10 @@ def load_scenario(
     so that a calibration never starts from its own earlier posterior. ``runnable=True`` also
     checks that the chain can run it (:func:`~grudging.scenario.runnable.check_runnable`).
     """
-    data, smap, path = read_raw(source, calibrated)
+    data, smap, path = read_raw(source, calibrated, overrides)
     for assignment in overrides:
+        if assignment in smap.applied:
+            continue  # applied to the minimal case itself
         loc = apply_override(data, assignment)
         smap.lines[loc] = (f"--set {assignment}", 0)
     scn = validate_data(data, smap)
@@ -506,7 +522,7 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
         )
     data, lines = parse_yaml(text, name)
     smap = SourceMap(main=name, lines={loc: (name, n) for loc, n in lines.items()})
-    if is_case(data):
+    if is_case(data, smap):
         data = expand_case(data, smap)
     elif isinstance(data, dict):
         data = shared_parameter_defaults(data, smap)

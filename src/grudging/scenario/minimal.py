@@ -11,6 +11,7 @@ in ``docs/design-notes/cases.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from typing import Annotated, Any, Literal
 
@@ -131,6 +132,26 @@ class Case(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _force_arrives_within_the_horizon(self) -> Case:
+        if self.force != "none" and self.force.arrival_month >= self.horizon_months:
+            raise ValueError(
+                f"force.arrival_month: the force arrives in month {self.force.arrival_month}, "
+                f"after the last month simulated ({self.horizon_months - 1}; horizon_months "
+                f"{self.horizon_months}); let it arrive earlier or lengthen horizon_months"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _deaths_within_population(self) -> Case:
+        if self.recent_deaths_per_year > self.population:
+            raise ValueError(
+                f"recent_deaths_per_year: {self.recent_deaths_per_year:,.0f} deaths a year is "
+                f"more than the {self.population:,} people living there; check the figure or the "
+                "population"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _ending_matches_agreement(self) -> Case:
         if self.ended_by is not None and (self.ended_by == "settlement") != self.agreement:
             raise ValueError(
@@ -150,9 +171,18 @@ class Case(_Strict):
         return self
 
 
-def is_case(data: Any) -> bool:
-    """Whether raw YAML data is a minimal case."""
-    return isinstance(data, dict) and data.get("format") == CASE_FORMAT
+def is_case(data: Any, smap: SourceMap | None = None) -> bool:
+    """Whether raw YAML data is a minimal case (``format: case``); with ``smap``, any other
+    ``format`` is refused, located (a full scenario has no ``format`` key)."""
+    if not isinstance(data, dict):
+        return False
+    if smap is not None and "format" in data and data["format"] != CASE_FORMAT:
+        raise ScenarioError(
+            f"{_where(smap, ('format',))}: format: {data['format']!r} is not a format grudging "
+            f"reads; write 'format: {CASE_FORMAT}' for a minimal case, or leave 'format' out "
+            "for a full scenario"
+        )
+    return data.get("format") == CASE_FORMAT
 
 
 def _where(smap: SourceMap, loc: Loc) -> str:
@@ -193,8 +223,8 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
             ) from None
         msg = str(first["msg"]).removeprefix("Value error, ")
         head = msg.split(":", 1)[0]
-        if not loc and head in Case.model_fields:  # a check across keys names its key first
-            loc, msg = (head,), msg.split(":", 1)[1].strip()
+        if not loc and head.split(".")[0] in Case.model_fields:  # a check across keys names
+            loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()  # its key first
             path = head
         value = first.get("input")
         shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
@@ -246,14 +276,27 @@ def _timeline(force: CaseForce, horizon: int) -> list[dict[str, int]]:
     """Troops by month: the level present at month 0, then a linear build-up to ``troops``."""
     points = [{"month": 0, "troops": force.present_at_start}]
     start = force.arrival_month
-    end = min(start + force.build_up_months, horizon)
+    end = start + force.build_up_months
+    troops = force.troops
+    if end > horizon - 1:  # the build-up outlasts the run: its level in the last month
+        reached = (horizon - 1 - start) / force.build_up_months
+        troops = round(force.present_at_start + (force.troops - force.present_at_start) * reached)
+        end = horizon - 1
     if start > 0:
         points.append({"month": start, "troops": force.present_at_start})
     if end > start:
-        points.append({"month": end, "troops": force.troops})
+        points.append({"month": end, "troops": troops})
     elif start == 0:
         points[0] = {"month": 0, "troops": force.troops}
     return points
+
+
+def case_keys(data: dict[str, Any], overrides: Sequence[str]) -> list[str]:
+    """The ``--set`` assignments that name a key of the minimal case ``data`` itself
+    (``population=...``, ``force.troops=...``), in their order; the others (a parameter, a key
+    of the scenario the case expands into) apply after it is expanded."""
+    own = set(Case.model_fields) - {"parameters"}
+    return [a for a in overrides if a.partition("=")[0].strip().split(".", 1)[0] in own]
 
 
 def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:

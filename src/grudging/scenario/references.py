@@ -74,6 +74,18 @@ def _unknown(
             yield loc, unknown_name(kind, value, valid) + hint
 
 
+#: Observed series that count people (none can exceed the population they are counted in).
+PEOPLE_SERIES = frozenset(
+    {
+        "civilian_deaths",
+        "civilian_deaths_national",
+        "civilian_deaths_unlocated",
+        "internally_displaced",
+        "refugees_abroad",
+    }
+)
+
+
 def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     groups = {g.id for g in scn.groups}
     regions = {r.id for r in scn.regions}
@@ -212,6 +224,8 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             f"{scn.information_date}; the model starts from the state at that date: move 'start' "
             "closer or update the data",
         )
+    population = {r.id: r.population for r in scn.regions}
+    total_population = sum(population.values())
     for i, obs in enumerate(scn.observations):
         if month_index(obs.month) > info:
             yield (
@@ -221,6 +235,14 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         if obs.region is not None:
             yield from _unknown(("observations", i, "region"), "region", [obs.region], regions)
+        people = population.get(obs.region) if obs.region is not None else total_population
+        if obs.series in PEOPLE_SERIES and people is not None and obs.value > people:
+            where = f"region '{obs.region}'" if obs.region is not None else "the theatre"
+            yield (
+                ("observations", i, "value"),
+                f"{obs.value:,.0f} {obs.series.replace('_', ' ')} in {obs.month} is more than "
+                f"the {people:,} people of {where}; check the figure or the population",
+            )
 
 
 def _option_problems(

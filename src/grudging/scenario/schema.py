@@ -645,6 +645,10 @@ class Parameter(Frozen):
 
     @model_validator(mode="after")
     def _range_holds_value(self) -> Parameter:
+        if self.low > self.high:
+            raise ValueError(
+                f"parameter '{self.name}': low {self.low} is above high {self.high}; swap them"
+            )
         if not self.low <= self.value <= self.high:
             raise ValueError(
                 f"parameter '{self.name}': value {self.value} lies outside its range "

@@ -37,9 +37,17 @@ class SourceMap:
 
     main: str
     lines: dict[Loc, tuple[str, int]] = field(default_factory=dict)
+    #: ``--set`` assignments already applied (to a minimal case, before it was expanded).
+    applied: list[str] = field(default_factory=list)
 
     def locate(self, loc: Loc) -> tuple[str, int | None]:
-        """The file and line of the longest known prefix of ``loc``."""
+        """The file and line of the longest known prefix of ``loc``; a ``--set`` that changed a
+        value inside ``loc`` (a share of a composition that no longer sums to one) is named
+        instead of the file that holds the rest."""
+        if len(loc) >= 2:
+            for key, (file, line) in self.lines.items():
+                if line == 0 and file.startswith("--set ") and key[: len(loc)] == tuple(loc):
+                    return file, line
         for end in range(len(loc), -1, -1):
             hit = self.lines.get(tuple(loc[:end]))
             if hit is not None:

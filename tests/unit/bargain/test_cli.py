@@ -134,7 +134,13 @@ def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "--aid -1: aid must be >= 0" in err
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--impartiality", "2")
     assert code == 2
-    assert "impartiality = 2.0 is out of range" in err
+    assert "--impartiality 2: give an impartiality from 0 to 1" in err
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--strength", "-1")
+    assert code == 2
+    assert "--strength -1: give a strength of zero or more" in err
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--years", "nan")
+    assert code == 2
+    assert "--years nan: give a commitment of zero or more years" in err
     code, _, err = run(
         capsys, str(tiny_path), "--set", "factions.northern_party.positions.revenue=120"
     )

@@ -60,9 +60,10 @@ def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--budget", "-10"], "cannot be negative"),
+        (["--budget", "-10"], "--budget -10: give a budget of zero or more (US$ million)"),
+        (["--budget", "nan"], "--budget nan: give a budget of zero or more (US$ million)"),
         (["--command", "natto"], "did you mean 'nato'"),
-        (["--roe", "robust"], "rules-of-engagement level 'robust'"),
+        (["--roe", "robust"], "--roe robust: unknown rules-of-engagement level 'robust'"),
         (["--option", "patron_stays"], "generates no coalition"),
         (["--curve", "0,-5"], "negative"),
         (["--set", "willingness.free_riding=lots"], "needs a number"),

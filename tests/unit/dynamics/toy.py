@@ -26,9 +26,7 @@ def nominal_params() -> DynamicsParams:
 def nominal_requirement() -> RequirementParams:
     """Nominal requirement parameters of the shared default set."""
     rows = yaml.load(PARAMS.with_name("requirement.yaml").read_text(), Loader=yaml.CSafeLoader)
-    return stage_parameters(
-        RequirementParams, {r["name"]: r["value"] for r in rows}, "requirement"
-    )
+    return stage_parameters(RequirementParams, {r["name"]: r["value"] for r in rows}, "requirement")
 
 
 def theatre(rate: float = 10.0, n: int = 3, mixed: float = 0.5, spoilers: bool = True) -> Theatre:

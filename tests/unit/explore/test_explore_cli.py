@@ -98,7 +98,7 @@ def test_resume_takes_everything_from_the_store(
     assert "24 of 24 runs stored" in capsys.readouterr().out
     assert main(["sweep", str(store), "--resume", "-n", "7"]) == 2
     assert capsys.readouterr().err.startswith(
-        f"error: --resume continues {store} as it was designed; leave out --n"
+        f"error: --resume continues {store} as it was designed; leave out -n"
     )
 
 
@@ -112,6 +112,15 @@ def test_refusals_are_one_message_and_exit_2(
     assert (
         "a store already exists here; continue its sweep with --resume" in capsys.readouterr().err
     )
+    # a scenario given where the store goes: said so, and the file is left as it was
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text("id: mine\n")
+    assert main(["sweep", str(scenario), *SWEEP]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {scenario}: a file that is not a store (a scenario is given with --scenario); "
+        "give a new path for the store\n"
+    )
+    assert scenario.read_text() == "id: mine\n"
     assert main(["sensitivity", str(store), "--outcome", "civil_wars", "--option", "us_stays"]) == 2
     err = capsys.readouterr().err
     assert "unknown outcome 'civil_wars' (did you mean 'civil_war'?)" in err

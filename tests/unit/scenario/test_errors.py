@@ -120,6 +120,27 @@ def test_override_errors_name_the_override(tiny_path: Path) -> None:
         load_scenario(tiny_path, ["regions.beta.population"])
 
 
+def test_a_check_over_several_values_names_the_override_that_broke_it(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    """A share set with --set breaks the sum of its composition: the message names the --set,
+    not the line of the file that holds the other shares (which is valid as written)."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tiny_path, ["regions.beta.composition.north_people=0.2"])
+    assert str(info.value) == (
+        "--set regions.beta.composition.north_people=0.2: regions[beta].composition: composition "
+        "of region 'beta' sums to 0.700; shares must sum to 1"
+    )
+    # the same fault written in the file: the file's line is named, as before
+    old = "{north_people: 0.5, south_people: 0.5}"
+    path = _broken(tmp_path, tiny_path, old, "{north_people: 0.2, south_people: 0.5}")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value).startswith(
+        f"{path.name}:{_line_of(path, 'north_people: 0.2')}: regions[beta].composition:"
+    )
+
+
 def test_override_sets_parameter_by_bare_name(tiny_path: Path) -> None:
     scn = load_scenario(tiny_path, ["dynamics.self_excitation=0.45"])
     assert scn.parameter("dynamics.self_excitation").value == 0.45
@@ -142,3 +163,24 @@ def test_cli_exit_code_2_and_no_traceback(
     assert main(["validate", str(tiny_path)]) == 2
     assert "the scenario lacks parameter 'requirement.norm_policing'" in capsys.readouterr().err
     assert main(["validate", "iraq-2007"]) == 0
+
+
+def test_more_deaths_observed_than_people_is_refused(tmp_path: Path, tiny_path: Path) -> None:
+    old = "{series: civilian_deaths, region: beta, month: 2006-11, value: 120,"
+    path = _broken(tmp_path, tiny_path, old, old.replace("120", "2500000"))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value) == (
+        f"broken.yaml:{_line_of(path, 'value: 2500000')}: observations[0].value: 2,500,000 "
+        "civilian deaths in 2006-11 is more than the 2,000,000 people of region 'beta'; check "
+        "the figure or the population"
+    )
+
+
+def test_a_range_upside_down_says_so(tmp_path: Path, tiny_path: Path) -> None:
+    path = _broken(tmp_path, tiny_path, "low: 0.3, high: 0.5", "low: 0.5, high: 0.3")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert str(info.value).endswith(
+        "parameter 'dynamics.self_excitation': low 0.5 is above high 0.3; swap them"
+    )

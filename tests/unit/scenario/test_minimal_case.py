@@ -236,3 +236,57 @@ def test_a_shared_parameter_out_of_its_range_is_located(tmp_path: Path, tiny_pat
         f"shared.yaml:{line}: parameters.dynamics.spillover: bad value 0.9: outside the declared "
         "range [0.0, 0.25]; give a value inside it"
     )
+
+
+def test_impossible_cases_are_refused_where_they_are_written(template: Path) -> None:
+    """More deaths a year than people, or a force that arrives after the last month simulated."""
+    path = _edit(template, "recent_deaths_per_year: 2000", "recent_deaths_per_year: 50000000")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"edited.yaml:{_line_of(path, 'recent_deaths_per_year:')}: recent_deaths_per_year: "
+        "50,000,000 deaths a year is more than the 5,000,000 people living there; check the "
+        "figure or the population"
+    )
+    path = _edit(template, "  arrival_month: 0", "  arrival_month: 30")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"edited.yaml:{_line_of(path, 'arrival_month: 30')}: force.arrival_month: the force "
+        "arrives in month 30, after the last month simulated (23; horizon_months 24); let it "
+        "arrive earlier or lengthen horizon_months"
+    )
+
+
+def test_a_build_up_longer_than_the_run_ends_at_its_last_month(template: Path) -> None:
+    """A short run of a slow build-up: the force holds, in the last month, the share of the
+    build-up done by then (linear, as the timeline is) instead of overrunning the horizon."""
+    path = _edit(template, "  build_up_months: 3", "  build_up_months: 10")
+    path.write_text(path.read_text() + "horizon_months: 6\n")
+    scn = load_scenario(path, runnable=True)
+    timeline = scn.option("as_deployed").forces["force"]
+    assert [(p.month, p.troops) for p in timeline] == [(0, 0), (5, 2500)]
+
+
+def test_an_unknown_format_is_named(template: Path) -> None:
+    path = _edit(template, "format: case", "format: cake")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert str(err.value) == (
+        f"edited.yaml:{_line_of(path, 'format: cake')}: format: 'cake' is not a format grudging "
+        "reads; write 'format: case' for a minimal case, or leave 'format' out for a full scenario"
+    )
+
+
+def test_set_reaches_the_keys_of_the_case_itself(template: Path) -> None:
+    scn = load_scenario(template, ["population=2000000", "force.troops=9000"])
+    assert scn.regions[0].population == 2_000_000
+    assert max(p.troops for p in scn.option("as_deployed").forces["force"]) == 9000
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(template, ["population=-1"])
+    assert str(err.value) == (
+        "--set population=-1: population: bad value -1: Input should be greater than 0"
+    )
+    # a parameter still goes to the scenario the case expands into
+    scn = load_scenario(template, ["dynamics.self_excitation=0.3"])
+    assert scn.parameter("dynamics.self_excitation").value == 0.3
