@@ -442,8 +442,7 @@ def read_raw(
         validate_data(data, smap)
     if is_case(data, smap):  # the minimal case format: defaults and the shared parameter set
         for assignment in case_keys(data, case_overrides):
-            loc = apply_override(data, assignment)
-            smap.lines[loc] = (f"--set {assignment}", 0)
+            smap.record_override(apply_override(data, assignment), assignment)
             smap.applied.append(assignment)
         return expand_case(data, smap), smap, path
     roots = allowed_roots(path.parent)
@@ -482,8 +481,7 @@ def load_scenario(
     for assignment in overrides:
         if assignment in smap.applied:
             continue  # applied to the minimal case itself
-        loc = apply_override(data, assignment)
-        smap.lines[loc] = (f"--set {assignment}", 0)
+        smap.record_override(apply_override(data, assignment), assignment)
     scn = validate_data(data, smap)
     if runnable:
         check_runnable(scn, smap)

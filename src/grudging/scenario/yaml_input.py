@@ -39,15 +39,27 @@ class SourceMap:
     lines: dict[Loc, tuple[str, int]] = field(default_factory=dict)
     #: ``--set`` assignments already applied (to a minimal case, before it was expanded).
     applied: list[str] = field(default_factory=list)
+    #: Where each ``--set`` was given, by its label, in the order given.
+    given: list[str] = field(default_factory=list)
+
+    def record_override(self, loc: Loc, assignment: str) -> None:
+        """Note that ``--set assignment`` set the value at ``loc``."""
+        label = f"--set {assignment}"
+        self.lines[loc] = (label, 0)
+        self.given.append(label)
 
     def locate(self, loc: Loc) -> tuple[str, int | None]:
-        """The file and line of the longest known prefix of ``loc``; a ``--set`` that changed a
-        value inside ``loc`` (a share of a composition that no longer sums to one) is named
-        instead of the file that holds the rest."""
+        """The file and line of the longest known prefix of ``loc``; the ``--set`` assignments
+        that changed values inside ``loc`` (a share of a composition that no longer sums to one)
+        are named instead of the file that holds the rest, in the order given."""
         if len(loc) >= 2:
-            for key, (file, line) in self.lines.items():
-                if line == 0 and file.startswith("--set ") and key[: len(loc)] == tuple(loc):
-                    return file, line
+            inside = {
+                file
+                for key, (file, line) in self.lines.items()
+                if line == 0 and file in self.given and key[: len(loc)] == tuple(loc)
+            }
+            if inside:
+                return ", ".join(label for label in self.given if label in inside), 0
         for end in range(len(loc), -1, -1):
             hit = self.lines.get(tuple(loc[:end]))
             if hit is not None:
