@@ -35,9 +35,11 @@ def test_position_out_of_range_in_the_scenario(tiny_path: Path) -> None:
 def test_salience_not_summing_to_one_in_the_scenario(tiny_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(tiny_path, overrides=["factions.northern_party.salience.revenue=0.5"])
+    # the file is valid as written: the --set that broke the sum is named
     assert str(err.value) == (
-        "tiny.yaml:44: factions[northern_party]: salience of faction 'northern_party' sums to "
-        "0.800; the weights over issues must sum to 1 (rescale them)"
+        "--set factions.northern_party.salience.revenue=0.5: factions[northern_party]: salience "
+        "of faction 'northern_party' sums to 0.800; the weights over issues must sum to 1 "
+        "(rescale them)"
     )
 
 
