@@ -41,6 +41,7 @@ from grudging.scenario.runnable import check_runnable
 from grudging.scenario.schema import Scenario
 from grudging.scenario.yaml_input import (
     MAX_FILE_BYTES,
+    VALUE_FIXES,
     Loc,
     SourceMap,
     decode_text,
@@ -314,18 +315,6 @@ def _value_at(loc: Loc, data: Any) -> tuple[bool, Any]:
     return True, node
 
 
-_FIX = {
-    "missing": "add this key",
-    "extra_forbidden": "remove it or correct the spelling",
-    "greater_than": "use a larger value",
-    "greater_than_equal": "use a larger value",
-    "less_than": "use a smaller value",
-    "less_than_equal": "use a smaller value",
-    "finite_number": "give a finite number (inf and nan are not allowed)",
-    "string_pattern_mismatch": "lower-case letters, digits and underscores, starting with a letter",
-}
-
-
 def _field_names(model: Any, loc: Loc) -> list[str]:
     """Valid keys of the model reached by ``loc`` (for did-you-mean on unknown keys)."""
     from typing import get_args, get_origin
@@ -380,7 +369,7 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
     msg = first["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    fix = _FIX.get(kind)
+    fix = VALUE_FIXES.get(kind)
     fix_text = f"; {fix}" if fix and fix not in msg else ""
     if kind == "literal_error":
         expected = first.get("ctx", {}).get("expected", "")

@@ -31,7 +31,7 @@ from grudging.scenario.schema import (
     month_index,
     month_label,
 )
-from grudging.scenario.yaml_input import Loc, SourceMap, parse_yaml
+from grudging.scenario.yaml_input import VALUE_FIXES, Loc, SourceMap, parse_yaml
 
 #: The value of ``format`` that marks a minimal case.
 CASE_FORMAT = "case"
@@ -229,7 +229,9 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
         value = first.get("input")
         shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
         bad = f"bad value{shown}: " if shown else ""
-        raise ScenarioError(f"{_where(smap, loc)}: {path}: {bad}{msg}{tail}") from None
+        fix = VALUE_FIXES.get(kind)
+        fix_text = f"; {fix}" if fix and fix not in msg else ""
+        raise ScenarioError(f"{_where(smap, loc)}: {path}: {bad}{msg}{fix_text}{tail}") from None
 
 
 def shared_parameters() -> list[dict[str, Any]]:

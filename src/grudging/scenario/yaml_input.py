@@ -67,6 +67,23 @@ class SourceMap:
         return self.main, None
 
 
+#: The fix offered for each kind of bad value (pydantic's error types), in every format.
+VALUE_FIXES = {
+    "missing": "add this key",
+    "extra_forbidden": "remove it or correct the spelling",
+    "greater_than": "use a larger value",
+    "greater_than_equal": "use a larger value",
+    "less_than": "use a smaller value",
+    "less_than_equal": "use a smaller value",
+    "finite_number": "give a finite number (inf and nan are not allowed)",
+    "string_pattern_mismatch": "lower-case letters, digits and underscores, starting with a letter",
+    "int_parsing": "write a whole number",
+    "int_from_float": "write a whole number",
+    "float_parsing": "write a number",
+    "bool_parsing": "write true or false",
+}
+
+
 def path_text(loc: Loc) -> str:
     """A key path as ``a.b[2].c`` (``document`` for the root)."""
     out = ""

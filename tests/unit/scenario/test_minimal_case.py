@@ -285,7 +285,8 @@ def test_set_reaches_the_keys_of_the_case_itself(template: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(template, ["population=-1"])
     assert str(err.value) == (
-        "--set population=-1: population: bad value -1: Input should be greater than 0"
+        "--set population=-1: population: bad value -1: Input should be greater than 0; use a "
+        "larger value"
     )
     # a parameter still goes to the scenario the case expands into
     scn = load_scenario(template, ["dynamics.self_excitation=0.3"])
