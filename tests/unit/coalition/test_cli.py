@@ -70,8 +70,8 @@ def test_json_report(cli_main: Any, capsys: pytest.CaptureFixture[str]) -> None:
         (["--set", "nations.AAA.active_personnel=-5"], "nations[AAA].active_personnel"),
         (["--set", "nations.AAA.ties=allied"], "did you mean 'ally'"),
         (
-            ["--set", "willingness.company_step=150", "--set", "willingness.unit_size=100"],
-            "must rise in that order",
+            ["--set", "willingness.company_step=150"],
+            "--set willingness.company_step=150: 150 is outside its range [25, 100]",
         ),
     ],
 )
@@ -127,3 +127,20 @@ def test_the_default_iraq_conference_is_plausible(iraq_result: Any, iraq: Any) -
     assert not nations & {"IRN", "SYR"}  # vetoed by exclusions data
     for c in co.contingents:
         assert c.reasons, f"{c.nation} is in for no stated reason"
+
+
+def test_the_ladder_order_is_checked_for_values_outside_the_declared_ranges() -> None:
+    """Inside the declared ranges the ladder's order always holds (tests/unit/explore/
+    test_declared_ranges.py); values given past them, from Python, are still refused."""
+    from grudging.errors import ParameterError
+    from grudging.model.willingness import willingness_params
+    from grudging.scenario import load_scenario
+
+    values = {**load_scenario("iraq-2007").parameter_values(), "willingness.company_step": 150.0}
+    values["willingness.unit_size"] = 100.0
+    with pytest.raises(ParameterError) as err:
+        willingness_params(values)
+    assert str(err.value) == (
+        "parameters 'willingness.staff_step' (10), 'company_step' (150) and 'unit_size' (100) "
+        "must rise in that order (staff elements, companies, battalions); reorder them"
+    )
