@@ -173,16 +173,12 @@ def _bargain(args: argparse.Namespace) -> int:
             f"{args.uncertainty * args.draws:,} bargains per guarantor (at most {MAX_BARGAINS:,}, "
             "about a minute); use fewer parameter draws (--uncertainty) or coding draws (--draws)"
         )
-    for flag, value, span in (
-        (
-            "--strength",
-            args.strength,
-            "a strength of zero or more (effective troops over the requirement)",
-        ),
-        ("--impartiality", args.impartiality, "an impartiality from 0 to 1"),
-        ("--years", args.years, "a commitment of zero or more years"),
+    strength = "a strength of zero or more (effective troops over the requirement)"
+    for flag, value, high, span in (
+        ("--strength", args.strength, float("inf"), strength),
+        ("--impartiality", args.impartiality, 1.0, "an impartiality from 0 to 1"),
+        ("--years", args.years, float("inf"), "a commitment of zero or more years"),
     ):
-        high = 1.0 if flag == "--impartiality" else float("inf")
         if value is not None and not 0.0 <= value <= high:  # NaN fails it too
             raise ParameterError(f"{flag} {value:g}: give {span}")
     if args.aid is not None and not args.aid >= 0:

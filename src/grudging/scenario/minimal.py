@@ -223,8 +223,9 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
             ) from None
         msg = str(first["msg"]).removeprefix("Value error, ")
         head = msg.split(":", 1)[0]
-        if not loc and head.split(".")[0] in Case.model_fields:  # a check across keys names
-            loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()  # its key first
+        # a check across keys names its key first ("force.arrival_month: ...")
+        if not loc and head.split(".")[0] in Case.model_fields:
+            loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()
             path = head
         value = first.get("input")
         shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
