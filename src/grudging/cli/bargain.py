@@ -71,7 +71,12 @@ def register(sub: Any) -> None:
         default=[],
         help="treat this faction as an irreconcilable spoiler too (repeatable)",
     )
-    p.add_argument("--draws", type=int, default=500, help="Monte Carlo draws (default: 500)")
+    p.add_argument(
+        "--draws",
+        type=int,
+        default=500,
+        help=f"Monte Carlo draws (default: 500; 1 to {MAX_DRAWS:,})",
+    )
     p.add_argument(
         "--uncertainty",
         metavar="N",
@@ -80,7 +85,7 @@ def register(sub: Any) -> None:
         help=(
             "draws of the uncertain 'bargain.*' parameters, as 'grudging run' draws them: P(deal) "
             f"as a distribution and the parameters that decide it (default: {UNCERTAINTY_DRAWS}; "
-            "0: nominal values only)"
+            f"0: nominal values only; --uncertainty x --draws at most {MAX_BARGAINS:,})"
         ),
     )
     p.add_argument(
