@@ -73,6 +73,34 @@ def test_run_save_into_a_file_is_refused(
 
 
 @pytest.mark.usefixtures("no_simulation")
+def test_run_save_over_saved_results_is_refused_and_keeps_them(
+    tiny_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "metadata.json").write_text('{"seed": 1}')
+    (saved / "outcomes.parquet").write_bytes(b"PAR1 an earlier run")
+    (saved / "notes.txt").write_text("the analyst's own file")
+    before = {p.name: p.read_bytes() for p in saved.iterdir()}
+    assert main(["run", str(tiny_path), "-n", "5", "--report", "-", "--save", str(saved)]) == 2
+    assert _err(capsys).startswith(
+        f"error: --save {saved}: the folder already holds saved results (metadata.json, "
+        "outcomes.parquet); choose another folder, or add --overwrite to replace them"
+    )
+    assert {p.name: p.read_bytes() for p in saved.iterdir()} == before
+
+
+@pytest.mark.usefixtures("no_simulation")
+def test_run_overwrite_without_save_is_refused(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(tiny_path), "-n", "5", "--report", "-", "--overwrite"]) == 2
+    assert _err(capsys).startswith(
+        "error: --overwrite: it replaces saved results, so it needs --save DIR"
+    )
+
+
+@pytest.mark.usefixtures("no_simulation")
 @pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
 def test_run_report_where_nothing_can_be_written_is_refused(
     tiny_path: Path, capsys: pytest.CaptureFixture[str]

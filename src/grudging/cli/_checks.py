@@ -139,6 +139,23 @@ def writable_folder(text: str | Path, flag: str) -> Path:
     return path
 
 
+def results_folder(text: str | Path, flag: str, overwrite: bool, run_file: str) -> Path:
+    """The folder ``text`` for saved results (:meth:`grudging.results.results.Results.save`
+    and ``run_file``): writable, and holding no saved results unless ``overwrite``, so that a
+    stored run is never replaced by mistake."""
+    from grudging.results.results import METADATA_FILE, SAVED_TABLES
+
+    path = writable_folder(text, flag)
+    ours = [METADATA_FILE, run_file, *(name + ".parquet" for name in SAVED_TABLES)]
+    held = [name for name in ours if (path / name).exists()]
+    if held and not overwrite:
+        raise ParameterError(
+            f"{flag} {text}: the folder already holds saved results ({', '.join(held)}); "
+            "choose another folder, or add --overwrite to replace them"
+        )
+    return path
+
+
 def prepare_parent(path: Path) -> None:
     """Create the folder an output file goes into (after the checks said it can be)."""
     path.parent.mkdir(parents=True, exist_ok=True)

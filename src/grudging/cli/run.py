@@ -66,7 +66,13 @@ def register(sub: Any) -> None:
         "--save",
         default=None,
         metavar="DIR",
-        help="also save the results (Parquet tables and metadata) in this folder",
+        help="also save the results (Parquet tables and metadata) in this folder; a folder "
+        "that already holds saved results is refused unless --overwrite is given",
+    )
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --save: replace the results already saved in that folder",
     )
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -80,8 +86,8 @@ DEFAULT_RUNS = 1000
 def check_arguments(args: argparse.Namespace) -> Any:
     """Refuse bad arguments before the model is imported or any option planned; return the
     scenario (read and checked against the overrides, not yet checked as runnable)."""
-    from grudging.cli._checks import check_run_memory, writable_file, writable_folder
-    from grudging.errors import GrudgingError, unknown_name
+    from grudging.cli._checks import check_run_memory, results_folder, writable_file
+    from grudging.errors import GrudgingError, ParameterError, unknown_name
     from grudging.machine import available_memory
 
     replications = replications_or_default(args.replications, DEFAULT_RUNS)
@@ -89,7 +95,9 @@ def check_arguments(args: argparse.Namespace) -> Any:
     if args.report and args.report != "-":
         args.report_file = writable_file(args.report, "--report", (".html", ".htm"))
     if args.save:
-        writable_folder(args.save, "--save")
+        results_folder(args.save, "--save", args.overwrite, RUN_FILE)
+    elif args.overwrite:
+        raise ParameterError("--overwrite: it replaces saved results, so it needs --save DIR")
     from grudging.cli.scenario import refuse_unknown_options
 
     # the option ids from the raw file: a misspelt id is refused before validation imports the model
@@ -218,11 +226,10 @@ def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
     import json
     from pathlib import Path
 
-    results.save(args.save)
     source = Path(args.scenario)
     scenario = str(source.resolve()) if source.exists() else args.scenario
     how = {"scenario": scenario, "set": list(args.set), "baseline": baseline}
-    (Path(args.save) / RUN_FILE).write_text(json.dumps(how, indent=2), encoding="utf-8")
+    results.save(args.save, extra={RUN_FILE: json.dumps(how, indent=2)})
 
 
 def print_comparison(

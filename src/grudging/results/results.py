@@ -23,7 +23,10 @@ so changing what they get back changes nothing here.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +37,16 @@ import pandas as pd
 from grudging.errors import GrudgingError, unknown_name
 
 INTERVAL = 0.9
+#: The tables :meth:`Results.save` writes (one Parquet file each) and the file that marks a
+#: folder of saved results.
+SAVED_TABLES = ("experiments", "outcomes", "status", "region_months")
+METADATA_FILE = "metadata.json"
+
+
+def sql_path(path: str | Path) -> str:
+    """``path`` for a single-quoted SQL string literal (a quote in a folder's name doubled)."""
+    return str(path).replace("'", "''")
+
 
 _View = TypeVar("_View")
 
@@ -204,21 +217,37 @@ class Results:
         return table.reset_index()
 
     # Persistence -----------------------------------------------------------------------------
-    def save(self, folder: str | Path) -> Path:
-        """Write the tables as Parquet and the metadata as JSON into ``folder``."""
+    def save(self, folder: str | Path, extra: Mapping[str, str] | None = None) -> Path:
+        """Write the tables as Parquet and the metadata as JSON into ``folder``, with the text
+        files in ``extra`` (name -> content) beside them.
+
+        Everything is written into a staging folder inside ``folder`` first and moved into place
+        only once complete, the metadata last (it is what marks saved results): a save that
+        fails part-way leaves what the folder held before.
+        """
         import duckdb
 
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect()
-        for name in ("experiments", "outcomes", "status", "region_months"):
-            frame = getattr(self, name)
-            con.register("frame", frame)
-            con.execute(
-                f"COPY (SELECT * FROM frame) TO '{out / (name + '.parquet')}' (FORMAT parquet, COMPRESSION zstd)"
-            )
-            con.unregister("frame")
-        (out / "metadata.json").write_text(json.dumps(self.metadata, indent=2, default=str))
+        stage = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
+        try:
+            con = duckdb.connect()
+            for name in SAVED_TABLES:
+                con.register("frame", getattr(self, name))
+                target = sql_path(stage / (name + ".parquet"))
+                con.execute(
+                    f"COPY (SELECT * FROM frame) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
+                )
+                con.unregister("frame")
+            con.close()
+            for name, text in (extra or {}).items():
+                (stage / name).write_text(text, encoding="utf-8")
+            (stage / METADATA_FILE).write_text(json.dumps(self.metadata, indent=2, default=str))
+            written = [name + ".parquet" for name in SAVED_TABLES] + list(extra or {})
+            for name in [*written, METADATA_FILE]:
+                os.replace(stage / name, out / name)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
         return out
 
     @classmethod
@@ -227,18 +256,18 @@ class Results:
         import duckdb
 
         src = Path(folder)
-        if not (src / "metadata.json").is_file():
-            raise GrudgingError(f"{src}: no saved results here (metadata.json is missing)")
+        if not (src / METADATA_FILE).is_file():
+            raise GrudgingError(f"{src}: no saved results here ({METADATA_FILE} is missing)")
         con = duckdb.connect()
 
         def read(name: str) -> pd.DataFrame:
-            return con.execute(f"SELECT * FROM '{src / (name + '.parquet')}'").df()
+            return con.execute(f"SELECT * FROM '{sql_path(src / (name + '.parquet'))}'").df()
 
         return cls(
             experiments=read("experiments"),
             outcomes=read("outcomes"),
             status=read("status"),
-            metadata=json.loads((src / "metadata.json").read_text()),
+            metadata=json.loads((src / METADATA_FILE).read_text()),
             region_months=read("region_months"),
         )
 

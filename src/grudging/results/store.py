@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import StoreError, unknown_name
+from grudging.results.results import sql_path
 
 if TYPE_CHECKING:
     import duckdb
@@ -854,7 +855,7 @@ class Store:
             try:
                 self.con.execute(
                     f"COPY (SELECT * FROM {name} ORDER BY {EXPORT_ORDER[name]}) "
-                    f"TO '{_sql_path(target)}' ({options})"
+                    f"TO '{sql_path(target)}' ({options})"
                 )
             except duckdb.IOException as err:
                 if _is_damage(err):
@@ -974,10 +975,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a DataFrame as CSV or Parquet, chosen by the file's extension."""
     import duckdb
@@ -993,7 +990,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         options = (
             "FORMAT parquet, COMPRESSION zstd" if suffix == ".parquet" else "FORMAT csv, HEADER"
         )
-        con.execute(f"COPY (SELECT * FROM frame) TO '{_sql_path(target)}' ({options})")
+        con.execute(f"COPY (SELECT * FROM frame) TO '{sql_path(target)}' ({options})")
     finally:
         con.close()
     return target

@@ -105,6 +105,36 @@ def test_results_save_and_load_round_trip(small, tmp_path: Path) -> None:  # typ
     pd.testing.assert_frame_equal(back.summary(), small.summary())
 
 
+def test_results_save_into_a_folder_named_with_a_quote(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from grudging.results.results import Results
+
+    folder = tmp_path / "analyst's run"
+    small.save(folder)
+    pd.testing.assert_frame_equal(Results.load(folder).summary(), small.summary())
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "experiments.parquet",
+        "metadata.json",
+        "outcomes.parquet",
+        "region_months.parquet",
+        "status.parquet",
+    ]  # no staging folder left behind
+
+
+def test_a_save_that_fails_part_way_keeps_the_results_saved_before(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    folder = tmp_path / "run"
+    small.save(folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    # other tables, and metadata that cannot be written as JSON, found after the tables
+    circular: dict[str, object] = dict(small.metadata)
+    circular["self"] = circular
+    other = dataclasses.replace(small, status=small.status.iloc[:1], metadata=circular)
+    with pytest.raises(ValueError, match="Circular reference"):
+        other.save(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
 def test_run_command_prints_the_comparison_and_writes_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

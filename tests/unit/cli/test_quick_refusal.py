@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -122,6 +123,13 @@ def test_report_from_a_saved_run_reuses_it(
     def boom(*a: Any, **k: Any) -> None:
         raise AssertionError("report --from simulated again")
 
+    # the same folder again is refused; with --overwrite the new run replaces the saved one
+    assert main(["run", *args, "--save", str(saved), "--report", "-"]) == 2
+    again = [*args[:-3], "--seed", "6", "--quiet"]
+    assert main(["run", *again, "--save", str(saved), "--overwrite", "--report", "-"]) == 0
+    assert json.loads((saved / "metadata.json").read_text())["seed"] == 6
+    assert not [p for p in saved.iterdir() if p.name.startswith(".")]
+    assert main(["run", *args, "--save", str(saved), "--overwrite", "--report", "-"]) == 0
     monkeypatch.setattr(grudging.chain, "simulate", boom)
     out = tmp_path / "from.html"
     assert main(["report", "--from", str(saved), "--out", str(out), "--quiet"]) == 0
