@@ -52,9 +52,9 @@ from typing import Any
 
 import numpy as np
 
+from grudging.errors import GrudgingError
 from grudging.model.willingness import WillingnessParams, contingent_size, professional_share
 
-PATRON = "USA"
 DATA = "data"
 PARTICIPATION_FEATURES = (
     "intercept",
@@ -92,6 +92,7 @@ class CoalitionSpec:
     id: str
     name: str
     command: str
+    patron: str
     info_year: int
     previous: str
     theatre: str
@@ -109,9 +110,15 @@ class HistoricData:
     ties: tuple[tuple[str, str, int], ...]
 
     @property
+    def patron(self) -> str:
+        """The coalitions' patron, the nation the alignment table measures agreement with (one
+        for all, checked by :func:`load_history`)."""
+        return self.coalitions[0].patron
+
+    @property
     def nations(self) -> list[str]:
         """Candidate nations: those with capacity data, less the patron (sorted)."""
-        return sorted({n for n, _ in self.capacity} - {PATRON})
+        return sorted({n for n, _ in self.capacity} - {self.patron})
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -126,6 +133,7 @@ def load_history() -> HistoricData:
             r["id"],
             r["name"],
             r["command"],
+            r["patron"],
             int(r["info_year"]),
             r["previous"],
             r["theatre"],
@@ -147,6 +155,13 @@ def load_history() -> HistoricData:
         if r["milper_thousands"] and r["milex_musd"]
     }
     ties = tuple((r["nation"], r["tie"], int(r["since"])) for r in _rows("formal_ties.csv"))
+    patrons = sorted({c.patron for c in specs})
+    if len(patrons) != 1:
+        raise GrudgingError(
+            f"calibration data coalitions.csv: column 'patron' names {', '.join(patrons) or 'none'}; "
+            "the alignment table (unga_agreement_us.csv) measures agreement with one patron, so "
+            "every coalition must name the same one"
+        )
     return HistoricData(specs, contrib, agreement, capacity, ties)
 
 
@@ -192,7 +207,7 @@ def previous_troops(data: HistoricData, spec: CoalitionSpec) -> dict[str, float]
     prev = data.contributions.get(spec.previous, {})
     known = [t for t in prev.values() if t]
     floor = float(min(known)) if known else 0.0
-    return {n: float(t) if t else floor for n, t in prev.items() if n != PATRON}
+    return {n: float(t) if t else floor for n, t in prev.items() if n != spec.patron}
 
 
 def same_theatre(data: HistoricData, spec: CoalitionSpec) -> bool:
@@ -458,7 +473,7 @@ def validate(data: HistoricData, p: WillingnessParams) -> list[HeldOut]:
         model = _model_forecast(data, held, feats[held.id], beta, gamma, p, stay)
         persistence = {n: feats[held.id][n]["previous"] for n in feats[held.id]}
         capacity = _naive_capacity(data, held, feats[held.id])
-        observed = {n: t for n, t in data.contributions[held.id].items() if n != PATRON}
+        observed = {n: t for n, t in data.contributions[held.id].items() if n != held.patron}
         forecasts = {"grudging": model, "persistence": persistence, "capacity_alliance": capacity}
         out.append(
             HeldOut(

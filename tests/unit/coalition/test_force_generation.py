@@ -127,6 +127,26 @@ def test_every_contribution_row_has_a_source() -> None:
     assert all(float(r["planned_non_patron"]) > 0 and r["planned_source"] for r in held_out)
 
 
+def test_the_patron_is_data_and_one_for_all_coalitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    from grudging.calibration import coalitions
+    from grudging.errors import GrudgingError
+
+    history = coalitions.load_history()
+    assert history.patron == "USA"  # the data's patron (coalitions.csv), not a constant of the code
+    assert "USA" not in history.nations
+    real = coalitions._rows
+
+    def two_patrons(name: str) -> list[dict[str, str]]:
+        rows = real(name)
+        if name == "coalitions.csv":
+            rows[-1] = {**rows[-1], "patron": "FRA"}
+        return rows
+
+    monkeypatch.setattr(coalitions, "_rows", two_patrons)
+    with pytest.raises(GrudgingError, match="column 'patron' names FRA, USA; the alignment table"):
+        coalitions.load_history()
+
+
 def test_persistence_forecast_is_the_previous_coalition(history: Any, wp: Any) -> None:
     from grudging.calibration.coalitions import feature_rows
 
