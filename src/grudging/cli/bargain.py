@@ -44,7 +44,8 @@ def register(sub: Any) -> None:
         metavar="MUSD_PER_YEAR",
         type=float,
         default=None,
-        help="international aid on offer, US$ million a year (default: bargain.aid_musd_per_year)",
+        help="international aid on offer, US$ million a year, 0 to 1,000,000 (default: "
+        "bargain.aid_musd_per_year)",
     )
     p.add_argument(
         "--strength",
@@ -158,6 +159,7 @@ def _bargain(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.errors import ParameterError
     from grudging.model.bargain import BargainParams, bargain
+    from grudging.model.bargain.params import MAX_AID_MUSD
     from grudging.model.parameters import parameter_names, stage_parameters
     from grudging.rng import stream
     from grudging.scenario import load_scenario
@@ -186,8 +188,10 @@ def _bargain(args: argparse.Namespace) -> int:
     ):
         if value is not None and not 0.0 <= value <= high:  # NaN fails it too
             raise ParameterError(f"{flag} {value:g}: give {span}")
-    if args.aid is not None and not args.aid >= 0:
-        raise ParameterError(f"--aid {args.aid:g}: aid must be >= 0 (US$ million a year)")
+    if args.aid is not None and not 0 <= args.aid <= MAX_AID_MUSD:
+        raise ParameterError(
+            f"--aid {args.aid:g}: give aid from 0 to {MAX_AID_MUSD:,.0f} (US$ million a year)"
+        )
     scn = load_scenario(args.scenario, overrides=args.set)
     values = scn.parameter_values()
     params = stage_parameters(BargainParams, values, "bargain")

@@ -1053,8 +1053,8 @@ def _check_servable(
     raise InfeasibleError(
         f"no nation can serve the requirement of {requirement.total:,.0f} troops under command "
         f"'{plan.command}' at ROE level '{plan.roe_level}' ({len(menu.diagnosis)} candidates: "
-        f"{detail}). Fix: choose a less robust ROE level (--roe), allow more offers, change "
-        "the command, or relax the exclusions in the scenario"
+        f"{detail}). Fix: choose a less robust level of the rules of engagement (roe_level), allow "
+        "more offers, change the command, or relax the exclusions in the scenario"
     )
 
 

@@ -141,6 +141,13 @@ def _as_number(value: Any, text: str) -> float | None:
         return None
 
 
+def _beside(x: float, low: float, high: float) -> str:
+    """``x`` as a message shows it beside the range ``[low, high]``: exactly where the short
+    form would read as a bound (0.7000001 is not 0.7)."""
+    short = f"{x:g}"
+    return repr(float(x)) if short in (f"{low:g}", f"{high:g}") else short
+
+
 def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any) -> None:
     """Fix a parameter at ``v`` or narrow its range to ``low:high``, inside its declared range.
 
@@ -167,7 +174,8 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
             )
         new_low = new_high = _finite(assignment, text, number)
     if new_low < low or new_high > high:
-        shown = f"{new_low:g}" if new_low == new_high else f"{new_low:g}:{new_high:g}"
+        a, b = _beside(new_low, low, high), _beside(new_high, low, high)
+        shown = a if new_low == new_high else f"{a}:{b}"
         raise ScenarioError(
             f"--set {assignment}: {shown} is outside its range [{low:g}, {high:g}] (the range "
             f"the scenario declares for '{name}'); give a value inside it, or widen the range "

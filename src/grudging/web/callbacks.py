@@ -21,6 +21,7 @@ from grudging.web.controls import (
     parse_number,
     parse_plan_form,
     validate_entries,
+    whole_number,
 )
 from grudging.web.sessions import check_owner, refuse_large_upload
 from grudging.web.tables import Rows, format_value, frame_rows, interval_text
@@ -130,6 +131,8 @@ def status_line(ws: Workspace, state: UserState) -> str:
 def choose_scenario(ws: Workspace, key: str, session: str | None = None) -> UserState:
     """Switch to another scenario (a built-in one, a file inside the folders, or one of the
     session's uploads)."""
+    if not isinstance(key, str) or not key:
+        raise ScenarioError("choose a scenario from the list")
     check_owner(key, session)
     ws.scenario(key)
     return ws.default_state(key)
@@ -159,7 +162,8 @@ def upload_scenario(ws: Workspace, contents: str, filename: str, session: str) -
 
 
 def export_yaml(ws: Workspace, state: UserState) -> Download:
-    """The scenario with the user's changes as one self-contained YAML file."""
+    """The scenario with the user's changes as one self-contained YAML file: ``grudging run``
+    on it, with the page's seed and replications, gives the page's numbers."""
     from grudging.scenario import dump_scenario, scenario_from_dict, scenario_to_dict
     from grudging.web.controls import check_values
 
@@ -168,7 +172,8 @@ def export_yaml(ws: Workspace, state: UserState) -> Download:
     data = scenario_to_dict(scn)
     for param in data.get("parameters", []):
         if param["name"] in values:
-            param["value"] = values[param["name"]]
+            # fixed, as the page ran it (and as --set fixes it): no face draws it any more
+            param["value"] = param["low"] = param["high"] = values[param["name"]]
     changed = scenario_from_dict(data, "your scenario")
     suffix = "-edited" if ws.changed(state) else ""
     return {
@@ -401,7 +406,7 @@ def map_view(
     kinds = {k: (label, monthly) for k, label, monthly in MAP_COLOURINGS}
     colour = colouring if colouring in kinds else "deaths_median"
     last = scn.horizon_months - 1
-    m = min(max(int(month or 0), 0), last)
+    m = whole_number(month, "month", 0, last)
     label, monthly = kinds[colour]
     when = month_label(scn.start, m) if monthly else "whole horizon"
     sectors, plan = _sectors(ws, state, opt)
@@ -671,6 +676,7 @@ def default_aid(ws: Workspace, state: UserState) -> float | None:
 
 def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, Any]:
     """Factions, positions, the deal or not under each guarantor, and who holds out."""
+    from grudging.model.bargain.params import MAX_AID_MUSD
     from grudging.report.figures import positions_chart, signing_heatmap
 
     if aid_text is None or str(aid_text).strip() == "":
@@ -680,8 +686,10 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
             aid = parse_number(aid_text)
         except ParameterError as err:
             raise ParameterError(f"aid: {err}") from None
-        if aid < 0:
-            raise ParameterError(f"aid: {fmt(aid)} refused; aid is US$ million a year, ≥ 0")
+        if not 0 <= aid <= MAX_AID_MUSD:
+            raise ParameterError(
+                f"aid: {fmt(aid)} refused; give US$ million a year from 0 to {MAX_AID_MUSD:,.0f}"
+            )
     scn = ws.edited(state)
     result = ws.bargain(state, aid)
     guarantors: Rows = []
@@ -1035,7 +1043,8 @@ def exploration_view(
     except GrudgingError as err:
         out["question"] = f"No PRIM box: {err}"
         return out
-    chosen = steps.chosen if step is None else min(max(int(step), 0), len(steps.trajectory) - 1)
+    last = len(steps.trajectory) - 1
+    chosen = steps.chosen if step is None else whole_number(step, "PRIM step", 0, last)
     row = steps.trajectory.iloc[chosen]
     out.update(
         {

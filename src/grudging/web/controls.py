@@ -73,7 +73,10 @@ def parse_number(text: Any) -> float:
     if isinstance(text, bool):
         raise ParameterError(f"'{text}' is not a number")
     if isinstance(text, int | float):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:  # an integer beyond any float (JSON reads one as an int)
+            raise ParameterError(f"'{_shown(text)}' is not a finite number") from None
     else:
         cleaned = str(text).strip().replace("_", "")
         if not cleaned:
@@ -81,16 +84,32 @@ def parse_number(text: Any) -> float:
         if "," in cleaned:
             if not _THOUSANDS.match(cleaned):
                 raise ParameterError(
-                    f"'{str(text)[:40]}' is not a number (use a point for decimals: 0.5)"
+                    f"'{_shown(text)}' is not a number (use a point for decimals: 0.5)"
                 )
             cleaned = cleaned.replace(",", "")
         try:
             value = float(cleaned)
         except ValueError:
-            raise ParameterError(f"'{str(text)[:40]}' is not a number") from None
+            raise ParameterError(f"'{_shown(text)}' is not a number") from None
     if not math.isfinite(value):
-        raise ParameterError(f"'{text}' is not a finite number")
+        raise ParameterError(f"'{_shown(text)}' is not a finite number")
     return value
+
+
+def _shown(text: Any, limit: int = 40) -> str:
+    """``text`` as a message quotes it: at most ``limit`` characters."""
+    shown = str(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def whole_number(text: Any, field: str, low: int, high: int) -> int:
+    """A position typed or sent by a control (a month, a step) as an int clipped to
+    ``[low, high]``; :class:`ParameterError` naming ``field`` when it is not a number."""
+    try:
+        value = parse_number(0 if text is None or text == "" else text)
+    except ParameterError as err:
+        raise ParameterError(f"{field}: {err}") from None
+    return min(max(int(value), low), high)
 
 
 def check_value(param: Parameter, text: Any) -> float:
@@ -396,9 +415,11 @@ def parse_plan_form(scn: Scenario, plan: CoalitionPlan, form: Mapping[str, Any])
         if name not in PLAN_FIELDS:
             raise ParameterError(f"'{name}' is not a field of the coalition builder")
         prop = props[name]
-        title = str(prop.get("title", name))
+        title = PLAN_LABELS.get(name, str(prop.get("title", name)))
         if name == "offers":
             ids = {o.id for o in scn.offers}
+            if raw is not None and not isinstance(raw, list | tuple):
+                raise ParameterError(f"{title}: give a list of offers, e.g. {sorted(ids)[:2]}")
             chosen = [str(v) for v in (raw or [])]
             unknown = [v for v in chosen if v not in ids]
             if unknown:

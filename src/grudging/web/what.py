@@ -135,6 +135,8 @@ def start(
     scn, fixed = search_scenario(ws, state)
     if not levers:
         raise GrudgingError("choose at least one lever to search")
+    if isinstance(levers, str) or not all(isinstance(lever, str) for lever in levers):
+        raise GrudgingError("levers: choose them from the list (lever names)")
     try:
         target = float(confidence)
     except (TypeError, ValueError):

@@ -129,9 +129,10 @@ def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "10,000,000, about a minute); use fewer parameter draws (--uncertainty) or coding draws "
         "(--draws)"
     )
-    code, _, err = run(capsys, str(tiny_path), "--aid", "-1")
-    assert code == 2
-    assert "--aid -1: aid must be >= 0" in err
+    for aid, shown in (("-1", "-1"), ("1e20", "1e+20"), ("nan", "nan")):
+        code, _, err = run(capsys, str(tiny_path), "--aid", aid)
+        assert code == 2
+        assert f"--aid {shown}: give aid from 0 to 1,000,000 (US$ million a year)" in err
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--impartiality", "2")
     assert code == 2
     assert "--impartiality 2: give an impartiality from 0 to 1" in err

@@ -285,6 +285,10 @@ def test_bargain_under_each_guarantor(ws: Any, state: Any) -> None:
     for bad in ("-1", "plenty"):
         with pytest.raises(ParameterError):
             cb.bargain_view(ws, state, bad)
+    with pytest.raises(
+        ParameterError, match=r"aid: 1e\+20 refused; give US\$ million a year from 0"
+    ):
+        cb.bargain_view(ws, state, "1e20")  # beyond it the factions' values lose their precision
     frame = pd.read_csv(io.StringIO(cb.bargain_csv(ws, state, None)["content"]))
     assert {"guarantor", "faction", "quantity", "value"} <= set(frame.columns)
 
@@ -298,8 +302,20 @@ def test_export_yaml_holds_the_users_changes(ws: Any, state: Any) -> None:
     out = cb.export_yaml(ws, new)
     assert out["filename"] == "iraq-2007-edited.yaml"
     back = loads_scenario(out["content"])
-    assert back.parameter("dynamics.self_excitation").value == 0.3
+    changed = back.parameter("dynamics.self_excitation")
+    assert (changed.low, changed.value, changed.high) == (0.3, 0.3, 0.3)  # fixed, as on the page
     assert back.option("nato_replaces").coalition.budget_musd == 9000.0
+
+
+def test_a_run_of_the_exported_yaml_gives_the_pages_numbers(ws: Any, state: Any) -> None:
+    """A changed dynamics value is drawn from its range by no face: the file keeps it fixed."""
+    from grudging.chain import simulate
+    from grudging.scenario import loads_scenario
+
+    new = {**state, "values": {"dynamics.war_threshold": 95.0}}
+    back = loads_scenario(cb.export_yaml(ws, new)["content"])
+    again = simulate(back, replications=ws.replications, seed=ws.seed)
+    pd.testing.assert_frame_equal(again.summary(), ws.results(new).summary())
 
 
 def test_scenario_choices_and_switching(ws: Any, state: Any) -> None:
@@ -379,3 +395,23 @@ def test_the_changes_read_in_words_not_identifiers(ws: Any, state: Any) -> None:
         f"Patron peacekeeping skill (dynamics) = 0.5; {scn.option('nato_replaces').name}: "
         f"offers allowed = {offer.name}, rules of engagement = {roe.name}"
     )
+
+
+def test_crafted_requests_get_a_message_not_an_exception(ws: Any, state: Any) -> None:
+    """What the page's controls never send, but a crafted request can: each refusal is a
+    GrudgingError, which the page shows, naming what to give."""
+    from grudging.errors import GrudgingError, ScenarioError
+    from grudging.web import what
+
+    option = ws.results(state).options[0]
+    with pytest.raises(ParameterError, match=r"^month: 'abc' is not a number"):
+        cb.map_view(ws, state, option, None, "abc")
+    with pytest.raises(ParameterError, match=r"^month: 'inf' is not a finite number"):
+        cb.map_view(ws, state, option, None, float("inf"))
+    for key in (None, ["builtin:iraq-2007"]):
+        with pytest.raises(ScenarioError, match="choose a scenario from the list"):
+            cb.choose_scenario(ws, key)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"^Offers allowed: give a list of offers"):
+        cb.coalition_view(ws, state, "nato_replaces", {"offers": 5})
+    with pytest.raises(GrudgingError, match="levers: choose them from the list"):
+        what.start(ws, state, "nato_replaces", "us_stays", "civilian_deaths", 0.5, [None])  # type: ignore[list-item]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -142,8 +143,33 @@ def test_plan_form_is_parsed_and_checked(scn: Any) -> None:
         ("command", "caesar", "not one of"),
         ("roe_level", "genocide", "not one of"),
         ("offers", ["free_lunch"], "unknown offer"),
+        ("offers", 5, "Offers allowed: give a list of offers"),
+        ("offers", "cash_per_troop", "Offers allowed: give a list of offers"),
     ]:
         with pytest.raises(ParameterError, match=reason):
             controls.parse_plan_form(scn, plan, {**form, field: bad})
+    # refusals name the field by the label the page shows, not the schema's title
+    with pytest.raises(ParameterError, match=r"^Money the patron can spend on offers .*-5 refused"):
+        controls.parse_plan_form(scn, plan, {**form, "budget_musd": "-5"})
     with pytest.raises(ParameterError, match="not a field"):
         controls.parse_plan_form(scn, plan, {"arrival_month": "1"})
+
+
+def test_a_crafted_number_is_refused_in_a_short_message() -> None:
+    """Values only a crafted request sends (the controls cannot): an integer beyond any float,
+    thousands of digits, a month or step that is not a number."""
+    with pytest.raises(ParameterError, match=r"is not a finite number$") as huge:
+        controls.parse_number(10**400)
+    assert len(str(huge.value)) < 80
+    with pytest.raises(ParameterError, match=r"^'1{39}…' is not a finite number$"):
+        controls.parse_number("1" * 5000)
+    assert controls.whole_number("7", "month", 0, 59) == 7
+    assert controls.whole_number(None, "month", 0, 59) == 0
+    assert controls.whole_number(99, "month", 0, 59) == 59
+    for bad, reason in (
+        ("abc", "is not a number"),
+        (math.nan, "is not a finite number"),
+        ([1], "is not a number"),
+    ):
+        with pytest.raises(ParameterError, match=f"^month: .*{reason}"):
+            controls.whole_number(bad, "month", 0, 59)

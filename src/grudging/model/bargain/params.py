@@ -138,6 +138,10 @@ class BargainParams:
         _check(self)
 
 
+#: The most aid a bargain may be offered, US$ million a year: a trillion dollars, above any
+#: patron's whole defence budget; far beyond it the factions' values lose their precision.
+MAX_AID_MUSD = 1_000_000.0
+
 _SHARES = (
     "implementation_base",
     "relapse_reduction",
