@@ -853,6 +853,13 @@ def generate_coalition(
     # recruits for what is left of the requirement or of the troop target.
     patron = plan.patron_troops
     troop_cap = None if plan.target_troops is None else max(0, plan.target_troops - patron)
+    if troop_cap is not None and 0 < troop_cap < wp.min_contingent:
+        raise InfeasibleError(
+            f"target_troops {plan.target_troops:,} leaves {troop_cap:,} troops to raise, fewer "
+            f"than the smallest contingent a nation sends ({wp.min_contingent:g}, "
+            "willingness.min_contingent): no coalition can be that small; give a target of at "
+            f"least {patron + math.ceil(wp.min_contingent):,} troops"
+        )
     cap_eff = None if troop_cap is not None else max(0.0, requirement.total - patron)
     reference = max(0.0, requirement.total - patron)
 

@@ -318,7 +318,7 @@ def _sections(
     from grudging.report import figures
     from grudging.report import static as still
     from grudging.report.numbers import money as fmt_money
-    from grudging.report.numbers import outcome_label, parameter_label
+    from grudging.report.numbers import nouns, outcome_label, parameter_label
     from grudging.scenario.summary import summary as scenario_summary
 
     figs = _Figures(static)
@@ -426,7 +426,8 @@ def _sections(
                 "sentence": (
                     f"{co.command.upper()} command, rules of engagement: "
                     f"{ids.get(co.roe_level, co.roe_level).lower()}; {co.total_troops:,} troops "
-                    f"from {len(co.contingents)} nations, {co.total_effective:,.0f} effective — "
+                    f"from {nouns(len(co.contingents), 'nation')}, "
+                    f"{co.total_effective:,.0f} effective — "
                     f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
                     f"{fmt_money(co.total_cost_musd)} the first year, "
                     f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of the "

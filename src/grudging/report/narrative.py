@@ -136,7 +136,8 @@ def plan_sentences(results: Results) -> list[str]:
             )
             lines.append(
                 f"{name}: a {c['command'].upper()}-led coalition of {c['troops']:,} troops raised "
-                f"from {c['nations']} nations, {fmt.percent(c['coverage'])} of the requirement in "
+                f"from {fmt.nouns(c['nations'], 'nation')}, {fmt.percent(c['coverage'])} of the "
+                "requirement in "
                 f"effective strength (gap {fmt.count(gap)}), at {fmt.money(c['cost_musd_per_year'])} "
                 f"a year (first year {fmt.money(c['total_cost_musd'])}){present}."
             )

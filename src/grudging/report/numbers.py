@@ -134,6 +134,11 @@ def count(value: float) -> str:
     return f"{sign}{_sig3(size / 1e6)}M"
 
 
+def nouns(number: int, noun: str) -> str:
+    """``number`` with ``noun``, plural unless one: ``1 nation``, ``43 nations``."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def money(musd: float, prefix: str = "US$") -> str:
     """An amount given in US$ million: ``US$259M``, ``US$287bn``, ``US$1.23bn``."""
     if musd != musd:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError, ParameterError, ScenarioError
+from grudging.report.numbers import nouns
 from grudging.web.controls import (
     fmt,
     parse_number,
@@ -603,7 +604,7 @@ def coalition_view(
     summary = (
         f"{co.command.upper()} command, rules of engagement: {roe.lower()}; "
         f"{co.total_troops:,} troops from "
-        f"{len(co.contingents)} nations, {co.total_effective:,.0f} effective "
+        f"{nouns(len(co.contingents), 'nation')}, {co.total_effective:,.0f} effective "
         f"({co.coverage:.1%} of the requirement of {req.total:,.0f}; gap {co.gap:,.0f}). "
         f"Price: US${co.total_cost_musd:,.0f}M the first year, then US${co.cost_musd_per_year:,.0f}M "
         f"a year (the same number of the patron's troops: about US${co.us_equivalent_cost_musd:,.0f}M a "

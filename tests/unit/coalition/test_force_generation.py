@@ -178,3 +178,33 @@ def test_patron_troops_count_against_the_troop_target(iraq: Any, iraq_result: An
     co = generate_coalition(iraq, plan, iraq_result.requirement, values_of(iraq), cost_curve=())
     assert 0 < co.total_troops <= 6_000
     assert co.target_troops == 10_000
+
+
+def test_a_target_below_the_smallest_contingent_is_refused(iraq: Any, iraq_result: Any) -> None:
+    """A target that leaves fewer troops to raise than any nation sends raised nothing, yet the
+    plan's command still spent political capital: it is refused, with the least target."""
+    from grudging.errors import InfeasibleError
+    from grudging.model.forcegen import generate_coalition
+
+    plan = iraq_result.plan.model_copy(update={"target_troops": 4_009, "patron_troops": 4_000})
+    with pytest.raises(InfeasibleError) as err:
+        generate_coalition(iraq, plan, iraq_result.requirement, values_of(iraq), cost_curve=())
+    assert str(err.value) == (
+        "target_troops 4,009 leaves 9 troops to raise, fewer than the smallest contingent a "
+        "nation sends (10, willingness.min_contingent): no coalition can be that small; give a "
+        "target of at least 4,010 troops"
+    )
+    at_least = plan.model_copy(update={"target_troops": 4_010})
+    co = generate_coalition(iraq, at_least, iraq_result.requirement, values_of(iraq), cost_curve=())
+    assert co.total_troops == 10
+    assert len(co.contingents) == 1
+
+
+def test_counts_of_nations_read_as_words() -> None:
+    from grudging.report.numbers import nouns
+
+    assert (nouns(1, "nation"), nouns(0, "nation"), nouns(1200, "nation")) == (
+        "1 nation",
+        "0 nations",
+        "1,200 nations",
+    )
