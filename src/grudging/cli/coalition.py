@@ -381,14 +381,19 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
     s = co.solver
     gap = "n/a" if s.mip_gap is None else f"{100 * s.mip_gap:.4f} %"
     console.print(
-        f"[dim]force generation: HiGHS {s.status}, gap {gap}, {s.solves} solves in "
+        f"[dim]force generation: HiGHS {_said(s.status)}, gap {gap}, {s.solves} solves in "
         f"{s.solve_seconds:.2f} s ({s.n_variables} variables, {s.n_constraints} constraints), "
         f"free-riding fixed point in {s.fixed_point_iterations} steps "
         f"(expected ratio {co.expected_ratio:.3f})[/]"
     )
     sgap = "n/a" if sec.mip_gap is None else f"{100 * sec.mip_gap:.2f} %"
     console.print(
-        f"[dim]sectors: HiGHS {sec.status}, gap {sgap}, {sec.solve_seconds:.2f} s; weakest "
+        f"[dim]sectors: HiGHS {_said(sec.status)}, gap {sgap}, {sec.solve_seconds:.2f} s; weakest "
         f"region covered {100 * sec.min_coverage:.1f} % (programme "
         f"{100 * sec.programme_min_coverage:.1f} % before rounding to units)[/]"
     )
+
+
+def _said(status: str) -> str:
+    """A solver status in words: ``node_limit`` is "stopped at its node limit"."""
+    return "stopped at its node limit" if status == "node_limit" else status

@@ -39,6 +39,7 @@ import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import InfeasibleError, ParameterError, did_you_mean
@@ -75,6 +76,14 @@ if TYPE_CHECKING:
     from grudging.scenario.schema import CoalitionPlan, Command, Nation, Offer, Scenario
 
 STAGE = "forcegen"
+
+
+#: HiGHS on the conference's programmes, saying what to do if one is too large for the time limit.
+_solve = partial(
+    milp.solve,
+    limit_fix="the conference's programme is too large for this machine: allow fewer offers in "
+    "the plan or give the theatre fewer candidate nations",
+)
 
 
 @dataclass(frozen=True)
@@ -715,7 +724,7 @@ def solve_menu(
     if fp.value_per_effective_musd > 0:
         for j, v in prog.money.items():
             first[j] -= v / fp.value_per_effective_musd
-    s1 = milp.solve(
+    s1 = _solve(
         m,
         maximize=True,
         cost=first,
@@ -750,7 +759,7 @@ def solve_menu(
             second[j] = v
         for j, v in prog.political.items():
             second[j] += 1e-3 * v
-        s2 = milp.solve(
+        s2 = _solve(
             m,
             maximize=False,
             cost=second,
@@ -934,7 +943,7 @@ def generate_coalition(
     marginal = None
     step = max(1.0, 0.05 * plan.budget_musd)
     more = pick_at(menu, plan.budget_musd + step, pick.effective, least_cost=False)
-    if more.status in ("optimal", "time_limit"):
+    if more.status in ("optimal", "node_limit"):
         marginal = (more.effective - pick.effective) / step
 
     curve: list[CostPoint] = []

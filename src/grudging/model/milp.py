@@ -2,7 +2,10 @@
 
 Models are built as sparse matrices and passed to HiGHS through ``highspy``. The result says what
 the solver said: ``optimal`` is true only when HiGHS reports an optimal solution (within its
-relative gap); a time limit with an incumbent is ``time_limit`` with its gap, never "optimal".
+relative gap); branch and bound stopped by its node limit (a count of work, the same on every
+machine) is ``node_limit`` with its incumbent and gap, never "optimal". The time limit is only a
+safety net: a programme it stops raises :class:`SolverTimeLimit`, because a result cut off by
+time would depend on the machine's speed and load.
 
 ``highspy`` prints a licence banner on standard output the first time a solver object is made in
 a process; it is sent to the null device so that machine-readable output (``--json``) stays clean.
@@ -25,6 +28,8 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+
+from grudging.errors import InfeasibleError
 
 _banner_lock = threading.Lock()
 _banner_done = False
@@ -54,6 +59,10 @@ def _highs() -> Any:
     # One thread: the same model gives the same answer whatever the machine's core count.
     h.setOptionValue("threads", 1)
     return h
+
+
+class SolverTimeLimit(InfeasibleError):
+    """HiGHS stopped at its time limit: no answer that depends on the machine's speed is used."""
 
 
 @dataclass
@@ -156,11 +165,14 @@ def solve(
     extra_rows: list[tuple[dict[int, float], float, float]] | None = None,
     start: np.ndarray | None = None,
     max_nodes: int | None = None,
+    limit_fix: str = "the programme is too large for this machine",
 ) -> MilpSolution:
     """Solve the model (optionally with another objective, a few extra rows, a starting point).
 
     ``max_nodes`` caps branch and bound by a count of nodes rather than by time: the same model
-    then gives the same answer however busy the machine is (a time limit alone does not).
+    then gives the same answer however busy the machine is (a time limit alone does not). A solve
+    that reaches ``time_limit`` raises :class:`SolverTimeLimit`, whose message ends with
+    ``limit_fix``.
     """
     import highspy
 
@@ -212,11 +224,18 @@ def solve(
     names = {
         highspy.HighsModelStatus.kOptimal: "optimal",
         highspy.HighsModelStatus.kTimeLimit: "time_limit",
+        highspy.HighsModelStatus.kSolutionLimit: "node_limit",  # mip_max_nodes reached
         highspy.HighsModelStatus.kInfeasible: "infeasible",
         highspy.HighsModelStatus.kUnbounded: "unbounded",
         highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
     }
     status = names.get(model_status, "error")
+    if status == "time_limit":
+        raise SolverTimeLimit(
+            f"HiGHS reached its safety time limit of {time_limit:g} s on a programme of "
+            f"{model.n_vars:,} columns and {a.shape[0]:,} rows before its node limit: a result "
+            f"cut off by time would depend on this machine's speed, so none is used; {limit_fix}"
+        )
     x = None
     if info.primal_solution_status == 2:  # feasible point available
         x = np.asarray(h.getSolution().col_value, dtype=float)

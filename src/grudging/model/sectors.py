@@ -45,6 +45,7 @@ import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
@@ -64,6 +65,12 @@ STAGE = "sectors"
 SectorObjective = Literal["maximin", "weighted"]
 #: Weight of one unit of reserve (share of all effective strength) against coverage.
 RESERVE_PENALTY = 100.0
+#: HiGHS on the sector programmes, saying what to do if one is too large for the time limit.
+_solve = partial(
+    milp.solve,
+    limit_fix="the sector assignment is too large for this machine: post fewer nations per "
+    "region (sectors.max_nations_per_region) or write the theatre with fewer, larger regions",
+)
 
 
 @dataclass(frozen=True)
@@ -267,9 +274,7 @@ def _round_postings(
     seconds = 0.0
     chosen: set[tuple[str, str]] = set()
     if up:
-        sol = milp.solve(
-            m, maximize=True, time_limit=time_limit, mip_rel_gap=1e-4, max_nodes=max_nodes
-        )
+        sol = _solve(m, maximize=True, time_limit=time_limit, mip_rel_gap=1e-4, max_nodes=max_nodes)
         seconds = sol.seconds
         if sol.x is not None:
             chosen = {k for k, j in up.items() if sol.x[j] > 0.5}
@@ -408,7 +413,7 @@ def _lp_rounding_start(
         on = 1.0 if key in keep else 0.0
         fixed.lower[j] = on
         fixed.upper[j] = on
-    again = milp.solve(fixed, maximize=True, cost=first, time_limit=time_limit)
+    again = _solve(fixed, maximize=True, cost=first, time_limit=time_limit)
     return again.x
 
 
@@ -576,7 +581,7 @@ def _solve_coverage(
         on = 1.0 if xp[pooled.z[key]] > 0.5 else 0.0
         fixed.lower[j] = on
         fixed.upper[j] = on
-    full = milp.solve(fixed, maximize=True, cost=first, time_limit=p.time_limit_s)
+    full = _solve(fixed, maximize=True, cost=first, time_limit=p.time_limit_s)
     if full.x is None:
         raise ParameterError(
             f"sector assignment lost its solution when the embedded contingents were unpooled "
@@ -606,12 +611,12 @@ def _solve_presence(
     if model.z:
         m = model.m
         relaxed = milp.MilpBuilder(**{**m.__dict__, "integer": [0] * m.n_vars})
-        lp = milp.solve(relaxed, maximize=True, cost=first, time_limit=p.time_limit_s)
+        lp = _solve(relaxed, maximize=True, cost=first, time_limit=p.time_limit_s)
         reached = _reach_bound(model, first, lp, p)
         if reached is not None and reached.x is not None:
             return reached, reached.x
         start = _lp_rounding_start(model, first, p, blocks, setting.eff, p.time_limit_s, lp)
-    sol1 = milp.solve(
+    sol1 = _solve(
         model.m,
         maximize=True,
         cost=first,
@@ -643,7 +648,7 @@ def _reach_bound(
     bound = lp.objective
     floor = bound - REACH_TOLERANCE * max(abs(bound), 1e-9)
     row = ({j: c for j, c in enumerate(first) if c != 0.0}, floor, math.inf)
-    reach = milp.solve(
+    reach = _solve(
         model.m,
         maximize=True,
         cost=[0.0] * model.m.n_vars,
@@ -693,9 +698,7 @@ def _solve_supply(
         primary - 1e-7 * max(1.0, abs(primary)),
         math.inf,
     )
-    return milp.solve(
-        stage2, maximize=True, cost=second, time_limit=p.time_limit_s, extra_rows=[keep]
-    )
+    return _solve(stage2, maximize=True, cost=second, time_limit=p.time_limit_s, extra_rows=[keep])
 
 
 def _read_postings(

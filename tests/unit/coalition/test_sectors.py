@@ -164,6 +164,36 @@ def test_linear_assignment_through_the_milp_layer_matches_the_hungarian_method()
         assert sol.objective == pytest.approx(cost[rows, cols].sum())
 
 
+def _market_split(n: int = 40, seed: int = 0) -> milp.MilpBuilder:
+    """Binaries under three equalities with random coefficients (Cornuejols & Dawande 1999):
+    small, and hard for branch and bound."""
+    rng = np.random.default_rng(seed)
+    m = milp.MilpBuilder()
+    xs = [m.add_binary(f"x{i}", float(rng.integers(1000, 2000))) for i in range(n)]
+    for _ in range(3):
+        a = rng.integers(0, 100, n)
+        half = float(a.sum() // 2)
+        m.add_row({x: float(c) for x, c in zip(xs, a, strict=True)}, half, half)
+    return m
+
+
+def test_branch_and_bound_stopped_by_its_node_limit_says_so() -> None:
+    sol = milp.solve(_market_split(), maximize=True, max_nodes=5)
+    assert sol.status == "node_limit"  # a count of work: the same on every machine
+    assert not sol.optimal
+
+
+def test_no_answer_cut_off_by_the_time_limit_is_used() -> None:
+    """A time limit would make the answer depend on the machine's speed and load."""
+    with pytest.raises(milp.SolverTimeLimit) as err:
+        milp.solve(_market_split(), maximize=True, time_limit=1e-3, limit_fix="use fewer regions")
+    assert str(err.value) == (
+        "HiGHS reached its safety time limit of 0.001 s on a programme of 40 columns and 3 rows "
+        "before its node limit: a result cut off by time would depend on this machine's speed, "
+        "so none is used; use fewer regions"
+    )
+
+
 def test_supply_hops_count_from_the_hub_border() -> None:
     assert supply_hops(_scenario()) == {"r0": 0, "r1": 1, "r2": 2}
 
