@@ -437,3 +437,9 @@ def test_every_option_failing_exits_1_without_a_traceback(
     assert err.count("failed: no nation can serve the requirement") == 3
     assert f"no report written: every option failed ({report})" in err
     assert not report.exists()
+
+
+def test_new_makes_the_folder_it_writes_into(tmp_path: Path) -> None:
+    path = tmp_path / "cases" / "2013" / "mali-2013.yaml"
+    assert main(["new", "mali-2013", "--out", str(path)]) == 0
+    assert path.read_text(encoding="utf-8").startswith("# A minimal case")

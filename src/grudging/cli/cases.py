@@ -80,7 +80,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9\-]*$")
 def _new(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from grudging.cli._checks import writable_file
+    from grudging.cli._checks import prepare_parent, writable_file
     from grudging.cli._output import console
     from grudging.errors import GrudgingError
 
@@ -93,6 +93,7 @@ def _new(args: argparse.Namespace) -> int:
     if Path(path).exists() and not args.force:
         raise GrudgingError(f"new {args.name}: {path} exists; give --force to overwrite it")
     title = args.name.replace("-", " ").capitalize()
+    prepare_parent(path)
     Path(path).write_text(TEMPLATE.format(id=args.name, title=title), encoding="utf-8")
     console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}")
     return 0

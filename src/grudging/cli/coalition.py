@@ -70,14 +70,18 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def _split_overrides(assignments: list[str]) -> tuple[list[str], dict[str, float]]:
-    """Scenario overrides, and values of coalition parameters given by name."""
+def _split_overrides(
+    assignments: list[str], declared: set[str]
+) -> tuple[list[str], dict[str, float]]:
+    """Scenario overrides (every key the scenario has, ``declared`` parameters included, set and
+    checked as in every face), and values of the coalition parameters it borrows from the
+    shared reference set, checked against the reference ranges."""
     import math
 
     from grudging.errors import ParameterError
     from grudging.scenarios.reference import coalition_parameters
 
-    known = {p.name: p for p in coalition_parameters()}
+    known = {p.name: p for p in coalition_parameters() if p.name not in declared}
     scenario: list[str] = []
     params: dict[str, float] = {}
     for item in assignments:
@@ -94,8 +98,8 @@ def _split_overrides(assignments: list[str]) -> tuple[list[str], dict[str, float
             if not math.isfinite(number) or not param.low <= number <= param.high:
                 raise ParameterError(
                     f"--set {item}: {number:g} is outside its range [{param.low:g}, "
-                    f"{param.high:g}] (the range the scenario declares for '{param.name}'); "
-                    "give a value inside it"
+                    f"{param.high:g}] (the shared reference range of '{param.name}', which the "
+                    "scenario does not declare); give a value inside it"
                 )
             params[param.name] = number
         else:
@@ -153,11 +157,8 @@ def run(args: argparse.Namespace) -> int:
     if args.target is not None and args.target <= 0:
         raise InfeasibleError(f"--target {args.target}: give a positive number of troops")
     curve = _parse_curve(args.curve)
-    scenario_sets, param_sets = _split_overrides(args.set)
-    if param_sets:  # a parameter the scenario declares is set, and checked, as in every face
-        declared = {p.name for p in load_scenario(args.scenario).parameters}
-        scenario_sets += [a for a in args.set if a.partition("=")[0].strip() in declared]
-        param_sets = {k: v for k, v in param_sets.items() if k not in declared}
+    declared = {p.name for p in load_scenario(args.scenario).parameters} if args.set else set()
+    scenario_sets, param_sets = _split_overrides(args.set, declared)
     scn = load_scenario(args.scenario, overrides=scenario_sets)
     check_command(args.command_type, commands_of(scn))
     levels = [level.id for level in scn.roe_levels]

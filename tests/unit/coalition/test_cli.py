@@ -144,3 +144,13 @@ def test_the_ladder_order_is_checked_for_values_outside_the_declared_ranges() ->
         "parameters 'willingness.staff_step' (10), 'company_step' (150) and 'unit_size' (100) "
         "must rise in that order (staff elements, companies, battalions); reorder them"
     )
+
+
+def test_a_parameter_the_scenario_declares_is_checked_against_its_own_range(
+    cli_main: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scenario widens a range: the value is read against it, not the reference range."""
+    widen = ["--set", "parameters.willingness.company_step.high=120"]
+    args = ["coalition", "iraq-2007", *widen, "--set", "willingness.company_step=110", "--json"]
+    assert cli_main(args) == 0
+    assert json.loads(capsys.readouterr().out)["coalition"]["total_troops"] > 0
