@@ -28,15 +28,17 @@ def scenarios(draw: Any) -> dict[str, Any]:
     regions = []
     for i, rid in enumerate(region_ids):
         neigh = [region_ids[j] for j in (i - 1, i + 1) if 0 <= j < len(region_ids)]
+        population = draw(st.integers(min_value=1, max_value=10**8))
         regions.append(
             {
                 "id": rid,
                 "name": draw(_text),
-                "population": draw(st.integers(min_value=1, max_value=10**8)),
+                "population": population,
                 "area_km2": draw(st.floats(min_value=0.5, max_value=1e6, allow_nan=False)),
                 "composition": _shares(draw, group_ids),
                 "neighbours": neigh,
-                "host_forces": draw(st.integers(min_value=0, max_value=10**6)),
+                # no more host forces than people (a physical bound the loader checks)
+                "host_forces": draw(st.integers(min_value=0, max_value=min(10**6, population))),
             }
         )
     codes = draw(st.lists(st.from_regex(r"[A-Z]{3}", fullmatch=True), max_size=5, unique=True))

@@ -33,7 +33,33 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     groups = {g.id for g in scn.groups}
     factions = {f.id for f in scn.factions}
     series = {p.series for p in scn.host_forces}
+    sources = {s.id for s in scn.sources}
+    population = {r.id: r.population for r in scn.regions}
+    seen: set[tuple[str, int, str | None]] = set()
     for i, point in enumerate(scn.host_forces):
+        where = f"region '{point.region}'" if point.region is not None else "the whole theatre"
+        key = (point.series, point.month, point.region)
+        if key in seen:
+            yield (
+                ("host_forces", i),
+                f"host force figure of series '{point.series}' at month {point.month} for {where} "
+                "is given twice; a series has one figure per month and region: remove one of the "
+                "rows or merge them",
+            )
+        seen.add(key)
+        people = (
+            population.get(point.region) if point.region is not None else sum(population.values())
+        )
+        if people is not None and point.troops > people:
+            yield (
+                ("host_forces", i, "troops"),
+                f"{point.troops:,} host troops of series '{point.series}' at month {point.month} "
+                f"are more than the {people:,} people of {where}; check the figure or the "
+                "population",
+            )
+        for ref in (one.strip() for one in point.source.split(";")):
+            if ref and sources and ref not in sources:
+                yield ("host_forces", i, "source"), unknown_name("source", ref, sorted(sources))
         if point.month >= scn.horizon_months:
             yield (
                 ("host_forces", i, "month"),
@@ -52,11 +78,23 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                 ("host_forces", i, "composition"),
                 f"the make-up of the host forces sums to {total:.3f}; give shares that sum to 1",
             )
+    # A series a historical option follows is the record after the information date (the replay's
+    # forcing, like its troop timeline); an option that is a decision may not read it.
+    replayed = {o.host_forces: o.id for o in scn.options if o.historical and o.host_forces}
     for j, opt in enumerate(scn.options):
         if opt.host_forces is not None and opt.host_forces not in series:
             yield (
                 ("options", j, "host_forces"),
                 unknown_name("host-force series", opt.host_forces, series),
+            )
+        elif not opt.historical and opt.host_forces in replayed:
+            yield (
+                ("options", j, "host_forces"),
+                f"option '{opt.id}' follows host-force series '{opt.host_forces}', the record "
+                f"that the historical option '{replayed[opt.host_forces]}' replays; data after "
+                f"the information date {scn.information_date} is for testing, never for input: "
+                "give the option a series planned by that date (or none, to hold the "
+                "information-date force)",
             )
         for k, pay in enumerate(opt.payments):
             for faction in pay.factions:

@@ -46,6 +46,7 @@ from grudging.scenario.yaml_input import (
     SourceMap,
     decode_text,
     parse_yaml,
+    pattern_message,
     read_text,
     read_yaml,
 )
@@ -270,6 +271,7 @@ def expand_tables(
         if isinstance(value, Mapping) and set(value) == {"table"}:
             files = value["table"] if isinstance(value["table"], list) else [value["table"]]
             records: list[Any] = []
+            smap.tables[str(key)] = [Path(str(name)).name for name in files]
             for j, name in enumerate(files):
                 loc: Loc = (key, "table", j) if isinstance(value["table"], list) else (key, "table")
                 file, line = smap.locate(loc)
@@ -363,12 +365,16 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
         return f"{where}: {path}: unknown key '{key}'{hint}{choices}; remove or rename it{tail}"
     if kind == "missing":
         return f"{where}: {path}: required key is missing; add it{tail}"
+    if kind == "too_short":
+        return _too_short(loc, path, where, first.get("ctx", {}), smap) + tail
     found, value = _value_at(loc, data)
     scalar = found and not isinstance(value, Mapping | list)
     shown = f" {json.dumps(value, default=str)[:80]}" if scalar else ""
     msg = first["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
+    if kind == "string_pattern_mismatch":
+        msg = pattern_message(str(first.get("ctx", {}).get("pattern", "")))
     fix = VALUE_FIXES.get(kind)
     fix_text = f"; {fix}" if fix and fix not in msg else ""
     if kind == "literal_error":
@@ -379,6 +385,25 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
         return f"{where}: {path}: bad value{shown}: {msg}{hint}{tail}"
     head = f"bad value{shown}: " if scalar else ""
     return f"{where}: {path}: {head}{msg}{fix_text}{tail}"
+
+
+#: What one record of a list that must not be empty is called, in messages.
+RECORD_NOUNS = {"regions": "region", "groups": "group", "options": "option"}
+
+
+def _too_short(loc: Loc, path: str, where: str, ctx: Mapping[str, Any], smap: SourceMap) -> str:
+    """An empty list that needs records: name the table file(s) it was read from, if any."""
+    least = ctx.get("min_length", 1)
+    noun = RECORD_NOUNS.get(str(loc[-1]), "entry") if loc else "entry"
+    need = f"at least one {noun}" if least == 1 else f"at least {least} entries"
+    files = smap.tables.get(str(loc[0])) if len(loc) == 1 else None
+    if files:
+        if all(name.lower().endswith(".csv") for name in files):
+            empty, fix = "has no rows", f"add one row per {noun} under the header"
+        else:
+            empty, fix = "holds no records", f"add one record ('- ...' lines) per {noun}"
+        return f"{', '.join(files)}: {path}: the table {empty}; it needs {need}: {fix}"
+    return f"{where}: {path}: the list is empty; give {need}"
 
 
 def format_reference_error(err: ScenarioReferenceError, data: Any, smap: SourceMap) -> str:
@@ -524,7 +549,34 @@ def scenario_hash(scn: Scenario) -> str:
 
 def json_schema() -> dict[str, Any]:
     """The JSON schema of the scenario format, for editors."""
-    schema = Scenario.model_json_schema()
+    schema = _json_schema_keywords(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "grudging scenario"
     return schema
+
+
+#: Bounds pydantic leaves under its own names where a constraint sits on an annotated type (our
+#: numbers refuse booleans first), and the JSON Schema keywords an editor reads.
+_BOUND_KEYWORDS = {
+    "ge": "minimum",
+    "le": "maximum",
+    "gt": "exclusiveMinimum",
+    "lt": "exclusiveMaximum",
+}
+
+
+def _json_schema_keywords(node: Any) -> Any:
+    """``node`` with pydantic's bound names written as JSON Schema keywords, at every depth (a
+    property named ``ge`` in ``properties`` is a name, not a bound, and is kept)."""
+    if isinstance(node, list):
+        return [_json_schema_keywords(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        name = str(key)
+        if name == "properties" and isinstance(value, dict):
+            out[name] = {prop: _json_schema_keywords(sub) for prop, sub in value.items()}
+        else:
+            out[_BOUND_KEYWORDS.get(name, name)] = _json_schema_keywords(value)
+    return out

@@ -11,6 +11,7 @@ in ``docs/design-notes/cases.md``.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -27,11 +28,18 @@ from grudging.scenario.schema import (
     Int,
     Month,
     Position,
+    Scenario,
     Share,
     month_index,
     month_label,
 )
-from grudging.scenario.yaml_input import VALUE_FIXES, Loc, SourceMap, parse_yaml
+from grudging.scenario.yaml_input import (
+    VALUE_FIXES,
+    Loc,
+    SourceMap,
+    parse_yaml,
+    pattern_message,
+)
 
 #: The value of ``format`` that marks a minimal case.
 CASE_FORMAT = "case"
@@ -152,6 +160,15 @@ class Case(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _host_forces_within_population(self) -> Case:
+        if self.host_forces > self.population:
+            raise ValueError(
+                f"host_forces: {self.host_forces:,} host forces are more than the "
+                f"{self.population:,} people living there; check the figure or the population"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _ending_matches_agreement(self) -> Case:
         if self.ended_by is not None and (self.ended_by == "settlement") != self.agreement:
             raise ValueError(
@@ -171,6 +188,10 @@ class Case(_Strict):
         return self
 
 
+#: Keys only a minimal case has (a full scenario has none of them).
+CASE_ONLY_KEYS = frozenset(Case.model_fields) - frozenset(Scenario.model_fields) - {"format"}
+
+
 def is_case(data: Any, smap: SourceMap | None = None) -> bool:
     """Whether raw YAML data is a minimal case (``format: case``); with ``smap``, any other
     ``format`` is refused, located (a full scenario has no ``format`` key)."""
@@ -182,6 +203,14 @@ def is_case(data: Any, smap: SourceMap | None = None) -> bool:
             f"reads; write 'format: {CASE_FORMAT}' for a minimal case, or leave 'format' out "
             "for a full scenario"
         )
+    if smap is not None and "format" not in data:
+        own = [key for key in data if key in CASE_ONLY_KEYS]
+        if own:
+            raise ScenarioError(
+                f"{_where(smap, (own[0],))}: format: required key is missing: the file has keys "
+                f"of a minimal case ({', '.join(own[:3])}{', ...' if len(own) > 3 else ''}); add "
+                f"'format: {CASE_FORMAT}' as its first line (a full scenario has no such keys)"
+            )
     return data.get("format") == CASE_FORMAT
 
 
@@ -228,8 +257,12 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
             loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()
             path = head
         value = first.get("input")
+        if isinstance(value, datetime.date):  # YAML reads 2013-07-01 as a date
+            value = value.isoformat()
         shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
         bad = f"bad value{shown}: " if shown else ""
+        if kind == "string_pattern_mismatch":
+            msg = pattern_message(str(first.get("ctx", {}).get("pattern", "")))
         fix = VALUE_FIXES.get(kind)
         fix_text = f"; {fix}" if fix and fix not in msg else ""
         raise ScenarioError(f"{_where(smap, loc)}: {path}: {bad}{msg}{fix_text}{tail}") from None

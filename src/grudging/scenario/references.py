@@ -11,13 +11,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from grudging.errors import GrudgingError, ScenarioError, unknown_name
+from grudging.errors import GrudgingError, ScenarioError, did_you_mean, unknown_name
 from grudging.scenario.commands import (
     FIELD_STAGES,
     NO_GUARANTOR,
     commands_of,
     parameter_references,
 )
+from grudging.scenario.nation_codes import is_nation_code
 from grudging.scenario.schema import MAX_START_GAP, CourseOfAction, month_index
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     caveats = {c.id for c in scn.caveats}
     sources = {s.id for s in scn.sources}
     commands = set(commands_of(scn))
+    population = {r.id: r.population for r in scn.regions}
 
     for kind, key, ids in (
         ("group", "groups", [g.id for g in scn.groups]),
@@ -120,10 +122,15 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
 
     def source_refs(loc: Loc, refs: dict[str, str]) -> Iterator[tuple[Loc, str]]:
         for field, ref in refs.items():
-            for one in ref.split(";"):
-                one = one.strip()
-                if one and sources and one not in sources:
-                    yield (*loc, "sources", field), unknown_name("source", one, sources)
+            yield from source_ids((*loc, "sources", field), ref)
+
+    def source_ids(loc: Loc, ref: str | None) -> Iterator[tuple[Loc, str]]:
+        for one in (ref or "").split(";"):
+            one = one.strip()
+            if one and sources and one not in sources:
+                yield loc, unknown_name("source", one, sources)
+
+    info = month_index(scn.information_date)
 
     for i, r in enumerate(scn.regions):
         yield from _unknown(("regions", i, "composition"), "group", r.composition, groups)
@@ -136,6 +143,23 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _unknown(("regions", i, "neighbours"), "region", r.neighbours, regions)
         if r.id in r.neighbours:
             yield ("regions", i, "neighbours"), f"region '{r.id}' lists itself as a neighbour"
+        for code in r.borders:
+            if code not in nations and not is_nation_code(code):
+                yield (
+                    ("regions", i, "borders"),
+                    f"region '{r.id}' borders '{code}', which is neither one of the scenario's "
+                    f"nations nor an ISO 3166-1 alpha-3 country code{did_you_mean(code, nations)}; "
+                    "correct the code (e.g. SRB for Serbia) or add the nation to 'nations'",
+                )
+        if r.host_forces > r.population:
+            yield (
+                ("regions", i, "host_forces"),
+                f"{r.host_forces:,} host forces in region '{r.id}' are more than its "
+                f"{r.population:,} people; check the figure or the population",
+            )
+        yield from source_refs(("regions", i), r.sources)
+    # After every unknown neighbour, so that a misspelt one is named before the asymmetry it causes.
+    for i, r in enumerate(scn.regions):
         for other in r.neighbours:
             if other in regions and r.id not in scn.region(other).neighbours:
                 yield (
@@ -143,7 +167,6 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                     f"adjacency is not symmetric: '{r.id}' lists '{other}' as a neighbour but "
                     f"'{other}' does not list '{r.id}'; add it to both",
                 )
-        yield from source_refs(("regions", i), r.sources)
 
     for i, n in enumerate(scn.nations):
         yield from _unknown(("nations", i, "kin_groups"), "group", n.kin_groups, groups)
@@ -152,6 +175,15 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from _unknown(
                 ("nations", i, "max_roe"), "rules-of-engagement level", [n.max_roe], roe
             )
+        for field in ("deployed_abroad", "theatre_troops"):
+            troops = getattr(n, field)
+            if troops > n.active_personnel:
+                yield (
+                    ("nations", i, field),
+                    f"{field} of nation '{n.id}' ({troops:,} troops) is more than its "
+                    f"{n.active_personnel:,} active personnel, which include them; check the "
+                    "figures",
+                )
         yield from source_refs(("nations", i), n.sources)
 
     for i, f in enumerate(scn.factions):
@@ -170,12 +202,33 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                 ("factions", i, "salience"),
                 f"faction '{f.id}' has no salience for issue '{missing}'; give one (0-1)",
             )
+        if all(region in regions for region in f.regions):
+            home = list(dict.fromkeys(f.regions)) or [r.id for r in scn.regions]
+            home_people = sum(population[region] for region in home)
+            where = f"its regions ({', '.join(home)})" if f.regions else "the theatre"
+            if f.fighters > home_people:
+                yield (
+                    ("factions", i, "fighters"),
+                    f"{f.fighters:,} fighters of faction '{f.id}' are more than the "
+                    f"{home_people:,} people of {where}; check the figure, its regions or their "
+                    "population",
+                )
         yield from source_refs(("factions", i), f.sources)
 
     for i, force in enumerate(scn.forces):
         if force.nation is not None and scn.nations:
             yield from _unknown(("forces", i, "nation"), "nation", [force.nation], nations)
         yield from _unknown(("forces", i, "command"), "command", [force.command], commands)
+        for j, level in enumerate(force.history):
+            if month_index(level.month) > info:
+                yield (
+                    ("forces", i, "history", j, "month"),
+                    f"troops of force '{force.id}' for {level.month} are after the information "
+                    f"date {scn.information_date}; data after that date is for testing, never for "
+                    "input: drop the row (what happened later belongs in the timeline of an "
+                    "option marked 'historical: true')",
+                )
+            yield from source_ids(("forces", i, "history", j, "source"), level.source)
 
     yield from _command_problems(scn)
 
@@ -210,7 +263,6 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         if problem is not None:
             yield ("outcomes", i), problem
 
-    info = month_index(scn.information_date)
     if month_index(scn.start) <= info:
         yield (
             ("start",),
@@ -224,7 +276,6 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             f"{scn.information_date}; the model starts from the state at that date: move 'start' "
             "closer or update the data",
         )
-    population = {r.id: r.population for r in scn.regions}
     total_population = sum(population.values())
     for i, obs in enumerate(scn.observations):
         if month_index(obs.month) > info:
@@ -235,6 +286,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         if obs.region is not None:
             yield from _unknown(("observations", i, "region"), "region", [obs.region], regions)
+        yield from source_ids(("observations", i, "source"), obs.source)
         people = population.get(obs.region) if obs.region is not None else total_population
         if obs.series in PEOPLE_SERIES and people is not None and obs.value > people:
             where = f"region '{obs.region}'" if obs.region is not None else "the theatre"
@@ -329,6 +381,11 @@ def _option_problems_bare(
         )
     if opt.bargain is not None and opt.bargain.month >= horizon:
         yield (*loc, "bargain", "month"), f"bargain month {opt.bargain.month} {late}"
+    if opt.handover is not None and opt.handover.earliest_month >= horizon:
+        yield (
+            (*loc, "handover", "earliest_month"),
+            f"handover earliest_month {opt.handover.earliest_month} {late}",
+        )
     for j, deal in enumerate(opt.local_deals):
         if deal.month >= horizon:
             yield (*loc, "local_deals", j, "month"), f"local deal month {deal.month} {late}"
@@ -410,7 +467,16 @@ def _lever_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
 def _command_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     """A scenario's own commands name parameters it declares, of the stage that reads them."""
     declared = {p.name for p in scn.parameters}
+    nations = {n.id for n in scn.nations}
     for i, command in enumerate(scn.commands):
+        for code in command.member_nations:
+            if code not in nations and not is_nation_code(code):
+                yield (
+                    ("commands", i, "member_nations"),
+                    f"command '{command.id}' lists member '{code}', which is neither one of the "
+                    f"scenario's nations nor an ISO 3166-1 alpha-3 country code"
+                    f"{did_you_mean(code, nations)}; correct the code (e.g. ZAF for South Africa)",
+                )
         for field, name in parameter_references(command):
             stage = FIELD_STAGES[field]
             where: Loc = ("commands", i, *field.split("."))

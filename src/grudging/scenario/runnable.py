@@ -9,9 +9,11 @@ did-you-mean), and every parameter without a default that a stage the options us
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from grudging.errors import ScenarioError, did_you_mean
+from grudging.errors import GrudgingError, ScenarioError, did_you_mean
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Scenario
@@ -39,6 +41,29 @@ def stage_classes() -> dict[str, type[Any]]:
         "sectors": SectorParams,
         "bargain": BargainParams,
         "dynamics": DynamicsParams,
+    }
+
+
+def stage_builders() -> dict[str, Callable[[Mapping[str, Any]], Any]]:
+    """How each stage makes its parameters from values, with its checks of values against each
+    other (the contingent ladder's order, a bargain's shares), by stage name."""
+    from grudging.model.bargain.params import BargainParams
+    from grudging.model.dynamics import DynamicsParams
+    from grudging.model.forcegen import forcegen_params
+    from grudging.model.parameters import stage_parameters
+    from grudging.model.requirement import requirement_params
+    from grudging.model.roe import roe_params
+    from grudging.model.sectors import sector_params
+    from grudging.model.willingness import willingness_params
+
+    return {
+        "requirement": requirement_params,
+        "willingness": willingness_params,
+        "forcegen": forcegen_params,
+        "roe": roe_params,
+        "sectors": sector_params,
+        "bargain": partial(stage_parameters, BargainParams, stage="bargain"),
+        "dynamics": partial(stage_parameters, DynamicsParams, stage="dynamics"),
     }
 
 
@@ -105,6 +130,13 @@ def check_runnable(scn: Scenario, smap: SourceMap | None = None) -> None:
             "options need to run; declare each with a value, a range and a source (copy them "
             "from the output of 'grudging dump iraq-2007')"
         )
+    values = scn.parameter_values()
+    for stage, build in stage_builders().items():
+        if stage in stages_used(scn):
+            try:
+                build(values)
+            except GrudgingError as err:  # values that conflict with each other
+                raise ScenarioError(f"{where(('parameters',))}: parameters: {err}") from None
     window = round(scn.parameter("requirement.window_months").value)
     if not observed_violence(scn, window):
         raise ScenarioError(

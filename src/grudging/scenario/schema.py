@@ -14,6 +14,7 @@ resolves to an entry of ``sources``.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Any, Literal
 
@@ -77,13 +78,26 @@ People = Annotated[Int, Field(ge=0, le=MAX_PEOPLE)]
 Money = Annotated[Float, Field(ge=0, le=MAX_MUSD)]
 
 
+def _not_a_month(text: str) -> ValueError:
+    return ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2006-12")
+
+
+def _month_text(value: Any) -> Any:
+    """Refuse what YAML or a CSV cell reads as other than text (2013-07-01 a date, 201307 a
+    number) with the message every bad month gets."""
+    if isinstance(value, str):
+        return value
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    raise _not_a_month(text)
+
+
 def _check_month(value: str) -> str:
     if not _MONTH.match(value):
-        raise ValueError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2006-12")
+        raise _not_a_month(value)
     return value
 
 
-Month = Annotated[str, AfterValidator(_check_month)]
+Month = Annotated[str, BeforeValidator(_month_text), AfterValidator(_check_month)]
 """A calendar month written ``YYYY-MM``."""
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]

@@ -41,6 +41,8 @@ class SourceMap:
     applied: list[str] = field(default_factory=list)
     #: Where each ``--set`` was given, by its label, in the order given.
     given: list[str] = field(default_factory=list)
+    #: The files each top-level ``{table: ...}`` key was read from (to name an empty table).
+    tables: dict[str, list[str]] = field(default_factory=dict)
 
     def record_override(self, loc: Loc, assignment: str) -> None:
         """Note that ``--set assignment`` set the value at ``loc``."""
@@ -76,12 +78,51 @@ VALUE_FIXES = {
     "less_than": "use a smaller value",
     "less_than_equal": "use a smaller value",
     "finite_number": "give a finite number (inf and nan are not allowed)",
-    "string_pattern_mismatch": "lower-case letters, digits and underscores, starting with a letter",
     "int_parsing": "write a whole number",
     "int_from_float": "write a whole number",
     "float_parsing": "write a number",
     "bool_parsing": "write true or false",
 }
+
+
+#: What each id pattern of the formats accepts: (the kind of value, how to write it, an example).
+PATTERN_HINTS = {
+    r"^[a-z][a-z0-9_]*$": (
+        "id",
+        "lower-case letters, digits and underscores, starting with a letter (no dashes or spaces)",
+        "north_east",
+    ),
+    r"^[a-z][a-z0-9\-]*$": (
+        "scenario id",
+        "lower-case letters, digits and dashes, starting with a letter (no underscores or spaces)",
+        "mali-2013",
+    ),
+    r"^[A-Z]{3}$": ("nation code", "three capital letters (ISO 3166-1 alpha-3)", "USA"),
+    r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$": (
+        "parameter name",
+        "a stage and a name joined by a dot, in lower-case letters, digits and underscores",
+        "dynamics.self_excitation",
+    ),
+    r"^[A-Za-z0-9_.\-]+$": (
+        "source id",
+        "letters, digits, underscores, dots and dashes (no spaces)",
+        "UN_2013",
+    ),
+    r"^options\.(\*|[a-z][a-z0-9_]*)(\.[a-z][a-z0-9_]*)+$": (
+        "lever path",
+        "options.<option id or *>.<key>",
+        "options.*.coalition.budget_musd",
+    ),
+}
+
+
+def pattern_message(pattern: str) -> str:
+    """Plain words for a value that does not match ``pattern``: what it accepts, an example."""
+    hint = PATTERN_HINTS.get(pattern)
+    if hint is None:
+        return f"not written as expected; write it to match the pattern {pattern}"
+    what, how, example = hint
+    return f"not a valid {what}; write {how}, e.g. {example}"
 
 
 def path_text(loc: Loc) -> str:
