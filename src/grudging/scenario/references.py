@@ -75,6 +75,20 @@ def _unknown(
             yield loc, unknown_name(kind, value, valid) + hint
 
 
+def _no_country(
+    loc: Loc, what: str, codes: Iterable[str], nations: set[str], example: str
+) -> Iterator[tuple[Loc, str]]:
+    """Codes that are neither one of the scenario's nations nor a real country's (a typo)."""
+    for code in codes:
+        if code not in nations and not is_nation_code(code):
+            yield (
+                loc,
+                f"{what} '{code}', which is neither one of the scenario's nations nor an ISO "
+                f"3166-1 alpha-3 country code{did_you_mean(code, nations)}; correct the code "
+                f"({example}",
+            )
+
+
 #: Observed series that count people (none can exceed the population they are counted in).
 PEOPLE_SERIES = frozenset(
     {
@@ -143,14 +157,13 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from _unknown(("regions", i, "neighbours"), "region", r.neighbours, regions)
         if r.id in r.neighbours:
             yield ("regions", i, "neighbours"), f"region '{r.id}' lists itself as a neighbour"
-        for code in r.borders:
-            if code not in nations and not is_nation_code(code):
-                yield (
-                    ("regions", i, "borders"),
-                    f"region '{r.id}' borders '{code}', which is neither one of the scenario's "
-                    f"nations nor an ISO 3166-1 alpha-3 country code{did_you_mean(code, nations)}; "
-                    "correct the code (e.g. SRB for Serbia) or add the nation to 'nations'",
-                )
+        yield from _no_country(
+            ("regions", i, "borders"),
+            f"region '{r.id}' borders",
+            r.borders,
+            nations,
+            "e.g. SRB for Serbia) or add the nation to 'nations'",
+        )
         if r.host_forces > r.population:
             yield (
                 ("regions", i, "host_forces"),
@@ -469,14 +482,13 @@ def _command_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
     declared = {p.name for p in scn.parameters}
     nations = {n.id for n in scn.nations}
     for i, command in enumerate(scn.commands):
-        for code in command.member_nations:
-            if code not in nations and not is_nation_code(code):
-                yield (
-                    ("commands", i, "member_nations"),
-                    f"command '{command.id}' lists member '{code}', which is neither one of the "
-                    f"scenario's nations nor an ISO 3166-1 alpha-3 country code"
-                    f"{did_you_mean(code, nations)}; correct the code (e.g. ZAF for South Africa)",
-                )
+        yield from _no_country(
+            ("commands", i, "member_nations"),
+            f"command '{command.id}' lists member",
+            command.member_nations,
+            nations,
+            "e.g. ZAF for South Africa)",
+        )
         for field, name in parameter_references(command):
             stage = FIELD_STAGES[field]
             where: Loc = ("commands", i, *field.split("."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from scenario_helpers import line_of, refusal
 
 from grudging.cli import main
 from grudging.errors import ScenarioError
@@ -60,21 +61,8 @@ def _with_host_forces(tiny_path: Path, *edits: tuple[str, str]) -> str:
     )
 
 
-def _message(text: str, name: str = "case.yaml") -> str:
-    with pytest.raises(ScenarioError) as info:
-        loads_scenario(text, name)
-    return str(info.value)
-
-
-def _line_of(text: str, needle: str) -> int:
-    for n, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
-
-
 def _refused(text: str, needle: str, expected: str) -> None:
-    assert _message(text) == f"case.yaml:{_line_of(text, needle)}: {expected}"
+    assert refusal(text) == f"case.yaml:{line_of(text, needle)}: {expected}"
 
 
 # 1. Nothing dated after the information date is a model input ---------------------------------
@@ -235,7 +223,7 @@ def test_pattern_hints_say_what_each_pattern_accepts(
 ) -> None:
     text = _tiny(tiny_path, edit)
     _refused(text, edit[1], expected)
-    assert "String should match" not in _message(text)
+    assert "String should match" not in refusal(text)
 
 
 def test_a_case_id_with_underscores_gets_the_dash_hint() -> None:
@@ -278,8 +266,8 @@ def test_a_date_or_number_for_a_month_gets_the_month_message(
     tiny_path: Path, edit: tuple[str, str], expected: str
 ) -> None:
     text = _tiny(tiny_path, edit)
-    message = _message(text)
-    assert message.startswith(f"case.yaml:{_line_of(text, edit[1])}: {expected}")
+    message = refusal(text)
+    assert message.startswith(f"case.yaml:{line_of(text, edit[1])}: {expected}")
     assert "valid string" not in message
 
 
@@ -330,9 +318,9 @@ def test_an_empty_inline_list_says_it_needs_one(tiny_path: Path) -> None:
         "  - {id: south_people, name: Southerners}\n"
     )
     text = _tiny(tiny_path, (groups, "groups: []\n"))
-    message = _message(text)
+    message = refusal(text)
     assert message.startswith(
-        f"case.yaml:{_line_of(text, 'groups: []')}: groups: the list is empty; give at least one "
+        f"case.yaml:{line_of(text, 'groups: []')}: groups: the list is empty; give at least one "
         "group"
     )
 
@@ -359,7 +347,7 @@ def test_a_border_with_a_nation_that_does_not_exist_is_refused(tiny_path: Path) 
         "scenario's nations nor an ISO 3166-1 alpha-3 country code; correct the code (e.g. SRB "
         "for Serbia) or add the nation to 'nations'",
     )
-    misspelt = _message(_tiny(tiny_path, ("borders: [NEI]", "borders: [NEJ]")))
+    misspelt = refusal(_tiny(tiny_path, ("borders: [NEI]", "borders: [NEJ]")))
     assert "borders 'NEJ', which is neither" in misspelt
     assert "(did you mean 'NEI'?)" in misspelt
 

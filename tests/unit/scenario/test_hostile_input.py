@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from scenario_helpers import line_of, refusal
 
 from grudging.cli import main
 from grudging.errors import ScenarioError
@@ -34,22 +35,9 @@ def _edit(tiny_path: Path, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
-def _message(text: str, name: str = "case.yaml") -> str:
-    with pytest.raises(ScenarioError) as info:
-        loads_scenario(text, name)
-    return str(info.value)
-
-
-def _line_of(text: str, needle: str) -> int:
-    for n, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
-
-
 # YAML ---------------------------------------------------------------------------------------------
 def test_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    message = _message(BOMB)
+    message = refusal(BOMB)
     assert message.startswith("case.yaml:")
     assert "aliases expand to more than" in message
     assert "write the values out or use fewer aliases" in message
@@ -62,7 +50,7 @@ def test_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_recursive_alias_is_refused() -> None:
-    assert _message("id: x\na: &a [*a]\n") == (
+    assert refusal("id: x\na: &a [*a]\n") == (
         "case.yaml:2: a[0]: an alias refers to a node that contains it (a recursive alias); "
         "write the value out instead"
     )
@@ -70,8 +58,8 @@ def test_recursive_alias_is_refused() -> None:
 
 def test_duplicate_key_names_both_lines(tiny_path: Path) -> None:
     text = _edit(tiny_path, "    area_km2: 3000\n", "    area_km2: 3000\n    area_km2: 4000\n")
-    line = _line_of(text, "area_km2: 4000")
-    assert _message(text) == (
+    line = line_of(text, "area_km2: 4000")
+    assert refusal(text) == (
         f"case.yaml:{line}: regions[1].area_km2: duplicate key 'area_km2' (first given on line "
         f"{line - 1}); a key may appear once: remove one or merge them"
     )
@@ -91,14 +79,14 @@ def test_aliases_used_sensibly_still_load(tiny_path: Path) -> None:
 
 
 def test_deep_nesting_and_bad_dates_are_yaml_errors() -> None:
-    assert "not valid YAML" in _message("a: " + "[" * 5000 + "]" * 5000)
-    message = _message("id: x\ninformation_date: 2006-13-45\n")
+    assert "not valid YAML" in refusal("a: " + "[" * 5000 + "]" * 5000)
+    message = refusal("id: x\ninformation_date: 2006-13-45\n")
     assert message.startswith("case.yaml: not valid YAML (a value cannot be read")
     assert "dates are YYYY-MM-DD" in message
 
 
 def test_empty_document() -> None:
-    assert _message("# nothing\n") == (
+    assert refusal("# nothing\n") == (
         "case.yaml: a scenario is a mapping of keys (id, title, regions, ...), not an empty "
         "document; start from 'grudging dump iraq-2007'"
     )
@@ -108,7 +96,7 @@ def test_latin1_scenario_file(tmp_path: Path, tiny_path: Path) -> None:
     text = _edit(tiny_path, "name: Northerners", "name: Nörtherners")
     path = tmp_path / "latin.yaml"
     path.write_bytes(text.encode("latin-1"))
-    line = _line_of(text, "Nörtherners")
+    line = line_of(text, "Nörtherners")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert str(info.value) == (
@@ -181,7 +169,7 @@ def test_table_outside_the_scenario_folder(tmp_path: Path, tiny_path: Path) -> N
     inner.mkdir()
     for name in ("../g.csv", "/etc/passwd.csv"):
         message = _table_message(inner, tiny_path, b"id,name\n", name)
-        line = _line_of((inner / "scenario.yaml").read_text(), "groups: {table")
+        line = line_of((inner / "scenario.yaml").read_text(), "groups: {table")
         assert message == (
             f"scenario.yaml:{line}: groups.table: table '{name}' lies outside the scenario's "
             "folder; copy the file into the folder (or a subfolder) and give its path relative "
@@ -322,7 +310,7 @@ def test_bad_values_are_located(
     tiny_path: Path, old: str, new: str, needle: str, expected: str
 ) -> None:
     text = _edit(tiny_path, old, new)
-    assert _message(text) == f"case.yaml:{_line_of(text, needle)}: {expected}"
+    assert refusal(text) == f"case.yaml:{line_of(text, needle)}: {expected}"
 
 
 def test_bad_outcome_fails_at_validate(
@@ -338,7 +326,7 @@ def test_bad_outcome_fails_at_validate(
 def test_missing_parameters_are_named(tiny_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(tiny_path, runnable=True)
-    line = _line_of(tiny_path.read_text(), "{name: dynamics.self_excitation")
+    line = line_of(tiny_path.read_text(), "{name: dynamics.self_excitation")
     message = str(info.value)
     assert message.startswith(
         f"tiny.yaml:{line}: parameters: the scenario lacks parameter 'requirement.norm_policing' "
