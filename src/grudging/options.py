@@ -456,6 +456,13 @@ def _guarantee(
     )
 
 
+#: Declared parameters no run reads: the bargain's default aid is read only where no aid is given
+#: (the ``bargain`` command, the dashboard's bargain tab); every option's bargain names its own
+#: (``settlement_at``). A run still draws them (its draws stay as they were), but no analysis of
+#: runs may read a condition into them.
+UNREAD_BY_RUNS = frozenset({"bargain.aid_musd_per_year"})
+
+
 def settlement_at(
     scn: Scenario,
     plan: OptionPlan,

@@ -129,25 +129,49 @@ def writable_file(
     _check_folder(path.parent if str(path.parent) else Path("."), flag, shown, create_parents)
     if path.exists() and not os.access(path, os.W_OK):
         raise ParameterError(f"{flag} {shown}: the file exists and cannot be overwritten")
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.name in saved_run_files() and _holds_saved_run(folder):
+        raise ParameterError(
+            f"{flag} {shown}: {folder} holds a saved run ('grudging run --save'), and this would "
+            f"replace its {path.name}; choose another file name or folder"
+        )
     return path
 
 
-def writable_folder(text: str | Path, flag: str) -> Path:
-    """The output folder ``text`` if it is (or can be made) a writable folder."""
+def writable_folder(text: str | Path, flag: str, saved_run: bool = False) -> Path:
+    """The output folder ``text`` if it is (or can be made) a writable folder, and (unless
+    ``saved_run``: the caller writes saved results and decides) holds no saved run, whose
+    files a table written there would replace."""
     path = Path(text)
     _check_folder(path, flag, str(text), create=True)
+    if not saved_run and _holds_saved_run(path):
+        raise ParameterError(
+            f"{flag} {text}: the folder holds a saved run ('grudging run --save'), whose files "
+            "this would replace; choose another folder"
+        )
     return path
+
+
+def saved_run_files(run_file: str = "run.json") -> list[str]:
+    """The files a saved run is made of (:meth:`grudging.results.results.Results.save`, and the
+    CLI's ``run_file`` that says how it was made)."""
+    from grudging.results.results import METADATA_FILE, SAVED_TABLES
+
+    return [METADATA_FILE, run_file, *(name + ".parquet" for name in SAVED_TABLES)]
+
+
+def _holds_saved_run(folder: Path) -> bool:
+    from grudging.results.results import METADATA_FILE
+
+    return (folder / METADATA_FILE).is_file()
 
 
 def results_folder(text: str | Path, flag: str, overwrite: bool, run_file: str) -> Path:
     """The folder ``text`` for saved results (:meth:`grudging.results.results.Results.save`
     and ``run_file``): writable, and holding no saved results unless ``overwrite``, so that a
     stored run is never replaced by mistake."""
-    from grudging.results.results import METADATA_FILE, SAVED_TABLES
-
-    path = writable_folder(text, flag)
-    ours = [METADATA_FILE, run_file, *(name + ".parquet" for name in SAVED_TABLES)]
-    held = [name for name in ours if (path / name).exists()]
+    path = writable_folder(text, flag, saved_run=True)
+    held = [name for name in saved_run_files(run_file) if (path / name).exists()]
     if held and not overwrite:
         raise ParameterError(
             f"{flag} {text}: the folder already holds saved results ({', '.join(held)}); "

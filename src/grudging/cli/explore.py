@@ -8,6 +8,7 @@ an interrupted one; the analyses read it and print a table, optionally written a
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from typing import Any
@@ -364,7 +365,12 @@ def _sweep(args: argparse.Namespace) -> int:
         design_flags["block"] = args.block
     executor = "dask" if args.scheduler else args.executor
     scheduler = None if args.scheduler in (None, "local") else args.scheduler
-    resuming = args.resume and store.exists()
+    if args.resume and not store.exists():
+        raise DesignError(
+            f"--resume {store}: there is no store here to continue; check the path, or leave out "
+            "--resume to start a new sweep there"
+        )
+    resuming = args.resume
     _check_sweep_arguments(args, store, resuming)
     scn = None
     if not resuming or args.scenario or args.set:
@@ -585,9 +591,12 @@ def _table(frame: Any, title: str, columns: list[str], formats: dict[str, str]) 
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
+    from grudging.errors import DesignError
     from grudging.explore.indices import sensitivity
     from grudging.results.store import guard
 
+    if args.top < 1:
+        raise DesignError(f"--top {args.top}: show at least 1 factor")
     _check_out(args.out)
     with guard(args.store):
         table = sensitivity(
@@ -617,9 +626,22 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 def _discover(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
+    from grudging.errors import DesignError
     from grudging.explore.discovery import discover
     from grudging.results.store import guard
 
+    if not 0 < args.threshold <= 1:  # NaN fails it too
+        raise DesignError(
+            f"--threshold {args.threshold:g}: a box's density is a share of its points; give a "
+            "value above 0 and at most 1 (e.g. 0.8)"
+        )
+    if args.boxes < 1:
+        raise DesignError(f"--boxes {args.boxes}: look for at least 1 box")
+    if not 0 < args.mass_min < 1:
+        raise DesignError(
+            f"--mass-min {args.mass_min:g}: the smallest box is a share of the points; give a "
+            "value above 0 and below 1 (e.g. 0.05)"
+        )
     _check_out(args.out)
     with guard(args.store):
         found = discover(
@@ -702,6 +724,7 @@ def _robustness(args: argparse.Namespace) -> int:
             raise DesignError(
                 f"--satisfice {item}: write OUTCOME=VALUE, e.g. --satisfice civilian_deaths=150000"
             )
+        _check_satisfice(item, name.strip(), thresholds[name.strip()])
     outcomes = args.outcome or [*MAIN_OUTCOMES, *[t for t in thresholds if t not in MAIN_OUTCOMES]]
     _check_out(args.out)
     with guard(args.store):
@@ -759,3 +782,16 @@ def _export(args: argparse.Namespace) -> int:
     for path in written:
         console.print(f"written {path}")
     return 0
+
+
+def _check_satisfice(item: str, outcome: str, value: float) -> None:
+    """A satisficing threshold an outcome can reach: finite, not negative, a probability at
+    most 1 (an unknown outcome is named by the analysis, with the valid ones)."""
+    from grudging.errors import DesignError
+    from grudging.model.outcomes import OUTCOMES
+
+    spec = OUTCOMES.get(outcome)
+    high = 1.0 if spec is not None and spec.unit == "probability" else math.inf
+    if not 0 <= value <= high:  # NaN fails it too
+        span = "from 0 to 1 (a probability)" if high == 1.0 else "of 0 or more"
+        raise DesignError(f"--satisfice {item}: give a threshold {span}")

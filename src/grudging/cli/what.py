@@ -97,12 +97,28 @@ def _what(args: argparse.Namespace) -> int:
     from grudging.cli.scenario import refuse_unknown_options
     from grudging.scenario import load_scenario
 
+    if args.top < 1:
+        from grudging.errors import DesignError
+
+        raise DesignError(f"--top {args.top}: show at least 1 parameter condition")
     refuse_unknown_options(
         args.scenario, args.set, [("--option", args.option), ("--baseline", args.baseline)]
     )
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
     from grudging.explore import what_it_takes as w
 
+    ids = [o.id for o in scn.options]
+    for flag, given, default in (
+        ("--option", args.option, w.DEFAULT_OPTION),
+        ("--baseline", args.baseline, w.DEFAULT_BASELINE),
+    ):
+        if given is None and default not in ids:
+            from grudging.errors import GrudgingError
+
+            raise GrudgingError(
+                f"{flag}: scenario '{scn.id}' has no option '{default}', the default of {flag}; "
+                f"name one with {flag} (options: {', '.join(ids)})"
+            )
     request: dict[str, Any] = {
         "option": args.option or w.DEFAULT_OPTION,
         "baseline": args.baseline or w.DEFAULT_BASELINE,

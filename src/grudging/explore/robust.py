@@ -74,6 +74,7 @@ def regret(
     from grudging.model.outcomes import OUTCOMES
 
     with reading(store) as st:
+        st.require_complete("regret")
         st.check_outcome(outcome)
         chosen = _options(st, options)
         wide = _wide(st, outcome, chosen, statistic)
@@ -139,6 +140,7 @@ def robustness(
 
     thresholds = dict(thresholds or {})
     with reading(store) as st:
+        st.require_complete("robustness")
         names = [outcomes] if isinstance(outcomes, str) else list(outcomes or st.outcome_names())
         for name in [*names, *thresholds]:
             st.check_outcome(name)

@@ -1060,7 +1060,10 @@ def _parameter_conditions(
         return [], 0.0, None
     wins = ev.sign * (ev.base - point.outcomes) > 0
     bounds = {p.name: (p.low, p.high, p.value) for p in scn.parameters}
-    conditions = parameter_conditions(ev.draws, wins, goal, bounds)
+    from grudging.options import UNREAD_BY_RUNS
+
+    read = {name: x for name, x in ev.draws.items() if name not in UNREAD_BY_RUNS}
+    conditions = parameter_conditions(read, wins, goal, bounds)
     top = [c.parameter for c in conditions[:BOX_PARAMETERS]]
     box = (
         prim_box(ev.draws, ~wins, top, 1.0 - goal.target, "losses")

@@ -115,7 +115,9 @@ class ForceGenParams:
         Relative MIP gap at which HiGHS stops (a solver setting with a default, not an uncertain
         parameter; the same holds for the three below).
     time_limit_s:
-        Time limit of each HiGHS solve (a safety net).
+        Time limit of each HiGHS solve: a safety net far above what the node limit takes (the
+        slowest node-limited solve seen took 16 s alone and 60 s on a loaded machine); a solve
+        that reaches it raises rather than answer by the machine's speed.
     max_nodes:
         Most branch-and-bound nodes of each solve: a limit on work, not time, so the same inputs
         give the same coalition however busy the machine is.
@@ -135,7 +137,7 @@ class ForceGenParams:
     us_cost_per_troop_year_musd: float
     value_per_effective_musd: float
     mip_rel_gap: float = 1e-6
-    time_limit_s: float = 60.0
+    time_limit_s: float = milp.SAFETY_SECONDS
     max_nodes: int = 20000
     fixed_point_tolerance: float = 0.005
     fixed_point_iterations: float = 10.0

@@ -61,6 +61,12 @@ def _highs() -> Any:
     return h
 
 
+#: The stages' time limit per solve, seconds: a safety net far above what their node limits take
+#: (the slowest node-limited sector programme of a sweep took 16 s alone and 60 s on a loaded
+#: two-core machine), so that the node limit, the same everywhere, decides.
+SAFETY_SECONDS = 600.0
+
+
 class SolverTimeLimit(InfeasibleError):
     """HiGHS stopped at its time limit: no answer that depends on the machine's speed is used."""
 

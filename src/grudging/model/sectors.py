@@ -83,7 +83,7 @@ class SectorParams:
     calm_violence: float
     hop_penalty: float
     kin_share: float
-    time_limit_s: float = 60.0
+    time_limit_s: float = milp.SAFETY_SECONDS
     max_nodes: int = 2000
 
 

@@ -543,7 +543,7 @@ def _summary_table(results: Results) -> str:
     runs in percent."""
     import pandas as pd
 
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import BINARY, OUTCOMES
     from grudging.report import numbers as fmt
 
     table = results.summary()
@@ -553,7 +553,12 @@ def _summary_table(results: Results) -> str:
     for outcome in [o for o in OUTCOMES if o in present]:  # the registry's order
         part = {str(r["option"]): r for r in table[table["outcome"] == outcome].to_dict("records")}
         unit = OUTCOMES[outcome].unit
-        row = {"Outcome": fmt.outcome_label(outcome), "Unit": fmt.unit_label(unit)}
+        # a probability per run (the chance of a deal) is shown as its mean over the runs
+        chance = unit == "probability" and outcome not in BINARY
+        row = {
+            "Outcome": fmt.outcome_label(outcome),
+            "Unit": "mean chance over runs" if chance else fmt.unit_label(unit),
+        }
         for option in results.options:
             if option not in part:
                 row[names[option]] = "–"

@@ -145,8 +145,10 @@ def plan_sentences(results: Results) -> list[str]:
         if b:
             holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "nobody"
             lines.append(
-                f"{name}: a grand compromise under {b['guarantor'].upper()} forms with "
-                f"probability {b['p_deal']:.2f}; holding out: {holdouts}."
+                f"{name}: at the parameters' nominal values a grand compromise under "
+                f"{b['guarantor'].upper()} forms with probability {b['p_deal']:.2f} (across the "
+                f"run's draws of the uncertain parameters: 'Chance of a deal' in the table); "
+                f"holding out: {holdouts}."
             )
     return lines
 

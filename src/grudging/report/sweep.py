@@ -73,6 +73,11 @@ def sensitivity_from_store(
         points = len(st.points())
     if outcome not in outcomes:
         raise GrudgingError(f"{store.name}: the store holds no '{outcome}' outcome")
+    if meta.get("scenario_id") != scn.id:
+        raise GrudgingError(
+            f"--store {store}: a sweep of scenario '{meta.get('scenario_id')}', not of this "
+            f"report's '{scn.id}'; give a store swept from '{scn.id}'"
+        )
     method = str(meta["design"]["method"])
     option, baseline = default_comparison(list(meta["options"]), [o.id for o in scn.options])
     against = f" − {baseline}" if baseline else ""

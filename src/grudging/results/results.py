@@ -210,6 +210,12 @@ class Results:
             & self.outcomes["month"].notna()
             & self.outcomes["region"].isna()
         ]
+        if rows.empty:
+            series = self.outcomes.loc[self.outcomes["month"].notna(), "outcome"]
+            raise GrudgingError(
+                f"no monthly series of '{outcome}' in these results; monthly series: "
+                f"{', '.join(sorted(series.unique())) or 'none'}"
+            )
         grouped = rows.groupby(["option", "month"], sort=False)["value"]
         table = grouped.quantile(np.array([lo, 0.5, hi])).unstack()
         table.columns = ["low", "median", "high"]

@@ -212,3 +212,11 @@ def test_compare_skips_failed_options_and_refuses_a_failed_baseline(
 def test_run_refuses_zero_replications(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "-n", "0", "--report", "-"]) == 2
     assert "--replications 0: give at least 1" in capsys.readouterr().err
+
+
+def test_a_monthly_series_the_results_lack_is_named_with_those_they_have(small) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(
+        GrudgingError,
+        match=r"no monthly series of 'displaced' in these results; monthly series: .*civilian_deaths",
+    ):
+        small.monthly("displaced")

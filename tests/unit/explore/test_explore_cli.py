@@ -100,6 +100,14 @@ def test_resume_takes_everything_from_the_store(
     assert capsys.readouterr().err.startswith(
         f"error: --resume continues {store} as it was designed; leave out -n"
     )
+    # a mistyped path is not a new sweep of the default design (an hour of runs)
+    typo = tmp_path / "s2.duckdb"
+    assert main(["sweep", str(typo), "--resume", "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --resume {typo}: there is no store here to continue; check the path, or leave "
+        "out --resume to start a new sweep there"
+    )
+    assert not typo.exists()
 
 
 def test_refusals_are_one_message_and_exit_2(

@@ -257,3 +257,120 @@ def test_a_missing_table_is_damage(tmp_path: Path, version: int, table: str) -> 
     # (DuckDB may also leave the file shorter than its header says: either is damage)
     with pytest.raises(StoreError, match=rf"{DAMAGED} \((the table {table} is missing|the file)"):
         open_store(path)
+
+
+def test_no_table_is_written_over_a_saved_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """export and the analyses' --out refuse a folder that holds a saved run (or one of its
+    files): a table written there would replace the run's own, and it would load as the run."""
+    path = _store(tmp_path)
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    (saved / "metadata.json").write_text('{"seed": 42}')
+    (saved / "outcomes.parquet").write_bytes(b"PAR1 the run's outcomes")
+    before = {p.name: p.read_bytes() for p in saved.iterdir()}
+    assert main(["export", str(path), "--out", str(saved)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {saved}: the folder holds a saved run ('grudging run --save'), whose "
+        "files this would replace; choose another folder"
+    )
+    out = saved / "outcomes.parquet"
+    assert main(["robustness", str(path), "--out", str(out)]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {out}: {saved} holds a saved run ('grudging run --save'), and this would "
+        "replace its outcomes.parquet; choose another file name or folder"
+    )
+    assert {p.name: p.read_bytes() for p in saved.iterdir()} == before
+    # beside the run, under a name of its own, a table is fine
+    beside = ["--outcome", "civilian_deaths", "--out", str(saved / "robustness.csv")]
+    assert main(["robustness", str(path), *beside]) == 0
+
+
+def test_robustness_and_regret_refuse_an_unfinished_sweep(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As discovery and sensitivity do: a sweep killed half-way names how to finish it."""
+    from grudging.explore.robust import regret
+
+    path = _store(tmp_path)
+    with duckdb.connect(str(path)) as con:  # option b's runs never written: a killed sweep
+        con.execute("DELETE FROM chunks WHERE chunk_id LIKE '%/b'")
+    assert main(["robustness", str(path), "--outcome", "civilian_deaths"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {path}: the sweep is unfinished (300 of 600 runs stored); robustness needs "
+        f"every run: finish it with 'grudging sweep {path} --resume'"
+    )
+    with pytest.raises(StoreError, match="regret needs every run"):
+        regret(path, "civilian_deaths")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["discover", "--threshold", "1.5"], "--threshold 1.5: a box's density is a share"),
+        (["discover", "--threshold", "nan"], "--threshold nan: a box's density is a share"),
+        (["discover", "--threshold", "-1"], "--threshold -1: a box's density is a share"),
+        (["discover", "--boxes", "0"], "--boxes 0: look for at least 1 box"),
+        (["discover", "--mass-min", "2"], "--mass-min 2: the smallest box is a share"),
+        (["discover", "--mass-min", "nan"], "--mass-min nan: the smallest box is a share"),
+        (["sensitivity", "--top", "0"], "--top 0: show at least 1 factor"),
+        (["sensitivity", "--top", "-2"], "--top -2: show at least 1 factor"),
+        (
+            ["robustness", "--satisfice", "civilian_deaths=nan"],
+            "--satisfice civilian_deaths=nan: give a threshold of 0 or more",
+        ),
+        (
+            ["robustness", "--satisfice", "civilian_deaths=-1"],
+            "--satisfice civilian_deaths=-1: give a threshold of 0 or more",
+        ),
+        (
+            ["robustness", "--satisfice", "civil_war=5"],
+            "--satisfice civil_war=5: give a threshold from 0 to 1 (a probability)",
+        ),
+    ],
+)
+def test_analysis_settings_no_answer_can_have_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    path = _store(tmp_path)
+    before = _digest(path)
+    command = [args[0], str(path), "--outcome", "civilian_deaths", *args[1:]]
+    if args[0] != "robustness":
+        command += ["--option", "a"]
+    assert main(command) == 2
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+    assert _digest(path) == before
+
+
+def test_what_would_it_take_shows_at_least_one_condition(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["what-would-it-take", "--top", "-1"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: --top -1: show at least 1 parameter condition"
+    )
+
+
+def test_a_report_refuses_a_sweep_of_another_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)  # swept from the scenario 'synthetic'
+    out = tmp_path / "r.html"
+    assert main(["report", "--store", str(path), "-n", "5", "--out", str(out), "--quiet"]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: --store {path}: a sweep of scenario 'synthetic', not of this report's "
+        "'iraq-2007'; give a store swept from 'iraq-2007'"
+    )
+    assert not out.exists()
+
+
+def test_what_would_it_take_names_a_default_option_the_scenario_lacks(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["what-would-it-take", "--scenario", "bosnia-1995"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: --option: scenario 'bosnia-1995' has no option 'nato_replaces', the default of "
+        "--option; name one with --option (options: no_force, unprofor_continues, "
+        "ifor_as_deployed)"
+    )

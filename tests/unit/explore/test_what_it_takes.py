@@ -202,3 +202,7 @@ def test_the_command_on_iraq_2007(capsys: pytest.CaptureFixture[str]) -> None:
     assert levers["coalition_budget"]["status"] == "not_binding"
     assert levers["coalition_budget"]["note"].startswith("the budget does not bind")
     assert answer["summary"].startswith("NATO-led coalition replaces US forces beats US stays")
+    # every option's bargain names its aid, so the bargain's default aid is no condition of it
+    conditions = {c["parameter"] for c in answer["parameters"]}
+    assert "bargain.aid_musd_per_year" not in conditions
+    assert "dynamics.patron_pk_skill" in conditions
