@@ -86,6 +86,11 @@ def cases_of_interest(
         )
     if baseline is not None and baseline not in options:
         raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, options)}")
+    if baseline == option:
+        raise DesignError(
+            f"--baseline {baseline}: the baseline is the option itself; compare it with another "
+            f"option ({', '.join(o for o in options if o != option)})"
+        )
     wanted = [option] + ([baseline] if baseline else [])
     frame = store.per_point(outcome, statistic, wanted)
     wide = frame.pivot(index="point", columns="option", values="value").sort_index()

@@ -449,7 +449,8 @@ def sweep(
                 raise StoreError(
                     f"{path}: holds runs of scenario {meta['scenario_id']} (hash "
                     f"{meta['scenario_hash']}), not of {scn.id} (hash {scenario_hash(scn)}); a "
-                    "store never mixes scenarios: give a new path, or resume without a scenario"
+                    "store never mixes scenarios (an override changes the hash too): give a new "
+                    "path, or resume without --scenario and --set"
                 )
             if design is not None and design.spec.to_dict() != meta["design"]:
                 raise StoreError(

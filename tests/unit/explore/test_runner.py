@@ -172,8 +172,8 @@ def test_a_store_of_another_scenario_is_refused(iraq: Any, tmp_path: Path) -> No
         sweep(other, path, resume=True)
     assert str(info.value) == (
         f"{path}: holds runs of scenario iraq-2007 (hash {scenario_hash(iraq)}), not of iraq-2007 "
-        f"(hash {scenario_hash(other)}); a store never mixes scenarios: give a new path, or "
-        "resume without a scenario"
+        f"(hash {scenario_hash(other)}); a store never mixes scenarios (an override changes the "
+        "hash too): give a new path, or resume without --scenario and --set"
     )
 
 

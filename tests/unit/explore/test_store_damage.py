@@ -374,3 +374,14 @@ def test_what_would_it_take_names_a_default_option_the_scenario_lacks(
         "--option; name one with --option (options: no_force, unprofor_continues, "
         "ifor_as_deployed)"
     )
+
+
+def test_discovery_against_the_option_itself_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _store(tmp_path)
+    args = ["discover", str(path), "--outcome", "civilian_deaths", "--option", "a"]
+    assert main([*args, "--baseline", "a"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: --baseline a: the baseline is the option itself; compare it with another option (b)"
+    )
