@@ -155,13 +155,13 @@ def writable_folder(text: str | Path, flag: str, saved_run: bool = False) -> Pat
 def saved_run_files(run_file: str = "run.json") -> list[str]:
     """The files a saved run is made of (:meth:`grudging.results.results.Results.save`, and the
     CLI's ``run_file`` that says how it was made)."""
-    from grudging.results.results import METADATA_FILE, SAVED_TABLES
+    from grudging.results.saved import METADATA_FILE, SAVED_TABLES
 
     return [METADATA_FILE, run_file, *(name + ".parquet" for name in SAVED_TABLES)]
 
 
 def _holds_saved_run(folder: Path) -> bool:
-    from grudging.results.results import METADATA_FILE
+    from grudging.results.saved import METADATA_FILE
 
     return (folder / METADATA_FILE).is_file()
 

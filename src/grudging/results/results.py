@@ -35,12 +35,9 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import GrudgingError, unknown_name
+from grudging.results.saved import METADATA_FILE, SAVED_TABLES
 
 INTERVAL = 0.9
-#: The tables :meth:`Results.save` writes (one Parquet file each) and the file that marks a
-#: folder of saved results.
-SAVED_TABLES = ("experiments", "outcomes", "status", "region_months")
-METADATA_FILE = "metadata.json"
 
 
 def sql_path(path: str | Path) -> str:
