@@ -87,7 +87,8 @@ def simulate(
     uncertainty:
         Draw the dynamics parameters from their ranges, one draw per replication.
     progress:
-        Called as ``progress(option, done, total)`` after each block.
+        Called as ``progress(option, done, total)`` before an option is planned (``done`` 0)
+        and after each of its blocks.
     cache:
         A plan cache to plan through (the dashboard's, a notebook's); by default a fresh one, so
         options that raise the same coalition share one conference.
@@ -112,6 +113,8 @@ def simulate(
     plans: dict[str, OptionPlan] = {}
     started = time.perf_counter()
     for option in ids:
+        if progress is not None:  # before planning, which may take long (a large theatre)
+            progress(option, 0, replications)
         try:
             plan = planner.plan(scn, option, values, seed)
         except GrudgingError as err:

@@ -220,3 +220,21 @@ def test_a_monthly_series_the_results_lack_is_named_with_those_they_have(small) 
         match=r"no monthly series of 'displaced' in these results; monthly series: .*civilian_deaths",
     ):
         small.monthly("displaced")
+
+
+def test_progress_is_told_before_each_option_is_planned(iraq) -> None:  # type: ignore[no-untyped-def]
+    """A large theatre plans for minutes: the progress display shows the option from the start."""
+    calls: list[tuple[str, int, int]] = []
+    simulate(
+        iraq,
+        options=["us_stays", "nato_replaces"],
+        replications=3,
+        seed=1,
+        progress=lambda option, done, total: calls.append((option, done, total)),
+    )
+    assert calls == [
+        ("us_stays", 0, 3),
+        ("us_stays", 3, 3),
+        ("nato_replaces", 0, 3),
+        ("nato_replaces", 3, 3),
+    ]
