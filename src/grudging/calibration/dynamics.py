@@ -339,11 +339,20 @@ def erosion_drift(
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if share_left(mid) < target else (lo, mid)
     sigma = 0.5 * (lo + hi)
-    # Interval: the drifts whose share matches the binomial 90 % interval of the observed share.
+    # Interval: the drifts whose share matches the binomial 90 % interval of the observed share
+    # (normal approximation); where none or all of the contingents left, that interval has no
+    # width, so the exact one-sided bound stands in for the open side (Clopper & Pearson 1934:
+    # 1 - 0.05 ** (1 / n) when none left) and the other side is the observed share itself.
     n = months.size
-    half = 1.645 * np.sqrt(max(target * (1 - target), 1e-9) / n)
+    if 0 < left.sum() < n:
+        half = 1.645 * np.sqrt(target * (1 - target) / n)
+        goals = (max(target - half, 0.01), min(target + half, 0.99))
+    elif left.sum() == 0:
+        goals = (0.0, 1.0 - 0.05 ** (1.0 / n))
+    else:
+        goals = (0.05 ** (1.0 / n), 1.0)
     bounds = []
-    for goal in (max(target - half, 0.01), min(target + half, 0.99)):
+    for goal in goals:
         a, b = 1e-4, 0.5
         for _ in range(30):
             mid = 0.5 * (a + b)
@@ -351,8 +360,8 @@ def erosion_drift(
         bounds.append(0.5 * (a + b))
     return {
         "value": sigma,
-        "low": bounds[0],
-        "high": bounds[1],
+        "low": min(bounds[0], sigma),  # the bisections end within a hair of each other
+        "high": max(bounds[1], sigma),
         "contingents": int(n),
         "left": int(left.sum()),
         "observed_share_left": target,
@@ -457,8 +466,9 @@ def calibrate(
         if boot.shape[0]:
             lo, hi = np.quantile(boot[:, j], [0.05, 0.95])
             intervals[name] = (float(lo), float(hi))
-        else:
-            intervals[name] = (point, point)
+        else:  # no refits, no interval: the declared range is kept (a point is no range)
+            declared = scn.parameter(f"dynamics.{name}")
+            intervals[name] = (min(declared.low, point), max(declared.high, point))
     cal = DynamicsCalibration(
         window=(data.months[0], data.months[-1]),
         kernel=kernel,

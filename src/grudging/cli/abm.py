@@ -228,7 +228,9 @@ def _save_path(text: str | None, allowed: tuple[str, ...], flag: str) -> Path | 
         )
     if not path.parent.exists():
         raise ParameterError(f"{flag} {text}: folder '{path.parent}' does not exist; create it")
-    return path
+    from grudging.cli._checks import writable_file
+
+    return writable_file(path, flag, allowed, create_parents=False)  # checked before any run
 
 
 def _salience(args: argparse.Namespace) -> float | None:
@@ -584,6 +586,7 @@ def _curve(args: argparse.Namespace) -> int:
 
     from grudging.abm.config import BEHAVIOURS, ModelIIConfig
     from grudging.abm.curve import CurveSettings, suppression_curve
+    from grudging.cli._checks import writable_file
     from grudging.cli._output import console
     from grudging.errors import ParameterError
 
@@ -592,6 +595,8 @@ def _curve(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.parent.exists():
         raise ParameterError(f"--out {args.out}: folder '{out.parent}' does not exist; create it")
+    for suffix in (".csv", f".{fmt}"):
+        writable_file(Path(f"{out}{suffix}"), "--out", create_parents=False)
     if not (1 <= args.jobs <= 256):
         raise ParameterError(f"--jobs {args.jobs}: give a number of processes in [1, 256]")
     _check_memory(args.size, models=args.jobs, jobs=True)
@@ -616,6 +621,12 @@ def _curve(args: argparse.Namespace) -> int:
             rounding=args.rounding,
         ),
     )
+    if len({d for d in densities if d > 0}) < 2:
+        raise ParameterError(
+            f"--densities {args.densities}: the curve has two parameters (the half-suppression "
+            "density and the steepness); give at least two different positive densities, e.g. "
+            "0,0.05,0.1,0.2"
+        )
     with console.status("sweeping peacekeeper density and behaviour ..."):
         curve = suppression_curve(settings, jobs=args.jobs)
 

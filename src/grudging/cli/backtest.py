@@ -138,8 +138,8 @@ def _backtest(args: argparse.Namespace) -> int:
             f"{c.mae:,.0f}",
             f"{c.bias:+,.0f}",
             f"{c.coverage:.0%}",
-            f"{c.correlation:.2f}",
-            f"{c.change_observed:+.0%} / {c.change_model:+.0%}",
+            "–" if c.correlation != c.correlation else f"{c.correlation:.2f}",  # one month: none
+            _change(c.change_observed, c.change_model),
         )
     console.print(table)
     totals = Table(title="Totals by year")
@@ -192,3 +192,10 @@ def _backtest(args: argparse.Namespace) -> int:
     if path is not None:
         console.print(f"plot written to [bold]{path}[/]")
     return 0
+
+
+def _change(observed: float, model: float) -> str:
+    """The change from the first year to the second, observed / model ("–" with one year)."""
+    if observed != observed or model != model:  # NaN: the window holds no second year
+        return "–"
+    return f"{observed:+.0%} / {model:+.0%}"

@@ -90,9 +90,12 @@ def run_willingness(args: argparse.Namespace) -> int:
     from grudging.scenario import load_scenario
     from grudging.scenarios.reference import coalition_records, coalition_values
 
+    _check_out(args.out)
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     base = Path(scn.base_dir) if scn.base_dir else Path.cwd()
     out_dir = Path(args.out) if args.out else base / "calibration"
+    if args.window_end is not None:
+        _check_window_end(args.window_end, scn.information_date)
     if args.history:
         history_path = Path(args.history)
         origin = f"read from {history_path.name}"
@@ -322,11 +325,16 @@ def run_dynamics(args: argparse.Namespace) -> int:
             f"--bootstrap {args.bootstrap}: give 0 to {MAX_BOOTSTRAP:,} refits (each takes about "
             "a second; the default is 100)"
         )
-    if args.out:
-        from grudging.cli._checks import writable_folder
-
-        writable_folder(args.out, "--out")  # refused now, not after the fit
+    _check_out(args.out)
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
+    from grudging.scenario.minimal import CASE_SOURCE
+
+    if scn.observations and all(o.source == CASE_SOURCE for o in scn.observations):
+        raise GrudgingError(
+            f"{args.scenario}: a minimal case; its observations are its own yearly deaths spread "
+            "evenly over the months, not a record a fit can read; calibrate a full scenario with "
+            "monthly observations by region"
+        )
     cal = calibrate(scn, seed=args.seed, bootstrap_draws=args.bootstrap)
     doc = calibration_document(scn, cal)
     folder = Path(args.out) if args.out else Path(scn.base_dir or ".") / "calibration"
@@ -345,9 +353,15 @@ def run_dynamics(args: argparse.Namespace) -> int:
         f"[bold]Dynamics calibration[/] of {scn.id} on {cal.window[0]} to {cal.window[1]} "
         f"({fit['kernel']['observations']} region-months)"
     )
+    kernel_names = {f"dynamics.{n}" for n in ("self_excitation", "spillover", "dispersion")}
     for p in doc["parameters"]:
+        span = (
+            "declared range kept (--bootstrap 0)"
+            if p["name"] in kernel_names and not cal.bootstrap_draws
+            else "5-95 %"
+        )
         console.print(
-            f"  {p['name']:<36} {p['value']:>10.4g}   5-95 %: {p['low']:.4g} - {p['high']:.4g}"
+            f"  {p['name']:<36} {p['value']:>10.4g}   {span}: {p['low']:.4g} - {p['high']:.4g}"
         )
     if "attacks" in fit:
         console.print(
@@ -425,6 +439,10 @@ def register_settlements(sub: Any) -> None:
     p.set_defaults(handler=run_settlements)
 
 
+#: Most grid points per side of a settlements profile interval (each is a fit).
+MAX_PROFILE_POINTS = 1_000
+
+
 def run_settlements(args: argparse.Namespace) -> int:
     """Fit the commitment rung to the settlements table and write the calibration file."""
     from rich.table import Table
@@ -443,8 +461,12 @@ def run_settlements(args: argparse.Namespace) -> int:
     from grudging.model.parameters import stage_parameters
     from grudging.scenario import load_scenario
 
-    if args.profile_points < 0:
-        raise GrudgingError(f"--profile-points {args.profile_points}: give zero or more")
+    if not 0 <= args.profile_points <= MAX_PROFILE_POINTS:
+        raise GrudgingError(
+            f"--profile-points {args.profile_points}: give 0 to {MAX_PROFILE_POINTS:,} grid points "
+            "per side (the default 25 takes a few seconds)"
+        )
+    _check_out(args.out)
     data = Path(args.data) if args.data else DATA_FILE
     episodes = read_settlements(data)
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
@@ -600,3 +622,25 @@ def run_erosion(args: argparse.Namespace) -> int:
         f"changes {m.support_factor:.3f}"
     )
     return 0
+
+
+def _check_window_end(text: str, information_date: str) -> None:
+    """``--window-end``: a month no later than the information date (the data a fit may read)."""
+    from grudging.errors import GrudgingError
+    from grudging.scenario.schema import is_month, month_index
+
+    if not is_month(text):
+        raise GrudgingError(f"--window-end {text}: not a month; write it as YYYY-MM, e.g. 2006-12")
+    if month_index(text) > month_index(information_date):
+        raise GrudgingError(
+            f"--window-end {text}: after the information date {information_date}; later data "
+            "tests, never fits: give a month up to it"
+        )
+
+
+def _check_out(out: str | None) -> None:
+    """``--out``: a folder that can be written, refused now rather than after the fit."""
+    if out:
+        from grudging.cli._checks import writable_folder
+
+        writable_folder(out, "--out")

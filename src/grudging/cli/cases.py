@@ -123,6 +123,13 @@ def _cases(args: argparse.Namespace) -> int:
     ids = args.case or None
     for case_id in ids or []:
         runner.case_path(case_id)
+        if args.case.count(case_id) > 1:
+            from grudging.errors import GrudgingError
+
+            raise GrudgingError(
+                f"--case {case_id} is given twice; name each case once (a repeated case would "
+                "enter its own leave-one-out forecasts)"
+            )
     results = runner.run_library(ids, replications, args.seed)
     report = runner.library_report(results)
     if plot is not None:

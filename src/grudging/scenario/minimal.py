@@ -43,6 +43,8 @@ from grudging.scenario.yaml_input import (
 
 #: The value of ``format`` that marks a minimal case.
 CASE_FORMAT = "case"
+#: The source id of what a case makes from its own coding (its monthly observations).
+CASE_SOURCE = "case"
 #: The shared default parameter set, one file per stage (package ``grudging.scenarios``).
 SHARED_PARAMETER_FILES = (
     "requirement",
@@ -368,7 +370,7 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
             "region": "theatre",
             "value": (CEASEFIRE_DEATHS_PER_YEAR if case.ceasefire else case.recent_deaths_per_year)
             / 12.0,
-            "source": "case",
+            "source": CASE_SOURCE,
         }
         for k in range(12)
     ]
@@ -396,7 +398,7 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
         ]
     citations = sorted(set(src.values()))
     sources = [{"id": f"S{k + 1}", "citation": text} for k, text in enumerate(citations)]
-    sources.append({"id": "case", "citation": "The case file's own coding (see its sources)"})
+    sources.append({"id": CASE_SOURCE, "citation": "The case file's own coding (see its sources)"})
     scenario = {
         "schema_version": 1,
         "id": case.id,

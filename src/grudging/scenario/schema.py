@@ -78,6 +78,11 @@ People = Annotated[Int, Field(ge=0, le=MAX_PEOPLE)]
 Money = Annotated[Float, Field(ge=0, le=MAX_MUSD)]
 
 
+def is_month(text: str) -> bool:
+    """Whether ``text`` is a calendar month written ``YYYY-MM``."""
+    return bool(_MONTH.match(text))
+
+
 def _not_a_month(text: str) -> ValueError:
     return ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2006-12")
 

@@ -115,7 +115,7 @@ def test_curve_yaml_format(grudging: Runner, tmp_path: Path) -> None:
 
     code, _, _ = grudging(
         "abm", "curve", "--size", "16", "--steps", "10", "--replications", "2",
-        "--densities", "0.1", "--behaviours", "patrol", "--bootstrap", "0",
+        "--densities", "0.05,0.1", "--behaviours", "patrol", "--bootstrap", "0",
         "--out", str(tmp_path / "c"), "--format", "yaml",
     )  # fmt: skip
     assert code == 0
@@ -146,6 +146,7 @@ def test_curve_yaml_format(grudging: Runner, tmp_path: Path) -> None:
         (("curve", "--format", "xml"), "--format: unknown value 'xml'; valid: json, yaml"),
         (("curve", "--replications", "1"), "replications = 1 must be an integer in [2, 10000]"),
         (("curve", "--densities", "0.9"), "density 0.9 is outside [0, 0.3"),
+        (("curve", "--densities", "0,0.1"), "give at least two different positive densities"),
         (("curve", "--activation", "async"), "unknown activation 'async'"),
     ],
 )

@@ -1,0 +1,86 @@
+"""What an audit of calibrate, backtest, cases and abm found: intervals the right way round,
+no interval written where none was measured, and refusals before any fit or run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grudging.cli import main
+
+
+def test_an_erosion_interval_when_no_contingent_left_is_ordered_and_holds_the_value() -> None:
+    """Bosnia's six earlier contingents all stayed: the normal interval has no width there, and it
+    came out reversed (low 0.024 above high 0.013, the value 0.0001 outside both)."""
+    from grudging.calibration.dynamics import erosion_drift
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("bosnia-1995", calibrated=False)
+    fit = erosion_drift(scn, scn.parameter_values(), since="1992-04", seed=2006)
+    assert fit is not None
+    assert fit["left"] == 0
+    assert fit["low"] <= fit["value"] <= fit["high"]
+    assert fit["high"] > fit["low"]  # the exact one-sided bound: 1 - 0.05 ** (1 / 6) of them
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["calibrate", "willingness", "--window-end", "2006-13"],
+            "--window-end 2006-13: not a month; write it as YYYY-MM, e.g. 2006-12",
+        ),
+        (
+            ["calibrate", "willingness", "--window-end", "2010-01"],
+            "--window-end 2010-01: after the information date 2006-12; later data tests, never "
+            "fits: give a month up to it",
+        ),
+        (
+            ["calibrate", "settlements", "--profile-points", "100000000"],
+            "--profile-points 100000000: give 0 to 1,000 grid points per side",
+        ),
+        (
+            ["cases", "--case", "angola-1991", "--case", "angola-1991"],
+            "--case angola-1991 is given twice; name each case once",
+        ),
+    ],
+)
+def test_bad_settings_are_refused_before_any_fit_or_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    # a calibration writes into the package's own files unless --out says where
+    out = ["--out", str(tmp_path / "out")] if args[0] == "calibrate" else []
+    assert main([*args, *out]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+    assert not (tmp_path / "out").exists()
+
+
+def test_calibrate_refuses_an_output_file_and_a_minimal_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    assert main(["calibrate", "willingness", "--out", str(blocker)]) == 2  # was a traceback
+    assert capsys.readouterr().err.startswith(
+        f"error: --out {blocker}: {blocker} is a file, not a folder; choose another path"
+    )
+    case = Path(__file__).parents[2] / "src/grudging/cases/library/angola-1991.yaml"
+    assert main(["calibrate", "dynamics", str(case), "--out", str(tmp_path / "c")]) == 2
+    assert "a minimal case; its observations are its own yearly deaths spread evenly" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "c").exists()
+
+
+def test_abm_output_paths_are_refused_before_the_model_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    for flag, name in (("--save", "x.gif"), ("--csv", "x.csv")):
+        out = blocker / name
+        assert main(["abm", "run", "--size", "20", "--steps", "5", flag, str(out)]) == 2
+        assert capsys.readouterr().err.startswith(
+            f"error: {flag} {out}: {blocker} is a file, not a folder; choose another path"
+        )
