@@ -166,7 +166,7 @@ def solve(
     model: MilpBuilder,
     maximize: bool = False,
     cost: list[float] | np.ndarray | None = None,
-    time_limit: float = 10.0,
+    time_limit: float = SAFETY_SECONDS,
     mip_rel_gap: float = 1e-6,
     extra_rows: list[tuple[dict[int, float], float, float]] | None = None,
     start: np.ndarray | None = None,
