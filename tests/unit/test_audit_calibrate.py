@@ -84,3 +84,51 @@ def test_abm_output_paths_are_refused_before_the_model_runs(
         assert capsys.readouterr().err.startswith(
             f"error: {flag} {out}: {blocker} is a file, not a folder; choose another path"
         )
+
+
+def _edited(source: Path, out: Path, old: str, new: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    assert old in text, old
+    out.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (",0,0,,train,", ",0,2,,train,", "relapse_5y 2 must be 1 (relapsed within 5 years), 0"),
+        ("Paraguay,1947-08-15,1947,", "Paraguay,1947-08-15,-5,", "start_year -5 is not a year"),
+    ],
+)
+def test_a_settlements_row_that_cannot_be_true_is_refused(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from grudging.calibration.settlements import DATA_FILE, read_settlements
+    from grudging.errors import GrudgingError
+
+    table = _edited(DATA_FILE, tmp_path / "settlements.csv", old, new)
+    with pytest.raises(GrudgingError) as err:
+        read_settlements(table)
+    assert str(err.value).startswith(f"settlements.csv:2: {message}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("ALB,Albania,120,", "ALB,Albania,-500,", "peak_troops -500 of ALB is negative"),
+        ("ALB,Albania,120,2005-12,", "ALB,Albania,120,2005-15,", "peak_month '2005-15' of ALB"),
+        ("ARM,Armenia,", "ALB,Armenia,", "nation ALB has a row already; give one per nation"),
+    ],
+)
+def test_a_coalition_history_row_that_cannot_be_true_is_refused(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    from grudging.calibration.coalition_history import read_history
+    from grudging.errors import ScenarioError
+
+    source = Path(__file__).parents[2] / (
+        "src/grudging/scenarios/iraq-2007/calibration/coalition_history.csv"
+    )
+    table = _edited(source, tmp_path / "history.csv", old, new)
+    with pytest.raises(ScenarioError, match=r"^history.csv:[23]: " + message.replace("(", r"\(")):
+        read_history(table)

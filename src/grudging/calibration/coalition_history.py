@@ -88,7 +88,29 @@ def read_history(path: Path) -> list[HistoryRow]:
                 + ", ".join(COLUMNS)
                 + ", troop figures whole numbers"
             ) from None
+        _check_row(rows[-1], f"{path.name}:{line}", {r.nation for r in rows[:-1]})
     return rows
+
+
+def _check_row(row: HistoryRow, where: str, earlier: set[str]) -> None:
+    """A row that can be true: troops not negative, months written YYYY-MM, one row a nation."""
+    from grudging.scenario.schema import is_month
+
+    if row.nation in earlier:
+        raise ScenarioError(f"{where}: nation {row.nation} has a row already; give one per nation")
+    for column in ("peak_troops", "troops_2007_03", "troops_2007_10"):
+        if getattr(row, column) < 0:
+            raise ScenarioError(
+                f"{where}: {column} {getattr(row, column)} of {row.nation} is negative; give the "
+                "troops it had (0 for none)"
+            )
+    for column in ("peak_month", "first_month", "withdrawn"):
+        month = getattr(row, column)
+        if month and not is_month(month):
+            raise ScenarioError(
+                f"{where}: {column} '{month}' of {row.nation} is not a month; write it as YYYY-MM, "
+                "e.g. 2006-12 (or leave it empty)"
+            )
 
 
 #: Where a scenario keeps its table, under the folder it was loaded from.

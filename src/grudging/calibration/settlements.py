@@ -49,6 +49,8 @@ OUTPUT_FILE = "settlements.yaml"
 HORIZON_YEARS = 5
 LAST_TRAINING_YEAR = 1995
 INFORMATION_DATE = "2006-12"
+#: The span a start year must lie in to be read as a year at all (the table runs 1947-2008).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 COLUMNS: tuple[str, ...] = (
     "episode",
@@ -170,6 +172,17 @@ def read_settlements(path: Path = DATA_FILE) -> list[Episode]:
             }
         except ValueError as err:
             raise GrudgingError(f"{where}: {err}; fix the row or rebuild the table") from None
+        for n, value in relapse.items():
+            if value not in (None, 0, 1):
+                raise GrudgingError(
+                    f"{where}: relapse_{n}y {value} must be 1 (relapsed within {n} years), 0 (did "
+                    "not) or empty (not yet known)"
+                )
+        if not FIRST_YEAR <= start <= LAST_YEAR:
+            raise GrudgingError(
+                f"{where}: start_year {start} is not a year (give one from {FIRST_YEAR} to "
+                f"{LAST_YEAR}); fix the row"
+            )
         if not r["source"].strip():
             raise GrudgingError(f"{where}: episode {r['episode']} has no source")
         if r["split"] not in ("train", "test"):

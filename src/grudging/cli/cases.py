@@ -183,6 +183,11 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
                 else f"{gap['gap']:+.3f} ({gap['low']:+.3f} to {gap['high']:+.3f})",
             )
         console.print(s)
+    console.print(
+        "the rule's accuracy is that of its yes/no call (violence unless an agreement is in place "
+        "and the intervener is not a party); its Brier and log-loss score its leave-one-out "
+        "probability"
+    )
     cal = Table(title="Calibration of the model (all cases)")
     for col in ("bin", "cases", "mean forecast", "observed"):
         cal.add_column(col, justify="right")
