@@ -130,13 +130,12 @@ def check_runnable(scn: Scenario, smap: SourceMap | None = None) -> None:
             "options need to run; declare each with a value, a range and a source (copy them "
             "from the output of 'grudging dump iraq-2007')"
         )
-    values = scn.parameter_values()
-    for stage, build in stage_builders().items():
-        if stage in stages_used(scn):
-            try:
-                build(values)
-            except GrudgingError as err:  # values that conflict with each other
-                raise ScenarioError(f"{where(('parameters',))}: parameters: {err}") from None
+    values, builders = scn.parameter_values(), stage_builders()
+    for stage in stages_used(scn):
+        try:
+            builders[stage](values)
+        except GrudgingError as err:  # values that conflict with each other
+            raise ScenarioError(f"{where(('parameters',))}: parameters: {err}") from None
     window = round(scn.parameter("requirement.window_months").value)
     if not observed_violence(scn, window):
         raise ScenarioError(
