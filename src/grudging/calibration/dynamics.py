@@ -11,7 +11,9 @@ Method (reproducible, documented, deterministic given its seed):
    nuisance parameters (the forecast re-derives them from the information-date fixed point).
    Intervals: parametric bootstrap (simulate the panel from the fit, refit; 5th-95th percentiles).
 2. **Attack tempo** — the scale of insurgent attacks per hostile fighter that reproduces the
-   recorded attacks by region and month in the window (maximum likelihood of a Poisson rate).
+   recorded attacks by region and month in the window (maximum likelihood of a Poisson rate),
+   and its **ceiling**: the most recorded attacks a month per salient troop in one region (attacks
+   need targets; the record is a lower bound, so the range runs up from it).
 3. **Contingent erosion** — the monthly drift of domestic support that reproduces the share of
    the earlier coalition's contingents that went home before the information date (simulated
    method of moments).
@@ -280,6 +282,67 @@ def attack_tempo(scn: Scenario, data: Panel, values: Mapping[str, float]) -> dic
     }
 
 
+def attack_ceiling(scn: Scenario, values: Mapping[str, float]) -> dict[str, Any] | None:
+    """The most recorded attacks a month per salient troop in one region (the attack ceiling).
+
+    Salient targets are the recorded forces, allocated to regions as the requirement weights
+    them, times their target salience (the engine's :func:`~grudging.model.dynamics.
+    unit_characteristics` at nominal values), plus ``salience_host`` times the information-date
+    host forces. The record is a lower bound of what is possible: the parameter's range runs from
+    it (docs/design-notes/attack-ceiling.md). ``None`` without attack records.
+    """
+    from grudging.model.dynamics import ForceUnit, unit_characteristics
+
+    last = month_index(scn.information_date)
+    records = [
+        o
+        for o in scn.observations
+        if o.series == ATTACK_SERIES and o.region is not None and month_index(o.month) <= last
+    ]
+    if not records:
+        return None
+    first = min(month_index(o.month) for o in records)
+    req_p = requirement_params(values)
+    req = requirement(scn, req_p)
+    theatre = build_theatre(scn, req, req_p)
+    weights = {r.region: r.gross_troops for r in req.regions}
+    dyn = stage_parameters(DynamicsParams, values, "dynamics")
+    span = (month_label(first), scn.information_date)
+    troops = [allocate(history(f, *span), weights, scn) for f in scn.forces]  # (N, M) each
+    units = tuple(
+        ForceUnit(
+            name=f.id,
+            nation=f.nation,
+            kind="patron" if f.nation == scn.patron else "contingent",
+            **unit_traits(command_of(scn, f.command)),
+            troops=t,
+            pk_skill=1.0,
+        )
+        for f, t in zip(scn.forces, troops, strict=True)
+    )
+    targets = dyn.salience_host * np.asarray(theatre.host_troops, dtype=float)[:, None]
+    if units:
+        _, sal, _ = unit_characteristics(units, dyn)
+        targets = targets + sum(float(sal[0, u]) * t for u, t in enumerate(troops))
+    index = {r.id: i for i, r in enumerate(scn.regions)}
+    per_troop = [
+        (o.value / targets[index[o.region], month_index(o.month) - first], o.region, o.month)  # type: ignore[index]
+        for o in records
+        if targets[index[o.region], month_index(o.month) - first] > 0  # type: ignore[index]
+    ]
+    if not per_troop:
+        return None
+    value, region, month = max(per_troop)
+    rates = np.array([r for r, _, _ in per_troop])
+    return {
+        "value": float(value),
+        "region": region,
+        "month": month,
+        "median": float(np.median(rates)),
+        "region_months": len(rates),
+    }
+
+
 def _theatre(scn: Scenario, values: Mapping[str, float]):  # type: ignore[no-untyped-def]
     req_p = requirement_params(values)
     return build_theatre(scn, requirement(scn, req_p), req_p)
@@ -383,6 +446,7 @@ class DynamicsCalibration:
     bootstrap_draws: int
     observations: int
     check: dict[str, Any] | None = None
+    ceiling: dict[str, Any] | None = None
 
     def parameters(self) -> list[dict[str, Any]]:
         """Fitted parameters as calibration-file records (value and 5-95 % range)."""
@@ -413,6 +477,17 @@ class DynamicsCalibration:
                     "distribution": "triangular",
                 }
             )
+        if self.ceiling is not None:
+            v = self.ceiling["value"]
+            out.append(
+                {
+                    "name": "dynamics.max_attacks_per_troop",
+                    "value": _r(v),
+                    "low": _r(v),
+                    "high": _r(3.0 * v),
+                    "distribution": "triangular",
+                }
+            )
         if self.erosion is not None:
             e = self.erosion
             out.append(
@@ -440,7 +515,11 @@ class DynamicsCalibration:
             report["attacks"] = {
                 k: (_r(v) if isinstance(v, float) else v) for k, v in self.attacks.items()
             }
-        for name, part in (("erosion", self.erosion), ("predictive_check", self.check)):
+        for name, part in (
+            ("attack_ceiling", self.ceiling),
+            ("erosion", self.erosion),
+            ("predictive_check", self.check),
+        ):
             if part is not None:
                 report[name] = {k: (_r(v) if isinstance(v, float) else v) for k, v in part.items()}
         return report
@@ -474,6 +553,7 @@ def calibrate(
         kernel=kernel,
         kernel_intervals=intervals,
         attacks=attack_tempo(scn, data, values),
+        ceiling=attack_ceiling(scn, values),
         erosion=erosion_drift(scn, values, since=data.months[0], seed=seed),
         bootstrap_draws=int(boot.shape[0]),
         observations=int(data.deaths[1:].size),
@@ -492,7 +572,8 @@ def calibration_document(scn: Scenario, cal: DynamicsCalibration) -> dict[str, A
         "method": (
             "conditional maximum likelihood of the negative-binomial one-step law on the "
             "regional civilian-death panel, with a parametric bootstrap for the 5-95 % range; "
-            "attack tempo by Poisson maximum likelihood on recorded attacks; contingent support "
+            "attack tempo by Poisson maximum likelihood on recorded attacks, and its ceiling as the "
+            "most recorded attacks per salient troop in a region-month; contingent support "
             "drift by simulated method of moments on the earlier coalition's departures "
             "(grudging.calibrate.dynamics)"
         ),

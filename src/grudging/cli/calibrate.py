@@ -367,6 +367,13 @@ def run_dynamics(args: argparse.Namespace) -> int:
         console.print(
             f"  attack tempo: regional rank correlation {fit['attacks']['regional_rank_correlation']:.2f}"
         )
+    if "attack_ceiling" in fit:
+        c = fit["attack_ceiling"]
+        console.print(
+            f"  attack ceiling: {c['value']:.3g} attacks per salient troop a month at most "
+            f"({c['region']}, {c['month']}; median {c['median']:.2g} over {c['region_months']} "
+            "region-months)"
+        )
     if "erosion" in fit:
         e = fit["erosion"]
         console.print(

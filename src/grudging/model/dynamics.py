@@ -24,8 +24,9 @@ region and month:
   rate is above ``war_threshold``, enters it after two months above and leaves it after three months below ``war_threshold * war_exit_ratio``.
   All-out civil war is declared when the regions in that regime hold ``national_war_share`` of the
   population.
-* **Insurgent attacks on forces** in proportion to their presence times their target salience;
-  attacks kill troops (Poisson). (Civilians killed by insurgents are part of the violence
+* **Insurgent attacks on forces** in proportion to their presence times their target salience,
+  and no more a month per salient troop than the most recorded in a region (attacks need
+  targets); attacks kill troops (Poisson). (Civilians killed by insurgents are part of the violence
   rate, whose presence-driven share carries the proposal's claim.)
 * **Displacement** follows deaths in mixed regions, drawn mostly from local minorities, so it lowers
   mixedness; a share of the displaced flees abroad where the region has a foreign border.
@@ -71,8 +72,6 @@ PER_THOUSAND = 1_000.0
 PER_100K = 100_000.0
 #: Counts up to this are exact in float32 (the precision the deaths are stored in).
 F32_EXACT = 2.0**24
-#: Salient troops below which a region's attacks are shared as if there were this many.
-MIN_TARGETS = 1e-12
 
 
 @dataclass(frozen=True)
@@ -141,6 +140,7 @@ class DynamicsParams:
     onset_capability_elasticity: float
     onset_vacuum_effect: float
     onset_rate: float
+    max_attacks_per_troop: float
 
 
 @dataclass(frozen=True)
@@ -1343,18 +1343,20 @@ def _attacks(
     """Insurgent attacks per region, shared among targets by salient presence, and the troop
     deaths they cause per unit (Poisson with the unit's lethality).
 
-    Grievance recruits insurgents, but no more than the people living in the region; a unit loses
-    at most the (whole) troops it has in theatre that month.
+    Grievance recruits insurgents, but no more than the people living in the region. Attacks need
+    targets: at most ``max_attacks_per_troop`` a month per salient troop (the most recorded in a
+    region of the calibration window), so a thin force is not struck by the whole region's tempo
+    and a region with no force has no attacks on forces (docs/design-notes/attack-ceiling.md). A
+    unit loses at most the (whole) troops it has in theatre that month.
     """
     p, th = run.p, run.th
     insurgents = np.minimum(th.insurgents * grievance * np.maximum(1.0 - demob, 0.0), st.there)
-    attacks = p.attacks_per_fighter * insurgents * supp
     targets = forces.salient + p.salience_host * host
-    # A unit's share of a region's attacks is its salient troops over the targets there (at most
-    # one); a divisor below a trillionth of a troop would only overflow.
-    per_salient = np.divide(
-        attacks, np.maximum(targets, MIN_TARGETS), out=np.zeros_like(attacks), where=targets > 0
+    attacks = np.minimum(
+        p.attacks_per_fighter * insurgents * supp, p.max_attacks_per_troop * targets
     )
+    # A unit's share of a region's attacks is its salient troops over the targets there.
+    per_salient = np.divide(attacks, targets, out=np.zeros_like(attacks), where=targets > 0)
     unit_attacks = (forces.scale * forces.sal) * (per_salient @ forces.troops_t.T)
     expected = unit_attacks * run.leth
     unit_deaths = np.minimum(

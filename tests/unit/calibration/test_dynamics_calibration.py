@@ -65,3 +65,20 @@ def test_calibration_document_states_its_window_and_method(iraq) -> None:  # typ
     for p in doc["parameters"]:
         assert p["low"] <= p["value"] <= p["high"]
     assert 0.0 < cal.kernel.a < 1.0
+
+
+def test_the_declared_attack_ceiling_is_the_record_of_2006(iraq) -> None:  # type: ignore[no-untyped-def]
+    """``dynamics.max_attacks_per_troop`` is the most recorded attacks per salient troop in a
+    governorate-month up to the information date, and its range starts there (a lower bound)."""
+    from grudging.calibration.dynamics import attack_ceiling
+
+    ceiling = attack_ceiling(iraq, iraq.parameter_values())
+    assert ceiling is not None
+    assert (ceiling["region"], ceiling["month"], ceiling["region_months"]) == (
+        "anbar",
+        "2006-07",
+        162,
+    )
+    declared = iraq.parameter("dynamics.max_attacks_per_troop")
+    assert declared.value == declared.low == pytest.approx(ceiling["value"], rel=5e-4)
+    assert declared.high == pytest.approx(3 * ceiling["value"], rel=5e-4)

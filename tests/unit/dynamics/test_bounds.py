@@ -65,3 +65,24 @@ def test_deaths_beyond_float32_precision_are_stored_rounded_down(params: Dynamic
     deaths = r.deaths.astype(float)
     assert deaths.max() > 2**24
     assert (deaths.sum(axis=2) <= th.population).all()
+
+
+def test_attacks_on_forces_need_targets(params: DynamicsParams) -> None:
+    """A thin force against a million fighters a region takes at most ``max_attacks_per_troop``
+    attacks a month per salient troop, not the region's whole tempo
+    (docs/design-notes/attack-ceiling.md)."""
+    th = dataclasses.replace(theatre(rate=10.0), insurgents=np.full(3, 1e6))
+    r = simulate(DynamicsInputs(theatre=th, units=(unit(3000, T),), months=T), params, 100, 5)
+    targets = params.salience_patron * r.patron_troops + params.salience_host * th.host_troops.sum()
+    assert (r.attacks <= params.max_attacks_per_troop * targets * (1 + 1e-12)).all()
+    assert r.attacks.min() > 0.5 * params.max_attacks_per_troop * targets.min()  # it binds here
+    # Each troop meets at most the ceiling times its lethality in expectation: 3,000 troops over
+    # 36 months at 0.02 deaths an attack and 0.13 attacks a month are about 280 deaths, not the
+    # 540,000 that half a million attacks a month would make.
+    assert np.median(r.troop_deaths.sum(axis=1)) < 2 * 0.02 * 0.1259 * 3000 * T
+
+
+def test_a_region_without_forces_has_no_attacks_on_forces(params: DynamicsParams) -> None:
+    th = dataclasses.replace(theatre(rate=10.0), host_troops=np.zeros(3))
+    r = simulate(DynamicsInputs(theatre=th, units=(), months=12), params, 20, 6)
+    assert (r.attacks == 0).all()
