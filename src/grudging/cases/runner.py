@@ -12,6 +12,7 @@ case's own outcome, nor a later one, enters its forecast
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -55,6 +56,56 @@ def case_path(case_id: str) -> Path:
     return library_dir() / f"{case_id}.yaml"
 
 
+@dataclass(frozen=True)
+class CaseEntry:
+    """A case the scorer can run: its id, its file, and whether it ships with grudging."""
+
+    id: str
+    path: Path
+    library: bool = True
+
+
+def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
+    """The library's cases, then the cases in ``paths`` (case files, or folders of ``.yaml`` and
+    ``.yml`` case files) under their own ``id``. The pool is what the leave-one-out naive
+    forecasts learn from, so an id given twice (a library case's included) is refused."""
+    pool = [CaseEntry(case_id, library_dir() / f"{case_id}.yaml") for case_id in library_ids()]
+    where = {e.id: f"the library's {e.id}.yaml" for e in pool}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(f for f in path.iterdir() if f.suffix in (".yaml", ".yml"))
+            if not files:
+                raise GrudgingError(f"{path}: no case files (.yaml) in the folder")
+        elif path.is_file():
+            files = [path]
+        else:
+            raise GrudgingError(f"{path}: no such file or folder; give a case file or a folder")
+        for file in files:
+            case_id = read_case(file).id
+            if case_id in where:
+                raise GrudgingError(
+                    f"{file}: case id '{case_id}' is already {where[case_id]}; give the case "
+                    "another id (each case is scored against the others once)"
+                )
+            where[case_id] = str(file)
+            pool.append(CaseEntry(case_id, file, library=False))
+    return pool
+
+
+def read_case(path: str | Path) -> Case:
+    """A case file's coding alone (checked, not expanded): enough for the naive forecasts."""
+    from grudging.scenario.minimal import is_case, parse_case
+    from grudging.scenario.yaml_input import SourceMap, read_yaml
+
+    file = Path(path)
+    data, lines = read_yaml(file)
+    if not is_case(data):
+        raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
+    smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
+    return parse_case(data, smap)
+
+
 def load_case(path: str | Path, calibrate: bool = False) -> tuple[Case, Scenario]:
     """A case file's coding and the scenario it expands to (checked as runnable).
 
@@ -62,19 +113,25 @@ def load_case(path: str | Path, calibrate: bool = False) -> tuple[Case, Scenario
     (:func:`onset_calibration`) for every fitted parameter the case does not override itself.
     """
     from grudging.scenario.io import read_raw, validate_data
-    from grudging.scenario.minimal import is_case, parse_case
     from grudging.scenario.runnable import check_runnable
-    from grudging.scenario.yaml_input import SourceMap, read_yaml
 
     file = Path(path)
-    data, lines = read_yaml(file)
-    smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
-    if not is_case(data):
-        raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
-    case = parse_case(data, smap)
+    case = read_case(file)
     raw, raw_map, _ = read_raw(file)
     if calibrate:
-        fitted = onset_calibration(str(raw["information_date"]))
+        try:
+            fitted = onset_calibration(str(raw["information_date"]))
+        except ValueError as exc:  # a cell of the fit has no episode known by then
+            from grudging.model.onset import earliest_fit
+
+            earliest = earliest_fit(_settlement_rows())
+            raise GrudgingError(
+                f"{file.name}: start {case.start}: a scored case's onset hazard is refitted on "
+                f"the post-war episodes known at its information date, and before {earliest} "
+                f"they do not cover every cell of the fit ({exc}); score cases whose information "
+                f"date is {earliest} or later, or run this one with 'grudging run' (the shared "
+                "parameters)"
+            ) from None
         raw["parameters"] = [
             {**rec, **fitted[rec["name"]]}
             if rec["name"] in fitted and rec["name"] not in case.parameters
@@ -91,14 +148,9 @@ def onset_calibration(information_date: str) -> dict[str, dict[str, Any]]:
     parameters, fitted on the episodes of ``settlements.csv`` (Fortna 2008, Walter 2015) whose
     two-year outcome was known at ``information_date``, with the fit's own uncertainty
     (:func:`grudging.model.onset.fit_ranges`; triangular, the point fit as mode)."""
-    import csv
-
-    from grudging.calibration.settlements import DATA_FILE
     from grudging.model.onset import fit_onset_known_by, fit_ranges
 
-    with DATA_FILE.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    fit = fit_onset_known_by(rows, information_date)
+    fit = fit_onset_known_by(_settlement_rows(), information_date)
     counts = ", ".join(f"{cell} {k}/{n}" for cell, (n, k) in fit.counts.items())
     return {
         name: {
@@ -114,6 +166,15 @@ def onset_calibration(information_date: str) -> dict[str, dict[str, Any]]:
         }
         for name, (value, low, high) in fit_ranges(fit).items()
     }
+
+
+def _settlement_rows() -> list[dict[str, str]]:
+    import csv
+
+    from grudging.calibration.settlements import DATA_FILE
+
+    with DATA_FILE.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def violence_probability(
@@ -167,28 +228,47 @@ class CaseResult:
     p_model: float
     outcome: bool
     leak: bool = False
+    library: bool = True  # ships with grudging (else a case file the user gave)
 
 
 def run_case(
-    case_id: str, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
+    case: str | CaseEntry, replications: int = DEFAULT_REPLICATIONS, seed: int | None = None
 ) -> CaseResult:
-    """Run one shipped case."""
-    case, scn = load_case(case_path(case_id), calibrate=True)
-    if case.outcome is None:
-        raise GrudgingError(f"{case_id}: the case records no outcome; add outcome: to score it")
-    troops = 0 if case.force == "none" else case.force.troops
+    """Run one case: a library id, or an entry of :func:`case_pool`."""
+    entry = case if isinstance(case, CaseEntry) else CaseEntry(case, case_path(case))
+    coding, scn = load_case(entry.path, calibrate=True)
+    check_scorable(coding, entry.path)
+    assert coding.outcome is not None  # checked just above
+    troops = 0 if coding.force == "none" else coding.force.troops
     return CaseResult(
-        id=case_id,
-        title=case.title,
-        start=case.start,
-        agreement=case.agreement,
-        intervener_party=case.intervener_party,
-        troops_per_1000=troops / case.population * 1000.0,
-        recent_deaths_per_year=case.recent_deaths_per_year,
+        id=entry.id,
+        title=coding.title,
+        start=coding.start,
+        agreement=coding.agreement,
+        intervener_party=coding.intervener_party,
+        troops_per_1000=troops / coding.population * 1000.0,
+        recent_deaths_per_year=coding.recent_deaths_per_year,
         p_model=violence_probability(scn, replications, seed),
-        outcome=case.outcome.large_scale_violence_2y,
-        leak="LEAK" in case.sources.get("recent_deaths_per_year", ""),
+        outcome=coding.outcome.large_scale_violence_2y,
+        leak="LEAK" in coding.sources.get("recent_deaths_per_year", ""),
+        library=entry.library,
     )
+
+
+def check_scorable(case: Case, path: Path) -> None:
+    """Refuse a case the scorer cannot judge: no recorded outcome, or a horizon shorter than the
+    two years the outcome covers."""
+    if case.outcome is None:
+        raise GrudgingError(
+            f"{path.name}: the case records no outcome; add outcome: {{large_scale_violence_2y: "
+            "true or false, source: ...}} to score it"
+        )
+    if case.horizon_months < YEARS * YEAR:
+        raise GrudgingError(
+            f"{path.name}: horizon_months {case.horizon_months} is shorter than the "
+            f"{YEARS * YEAR} months the outcome covers; give at least {YEARS * YEAR} (or leave "
+            "it out) to score the case"
+        )
 
 
 @dataclass(frozen=True)
@@ -202,14 +282,17 @@ class Scores:
     log_loss: float
 
 
-def score_library(results: list[CaseResult]) -> list[Scores]:
-    """The model beside the leave-one-out base rate, the two-variable rule and persistence."""
+def score_library(
+    results: Sequence[CaseResult], base: Sequence[float], rule: Sequence[float]
+) -> list[Scores]:
+    """The model beside the base rate, the two-variable rule (both leave-one-out over the pool,
+    given per result) and persistence."""
     y = [r.outcome for r in results]
     cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
     forecasters = {
         "model": [r.p_model for r in results],
-        "base rate (leave-one-out)": scoring.loo_base_rate(y),
-        "rule: agreement and not a party (leave-one-out)": scoring.loo_cell_rate(cells, y),
+        "base rate (leave-one-out)": list(base),
+        "rule: agreement and not a party (leave-one-out)": list(rule),
         "persistence (violence last year)": [
             1.0 if r.recent_deaths_per_year >= WAR_DEATHS else 0.0 for r in results
         ],
@@ -234,80 +317,114 @@ def score_library(results: list[CaseResult]) -> list[Scores]:
 
 
 def run_library(
-    ids: list[str] | None = None,
+    ids: Sequence[str] | None = None,
     replications: int = DEFAULT_REPLICATIONS,
     seed: int | None = None,
+    pool: Sequence[CaseEntry] | None = None,
 ) -> list[CaseResult]:
-    """Run the shipped cases (all by default), in id order."""
-    out = []
-    for case_id in ids or library_ids():
-        out.append(run_case(case_id, replications, seed))
-    return out
+    """Run the cases ``ids`` of the pool (by default the library; every case of it without
+    ``ids``), in the order given. Every case is checked before the first one runs."""
+    entries = {e.id: e for e in (pool if pool is not None else case_pool())}
+    chosen = list(ids) if ids else list(entries)
+    for case_id in chosen:
+        if case_id not in entries:
+            raise GrudgingError(f"--case {case_id}: {unknown_name('case', case_id, entries)}")
+        check_scorable(read_case(entries[case_id].path), entries[case_id].path)
+    return [run_case(entries[case_id], replications, seed) for case_id in chosen]
 
 
-def library_report(results: list[CaseResult]) -> dict[str, Any]:
-    """The scored table: per case the forecasts beside the outcome; scores of every forecaster
-    over all cases and over the cases without a leak; the model's calibration; a verdict."""
-    y = [r.outcome for r in results]
-    cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
-    if len(results) < 2:  # the naive forecasts are leave-one-out rates: nothing to score against
-        return {
-            "cases": [
-                {**asdict(r), "p_base_rate": None, "p_rule": None, "rule_holds": c}
-                for r, c in zip(results, cells, strict=True)
-            ],
-            "scores": {},
-            "calibration": [],
-            "verdict": (
-                "One case is not scored: the naive forecasts are leave-one-out rates over the "
-                "other cases; run two or more (--case ID, repeated) or the whole library."
-            ),
-        }
+def naive_forecasts(pool: Sequence[CaseEntry]) -> dict[str, tuple[float, float]]:
+    """Per case of the pool, its leave-one-out base rate and rule forecast over the others."""
+    codings = [read_case(e.path) for e in pool]
+    for entry, coding in zip(pool, codings, strict=True):
+        check_scorable(coding, entry.path)
+    y = [c.outcome.large_scale_violence_2y for c in codings]  # type: ignore[union-attr]
+    cells = [scoring.rule_holds(c.agreement, c.intervener_party) for c in codings]
     base = scoring.loo_base_rate(y)
     rule = scoring.loo_cell_rate(cells, y)
+    return {e.id: (base[i], rule[i]) for i, e in enumerate(pool)}
+
+
+def library_report(
+    results: Sequence[CaseResult], pool: Sequence[CaseEntry] | None = None
+) -> dict[str, Any]:
+    """The scored table: per case the forecasts beside the outcome; scores of every forecaster
+    over the cases run, over those without a leak and over the user's own cases; the model's
+    calibration; a verdict.
+
+    The naive forecasts of each case are leave-one-out over the whole pool (the library and the
+    user's cases, by default the library), whichever cases are run, so a subset or a new case is
+    judged against the same base rate and rule as the library."""
+    naive = naive_forecasts(pool if pool is not None else case_pool())
+    y = [r.outcome for r in results]
+    cells = [scoring.rule_holds(r.agreement, r.intervener_party) for r in results]
+    base = [naive[r.id][0] for r in results]
+    rule = [naive[r.id][1] for r in results]
     rows = [
         {**asdict(r), "p_base_rate": base[i], "p_rule": rule[i], "rule_holds": cells[i]}
         for i, r in enumerate(results)
     ]
-    subsets = {"all": results, "without LEAK cases": [r for r in results if not r.leak]}
+    subsets = {
+        "all": list(range(len(results))),
+        "without LEAK cases": [i for i, r in enumerate(results) if not r.leak],
+        "your cases": [i for i, r in enumerate(results) if not r.library],
+    }
     scores: dict[str, list[dict[str, Any]]] = {}
-    for name, subset in subsets.items():
-        if len(subset) >= 2:
-            scored = score_library(subset)
-            outcomes = [r.outcome for r in subset]
-            model_p = next(sc.forecasts for sc in scored if sc.name == "model")
-            scores[name] = [
-                {
-                    "name": sc.name,
-                    "n": len(subset),
-                    "brier": sc.brier,
-                    "accuracy": sc.accuracy,
-                    "log_loss": sc.log_loss,
-                    # the model's Brier minus this forecaster's, with a paired bootstrap interval
-                    "model_minus": None
-                    if sc.name == "model"
-                    else asdict(scoring.brier_gap(model_p, sc.forecasts, outcomes)),
-                }
-                for sc in scored
-            ]
-    calibration = [asdict(b) for b in scoring.calibration_table([r.p_model for r in results], y)]
-    by_name = {sc["name"]: sc["brier"] for sc in scores.get("all", [])}
-    model = by_name.get("model", float("nan"))
+    for name, picked in subsets.items():
+        if len(picked) < 2 or (name != "all" and len(picked) == len(results)):
+            continue
+        subset = [results[i] for i in picked]
+        scored = score_library(subset, [base[i] for i in picked], [rule[i] for i in picked])
+        outcomes = [r.outcome for r in subset]
+        model_p = next(sc.forecasts for sc in scored if sc.name == "model")
+        scores[name] = [
+            {
+                "name": sc.name,
+                "n": len(subset),
+                "brier": sc.brier,
+                "accuracy": sc.accuracy,
+                "log_loss": sc.log_loss,
+                # the model's Brier minus this forecaster's, with a paired bootstrap interval
+                "model_minus": None
+                if sc.name == "model"
+                else asdict(scoring.brier_gap(model_p, sc.forecasts, outcomes)),
+            }
+            for sc in scored
+        ]
+    calibration = (
+        [asdict(b) for b in scoring.calibration_table([r.p_model for r in results], y)]
+        if len(results) >= 2
+        else []
+    )
+    return {
+        "cases": rows,
+        "scores": scores,
+        "calibration": calibration,
+        "verdict": _verdict(scores, len(results)),
+    }
+
+
+def _verdict(scores: Mapping[str, list[dict[str, Any]]], n: int) -> str:
+    if "all" not in scores:
+        return (
+            "One case is not scored: its forecasts are in the table beside the base rate and rule "
+            "of the other cases; run two or more (--case ID, repeated) or the whole library."
+        )
+    by_name = {sc["name"]: sc["brier"] for sc in scores["all"]}
+    model = by_name["model"]
     rivals = {k: v for k, v in by_name.items() if k != "model"}
-    best = min(rivals, key=lambda k: rivals[k]) if rivals else ""
+    best = min(rivals, key=lambda k: rivals[k])
     verdict = (
         f"The model's Brier score {model:.3f} is "
-        + ("below" if rivals and model < min(rivals.values()) else "not below")
-        + f" every naive forecast's (best: {best}, {rivals.get(best, float('nan')):.3f})."
+        + ("below" if model < min(rivals.values()) else "not below")
+        + f" every naive forecast's (best: {best}, {rivals[best]:.3f})."
     )
-    gap = next((sc["model_minus"] for sc in scores.get("all", []) if sc["name"] == best), None)
-    if gap is not None:
-        verdict += (
-            f" Model minus {best}: {scoring.BrierGap(**gap).describe()}, paired bootstrap over"
-            f" the {len(results)} cases; the model is better in {gap['share_better']:.0%} of"
-            " resamples."
-        )
-    return {"cases": rows, "scores": scores, "calibration": calibration, "verdict": verdict}
+    gap = next(sc["model_minus"] for sc in scores["all"] if sc["name"] == best)
+    verdict += (
+        f" Model minus {best}: {scoring.BrierGap(**gap).describe()}, paired bootstrap over"
+        f" the {n} cases; the model is better in {gap['share_better']:.0%} of resamples."
+    )
+    return verdict
 
 
 def calibration_plot(results: list[CaseResult], path: str | Path) -> Path:

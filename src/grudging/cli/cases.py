@@ -11,7 +11,7 @@ from grudging.cli.scenario import add_sampling_arguments, replications_or_defaul
 #: The case ``grudging new`` writes; ``{id}`` and ``{title}`` are filled in. At most 40 lines.
 TEMPLATE = """\
 # A minimal case: one theatre, one force, documented defaults (docs/cases.md).
-# Run it with: grudging run {id}.yaml
+# Run it with: grudging run {path}
 format: case
 id: {id}
 title: "{title}"
@@ -20,7 +20,8 @@ population: 5000000             # inhabitants at the start
 recent_deaths_per_year: 2000    # deaths in the year before the start (or the war's yearly mean)
 agreement: true                 # a signed agreement is in place at the start
 intervener_party: false         # the force is seen as a party (it fought or armed one side)
-ceasefire: false                # true: a cease-fire holds at the start (calm; war can resume)
+ceasefire: false                # false: war goes on at the start; true: a cease-fire holds
+                                # (calm; war can resume) - how the library codes past cease-fires
 force:
   name: Stabilization force
   command: un                   # us, nato, un, eu, national, or one added under commands:
@@ -40,6 +41,8 @@ sources:
   population: "where the figure comes from"
   recent_deaths_per_year: "where the figure comes from"
   force: "where the figure comes from"
+# A past operation's record, to score it with 'grudging cases FILE' (docs/cases.md):
+# outcome: {{large_scale_violence_2y: false, source: "where the outcome comes from"}}
 """
 
 
@@ -60,12 +63,24 @@ def register(sub: Any) -> None:
         "cases",
         help="run the library of past operations and score it against naive forecasts",
         description="Run every case of the library (peace operations 1990-1999, Fortna 2008), "
-        "forecast P(large-scale violence within two years) and score it (Brier, accuracy, "
-        "log-loss, calibration) beside the leave-one-out base rate, the rule 'agreement in "
-        "place and intervener not a party' and persistence.",
+        "and any case files you give, forecast P(large-scale violence within two years) and "
+        "score it (Brier, accuracy, log-loss, calibration) beside the leave-one-out base rate, "
+        "the rule 'agreement in place and intervener not a party' and persistence. Your cases "
+        "join the pool the naive forecasts learn from and get a score table of their own.",
     )
     c.add_argument(
-        "--case", action="append", default=[], metavar="ID", help="run only this case (repeatable)"
+        "files",
+        nargs="*",
+        metavar="FILE_OR_FOLDER",
+        help="your own case files (format: case, with an outcome:), or folders of them",
+    )
+    c.add_argument(
+        "--case",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this case, of the library or your files (repeatable); the naive "
+        "forecasts still learn from every case",
     )
     c.add_argument("--list", action="store_true", help="list the cases and exit")
     add_sampling_arguments(c, 200, "case")
@@ -94,7 +109,7 @@ def _new(args: argparse.Namespace) -> int:
         raise GrudgingError(f"new {args.name}: {path} exists; give --force to overwrite it")
     title = args.name.replace("-", " ").capitalize()
     prepare_parent(path)
-    Path(path).write_text(TEMPLATE.format(id=args.name, title=title), encoding="utf-8")
+    Path(path).write_text(TEMPLATE.format(id=args.name, title=title, path=path), encoding="utf-8")
     console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}")
     return 0
 
@@ -103,9 +118,10 @@ def _cases(args: argparse.Namespace) -> int:
     from grudging.cases import runner
     from grudging.cli._output import console, print_json
 
+    pool = runner.case_pool(args.files)
     if args.list:
-        for case_id in runner.library_ids():
-            console.print(case_id)
+        for entry in pool:
+            console.print(entry.id if entry.library else f"{entry.id}  ({entry.path})")
         return 0
     replications = replications_or_default(args.replications, runner.DEFAULT_REPLICATIONS)
     from grudging.cli._checks import check_run_memory
@@ -122,7 +138,6 @@ def _cases(args: argparse.Namespace) -> int:
         plot = writable_file(args.plot, "--plot", (".png",))
     ids = args.case or None
     for case_id in ids or []:
-        runner.case_path(case_id)
         if args.case.count(case_id) > 1:
             from grudging.errors import GrudgingError
 
@@ -130,8 +145,8 @@ def _cases(args: argparse.Namespace) -> int:
                 f"--case {case_id} is given twice; name each case once (a repeated case would "
                 "enter its own leave-one-out forecasts)"
             )
-    results = runner.run_library(ids, replications, args.seed)
-    report = runner.library_report(results)
+    results = runner.run_library(ids, replications, args.seed, pool=pool)
+    report = runner.library_report(results, pool)
     if plot is not None:
         runner.calibration_plot(results, plot)
     if args.json:
@@ -151,7 +166,7 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
         table.add_column(col, justify="left" if col in ("case", "start") else "right")
     for row in report["cases"]:
         table.add_row(
-            row["id"] + (" *" if row["leak"] else ""),
+            row["id"] + (" *" if row["leak"] else "") + ("" if row["library"] else " +"),
             row["start"],
             "yes" if row["agreement"] else "no",
             "yes" if row["intervener_party"] else "no",
@@ -163,6 +178,8 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
         )
     console.print(table)
     console.print("* deaths figure includes fighting after the start (LEAK; docs/cases.md)")
+    if not all(row["library"] for row in report["cases"]):
+        console.print("+ your case: scored against the same base rate and rule as the library's")
     console.print(
         "model: onset hazard fitted per case on the post-war episodes known at its information "
         "date (docs/design-notes/cases-diagnosis.md)"
@@ -183,11 +200,12 @@ def _print_report(console: Any, report: dict[str, Any], replications: int) -> No
                 else f"{gap['gap']:+.3f} ({gap['low']:+.3f} to {gap['high']:+.3f})",
             )
         console.print(s)
-    console.print(
-        "the rule's accuracy is that of its yes/no call (violence unless an agreement is in place "
-        "and the intervener is not a party); its Brier and log-loss score its leave-one-out "
-        "probability"
-    )
+    if report["scores"]:
+        console.print(
+            "the rule's accuracy is that of its yes/no call (violence unless an agreement is in "
+            "place and the intervener is not a party); its Brier and log-loss score its "
+            "leave-one-out probability"
+        )
     cal = Table(title="Calibration of the model (all cases)")
     for col in ("bin", "cases", "mean forecast", "observed"):
         cal.add_column(col, justify="right")

@@ -148,13 +148,33 @@ def fit_onset_known_by(rows: Iterable[Mapping[str, str]], information_date: str)
     return _fit(rows_known_by(rows, information_date))
 
 
+#: The fit's cells: how the war ended, and whether a force was present (``pk_present``).
+CELLS = {
+    "truce_no_force": ("truce", "0"),
+    "truce_force": ("truce", "1"),
+    "settlement_no_force": ("settlement", "0"),
+    "victory_no_force": ("victory", "0"),
+}
+
+
+def earliest_fit(rows: Iterable[Mapping[str, str]]) -> str:
+    """The first information date (``YYYY-MM``) at which :func:`fit_onset_known_by` has an
+    episode known in every cell."""
+    usable = rows_known_by(rows, "9999-12")
+    firsts = []
+    for ended_by, pk in CELLS.values():
+        starts = [
+            _month_index(r.get("start_date") or f"{r['start_year']}-12")
+            for r in usable
+            if r["ended_by"] == ended_by and r["pk_present"] == pk
+        ]
+        firsts.append(min(starts))
+    first = max(firsts) + RELAPSE_MONTHS
+    return f"{first // 12:04d}-{first % 12 + 1:02d}"
+
+
 def _fit(used: list[Mapping[str, str]]) -> OnsetFit:
-    cells = {
-        "truce_no_force": ("truce", "0"),
-        "truce_force": ("truce", "1"),
-        "settlement_no_force": ("settlement", "0"),
-        "victory_no_force": ("victory", "0"),
-    }
+    cells = CELLS
     counts: dict[str, tuple[int, int]] = {}
     for name, (ended_by, pk) in cells.items():
         outcomes = [

@@ -1,0 +1,89 @@
+"""Scoring a user's own case files with the library (``grudging cases FILE_OR_FOLDER``)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from grudging.cases import runner
+from grudging.cli import main
+from grudging.errors import GrudgingError
+
+
+def _own(folder: Path, case_id: str, **changes: str) -> Path:
+    """A copy of the library's Mozambique case under another id, with lines replaced."""
+    text = runner.case_path("mozambique-1992").read_text(encoding="utf-8")
+    text = text.replace("id: mozambique-1992", f"id: {case_id}")
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / f"{case_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_naive_forecasts_learn_from_the_whole_pool_whatever_is_scored() -> None:
+    """A subset's base rate is the leave-one-out share of violence over every other case of the
+    library, not over the chosen few (two cases used to give the base rate a Brier of 1.000)."""
+    ids = ["mozambique-1992", "rwanda-1993"]
+    report = runner.library_report(runner.run_library(ids, 10, seed=1))
+    outcomes = {e.id: runner.read_case(e.path).outcome for e in runner.case_pool()}
+    violent = sum(o.large_scale_violence_2y for o in outcomes.values())  # type: ignore[union-attr]
+    n = len(outcomes)
+    for row in report["cases"]:
+        expected = (violent - row["outcome"]) / (n - 1)
+        assert row["p_base_rate"] == pytest.approx(expected, abs=1e-12)
+
+
+def test_own_cases_join_the_pool_and_get_their_own_scores(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    _own(mine, "atlantis-1993")
+    _own(mine, "lemuria-1994", **{"start: 1992-10": "start: 1994-03"})
+    pool = runner.case_pool([mine])
+    assert [e.id for e in pool if not e.library] == ["atlantis-1993", "lemuria-1994"]
+    ids = ["atlantis-1993", "lemuria-1994", "car-1997"]
+    args = ["cases", str(mine), "-n", "10", "--seed", "1", "--json"]
+    for case_id in ids:
+        args += ["--case", case_id]
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        assert main(args) == 0
+    report = json.loads(buf.getvalue())
+    assert [r["id"] for r in report["cases"]] == ids
+    assert [r["library"] for r in report["cases"]] == [False, False, True]
+    assert report["scores"]["your cases"][0]["n"] == 2
+    # The same coding as a library case gives the same forecast (the id does not enter it).
+    moz = runner.run_library(["mozambique-1992"], 10, seed=1)[0]
+    assert report["cases"][0]["p_model"] == moz.p_model
+
+
+def test_an_own_case_may_not_take_an_id_already_in_the_pool(tmp_path: Path) -> None:
+    path = _own(tmp_path, "liberia-1996")
+    with pytest.raises(GrudgingError, match=r"already the library's liberia-1996\.yaml"):
+        runner.case_pool([path])
+    assert main(["cases", str(path), str(path), "--list"]) == 2
+    assert main(["cases", str(tmp_path / "nowhere.yaml"), "--list"]) == 2
+
+
+def test_a_case_the_onset_fit_cannot_be_refitted_for_is_refused_before_any_run(
+    tmp_path: Path,
+) -> None:
+    """Before 1984-06 the episodes known do not cover every cell of the onset fit: a located
+    refusal naming that date, not a traceback."""
+    path = _own(tmp_path, "cyprus-1964", **{"start: 1992-10": "start: 1964-03"})
+    pool = runner.case_pool([path])
+    with pytest.raises(GrudgingError, match=r"cyprus-1964.yaml: start 1964-03: .* 1984-06"):
+        runner.run_library(["cyprus-1964"], 10, seed=1, pool=pool)
+    assert main(["cases", str(path), "--case", "cyprus-1964", "-n", "10"]) == 2
+
+
+def test_a_horizon_shorter_than_the_outcome_is_refused(tmp_path: Path) -> None:
+    path = _own(tmp_path, "short-1993", **{"format: case": "format: case\nhorizon_months: 12"})
+    pool = runner.case_pool([path])
+    with pytest.raises(GrudgingError, match="horizon_months 12 is shorter than the 24 months"):
+        runner.run_library(["short-1993"], 10, seed=1, pool=pool)
