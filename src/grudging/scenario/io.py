@@ -347,10 +347,29 @@ def _field_names(model: Any, loc: Loc) -> list[str]:
     return []
 
 
+def _union_branch(part: Any) -> bool:
+    """A location part that names a branch of a union (``literal['none']``, ``CommandGuarantee``),
+    not a key of the user's data."""
+    from pydantic import BaseModel
+
+    from grudging.scenario import schema
+
+    if not isinstance(part, str):
+        return False
+    named = getattr(schema, part, None)
+    return "[" in part or (isinstance(named, type) and issubclass(named, BaseModel))
+
+
 def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) -> str:
-    """One message for the first error of a pydantic ``ValidationError``."""
-    first = err.errors()[0]
-    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p and p not in ("",)))
+    """One message for the first error of a pydantic ``ValidationError``.
+
+    A mapping given where a union also takes a scalar (``guarantees: true`` or a record) fails the
+    scalar branch by its type as well: the record's own problem is the one to show."""
+    first = sorted(
+        err.errors(),
+        key=lambda e: e["type"].endswith("_type") and isinstance(e.get("input"), Mapping | list),
+    )[0]
+    loc = tuple(p for p in first["loc"] if not _union_branch(p))
     file, line = smap.locate(loc)
     where = f"{file}:{line}" if line else file
     path = _loc_text(loc, data)
@@ -422,7 +441,8 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
         what = "an empty document" if data is None else f"a {type(data).__name__}"
         raise ScenarioError(
             f"{smap.main}: a scenario is a mapping of keys (id, title, regions, ...), not "
-            f"{what}; start from 'grudging dump iraq-2007'"
+            f"{what}; start from 'grudging new NAME' (a minimal case) or 'grudging dump "
+            "bosnia-1995' (a full theatre)"
         )
     try:
         return Scenario.model_validate(data)

@@ -171,6 +171,32 @@ class Case(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _fighters_within_population(self) -> Case:
+        # the opposition's half of the fighters is recruited up when the intervener is a party
+        factor = 0.5 * (1.0 + (PARTY_RECRUITMENT if self.intervener_party else 1.0))
+        fighters = self.population * self.fighters_per_1000 / 1000.0 * factor
+        if fighters > self.population:
+            why = " with the opposition's half times 1.5 (the intervener is a party)"
+            raise ValueError(
+                f"fighters_per_1000: {self.fighters_per_1000:g} per 1,000 makes {fighters:,.0f} "
+                f"fighters{why if self.intervener_party else ''}, more than the "
+                f"{self.population:,} people living there; give at most "
+                f"{1000.0 / factor:.0f} per 1,000"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _force_within_population(self) -> Case:
+        if self.force != "none":
+            troops = max(self.force.troops, self.force.present_at_start)
+            if troops > self.population:
+                raise ValueError(
+                    f"force.troops: {troops:,} troops are more than the {self.population:,} "
+                    "people living there; check the figure or the population"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _ending_matches_agreement(self) -> Case:
         if self.ended_by is not None and (self.ended_by == "settlement") != self.agreement:
             raise ValueError(
@@ -221,6 +247,14 @@ def _where(smap: SourceMap, loc: Loc) -> str:
     return f"{file}:{line}" if line else file
 
 
+#: What a case's record keys hold, for a value that is not a record.
+RECORD_HINTS = {
+    "force": "give the force as a record, force: {name: ..., command: un, troops: ...}, or "
+    "force: none for an operation with no force",
+    "outcome": "give the record, outcome: {large_scale_violence_2y: true or false, source: ...}",
+}
+
+
 def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
     """Validate raw case data, raising one located :class:`ScenarioError` on failure."""
     try:
@@ -241,18 +275,27 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
         kind = first["type"]
         if kind == "extra_forbidden":
             key = str(loc[-1])
-            fields = list(CaseForce.model_fields if loc[:1] == ("force",) else Case.model_fields)
+            records: dict[str, type[_Strict]] = {"force": CaseForce, "outcome": CaseOutcome}
+            model = records.get(str(loc[0]), Case)
+            fields = list(model.model_fields if len(loc) > 1 else Case.model_fields)
             hint = did_you_mean(key, fields)
             raise ScenarioError(
                 f"{_where(smap, loc)}: {path}: unknown key '{key}'{hint}; valid keys: "
                 f"{', '.join(fields)}; remove or rename it{tail}"
             ) from None
         if kind == "missing":
+            template = (
+                "docs/cases.md: outcome: {large_scale_violence_2y: true or false, source: ...}"
+                if loc[:1] == ("outcome",)
+                else "'grudging new NAME' for a template"
+            )
             raise ScenarioError(
                 f"{_where(smap, loc)}: {path}: required key is missing; add it (see "
-                f"'grudging new NAME' for a template){tail}"
+                f"{template}){tail}"
             ) from None
         msg = str(first["msg"]).removeprefix("Value error, ")
+        if kind == "model_type" and loc in (("force",), ("outcome",)):
+            msg = RECORD_HINTS[loc[0]]
         head = msg.split(":", 1)[0]
         # a check across keys names its key first ("force.arrival_month: ...")
         if not loc and head.split(".")[0] in Case.model_fields:

@@ -308,6 +308,14 @@ class TroopLevel(Frozen):
 
 ValueOrParameter = Float | ParameterName
 """A fixed number, or the name of a declared parameter that supplies it (and its uncertainty)."""
+#: A command's skill or salience given as a number: relative to trained peacekeepers (1) and to
+#: the patron's own troops as targets (about 1). The declared parameters span 0.1-1.2; a number
+#: outside 0-2 is a percentage or a typing slip, not a force.
+RelativeFigure = Annotated[Float, Field(ge=0, le=2)] | ParameterName
+#: A factor that cannot be negative (a command's erosion, its quality, a guarantee's years).
+NonNegativeFigure = Annotated[Float, Field(ge=0)] | ParameterName
+#: A share (a guarantee's impartiality).
+ShareFigure = Annotated[Float, Field(ge=0, le=1)] | ParameterName
 
 CommandKind = Literal["patron_led", "alliance", "un", "regional", "lead_nation", "national"]
 
@@ -326,11 +334,11 @@ class CommandGuarantee(Frozen):
     Fortna 2008): its default strength ratio, impartiality and commitment years, each a value or
     a ``bargain.*`` parameter (docs/design-notes/guarantors.md)."""
 
-    strength: ValueOrParameter = Field(
+    strength: NonNegativeFigure = Field(
         description="Effective strength over the requirement of its default guaranteeing force."
     )
-    impartiality: ValueOrParameter = Field(description="Impartiality as guarantor, 0-1.")
-    years: ValueOrParameter = Field(description="Credible length of its commitment, years.")
+    impartiality: ShareFigure = Field(description="Impartiality as guarantor, 0-1.")
+    years: NonNegativeFigure = Field(description="Credible length of its commitment, years.")
 
 
 class Command(Frozen):
@@ -354,16 +362,19 @@ class Command(Frozen):
         description="The patron's own forces serve under it (a patron-led "
         "coalition), so they back its guarantees.",
     )
-    skill: ValueOrParameter = Field(
-        description="Peacekeeping skill of forces under it (a dynamics parameter or a value)."
+    skill: RelativeFigure = Field(
+        description="Peacekeeping skill of forces under it, relative to trained peacekeepers "
+        "(a dynamics parameter or a value, 0-2)."
     )
-    salience: ValueOrParameter = Field(description="Target salience of its troops (dynamics).")
-    erosion: ValueOrParameter = Field(
+    salience: RelativeFigure = Field(
+        description="Target salience of its troops, the patron's own about 1 (dynamics; 0-2)."
+    )
+    erosion: NonNegativeFigure = Field(
         default=1.0,
         description="Factor on a contingent's monthly change of support (casualty loss and "
         "drift) under it (dynamics); 1: as in the patron-led MNF-I the erosion was fitted on.",
     )
-    quality: ValueOrParameter | None = Field(
+    quality: NonNegativeFigure | None = Field(
         default=None,
         description="Quality multiplier on every contingent (forcegen); none: "
         "members 1, others forcegen.interop_outsider.",

@@ -87,3 +87,88 @@ def test_a_horizon_shorter_than_the_outcome_is_refused(tmp_path: Path) -> None:
     pool = runner.case_pool([path])
     with pytest.raises(GrudgingError, match="horizon_months 12 is shorter than the 24 months"):
         runner.run_library(["short-1993"], 10, seed=1, pool=pool)
+
+
+COMMAND_AU = """commands:
+  - id: au
+    name: African Union
+    kind: regional
+    skill: {skill}
+    salience: dynamics.salience_un
+    guarantees: {{strength: bargain.strength_un, impartiality: {impartiality}, years: 2}}
+    source: "coded as the UN's figures"
+sources:"""
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {
+                "command: un,": "command: au,",
+                "sources:": COMMAND_AU.format(skill=45, impartiality=0.5),
+            },
+            "commands[au].skill: bad value 45: Input should be less than or equal to 2",
+        ),
+        (
+            {
+                "command: un,": "command: au,",
+                "sources:": COMMAND_AU.format(skill=-3, impartiality=0.5),
+            },
+            "commands[au].skill: bad value -3: Input should be greater than or equal to 0",
+        ),
+        (
+            {
+                "command: un,": "command: au,",
+                "sources:": COMMAND_AU.format(skill=0.8, impartiality=1.5),
+            },
+            "impartiality: bad value 1.5: Input should be less than or equal to 1",
+        ),
+        (
+            {
+                "start: 1992-10": "start: 1992-10\nfighters_per_1000: 1000",
+                "intervener_party: false": "intervener_party: true",
+            },
+            "makes 16,257,041 fighters with the opposition's half times 1.5 (the intervener is a "
+            "party), more than the 13,005,633 people living there; give at most 800 per 1,000",
+        ),
+        (
+            {
+                "population: 13005633": "population: 6000",
+                "recent_deaths_per_year: 30575": "recent_deaths_per_year: 100",
+            },
+            "force.troops: 6,625 troops are more than the 6,000 people living there",
+        ),
+    ],
+)
+def test_a_case_that_cannot_be_true_is_refused_at_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str, str], message: str
+) -> None:
+    """A command's skill of 45 or -3, more fighters or troops than people: one located line,
+    exit code 2 (they used to run and move the forecast)."""
+    path = _own(tmp_path, "probe-1992", **changes)
+    assert main(["validate", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"large_scale_violence_2y": "large_scale_violence_two_years"},
+            "valid keys: large_scale_violence_2y, source;",
+        ),
+        (
+            {
+                'force: {name: "ONUMOZ", command: un, troops: 6625, present_at_start: 0}': "force: 6625"
+            },
+            "force: bad value 6625: give the force as a record, force: {name: ..., command: un",
+        ),
+    ],
+)
+def test_a_case_record_miswritten_is_named_with_its_own_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], changes: dict[str, str], message: str
+) -> None:
+    path = _own(tmp_path, "probe-1992", **changes)
+    assert main(["validate", str(path)]) == 2
+    assert message in capsys.readouterr().err

@@ -88,7 +88,8 @@ def test_deep_nesting_and_bad_dates_are_yaml_errors() -> None:
 def test_empty_document() -> None:
     assert refusal("# nothing\n") == (
         "case.yaml: a scenario is a mapping of keys (id, title, regions, ...), not an empty "
-        "document; start from 'grudging dump iraq-2007'"
+        "document; start from 'grudging new NAME' (a minimal case) or 'grudging dump "
+        "bosnia-1995' (a full theatre)"
     )
 
 
