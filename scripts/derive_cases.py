@@ -10,8 +10,8 @@ Reads the project's raw data folder and a hand coding, and writes one minimal ca
 * ``fortna_peacekeeping/pk_pkept.csv`` (Fortna 2008, first observation of each case): war deaths
   ``dead`` over war duration ``wardur`` give ``recent_deaths_per_year``. When a later episode of
   the same war (same country code, and the same war start or the same war total) follows in Fortna, the war total includes deaths
-  after this episode's start: the source says so with the word LEAK (a known fault, reported
-  separately by ``grudging cases``);
+  after this episode's start: the case says so (``deaths_include_later: true``, and its source
+  with the word LEAK; a known fault, reported separately by ``grudging cases``);
 * ``owid_maddison`` (Maddison Project Database 2020, Bolt & van Zanden 2020, CC BY 4.0): population
   in the start year (or the latest year before it), unless the hand coding gives one;
 * ``scripts/compiled/cases_coding.csv``: the force (name, command, planned troops, troops present
@@ -121,6 +121,7 @@ def derive(raw: Path) -> list[Path]:
             f"start: {start}",
             f"population: {pop}",
             f"recent_deaths_per_year: {round(rate)}",
+            *(["deaths_include_later: true"] if later else []),
             f"agreement: {'true' if agreement else 'false'}",
             f"ended_by: {ep['ended_by']}",
             f"intervener_party: {c['intervener_party']}",

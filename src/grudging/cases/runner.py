@@ -250,7 +250,7 @@ def run_case(
         recent_deaths_per_year=coding.recent_deaths_per_year,
         p_model=violence_probability(scn, replications, seed),
         outcome=coding.outcome.large_scale_violence_2y,
-        leak="LEAK" in coding.sources.get("recent_deaths_per_year", ""),
+        leak=coding.deaths_include_later,
         library=entry.library,
     )
 

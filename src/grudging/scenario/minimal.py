@@ -114,6 +114,9 @@ class Case(_Strict):
     horizon_months: Annotated[Int, Field(ge=1, le=240)] = DEFAULT_HORIZON
     population: Annotated[Int, Field(gt=0, le=MAX_PEOPLE)]
     recent_deaths_per_year: Annotated[Float, Field(ge=0, le=MAX_PEOPLE)]
+    #: The deaths figure includes fighting after the start (a war total spanning a later
+    #: episode): ``grudging cases`` scores such cases apart (LEAK).
+    deaths_include_later: bool = False
     fighters_per_1000: Annotated[Float, Field(ge=0, le=1000)] = DEFAULT_FIGHTERS_PER_1000
     composition: dict[Identifier, Share] = Field(default_factory=lambda: dict(DEFAULT_COMPOSITION))
     positions: dict[FactionRole, Position] = Field(default_factory=lambda: dict(DEFAULT_POSITIONS))
