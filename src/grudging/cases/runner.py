@@ -24,6 +24,7 @@ from grudging.cases import scoring
 from grudging.errors import GrudgingError, unknown_name
 
 if TYPE_CHECKING:
+    from grudging.results.results import Results
     from grudging.scenario.minimal import Case
     from grudging.scenario.schema import Scenario
 
@@ -104,6 +105,34 @@ def read_case(path: str | Path) -> Case:
         raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
     smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
     return parse_case(data, smap)
+
+
+def case_coding(source: str | Path) -> Case | None:
+    """The coding of ``source`` if it is a case file (``format: case``), else ``None`` (a
+    built-in scenario's name, a full scenario file)."""
+    from grudging.scenario.minimal import is_case
+    from grudging.scenario.yaml_input import read_yaml
+
+    file = Path(source)
+    if not file.is_file():
+        return None
+    data, _ = read_yaml(file)
+    return read_case(file) if is_case(data) else None
+
+
+def forecast_sentence(case: Case, share: float, replications: int) -> str:
+    """What a run of a case file says of its scored forecast, in plain words."""
+    recorded = (
+        "no outcome recorded"
+        if case.outcome is None
+        else f"recorded: {'violence' if case.outcome.large_scale_violence_2y else 'peace'}"
+    )
+    return (
+        f"Case forecast: P(a year of the first two with {WAR_DEATHS:,.0f} deaths or more) "
+        f"{share:.2f} over {replications:,} runs, with this run's parameters ({recorded}). "
+        "'Civil war' above is the model's all-out war, a far higher toll. 'grudging cases "
+        "FILE' refits the onset hazard at the case's date and scores it against the library."
+    )
 
 
 def load_case(path: str | Path, calibrate: bool = False) -> tuple[Case, Scenario]:
@@ -212,6 +241,24 @@ def large_scale_violence(
         ]
         hits.append(np.any(np.stack(yearly) >= WAR_DEATHS, axis=0))
     return np.concatenate(hits)
+
+
+def large_scale_violence_share(results: Results, option: str = OPTION) -> float:
+    """The share of a run's replications of ``option`` whose national deaths reach
+    :data:`WAR_DEATHS` in a year of the first two: the case's forecast, read from any run's
+    results (``grudging run CASE.yaml``) as :func:`large_scale_violence` computes it."""
+    out = results.outcomes
+    rows = out[
+        (out["option"] == option)
+        & (out["outcome"] == "civilian_deaths")
+        & out["month"].notna()
+        & out["region"].isna()
+    ]
+    months = rows["month"].astype(int)
+    rows = rows[months < YEARS * YEAR]
+    year = months[months < YEARS * YEAR] // YEAR
+    totals = rows.groupby([rows["replication"], year])["value"].sum().unstack()
+    return float((totals >= WAR_DEATHS).any(axis=1).mean())
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ def _run(args: argparse.Namespace) -> int:
     from grudging.evidence.track_record import track_record
 
     record = track_record(results, scn) if ran else None
+    case_line, case_json = _case_forecast(args.scenario, results, ran)
     if args.json:
         from grudging.report.html import runs_that_ran
         from grudging.results.verdict import verdict_sentences
@@ -195,6 +196,7 @@ def _run(args: argparse.Namespace) -> int:
                 ),
                 "report": str(report_path) if report_path else None,
                 "track_record": record.to_dict() if record else None,
+                **case_json,
             }
         )
         return code
@@ -204,6 +206,8 @@ def _run(args: argparse.Namespace) -> int:
         print_comparison(
             console, runs_that_ran(results), compared, record.sentence() if record else None
         )
+        if case_line:
+            console.print(case_line)
     for _, row in failed.drop_duplicates("option").iterrows():
         err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
     if args.save:
@@ -213,6 +217,25 @@ def _run(args: argparse.Namespace) -> int:
     elif report_file is not None:
         err_console.print(f"no report written: every option failed ({report_file})", soft_wrap=True)
     return code
+
+
+def _case_forecast(source: str, results: Any, ran: list[str]) -> tuple[str, dict[str, Any]]:
+    """For a case file: the sentence on its scored forecast, and the JSON entry."""
+    from grudging.cases import runner
+
+    case = runner.case_coding(source)
+    if case is None or runner.OPTION not in ran:
+        return "", {}
+    share = runner.large_scale_violence_share(results)
+    replications = int(results.metadata["replications"])
+    entry = {
+        "case": {
+            "p_large_scale_violence_2y": share,
+            "replications": replications,
+            "recorded": None if case.outcome is None else case.outcome.large_scale_violence_2y,
+        }
+    }
+    return runner.forecast_sentence(case, share, replications), entry
 
 
 #: The file in a saved run that says how it was made: the scenario as given, the overrides and

@@ -172,3 +172,23 @@ def test_a_case_record_miswritten_is_named_with_its_own_keys(
     path = _own(tmp_path, "probe-1992", **changes)
     assert main(["validate", str(path)]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_run_of_a_case_file_gives_the_scorer_s_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``grudging run CASE.yaml`` prints the quantity ``grudging cases`` scores, computed from the
+    run's own replications; with the same parameters and seed it is the scorer's number."""
+    path = runner.case_path("croatia-1994")
+    report = tmp_path / "r.html"
+    assert (
+        main(["run", str(path), "-n", "60", "--seed", "4", "--report", str(report), "--json"]) == 0
+    )
+    case = json.loads(capsys.readouterr().out)["case"]
+    _, scn = runner.load_case(path)
+    assert case["p_large_scale_violence_2y"] == runner.violence_probability(scn, 60, 4)
+    assert (case["replications"], case["recorded"]) == (60, True)
+    assert main(["run", str(path), "-n", "20", "--report", str(report)]) == 0
+    assert "Case forecast: P(a year of the first two with 1,000 deaths or more)" in (
+        capsys.readouterr().out.replace("\n", " ")
+    )
