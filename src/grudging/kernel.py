@@ -46,6 +46,14 @@ def uncertain(scn: Scenario, stage: str, fixed: Iterable[str] = ()) -> list[Any]
     return [p for p in scn.parameters if p.stage == stage and p.high > p.low and p.name not in held]
 
 
+def hypercube(scn: Scenario, stage: str) -> list[Any]:
+    """The parameters of ``stage`` that hold a column of a run's Latin hypercube: those declared
+    with a range, whether or not an override has fixed them since."""
+    return [
+        p for p in scn.parameters if p.stage == stage and p.declared_range[1] > p.declared_range[0]
+    ]
+
+
 def parameter_draws(
     scn: Scenario, replications: int, seed: int, fixed: Iterable[str] = ()
 ) -> dict[str, np.ndarray]:
@@ -53,17 +61,18 @@ def parameter_draws(
 
     Each stage is a Latin hypercube on its own stream (``(seed, "parameters")`` for the dynamics,
     ``(seed, "parameters", "bargain")`` for the bargain), so adding a stage's draws never moves
-    another's, and every option sees the same draws.
+    another's, and every option sees the same draws. A parameter fixed by an override (``--set``,
+    ``fixed``, a dashboard change) keeps its column, drawn and set aside: every other parameter
+    is drawn exactly as in the run without the override, so the two are paired.
     """
-    held = list(fixed)
-    draws = latin_hypercube(
-        uncertain(scn, "dynamics", held), replications, stream(seed, "parameters")
-    )
-    draws.update(
-        latin_hypercube(
-            uncertain(scn, "bargain", held), replications, stream(seed, "parameters", "bargain")
-        )
-    )
+    held = set(fixed)
+    draws: dict[str, np.ndarray] = {}
+    for stage, rng in (
+        ("dynamics", stream(seed, "parameters")),
+        ("bargain", stream(seed, "parameters", "bargain")),
+    ):
+        drawn = latin_hypercube(hypercube(scn, stage), replications, rng)
+        draws.update({name: column for name, column in drawn.items() if name not in held})
     return draws
 
 

@@ -79,7 +79,7 @@ def deal_spread(
     ``grudging bargain``). Parameters fixed with ``--set`` have no range and are not drawn; with
     none left uncertain, the spread is the one nominal bargain.
     """
-    from grudging.kernel import uncertain
+    from grudging.kernel import hypercube, uncertain
     from grudging.model.bargain import BargainParams
     from grudging.model.bargain.draws import bargain_draws
     from grudging.model.parameters import stage_parameters
@@ -88,11 +88,10 @@ def deal_spread(
 
     if draws < 2:
         raise ParameterError(f"--uncertainty {draws}: at least 2 parameter draws are needed (or 0)")
-    declared = uncertain(scn, "bargain")
-    drawn = latin_hypercube(declared, draws, stream(seed, "parameters", "bargain"))
+    drawn = latin_hypercube(hypercube(scn, "bargain"), draws, stream(seed, "parameters", "bargain"))
     values = {**scn.parameter_values(), **drawn}
     params = stage_parameters(BargainParams, values, "bargain")  # scalars if nothing is drawn
-    names = [p.name for p in declared]
+    names = [p.name for p in uncertain(scn, "bargain")]
     x = np.column_stack([drawn[n] for n in names]) if names else np.empty((draws, 0))
     out = []
     for g in guarantors:

@@ -256,7 +256,12 @@ def requirement(
 
     if declared is None:
         names = {f"{STAGE}.{f.name}" for f in fields(RequirementParams)}
-        declared = [p for p in scn.parameters if p.name in names and p.high > p.low]
+        # declared with a range, fixed since or not: a fixed one keeps its column of the draws
+        declared = [
+            p
+            for p in scn.parameters
+            if p.name in names and p.declared_range[1] > p.declared_range[0]
+        ]
     sampled = [p for p in declared if p.name != f"{STAGE}.window_months"]
     lows = {r.id: t for r, _, _, _, t in nominal}
     highs = dict(lows)

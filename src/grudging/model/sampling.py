@@ -34,9 +34,14 @@ def inverse_cdf(param: Parameter, u: np.ndarray) -> np.ndarray:
 def latin_hypercube(
     declared: Sequence[Parameter], draws: int, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
-    """``draws`` points of a Latin hypercube over the declared parameters, by name."""
+    """``draws`` points of a Latin hypercube over the declared parameters, by name.
+
+    A parameter fixed since it was declared (``low == high``) keeps its column of the hypercube,
+    drawn and set aside, so the other parameters' columns do not move; it is not in the result.
+    """
     out: dict[str, np.ndarray] = {}
     for param in declared:
         u = (rng.permutation(draws) + rng.random(draws)) / draws
-        out[param.name] = inverse_cdf(param, u)
+        if param.high > param.low:
+            out[param.name] = inverse_cdf(param, u)
     return out

@@ -153,6 +153,8 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
 
     A fixed parameter gets ``low = high = value``, so no face draws it any more; a narrowed one
     keeps its nominal value when that lies inside the new range, else takes the range's middle.
+    Either keeps its declared range (``declared``), so it keeps its place in a run's Latin
+    hypercube and every other parameter is drawn as without the override.
     """
     name = record.get("name")
     low, high = record.get("low"), record.get("high")
@@ -185,4 +187,6 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
     nominal = record.get("value")
     if not isinstance(nominal, int | float) or not new_low <= nominal <= new_high:
         nominal = (new_low + new_high) / 2
+    # the declared range keeps the parameter's place in the run's draws (common random numbers)
+    record.setdefault("declared", [low, high])
     record["low"], record["high"], record["value"] = new_low, new_high, nominal

@@ -672,6 +672,17 @@ class Parameter(Frozen):
     calibrated: str | None = Field(
         default=None, description="The calibration that set the value and range, if any."
     )
+    declared: tuple[Float, Float] | None = Field(
+        default=None,
+        description="The range the scenario declared before an override (--set, a dashboard "
+        "change) fixed or narrowed it: the parameter keeps its place in a run's Latin "
+        "hypercube, so every other parameter is drawn as before (common random numbers).",
+    )
+
+    @property
+    def declared_range(self) -> tuple[float, float]:
+        """The range as declared, before any override."""
+        return self.declared if self.declared is not None else (self.low, self.high)
 
     @model_validator(mode="after")
     def _range_holds_value(self) -> Parameter:

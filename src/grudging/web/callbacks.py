@@ -173,7 +173,10 @@ def export_yaml(ws: Workspace, state: UserState) -> Download:
     data = scenario_to_dict(scn)
     for param in data.get("parameters", []):
         if param["name"] in values:
-            # fixed, as the page ran it (and as --set fixes it): no face draws it any more
+            # fixed, as the page ran it (and as --set fixes it): no face draws it any more, and
+            # its declared range keeps its column of the draws, so the file pairs with the page
+            if param.get("declared") is None:
+                param["declared"] = [param["low"], param["high"]]
             param["value"] = param["low"] = param["high"] = values[param["name"]]
     changed = scenario_from_dict(data, "your scenario")
     suffix = "-edited" if ws.changed(state) else ""
