@@ -59,9 +59,45 @@ def region_month_summary(
     )
 
 
+def _check_call(
+    scn: Scenario, replications: Any, seed: Any, values: Mapping[str, Any] | None
+) -> None:
+    """Refuse, in one located sentence, arguments no run can have (the library's face of what
+    ``--set``, ``-n`` and ``--seed`` check at the command line)."""
+    import math
+
+    from grudging.errors import did_you_mean
+
+    if isinstance(replications, bool) or not isinstance(replications, int | np.integer):
+        raise GrudgingError(
+            f"replications = {replications!r}: give a whole number of replications (e.g. 500)"
+        )
+    if replications < 1:
+        raise GrudgingError(f"replications = {replications}: run at least one replication")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise GrudgingError(f"seed = {seed!r}: give a whole number of 0 or more (e.g. 20070101)")
+    declared = {p.name: p for p in scn.parameters}
+    for name, value in (values or {}).items():
+        param = declared.get(name)
+        if param is None:
+            raise GrudgingError(
+                f"values: '{name}' is not a parameter of scenario '{scn.id}'"
+                f"{did_you_mean(name, list(declared))}; correct the name (grudging show "
+                "--section parameters lists them)"
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise GrudgingError(f"values: {name} = {value!r}: give a number")
+        if not (math.isfinite(value) and param.low <= value <= param.high):
+            raise GrudgingError(
+                f"values: {name} = {value!r} is outside its range [{param.low:g}, "
+                f"{param.high:g}] (the range the scenario declares); give a value inside it, or "
+                "widen the range first (with a source)"
+            )
+
+
 def simulate(
     scn: Scenario,
-    options: Sequence[str] | None = None,
+    options: Sequence[str] | str | None = None,
     replications: int = DEFAULT_REPLICATIONS,
     seed: int = MASTER_SEED,
     values: Mapping[str, float] | None = None,
@@ -97,9 +133,10 @@ def simulate(
         caller that runs the same bargaining draws again (the dashboard); by default one for
         this call, shared by the options that field the same guarantee.
     """
-    if replications < 1:
-        raise GrudgingError(f"replications = {replications}: run at least one replication")
+    _check_call(scn, replications, seed, values)
     check_declarations(scn)
+    if isinstance(options, str):  # one option id given bare
+        options = [options]
     ids = list(options) if options else [o.id for o in scn.options]
     for option in ids:
         scn.option(option)

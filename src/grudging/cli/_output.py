@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -28,17 +27,8 @@ def print_error(message: str) -> None:
     err_console.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True)
 
 
-def _finite(value: Any) -> Any:
-    """``value`` with every NaN or infinity replaced by ``None`` (JSON has no NaN)."""
-    if isinstance(value, float):
-        return value if value == value and value not in (float("inf"), float("-inf")) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def print_json(payload: Any) -> None:
     """Write ``payload`` as JSON on stdout (plain, no colour, NaN as null), for machines."""
-    sys.stdout.write(json.dumps(_finite(payload), indent=2, default=str, allow_nan=False) + "\n")
+    from grudging.results.saved import json_text
+
+    sys.stdout.write(json_text(payload) + "\n")

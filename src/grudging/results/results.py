@@ -35,9 +35,21 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import GrudgingError, unknown_name
-from grudging.results.saved import METADATA_FILE, SAVED_TABLES
+from grudging.results.saved import METADATA_FILE, SAVED_TABLES, json_text
 
 INTERVAL = 0.9
+#: The columns of :meth:`Results.summary` (also when no option ran: an empty table).
+SUMMARY_COLUMNS = (
+    "option",
+    "outcome",
+    "unit",
+    "direction",
+    "mean",
+    "median",
+    "low",
+    "high",
+    "replications",
+)
 
 
 def sql_path(path: str | Path) -> str:
@@ -141,7 +153,7 @@ class Results:
                         "replications": int(v.size),
                     }
                 )
-        table = pd.DataFrame(rows)
+        table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
         order = {o: i for i, o in enumerate(self.options)}
         return table.sort_values(
             ["outcome", "option"],
@@ -245,7 +257,7 @@ class Results:
             con.close()
             for name, text in (extra or {}).items():
                 (stage / name).write_text(text, encoding="utf-8")
-            (stage / METADATA_FILE).write_text(json.dumps(self.metadata, indent=2, default=str))
+            (stage / METADATA_FILE).write_text(json_text(self.metadata))
             written = [name + ".parquet" for name in SAVED_TABLES] + list(extra or {})
             for name in [*written, METADATA_FILE]:
                 os.replace(stage / name, out / name)

@@ -3,7 +3,28 @@ module light enough for the faces' checks of output paths, which run before nump
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 #: The tables a saved run holds, one Parquet file each.
 SAVED_TABLES = ("experiments", "outcomes", "status", "region_months")
 #: The file that marks a folder of saved results (written last).
 METADATA_FILE = "metadata.json"
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every NaN or infinity replaced by ``None``: JSON has no NaN, and a file
+    with one is read by no strict parser (an undefined figure, such as P(holds | deal) when no
+    deal can form, is written as null)."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    """``value`` as strict JSON text (NaN and infinities as null; other objects as strings)."""
+    return json.dumps(json_safe(value), indent=indent, default=str, allow_nan=False)

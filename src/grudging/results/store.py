@@ -64,6 +64,7 @@ import pandas as pd
 
 from grudging.errors import StoreError, unknown_name
 from grudging.results.results import sql_path
+from grudging.results.saved import json_text
 
 if TYPE_CHECKING:
     import duckdb
@@ -358,7 +359,7 @@ class Store:
         physical = ("status", "outcomes") if version == 1 else TABLES[2][4:]
         key = "run_id VARCHAR, " if version == 1 else ""
         row = {
-            c: (json.dumps(meta[c], default=str) if c in _JSON else meta[c]) for c in META_COLUMNS
+            c: (json_text(meta[c], indent=None) if c in _JSON else meta[c]) for c in META_COLUMNS
         }
         meta_frame = pd.DataFrame([row])
         # The frames come in point order: copied as they are, a design of any width fits in the
@@ -869,7 +870,7 @@ class Store:
             written.append(target)
         meta = {k: v for k, v in self.meta.items() if k != "scenario"}
         target = out / "meta.json"
-        target.write_text(json.dumps(meta, indent=2, default=str))
+        target.write_text(json_text(meta))
         written.append(target)
         return written
 
