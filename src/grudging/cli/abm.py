@@ -90,7 +90,7 @@ def register(subparsers: Any) -> None:
         description=(
             "Sweep peacekeeper density and behaviour over replications of Model II, measure "
             "violence relative to no peacekeepers, fit 1 / (1 + (rho / rho50) ** h) with "
-            "bootstrap 90 %% intervals, print a table, write a tidy CSV and a JSON/YAML file."
+            "bootstrap 90 % intervals, print a table, write a tidy CSV and a JSON/YAML file."
         ),
     )
     curve.add_argument(

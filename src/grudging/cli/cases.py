@@ -11,6 +11,7 @@ from grudging.cli.scenario import add_sampling_arguments, replications_or_defaul
 #: The case ``grudging new`` writes; ``{id}`` and ``{title}`` are filled in. At most 40 lines.
 TEMPLATE = """\
 # A minimal case: one theatre, one force, documented defaults (docs/cases.md).
+# Every figure below is a placeholder: write your operation's, with its source.
 # Run it with: grudging run {path}
 format: case
 id: {id}

@@ -756,8 +756,12 @@ def _robustness(args: argparse.Namespace) -> int:
         f"Robustness across {int(table['points'].max()):,} design points ({args.statistic} over "
         "replications; ranked by maximum regret, Savage 1951)"
     )
+    from grudging.model.outcomes import OUTCOMES
+
     for outcome, rows in table.groupby("outcome", sort=False):
-        title = f"{outcome} (to {rows['direction'].iloc[0]})"
+        spec = OUTCOMES.get(str(outcome))
+        unit = f"in {spec.unit}, " if spec is not None else ""
+        title = f"{outcome} ({unit}to {rows['direction'].iloc[0]})"
         if outcome in thresholds:
             title += f", satisficing threshold {thresholds[str(outcome)]:,.4g}"
         console.print(

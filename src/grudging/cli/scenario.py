@@ -317,8 +317,11 @@ def render_summary(scn: Any, section: str = "all") -> None:
             t.add_row(lever["name"], lever["kind"], span, lever["unit"], "\n".join(paths))
         console.print(t)
     if section in ("parameters", "all") and data["parameters"]:
-        t = Table(title=f"Uncertain parameters ({len(data['parameters'])})")
-        for col in ("name", "value", "range", "unit", "source"):
+        params = data["parameters"]
+        drawn = sum(p["high"] > p["low"] for p in params)
+        t = Table(title=f"Parameters ({len(params)}, {drawn} of them uncertain)")
+        t.add_column("name", no_wrap=True)  # whole, to copy into --set
+        for col in ("value", "range", "unit", "source"):
             t.add_column(col)
         for p in data["parameters"]:
             cal = " [calibrated]" if p["calibrated"] else ""
