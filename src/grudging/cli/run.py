@@ -252,7 +252,7 @@ def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
     source = Path(args.scenario)
     scenario = str(source.resolve()) if source.exists() else args.scenario
     how = {"scenario": scenario, "set": list(args.set), "baseline": baseline}
-    results.save(args.save, extra={RUN_FILE: json.dumps(how, indent=2)})
+    results.save(args.save, extra={RUN_FILE: json.dumps(how, indent=2)}, overwrite=args.overwrite)
 
 
 def print_comparison(

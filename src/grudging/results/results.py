@@ -38,6 +38,18 @@ from grudging.errors import GrudgingError, unknown_name
 from grudging.results.saved import METADATA_FILE, SAVED_TABLES, json_text
 
 INTERVAL = 0.9
+#: The columns of :meth:`Results.compare` (also with no other option: an empty table).
+COMPARE_COLUMNS = (
+    "option",
+    "baseline",
+    "outcome",
+    "mean_difference",
+    "median_difference",
+    "low",
+    "high",
+    "share_better",
+    "share_worse",
+)
 #: The columns of :meth:`Results.summary` (also when no option ran: an empty table).
 SUMMARY_COLUMNS = (
     "option",
@@ -62,7 +74,13 @@ _View = TypeVar("_View")
 
 @dataclass
 class Results:
-    """Experiments, outcomes, status and metadata of one run of the chain (or a sweep)."""
+    """Experiments, outcomes, status and metadata of one run of the chain (or a sweep).
+
+    The tables are the run's record: read them, do not edit them in place. The views
+    (``summary``, ``compare``, ``monthly``, ...) are kept per table object, so a table edited in
+    place still gives the views of the run; to study changed numbers, build new Results
+    (``dataclasses.replace(results, outcomes=changed)``), whose views are computed afresh.
+    """
 
     experiments: pd.DataFrame
     outcomes: pd.DataFrame
@@ -204,7 +222,7 @@ class Results:
                         "share_worse": float(np.mean(worse)),
                     }
                 )
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
     def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
         """Per option and month: median and central interval of a monthly series (fan charts)."""
@@ -232,17 +250,25 @@ class Results:
         return table.reset_index()
 
     # Persistence -----------------------------------------------------------------------------
-    def save(self, folder: str | Path, extra: Mapping[str, str] | None = None) -> Path:
+    def save(
+        self, folder: str | Path, extra: Mapping[str, str] | None = None, overwrite: bool = False
+    ) -> Path:
         """Write the tables as Parquet and the metadata as JSON into ``folder``, with the text
         files in ``extra`` (name -> content) beside them.
 
-        Everything is written into a staging folder inside ``folder`` first and moved into place
-        only once complete, the metadata last (it is what marks saved results): a save that
-        fails part-way leaves what the folder held before.
+        A folder that already holds saved results is refused unless ``overwrite``. Everything is
+        written into a staging folder inside ``folder`` first and moved into place only once
+        complete, the metadata last (it is what marks saved results): a save that fails part-way
+        leaves what the folder held before.
         """
         import duckdb
 
         out = Path(folder)
+        if (out / METADATA_FILE).exists() and not overwrite:
+            raise GrudgingError(
+                f"{out}: the folder already holds saved results; save into another folder, or "
+                "pass overwrite=True to replace them"
+            )
         out.mkdir(parents=True, exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
         try:

@@ -12,16 +12,19 @@ SAVED_TABLES = ("experiments", "outcomes", "status", "region_months")
 METADATA_FILE = "metadata.json"
 
 
-def json_safe(value: Any) -> Any:
+def json_safe(value: Any, _path: tuple[int, ...] = ()) -> Any:
     """``value`` with every NaN or infinity replaced by ``None``: JSON has no NaN, and a file
     with one is read by no strict parser (an undefined figure, such as P(holds | deal) when no
-    deal can form, is written as null)."""
+    deal can form, is written as null). A container holding itself is refused as JSON does."""
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else None
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
+    if isinstance(value, dict | list | tuple):
+        if id(value) in _path:
+            raise ValueError("Circular reference detected")
+        inner = (*_path, id(value))
+        if isinstance(value, dict):
+            return {k: json_safe(v, inner) for k, v in value.items()}
+        return [json_safe(v, inner) for v in value]
     return value
 
 

@@ -120,6 +120,18 @@ def test_results_save_into_a_folder_named_with_a_quote(small, tmp_path: Path) ->
     ]  # no staging folder left behind
 
 
+def test_a_save_into_a_folder_of_saved_results_is_refused_unless_told(
+    small, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from grudging.errors import GrudgingError
+
+    folder = tmp_path / "run"
+    small.save(folder)
+    with pytest.raises(GrudgingError, match="already holds saved results"):
+        small.save(folder)
+    small.save(folder, overwrite=True)
+
+
 def test_a_save_that_fails_part_way_keeps_the_results_saved_before(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
@@ -131,7 +143,7 @@ def test_a_save_that_fails_part_way_keeps_the_results_saved_before(small, tmp_pa
     circular["self"] = circular
     other = dataclasses.replace(small, status=small.status.iloc[:1], metadata=circular)
     with pytest.raises(ValueError, match="Circular reference"):
-        other.save(folder)
+        other.save(folder, overwrite=True)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 

@@ -69,3 +69,9 @@ def test_a_saved_run_s_metadata_is_strict_json(iraq, tmp_path: Path) -> None:  #
 
     meta = json.loads((tmp_path / "run" / "metadata.json").read_text(), parse_constant=refuse)
     assert meta["plans"]["nato_replaces"]["bargain"]["p_holds_given_deal"] is None
+
+
+def test_a_comparison_with_no_other_option_is_an_empty_table(iraq) -> None:  # type: ignore[no-untyped-def]
+    table = grudging.simulate(iraq, options="us_stays", replications=2).compare("us_stays")
+    assert table.empty
+    assert list(table.columns)[:3] == ["option", "baseline", "outcome"]
