@@ -130,8 +130,15 @@ def forecast_sentence(case: Case, share: float, replications: int) -> str:
     return (
         f"Case forecast: P(a year of the first two with {WAR_DEATHS:,.0f} deaths or more) "
         f"{share:.2f} over {replications:,} runs, with this run's parameters ({recorded}). "
-        "'Civil war' above is the model's all-out war, a far higher toll. 'grudging cases "
-        "FILE' refits the onset hazard at the case's date and scores it against the library."
+        "'Civil war' above is the model's all-out war, a far higher toll"
+        + (
+            "; the case's agreement is in place from the start (its factions stood down), so "
+            "the settlement rows, which count a deal made during the run, stay at 0"
+            if case.agreement
+            else ""
+        )
+        + ". 'grudging cases FILE' refits the onset hazard at the case's date and scores it "
+        "against the library."
     )
 
 
