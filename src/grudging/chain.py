@@ -212,6 +212,7 @@ def simulate(
         "seed": seed,
         "replications": replications,
         "options": ids,
+        "option_names": {o: scn.option(o).name for o in ids},
         "uncertainty": uncertainty,
         "information_date": scn.information_date,
         "start": scn.start,

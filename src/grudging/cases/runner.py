@@ -130,7 +130,7 @@ def forecast_sentence(case: Case, share: float, replications: int) -> str:
     return (
         f"Case forecast: P(a year of the first two with {WAR_DEATHS:,.0f} deaths or more) "
         f"{share:.2f} over {replications:,} runs, with this run's parameters ({recorded}). "
-        "'Civil war' above is the model's all-out war, a far higher toll"
+        "The outcome table's 'Civil war' is the model's all-out war, a far higher toll"
         + (
             "; the case's agreement is in place from the start (its factions stood down), so "
             "the settlement rows, which count a deal made during the run, stay at 0"
@@ -140,6 +140,26 @@ def forecast_sentence(case: Case, share: float, replications: int) -> str:
         + ". 'grudging cases FILE' refits the onset hazard at the case's date and scores it "
         "against the library."
     )
+
+
+def case_note(source: str | Path, results: Results) -> tuple[str, dict[str, Any]]:
+    """For a run of a case file: the sentence on its scored forecast and the JSON entry (both
+    empty for any other scenario, or when the case's option did not run)."""
+    case = case_coding(source)
+    status = results.status
+    if case is None or not ((status["option"] == OPTION) & (status["status"] == "ok")).any():
+        return "", {}
+    share = large_scale_violence_share(results)
+    replications = int(results.metadata["replications"])
+    recorded = None if case.outcome is None else case.outcome.large_scale_violence_2y
+    entry = {
+        "case": {
+            "p_large_scale_violence_2y": share,
+            "replications": replications,
+            "recorded": recorded,
+        }
+    }
+    return forecast_sentence(case, share, replications), entry
 
 
 def load_case(path: str | Path, calibrate: bool = False) -> tuple[Case, Scenario]:

@@ -161,8 +161,12 @@ def _report(args: argparse.Namespace) -> int:
         raise GrudgingError(f"every option failed; {first['option']}: {first['error']}")
     started = time.perf_counter()
     guarantors = guarantor_comparison(results, scn)
+    from grudging.cases.runner import case_note
+
+    case_line, _ = case_note(args.scenario, results)
+    notes = [case_line] if case_line else []
     html_path = write_report(
-        results, scn, out, sensitivity, guarantors, baseline=baseline, what=what
+        results, scn, out, sensitivity, guarantors, baseline=baseline, what=what, notes=notes
     )
     html_seconds = time.perf_counter() - started
     how = "reading the run" if args.results else "the run"
@@ -180,6 +184,7 @@ def _report(args: argparse.Namespace) -> int:
             guarantors,
             baseline=baseline,
             what=what,
+            notes=notes,
         )
         console.print(
             f"PDF written to [bold]{pdf_path}[/] with {renderer} "

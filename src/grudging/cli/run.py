@@ -164,18 +164,21 @@ def _run(args: argparse.Namespace) -> int:
         baseline = ran[0]  # the first option failed: compare with the first that ran
     if args.save:
         save_run(results, args, baseline)
+    from grudging.cases.runner import case_note
+
+    case_line, case_json = case_note(args.scenario, results)
     report_path = None
     if report_file is not None and ran:
         from grudging.report.html import write_report
 
         prepare_parent(report_file)
-        report_path = write_report(results, scn, report_file, baseline=baseline)
+        notes = [case_line] if case_line else []
+        report_path = write_report(results, scn, report_file, baseline=baseline, notes=notes)
     code = 1 if len(failed) else 0  # the run completed, but some options failed
     compared = baseline if baseline in ran and len(ran) > 1 else None
     from grudging.evidence.track_record import track_record
 
     record = track_record(results, scn) if ran else None
-    case_line, case_json = _case_forecast(args.scenario, results, ran)
     if args.json:
         from grudging.report.html import runs_that_ran
         from grudging.results.verdict import verdict_sentences
@@ -217,25 +220,6 @@ def _run(args: argparse.Namespace) -> int:
     elif report_file is not None:
         err_console.print(f"no report written: every option failed ({report_file})", soft_wrap=True)
     return code
-
-
-def _case_forecast(source: str, results: Any, ran: list[str]) -> tuple[str, dict[str, Any]]:
-    """For a case file: the sentence on its scored forecast, and the JSON entry."""
-    from grudging.cases import runner
-
-    case = runner.case_coding(source)
-    if case is None or runner.OPTION not in ran:
-        return "", {}
-    share = runner.large_scale_violence_share(results)
-    replications = int(results.metadata["replications"])
-    entry = {
-        "case": {
-            "p_large_scale_violence_2y": share,
-            "replications": replications,
-            "recorded": None if case.outcome is None else case.outcome.large_scale_violence_2y,
-        }
-    }
-    return runner.forecast_sentence(case, share, replications), entry
 
 
 #: The file in a saved run that says how it was made: the scenario as given, the overrides and

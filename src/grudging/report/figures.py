@@ -1,7 +1,9 @@
 """Plotly figures of a run: fan charts, outcome comparisons and the regional map.
 
-The same figures serve the HTML report and the dashboard. Maps use ``go.Choroplethmap`` on a white
-background with the scenario's own GeoJSON, so they draw offline (no tiles, no CDN).
+The same figures serve the HTML report and the dashboard. The dashboard's maps use
+``go.Choroplethmap`` on a white background with the scenario's own GeoJSON, so they draw offline (no
+tiles, no CDN); the report draws its maps as static SVG (:mod:`grudging.report.static`), because a
+browser refuses the WebGL map's worker when a report is opened from disk.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import platform
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -205,10 +206,12 @@ class _Figures:
 
 
 def _cell(x: Any, digits: str | None) -> str:
-    """A table cell: numbers with thousands separators (never scientific), lists joined."""
+    """A table cell: numbers with thousands separators (never scientific), lists joined; a
+    number that is none (NaN, or the coverage of a region that requires nothing) is "–"."""
+    import math
     import numbers as _n
 
-    if x is None or (isinstance(x, float) and x != x):
+    if x is None or (isinstance(x, _n.Real) and not isinstance(x, bool) and not math.isfinite(x)):
         return "–"
     if isinstance(x, bool):
         return "yes" if x else "no"
@@ -370,11 +373,11 @@ def _sections(
                 continue
             values = totals.loc[option]
             title = f"{names[option]}: civilian deaths (sum of monthly medians)"
+            # Static in every version: a browser refuses the interactive map's WebGL worker when
+            # the file is opened from disk, and the map must draw wherever the report is read.
             maps.append(
-                figs.svg(still.region_map(scn, values, title, "deaths", zmax=zmax), "no map")
-                if static
-                else figs.plotly(
-                    figures.region_map(scn, values, title, "deaths", zmax=zmax),
+                figs.svg(
+                    still.region_map(scn, values, title, "deaths", zmax=zmax),
                     "no map: the scenario has no GeoJSON",
                 )
             )
@@ -451,9 +454,7 @@ def _sections(
                 "sectors": _table(
                     sectors.to_frame().replace({"region": {r.id: r.name for r in scn.regions}})
                 ),
-                "sector_map": figs.svg(still.sector_map(scn, leads, title), "no map")
-                if static
-                else figs.plotly(figures.sector_map(scn, leads, title), "no map"),
+                "sector_map": figs.svg(still.sector_map(scn, leads, title), "no map"),
             }
         )
     s["coalitions"] = coalitions
@@ -667,8 +668,12 @@ def render_report(
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
     what: WhatItTakes | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """The report as HTML text: interactive (plotly) or static (SVG, for print).
+
+    ``notes`` are sentences the face adds at the end of the executive summary (a case file's
+    scored forecast and its record).
 
     With ``evidence`` (a :class:`~grudging.evidence.scoreboard.Scoreboard`), the report gains a
     section with every check: target, the model's figure, tolerance and verdict. With ``what``
@@ -714,7 +719,8 @@ def render_report(
             else []
         )
         + ([f"What would it take: {sections['what']['headline']}"] if sections["what"] else [])
-        + failed,
+        + failed
+        + list(notes),
         provenance=_provenance(results, sensitivity),
         static=static,
     )
@@ -754,12 +760,15 @@ def write_report(
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
     what: WhatItTakes | None = None,
+    notes: Sequence[str] = (),
 ) -> Path:
     """Write the interactive HTML report to ``path`` and return its absolute path."""
     out = Path(path)
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, False, sensitivity, guarantors, evidence, baseline, what)
+    page = render_report(
+        results, scn, False, sensitivity, guarantors, evidence, baseline, what, notes
+    )
     out.write_text(page, encoding="utf-8")
     return out.resolve()
 
@@ -792,6 +801,7 @@ def write_pdf(
     evidence: Scoreboard | None = None,
     baseline: str | None = None,
     what: WhatItTakes | None = None,
+    notes: Sequence[str] = (),
 ) -> tuple[Path, str]:
     """Write the print version of the report as PDF; return the path and the renderer used."""
     use = renderer or pdf_renderer()
@@ -802,7 +812,9 @@ def write_pdf(
         )
     if guarantors is None:
         guarantors = guarantor_comparison(results, scn)
-    page = render_report(results, scn, True, sensitivity, guarantors, evidence, baseline, what)
+    page = render_report(
+        results, scn, True, sensitivity, guarantors, evidence, baseline, what, notes
+    )
     out = Path(path)
     if use == "weasyprint":
         import weasyprint

@@ -121,11 +121,14 @@ class Results:
     def option_names(self) -> dict[str, str]:
         """Each option's name as the scenario gives it (its id when no name was recorded)."""
         plans = self.metadata.get("plans") or {}
+        given = self.metadata.get("option_names") or {}  # every option run, failed ones too
         names = {}
-        for option in self.options:
+        for option in [*self.options, *(o for o in given if o not in self.options)]:
             plan = self.plans.get(option)
-            name = (plans.get(option) or {}).get("name") or getattr(
-                getattr(plan, "option", None), "name", None
+            name = (
+                (plans.get(option) or {}).get("name")
+                or getattr(getattr(plan, "option", None), "name", None)
+                or given.get(option)
             )
             names[option] = str(name or option)
         return names

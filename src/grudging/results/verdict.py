@@ -102,6 +102,13 @@ def findings(
     base = baseline if baseline in results.options else results.options[0]
     summary = results.summary()
     diff = results.compare(base) if len(results.options) > 1 else None
+    # an option more likely than not to fail a gate the model does not simulate says so where
+    # it is named best, not only in a sentence further down
+    caveat = {
+        option: f" (infeasible as planned: P(feasible) {feas['p_feasible']:.2f})"
+        for option, feas in (results.metadata.get("feasibility") or {}).items()
+        if feas.get("infeasible")
+    }
     out = []
     for outcome in outcomes:
         rows = summary[summary["outcome"] == outcome]
@@ -121,7 +128,7 @@ def findings(
         )
         best = ranked[0]
         label = fmt.outcome_label(outcome)
-        head = f"{label}: {_best_word(unit, direction)} under {names[best]}"
+        head = f"{label}: {_best_word(unit, direction)} under {names[best]}{caveat.get(best, '')}"
         level = _level(by_option[best], unit)
         compared: str | None = None
         share: float | None = None
@@ -190,9 +197,11 @@ def infeasible_sentences(results: Results) -> list[str]:
     """One sentence per option reported infeasible (it more likely than not fails a gate the
     model does not simulate: host consent, a Security Council decision), with its gates."""
     names = results.option_names()
+    status = results.status
+    ran = set(status.loc[status["status"] == "ok", "option"])
     out = []
     for option, feas in (results.metadata.get("feasibility") or {}).items():
-        if not feas.get("infeasible"):
+        if not feas.get("infeasible") or option not in ran:  # a failed option has no figures
             continue
         gates = "; ".join(
             f"{g['gate'].replace('_', ' ')} {g['probability']:.2f} ({g['source']})"

@@ -1,0 +1,79 @@
+"""What a reader sees in the report (audit of 2026-12-07): maps that draw from disk, no "inf",
+no figures claimed for an option that failed, the infeasibility where an option is named best,
+and a case's own forecast."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grudging.report.html import _cell, render_report
+
+
+def test_the_maps_are_drawn_as_svg_so_they_show_when_the_file_is_opened_from_disk(
+    report_run: tuple[Any, Any],
+) -> None:
+    """A WebGL map (``choroplethmap``) needs a worker that a browser refuses under file://:
+    the maps were blank there. Every map of the page is inline SVG now."""
+    scn, results = report_run
+    page = render_report(results, scn)
+    traces = re.findall(r'"type":\s*"(\w+)"', page)
+    assert "choroplethmap" not in traces
+    assert page.count("<svg") >= len(results.options)
+
+
+def test_a_number_that_is_none_is_a_dash() -> None:
+    assert [_cell(x, None) for x in (float("inf"), float("-inf"), float("nan"))] == ["–"] * 3
+    assert _cell(12345.0, None) == "12,345"
+
+
+def test_an_infeasible_option_is_marked_where_it_is_named_best() -> None:
+    from grudging.chain import simulate
+    from grudging.results.verdict import verdict_sentences
+    from grudging.scenario import load_scenario
+
+    results = simulate(load_scenario("bosnia-1995"), replications=30, seed=1)
+    feasibility = results.metadata["feasibility"]
+    infeasible = [o for o, f in feasibility.items() if f["infeasible"]]
+    names = results.option_names()
+    assert infeasible
+    for line in verdict_sentences(results):
+        for option in infeasible:
+            if f"under {names[option]}," in line or f"under {names[option]} (" in line:
+                assert f"under {names[option]} (infeasible as planned: P(feasible)" in line
+
+
+def test_a_failed_option_gets_no_figures_and_its_name(report_run: tuple[Any, Any]) -> None:
+    from grudging.chain import simulate
+
+    scn, _ = report_run
+    low = {p.name: p.low for p in scn.parameters if p.name.startswith("willingness.")}
+    results = simulate(scn, replications=10, seed=1, values=low)
+    failed = set(results.status.loc[results.status["status"] != "ok", "option"])
+    assert failed
+    text = re.sub(r"<[^>]+>", " ", render_report(results, scn))
+    for option in failed:
+        name = results.option_names()[option]
+        assert name != option
+        assert f"{name} could not run" in text
+        assert f"{name} is infeasible as planned" not in text
+
+
+def test_a_case_report_gives_the_case_s_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from grudging.cases import runner
+    from grudging.cli import main
+
+    path = runner.case_path("croatia-1994")
+    report = tmp_path / "case.html"
+    assert main(["run", str(path), "-n", "20", "--report", str(report), "--json"]) == 0
+    share = json.loads(capsys.readouterr().out)["case"]["p_large_scale_violence_2y"]
+    text = report.read_text(encoding="utf-8")
+    assert (
+        f"Case forecast: P(a year of the first two with 1,000 deaths or more) {share:.2f}" in text
+    )
