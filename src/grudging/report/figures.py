@@ -132,6 +132,9 @@ def _interval_dots(
             "symmetric": False,
             "array": part["high"] - part[centre],
             "arrayminus": part[centre] - part["low"],
+            # one colour: whiskers would take the markers' list of colours, which plotly.js
+            # refuses (drawing them black with a console warning)
+            "color": "#555",
         },
         **extra,
     )
