@@ -70,11 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _innermost(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The (sub-)command parser the words of ``argv`` lead to."""
+    current = parser
+    for word in argv:
+        subs = [
+            a
+            for a in current._actions  # argparse keeps its sub-parsers there
+            if isinstance(a, argparse._SubParsersAction)
+        ]
+        if subs and word in subs[0].choices:
+            current = subs[0].choices[word]
+    return current
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     parser = build_parser()
+    given = list(argv) if argv is not None else sys.argv[1:]
     try:
-        args = parser.parse_args(list(argv) if argv is not None else None)
+        args, extras = parser.parse_known_args(given)
+        if extras:  # said by the sub-command's parser, with its usage and its --help
+            _innermost(parser, given).error(f"unrecognized arguments: {' '.join(extras)}")
     except SystemExit as stop:  # argparse exits on --help, --version and usage errors
         return int(stop.code or 0)
     handler = getattr(args, "handler", None)

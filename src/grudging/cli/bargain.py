@@ -51,7 +51,8 @@ def register(sub: Any) -> None:
         "--strength",
         type=float,
         default=None,
-        help="guarantor's effective strength over the requirement (overrides the registry's figure)",
+        help="guarantor's effective strength over the requirement, 0 to 100 (overrides the "
+        "registry's figure)",
     )
     p.add_argument(
         "--impartiality",
@@ -63,7 +64,8 @@ def register(sub: Any) -> None:
         "--years",
         type=float,
         default=None,
-        help="length of the guarantor's commitment in years (overrides the registry's figure)",
+        help="length of the guarantor's commitment in years, 0 to 100 (overrides the registry's "
+        "figure)",
     )
     p.add_argument(
         "--spoiler",
@@ -180,17 +182,17 @@ def _bargain(args: argparse.Namespace) -> int:
             f"{args.uncertainty * args.draws:,} bargains per guarantor (at most {MAX_BARGAINS:,}, "
             "about a minute); use fewer parameter draws (--uncertainty) or coding draws (--draws)"
         )
-    strength = "a strength of zero or more (effective troops over the requirement)"
+    strength = "a strength from 0 to 100 (effective troops over the requirement)"
     for flag, value, high, span in (
-        ("--strength", args.strength, float("inf"), strength),
+        ("--strength", args.strength, 100.0, strength),
         ("--impartiality", args.impartiality, 1.0, "an impartiality from 0 to 1"),
-        ("--years", args.years, float("inf"), "a commitment of zero or more years"),
+        ("--years", args.years, 100.0, "a commitment from 0 to 100 years"),
     ):
         if value is not None and not 0.0 <= value <= high:  # NaN fails it too
-            raise ParameterError(f"{flag} {value:g}: give {span}")
+            raise ParameterError(f"{flag} {value:,.12g}: give {span}")
     if args.aid is not None and not 0 <= args.aid <= MAX_AID_MUSD:
         raise ParameterError(
-            f"--aid {args.aid:g}: give aid from 0 to {MAX_AID_MUSD:,.0f} (US$ million a year)"
+            f"--aid {args.aid:,.12g}: give aid from 0 to {MAX_AID_MUSD:,.0f} (US$ million a year)"
         )
     scn = load_scenario(args.scenario, overrides=args.set)
     values = scn.parameter_values()

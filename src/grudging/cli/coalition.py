@@ -108,20 +108,36 @@ def _split_overrides(
 
 
 def _parse_curve(text: str | None) -> list[float] | None:
-    from grudging.errors import InfeasibleError, ParameterError
+    from grudging.errors import ParameterError
 
     if text is None:
         return None
     try:
         budgets = [float(b) for b in text.split(",") if b.strip()]
     except ValueError:
+        budgets = []
+    if not budgets:
         raise ParameterError(
-            f"--curve {text}: give budgets in US$ million separated by commas, e.g. 0,500,1000"
-        ) from None
+            f"--curve {text!r}: give budgets in US$ million separated by commas, e.g. 0,500,1000"
+        )
     for b in budgets:
-        if b < 0:
-            raise InfeasibleError(f"--curve: budget {b:,.0f} is negative; budgets start at 0")
+        _check_money("--curve", b, f"budget {b:g}")
     return budgets
+
+
+def _check_money(flag: str, value: float, what: str) -> None:
+    """A sum of US$ million a patron could spend: finite, from 0 to the same ceiling the aid
+    takes (``MAX_AID_MUSD``, US$1 trillion)."""
+    import math
+
+    from grudging.errors import ParameterError
+    from grudging.model.bargain.params import MAX_AID_MUSD
+
+    if not (math.isfinite(value) and 0 <= value <= MAX_AID_MUSD):
+        raise ParameterError(
+            f"{flag}: {what} is not a sum a patron can spend; give US$ million from 0 to "
+            f"{MAX_AID_MUSD:,.0f}"
+        )
 
 
 def check_command(command: str | None, commands: Any) -> None:
@@ -148,14 +164,15 @@ def run(args: argparse.Namespace) -> int:
     from grudging.rng import stream
     from grudging.scenario import load_scenario
     from grudging.scenario.commands import commands_of
+    from grudging.scenario.schema import MAX_TROOPS
     from grudging.scenarios.reference import coalition_records, coalition_values
 
-    if args.budget is not None and not args.budget >= 0:  # NaN fails it too
+    if args.budget is not None:
+        _check_money("--budget", args.budget, f"{args.budget:g}")
+    if args.target is not None and not 0 < args.target <= MAX_TROOPS:
         raise InfeasibleError(
-            f"--budget {args.budget:,.0f}: give a budget of zero or more (US$ million)"
+            f"--target {args.target:,}: give a positive number of troops, at most {MAX_TROOPS:,}"
         )
-    if args.target is not None and args.target <= 0:
-        raise InfeasibleError(f"--target {args.target}: give a positive number of troops")
     curve = _parse_curve(args.curve)
     declared = {p.name for p in load_scenario(args.scenario).parameters} if args.set else set()
     scenario_sets, param_sets = _split_overrides(args.set, declared)

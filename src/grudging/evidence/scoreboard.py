@@ -43,7 +43,10 @@ def check(check_id: str) -> Check:
     for c in all_checks():
         if c.id == check_id:
             return c
-    raise GrudgingError(unknown_name("check", check_id, [c.id for c in all_checks()]))
+    raise GrudgingError(
+        unknown_name("check", check_id, [c.id for c in all_checks()])
+        + " ('grudging evidence --list' names every check)"
+    )
 
 
 @dataclass(frozen=True)

@@ -157,7 +157,12 @@ def set_parameter(record: dict[str, Any], assignment: str, text: str, value: Any
     hypercube and every other parameter is drawn as without the override.
     """
     name = record.get("name")
-    low, high = record.get("low"), record.get("high")
+    # an earlier --set of the same parameter narrowed low and high: check against the declared
+    # range, which a later --set may use whole (the last one given wins)
+    declared = record.get("declared")
+    low, high = (
+        declared if isinstance(declared, list | tuple) else (record.get("low"), record.get("high"))
+    )
     if not isinstance(low, int | float) or not isinstance(high, int | float):
         raise ScenarioError(f"--set {assignment}: parameter '{name}' has no numeric range")
     if ":" in text:

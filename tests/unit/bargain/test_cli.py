@@ -129,7 +129,7 @@ def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         "10,000,000, about a minute); use fewer parameter draws (--uncertainty) or coding draws "
         "(--draws)"
     )
-    for aid, shown in (("-1", "-1"), ("1e20", "1e+20"), ("nan", "nan")):
+    for aid, shown in (("-1", "-1"), ("1e20", "1e+20"), ("nan", "nan"), ("1000001", "1,000,001")):
         code, _, err = run(capsys, str(tiny_path), "--aid", aid)
         assert code == 2
         assert f"--aid {shown}: give aid from 0 to 1,000,000 (US$ million a year)" in err
@@ -138,10 +138,13 @@ def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "--impartiality 2: give an impartiality from 0 to 1" in err
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--strength", "-1")
     assert code == 2
-    assert "--strength -1: give a strength of zero or more" in err
+    assert "--strength -1: give a strength from 0 to 100" in err
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--years", "nan")
     assert code == 2
-    assert "--years nan: give a commitment of zero or more years" in err
+    assert "--years nan: give a commitment from 0 to 100 years" in err
+    code, _, err = run(capsys, str(tiny_path), "--guarantor", "nato", "--strength", "inf")
+    assert code == 2
+    assert "--strength inf: give a strength from 0 to 100" in err
     code, _, err = run(
         capsys, str(tiny_path), "--set", "factions.northern_party.positions.revenue=120"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from grudging.cli import main
@@ -157,12 +158,16 @@ def test_verdict_names_infeasible_options() -> None:
             }
         },
         option_names=lambda: {"a": "Option A", "b": "Option B"},
+        status=pd.DataFrame({"option": ["a", "b"], "status": ["ok", "ok"]}),
     )
     lines = infeasible_sentences(results)  # type: ignore[arg-type]
     assert lines == [
         "Option B is infeasible as planned: P(feasible) 0.30, below 0.50 (security council "
         "0.30 (S1)); its figures are what would follow if it were carried out."
     ]
+    # an option that did not run has no figures to speak of
+    results.status = pd.DataFrame({"option": ["a", "b"], "status": ["ok", "failed"]})
+    assert infeasible_sentences(results) == []  # type: ignore[arg-type]
 
 
 def test_negative_capability_is_a_located_error_with_exit_2(

@@ -197,3 +197,19 @@ def test_fixing_a_parameter_keeps_every_other_draw_paired() -> None:
     nato = {**args, "options": ["nato_replaces"]}
     moved = simulate(by_set, **nato).outcomes
     assert not simulate(scn, **nato).outcomes["value"].equals(moved["value"])
+
+
+def test_a_second_set_of_a_parameter_is_checked_against_its_declared_range() -> None:
+    """``--set x=a --set x=b``: the last wins, inside the range the scenario declares (the first
+    set had narrowed the range to [a, a], and the second was refused against it)."""
+    import pytest
+
+    from grudging.errors import ScenarioError
+    from grudging.scenario import load_scenario
+
+    name = "bargain.implementation_base"
+    scn = load_scenario("iraq-2007", overrides=[f"{name}=0.47", f"{name}=0.5"])
+    param = scn.parameter(name)
+    assert (param.value, param.low, param.high) == (0.5, 0.5, 0.5)
+    with pytest.raises(ScenarioError, match=r"0\.9 is outside its range \[0\.3, 0\.6\]"):
+        load_scenario("iraq-2007", overrides=[f"{name}=0.47", f"{name}=0.9"])
