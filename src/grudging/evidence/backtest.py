@@ -156,14 +156,22 @@ def _check(
     joined["year"] = joined["label"].str[:4]
     totals = (
         joined.groupby("year")
-        .agg(observed=("observed", "sum"), model_median=("median", "sum"))
+        .agg(
+            observed=("observed", "sum"),
+            model_median=("median", "sum"),
+            months=("observed", "size"),
+        )
         .reset_index()
     )
     totals["ratio"] = totals["model_median"] / totals["observed"].where(totals["observed"] > 0)
     change_obs = change_mod = float("nan")
     if len(totals) >= 2 and totals["observed"].iloc[0] > 0 and totals["model_median"].iloc[0] > 0:
-        change_obs = float(totals["observed"].iloc[1] / totals["observed"].iloc[0] - 1)
-        change_mod = float(totals["model_median"].iloc[1] / totals["model_median"].iloc[0] - 1)
+        # per month, so a year the window cuts short compares like with like
+        months = totals["months"].iloc[1] / totals["months"].iloc[0]
+        change_obs = float(totals["observed"].iloc[1] / totals["observed"].iloc[0] / months - 1)
+        change_mod = float(
+            totals["model_median"].iloc[1] / totals["model_median"].iloc[0] / months - 1
+        )
     table = joined[["label", "observed", "median", "low", "high"]].rename(
         columns={"label": "month"}
     )
@@ -242,7 +250,7 @@ def naive_forecasts(
     ``ln(forecast / observed)`` and each year's share of months inside the 90 % band.
 
     * persistence: the previous year's observed total (the first year: the last year before the
-      information date);
+      information date), scaled to the months compared when the window cuts a year short;
     * base rate: every month at the mean of the last 12 months before the information date;
     * rule: that base rate x (patron's troops in the first month / its troops that month), at most
       twice the base rate (the option's own troop forcing; no later observation).
@@ -263,12 +271,12 @@ def naive_forecasts(
         table["rule"] = base
     table["inside"] = (table["observed"] >= table["low"]) & (table["observed"] <= table["high"])
     rows = []
-    previous = prior_total
+    previous, previous_months = prior_total, 12
     for year, group in table.groupby("year", sort=True):
         observed = float(group["observed"].sum())
         forecasts = {
             "model": float(group["median"].sum()),
-            "persistence": previous,
+            "persistence": previous * len(group) / previous_months,
             "base_rate": base * len(group),
             "rule": float(group["rule"].sum()),
         }
@@ -285,7 +293,7 @@ def naive_forecasts(
                 float(np.log(value / observed)) if observed > 0 and value > 0 else float("nan")
             )
         rows.append(row)
-        previous = observed
+        previous, previous_months = observed, len(group)
     total: dict[str, Any] = {
         "series": check.name,
         "year": "total",

@@ -131,3 +131,27 @@ def test_run_json_carries_it_and_null_without_the_historical_option(
     assert data["track_record"]["observed"] == 47292.0
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["track_record"] is None
+
+
+def test_a_year_the_back_test_cuts_short_is_compared_like_with_like(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--to 2008-06``: persistence forecasts six months of 2008 with half of 2007, not all of
+    it, and the change from 2007 is per month (it was +1.41 and -76 %, against +0.72 and -51 %)."""
+    import json
+    import math
+
+    from grudging.cli import main
+
+    assert main(["backtest", "-n", "10", "--plot", "-", "--to", "2008-06", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    years = {r["year"]: r for r in data["years"] if r["series"] == "national"}
+    first, cut = years["2007"], years["2008"]
+    assert cut["months"] == 6
+    assert cut["persistence"] == pytest.approx(first["observed"] * 6 / 12)
+    assert cut["log_error_persistence"] == pytest.approx(
+        math.log(first["observed"] / 2 / cut["observed"])
+    )
+    check = next(c for c in data["checks"] if c["series"] == "national")
+    per_month = cut["observed"] / 6 / (first["observed"] / 12) - 1
+    assert check["change_observed"] == pytest.approx(per_month)
