@@ -323,7 +323,11 @@ def _print(
     console.print(t)
     console.print(
         "strength ratio = effective strength / requirement; P(implemented) = chance a signed "
-        "deal is carried out with this guarantor if no faction stays outside it."
+        "deal is carried out with this guarantor if no faction stays outside it. Strength, "
+        "impartiality, years and aid are the scenario's declared values (bargain.strength_<id>, "
+        "... and bargain.aid_musd_per_year; their sources: grudging show --section parameters), "
+        "unless given here; a run's option uses the strength its own conference raises "
+        "(grudging coalition)."
     )
     _print_feasibility(result, scn, console)
     for o in result.outcomes:
