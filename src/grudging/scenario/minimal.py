@@ -165,12 +165,17 @@ class Case(_Strict):
         return self
 
     @model_validator(mode="after")
-    def _host_forces_within_population(self) -> Case:
-        if self.host_forces > self.population:
-            raise ValueError(
-                f"host_forces: {self.host_forces:,} host forces are more than the "
-                f"{self.population:,} people living there; check the figure or the population"
-            )
+    def _forces_within_population(self) -> Case:
+        force = 0 if self.force == "none" else max(self.force.troops, self.force.present_at_start)
+        for key, count, what in (
+            ("host_forces", self.host_forces, "host forces"),
+            ("force.troops", force, "troops"),
+        ):
+            if count > self.population:
+                raise ValueError(
+                    f"{key}: {count:,} {what} are more than the {self.population:,} people "
+                    "living there; check the figure or the population"
+                )
         return self
 
     @model_validator(mode="after")
@@ -186,17 +191,6 @@ class Case(_Strict):
                 f"{self.population:,} people living there; give at most "
                 f"{1000.0 / factor:.0f} per 1,000"
             )
-        return self
-
-    @model_validator(mode="after")
-    def _force_within_population(self) -> Case:
-        if self.force != "none":
-            troops = max(self.force.troops, self.force.present_at_start)
-            if troops > self.population:
-                raise ValueError(
-                    f"force.troops: {troops:,} troops are more than the {self.population:,} "
-                    "people living there; check the figure or the population"
-                )
         return self
 
     @model_validator(mode="after")
