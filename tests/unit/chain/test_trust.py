@@ -187,7 +187,7 @@ def test_fixing_a_parameter_keeps_every_other_draw_paired() -> None:
     from grudging.scenario import load_scenario
 
     scn = load_scenario("iraq-2007")
-    args = {"options": ["us_stays"], "replications": 30, "seed": 3}
+    args = {"options": ["us_stays"], "replications": 12, "seed": 3}
     base = simulate(scn, **args).outcomes
     by_set = load_scenario("iraq-2007", overrides=["dynamics.salience_nato=0.8"])
     assert_frame_equal(simulate(by_set, **args).outcomes, base, check_exact=True)
