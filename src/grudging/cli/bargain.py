@@ -372,7 +372,11 @@ def _print(
     t.add_row("3 Nash offer, commitment problem", *[_fmt_p(o.p_deal) for o in result.outcomes])
     console.print(t)
 
-    t = Table(title="Terms per issue (0 = low pole, 100 = high pole; 5–95 % over the draws)")
+    t = Table(
+        title="Terms per issue (0 = low pole, 100 = high pole; 5–95 % over "
+        f"{result.compromise_spread.draws:,} draws for the compromise, "
+        f"{result.nash_spread.draws:,} Nash solutions)"
+    )
     for col in ("issue", "0 =", "100 =", "compromise", "Nash"):
         numeric = col in ("compromise", "Nash")
         t.add_column(col, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric)
