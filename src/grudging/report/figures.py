@@ -2,7 +2,7 @@
 
 The same figures serve the HTML report and the dashboard. The dashboard's maps use
 ``go.Choroplethmap`` on a white background with the scenario's own GeoJSON, so they draw offline (no
-tiles, no CDN); the report draws its maps as static SVG (:mod:`grudging.report.static`), because a
+tiles, no CDN); the report draws its maps as plain SVG (:mod:`grudging.report.svgmap`), because a
 browser refuses the WebGL map's worker when a report is opened from disk.
 """
 

@@ -364,6 +364,10 @@ def _sections(
     s["baseline_id"] = baseline
 
     # Maps.
+    from grudging.report import svgmap
+    from grudging.report.figures import PALETTE, load_geojson
+
+    geojson = load_geojson(scn)
     maps = []
     if not results.region_months.empty:
         totals = results.region_months.groupby(["option", "region"])["median"].sum()
@@ -373,11 +377,11 @@ def _sections(
                 continue
             values = totals.loc[option]
             title = f"{names[option]}: civilian deaths (sum of monthly medians)"
-            # Static in every version: a browser refuses the interactive map's WebGL worker when
-            # the file is opened from disk, and the map must draw wherever the report is read.
+            # Plain SVG in every version: a browser refuses the interactive map's WebGL worker
+            # when the file is opened from disk, and the map must draw wherever it is read.
             maps.append(
                 figs.svg(
-                    still.region_map(scn, values, title, "deaths", zmax=zmax),
+                    svgmap.choropleth(scn, geojson, values.to_dict(), title, "deaths", zmax=zmax),
                     "no map: the scenario has no GeoJSON",
                 )
             )
@@ -454,7 +458,19 @@ def _sections(
                 "sectors": _table(
                     sectors.to_frame().replace({"region": {r.id: r.name for r in scn.regions}})
                 ),
-                "sector_map": figs.svg(still.sector_map(scn, leads, title), "no map"),
+                "sector_map": figs.svg(
+                    svgmap.categories(
+                        scn,
+                        geojson,
+                        leads,
+                        {
+                            n: PALETTE[i % len(PALETTE)]
+                            for i, n in enumerate(sorted({lead for lead in leads.values() if lead}))
+                        },
+                        title,
+                    ),
+                    "no map",
+                ),
             }
         )
     s["coalitions"] = coalitions

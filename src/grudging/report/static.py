@@ -2,24 +2,22 @@
 
 Plotly's interactive figures do not print, so the PDF version of the report draws the same
 content with matplotlib (no browser needed): the fan chart, the outcome intervals, the paired
-differences, the maps (regions as polygons from the scenario's GeoJSON), the coalition against the
-requirement, who signs under each guarantor and the sensitivity bars. Each function returns an
+differences, the coalition against the requirement, who signs under each guarantor and the
+sensitivity bars. The maps are plain SVG in both versions (:mod:`grudging.report.svgmap`). Each function returns an
 ``<svg>`` element as text.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from grudging.report.figures import PALETTE, gap_bars, option_colours
+from grudging.report.figures import gap_bars, option_colours
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from grudging.results.results import Results
-    from grudging.scenario.schema import Scenario
 
 
 def _figure(width: float, height: float) -> tuple[Any, Any]:
@@ -124,96 +122,6 @@ def difference_chart(diff: pd.DataFrame, outcome: str) -> str:
     baseline = part["baseline"].iloc[0] if len(part) else ""
     ax.set_title(f"{outcome.replace('_', ' ')} against {baseline}: paired difference (90 %)")
     ax.grid(axis="x", alpha=0.3)
-    return _svg(fig)
-
-
-def _polygons(scn: Scenario, geojson: Mapping[str, Any]) -> dict[str, list[Any]]:
-    key = scn.map.feature_id if scn.map is not None else "id"
-    out: dict[str, list[Any]] = {}
-    for feature in geojson.get("features", []):
-        region = feature.get("properties", {}).get(key)
-        geometry = feature.get("geometry") or {}
-        rings = geometry.get("coordinates", [])
-        polygons = [rings] if geometry.get("type") == "Polygon" else rings
-        for polygon in polygons:
-            if polygon:
-                out.setdefault(str(region), []).append(polygon[0])
-    return out
-
-
-def region_map(
-    scn: Scenario,
-    values: pd.Series,
-    title: str,
-    colorbar: str = "",
-    geojson: Mapping[str, Any] | None = None,
-    zmax: float | None = None,
-) -> str | None:
-    """A choropleth of ``values`` by region id, drawn from the GeoJSON polygons."""
-    from matplotlib import colormaps
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.collections import PolyCollection
-    from matplotlib.colors import Normalize
-
-    from grudging.report.figures import load_geojson
-
-    gj = geojson if geojson is not None else load_geojson(scn)
-    if gj is None:
-        return None
-    shapes = _polygons(scn, gj)
-    top = zmax if zmax is not None else float(max(values.max(), 1e-9))
-    norm = Normalize(0, top)
-    cmap = colormaps["Reds"]
-    fig, ax = _figure(4.2, 4.2)
-    verts, colours = [], []
-    for region, rings in shapes.items():
-        value = float(values.get(region, 0.0))
-        for ring in rings:
-            verts.append(ring)
-            colours.append(cmap(norm(value)))
-    ax.add_collection(PolyCollection(verts, facecolors=colours, edgecolors="#444", linewidths=0.4))
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title)
-    bar = fig.colorbar(ScalarMappable(norm, cmap), ax=ax, shrink=0.7)
-    bar.set_label(colorbar)
-    return _svg(fig)
-
-
-def sector_map(
-    scn: Scenario,
-    leads: Mapping[str, str | None],
-    title: str,
-    geojson: Mapping[str, Any] | None = None,
-) -> str | None:
-    """Regions coloured by the lead nation of their sector."""
-    from matplotlib.collections import PolyCollection
-    from matplotlib.patches import Patch
-
-    from grudging.report.figures import load_geojson
-
-    gj = geojson if geojson is not None else load_geojson(scn)
-    if gj is None:
-        return None
-    shapes = _polygons(scn, gj)
-    nations = sorted({n for n in leads.values() if n})
-    colours = {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(nations)}
-    fig, ax = _figure(4.2, 4.2)
-    verts, faces = [], []
-    for region, rings in shapes.items():
-        lead = leads.get(region)
-        for ring in rings:
-            verts.append(ring)
-            faces.append(colours.get(lead, "#dddddd") if lead else "#dddddd")
-    ax.add_collection(PolyCollection(verts, facecolors=faces, edgecolors="#444", linewidths=0.4))
-    ax.autoscale_view()
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title)
-    handles = [Patch(color=colours[n], label=n) for n in nations]
-    handles.append(Patch(color="#dddddd", label="no sector"))
-    ax.legend(handles=handles, fontsize=6, loc="lower left", frameon=False, ncol=2)
     return _svg(fig)
 
 

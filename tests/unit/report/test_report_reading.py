@@ -77,3 +77,24 @@ def test_a_case_report_gives_the_case_s_forecast(
     assert (
         f"Case forecast: P(a year of the first two with 1,000 deaths or more) {share:.2f}" in text
     )
+
+
+def test_a_map_names_every_region_and_colours_it_by_its_value() -> None:
+    from grudging.report import svgmap
+    from grudging.report.figures import load_geojson
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("iraq-2007")
+    values = {r.id: float(i) for i, r in enumerate(scn.regions)}
+    text = svgmap.choropleth(scn, load_geojson(scn), values, "deaths by region", "deaths")
+    assert text is not None
+    titles = re.findall(r"<title>([^<]*)</title>", text)
+    assert sorted(t.split(":")[0] for t in titles) == sorted(r.name for r in scn.regions)
+    fills = re.findall(r'fill="(#[0-9a-f]{6})" fill-rule="evenodd"', text)
+    assert len(fills) == len(scn.regions)
+    # darker for more: the ramp's channels fall from the first class to the last
+    shade = [sum(int(svgmap.red(x / 10)[i : i + 2], 16) for i in (1, 3, 5)) for x in range(11)]
+    assert shade == sorted(shade, reverse=True)
+    assert svgmap.red(0.0) == svgmap.REDS[0]
+    assert svgmap.red(1.0) == svgmap.REDS[-1]
+    assert svgmap.choropleth(scn, None, values, "no map", "deaths") is None
