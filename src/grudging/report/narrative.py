@@ -143,7 +143,10 @@ def plan_sentences(results: Results) -> list[str]:
             )
         b = plan.get("bargain")
         if b:
-            holdouts = ", ".join(h.replace("_", " ") for h in b["holdouts"]) or "nobody"
+            factions = results.metadata.get("faction_names") or {}
+            holdouts = (
+                ", ".join(factions.get(h, h.replace("_", " ")) for h in b["holdouts"]) or "nobody"
+            )
             lines.append(
                 f"{name}: at the parameters' nominal values a grand compromise under "
                 f"{b['guarantor'].upper()} forms with probability {b['p_deal']:.2f} (across the "
