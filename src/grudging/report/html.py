@@ -500,7 +500,8 @@ def _sections(
             if static
             else figs.plotly(figures.signing_heatmap(guarantors))
         )
-        s["spoilers"] = ", ".join(guarantors.spoilers) or "none"
+        factions = {f.id: f.name for f in scn.factions}
+        s["spoilers"] = ", ".join(factions.get(f, f) for f in guarantors.spoilers) or "none"
 
     # Sensitivity.
     s["sensitivity"] = None
