@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -101,6 +101,28 @@ def _svg(body: list[str], height: float, title: str) -> str:
     )
 
 
+def _regions(
+    scn: Scenario, geojson: Mapping[str, Any] | None, style: Callable[[str, str], tuple[str, str]]
+) -> tuple[list[str], float] | None:
+    """One path per region, filled and titled by ``style(region id, region name)`` (a colour and
+    the hover text), and the map's height; ``None`` without a map."""
+    if geojson is None or scn.map is None:
+        return None
+    rings = _rings(scn, geojson)
+    if not rings:
+        return None
+    project, height = _projection(rings)
+    names = {r.id: r.name for r in scn.regions}
+    body = []
+    for region, region_rings in rings.items():
+        fill, label = style(region, names.get(region, region))
+        body.append(
+            f'<path d="{_path(region_rings, project)}" fill="{fill}" fill-rule="evenodd" '
+            f'stroke="#444" stroke-width="0.6"><title>{html.escape(label)}</title></path>'
+        )
+    return body, height
+
+
 def choropleth(
     scn: Scenario,
     geojson: Mapping[str, Any] | None,
@@ -111,24 +133,18 @@ def choropleth(
 ) -> str | None:
     """Regions filled by ``values`` (by region id) on the red ramp from 0 to ``zmax`` (default
     the largest value); ``None`` without a map."""
-    if geojson is None or scn.map is None:
-        return None
-    rings = _rings(scn, geojson)
-    if not rings:
-        return None
-    project, height = _projection(rings)
     top = zmax if zmax is not None else max([*values.values(), 1e-9])
-    body = []
-    for region, region_rings in rings.items():
+
+    def style(region: str, name: str) -> tuple[str, str]:
         value = values.get(region)
-        fill = NO_DATA if value is None else red(float(value) / top if top > 0 else 0.0)
-        name = scn.region(region).name if region in {r.id for r in scn.regions} else region
-        shown = "no figure" if value is None else f"{float(value):,.0f} {unit}"
-        body.append(
-            f'<path d="{_path(region_rings, project)}" fill="{fill}" fill-rule="evenodd" '
-            f'stroke="#444" stroke-width="0.6"><title>{html.escape(name)}: '
-            f"{html.escape(shown)}</title></path>"
-        )
+        if value is None:
+            return NO_DATA, f"{name}: no figure"
+        return red(float(value) / top if top > 0 else 0.0), f"{name}: {float(value):,.0f} {unit}"
+
+    drawn = _regions(scn, geojson, style)
+    if drawn is None:
+        return None
+    body, height = drawn
     x0 = WIDTH + 30
     steps = 40
     for k in range(steps):
@@ -155,22 +171,15 @@ def categories(
 ) -> str | None:
     """Regions filled by their group's colour (``groups``: region id -> group or ``None``), with a
     legend of the groups; ``None`` without a map."""
-    if geojson is None or scn.map is None:
-        return None
-    rings = _rings(scn, geojson)
-    if not rings:
-        return None
-    project, height = _projection(rings)
-    body = []
-    names = {r.id: r.name for r in scn.regions}
-    for region, region_rings in rings.items():
+
+    def style(region: str, name: str) -> tuple[str, str]:
         group = groups.get(region)
-        fill = colours.get(group, NO_DATA) if group else NO_DATA
-        label = f"{names.get(region, region)}: {group or none_label}"
-        body.append(
-            f'<path d="{_path(region_rings, project)}" fill="{fill}" fill-rule="evenodd" '
-            f'stroke="#444" stroke-width="0.6"><title>{html.escape(label)}</title></path>'
-        )
+        return (colours.get(group, NO_DATA) if group else NO_DATA), f"{name}: {group or none_label}"
+
+    drawn = _regions(scn, geojson, style)
+    if drawn is None:
+        return None
+    body, height = drawn
     x0 = WIDTH + 20
     for i, (group, colour) in enumerate([*colours.items(), (none_label, NO_DATA)]):
         y = 10 + 16 * i
