@@ -98,3 +98,14 @@ def test_a_map_names_every_region_and_colours_it_by_its_value() -> None:
     assert svgmap.red(0.0) == svgmap.REDS[0]
     assert svgmap.red(1.0) == svgmap.REDS[-1]
     assert svgmap.choropleth(scn, None, values, "no map", "deaths") is None
+
+
+def test_a_parameter_set_for_the_run_shows_its_declared_range() -> None:
+    """The assumptions table showed the overridden range (0.8 - 0.8) as if declared."""
+    from grudging.chain import simulate
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("iraq-2007", overrides=["willingness.beta_nato=0.8"])
+    results = simulate(scn, options=["us_stays"], replications=3, seed=1)
+    text = re.sub(r"<[^>]+>", "|", render_report(results, scn))
+    assert "0.6395 – 2.031 (uniform; set to 0.8 for this run)" in text
