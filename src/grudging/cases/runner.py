@@ -96,28 +96,29 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
 
 def read_case(path: str | Path) -> Case:
     """A case file's coding alone (checked, not expanded): enough for the naive forecasts."""
-    from grudging.scenario.minimal import is_case, parse_case
-    from grudging.scenario.yaml_input import SourceMap, read_yaml
-
-    file = Path(path)
-    data, lines = read_yaml(file)
-    if not is_case(data):
-        raise GrudgingError(f"{file.name}: not a minimal case (no 'format: case' line)")
-    smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
-    return parse_case(data, smap)
+    case = _coding(Path(path))
+    if case is None:
+        raise GrudgingError(f"{Path(path).name}: not a minimal case (no 'format: case' line)")
+    return case
 
 
 def case_coding(source: str | Path) -> Case | None:
     """The coding of ``source`` if it is a case file (``format: case``), else ``None`` (a
     built-in scenario's name, a full scenario file)."""
-    from grudging.scenario.minimal import is_case
-    from grudging.scenario.yaml_input import read_yaml
-
     file = Path(source)
-    if not file.is_file():
+    return _coding(file) if file.is_file() else None
+
+
+def _coding(file: Path) -> Case | None:
+    """The file read once: its checked coding, or ``None`` when it is not a case."""
+    from grudging.scenario.minimal import is_case, parse_case
+    from grudging.scenario.yaml_input import SourceMap, read_yaml
+
+    data, lines = read_yaml(file)
+    if not is_case(data):
         return None
-    data, _ = read_yaml(file)
-    return read_case(file) if is_case(data) else None
+    smap = SourceMap(main=file.name, lines={loc: (file.name, n) for loc, n in lines.items()})
+    return parse_case(data, smap)
 
 
 def forecast_sentence(case: Case, share: float, replications: int) -> str:

@@ -365,7 +365,7 @@ def _sections(
 
     # Maps.
     from grudging.report import svgmap
-    from grudging.report.figures import PALETTE, load_geojson
+    from grudging.report.figures import load_geojson
 
     geojson = load_geojson(scn)
     maps = []
@@ -458,19 +458,7 @@ def _sections(
                 "sectors": _table(
                     sectors.to_frame().replace({"region": {r.id: r.name for r in scn.regions}})
                 ),
-                "sector_map": figs.svg(
-                    svgmap.categories(
-                        scn,
-                        geojson,
-                        leads,
-                        {
-                            n: PALETTE[i % len(PALETTE)]
-                            for i, n in enumerate(sorted({lead for lead in leads.values() if lead}))
-                        },
-                        title,
-                    ),
-                    "no map",
-                ),
+                "sector_map": figs.svg(svgmap.categories(scn, geojson, leads, title), "no map"),
             }
         )
     s["coalitions"] = coalitions

@@ -165,12 +165,15 @@ def categories(
     scn: Scenario,
     geojson: Mapping[str, Any] | None,
     groups: Mapping[str, str | None],
-    colours: Mapping[str, str],
     title: str,
     none_label: str = "no sector",
 ) -> str | None:
-    """Regions filled by their group's colour (``groups``: region id -> group or ``None``), with a
-    legend of the groups; ``None`` without a map."""
+    """Regions filled by their group's colour (``groups``: region id -> group or ``None``; the
+    report's palette in the groups' sorted order), with a legend; ``None`` without a map."""
+    from grudging.report.figures import PALETTE
+
+    named = sorted({g for g in groups.values() if g})
+    colours = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(named)}
 
     def style(region: str, name: str) -> tuple[str, str]:
         group = groups.get(region)
