@@ -111,11 +111,14 @@ def _bosnia_theatre(rows: list[dict[str, str]]) -> dict[str, tuple[int, str]]:
 def scenario_nation_columns(
     raw: Path, scenario: str, agree: list[list[object]], info_year: int
 ) -> int:
-    """Add ``theatre_troops``, ``alignment`` and ``ties`` (with sources) to a scenario's nations.
+    """Add ``theatre_troops``, ``alignment``, ``ties`` and ``lead_roles`` (with sources) to a
+    scenario's nations.
 
     ``theatre_troops``: the contingent in the theatre at the information date; ``alignment``:
     mean UNGA agreement with the United States over the three years before ``info_year``;
-    ``ties``: the strongest tie held in ``info_year`` (ally > mnna > partner).
+    ``ties``: the strongest tie held in ``info_year`` (ally > mnna > partner); ``lead_roles``:
+    the commands of the force it holds or was announced to hold at the information date
+    (``compiled/scenario_lead_roles.csv``).
     """
     by_year: dict[str, list[float]] = {}
     for iso, year, _votes, value in agree:
@@ -126,10 +129,17 @@ def scenario_nation_columns(
         for r in csv.DictReader(fh):
             if int(r["since"]) <= info_year:
                 ties.setdefault(r["nation"], []).append(r["tie"])
+    lead: dict[str, tuple[str, str]] = {}
+    with (ROOT / "scripts/compiled/scenario_lead_roles.csv").open(
+        newline="", encoding="utf-8"
+    ) as fh:
+        for r in csv.DictReader(fh):
+            if r["scenario"] == scenario:
+                lead[r["nation"]] = (r["roles"], r["source"])
     path = ROOT / "src/grudging/scenarios" / scenario / "tables" / "nations.csv"
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)
-        ours = ("theatre_troops", "alignment", "ties")
+        ours = ("theatre_troops", "alignment", "ties", "lead_roles")
         fields = [f for f in reader.fieldnames or [] if not f.startswith(ours)]
         rows = list(reader)
     theatre = _iraq_theatre(raw) if scenario == "iraq-2007" else _bosnia_theatre(rows)
@@ -140,6 +150,8 @@ def scenario_nation_columns(
         "alignment__source",
         "ties",
         "ties__source",
+        "lead_roles",
+        "lead_roles__source",
     ]
     for r in rows:
         troops, src = theatre.get(r["id"], (0, "NO_FIGURE"))
@@ -150,6 +162,7 @@ def scenario_nation_columns(
         held = [t for t in TIES_ORDER if t in ties.get(r["id"], [])]
         r["ties"] = held[0] if held else "none"
         r["ties__source"] = "FORMAL_TIES" if held else ""
+        r["lead_roles"], r["lead_roles__source"] = lead.get(r["id"], ("0", ""))
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=fields + extra, lineterminator="\n")
         w.writeheader()
@@ -177,7 +190,7 @@ def main() -> None:
     _write(OUT / "nation_capacity.csv", ["nation", "year", "milper_thousands", "milex_musd"], cap)
     for scenario, info_year in (("iraq-2007", 2007), ("bosnia-1995", 1995)):
         n = scenario_nation_columns(raw, scenario, agree, info_year)
-        print(f"{scenario} nations.csv: {n} rows given theatre_troops, alignment, ties")
+        print(f"{scenario} nations.csv: {n} rows given theatre_troops, alignment, ties, lead_roles")
     print(f"unga_agreement_us.csv: {len(agree)} rows; nation_capacity.csv: {len(cap)} rows")
 
 

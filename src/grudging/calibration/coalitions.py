@@ -46,7 +46,7 @@ from __future__ import annotations
 import csv
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -77,6 +77,7 @@ SIZE_FEATURES = (
     "alignment",
     "un_command",
     "log_planned",
+    "lead",
 )
 #: Prior sd of the penalised logit (intercept, slopes) and ridge weight of the size regression.
 PRIOR_SD_INTERCEPT, PRIOR_SD_SLOPE, RIDGE = 5.0, 2.5, 1.0
@@ -108,6 +109,9 @@ class HistoricData:
     agreement: Mapping[tuple[str, int], float]
     capacity: Mapping[tuple[str, int], tuple[float, float]]
     ties: tuple[tuple[str, str, int], ...]
+    #: Commands of the force's headquarters or sectors held or announced at the information date,
+    #: per (coalition, nation) (``data/lead_roles.csv``).
+    lead_roles: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def patron(self) -> str:
@@ -155,6 +159,7 @@ def load_history() -> HistoricData:
         if r["milper_thousands"] and r["milex_musd"]
     }
     ties = tuple((r["nation"], r["tie"], int(r["since"])) for r in _rows("formal_ties.csv"))
+    lead = {(r["coalition"], r["nation"]): int(r["roles"]) for r in _rows("lead_roles.csv")}
     patrons = sorted({c.patron for c in specs})
     if len(patrons) != 1:
         raise GrudgingError(
@@ -162,7 +167,13 @@ def load_history() -> HistoricData:
             "the alignment table (unga_agreement_us.csv) measures agreement with one patron, so "
             "every coalition must name the same one"
         )
-    return HistoricData(specs, contrib, agreement, capacity, ties)
+    unknown = sorted({c for c, _ in lead} - {c.id for c in specs})
+    if unknown or any(v < 1 for v in lead.values()):
+        raise GrudgingError(
+            "calibration data lead_roles.csv: every row needs a coalition of coalitions.csv "
+            f"and at least one command (unknown coalitions: {', '.join(unknown) or 'none'})"
+        )
+    return HistoricData(specs, contrib, agreement, capacity, ties, lead)
 
 
 # Features -----------------------------------------------------------------------------------------
@@ -249,6 +260,7 @@ def feature_rows(
             "un_command": un,
             "un_command_x_ally": un * ally,
             "log_planned": math.log(max(spec.planned, 1000.0) / 10_000.0),
+            "lead": math.log1p(data.lead_roles.get((spec.id, n), 0)),
             "capacity": cap,
             "previous": prev.get(n, 0.0),
             "incumbent": float(here and n in prev),
@@ -438,7 +450,8 @@ def _model_forecast(
             continue
         eta = float(np.dot(beta, [f[k] for k in PARTICIPATION_FEATURES]))
         size = math.exp(float(np.dot(gamma, [f[k] for k in SIZE_FEATURES])))
-        raw[n] = size if eta >= 0.0 else 0.0
+        # a nation announced to command part of the force is in it
+        raw[n] = size if eta >= 0.0 or f["lead"] > 0.0 else 0.0
     total = sum(raw.values())
     scale = spec.planned / total if spec.planned > 0 and total > 0 else 1.0
     return {n: float(contingent_size(v * scale, p)) if v > 0 else 0.0 for n, v in raw.items()}

@@ -61,6 +61,7 @@ from grudging.model.willingness import (
     capacity,
     cash_need,
     contingent_size,
+    lead_weight,
     lift_need,
     logistic,
     willingness_params,
@@ -93,6 +94,7 @@ NOT_IDENTIFIED = {
     "beta_withdrew": "the earlier coalition's record is what the fit explains",
     "beta_persistence": "the contingent in the theatre is what the fit explains",
     "size_persistence": "the contingent in the theatre is what the fit explains",
+    "size_lead": "a single coalition has too few lead nations; the pooled six-coalition fit gives it",
     "beta_aid": "aid/debt relief was not a separate, coded channel in 2003-2006",
     "beta_airlift": "collinear with capacity (offered to poorer contributors); offset at prior",
     "concession_offset": "no concession was offered in 2003-2006",
@@ -201,9 +203,13 @@ def _fit_logit(
     return beta, np.linalg.inv(hess)
 
 
-def _size_model(theta: np.ndarray, lncap: np.ndarray, score: np.ndarray, ref: float) -> np.ndarray:
+def _size_model(
+    theta: np.ndarray, lncap: np.ndarray, score: np.ndarray, ref: float, lead: np.ndarray
+) -> np.ndarray:
+    """Log contingent size: capacity times the logistic share; ``lead`` is the fixed
+    ``size_lead * log1p(lead_roles)`` term of the forward model."""
     a, b, c = theta
-    z = a + b * (lncap - math.log(ref)) + c * score
+    z = a + b * (lncap - math.log(ref)) + c * score + lead
     return lncap - np.logaddexp(0.0, -z)
 
 
@@ -214,6 +220,7 @@ def _fit_sizes(
     ref: float,
     mu: np.ndarray,
     sd: np.ndarray,
+    lead: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """MAP (a, b, c), their covariance (Gauss-Newton Laplace) and the residual sd."""
     from scipy.optimize import minimize
@@ -222,7 +229,7 @@ def _fit_sizes(
 
     def objective(params: np.ndarray) -> float:
         theta, log_sigma = params[:3], params[3]
-        resid = log_peak - _size_model(theta, lncap, score, ref)
+        resid = log_peak - _size_model(theta, lncap, score, ref, lead)
         sigma2 = math.exp(2 * log_sigma)
         return float(
             n * log_sigma
@@ -241,11 +248,11 @@ def _fit_sizes(
     theta, sigma = res.x[:3], float(math.exp(res.x[3]))
     eps = 1e-6
     jac = np.empty((n, 3))
-    base = _size_model(theta, lncap, score, ref)
+    base = _size_model(theta, lncap, score, ref, lead)
     for k in range(3):
         step = theta.copy()
         step[k] += eps
-        jac[:, k] = (_size_model(step, lncap, score, ref) - base) / eps
+        jac[:, k] = (_size_model(step, lncap, score, ref, lead) - base) / eps
     hess = jac.T @ jac / sigma**2 + np.diag(1.0 / sd**2)
     return theta, np.linalg.inv(hess), sigma
 
@@ -341,10 +348,11 @@ def fit_willingness(
     contrib = np.flatnonzero(y == 1)
     log_peak = np.log([by_nation[ids[i]].peak_troops for i in contrib])
     mu_s, sd_s = (np.array(v) for v in zip(*(_prior(records, n) for n in SIZE), strict=True))
+    lead = np.array([p.size_lead * lead_weight(nations[i]) for i in ids])
     theta, cov_s, sigma = _fit_sizes(
-        lncap[contrib], eta[contrib], log_peak, p.capacity_reference, mu_s, sd_s
+        lncap[contrib], eta[contrib], log_peak, p.capacity_reference, mu_s, sd_s, lead[contrib]
     )
-    size_all = np.exp(_size_model(theta, lncap, eta, p.capacity_reference))
+    size_all = np.exp(_size_model(theta, lncap, eta, p.capacity_reference, lead))
 
     parameters = []
     for j, name in enumerate(PARTICIPATION):

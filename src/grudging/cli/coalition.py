@@ -292,6 +292,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         "arrives",
         "P(in)",
         "in theatre",
+        "commands led",
         "UNGA align.",
         "tie",
     ):
@@ -310,6 +311,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             f"month {c.arrival_month}",
             f"{c.probability:.2f}",
             f"{nation.theatre_troops:,}",
+            str(nation.lead_roles),
             align,
             nation.ties,
         )

@@ -9,12 +9,13 @@ its politics (opposition to the original intervention, a past withdrawal), the c
 already has in the theatre (``log1p(theatre_troops / 100)``: the political cost of leaving), its
 military size, and the offers made to it. If it takes part it offers a share of its capacity,
 ``share = logistic(size_intercept + size_capacity * log(capacity / capacity_reference)
-+ size_score * score + size_persistence * log1p(theatre_troops / 100))`` (the score without the
-in-theatre term), cut by free riding, rounded down to a contingent size that exists (staff
-elements of ``staff_step``, companies of ``company_step``, battalions of ``unit_size``; none below
-``min_contingent``), never above capacity, and never below the contingent it already has in the
-theatre (re-hatting: present nations stay under a new command unless their own willingness says
-otherwise).
++ size_score * score + size_persistence * log1p(theatre_troops / 100)
++ size_lead * log1p(lead_roles))`` (the score without the in-theatre term; ``lead_roles`` the
+commands of the force it leads: a lead nation takes part whatever its score), cut by free
+riding, rounded down to a contingent size that exists (staff elements of ``staff_step``,
+companies of ``company_step``, battalions of ``unit_size``; none below ``min_contingent``), never
+above capacity, and never below the contingent it already has in the theatre (re-hatting: present
+nations stay under a new command unless their own willingness says otherwise).
 
 Capacity is the sustainable, expeditionary part of the active force, ``active_personnel *
 deployable_share * professional_share / rotation_units``, less the troops deployed elsewhere,
@@ -49,6 +50,8 @@ missions. *Journal of Peace Research* 52(6), 743-757 (refugee exposure; also ISQ
 proximity).
 Olson, M. & Zeckhauser, R. (1966). An economic theory of alliances. *Review of Economics and
 Statistics* 48(3), 266-279.
+Saideman, S. & Auerswald, D. (2014). *NATO in Afghanistan: Fighting Together, Fighting Alone*.
+Princeton University Press (lead nations of regional commands).
 Saideman, S. & Auerswald, D. (2012). Comparing caveats. *International Studies Quarterly* 56(1),
 67-84.
 NATO (2004). Istanbul summit usability targets: 40 % of land forces deployable, 8 % sustainable.
@@ -143,6 +146,7 @@ class WillingnessParams:
     beta_mnna: float = 0.0
     beta_persistence: float = 0.0
     size_persistence: float = 0.0
+    size_lead: float = 0.0
     professional_floor: float = 1.0
     spend_professional_low: float = 10.0
     spend_professional_high: float = 100.0
@@ -276,6 +280,11 @@ def persistence(nation: Nation) -> float:
     return math.log1p(nation.theatre_troops / 100.0)
 
 
+def lead_weight(nation: Nation) -> float:
+    """``log1p(lead_roles)``: the weight of the commands of the force the nation leads."""
+    return math.log1p(nation.lead_roles)
+
+
 @dataclass(frozen=True)
 class Inducements:
     """What a nation is offered: per-nation offers by channel and the coalition-wide ones.
@@ -407,9 +416,11 @@ def respond(
         + p.size_capacity * math.log(max(cap, p.unit_size) / p.capacity_reference)
         + p.size_score * (score - terms.get("in_theatre", 0.0))
         + p.size_persistence * persistence(nation)
+        + p.size_lead * lead_weight(nation)
     )
     share = logistic(size_score) * free_riding_factor(weight, expected_ratio, p)
-    participates = prob >= p.participation_threshold
+    # a nation that commands part of the force is in it (NATO's framework-nation concept)
+    participates = prob >= p.participation_threshold or nation.lead_roles > 0
     troops = 0
     if participates and cap > 0:
         troops = min(contingent_size(min(float(cap), share * cap), p), cap)

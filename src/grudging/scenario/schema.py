@@ -230,6 +230,12 @@ class Nation(Frozen):
         description="Its contingent in the theatre at the information date (counted in "
         "deployed_abroad; it can re-hat under a new command).",
     )
+    lead_roles: Annotated[Int, Field(ge=0, le=20)] = Field(
+        default=0,
+        description="Commands of the force it holds or was announced to hold at the information "
+        "date: the force's headquarters (or land component) and sector formations (divisions, "
+        "brigades, regional commands). A lead nation takes part with a larger contingent.",
+    )
     alignment: Share | None = Field(
         default=None,
         description="Share of UN General Assembly roll calls on which it voted as the patron "

@@ -62,14 +62,16 @@ def test_same_theatre_forecast_re_hats_the_earlier_contingents(
 
 def test_incumbents_that_do_not_stay_face_the_logit(held_out: tuple[Any, Any, list[Any]]) -> None:
     """Without the re-hatting rule an incumbent is a candidate like any other: a logit that says
-    no to everyone names no one, whatever the earlier contingents."""
+    no to everyone names only the nations announced to lead part of the force, whatever the
+    earlier contingents."""
     data, p, _results = held_out
     sfor = next(c for c in data.coalitions if c.id == "sfor_1998")
     feats = feature_rows(data, sfor, p)
     beta = np.zeros(len(PARTICIPATION_FEATURES))
     beta[PARTICIPATION_FEATURES.index("intercept")] = -10.0
     gamma = np.zeros(len(SIZE_FEATURES))
-    assert sum(_model_forecast(data, sfor, feats, beta, gamma, p).values()) == 0.0
+    named = {n for n, v in _model_forecast(data, sfor, feats, beta, gamma, p).items() if v > 0}
+    assert named == {n for n, f in feats.items() if f["lead"] > 0} == {"FRA", "GBR"}
     stay = _model_forecast(data, sfor, feats, beta, gamma, p, incumbents_stay=True)
     assert {n for n, v in stay.items() if v > 0} <= {n for n, f in feats.items() if f["incumbent"]}
 
@@ -104,3 +106,25 @@ def test_incumbents_of_the_same_theatre_re_hat_in_the_held_out_fold(
     ifor = {n: t for n, t in data.contributions["ifor_1996"].items() if t and n != "USA"}
     model = sfor.forecasts["grudging"]
     assert all(model[n] > 0 for n in ifor if n in model and ifor[n] >= 100)
+
+
+def test_lead_roles_are_data_known_at_the_information_date(
+    held_out: tuple[Any, Any, list[Any]],
+) -> None:
+    """Every lead role is a coalition of the validation with a source, and enters the size
+    regression as log1p(commands); a nation announced to lead is forecast to serve."""
+    from grudging.calibration.coalitions import _rows
+
+    data, p, results = held_out
+    rows = _rows("lead_roles.csv")
+    ids = {c.id for c in data.coalitions}
+    assert rows
+    assert all(r["coalition"] in ids and r["source"].strip() for r in rows)
+    for r in results:
+        spec = next(c for c in data.coalitions if c.id == r.coalition)
+        feats = feature_rows(data, spec, p)
+        for n, f in feats.items():
+            roles = data.lead_roles.get((r.coalition, n), 0)
+            assert f["lead"] == pytest.approx(np.log1p(roles))
+            if roles and not f["incumbent"]:
+                assert r.forecasts["grudging"][n] > 0, (r.coalition, n)

@@ -62,8 +62,27 @@ def _line_of(path: Path, needle: str) -> int:
             "smallest contingent ('willingness.min_contingent' 10); give at least 10 troops, 0 if "
             "it has none there, or lower 'willingness.min_contingent'",
         ),
+        (
+            [("nato: true, eu: true, caveats", "nato: true, eu: true, lead_roles: -1, caveats")],
+            "lead_roles: -1",
+            "nations[AAA].lead_roles: bad value -1: Input should be greater than or equal to 0; "
+            "use a larger value",
+        ),
+        (
+            [("nato: true, eu: true, caveats", "nato: true, eu: true, lead_roles: 1.5, caveats")],
+            "lead_roles: 1.5",
+            "nations[AAA].lead_roles: bad value 1.5: Input should be a valid integer, got a "
+            "number with a fractional part; write a whole number",
+        ),
     ],
-    ids=["negative_personnel", "unknown_tie_code", "alignment_above_one", "contingent_below_min"],
+    ids=[
+        "negative_personnel",
+        "unknown_tie_code",
+        "alignment_above_one",
+        "contingent_below_min",
+        "negative_lead_roles",
+        "fractional_lead_roles",
+    ],
 )
 def test_bad_force_input_is_one_located_line_and_exit_2(
     tmp_path: Path,

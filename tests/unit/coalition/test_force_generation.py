@@ -4,6 +4,7 @@ leave-one-coalition-out validation's data discipline."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import pytest
@@ -76,6 +77,21 @@ def test_rehatting_keeps_the_contingent_in_theatre(iraq: Any, wp: Any) -> None:
         r = respond(n, Inducements(command=shared_command("nato")), wp)
         if r.participates:
             assert r.troops >= min(n.theatre_troops, r.capacity), n.id
+
+
+def test_a_lead_nation_takes_part_with_a_larger_share(iraq: Any, wp: Any) -> None:
+    """A nation that commands part of the force is in it whatever its score, and each command
+    multiplies the odds of the share it offers by exp(size_lead * log1p(roles)) (analytic)."""
+    base = iraq.nation("POL").model_copy(update={"lead_roles": 0, "theatre_troops": 0})
+    unwilling = dataclasses.replace(wp, participation_threshold=1.0)  # no score is enough
+    assert not respond(base, Inducements(), unwilling).participates
+    lead = base.model_copy(update={"lead_roles": 2})
+    assert respond(lead, Inducements(), unwilling).participates
+    r0, r2 = respond(base, Inducements(), wp), respond(lead, Inducements(), wp)
+    assert r2.score == r0.score  # the roles act on the size, not on the decision's score
+    odds = [r.share / (1.0 - r.share) for r in (r0, r2)]
+    assert odds[1] / odds[0] == pytest.approx(math.exp(wp.size_lead * math.log(3.0)), rel=1e-9)
+    assert r2.troops >= r0.troops
 
 
 def test_nato_replaces_keeps_the_largest_contingent(iraq: Any, iraq_result: Any) -> None:

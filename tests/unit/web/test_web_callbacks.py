@@ -184,11 +184,13 @@ def test_builder_default_is_the_chains_coalition(ws: Any, state: Any) -> None:
     for row in view["candidates"]:
         nation = scn.nation(row["nation"])
         assert row["in_theatre"] == nation.theatre_troops
+        assert row["commands_led"] == nation.lead_roles
         assert row["tie"] == nation.ties
         assert row["votes_with_patron"] == (
             "–" if nation.alignment is None else f"{nation.alignment:.2f}"
         )
     assert any(row["in_theatre"] > 0 for row in view["candidates"])
+    assert any(row["commands_led"] > 0 for row in view["candidates"])
     # and so does each member of the coalition
     for row in view["contingents"]:
         nation = scn.nation(row["nation"].removesuffix(" (lead)"))
