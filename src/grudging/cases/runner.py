@@ -67,8 +67,8 @@ class CaseEntry:
 
 
 def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
-    """The library's cases, then the cases in ``paths`` (case files, or folders of ``.yaml`` and
-    ``.yml`` case files) under their own ``id``. The pool is what the leave-one-out naive
+    """The library's cases and the cases in ``paths`` (case files, or folders of ``.yaml`` and
+    ``.yml`` case files) under their own ``id``, sorted by id. The pool is what the leave-one-out naive
     forecasts learn from, so an id given twice (a library case's included) is refused."""
     pool = [CaseEntry(case_id, library_dir() / f"{case_id}.yaml") for case_id in library_ids()]
     where = {e.id: f"the library's {e.id}.yaml" for e in pool}
@@ -91,7 +91,7 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
                 )
             where[case_id] = str(file)
             pool.append(CaseEntry(case_id, file, library=False))
-    return pool
+    return sorted(pool, key=lambda e: e.id)  # the order of the files given decides nothing
 
 
 def read_case(path: str | Path) -> Case:
@@ -398,9 +398,10 @@ def run_library(
     pool: Sequence[CaseEntry] | None = None,
 ) -> list[CaseResult]:
     """Run the cases ``ids`` of the pool (by default the library; every case of it without
-    ``ids``), in the order given. Every case is checked before the first one runs."""
+    ``ids``), in the order of their ids whatever the order given (the scores' bootstrap resamples
+    by position). Every case is checked before the first one runs."""
     entries = {e.id: e for e in (pool if pool is not None else case_pool())}
-    chosen = list(ids) if ids else list(entries)
+    chosen = sorted(ids) if ids else sorted(entries)
     for case_id in chosen:
         if case_id not in entries:
             raise GrudgingError(f"--case {case_id}: {unknown_name('case', case_id, entries)}")

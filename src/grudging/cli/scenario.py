@@ -140,6 +140,7 @@ def _validate(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_error
     from grudging.errors import ScenarioError
     from grudging.scenario import load_scenario
+    from grudging.scenario.summary import scenario_notes
 
     failed = 0
     for name in args.files:
@@ -160,6 +161,8 @@ def _validate(args: argparse.Namespace) -> int:
             )
         )
         console.print(f"[green]ok[/] {name}: scenario '{scn.id}' — {counts}")
+        for note in scenario_notes(scn):
+            console.print(f"  note: {note}")
     return 2 if failed else 0
 
 
@@ -206,6 +209,8 @@ def render_summary(scn: Any, section: str = "all") -> None:
         f"information date {data['information_date']}, simulation from {data['start']} for "
         f"{data['horizon_months']} months; population {data['population']:,}"
     )
+    for note in data["notes"]:
+        console.print(f"note: {note}")
     if section in ("regions", "all"):
         t = Table(title="Regions", show_lines=False)
         for col in (

@@ -85,7 +85,7 @@ def coalition_plan(
     """The plan of a course of action (or a default one), with the given settings changed.
 
     Without ``option`` the first option that generates a coalition is used; without any, a
-    default plan at the scenario's middle ROE level.
+    default plan at the scenario's middle ROE level under ``command`` (required then).
     """
     from grudging.scenario.schema import CoalitionPlan
 
@@ -105,9 +105,14 @@ def coalition_plan(
         if plans:
             plan = plans[0]
         else:
+            if command is None:
+                raise ScenarioError(
+                    f"no option of scenario '{scn.id}' generates a coalition, so there is no plan "
+                    "to take the command from; give one (--command, e.g. un or nato)"
+                )
             levels = sorted(scn.roe_levels, key=lambda lv: lv.robustness)
             level = levels[len(levels) // 2].id if levels else "self_defence"
-            plan = CoalitionPlan(roe_level=level)
+            plan = CoalitionPlan(command=command, roe_level=level)
     update: dict[str, Any] = {}
     if budget is not None:
         update["budget_musd"] = budget

@@ -257,6 +257,54 @@ def inside_folder(name: object, base: Path, roots: Sequence[Path], where: str, w
     return path
 
 
+def check_map(data: object, base: Path, roots: Sequence[Path], smap: SourceMap) -> None:
+    """Refuse a ``map`` whose GeoJSON is outside the scenario's folder, a folder, not GeoJSON, or
+    without the feature property that holds the region ids (checked when the scenario is read,
+    not when a report first draws the map). A missing file is allowed: a scenario written by
+    ``grudging dump`` names its map without carrying it, and then no map is drawn."""
+    spec = data.get("map") if isinstance(data, dict) else None
+    if not isinstance(spec, dict) or "geojson" not in spec:
+        return  # no map, or a malformed one the schema reports
+    file, line = smap.locate(("map", "geojson"))
+    where = f"{file}:{line}: map.geojson" if line else f"{file}: map.geojson"
+    name = spec["geojson"]
+    path = inside_folder(name, base, roots, where, "map file")
+    if not path.exists():
+        return  # a dumped scenario does not carry its map: no map is drawn (validate says so)
+    if not path.is_file():
+        raise ScenarioError(
+            f"{where}: '{name}' is a folder, not a file; give the GeoJSON file's path relative to "
+            "the scenario file, or remove 'map' (the report then draws no map)"
+        )
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"{where}: '{name}' is larger than a scenario file may be ({MAX_FILE_BYTES:,} bytes); "
+            "simplify the shapes"
+        )
+    try:
+        geo = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ScenarioError(
+            f"{where}: '{name}' is not GeoJSON ({type(exc).__name__}); give a GeoJSON "
+            "FeatureCollection of the regions"
+        ) from None
+    features = geo.get("features") if isinstance(geo, dict) else None
+    key = spec.get("feature_id", "id")
+    if not isinstance(features, list) or not features:
+        raise ScenarioError(
+            f"{where}: '{name}' holds no features; give a GeoJSON FeatureCollection of the regions"
+        )
+    if not any(
+        isinstance(f, dict) and isinstance(f.get("properties"), dict) and key in f["properties"]
+        for f in features
+    ):
+        raise ScenarioError(
+            f"{where}: no feature of '{name}' has the property {json.dumps(key, default=str)[:80]} "
+            "(map.feature_id) that holds the region ids; set map.feature_id to the property that "
+            "does"
+        )
+
+
 def expand_tables(
     data: dict[str, Any], base: Path, smap: SourceMap, roots: Sequence[Path] | None = None
 ) -> dict[str, Any]:
@@ -277,6 +325,11 @@ def expand_tables(
                 file, line = smap.locate(loc)
                 where = f"{file}:{line}: {key}.table" if line else f"{file}: {key}.table"
                 path = inside_folder(name, base, roots, where, "table")
+                if path.is_dir():
+                    raise ScenarioError(
+                        f"{where}: table '{name}' is a folder, not a file; name the file in it "
+                        "(e.g. tables/regions.csv)"
+                    )
                 if not path.is_file():
                     raise ScenarioError(
                         f"{where}: table '{name}' not found; check the name (paths are relative "
@@ -481,6 +534,7 @@ def read_raw(
         return expand_case(data, smap), smap, path
     roots = allowed_roots(path.parent)
     data = expand_tables(data, path.parent, smap, roots)
+    check_map(data, path.parent, roots, smap)
     data = shared_parameter_defaults(data, smap)
     calibration = data.pop("calibration", None)
     if calibration is not None and calibrated:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError, ScenarioError, did_you_mean, unknown_name
 from grudging.scenario.commands import (
@@ -98,6 +98,10 @@ PEOPLE_SERIES = frozenset(
         "internally_displaced",
         "refugees_abroad",
     }
+)
+#: Of those, the monthly flows: their sum over the months cannot exceed the population either.
+DEATH_SERIES = frozenset(
+    {"civilian_deaths", "civilian_deaths_national", "civilian_deaths_unlocated"}
 )
 
 
@@ -242,6 +246,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                     "option marked 'historical: true')",
                 )
             yield from source_ids(("forces", i, "history", j, "source"), level.source)
+            yield from _force_size(scn, ("forces", i, "history", j, "troops"), force.id, level)
 
     yield from _command_problems(scn)
 
@@ -308,6 +313,27 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                 f"{obs.value:,.0f} {obs.series.replace('_', ' ')} in {obs.month} is more than "
                 f"the {people:,} people of {where}; check the figure or the population",
             )
+    # The dead die once: a series' deaths summed over its months stay within the population.
+    dead: dict[tuple[str, str | None], float] = {}
+    flagged: set[tuple[str, str | None]] = set()
+    for i, obs in enumerate(scn.observations):
+        series = (obs.series, obs.region)
+        people = population.get(obs.region) if obs.region is not None else total_population
+        if obs.series not in DEATH_SERIES or people is None or series in flagged:
+            continue
+        if obs.value > people:  # reported above, month by month
+            flagged.add(series)
+            continue
+        dead[series] = dead.get(series, 0.0) + obs.value
+        if dead[series] > people:
+            flagged.add(series)
+            where = f"region '{obs.region}'" if obs.region is not None else "the theatre"
+            yield (
+                ("observations", i, "value"),
+                f"{obs.series.replace('_', ' ')} of {where} sum to {dead[series]:,.0f} by "
+                f"{obs.month}, more than its {people:,} people; check the figures or the "
+                "population",
+            )
 
 
 def _option_problems(
@@ -365,7 +391,8 @@ def _option_problems_bare(
         if not scn.nations:
             yield (
                 (*loc, "coalition"),
-                f"option '{opt.id}' generates a coalition but the scenario has no nations",
+                f"option '{opt.id}' generates a coalition but the scenario has no nations (is "
+                "its 'nations' table empty?); list the candidate nations, one row each",
             )
     if opt.bargain is not None and not scn.factions:
         yield (
@@ -416,12 +443,35 @@ def _option_problems_bare(
                 (*loc, "forces", force_id),
                 f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
             )
+        for j, point in enumerate(points):
+            yield from _force_size(scn, (*loc, "forces", force_id, j, "troops"), force_id, point)
         if points and points[-1].month >= scn.horizon_months:
             yield (
                 (*loc, "forces", force_id),
                 f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
                 f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
             )
+
+
+def _force_size(scn: Scenario, loc: Loc, force_id: str, level: Any) -> Iterator[tuple[Loc, str]]:
+    """A force's troops at one month: within the theatre's population and its nation's army."""
+    people = sum(r.population for r in scn.regions)
+    if scn.regions and level.troops > people:
+        yield (
+            loc,
+            f"{level.troops:,} troops of force '{force_id}' in month {level.month} are more than "
+            f"the theatre's {people:,} people; check the figure",
+        )
+        return
+    force = next((f for f in scn.forces if f.id == force_id), None)
+    nation = force.nation if force is not None else None
+    army = next((n.active_personnel for n in scn.nations if n.id == nation), None)
+    if army is not None and level.troops > army:
+        yield (
+            loc,
+            f"{level.troops:,} troops of force '{force_id}' in month {level.month} are more than "
+            f"the {army:,} active personnel of its nation '{nation}'; check the figure",
+        )
 
 
 def _lever_problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:

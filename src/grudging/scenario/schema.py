@@ -56,6 +56,9 @@ MAX_PEOPLE = 2_000_000_000
 MAX_TROOPS = 10_000_000
 """Largest count of troops or fighters."""
 MAX_MUSD = 100_000_000.0
+#: The most aid a bargain may be offered, US$ million a year: a trillion dollars, above any
+#: patron's whole defence budget; far beyond it the factions' values lose their precision.
+MAX_AID_MUSD = 1_000_000.0
 """Largest amount of money, US$ million."""
 MAX_START_GAP = 120
 """Most months the first simulated month may lie after the information date."""
@@ -419,7 +422,10 @@ class Force(Frozen):
     id: Identifier
     name: str
     nation: NationCode | None = None
-    command: CommandType = "us"
+    command: CommandType = Field(
+        description="Id of the command it serves under (one of 'commands', or us, nato, un); "
+        "required: its skill and salience are the command's."
+    )
     history: tuple[TroopLevel, ...] = Field(min_length=1)
 
     @property
@@ -503,7 +509,10 @@ class SharePoint(Frozen):
 class CoalitionPlan(Frozen):
     """Whether and how a coalition is generated."""
 
-    command: CommandType = "nato"
+    command: CommandType = Field(
+        description="Id of the command the coalition serves under (one of 'commands', or us, "
+        "nato, un); required: it decides who is asked and on what terms."
+    )
     budget_musd: Money = Field(
         default=5000.0, description="Money the patron can spend on offers (US$ million a year)."
     )
@@ -531,8 +540,11 @@ class BargainPlan(Frozen):
     """Whether a grand compromise is attempted, when, with which guarantor and how much aid."""
 
     month: MonthOffset = 6
-    guarantor: GuarantorType = "nato"
-    aid_musd_per_year: Money = 0.0
+    guarantor: GuarantorType = Field(
+        description="Id of the command that guarantees the deal (one of 'commands' with "
+        "'guarantees: true', or us, nato, un); required."
+    )
+    aid_musd_per_year: Annotated[Float, Field(ge=0, le=MAX_AID_MUSD)] = 0.0
 
 
 class Handover(Frozen):
@@ -677,6 +689,11 @@ class Parameter(Frozen):
     source: str
     calibrated: str | None = Field(
         default=None, description="The calibration that set the value and range, if any."
+    )
+    anchored_on: str | None = Field(
+        default=None,
+        description="The scenario whose facts set the value (a cost per soldier, an aid pledge, a "
+        "fitted rate): a scenario of another theatre that keeps it is told so.",
     )
     declared: tuple[Float, Float] | None = Field(
         default=None,

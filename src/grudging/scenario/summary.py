@@ -60,6 +60,7 @@ def summary(scn: Scenario) -> dict[str, Any]:
     return {
         "id": scn.id,
         "title": scn.title,
+        "notes": scenario_notes(scn),
         "hash": scenario_hash(scn),
         "information_date": scn.information_date,
         "start": scn.start,
@@ -91,3 +92,43 @@ def summary(scn: Scenario) -> dict[str, Any]:
         "parameters": [p.model_dump(mode="json") for p in scn.parameters],
         "sources": [s.model_dump(mode="json") for s in scn.sources],
     }
+
+
+def scenario_notes(scn: Scenario) -> list[str]:
+    """What a reader of this scenario's results should know that no error stops: parameters that
+    keep another theatre's facts, and a map named but not carried."""
+    from pathlib import Path
+
+    from grudging.scenario.minimal import shared_parameters
+
+    notes = []
+    shared = {str(r["name"]): r for r in shared_parameters()}
+    kept: dict[str, list[str]] = defaultdict(list)
+    for p in scn.parameters:
+        anchor = p.anchored_on
+        record = shared.get(p.name)
+        if (
+            anchor is not None
+            and anchor != scn.id
+            and p.calibrated is None
+            and record is not None
+            and float(record["value"]) == p.value
+        ):
+            kept[anchor].append(p.name)
+    for anchor, names in sorted(kept.items()):
+        notes.append(
+            f"{len(names)} parameters keep values that are facts of {anchor} (costs per soldier, "
+            f"aid, guarantor strengths, fitted rates): {', '.join(names)}; set this theatre's "
+            "own with a parameters file or --set (docs/cases.md, 'Another theatre')"
+        )
+    folder = scn.base_dir
+    if (
+        scn.map is not None
+        and folder is not None
+        and not (Path(folder) / scn.map.geojson).is_file()
+    ):
+        notes.append(
+            f"map '{scn.map.geojson}' is not in the scenario's folder (a dumped scenario does "
+            "not carry it): reports and the dashboard draw no map"
+        )
+    return notes

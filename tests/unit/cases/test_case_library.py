@@ -52,7 +52,7 @@ def test_the_report_puts_the_model_beside_the_naive_forecasts() -> None:
     assert names[0] == "model"
     assert any(n.startswith("base rate") for n in names)
     assert any(n.startswith("rule") for n in names)
-    assert [r["id"] for r in report["cases"]] == ["mozambique-1992", "car-1997", "rwanda-1993"]
+    assert [r["id"] for r in report["cases"]] == ["car-1997", "mozambique-1992", "rwanda-1993"]
 
 
 def test_cases_command_refuses_an_unknown_case() -> None:

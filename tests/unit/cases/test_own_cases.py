@@ -39,6 +39,24 @@ def test_the_naive_forecasts_learn_from_the_whole_pool_whatever_is_scored() -> N
         assert row["p_base_rate"] == pytest.approx(expected, abs=1e-12)
 
 
+def test_the_order_cases_are_named_in_decides_nothing(tmp_path: Path) -> None:
+    """The paired bootstrap resamples by position, so the cases are scored in the order of their
+    ids; naming them (or their files) in another order used to move the intervals."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    a = _own(one, "atlantis-1993")
+    b = _own(two, "lemuria-1994", **{"start: 1992-10": "start: 1994-03"})
+    ids = ["rwanda-1993", "lemuria-1994", "atlantis-1993", "car-1997"]
+    reports = []
+    for files, order in (([a, b], ids), ([b, a], ids[::-1])):
+        pool = runner.case_pool(files)
+        assert [e.id for e in pool] == sorted(e.id for e in pool)
+        results = runner.run_library(order, 10, seed=1, pool=pool)
+        reports.append(runner.library_report(results, pool))
+    assert reports[0] == reports[1]
+
+
 def test_own_cases_join_the_pool_and_get_their_own_scores(tmp_path: Path) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -54,8 +72,8 @@ def test_own_cases_join_the_pool_and_get_their_own_scores(tmp_path: Path) -> Non
     with contextlib.redirect_stdout(buf):
         assert main(args) == 0
     report = json.loads(buf.getvalue())
-    assert [r["id"] for r in report["cases"]] == ids
-    assert [r["library"] for r in report["cases"]] == [False, False, True]
+    assert [r["id"] for r in report["cases"]] == sorted(ids)  # scored in the order of their ids
+    assert [r["library"] for r in report["cases"]] == [False, True, False]
     assert report["scores"]["your cases"][0]["n"] == 2
     # The same coding as a library case gives the same forecast (the id does not enter it).
     moz = runner.run_library(["mozambique-1992"], 10, seed=1)[0]

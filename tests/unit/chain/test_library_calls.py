@@ -46,9 +46,15 @@ def test_one_option_may_be_named_bare(iraq) -> None:  # type: ignore[no-untyped-
     assert grudging.simulate(iraq, options="us_stays", replications=2).options == ["us_stays"]
 
 
-def test_when_every_option_failed_the_summary_is_an_empty_table(iraq) -> None:  # type: ignore[no-untyped-def]
-    low = {p.name: p.low for p in iraq.parameters if p.name.startswith("willingness.")}
-    r = grudging.simulate(iraq, options=["nato_replaces"], replications=3, seed=1, values=low)
+def test_when_every_option_failed_the_summary_is_an_empty_table() -> None:
+    # no nation leads part of the force (a lead nation takes part whatever its willingness), and
+    # every nation is as unwilling as the ranges allow: no coalition can form
+    from grudging.scenario import load_scenario
+
+    leads = [f"nations.{n}.lead_roles=0" for n in ("GBR", "KOR", "POL")]
+    scn = load_scenario("iraq-2007", overrides=leads)
+    low = {p.name: p.low for p in scn.parameters if p.name.startswith("willingness.")}
+    r = grudging.simulate(scn, options=["nato_replaces"], replications=3, seed=1, values=low)
     assert (r.status["status"] == "failed").all()
     summary = r.summary()
     assert summary.empty

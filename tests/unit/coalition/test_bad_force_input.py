@@ -7,28 +7,13 @@ from pathlib import Path
 import pytest
 
 from grudging.cli import main
+from scenario_edits import line_of as _line_of
+from scenario_edits import write_edited as _write
 
 MIN_PARAMETER = (
     "  - {name: willingness.min_contingent, value: 10, low: 5, high: 50, "
     "description: smallest contingent, source: invented}\n"
 )
-
-
-def _write(tmp_path: Path, tiny_path: Path, edits: list[tuple[str, str]]) -> Path:
-    text = tiny_path.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
 
 
 @pytest.mark.parametrize(

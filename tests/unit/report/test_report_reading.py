@@ -47,10 +47,15 @@ def test_an_infeasible_option_is_marked_where_it_is_named_best() -> None:
                 assert f"under {names[option]} (infeasible as planned: P(feasible)" in line
 
 
-def test_a_failed_option_gets_no_figures_and_its_name(report_run: tuple[Any, Any]) -> None:
+def test_a_failed_option_gets_no_figures_and_its_name() -> None:
     from grudging.chain import simulate
+    from grudging.scenario import load_scenario
 
-    scn, _ = report_run
+    # no lead nations (they take part whatever their willingness) and every nation as unwilling
+    # as the ranges allow: the coalition options fail
+    scn = load_scenario(
+        "iraq-2007", overrides=[f"nations.{n}.lead_roles=0" for n in ("GBR", "KOR", "POL")]
+    )
     low = {p.name: p.low for p in scn.parameters if p.name.startswith("willingness.")}
     results = simulate(scn, replications=10, seed=1, values=low)
     failed = set(results.status.loc[results.status["status"] != "ok", "option"])

@@ -36,6 +36,7 @@ from grudging.scenario.commands import (
     guarantor_ids,
     shared_commands,
 )
+from grudging.scenario.schema import MAX_AID_MUSD as SCHEMA_MAX_AID_MUSD
 
 if TYPE_CHECKING:
     from grudging.scenario.schema import Command
@@ -138,9 +139,8 @@ class BargainParams:
         _check(self)
 
 
-#: The most aid a bargain may be offered, US$ million a year: a trillion dollars, above any
-#: patron's whole defence budget; far beyond it the factions' values lose their precision.
-MAX_AID_MUSD = 1_000_000.0
+#: The most aid a bargain may be offered (US$ million a year; the scenario schema's bound).
+MAX_AID_MUSD = SCHEMA_MAX_AID_MUSD
 
 _SHARES = (
     "implementation_base",

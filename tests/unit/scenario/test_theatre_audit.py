@@ -1,0 +1,159 @@
+"""A theatre an analyst writes (audit of 2026-12-07): forces, observations and maps that cannot be
+are refused when the scenario is read; defaults that made a force US- or NATO-led are gone; and
+the shared values that are another theatre's facts are named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grudging.cli import main
+from grudging.errors import ScenarioError
+from grudging.scenario import load_scenario
+from scenario_edits import line_of as _line
+from scenario_edits import write_edited
+
+
+def _refusal(path: Path) -> str:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return str(info.value)
+
+
+def test_deaths_summed_over_the_months_stay_within_the_people(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    """Each month may be below the population while the months together are not: the dead die
+    once (a 100-person region with 90 deaths a month used to drive 126k deaths next door)."""
+    path = write_edited(
+        tmp_path,
+        tiny_path,
+        [
+            (
+                "region: beta, month: 2006-11, value: 120,",
+                "region: beta, month: 2006-11, value: 1200000,",
+            ),
+            (
+                "region: beta, month: 2006-12, value: 150,",
+                "region: beta, month: 2006-12, value: 1000000,",
+            ),
+        ],
+    )
+    assert _refusal(path) == (
+        f"case.yaml:{_line(path, 'value: 1000000,')}: observations[1].value: civilian deaths "
+        "of region 'beta' sum to 2,200,000 by 2006-12, more than its 2,000,000 people; check the "
+        "figures or the population"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle", "expected"),
+    [
+        (
+            "history: [{month: 2006-06, troops: 20000}",
+            "history: [{month: 2006-06, troops: 9000000}",
+            "troops: 9000000",
+            "forces[us_forces].history[0].troops: 9,000,000 troops of force 'us_forces' in month "
+            "2006-06 are more than the theatre's 4,500,000 people; check the figure",
+        ),
+        (
+            "history: [{month: 2006-06, troops: 20000}",
+            "history: [{month: 2006-06, troops: 2000000}",
+            "troops: 2000000",
+            "forces[us_forces].history[0].troops: 2,000,000 troops of force 'us_forces' in month "
+            "2006-06 are more than the 1,400,000 active personnel of its nation 'USA'; check the "
+            "figure",
+        ),
+        (
+            "forces: {us_forces: [{month: 0, troops: 18000}, {month: 6, troops: 0}]}",
+            "forces: {us_forces: [{month: 0, troops: 18000}, {month: 6, troops: 5000000}]}",
+            "troops: 5000000",
+            "options[patron_leaves].forces.us_forces[1].troops: 5,000,000 troops of force "
+            "'us_forces' in month 6 are more than the theatre's 4,500,000 people; check the figure",
+        ),
+    ],
+    ids=["history_above_population", "history_above_its_army", "option_timeline_above_population"],
+)
+def test_a_force_larger_than_the_country_or_its_army_is_refused(
+    tmp_path: Path, tiny_path: Path, old: str, new: str, needle: str, expected: str
+) -> None:
+    path = write_edited(tmp_path, tiny_path, [(old, new)])
+    assert _refusal(path) == f"case.yaml:{_line(path, needle)}: {expected}"
+
+
+def test_a_force_names_its_command(tmp_path: Path, tiny_path: Path) -> None:
+    """Leaving 'command' out used to make the force a US-led coalition unit without a word."""
+    path = write_edited(tmp_path, tiny_path, [("    command: us\n", "")])
+    message = _refusal(path)
+    assert message.startswith("case.yaml:")
+    assert message.endswith("forces[us_forces].command: required key is missing; add it")
+
+
+@pytest.mark.parametrize(
+    ("geojson", "expected"),
+    [
+        ("../outside.geojson", "map file '../outside.geojson' lies outside the scenario's folder"),
+        ("maps", "'maps' is a folder, not a file"),
+        ("bad.geojson", "'bad.geojson' is not GeoJSON (JSONDecodeError)"),
+        ("empty.geojson", "'empty.geojson' holds no features"),
+        ("other.geojson", "no feature of 'other.geojson' has the property \"id\" (map.feature_id)"),
+    ],
+)
+def test_a_map_that_cannot_be_drawn_is_refused_when_read(
+    tmp_path: Path, tiny_path: Path, geojson: str, expected: str
+) -> None:
+    """It used to pass 'validate' and end the run, after the simulation, in a traceback."""
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "bad.geojson").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (tmp_path / "empty.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": []})
+    )
+    feature = {"type": "Feature", "properties": {"name": "alpha"}, "geometry": None}
+    (tmp_path / "other.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
+    )
+    path = write_edited(
+        tmp_path, tiny_path, [("forces:\n", f"map: {{geojson: {geojson}}}\nforces:\n")]
+    )
+    message = _refusal(path)
+    assert message.startswith(f"case.yaml:{_line(path, 'map:')}: map.geojson: ")
+    assert expected in message
+
+
+def test_a_map_not_carried_is_a_note_not_an_error(tmp_path: Path, tiny_path: Path) -> None:
+    """A dumped scenario names its map without carrying it: it loads, and validate says so."""
+    from grudging.scenario.summary import scenario_notes
+
+    path = write_edited(
+        tmp_path, tiny_path, [("forces:\n", "map: {geojson: gone.geojson}\nforces:\n")]
+    )
+    notes = scenario_notes(load_scenario(path))
+    assert any(n.startswith("map 'gone.geojson' is not in the scenario's folder") for n in notes)
+
+
+def test_another_theatre_is_told_which_shared_values_are_iraqs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from grudging.scenario.summary import scenario_notes
+
+    assert scenario_notes(load_scenario("iraq-2007")) == []  # its own facts
+    notes = scenario_notes(load_scenario("bosnia-1995"))
+    assert len(notes) == 1
+    assert notes[0].startswith("20 parameters keep values that are facts of iraq-2007")
+    assert "dynamics.cost_patron_per_troop" in notes[0]
+    assert "bargain.strength_nato" in notes[0]
+    # a value the scenario sets is its own, and no longer listed
+    own = load_scenario(
+        "bosnia-1995",
+        overrides=[
+            "parameters.dynamics.cost_patron_per_troop.low=60",
+            "dynamics.cost_patron_per_troop=120",
+        ],
+    )
+    (note,) = scenario_notes(own)
+    assert note.startswith("19 parameters")
+    assert "dynamics.cost_patron_per_troop" not in note
+    assert main(["validate", "bosnia-1995"]) == 0
+    assert "note: 20 parameters keep values" in " ".join(capsys.readouterr().out.split())
