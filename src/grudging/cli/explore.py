@@ -120,7 +120,9 @@ def register(sub: Any) -> None:
         type=int,
         default=None,
         metavar="ROWS",
-        help="rows per vectorised call and random-stream block (default 500; fixed per store)",
+        help="rows per vectorised call and random-stream block (default 500; fixed per store). "
+        "The block names the random streams, so another --block gives other (equally valid) "
+        "draws: compare stores swept with the same block",
     )
     p.add_argument(
         "--monthly", action="store_true", help="also store national monthly series per run"
@@ -216,6 +218,7 @@ def register(sub: Any) -> None:
         "--statistic", default="mean", help="over replications: mean, median, pNN (mean)"
     )
     p.add_argument("--out", default=None, metavar="FILE", help="write the table (.csv/.parquet)")
+    p.add_argument("--overwrite", action="store_true", help="let --out replace an existing file")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
     p.set_defaults(handler=_robustness)
 
@@ -227,7 +230,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("store", metavar="STORE", help="the store to read")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
-    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument(
+        "--format", choices=["parquet", "csv"], default="parquet", help="(default: parquet)"
+    )
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace the files of an earlier export there"
+    )
     p.add_argument(
         "--table",
         action="append",
@@ -250,6 +258,7 @@ def _analysis_arguments(p: argparse.ArgumentParser) -> None:
         "--statistic", default="mean", help="over replications: mean, median, pNN (mean)"
     )
     p.add_argument("--out", default=None, metavar="FILE", help="write the table (.csv/.parquet)")
+    p.add_argument("--overwrite", action="store_true", help="let --out replace an existing file")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -460,6 +469,28 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     ):
         if value is not None and value < 1:
             raise DesignError(f"{flag} {value}: give at least 1")
+    method = args.method or "lhs"
+    for flag, given, fits in (
+        ("--second-order", args.second_order, method == "sobol"),
+        ("--num-levels", args.num_levels is not None, method == "morris"),
+        ("--levels", args.levels is not None, method == "factorial" or args.cross_levers),
+        ("--cross-levers", args.cross_levers, method == "lhs"),
+    ):
+        if given and not fits:
+            raise DesignError(
+                f"{flag} does not apply to a {method} design; leave it out, or choose the design "
+                "it belongs to (--second-order: sobol; --num-levels: morris; --levels: factorial "
+                "or lhs with --cross-levers; --cross-levers: lhs)"
+            )
+    if args.scheduler and args.executor != "inprocess":
+        raise DesignError(
+            f"--scheduler runs on dask; leave out --executor {args.executor}, or --scheduler"
+        )
+    if args.workers is not None and args.executor == "inprocess" and not args.scheduler:
+        raise DesignError(
+            "--workers needs --executor processes (or --scheduler for a local dask cluster); "
+            "this process runs the sweep alone"
+        )
     if args.num_levels is not None and args.num_levels < 2:
         raise DesignError(
             f"--num-levels {args.num_levels}: a Morris grid needs at least 2 levels (an even "
@@ -500,12 +531,12 @@ def _check_capacity_before_design(
     n = args.n if args.n is not None else 100
     levels = args.levels or 3
     if method == "factorial":
-        points = math.prod(len(f.levels(levels)) for f in factors)
+        points = math.prod(f.level_count(levels) for f in factors)
         check_factorial_size(points, len(factors), levels)
     elif method == "lhs" and args.cross_levers:
         levers = [f for f in factors if f.kind == "lever"]
         params = len(factors) - len(levers)
-        crossed = math.prod(len(f.levels(levels)) for f in levers)
+        crossed = math.prod(f.level_count(levels) for f in levers)
         check_factorial_size(crossed, len(levers), levels)
         points = (n if params else 1) * crossed
     else:
@@ -539,12 +570,26 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _check_out(out: str | None) -> None:
-    """The table's file can be written: refused before the analysis, not after."""
-    if out:
-        from grudging.cli._checks import writable_file
+def _check_out(args: argparse.Namespace) -> None:
+    """The table's file can be written, is not the store it reads, and replaces no file unless
+    ``--overwrite``: refused before the analysis, not after."""
+    if args.out:
+        from pathlib import Path
 
-        writable_file(out, "--out", (".csv", ".parquet"))
+        from grudging.cli._checks import writable_file
+        from grudging.errors import ParameterError
+
+        path = writable_file(args.out, "--out", (".csv", ".parquet"))
+        store = Path(args.store).resolve()
+        if path.resolve() in (store, store.with_name(store.name + ".wal")):
+            raise ParameterError(
+                f"--out {args.out}: this is the store the table is read from; give another file"
+            )
+        if path.exists() and not args.overwrite:
+            raise ParameterError(
+                f"--out {args.out}: the file exists; give another name, or --overwrite to "
+                "replace it"
+            )
 
 
 def _write(frame: Any, out: str | None) -> None:
@@ -597,7 +642,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise DesignError(f"--top {args.top}: show at least 1 factor")
-    _check_out(args.out)
+    _check_out(args)
     with guard(args.store):
         table = sensitivity(
             args.store,
@@ -606,9 +651,13 @@ def _sensitivity(args: argparse.Namespace) -> int:
             baseline=args.baseline,
             statistic=args.statistic,
         )
+    pairs = table.attrs.get("second_order")
     _write(table, args.out)
     if args.json:
-        print_json(_records(table))
+        if pairs is not None:
+            print_json({"indices": _records(table), "second_order": _records(pairs)})
+        else:
+            print_json(_records(table))
         return 0
     method = table["method"].iloc[0]
     option = table["option"].iloc[0]
@@ -621,7 +670,40 @@ def _sensitivity(args: argparse.Namespace) -> int:
         formats = {c: "compact" for c in columns[3:]}
     title = f"{'Sobol' if method == 'sobol' else 'Morris'} indices of {args.outcome} ({args.statistic}) for {what}"
     console.print(_table(table.head(args.top), title, columns, formats))
+    if pairs is not None:
+        console.print(
+            _table(
+                pairs.head(args.top),
+                f"Second-order Sobol' indices of {args.outcome} for {what} (largest pairs)",
+                ["factor", "with", "S2", "S2_conf"],
+                {"S2": ".3f", "S2_conf": ".3f"},
+            )
+        )
+    note = "; ".join(_sampling_notes(table)) if method == "sobol" else ""
+    if note:
+        console.print(f"note: {note}")
     return 0
+
+
+def _sampling_notes(table: Any) -> list[str]:
+    """What in a Sobol' table is sampling error, said where a reader would misread it."""
+    notes = []
+    negative = int((table["S1"] < 0).sum() + (table["ST"] < 0).sum())
+    if negative:
+        notes.append(
+            f"{negative} indices are negative: an index cannot be, so these are sampling error "
+            "around zero (read them as 0 within their _conf)"
+        )
+    above = int((table["S1"] > table["ST"] + table["S1_conf"] + table["ST_conf"]).sum())
+    wide = int((table["ST_conf"] >= table["ST"].abs()).sum())
+    if wide:
+        notes.append(
+            f"{wide} of {len(table)} total indices are no larger than their 95 % half-width: "
+            "their rank is not established; more points (-n) narrow them"
+        )
+    if above:
+        notes.append(f"{above} first-order indices exceed their total beyond both intervals")
+    return notes
 
 
 def _discover(args: argparse.Namespace) -> int:
@@ -637,12 +719,14 @@ def _discover(args: argparse.Namespace) -> int:
         )
     if args.boxes < 1:
         raise DesignError(f"--boxes {args.boxes}: look for at least 1 box")
+    if args.worse_than is not None and not math.isfinite(args.worse_than):
+        raise DesignError(f"--worse-than {args.worse_than}: give a finite value of the outcome")
     if not 0 < args.mass_min < 1:
         raise DesignError(
             f"--mass-min {args.mass_min:g}: the smallest box is a share of the points; give a "
             "value above 0 and below 1 (e.g. 0.05)"
         )
-    _check_out(args.out)
+    _check_out(args)
     with guard(args.store):
         found = discover(
             args.store,
@@ -726,7 +810,7 @@ def _robustness(args: argparse.Namespace) -> int:
             )
         _check_satisfice(item, name.strip(), thresholds[name.strip()])
     outcomes = args.outcome or [*MAIN_OUTCOMES, *[t for t in thresholds if t not in MAIN_OUTCOMES]]
-    _check_out(args.out)
+    _check_out(args)
     with guard(args.store):
         table = robustness(
             args.store,
@@ -782,9 +866,15 @@ def _export(args: argparse.Namespace) -> int:
 
     writable_folder(args.out, "--out")
     with open_store(args.store) as store, guard(args.store):
-        written = store.export(args.out, args.format, args.table or None)
+        written = store.export(args.out, args.format, args.table or None, args.overwrite)
+        counts = store.counts()
     for path in written:
         console.print(f"written {path}")
+    if counts["stored"] < counts["total"]:
+        console.print(
+            f"note: the sweep is unfinished: {counts['stored']:,} of {counts['total']:,} runs "
+            f"stored (meta.json says so); finish it with grudging sweep {args.store} --resume"
+        )
     return 0
 
 

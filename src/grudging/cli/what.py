@@ -169,6 +169,7 @@ def _given(value: int | None, default: int) -> int:
 def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
     from rich.table import Table
 
+    from grudging.explore.what_it_takes import condition_interval
     from grudging.report.numbers import in_sentence, outcome_label, parameter_label
     from grudging.report.what import choice_names, lever_label, lever_value
 
@@ -256,15 +257,14 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         f"({answer.parameter_replications} "
         f"replications, win rate {answer.parameter_win_rate:.2f} overall)"
     )
-    for column in ("parameter", "condition", "range [low, high]", "P(better) there", "share"):
+    for column in ("parameter", "condition", "range [low, high]", "P(better) there (90 %)"):
         params.add_column(column)
     for c in answer.parameters[:top]:
         params.add_row(
             parameter_label(c.parameter),
             f"{c.operator} {c.threshold:.4g}" + ("" if c.reached else " (closest; short)"),
             f"[{c.low:.4g}, {c.high:.4g}]",
-            f"{c.win_rate:.2f}",
-            f"{c.support:.0%}",
+            condition_interval(c, answer.parameter_replications),
         )
     console.print(params)
     box = answer.box

@@ -243,8 +243,8 @@ def _latin(factors: Sequence[Factor], n: int, rng: np.random.Generator) -> np.nd
 
 
 def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
+    check_factorial_size(math.prod(f.level_count(levels) for f in factors), len(factors), levels)
     grids = [f.levels(levels) for f in factors]
-    check_factorial_size(math.prod(len(g) for g in grids), len(factors), levels)
     return np.array(list(itertools.product(*grids)), dtype=float).reshape(-1, len(factors))
 
 

@@ -177,6 +177,9 @@ def discover(
         )
     constant = [c for c in x.columns if x[c].nunique() < 2]
     x = x.drop(columns=constant)
+    # PRIM's pasting moves a bound to a midpoint between values (34.5 on an integer lever): an
+    # integer column would refuse it
+    x = x.astype({c: float for c in x.columns if pd.api.types.is_integer_dtype(x[c])})
     if x.empty:
         raise DesignError("the design varies no factor: PRIM has nothing to restrict")
     with warnings.catch_warnings():

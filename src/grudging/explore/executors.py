@@ -168,7 +168,7 @@ class Dask:
         if address:
             try:
                 self.client = Client(address, timeout="20s")
-            except OSError as err:
+            except (OSError, ValueError, TypeError) as err:
                 raise DesignError(
                     f"--scheduler {address}: no dask scheduler answers there ({err}); start one "
                     "with 'dask scheduler' or leave --scheduler out for a local cluster"

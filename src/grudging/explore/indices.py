@@ -17,6 +17,7 @@ Cariboni & Saltelli (2007), *Environmental Modelling & Software* 22(10): 1509-15
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -148,14 +149,25 @@ def sensitivity(
                 f"{st.path}: {y.size} design points, but a Saltelli design of n = {spec['n']} "
                 f"over {len(names)} factors has {expected}"
             )
-        si = sobol.analyze(
-            problem,
-            y,
-            calc_second_order=bool(spec["second_order"]),
-            num_resamples=num_resamples,
-            conf_level=conf_level,
-            seed=seed,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            si = sobol.analyze(
+                problem,
+                y,
+                calc_second_order=bool(spec["second_order"]),
+                num_resamples=num_resamples,
+                conf_level=conf_level,
+                seed=seed,
+            )
+        if any("Constant values" in str(w.message) for w in caught):
+            values, counts = np.unique(y, return_counts=True)
+            other = int(y.size - counts.max())
+            raise DesignError(
+                f"{outcome}: only {other:,} of {y.size:,} design points differ from "
+                f"{values[counts.argmax()]:g}, too few for Sobol' indices (the estimator's "
+                "subsets are constant and it would report zeros, not that nothing matters); "
+                "sweep more points or replications, or choose an outcome with more variation"
+            )
         table = pd.DataFrame(
             {
                 "factor": names,
@@ -165,6 +177,20 @@ def sensitivity(
                 "ST_conf": si["ST_conf"],
             }
         )
+        if spec["second_order"]:
+            pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
+            table.attrs["second_order"] = (
+                pd.DataFrame(
+                    {
+                        "factor": [names[i] for i, _ in pairs],
+                        "with": [names[j] for _, j in pairs],
+                        "S2": [float(si["S2"][i, j]) for i, j in pairs],
+                        "S2_conf": [float(si["S2_conf"][i, j]) for i, j in pairs],
+                    }
+                )
+                .sort_values("S2", ascending=False, kind="stable")
+                .reset_index(drop=True)
+            )
         key = "ST"
     else:
         from SALib.analyze import morris

@@ -74,6 +74,14 @@ class Factor:
             values = self.low + u * (self.high - self.low)
         return np.clip(values, self.low, self.high)  # rounding never leaves the range
 
+    def level_count(self, n: int) -> int:
+        """How many levels :meth:`levels` gives for ``n``, without building them."""
+        if self.scale == "categorical":
+            return len(self.choices)
+        if self.scale == "integer" and int(self.high - self.low) + 1 <= n:
+            return int(self.high - self.low) + 1
+        return 1 if n < 2 else n
+
     def levels(self, n: int) -> np.ndarray:
         """Unit coordinates of a full-factorial grid: every choice or whole number when there are
         at most ``n``, otherwise ``n`` evenly spaced levels from the bottom to the top."""

@@ -553,6 +553,15 @@ def sweep(
             scheduler,
             progress,
         )
+    except DesignError:
+        # refused before a run was stored (no scheduler answers): leave no empty store behind,
+        # so that the corrected command is not refused as a store that already exists
+        counts = created.counts()
+        created.close()
+        if counts["stored"] == 0 and counts["failed"] == 0:
+            for leftover in (Path(path), Path(f"{path}.wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         created.close()
 

@@ -1148,7 +1148,13 @@ def format_value(value: LeverValue, unit: str = "") -> str:
 def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     """One sentence: what the option needs to win (or, when it wins already, what would stop it
     winning), or that no searched change does it."""
-    from grudging.report.numbers import in_sentence, lever_label, outcome_label, parameter_label
+    from grudging.report.numbers import (
+        in_sentence,
+        lever_label,
+        outcome_label,
+        parameter_label,
+        percent,
+    )
     from grudging.report.what import choice_names
 
     names = choice_names(scn)
@@ -1164,7 +1170,8 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     base = scn.option(answer.baseline).name
     head = (
         f"{name} beats {base} on {in_sentence(outcome_label(answer.outcome))} in "
-        f"{answer.p_current:.0%} of paired replications (target {answer.confidence:.0%})"
+        f"{percent(answer.p_current)} of paired replications (target "
+        f"{percent(answer.confidence)})"
     )
     sought = "breaks" if hold else "reached"
     ways = [
@@ -1180,7 +1187,9 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
         for p in answer.pairs
         if p.threshold is not None
     ]
-    if hold:
+    if not answer.levers:
+        lever_part = "; the scenario declares no lever this option reads, so none was searched"
+    elif hold:
         lever_part = (
             "; it wins as proposed, and stops winning if " + ", or if ".join(ways)
             if ways
@@ -1207,8 +1216,8 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     verb = "it stops winning" if hold else "it wins"
     if reached:
         assumptions = " or when ".join(
-            f"{parameter_label(c.parameter)} {c.operator} {c.threshold:.3g} (P(better) {c.win_rate:.2f} in the "
-            f"{c.support:.0%} of replications there)"
+            f"{parameter_label(c.parameter)} {c.operator} {c.threshold:.3g} (P(better) "
+            f"{condition_interval(c, answer.parameter_replications)})"
             for c in reached
         )
         part = f"; among the assumptions, {verb} when {assumptions}"
@@ -1217,6 +1226,18 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
             "stop winning" if hold else "win"
         )
     return head + lever_part + part + "."
+
+
+def condition_interval(c: Any, replications: int, z: float = 1.6448536269514722) -> str:
+    """A condition's win rate with its 90 % Wilson interval and the replications behind it:
+    ``0.45 (90 %: 0.26-0.66, 20 of 200 replications)``: a threshold found on a few replications
+    is a guess, and says so."""
+    n = max(1, round(c.support * replications))
+    p = c.win_rate
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    low, high = max(0.0, centre - half), min(1.0, centre + half)
+    return f"{p:.2f} (90 %: {low:.2f}-{high:.2f}, {n:,} of {replications:,} replications)"
 
 
 def _p(p: float | None) -> str:

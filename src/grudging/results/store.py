@@ -232,14 +232,18 @@ class Store:
 
         target = Path(path)
         if target.exists():
-            with open(target, "rb") as fh:
-                is_store = fh.read(12)[8:12] == b"DUCK"
+            if _is_duckdb_file(target):
+                raise StoreError(
+                    f"{target}: a store already exists here; continue its sweep with --resume, or "
+                    "give a new path"
+                )
+            hint = (
+                " (a scenario is given with --scenario)"
+                if target.suffix.lower() in (".yaml", ".yml")
+                else ""
+            )
             raise StoreError(
-                f"{target}: a store already exists here; continue its sweep with --resume, or "
-                "give a new path"
-                if is_store
-                else f"{target}: a file that is not a store (a scenario is given with --scenario); "
-                "give a new path for the store"
+                f"{target}: a file that is not a store{hint}; give a new path for the store"
             )
         if not target.parent.exists():
             raise StoreError(f"{target}: the folder {target.parent} does not exist; create it")
@@ -273,6 +277,11 @@ class Store:
             raise StoreError(f"{target}: a folder, not a store; give the store's .duckdb file")
         if not target.is_file():
             raise StoreError(f"{target}: no store here; run 'grudging sweep {target}' first")
+        if not _is_duckdb_file(target):
+            raise StoreError(
+                f"{target}: not a DuckDB store, or one damaged beyond reading (a store is the "
+                ".duckdb file 'grudging sweep' writes; an exported table cannot be read as one)"
+            )
         try:
             need = expected_size(target)
         except OSError as err:
@@ -829,9 +838,15 @@ class Store:
 
     # Export ------------------------------------------------------------------------------------
     def export(
-        self, folder: str | Path, fmt: str = "parquet", tables: Sequence[str] | None = None
+        self,
+        folder: str | Path,
+        fmt: str = "parquet",
+        tables: Sequence[str] | None = None,
+        overwrite: bool = False,
     ) -> list[Path]:
-        """Write the tables as Parquet (zstd) or CSV files into ``folder``, with ``meta.json``."""
+        """Write the tables as Parquet (zstd) or CSV files into ``folder``, with ``meta.json``
+        (which gives the runs stored so far); files of an earlier export there are replaced only
+        with ``overwrite``."""
         if fmt not in ("parquet", "csv"):
             raise StoreError(unknown_name("export format", fmt, ("parquet", "csv")))
         import duckdb
@@ -839,6 +854,15 @@ class Store:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         names = list(tables or ("experiments", "outcomes", "status", "points", "chunks"))
+        taken = [
+            f"{n}.{f}" for n in (*names, "meta") for f in (("json",) if n == "meta" else (fmt,))
+        ]
+        present = [name for name in taken if (out / name).exists()]
+        if present and not overwrite:
+            raise StoreError(
+                f"{out}: already holds {', '.join(present)}; export into an empty folder, or "
+                "give --overwrite to replace them"
+            )
         written = []
         for name in names:
             if name not in ("experiments", "outcomes", "status", "points", "chunks", "design_unit"):
@@ -869,6 +893,7 @@ class Store:
                 raise _duckdb_error(self.path, err) from None
             written.append(target)
         meta = {k: v for k, v in self.meta.items() if k != "scenario"}
+        meta["runs_stored"] = self.counts()["stored"]
         target = out / "meta.json"
         target.write_text(json_text(meta))
         written.append(target)
@@ -937,6 +962,15 @@ def _monthly_frames(chunk: ChunkRows, points: np.ndarray, reps: np.ndarray) -> l
             )
         )
     return frames
+
+
+def _is_duckdb_file(path: Path) -> bool:
+    """Whether ``path`` starts as a DuckDB database file does (its magic bytes)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(12)[8:12] == b"DUCK"
+    except OSError:
+        return False
 
 
 def open_store(path: str | Path) -> Store:

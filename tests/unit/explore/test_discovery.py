@@ -120,3 +120,28 @@ def test_boxes_can_be_restricted_to_chosen_factors(tmp_path: Path) -> None:
         discover(
             path, "civilian_deaths", option="proposal", baseline="baseline", factors=["dynamics.d"]
         )
+
+
+def test_prim_pastes_on_an_integer_lever(tmp_path: Path) -> None:
+    """Pasting moves a bound to a midpoint between an integer lever's values (34.5 months), which
+    an integer column refused with a pandas TypeError (audit, 2026-12-07)."""
+    factors = [
+        Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0),
+        Factor("drawdown_months", "lever", "integer", low=6, high=36),
+    ]
+    design = synthetic_design("lhs", 400, factors, seed=7)
+    x = design.values()
+    assert x["drawdown_months"].dtype.kind == "i"
+    worse = (x["dynamics.a"] > 0.5) & (x["drawdown_months"] <= 20)
+    path = synthetic_store(
+        tmp_path / "integer.duckdb",
+        design,
+        {
+            "proposal": {"civilian_deaths": np.where(worse, 200.0, 100.0)},
+            "baseline": {"civilian_deaths": np.full(design.points, 150.0)},
+        },
+    )
+    found = discover(path, "civilian_deaths", option="proposal", baseline="baseline")
+    limits = found.limits[found.limits["box"] == 1].set_index("factor")
+    assert "drawdown_months" in limits.index
+    assert limits.loc["drawdown_months", "high"] == pytest.approx(20, abs=1.0)

@@ -87,6 +87,13 @@ def test_sobol_sweep_then_sensitivity(tmp_path: Path, capsys: pytest.CaptureFixt
     assert len(rows) == sum(p.name.startswith("dynamics.") and p.high > p.low for p in dynamics)
     assert rows[0]["rank"] == 1
     assert rows[0]["ST"] >= rows[-1]["ST"]
+    # four points give indices that are mostly sampling error, and the table says so
+    assert main(["sensitivity", str(store), "--outcome", "civilian_deaths"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    negative = sum(r["S1"] < 0 for r in rows) + sum(r["ST"] < 0 for r in rows)
+    assert negative > 0
+    assert f"note: {negative} indices are negative: an index cannot be" in out
+    assert "their rank is not established" in out
 
 
 def test_resume_takes_everything_from_the_store(
@@ -151,4 +158,63 @@ def test_a_design_too_large_is_refused_before_anything_runs(
     err = capsys.readouterr().err
     assert "design too large for the disk: 243 points x 5 options x 10,000,000 replications" in err
     assert "leave out --monthly" in err
+    assert not store.exists()
+
+
+def test_an_analysis_writes_over_no_file_and_never_over_its_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--out replaced any file without a word, the store it read included (a store named
+    s.csv lost its runs); an export mixed its files with an earlier one's (audit, 2026-12-07)."""
+    store = tmp_path / "s.csv"
+    assert main(["sweep", str(store), *SWEEP]) == 0
+    size = store.stat().st_size
+    capsys.readouterr()
+    assert main(["robustness", str(store), "--out", str(store), "--overwrite"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --out {store}: this is the store the table is read from; give another file\n"
+    )
+    notes = tmp_path / "notes.csv"
+    notes.write_text("my notes\n")
+    for command in (
+        ["robustness", str(store)],
+        ["sensitivity", str(store), "--outcome", "civilian_deaths", "--option", "us_stays"],
+    ):
+        assert main([*command, "--out", str(notes)]) == 2
+        assert capsys.readouterr().err == (
+            f"error: --out {notes}: the file exists; give another name, or --overwrite to "
+            "replace it\n"
+        )
+    assert notes.read_text() == "my notes\n"
+    assert store.stat().st_size == size
+    assert main(["robustness", str(store), "--out", str(notes), "--overwrite"]) == 0
+    assert "option" in notes.read_text()
+    folder = tmp_path / "export"
+    assert main(["export", str(store), "--out", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["export", str(store), "--out", str(folder)]) == 2
+    assert "already holds experiments.parquet" in capsys.readouterr().err
+    assert main(["export", str(store), "--out", str(folder), "--overwrite"]) == 0
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["runs_stored"] == meta["total_runs"] == 24
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--second-order"], "--second-order does not apply to a lhs design"),
+        (["--method", "sobol", "--num-levels", "4"], "--num-levels does not apply to a sobol"),
+        (["--levels", "5"], "--levels does not apply to a lhs design"),
+        (["--method", "morris", "--cross-levers"], "--cross-levers does not apply to a morris"),
+        (["--workers", "2"], "--workers needs --executor processes"),
+        (["--executor", "processes", "--scheduler"], "--scheduler runs on dask; leave out"),
+    ],
+)
+def test_a_flag_the_design_would_ignore_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], expected: str
+) -> None:
+    """These were accepted and silently ignored (audit, 2026-12-07)."""
+    store = tmp_path / "s.duckdb"
+    assert main(["sweep", str(store), *SWEEP, *flags]) == 2
+    assert expected in capsys.readouterr().err
     assert not store.exists()

@@ -122,3 +122,31 @@ def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
         f"{tmp_path / 'nothing.duckdb'}: no store here; run 'grudging sweep "
         f"{tmp_path / 'nothing.duckdb'}' first"
     )
+
+
+def test_too_few_events_for_sobol_are_said_not_shown_as_zeros(tmp_path: Path) -> None:
+    """A rare binary outcome (two events, both where one factor is resampled) made SALib's base
+    samples constant, and the command printed every index as 0.000, which reads as 'nothing
+    matters' (audit, 2026-12-07). Rows come in blocks of A, AB_1..AB_3, B."""
+    design = synthetic_design("sobol", 64, ISHIGAMI)
+    y = np.zeros(design.points)
+    y[[1, 302]] = 1.0
+    path = synthetic_store(tmp_path / "rare.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value).startswith("y: only 2 of 320 design points differ from 0, too few")
+
+
+def test_second_order_indices_of_ishigami_are_reported(tmp_path: Path) -> None:
+    """A --second-order sweep pays for twice the runs; its S2 were computed and thrown away. The
+    Ishigami function's only interaction is x1 with x3: S13 = V13 / V = 0.244, S12 = S23 = 0."""
+    design = synthetic_design("sobol", 2048, ISHIGAMI, second_order=True)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    path = synthetic_store(tmp_path / "s2.duckdb", design, {"f": {"y": ishigami(x)}})
+    pairs = sensitivity(path, "y").attrs["second_order"]
+    s2 = {(r.factor, r.with_): r.S2 for r in pairs.rename(columns={"with": "with_"}).itertuples()}
+    v13 = analytic_indices()[1][2]  # ST3 = S13 (x3 acts only with x1)
+    assert s2[("x1", "x3")] == pytest.approx(v13, abs=0.05)
+    assert abs(s2[("x1", "x2")]) < 0.05
+    assert abs(s2[("x2", "x3")]) < 0.05
+    assert pairs.iloc[0][["factor", "with"]].tolist() == ["x1", "x3"]

@@ -206,3 +206,18 @@ def test_the_command_on_iraq_2007(capsys: pytest.CaptureFixture[str]) -> None:
     conditions = {c["parameter"] for c in answer["parameters"]}
     assert "bargain.aid_musd_per_year" not in conditions
     assert "dynamics.patron_pk_skill" in conditions
+
+
+def test_a_condition_says_how_many_replications_stand_behind_it() -> None:
+    """A threshold found on 20 replications read as a fact (audit, 2026-12-07): the sentence now
+    gives the win rate's 90 % Wilson interval and the count (analytic: p = 0.5, n = 20 gives
+    0.5 +/- 0.1726)."""
+    from types import SimpleNamespace
+
+    from grudging.explore.what_it_takes import condition_interval
+
+    c = SimpleNamespace(win_rate=0.5, support=0.1)
+    assert condition_interval(c, 200) == "0.50 (90 %: 0.33-0.67, 20 of 200 replications)"
+    assert condition_interval(SimpleNamespace(win_rate=1.0, support=1.0), 5).startswith(
+        "1.00 (90 %: 0.65-1.00, 5 of 5"
+    )
