@@ -40,6 +40,14 @@ def register(sub: Any) -> None:
         help=GUARANTOR_HELP,
     )
     p.add_argument(
+        "--option",
+        metavar="ID",
+        default=None,
+        help="the bargain of this course of action, as a run makes it: its guarantor, with the "
+        "strength its own conference raises, its commitment and its aid (the flags below still "
+        "override each)",
+    )
+    p.add_argument(
         "--aid",
         metavar="MUSD_PER_YEAR",
         type=float,
@@ -139,6 +147,49 @@ def _guarantors(args: argparse.Namespace, params: Any, scn: Any) -> list[Any]:
     return out
 
 
+def _option_guarantor(args: argparse.Namespace, scn: Any) -> list[Any]:
+    """The guarantor of ``--option``'s bargain as its plan makes it (the conference's strength,
+    the plan's commitment), with ``--strength``/``--impartiality``/``--years`` on top; sets
+    ``args.aid`` to the option's aid unless ``--aid`` was given."""
+    from dataclasses import replace
+
+    from grudging.errors import ParameterError
+    from grudging.options import plan_option
+    from grudging.scenario.schema import CourseOfAction
+
+    if args.guarantor != "all":
+        raise ParameterError(
+            f"--guarantor {args.guarantor} and --option {args.option}: the option names its "
+            "guarantor; give one of them"
+        )
+    ids = [o.id for o in scn.options]
+    if args.option not in ids:
+        from grudging.errors import unknown_name
+
+        raise ParameterError(f"--option {args.option}: {unknown_name('option', args.option, ids)}")
+    opt: CourseOfAction = scn.option(args.option)
+    if opt.bargain is None or not scn.factions:
+        with_bargain = [o.id for o in scn.options if o.bargain is not None]
+        raise ParameterError(
+            f"--option {args.option}: the option attempts no bargain; options that do: "
+            f"{', '.join(with_bargain) or 'none'}"
+        )
+    plan = plan_option(scn, opt, seed=args.seed)
+    assert plan.guarantor is not None
+    given = {
+        k: v
+        for k, v in (
+            ("strength_ratio", args.strength),
+            ("impartiality", args.impartiality),
+            ("commitment_years", args.years),
+        )
+        if v is not None
+    }
+    if args.aid is None:
+        args.aid = opt.bargain.aid_musd_per_year
+    return [replace(plan.guarantor, **given)]
+
+
 def _fmt_p(value: float) -> str:
     from grudging.cli.render import probability
 
@@ -198,7 +249,7 @@ def _bargain(args: argparse.Namespace) -> int:
     values = scn.parameter_values()
     params = stage_parameters(BargainParams, values, "bargain")
     missing = [name for name in parameter_names(BargainParams, "bargain") if name not in values]
-    guarantors = _guarantors(args, params, scn)
+    guarantors = _option_guarantor(args, scn) if args.option else _guarantors(args, params, scn)
     result = bargain(
         scn,
         guarantors,
@@ -212,7 +263,12 @@ def _bargain(args: argparse.Namespace) -> int:
     if args.uncertainty:
         from grudging.explore.deal_spread import deal_spread
 
-        given = args.strength is not None or args.impartiality is not None or args.years is not None
+        given = (
+            args.option is not None
+            or args.strength is not None
+            or args.impartiality is not None
+            or args.years is not None
+        )
         spread = deal_spread(
             scn,
             guarantors if given else [g.kind for g in guarantors],
@@ -321,13 +377,20 @@ def _print(
             _fmt_p(o.p_deal_holds),
         )
     console.print(t)
+    where = (
+        f"those of option '{args.option}' as a run plans it (the strength its own conference "
+        "raises, its commitment and its aid; grudging coalition --option "
+        f"{args.option}), unless given here"
+        if args.option
+        else "the scenario's declared values (bargain.strength_<id>, ... and "
+        "bargain.aid_musd_per_year; their sources: grudging show --section parameters), unless "
+        "given here; a run's option uses the strength its own conference raises (--option ID "
+        "shows an option's bargain)"
+    )
     console.print(
         "strength ratio = effective strength / requirement; P(implemented) = chance a signed "
         "deal is carried out with this guarantor if no faction stays outside it. Strength, "
-        "impartiality, years and aid are the scenario's declared values (bargain.strength_<id>, "
-        "... and bargain.aid_musd_per_year; their sources: grudging show --section parameters), "
-        "unless given here; a run's option uses the strength its own conference raises "
-        "(grudging coalition)."
+        f"impartiality, years and aid are {where}."
     )
     _print_feasibility(result, scn, console)
     for o in result.outcomes:

@@ -190,3 +190,33 @@ def test_a_guarantor_without_figures_is_a_located_error(
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "natto", "--draws", "10")
     assert code == 2
     assert "unknown guarantor 'natto' (did you mean 'nato'?)" in err
+
+
+def test_an_options_bargain_is_the_one_its_run_plans(capsys: pytest.CaptureFixture[str]) -> None:
+    """--option takes the option's guarantor with the strength its own conference raises and its
+    aid (the command showed the registry's Iraq figures and the shared aid whatever the option
+    said: audit, 2026-12-07). At the plan's draws and seed it is the plan's bargain exactly."""
+    from grudging.options import BARGAIN_DRAWS, plan_option
+    from grudging.rng import MASTER_SEED
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("iraq-2007")
+    plan = plan_option(scn, "nato_replaces", seed=MASTER_SEED)
+    assert plan.guarantor is not None
+    assert plan.settlement is not None
+    args = ["--option", "nato_replaces", "--draws", str(BARGAIN_DRAWS), "--uncertainty", "0"]
+    code, out, _ = run(capsys, *args, "--json")
+    assert code == 0
+    got = json.loads(out)
+    (outcome,) = got["guarantors"]
+    assert outcome["kind"] == "nato"
+    assert outcome["strength_ratio"] == plan.guarantor.strength_ratio
+    assert outcome["commitment_years"] == plan.guarantor.commitment_years
+    assert got["aid_musd_per_year"] == scn.option("nato_replaces").bargain.aid_musd_per_year
+    assert outcome["p_deal"] == plan.settlement.p_deal
+    code, _, err = run(capsys, "--option", "us_stays")
+    assert code == 2
+    assert err.strip() == (
+        "error: --option us_stays: the option attempts no bargain; options that do: "
+        "nato_replaces, nato_then_un"
+    )
