@@ -43,12 +43,17 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 def test_default_is_loopback_without_warning(
     started: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["serve", "--port", "8123"]) == 0
+    import socket
+
+    with socket.socket() as probe:  # a port nothing else on the machine holds
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["serve", "--port", str(port)]) == 0
     assert started[0]["host"] == "127.0.0.1"
-    assert started[0]["port"] == 8123
+    assert started[0]["port"] == port
     err = capsys.readouterr().err
     assert "warning" not in err
-    assert "http://127.0.0.1:8123/" in err
+    assert f"http://127.0.0.1:{port}/" in err
 
 
 def test_another_host_warns(
