@@ -51,12 +51,27 @@ COUNTRIES = "country_converter/country_data.tsv"
 OUT = ROOT / "src/grudging/scenarios/iraq-2007/calibration/coalition_history.csv"
 
 
+#: The month a year-only date with a qualifier stands for (the middle of the part of the year it
+#: names); a year alone is January, the earliest it can mean.
+SEASONS = (("early", "02"), ("spring", "04"), ("mid", "06"), ("summer", "07"), ("autumn", "10"))
+SEASONS += (("fall", "10"), ("late", "11"))
+
+
 def _month(text: str) -> str | None:
-    """``YYYY-MM`` from ``2004-03-15``, ``2004-03`` or ``2004`` (January if no month)."""
+    """``YYYY-MM`` from ``2004-03-15``, ``2004-03``, ``2004 (mid)`` or ``2004`` (January)."""
     m = re.search(r"(\d{4})(?:-(0[1-9]|1[0-2])(?!\d))?", text or "")
     if not m:
         return None
-    return f"{m.group(1)}-{m.group(2) or '01'}"
+    if m.group(2):
+        return f"{m.group(1)}-{m.group(2)}"
+    words = (text or "").lower()
+    month = next((mm for word, mm in SEASONS if word in words), "01")
+    return f"{m.group(1)}-{month}"
+
+
+def _next_month(month: str) -> str:
+    year, mm = int(month[:4]), int(month[5:7])
+    return f"{year + mm // 12}-{mm % 12 + 1:02d}"
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -136,6 +151,11 @@ def derive_history(raw: Path, window_end: str = "2006-12", patron: str = "USA") 
         peak = max(in_window, key=lambda f: f[1]) if in_window else ("", 0, "")
         first = min((f[0] for f in in_window), default="")
         used = sorted({f[2] for f in items})
+        left = withdrawn.get(code, "")
+        if left and peak[0] and left <= peak[0]:
+            # a vague completion date ("2004 (early)") before the dated peak: the contingent was
+            # still there at its peak, so it left after it
+            left = _next_month(peak[0])
         out.append(
             HistoryRow(
                 nation=code,
@@ -143,7 +163,7 @@ def derive_history(raw: Path, window_end: str = "2006-12", patron: str = "USA") 
                 peak_troops=peak[1],
                 peak_month=peak[0],
                 first_month=first,
-                withdrawn=withdrawn.get(code, ""),
+                withdrawn=left,
                 troops_2007_03=(mar07 or feb07 or [("", 0, "")])[0][1],
                 troops_2007_10=max((f[1] for f in oct07), default=0),
                 sources="; ".join(used),

@@ -59,6 +59,8 @@ def derive(raw: Path) -> list[dict[str, str]]:
             if int(row["peak_troops"]) <= 0:
                 continue
             exit_month, reason = exits.get(row["nation"], ("", ""))
+            if exit_month and row["withdrawn"] and exit_month <= row["peak_month"]:
+                exit_month = row["withdrawn"]  # after its dated peak, as the history has it
             out.append(
                 {
                     "nation": row["nation"],

@@ -118,6 +118,11 @@ def test_a_settlements_row_that_cannot_be_true_is_refused(
         ("ALB,Albania,120,", "ALB,Albania,-500,", "peak_troops -500 of ALB is negative"),
         ("ALB,Albania,120,2005-12,", "ALB,Albania,120,2005-15,", "peak_month '2005-15' of ALB"),
         ("ARM,Armenia,", "ALB,Armenia,", "nation ALB has a row already; give one per nation"),
+        (
+            "ALB,Albania,120,2005-12,2004-01,,",
+            "ALB,Albania,120,2005-12,2004-01,2005-06,",
+            "ALB withdrawn 2005-06, before its peak_month 2005-12",
+        ),
     ],
 )
 def test_a_coalition_history_row_that_cannot_be_true_is_refused(

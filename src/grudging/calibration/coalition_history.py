@@ -111,6 +111,13 @@ def _check_row(row: HistoryRow, where: str, earlier: set[str]) -> None:
                 f"{where}: {column} '{month}' of {row.nation} is not a month; write it as YYYY-MM, "
                 "e.g. 2006-12 (or leave it empty)"
             )
+    for column in ("first_month", "peak_month"):
+        month = getattr(row, column)
+        if row.withdrawn and month and row.withdrawn < month:
+            raise ScenarioError(
+                f"{where}: {row.nation} withdrawn {row.withdrawn}, before its {column} {month}; a "
+                "contingent leaves after it was there: correct the dates"
+            )
 
 
 #: Where a scenario keeps its table, under the folder it was loaded from.
