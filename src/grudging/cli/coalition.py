@@ -292,7 +292,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         "arrives",
         "P(in)",
         "in theatre",
-        "commands led",
+        "commands held",
         "UNGA align.",
         "tie",
     ):
