@@ -159,6 +159,30 @@ def test_month_slider_changes_the_map(server: Any, page: Page, traffic: Any) -> 
     assert traffic.off_host == []
 
 
+def test_the_views_are_reachable_from_the_keyboard(server: Any, page: Page) -> None:
+    """The view tabs were plain divs a keyboard never reached; the page had no language and the
+    month slider no name (audit, 2026-12-07)."""
+    page.goto(server.url)
+    assert page.locator("html").get_attribute("lang") == "en"
+    tabs = page.get_by_role("tab")
+    expect(tabs).to_have_count(7, timeout=SLOW_MS)
+    expect(page.get_by_role("tab", name="Compare options")).to_have_attribute(
+        "aria-selected", "true"
+    )
+    page.get_by_role("tab", name="Map").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("tab", name="Map")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("slider").first).to_have_attribute(
+        "aria-labelledby", re.compile(r"^month-label")
+    )
+    # the command's label is in words, not the scenario schema's description
+    page.get_by_role("tab", name="Coalition builder").focus()
+    page.keyboard.press(" ")
+    expect(page.get_by_text("Command of the coalition", exact=True)).to_have_count(
+        1, timeout=SLOW_MS
+    )
+
+
 @pytest.mark.slow
 def test_changing_an_offer_changes_the_coalition_table(
     server: Any, page: Page, traffic: Any

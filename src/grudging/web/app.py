@@ -141,7 +141,7 @@ def map_layout(ws: Workspace) -> Any:
                 ],
                 className="controls",
             ),
-            html.Div(id="month-label", className="month-label"),
+            html.Label(id="month-label", className="month-label", htmlFor="month"),
             dcc.Slider(
                 id="month",
                 min=0,
@@ -503,6 +503,7 @@ def create_app(ws: Workspace) -> dash.Dash:
         update_title="",
         enable_mcp=False,
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = lambda: layout(ws)
     register(app, ws)
     install(app)

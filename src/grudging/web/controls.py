@@ -34,7 +34,8 @@ PLAN_FIELDS = (
     "offers",
 )
 
-#: Labels of plan fields whose schema has no description (its title would read "Roe Level").
+#: Labels of plan fields in words (before the schema's description, which is written for the
+#: scenario file; without either the title would read "Roe Level").
 PLAN_LABELS = {
     "command": "Command of the coalition",
     "roe_level": "Rules of engagement",
@@ -392,7 +393,7 @@ def plan_controls(scn: Scenario, plan: CoalitionPlan) -> list[Any]:
             bound = _bound_text(prop)
             extra = "; blank for none" if nullable else ""
             help_text = f"{'whole number' if kind == 'integer' else 'number'}{' ' + bound if bound else ''}{extra}"
-        label = str(prop.get("description") or PLAN_LABELS.get(name, title)).rstrip(".")
+        label = str(PLAN_LABELS.get(name) or prop.get("description") or title).rstrip(".")
         dom = json.dumps(ident, sort_keys=True, separators=(",", ":"))  # the id Dash writes
         out.append(
             html.Div(
