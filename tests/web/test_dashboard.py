@@ -77,7 +77,7 @@ def test_every_view_renders_offline(server: Any, page: Page, traffic: Any, shot:
     page.goto(server.url)
     expect(page.locator("#headline li").first).to_contain_text("against US stays", timeout=SLOW_MS)
     expect(page.locator("#fan .js-plotly-plot")).to_have_count(1)
-    expect(page.locator("#outcomes")).to_contain_text("civilian deaths")
+    expect(page.locator("#outcomes")).to_contain_text("Civilian deaths")
     page.wait_for_timeout(500)
     shot(page, "compare")
 

@@ -266,14 +266,23 @@ def _ordered(outcomes: Any) -> list[str]:
     return [o for o in MAIN_OUTCOMES if o in names] + [o for o in names if o not in MAIN_OUTCOMES]
 
 
-def outcome_rows(results: Results) -> tuple[Rows, list[str]]:
-    """One row per outcome, a 'median [90 % interval]' cell per option (mean for probabilities)."""
+def _columns(results: Results, options: list[str]) -> dict[str, str]:
+    """Column titles: the outcome, its unit, and each option by its name."""
+    names = results.option_names()
+    return {"outcome": "outcome", "unit": "unit", **{o: names.get(o, o) for o in options}}
+
+
+def outcome_rows(results: Results) -> tuple[Rows, dict[str, str]]:
+    """One row per outcome, a 'median [90 % interval]' cell per option (mean for probabilities);
+    outcomes and options named in words, as the report names them."""
+    from grudging.report.numbers import outcome_label
+
     summary = results.summary()
     rows: Rows = []
     for outcome in _ordered(summary["outcome"]):
         part = summary[summary["outcome"] == outcome].set_index("option")
         unit = str(part["unit"].iloc[0])
-        row: dict[str, Any] = {"outcome": outcome.replace("_", " "), "unit": unit}
+        row: dict[str, Any] = {"outcome": outcome_label(outcome), "unit": unit}
         for option in results.options:
             if option not in part.index:
                 row[option] = "–"
@@ -285,13 +294,14 @@ def outcome_rows(results: Results) -> tuple[Rows, list[str]]:
                 else interval_text(r["median"], r["low"], r["high"], unit)
             )
         rows.append(row)
-    return rows, ["outcome", "unit", *results.options]
+    return rows, _columns(results, list(results.options))
 
 
-def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
+def difference_rows(results: Results, baseline: str) -> tuple[Rows, dict[str, str]]:
     """Per outcome, each option's paired difference against the baseline and a verdict."""
     from grudging.model.outcomes import BINARY, OUTCOMES
     from grudging.report.narrative import binary_verdict, verdict
+    from grudging.report.numbers import outcome_label
 
     diff = results.compare(baseline)
     others = [o for o in results.options if o != baseline]
@@ -299,7 +309,7 @@ def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
     rows: Rows = []
     for outcome in _ordered(diff["outcome"]):
         unit = OUTCOMES[outcome].unit
-        row: dict[str, Any] = {"outcome": outcome.replace("_", " "), "unit": unit}
+        row: dict[str, Any] = {"outcome": outcome_label(outcome), "unit": unit}
         for option in others:
             part = diff[(diff["option"] == option) & (diff["outcome"] == outcome)]
             if part.empty:
@@ -319,7 +329,7 @@ def difference_rows(results: Results, baseline: str) -> tuple[Rows, list[str]]:
                 )
             row[option] = f"{change}; better in {r['share_better']:.0%}: {word}"
         rows.append(row)
-    return rows, ["outcome", "unit", *others]
+    return rows, _columns(results, others)
 
 
 def compare_view(
@@ -348,7 +358,7 @@ def compare_view(
         "fan": fan_chart(results, chosen, start=scn.start),
         "outcomes": rows,
         "outcome_columns": columns,
-        "differences": difference_rows(results, base) if len(results.options) > 1 else ([], []),
+        "differences": difference_rows(results, base) if len(results.options) > 1 else ([], {}),
         "difference_figure": None,
         "baseline": base,
         "outcome": chosen,

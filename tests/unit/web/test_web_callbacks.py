@@ -40,11 +40,16 @@ def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
     assert record.sentence() in view["headline"]
     # two traces per option: the 90 % band and the median
     assert len(view["fan"].data) == 2 * len(results.options)
-    deaths = next(r for r in view["outcomes"] if r["outcome"] == "civilian deaths")
+    deaths = next(r for r in view["outcomes"] if r["outcome"] == "Civilian deaths")
     assert "[" in deaths["nato_replaces"]
     assert "–" in deaths["nato_replaces"]
+    # outcomes and options named in words: the text's "'Chance of a deal' in the table" is a row
+    assert any(r["outcome"] == "Chance of a deal" for r in view["outcomes"])
+    names = results.option_names()
+    assert view["outcome_columns"]["nato_replaces"] == names["nato_replaces"]
     rows, columns = view["differences"]
-    assert columns == ["outcome", "unit", *[o for o in results.options if o != "us_stays"]]
+    assert list(columns) == ["outcome", "unit", *[o for o in results.options if o != "us_stays"]]
+    assert columns["us_withdraws"] == names["us_withdraws"]
     assert any("better in" in str(v) for v in rows[0].values())
 
 
