@@ -72,36 +72,17 @@ def comparison_sentences(results: Results, baseline: str | None = None) -> list[
     diff = results.compare(base)
     d = diff[diff["outcome"] == "civilian_deaths"]
     lines = []
+    from grudging.report import numbers as fmt
+
     for _, row in d.iterrows():
         word = verdict(row["share_better"], row.get("share_worse"))
         lines.append(
             f"{option_name(results, row['option'])} against {option_name(results, base)}: "
-            f"{word} on civilian deaths — fewer deaths in {row['share_better']:.0%} of paired "
-            f"replications; median difference {row['median_difference']:+,.0f} "
+            f"{word} on civilian deaths — fewer deaths in {fmt.percent(row['share_better'])} of "
+            f"paired replications; median difference {row['median_difference']:+,.0f} "
             f"(90 % interval {row['low']:+,.0f} to {row['high']:+,.0f})."
         )
     return lines
-
-
-def answer(results: Results, baseline: str | None = None) -> str:
-    """One sentence: which options do better than the baseline on civilian deaths, which worse."""
-    if len(results.options) < 2:
-        return f"Only one option ran ({results.options[0] if results.options else 'none'})."
-    base = baseline or results.options[0]
-    diff = results.compare(base)
-    d = diff[diff["outcome"] == "civilian_deaths"]
-    groups: dict[str, list[str]] = {}
-    for _, row in d.iterrows():
-        word = verdict(row["share_better"], row.get("share_worse"))
-        groups.setdefault(word, []).append(
-            f"{row['option']} ({row['share_better']:.0%} of runs fewer deaths)"
-        )
-    parts = [f"{word}: {', '.join(names)}" for word, names in groups.items()]
-    return (
-        f"Against {option_name(results, base)}, on civilian deaths over the horizon — "
-        + "; ".join(parts)
-        + "."
-    )
 
 
 def plan_sentences(results: Results) -> list[str]:

@@ -338,7 +338,7 @@ def compare_view(
     """Fan chart, outcomes with intervals, differences against the baseline, the answer."""
     from grudging.evidence.track_record import track_record
     from grudging.report.figures import difference_chart, fan_chart
-    from grudging.report.narrative import executive_summary
+    from grudging.report.narrative import comparison_sentences, executive_summary
 
     results = ws.results(state)
     scn = ws.edited(state)
@@ -353,6 +353,7 @@ def compare_view(
     ]
     out: dict[str, Any] = {
         "headline": executive_summary(results, base)
+        + comparison_sentences(results, base)
         + ([record.sentence()] if record else [])
         + failed,
         "fan": fan_chart(results, chosen, start=scn.start),

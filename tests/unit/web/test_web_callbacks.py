@@ -56,6 +56,10 @@ def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
 def test_another_baseline_changes_the_differences(ws: Any, state: Any) -> None:
     view = cb.compare_view(ws, state, "nato_replaces", "civil_war")
     assert view["baseline"] == "nato_replaces"
+    # the answer follows the baseline: one sentence per option against it on civilian deaths
+    names = ws.results(state).option_names()
+    against = [line for line in view["headline"] if f" against {names['nato_replaces']}: " in line]
+    assert len(against) == len(names) - 1
     assert "nato_replaces" not in view["differences"][1]
     assert "us_stays" in view["differences"][1]
     assert view["outcome"] == "civil_war"
