@@ -253,6 +253,11 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
         mark = getattr(err, "problem_mark", None)
         where = f"{filename}:{mark.line + 1}" if mark is not None else filename
         problem = getattr(err, "problem", None) or str(err)
+        if "constructor for the tag" in problem:
+            raise ScenarioError(
+                f"{where}: a YAML tag the scenario format does not take ({problem}); write plain "
+                "values (numbers, text, lists, mappings) without '!!' tags"
+            ) from None
         raise ScenarioError(
             f"{where}: not valid YAML ({problem}); check indentation, colons and quotes"
         ) from None

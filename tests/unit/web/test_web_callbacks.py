@@ -360,7 +360,10 @@ def test_upload_of_a_good_scenario(ws: Any) -> None:
         ("id: x\ntitle: [unclosed\n", "not valid YAML"),
         ("- a\n- b\n", "a scenario is a mapping"),
         ("id: x\ntitel: y\n", "bad.yaml:1: title: required key is missing"),
-        ("!!python/object/apply:os.system ['true']\n", "not valid YAML"),
+        (
+            "!!python/object/apply:os.system ['true']\n",
+            "a YAML tag the scenario format does not take",
+        ),
     ],
 )
 def test_malformed_upload_is_a_message(ws: Any, text: str, reason: str) -> None:
