@@ -733,7 +733,7 @@ def _register_compare(app: dash.Dash, ws: Workspace) -> None:
             [{"label": outcome_label(o), "value": o} for o in view["series"]],
             view["outcome"],
             html_table(view["outcomes"], view["outcome_columns"], "outcomes"),
-            f"Difference against {view['baseline']} (paired by replication)",
+            f"Difference against {view['baseline_name']} (paired by replication)",
             cb.figure_or_empty(view["difference_figure"], "one option only"),
             html_table(view["differences"][0], view["differences"][1], "differences"),
             banner,

@@ -356,12 +356,13 @@ def compare_view(
         + comparison_sentences(results, base)
         + ([record.sentence()] if record else [])
         + failed,
-        "fan": fan_chart(results, chosen, start=scn.start),
+        "fan": fan_chart(results, chosen, start=scn.start, names=results.option_names()),
         "outcomes": rows,
         "outcome_columns": columns,
         "differences": difference_rows(results, base) if len(results.options) > 1 else ([], {}),
         "difference_figure": None,
         "baseline": base,
+        "baseline_name": results.option_names().get(base, base),
         "outcome": chosen,
         "series": series,
         "changed": ws.changed(state),
