@@ -531,6 +531,7 @@ def _sections(
         p["used"] = values.get(p["name"], p["value"])
         p["overridden"] = p["name"] in values or p["name"] in fixed
     s["parameters"] = scen["parameters"]
+    s["notes"] = scen["notes"]
     s["options"] = [
         {
             **o,

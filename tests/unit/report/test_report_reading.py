@@ -114,3 +114,16 @@ def test_a_parameter_set_for_the_run_shows_its_declared_range() -> None:
     results = simulate(scn, options=["us_stays"], replications=3, seed=1)
     text = re.sub(r"<[^>]+>", "|", render_report(results, scn))
     assert "0.6395 – 2.031 (uniform; set to 0.8 for this run)" in text
+
+
+def test_a_report_of_another_theatre_says_which_shared_values_are_iraqs() -> None:
+    from grudging.chain import simulate
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("bosnia-1995")
+    results = simulate(scn, options=["no_force"], replications=3, seed=1)
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_report(results, scn)).split())
+    assert "Note: 20 parameters keep values that are facts of iraq-2007" in text
+    iraq = load_scenario("iraq-2007")
+    text = re.sub(r"<[^>]+>", " ", render_report(simulate(iraq, ["us_stays"], 3, seed=1), iraq))
+    assert "facts of iraq-2007" not in text
