@@ -224,6 +224,9 @@ def simulate(
         "seconds": round(time.perf_counter() - started, 3),
         "plans": {k: p.summary() for k, p in plans.items()},
         "faction_names": {f.id: f.name for f in scn.factions},
+        "agreement": None
+        if scn.agreement is None
+        else {"name": scn.agreement.name, "signed": scn.agreement.signed},
         # Gates the model does not simulate: outcomes are conditional on the option being
         # carried out (docs/design-notes/bargain.md, "Feasibility gates").
         "feasibility": {o: option_feasibility(scn, o).to_dict() for o in ids},

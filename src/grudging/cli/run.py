@@ -359,12 +359,20 @@ def plan_footer(results: Any) -> list[str]:
     meta = results.metadata
     names = results.option_names()
     plans = meta.get("plans", {})
+    agreement = meta.get("agreement")
     faction_names = meta.get("faction_names", {})
     summary = results.summary()
     troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
     months = meta.get("horizon_months")
     handovers = _handover_by_month(results)
     lines = []
+    if agreement:
+        lines.append(
+            f"Every option starts with {agreement['name']} (signed {agreement['signed']}) in "
+            "place: 'Settlement forms' counts it in each (100 % of runs) and the runs ask whether "
+            "it holds; a bargain's probability of a deal below is the bargain stage's own, from "
+            "scratch."
+        )
     for option, plan in plans.items():
         bits = []
         if "coalition" in plan:

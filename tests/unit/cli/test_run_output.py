@@ -62,6 +62,18 @@ def test_the_footer_says_what_each_troop_figure_is() -> None:
     ]
 
 
+def test_the_footer_says_when_an_agreement_is_in_place() -> None:
+    """'Settlement forms 100 %' under every option, a bargain's P(deal) near 0 beside it: the
+    agreement in place at the start explains both, and the footer says so first (audit)."""
+    results = constructed_results()
+    results.metadata["agreement"] = {"name": "Dayton", "signed": "1995-11"}
+    assert plan_footer(results)[0] == (
+        "Every option starts with Dayton (signed 1995-11) in place: 'Settlement forms' counts it "
+        "in each (100 % of runs) and the runs ask whether it holds; a bargain's probability of a "
+        "deal below is the bargain stage's own, from scratch."
+    )
+
+
 def test_the_footer_names_no_proposal_where_the_scenario_has_none() -> None:
     results = constructed_results()
     for plan in results.metadata["plans"].values():
