@@ -33,7 +33,8 @@ def poisson_counts(u: NDArray[np.float64], mean: NDArray[np.float64]) -> NDArray
     u, mean = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float))
     out = np.zeros(u.shape)
     flat_u, flat_mean, flat_out = u.ravel(), mean.ravel(), out.reshape(-1)
-    zero_mass = np.exp(-flat_mean)
+    zero_mass = np.negative(flat_mean)
+    np.exp(zero_mass, out=zero_mass)
     # Most counts of a small mean are zero: only the uniforms above P(X = 0) need a search.
     where = np.flatnonzero(flat_u > zero_mass)
     lam = flat_mean[where]
@@ -73,13 +74,17 @@ def _walk(
     found = np.zeros(mean.size, dtype=bool)
     left = mean.size
     step = 0
+    # scratch arrays, written in place at every step (the same operations, fewer allocations)
+    factor = np.empty(mean.size)
+    done, scratch = np.empty(mean.size, bool), np.empty(mean.size, bool)
     while index.size:
         step += 1
-        term *= mean / step
+        term *= np.divide(mean, step, out=factor)
         cdf += term
         # stop where the walk has passed u, or where the tail is exhausted in floating point
-        done = (u <= cdf) | (term <= 0.0)
-        done &= ~found
+        np.less_equal(u, cdf, out=done)
+        done |= np.less_equal(term, 0.0, out=scratch)
+        done &= np.logical_not(found, out=scratch)
         newly = int(np.count_nonzero(done))
         if not newly:
             continue
@@ -90,6 +95,7 @@ def _walk(
             keep = ~found
             index, u, mean, term, cdf = index[keep], u[keep], mean[keep], term[keep], cdf[keep]
             found = np.zeros(index.size, dtype=bool)
+            factor, done, scratch = factor[: index.size], done[: index.size], scratch[: index.size]
     return k
 
 

@@ -333,7 +333,9 @@ class Trajectories:
 def suppression(coverage: np.ndarray, half: float, hill: float) -> np.ndarray:
     """Share of violence left at a given coverage: ``1 / (1 + (coverage / half) ** hill)``."""
     c = np.maximum(coverage, 0.0) / half
-    return 1.0 / (1.0 + c**hill)
+    c = c**hill
+    c += 1.0
+    return 1.0 / c
 
 
 def unit_skill(u: ForceUnit, p: DynamicsParams) -> Any:
@@ -503,6 +505,7 @@ class _Run:
     escalate_u: np.ndarray  # (R, T) uniforms: does a kin state intervene this month
     onset_u: np.ndarray  # (R, T, N) uniforms: does large-scale violence start here (onset)
     onset_weight: np.ndarray  # (2, N) population share; hostile fighters per 1,000 (:func:`_onset`)
+    onset_fixed: tuple[np.ndarray, np.ndarray]  # (R, N) x2: the onset hazard's terms fixed per call
     shock_g: np.random.Generator
     noise_g: np.random.Generator
     drift_g: np.random.Generator
@@ -699,6 +702,7 @@ def _prepare(
         escalate_u=escalate_u,
         onset_u=onset_u,
         onset_weight=_onset_weight(th, pop),
+        onset_fixed=_onset_fixed(p, _onset_weight(th, pop)),
         shock_g=stream(seed, "dynamics", block, "shock"),
         noise_g=stream(seed, "dynamics", block, "noise"),
         drift_g=stream(seed, "dynamics", block, "drift"),
@@ -783,7 +787,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     collapsed, demob, realigned = _stand_down(run, st, forces, t)
     cov, supp = _suppression(run, st, forces, realigned, host)
     background, grievance, mixed = _background(run, st, forces, demob, host)
-    background = _onset(run, st, cov, demob, grievance, background, t)
+    background = _onset(run, st, cov, supp, demob, grievance, background, t)
     rate = _rate(run, st, supp, background, collapsed)
     # Troop and civilian counts read separate streams: the number of units differs by option, and
     # it must not shift the civilians' uniforms (common numbers).
@@ -851,10 +855,14 @@ def _forces_present(run: _Run, st: _State, t: int) -> _Forces:
     reduced to ``force_retained`` and fighting with the receiving command's skill and salience."""
     ho = run.inputs.handover
     handed_now = (st.handed >= 0)[:, None] & run.handover_mask[None, :]
-    scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * st.present
     troops_t = run.sched[:, :, t]  # (U, N)
-    skill = np.where(handed_now, run.skill_ho, run.skill0)
-    sal = np.where(handed_now, run.sal_ho, run.sal0)
+    if handed_now.any():
+        scale = np.where(handed_now, ho.force_retained if ho else 1.0, 1.0) * st.present
+        skill = np.where(handed_now, run.skill_ho, run.skill0)
+        sal = np.where(handed_now, run.sal_ho, run.sal0)
+    else:  # no unit handed over (the same values, without the copies)
+        scale = st.present.astype(float)
+        skill, sal = run.skill0, run.sal0
     return _Forces(
         handed_now=handed_now,
         scale=scale,
@@ -1137,7 +1145,7 @@ def deal_collapse_hazard(p: DynamicsParams, coverage: np.ndarray) -> np.ndarray:
     the episodes up to 1995 of ``grudging.model.onset.fit_onset``). A local deal is an episode,
     so the hazard is not split over regions."""
     cov = np.clip(coverage, 0.0, 1.0)
-    hazard: np.ndarray = _row(p.onset_peacekeeping_ratio) ** cov
+    hazard: np.ndarray = np.power(_row(p.onset_peacekeeping_ratio), cov, out=cov)
     hazard *= _row(p.onset_base_hazard) * _row(p.onset_agreement_ratio)
     return hazard
 
@@ -1268,10 +1276,20 @@ def _onset_weight(th: Theatre, pop: np.ndarray) -> np.ndarray:
     return np.stack([share, density])
 
 
+def _onset_fixed(p: DynamicsParams, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The terms of :func:`_onset`'s hazard that no month changes: the base hazard times the
+    region's share, and the armed capability's factor (computed once per call, as each month
+    computed them)."""
+    share, density = weight
+    spoilers = (density / p.onset_capability_reference) ** p.onset_capability_elasticity
+    return p.onset_base_hazard * share, spoilers
+
+
 def _onset(
     run: _Run,
     st: _State,
     cov: np.ndarray,
+    supp: np.ndarray,
     demob: np.ndarray,
     grievance: np.ndarray,
     background: np.ndarray,
@@ -1291,8 +1309,7 @@ def _onset(
     numbers)."""
     del grievance  # the force's presence is inside the fitted peacekeeping ratio
     p = run.p  # (R, 1) columns, so the terms of onset_hazard are written out here
-    share, density = run.onset_weight
-    spoilers = (density / p.onset_capability_reference) ** p.onset_capability_elasticity
+    base, spoilers = run.onset_fixed
     stood = np.clip(demob, 0.0, 1.0)
     lost = np.divide(
         np.maximum(run.cov0 - cov, 0.0),
@@ -1301,8 +1318,7 @@ def _onset(
         where=run.cov0 > 0,
     )
     hazard = (
-        p.onset_base_hazard
-        * share
+        base
         * p.onset_agreement_ratio**stood
         * (p.onset_victory_ratio if run.th.decisive_victory else 1.0)
         * p.onset_peacekeeping_ratio ** np.minimum(np.maximum(cov, 0.0), 1.0)
@@ -1311,7 +1327,6 @@ def _onset(
     )
     st.onset |= ~st.war & (run.onset_u[:, t, :] < onset_probability(hazard))
     # The background that sustains onset_rate before suppression, or the war minimum after it.
-    supp = suppression(cov, p.coverage_half, p.suppression_hill)
     war = war_minimum_rate(float(run.pop.sum())) / np.maximum(supp, MIN_SUPPRESSION)
     floor = np.maximum(p.onset_rate, war) * (1.0 - p.self_excitation)
     return np.where(st.onset, np.maximum(background, floor), background)
@@ -1326,8 +1341,14 @@ def _rate(
     p, th = run.p, run.th
     shock_p = p.shock_rate * th.spoiler_home * (0.5 + st.haven)[:, None] * st.spoiler_k
     shock = (run.shock_g.random((run.R, run.N)) < shock_p) | collapsed[:, None]
-    excitation = p.self_excitation * st.y + p.spillover * (st.y @ th.neighbours.T)
-    return (supp * background + excitation) * np.where(shock, p.shock_size, 1.0)
+    echo = st.y @ th.neighbours.T
+    echo *= p.spillover
+    echo += p.self_excitation * st.y
+    rate = supp * background
+    rate += echo
+    if shock.any():
+        rate *= np.where(shock, p.shock_size, 1.0)
+    return rate
 
 
 def _attacks(
@@ -1381,11 +1402,18 @@ def _civilian_deaths(
     """
     p = run.p
     mean_deaths = rate * run.pop / PER_100K
-    sigma2 = np.log1p(p.dispersion / np.maximum(mean_deaths, 1e-9))
+    sigma2 = np.maximum(mean_deaths, 1e-9)
+    np.divide(p.dispersion, sigma2, out=sigma2)
+    np.log1p(sigma2, out=sigma2)
     z = run.noise_g.standard_normal((run.R, run.N))
-    multiplier = np.exp(np.sqrt(sigma2) * z - 0.5 * sigma2)
+    lam = np.sqrt(sigma2)  # then the multiplier exp(sqrt(sigma2) z - sigma2 / 2), then the mean
+    lam *= z
+    sigma2 *= 0.5
+    lam -= sigma2
+    np.exp(lam, out=lam)
+    lam *= mean_deaths
+    np.minimum(lam, run.pop, out=lam)
     there = st.there
-    lam = np.minimum(mean_deaths * multiplier, run.pop)
     deaths = np.minimum(poisson_counts(poisson.random(lam.shape), lam), np.floor(there))
     if deaths.max(initial=0.0) >= F32_EXACT:
         deaths = _float32_floor(deaths)
@@ -1415,12 +1443,15 @@ def _displacement(
     p, th = run.p, run.th
     displaced = np.minimum(p.displaced_per_death * deaths * mixed, st.there)
     st.there = st.there - displaced
-    comp = st.comp
-    minority = comp * (1.0 - comp) ** 2  # minorities flee first
+    comp = st.comp  # updated in place (the state owns it); the same operations as out of place
+    minority = np.subtract(1.0, comp)
+    np.square(minority, out=minority)
+    minority *= comp  # minorities flee first: s (1 - s)**2
     share = np.minimum(displaced / run.pop, 0.5) / np.maximum(minority.sum(axis=0), 1e-12)
-    comp = np.maximum(comp - share * minority, 0.0)
+    minority *= share
+    np.subtract(comp, minority, out=comp)
+    np.maximum(comp, 0.0, out=comp)
     comp /= np.maximum(comp.sum(axis=0), 1e-12)
-    st.comp = comp
     abroad = displaced * np.where(th.abroad_border, run.refugee_share, 0.5 * run.refugee_share)
     return displaced, abroad
 
@@ -1483,7 +1514,11 @@ def _erosion(run: _Run, st: _State, forces: _Forces, unit_deaths: np.ndarray) ->
     drift = run.drift_g.normal(0.0, p.support_drift, size=(run.R, run.U))
     rate_k = unit_deaths / np.maximum(forces.unit_troops, 1.0) * PER_THOUSAND
     scale = run.erosion_scale  # 1 keeps the arithmetic of the unscaled walk bit for bit
-    support = st.support - scale * (p.support_casualty_sensitivity * rate_k) + scale * drift
+    rate_k *= p.support_casualty_sensitivity
+    rate_k *= scale
+    support = st.support - rate_k
+    drift *= scale
+    support += drift
     active = np.broadcast_to(run.erodes[None, :], st.present.shape)
     if run.after_collapse.any():
         broken = st.formed & ~st.holds  # (R,) the settlement has collapsed

@@ -334,8 +334,11 @@ def onset_hazard(
 
 def onset_probability(hazard: np.ndarray) -> np.ndarray:
     """Probability of an onset this month under a monthly hazard."""
-    result: np.ndarray = 1.0 - np.exp(-np.maximum(hazard, 0.0))
-    return result
+    result: np.ndarray = np.array(hazard, dtype=float)
+    np.maximum(result, 0.0, out=result)
+    np.negative(result, out=result)
+    np.exp(result, out=result)
+    return np.subtract(1.0, result, out=result)
 
 
 def escalated_rate(
