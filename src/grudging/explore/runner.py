@@ -523,6 +523,7 @@ def sweep(
         "version": __version__,
         "scenario_id": scn.id,
         "scenario_hash": scenario_hash(scn),
+        "overrides": list(scn.overrides),
         "seed": int(seed),
         "replications": int(replications),
         "block": int(block),

@@ -102,7 +102,9 @@ META_COLUMNS = (
     "created",
     "scenario",
 )
-_JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario")
+#: Metadata a store may lack (written by later versions; absent from older stores).
+META_OPTIONAL = ("overrides",)
+_JSON = ("options", "outcomes", "design", "factors", "data_window", "scenario", "overrides")
 #: Tables of a store by format, each read in full by :meth:`Store.verify`.
 TABLES = {
     1: ("meta", "points", "design_unit", "chunks", "status", "outcomes"),
@@ -367,9 +369,8 @@ class Store:
         run_id = "concat(point, '/', option, '/', replication) AS run_id"
         physical = ("status", "outcomes") if version == 1 else TABLES[2][4:]
         key = "run_id VARCHAR, " if version == 1 else ""
-        row = {
-            c: (json_text(meta[c], indent=None) if c in _JSON else meta[c]) for c in META_COLUMNS
-        }
+        columns = (*META_COLUMNS, *(c for c in META_OPTIONAL if c in meta))
+        row = {c: (json_text(meta[c], indent=None) if c in _JSON else meta[c]) for c in columns}
         meta_frame = pd.DataFrame([row])
         # The frames come in point order: copied as they are, a design of any width fits in the
         # writer's small memory limit (sorting a 100,000-point design of 130 factors did not).
@@ -845,8 +846,10 @@ class Store:
         overwrite: bool = False,
     ) -> list[Path]:
         """Write the tables as Parquet (zstd) or CSV files into ``folder``, with ``meta.json``
-        (which gives the runs stored so far); files of an earlier export there are replaced only
-        with ``overwrite``."""
+        (which gives the runs stored so far and the ``--set`` overrides the sweep was given) and
+        ``scenario.yaml`` (the swept scenario, overrides applied, as one self-contained file that
+        reproduces the store's scenario hash); files of an earlier export there are replaced
+        only with ``overwrite``."""
         if fmt not in ("parquet", "csv"):
             raise StoreError(unknown_name("export format", fmt, ("parquet", "csv")))
         import duckdb
@@ -854,9 +857,7 @@ class Store:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         names = list(tables or ("experiments", "outcomes", "status", "points", "chunks"))
-        taken = [
-            f"{n}.{f}" for n in (*names, "meta") for f in (("json",) if n == "meta" else (fmt,))
-        ]
+        taken = [*(f"{n}.{fmt}" for n in names), "meta.json", "scenario.yaml"]
         present = [name for name in taken if (out / name).exists()]
         if present and not overwrite:
             raise StoreError(
@@ -892,10 +893,16 @@ class Store:
             except duckdb.Error as err:
                 raise _duckdb_error(self.path, err) from None
             written.append(target)
+        from grudging.scenario.io import dump_scenario, scenario_from_dict
+
         meta = {k: v for k, v in self.meta.items() if k != "scenario"}
         meta["runs_stored"] = self.counts()["stored"]
         target = out / "meta.json"
         target.write_text(json_text(meta))
+        written.append(target)
+        target = out / "scenario.yaml"
+        scn = scenario_from_dict(self.meta["scenario"], name=f"{self.path}: its scenario")
+        target.write_text(dump_scenario(scn), encoding="utf-8")
         written.append(target)
         return written
 

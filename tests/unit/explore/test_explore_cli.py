@@ -199,6 +199,31 @@ def test_an_analysis_writes_over_no_file_and_never_over_its_store(
     assert meta["runs_stored"] == meta["total_runs"] == 24
 
 
+def test_an_export_carries_the_overrides_and_the_scenario_that_reproduces_the_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from grudging.results.store import Store
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_hash
+
+    store, folder = tmp_path / "s.duckdb", tmp_path / "export"
+    assignment = "dynamics.self_excitation=0.3"
+    assert main(["sweep", str(store), *SWEEP[:-1], "-n", "2", "--set", assignment]) == 0
+    with Store.open(store) as st:
+        stored_hash = st.meta["scenario_hash"]
+        assert st.meta["overrides"] == [assignment]
+    assert main(["export", str(store), "--out", str(folder)]) == 0
+    assert "written " + str(folder / "scenario.yaml") in capsys.readouterr().out
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["overrides"] == [assignment]
+    exported = load_scenario(folder / "scenario.yaml")
+    assert scenario_hash(exported) == stored_hash != scenario_hash(load_scenario("iraq-2007"))
+    assert exported.parameter_values()["dynamics.self_excitation"] == 0.3
+    # a second export into the same folder would replace the scenario too: refused
+    assert main(["export", str(store), "--out", str(folder), "--table", "points"]) == 2
+    assert "scenario.yaml" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("flags", "expected"),
     [
