@@ -1051,14 +1051,17 @@ def _realignment_target(
     np.log1p(term, out=term)
     term *= _row(p.realign_per_rival)
     cell_logit += term
-    logit = cell_logit[geo.own]
     paid = pay[geo.pair_f]
     if paid.any():
+        logit = cell_logit[geo.own]
         logit += _row(p.realign_per_payment) * (paid / PAYMENT_UNIT)[:, None]
+    else:  # the logistic per cell, then to its pairs (the pairs of a cell share it)
+        logit = cell_logit
     np.negative(logit, out=logit)
     np.exp(logit, out=logit)
     logit += 1.0
-    return np.reciprocal(logit, out=logit)
+    np.reciprocal(logit, out=logit)
+    return logit if paid.any() else logit[geo.own]
 
 
 def _information_date_realignment(
@@ -1122,7 +1125,8 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
     stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
     stood -= st.stood  # the gap to the target
     leaving = np.minimum(stood, 0.0)
-    leave = onset_probability(deal_collapse_hazard(p, st.cov.T[run.geo.pair_n]))
+    # per region, then to its pairs (the pairs of a region share its value)
+    leave = onset_probability(deal_collapse_hazard(p, st.cov.T))[run.geo.pair_n]
     if collapsed.any():
         broken = collapsed[:, None] & st.signed  # (R, F): signatories of a deal that collapsed
         leave = np.where(broken.T[run.geo.pair_f], 1.0, leave)
@@ -1139,7 +1143,7 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
 
 def deal_collapse_hazard(p: DynamicsParams, coverage: np.ndarray) -> np.ndarray:
     """Monthly hazard that a local deal (a faction's realignment, a cease-fire) collapses, over
-    pair-major coverage ``(K, R)``: the fitted hazard of a truce with the fighters stood down,
+    coverage ``(N, R)`` or ``(K, R)`` (regions or pairs, by replication): the fitted hazard of a truce with the fighters stood down,
     ``onset_base_hazard x onset_agreement_ratio``, times ``onset_peacekeeping_ratio`` to the
     power of the coverage where the fighters live, saturating at the requirement (Fortna 2008;
     the episodes up to 1995 of ``grudging.model.onset.fit_onset``). A local deal is an episode,
