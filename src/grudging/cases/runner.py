@@ -336,7 +336,7 @@ def check_scorable(case: Case, path: Path) -> None:
     if case.outcome is None:
         raise GrudgingError(
             f"{path.name}: the case records no outcome; add outcome: {{large_scale_violence_2y: "
-            "true or false, source: ...}} to score it"
+            "true or false, source: ...} to score it"
         )
     if case.horizon_months < YEARS * YEAR:
         raise GrudgingError(

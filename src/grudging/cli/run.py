@@ -355,6 +355,7 @@ def print_comparison(
 def plan_footer(results: Any) -> list[str]:
     """What each option's plan raised, against what was in theatre on average, and the bargain."""
     from grudging.cli import render
+    from grudging.report.numbers import chance
 
     meta = results.metadata
     names = results.option_names()
@@ -395,7 +396,7 @@ def plan_footer(results: Any) -> list[str]:
             )
             bits.append(
                 f"at the parameters' nominal values a deal under {b['guarantor'].upper()} "
-                f"forms with probability {render.probability(b['p_deal'])} (across the run's "
+                f"forms with probability {chance(b['p_deal'])} (across the run's "
                 f"draws: 'Chance of a deal' above); holding out: {holdouts}"
             )
             partial = "; ".join(

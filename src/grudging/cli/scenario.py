@@ -173,7 +173,10 @@ def _show(args: argparse.Namespace) -> int:
 
     scn = load_scenario(args.scenario, overrides=args.set)
     if args.json:
-        print_json(summary(scn))
+        data = summary(scn)
+        if args.section != "all":  # the section with what names the scenario
+            data = {k: data[k] for k in ("id", "hash", args.section)}
+        print_json(data)
         return 0
     render_summary(scn, section=args.section)
     return 0

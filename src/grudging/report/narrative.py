@@ -130,7 +130,7 @@ def plan_sentences(results: Results) -> list[str]:
             )
             lines.append(
                 f"{name}: at the parameters' nominal values a grand compromise under "
-                f"{b['guarantor'].upper()} forms with probability {b['p_deal']:.2f} (across the "
+                f"{b['guarantor'].upper()} forms with probability {fmt.chance(b['p_deal'])} (across the "
                 f"run's draws of the uncertain parameters: 'Chance of a deal' in the table); "
                 f"holding out: {holdouts}."
             )

@@ -163,6 +163,16 @@ def percent(share: float) -> str:
     return f"{_whole(100 * share)} %"
 
 
+def chance(p: float) -> str:
+    """A probability in a sentence, two decimals, never rounded to a certainty or to zero
+    ("below 0.01" for 0.005, "above 0.99" for 0.996; 0 and 1 as they are)."""
+    if 0.0 < p < 0.005:
+        return "below 0.01"
+    if 0.995 <= p < 1.0:
+        return "above 0.99"
+    return f"{p:.2f}"
+
+
 def points(difference: float) -> str:
     """A difference of two shares in percentage points (no sign): ``6 points``."""
     size = abs(difference) * 100

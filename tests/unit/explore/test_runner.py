@@ -258,6 +258,7 @@ def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:
         "meta.json",
         "outcomes.parquet",
         "points.parquet",
+        "scenario.yaml",
         "status.parquet",
     ]
     back = (

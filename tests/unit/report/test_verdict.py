@@ -114,6 +114,14 @@ def test_shares_intervals_and_differences() -> None:
         ">99 %",
         "100 %",
     ]
+    assert [fmt.chance(p) for p in (0, 0.002, 0.005, 0.42, 0.996, 1)] == [
+        "0.00",
+        "below 0.01",
+        "0.01",
+        "0.42",
+        "above 0.99",
+        "1.00",
+    ]
     assert fmt.interval(161_700, 137_200, 196_800, "deaths") == "162k [137k – 197k]"
     assert fmt.interval(287_000, 231_000, 344_000, "US$ million", bare=True) == (
         "287bn [231bn – 344bn]"

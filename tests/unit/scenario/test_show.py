@@ -30,6 +30,14 @@ def test_show_json_lists_every_part_with_ranges_and_sources(
         assert p["source"], p["name"]
 
 
+def test_show_json_gives_the_section_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--section`` was ignored with ``--json``: the whole scenario came out."""
+    assert main(["show", "iraq-2007", "--section", "factions", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data) == ["factions", "hash", "id"]
+    assert len(data["factions"]) == 8
+
+
 def test_show_prints_the_levers_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "iraq-2007", "--section", "levers"]) == 0
     out = capsys.readouterr().out
