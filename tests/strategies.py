@@ -42,13 +42,17 @@ def scenarios(draw: Any) -> dict[str, Any]:
             }
         )
     codes = draw(st.lists(st.from_regex(r"[A-Z]{3}", fullmatch=True), max_size=5, unique=True))
+    people = {c: draw(st.floats(min_value=0.01, max_value=2000)) for c in codes}
     nations = [
         {
             "id": c,
             "name": draw(_text),
-            "population_millions": draw(st.floats(min_value=0.01, max_value=2000)),
+            "population_millions": people[c],
             "gdp_per_capita": draw(st.floats(min_value=100, max_value=1e5)),
-            "active_personnel": draw(st.integers(min_value=0, max_value=3 * 10**6)),
+            # no more under arms than people (a physical bound the loader checks)
+            "active_personnel": draw(
+                st.integers(min_value=0, max_value=min(3 * 10**6, int(people[c] * 1e6)))
+            ),
             "military_spending_musd": draw(st.floats(min_value=0, max_value=1e6)),
             "nato": draw(st.booleans()),
             "kin_groups": draw(st.lists(st.sampled_from(group_ids), max_size=1, unique=True)),

@@ -38,7 +38,19 @@ def test_an_erosion_interval_when_no_contingent_left_is_ordered_and_holds_the_va
         ),
         (
             ["calibrate", "settlements", "--profile-points", "100000000"],
-            "--profile-points 100000000: give 0 to 1,000 grid points per side",
+            "--profile-points 100000000: give 2 to 1,000 grid points per side",
+        ),
+        (
+            ["calibrate", "settlements", "--profile-points", "0"],
+            "--profile-points 0: give 2 to 1,000 grid points per side",
+        ),
+        (
+            ["calibrate", "willingness", "--window-end", "1900-01"],
+            "--window-end 1900-01: before the first contingent of coalition_history.csv (2003-",
+        ),
+        (
+            ["calibrate", "willingness", "--history", ""],
+            "--history '': an empty value; give one, or leave --history out",
         ),
         (
             ["cases", "--case", "angola-1991", "--case", "angola-1991"],
@@ -71,6 +83,57 @@ def test_calibrate_refuses_an_output_file_and_a_minimal_case(
         capsys.readouterr().err
     )
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("command", ["willingness", "dynamics", "settlements"])
+def test_an_empty_out_is_refused_not_read_as_the_package_file(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--out ''`` fell back to the default and rewrote the shipped calibration file."""
+    from grudging.calibration.settlements import DATA_FILE
+    from grudging.scenario import load_scenario
+
+    base = Path(str(load_scenario("iraq-2007").base_dir)) / "calibration"
+    shipped = {
+        p: p.read_bytes() for p in (*base.glob("*.yaml"), DATA_FILE.parent / "settlements.yaml")
+    }
+    assert main(["calibrate", command, "--out", ""]) == 2
+    assert (
+        capsys.readouterr().err == "error: --out '': an empty value; give one, or leave --out out\n"
+    )
+    assert {p: p.read_bytes() for p in shipped} == shipped
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"a,b\n", "x.csv: the coalition history table lacks the column(s) nation, name, "),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "x.csv: not a text (UTF-8) CSV file; give the coalition "),
+        (
+            b"nation,name,peak_troops,peak_month,first_month,withdrawn,troops_2007_03,"
+            b"troops_2007_10,sources\n",
+            "x.csv: the coalition history table has no rows; give a nation a row",
+        ),
+        (
+            b"nation,name,peak_troops,peak_month,first_month,withdrawn,troops_2007_03,"
+            b"troops_2007_10,sources\nALB,Albania,900000000,2004-01,2003-06,,0,0,x\n",
+            "x.csv: peak_troops 900,000,000 of ALB exceeds its ",
+        ),
+    ],
+)
+def test_a_history_table_that_cannot_be_true_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    """A table of other columns was fitted as no history at all (R2 -4e7); a PNG was a traceback;
+    a 900-million contingent was fitted."""
+    table = tmp_path / "x.csv"
+    table.write_bytes(content)
+    assert (
+        main(["calibrate", "willingness", "--history", str(table), "--out", str(tmp_path / "o")])
+        == 2
+    )
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+    assert not (tmp_path / "o" / "willingness.yaml").exists()
 
 
 def test_abm_output_paths_are_refused_before_the_model_runs(

@@ -50,8 +50,26 @@ def _read(path: Path) -> list[dict[str, str]]:
             f"{path.name}: coalition history table not found; give one with --history CSV "
             "(columns: " + ", ".join(COLUMNS) + ")"
         )
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            rows = list(reader)
+    except UnicodeDecodeError:
+        raise ScenarioError(
+            f"{path.name}: not a text (UTF-8) CSV file; give the coalition history table "
+            "(columns: " + ", ".join(COLUMNS) + ")"
+        ) from None
+    if missing:
+        raise ScenarioError(
+            f"{path.name}: the coalition history table lacks the column(s) {', '.join(missing)}; "
+            "its columns are " + ", ".join(COLUMNS)
+        )
+    if not rows:
+        raise ScenarioError(
+            f"{path.name}: the coalition history table has no rows; give a nation a row"
+        )
+    return rows
 
 
 def write_history(rows: list[HistoryRow], path: Path) -> None:

@@ -99,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
+        _no_empty_values(given)
         _common_checks(args)
         return int(handler(args) or 0)
     except GrudgingError as err:
@@ -117,7 +118,25 @@ _UNIQUE = (
     ("outcome", "--outcome", "outcome"),
     ("table", "--table", "table"),
     ("region", "--region", "region"),
+    ("lever", "--lever", "lever"),
+    ("spoiler", "--spoiler", "faction"),
 )
+
+
+def _no_empty_values(given: Sequence[str]) -> None:
+    """No argument is an empty string: no option of any command means anything by one, and a
+    path option read it as "the default" (an empty ``--out`` rewrote a shipped file)."""
+    for i, word in enumerate(given):
+        flag = None
+        if word.startswith("--") and "=" in word and not word.split("=", 1)[1].strip():
+            flag = word.split("=", 1)[0]
+        elif not word.strip():
+            before = given[i - 1] if i else ""
+            flag = before if before.startswith("-") and "=" not in before else None
+            if flag is None:
+                raise GrudgingError("an argument is an empty string; give a value or leave it out")
+        if flag is not None:
+            raise GrudgingError(f"{flag} '': an empty value; give one, or leave {flag} out")
 
 
 def _common_checks(args: argparse.Namespace) -> None:
@@ -131,6 +150,12 @@ def _common_checks(args: argparse.Namespace) -> None:
         values = getattr(args, attr, None)
         if isinstance(values, list):
             check_unique([str(v) for v in values], flag, what)
+    assignments = getattr(args, "set", None)
+    if isinstance(assignments, list):  # the same key twice: the last would silently win
+        keys = [str(a).split("=", 1)[0].strip() for a in assignments]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise GrudgingError(f"--set {key} is given twice; set each key once")
 
 
 def run_main() -> None:

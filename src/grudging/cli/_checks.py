@@ -106,6 +106,20 @@ def _check_folder(target: Path, flag: str, shown: str, create: bool) -> None:
         )
 
 
+def _usable_name(text: str | Path, flag: str) -> None:
+    """Not empty, and a path the system can look up (no name over its length limit)."""
+    shown = str(text)
+    if not shown.strip():
+        raise ParameterError(f"{flag} '': an empty name; give a path")
+    try:
+        Path(shown).exists()
+    except OSError as err:  # a name too long for the file system, a loop of links...
+        cut = f"{shown[:80]}…" if len(shown) > 80 else shown
+        raise ParameterError(
+            f"{flag} {cut}: not a usable path ({err.strerror}); give a shorter one"
+        ) from None
+
+
 def writable_file(
     text: str | Path,
     flag: str,
@@ -114,6 +128,7 @@ def writable_file(
 ) -> Path:
     """The output file ``text`` if it can be written: not a folder, with the right extension,
     its folder writable (or creatable, with ``create_parents``)."""
+    _usable_name(text, flag)
     path = Path(text)
     shown = str(text)
     if path.is_dir():
@@ -142,6 +157,7 @@ def writable_folder(text: str | Path, flag: str, saved_run: bool = False) -> Pat
     """The output folder ``text`` if it is (or can be made) a writable folder, and (unless
     ``saved_run``: the caller writes saved results and decides) holds no saved run, whose
     files a table written there would replace."""
+    _usable_name(text, flag)
     path = Path(text)
     _check_folder(path, flag, str(text), create=True)
     if not saved_run and _holds_saved_run(path):

@@ -45,9 +45,7 @@ def register(subparsers: Any) -> None:
         help="cops (Model I) or peacekeepers (Model II): a count (64) or a density per cell "
         "(0.04); default: the model's own (Model I 0.04, Model II 0)",
     )
-    run.add_argument(
-        "--preset", default="netlogo", help="Model I settings: netlogo (default) or mesa"
-    )
+    run.add_argument("--preset", default=None, help="Model I settings: netlogo (default) or mesa")
     run.add_argument("--legitimacy", type=float, default=None, help="legitimacy L in [0, 1]")
     run.add_argument("--live", action="store_true", help="draw the lattice in the terminal")
     run.add_argument("--fps", type=float, default=12.0, help="live frames per second (default 12)")
@@ -285,7 +283,7 @@ def _run(args: argparse.Namespace) -> int:
                     f"{flag} applies to Model II (peacekeepers between two groups); Model I has "
                     "cops that only arrest rebels. Drop the flag or use --model 2"
                 )
-        preset = _choice("--preset", args.preset, PRESETS)
+        preset = _choice("--preset", args.preset or "netlogo", PRESETS)
         from grudging.abm.config import ModelIConfig
         from grudging.abm.model1 import RebellionModel
         from grudging.abm.render import MODEL_I_PALETTE
@@ -305,6 +303,11 @@ def _run(args: argparse.Namespace) -> int:
         from grudging.abm.model2 import InterGroupModel
         from grudging.abm.render import MODEL_II_PALETTE
 
+        if args.preset is not None:
+            raise ParameterError(
+                "--preset applies to Model I (its NetLogo or Mesa settings); Model II has none. "
+                "Drop the flag or use --model 1"
+            )
         behaviour = args.behaviour
         config2 = _model2_config(args, density, behaviour)
         model = InterGroupModel(config2, _rng(args.seed))
@@ -313,6 +316,7 @@ def _run(args: argparse.Namespace) -> int:
         kind = config2.peacekeepers.behaviour if config2.peacekeeper_count else "no"
         title = f"Model II, {config2.peacekeeper_count} {kind} peacekeepers, seed {args.seed}"
     _check_steps(steps)
+    _check_fps(args.fps)
     series, frames = _drive(model, steps, palette, args, title, keep_frames=save is not None)
     _report_run(model, series, model_id, title)
     _write_outputs(series, frames, palette, title, save, csv)
@@ -347,6 +351,19 @@ def _check_steps(steps: int) -> None:
 
     if not (1 <= steps <= 1_000_000):
         raise ParameterError(f"--steps {steps}: give a number of steps in [1, 1000000]")
+
+
+#: Most frames a second the live view draws.
+MAX_FPS = 240.0
+
+
+def _check_fps(fps: float) -> None:
+    from grudging.errors import ParameterError
+
+    if not 0.0 <= fps <= MAX_FPS:  # NaN fails too
+        raise ParameterError(
+            f"--fps {fps}: give frames per second from 0 (as fast as it draws) to {MAX_FPS:g}"
+        )
 
 
 def _rng(seed: int) -> Any:
@@ -476,6 +493,7 @@ def _compare(args: argparse.Namespace) -> int:
     gif = _save_path(args.gif, (".gif",), "--gif")
     steps = args.steps if args.steps is not None else 200
     _check_steps(steps)
+    _check_fps(args.fps)
     _check_memory(args.size, models=2)
     _rng(args.seed)
     density = _peacekeeper_density(args.peacekeepers, args.size * args.size)
@@ -655,14 +673,13 @@ def _curve(args: argparse.Namespace) -> int:
     csv_path = out.with_name(out.name + ".csv")
     curve.data.to_csv(csv_path, index=False)
     meta_path = out.with_name(out.name + "." + fmt)
-    meta = curve.metadata()
+    meta = _no_nan(json.loads(json.dumps(curve.metadata(), default=_plain)))
     if fmt == "json":
         meta_path.write_text(json.dumps(meta, indent=2, default=_plain) + "\n", encoding="utf-8")
     else:
         import yaml
 
-        plain = json.loads(json.dumps(meta, default=_plain))
-        meta_path.write_text(yaml.safe_dump(plain, sort_keys=False), encoding="utf-8")
+        meta_path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
     console.print(f"wrote {csv_path} and {meta_path}")
     if plot is not None:
         from grudging.abm.render import save_curve_plot
@@ -670,6 +687,17 @@ def _curve(args: argparse.Namespace) -> int:
         save_curve_plot(curve, plot)
         console.print(f"saved {plot}")
     return 0
+
+
+def _no_nan(value: Any) -> Any:
+    """``value`` with every NaN (an interval without bootstrap) as ``None``: JSON has no NaN."""
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -45,7 +45,8 @@ def register(sub: Any) -> None:
         "--plot",
         default="grudging-backtest.png",
         metavar="PATH",
-        help="where to write the plot (PNG; '-' for none)",
+        help="where to write the plot (.png, .svg, .pdf or .jpg; default "
+        "grudging-backtest.png; '-' for none)",
     )
     p.add_argument(
         "--to",

@@ -135,7 +135,8 @@ def _guarantors(args: argparse.Namespace, params: Any, scn: Any) -> list[Any]:
             for k in given
         )
         raise ParameterError(
-            f"{flags} describe a guarantor, but --guarantor none has none; choose "
+            f"{flags} {'describes' if len(given) == 1 else 'describe'} a guarantor, but "
+            f"--guarantor none has none; choose "
             f"{', '.join(guarantor_ids(registry)[1:])} or all"
         )
     out = []

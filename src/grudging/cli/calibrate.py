@@ -62,8 +62,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="folder to write the calibration file and the history table into "
-        "(default: the scenario's calibration/ folder)",
+        help="folder to write the calibration file into (default: the scenario's calibration/ "
+        "folder, replacing the willingness.yaml every later run of the scenario reads)",
     )
     p.add_argument(
         "--window-end",
@@ -117,8 +117,14 @@ def run_willingness(args: argparse.Namespace) -> int:
     values, _borrowed = coalition_values(scn)
     records = {p.name: p for p in coalition_records(scn)}
     history = [h for h in history if h.nation != scn.patron]
-    result = fit_willingness(scn, history, values, records, window_end)
+    _check_history(history, scn, history_path.name)
     start = min((h.first_month for h in history if h.first_month), default=window_end)
+    if window_end < start:
+        raise ScenarioError(
+            f"--window-end {window_end}: before the first contingent of {history_path.name} "
+            f"({start}); give a month from {start} to {scn.information_date}"
+        )
+    result = fit_willingness(scn, history, values, records, window_end)
     doc = calibration_document(result, scn, history_path.name, origin, (start, window_end), history)
     doc["leave_one_coalition_out"] = _coalition_validation(values)
     out_file = out_dir / OUTPUT_FILE
@@ -299,7 +305,8 @@ def register_dynamics(sub: Any) -> None:
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="folder to write dynamics.yaml into (default: the scenario's calibration/ folder)",
+        help="folder to write dynamics.yaml into (default: the scenario's calibration/ folder, "
+        "replacing the dynamics.yaml every later run of the scenario reads)",
     )
     p.add_argument(
         "--json", action="store_true", help="print the calibration file's content as JSON"
@@ -435,12 +442,13 @@ def register_settlements(sub: Any) -> None:
         type=int,
         default=25,
         metavar="N",
-        help="grid points per side of each profile interval (0: no intervals; default 25)",
+        help="grid points per side of each profile interval (2 to 1,000; default 25)",
     )
     p.add_argument(
         "--out",
         metavar="DIR",
-        help="folder to write settlements.yaml into (default: next to the shipped table)",
+        help="folder to write settlements.yaml into (default: next to the shipped table, "
+        "replacing the settlements.yaml every later run reads)",
     )
     p.add_argument("--json", action="store_true", help="print the calibration file as JSON")
     p.set_defaults(handler=run_settlements)
@@ -468,10 +476,11 @@ def run_settlements(args: argparse.Namespace) -> int:
     from grudging.model.parameters import stage_parameters
     from grudging.scenario import load_scenario
 
-    if not 0 <= args.profile_points <= MAX_PROFILE_POINTS:
+    if not 2 <= args.profile_points <= MAX_PROFILE_POINTS:
         raise GrudgingError(
-            f"--profile-points {args.profile_points}: give 0 to {MAX_PROFILE_POINTS:,} grid points "
-            "per side (the default 25 takes a few seconds)"
+            f"--profile-points {args.profile_points}: give 2 to {MAX_PROFILE_POINTS:,} grid points "
+            "per side (the default 25 takes a few seconds; without intervals the file would give "
+            "every later run the fitted values as certain)"
         )
     _check_out(args.out)
     data = Path(args.data) if args.data else DATA_FILE
@@ -645,9 +654,24 @@ def _check_window_end(text: str, information_date: str) -> None:
         )
 
 
+def _check_history(history: Any, scn: Any, name: str) -> None:
+    """No contingent larger than its nation's active forces (where the scenario gives them)."""
+    from grudging.errors import ScenarioError
+
+    personnel = {n.id: n.active_personnel for n in scn.nations}
+    for row in history:
+        most = personnel.get(row.nation)
+        if most is not None and row.peak_troops > most:
+            raise ScenarioError(
+                f"{name}: peak_troops {row.peak_troops:,} of {row.nation} exceeds its "
+                f"{most:,.0f} active personnel in scenario '{scn.id}'; correct the figure"
+            )
+
+
 def _check_out(out: str | None) -> None:
-    """``--out``: a folder that can be written, refused now rather than after the fit."""
-    if out:
+    """``--out``: a folder that can be written, refused now rather than after the fit (the
+    command line refuses an empty one, which would fall back to the scenario's own file)."""
+    if out is not None:
         from grudging.cli._checks import writable_folder
 
         writable_folder(out, "--out")

@@ -121,6 +121,18 @@ def _cases(args: argparse.Namespace) -> int:
 
     pool = runner.case_pool(args.files)
     if args.list:
+        if args.json:
+            print_json(
+                [
+                    {
+                        "id": e.id,
+                        "library": bool(e.library),
+                        "path": None if e.library else str(e.path),
+                    }
+                    for e in pool
+                ]
+            )
+            return 0
         for entry in pool:
             console.print(entry.id if entry.library else f"{entry.id}  ({entry.path})")
         return 0
@@ -149,6 +161,9 @@ def _cases(args: argparse.Namespace) -> int:
     results = runner.run_library(ids, replications, args.seed, pool=pool)
     report = runner.library_report(results, pool)
     if plot is not None:
+        from grudging.cli._checks import prepare_parent
+
+        prepare_parent(plot)
         runner.calibration_plot(results, plot)
     if args.json:
         print_json(report)

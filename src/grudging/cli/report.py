@@ -86,11 +86,18 @@ def check_arguments(args: argparse.Namespace) -> Any:
         writable_file(args.out_file.with_suffix(".pdf"), "--out (its PDF)", (".pdf",), False)
     if args.what and not Path(args.what).is_file():
         raise GrudgingError(
-            f"--what {args.what}: no such file; write it with grudging what-would-it-take --json "
-            f"> {Path(args.what).name}"
+            f"--what {args.what}: "
+            + ("a folder, not a file" if Path(args.what).is_dir() else "no such file")
+            + f"; write it with grudging what-would-it-take --json > {Path(args.what).name}"
         )
     if args.results and args.replications is not None:
         raise GrudgingError("--replications applies to a new run, not to --from")
+    from grudging.rng import MASTER_SEED
+
+    if args.results and args.seed != MASTER_SEED:
+        raise GrudgingError(
+            "--seed applies to a new run, not to --from (the saved run keeps its own)"
+        )
     replications = replications_or_default(args.replications, DEFAULT_RUNS)
     baseline = None
     if args.results:
@@ -242,6 +249,8 @@ def read_sensitivity(store: str, scn: Any) -> Any:
 
     if not Path(store).is_file():
         raise GrudgingError(
-            f"--store {store}: no such file; give a store written by grudging sweep"
+            f"--store {store}: "
+            + ("a folder, not a file" if Path(store).is_dir() else "no such file")
+            + "; give a store written by grudging sweep"
         )
     return sensitivity_from_store(store, scn)

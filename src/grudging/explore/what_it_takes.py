@@ -199,6 +199,8 @@ class WhatItTakes:
     evaluations: int
     stopped: bool
     summary: str
+    #: The scenario's hash with its overrides (empty in answers saved before it was recorded).
+    scenario_hash: str = ""
     seconds: float = field(default=0.0, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -731,8 +733,11 @@ def what_it_takes(
         base_option,
         goal,
     )
+    from grudging.scenario.io import scenario_hash
+
     answer = WhatItTakes(
         scenario=scn.id,
+        scenario_hash=scenario_hash(scn),
         option=option,
         baseline=baseline,
         outcome=outcome,
@@ -1196,10 +1201,16 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
             else "; it wins as proposed, and keeps winning under every lever change searched"
         )
     else:
+        stopped = sum(r.status == "stopped" for r in answer.levers)
         lever_part = (
             "; it wins only if " + ", or if ".join(ways)
             if ways
-            else "; no lever alone or in the pairs searched makes it win"
+            else (
+                f"; no lever searched makes it win, but {stopped} of {len(answer.levers)} levers "
+                "were not searched before the evaluation budget ran out (raise --max-evaluations)"
+                if stopped
+                else "; no lever alone or in the pairs searched makes it win"
+            )
         )
     if not ways:
         goal = Goal(answer.confidence, hold)

@@ -238,11 +238,28 @@ def read_answer(path: str | Path, scn: Scenario) -> WhatItTakes:
         raise GrudgingError(
             f"{file}: no such file; write one with grudging what-would-it-take --json > {file.name}"
         ) from None
-    except (ValueError, TypeError, KeyError) as err:
+    except IsADirectoryError:
         raise GrudgingError(
-            f"{file}: not the JSON of grudging what-would-it-take --json ({err}); write it again "
-            "with that command"
+            f"{file}: a folder; give the file written by grudging what-would-it-take --json"
         ) from None
+    except json.JSONDecodeError as err:
+        raise GrudgingError(
+            f"{file}: not JSON ({err.msg}, line {err.lineno}); write it with grudging "
+            "what-would-it-take --json"
+        ) from None
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise GrudgingError(
+            f"{file}: not the JSON of grudging what-would-it-take --json (it lacks the answer's "
+            "fields); write it again with that command"
+        ) from None
+    from grudging.scenario.io import scenario_hash
+
+    if answer.scenario_hash and answer.scenario_hash != scenario_hash(scn):
+        raise GrudgingError(
+            f"{file}: this answer was computed under other assumptions (scenario hash "
+            f"{answer.scenario_hash}, this report's {scenario_hash(scn)}: another --set or "
+            "scenario file); compute it again with the report's --set"
+        )
     ids = {o.id for o in scn.options}
     if answer.scenario != scn.id or not {answer.option, answer.baseline} <= ids:
         raise GrudgingError(

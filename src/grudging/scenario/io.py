@@ -65,7 +65,18 @@ def builtin_names() -> list[str]:
 def resolve_path(source: str | Path) -> Path:
     """The scenario file for a built-in name, a folder holding ``scenario.yaml``, or a file."""
     text = str(source)
+    if not text.strip():
+        raise ScenarioError("'': an empty scenario name; give a built-in name or a YAML file")
     path = Path(text)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as err:  # a name too long, a loop of links...
+        raise ScenarioError(
+            f"{text[:80]}{'…' if len(text) > 80 else ''}: cannot be read as a path "
+            f"({err.strerror}); give a built-in name or a YAML file"
+        ) from None
     if path.is_file():
         return path
     if path.is_dir():

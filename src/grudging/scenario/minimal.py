@@ -155,6 +155,18 @@ class Case(_Strict):
         return self
 
     @model_validator(mode="after")
+    def _outcome_already_recorded(self) -> Case:
+        # the outcome covers the two years from the start: they must be over
+        today = datetime.date.today()
+        over = month_index(self.start) + 24 <= today.year * 12 + today.month - 1
+        if self.outcome is not None and not over:
+            raise ValueError(
+                f"outcome: the two years from {self.start} are not over, so their outcome cannot "
+                "be recorded yet; check the start, or leave the outcome out"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _deaths_within_population(self) -> Case:
         if self.recent_deaths_per_year > self.population:
             raise ValueError(

@@ -192,14 +192,24 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
             yield from _unknown(
                 ("nations", i, "max_roe"), "rules-of-engagement level", [n.max_roe], roe
             )
-        for field in ("deployed_abroad", "theatre_troops"):
+        if n.active_personnel > n.population_millions * 1e6:
+            yield (
+                ("nations", i, "active_personnel"),
+                f"active_personnel of nation '{n.id}' ({n.active_personnel:,}) is more than its "
+                f"{n.population_millions * 1e6:,.0f} people; check the figures",
+            )
+        for field in ("deployed_abroad", "theatre_troops", "coalition_peak"):
             troops = getattr(n, field)
             if troops > n.active_personnel:
                 yield (
                     ("nations", i, field),
                     f"{field} of nation '{n.id}' ({troops:,} troops) is more than its "
-                    f"{n.active_personnel:,} active personnel, which include them; check the "
-                    "figures",
+                    f"{n.active_personnel:,} active personnel, "
+                    + (
+                        "the forces a contingent comes from; check the figures"
+                        if field == "coalition_peak"
+                        else "which include them; check the figures"
+                    ),
                 )
         yield from source_refs(("nations", i), n.sources)
 

@@ -111,7 +111,7 @@ def test_strength_without_a_guarantor_is_an_error(
 ) -> None:
     code, _, err = run(capsys, str(tiny_path), "--guarantor", "none", "--strength", "1")
     assert code == 2
-    assert "--strength describe a guarantor, but --guarantor none has none" in err
+    assert "--strength describes a guarantor, but --guarantor none has none" in err
 
 
 def test_bad_values(tiny_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

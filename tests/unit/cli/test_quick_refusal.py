@@ -54,6 +54,8 @@ def test_run_refuses_bad_arguments_without_planning(
     [
         (["--out", "report.txt"], "--out report.txt: give a file name ending in .html"),
         (["--from", "nowhere"], "--from nowhere: no saved results here"),
+        (["--from", "nowhere", "-n", "5"], "--replications applies to a new run, not to --from"),
+        (["--from", "nowhere", "--seed", "5"], "--seed applies to a new run, not to --from"),
         (["-n", "0"], "--replications 0: give at least 1"),
         (["--set", "foo=1"], "--set foo=1: unknown key 'foo'"),
     ],

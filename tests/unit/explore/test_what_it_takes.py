@@ -221,3 +221,20 @@ def test_a_condition_says_how_many_replications_stand_behind_it() -> None:
     assert condition_interval(SimpleNamespace(win_rate=1.0, support=1.0), 5).startswith(
         "1.00 (90 %: 0.65-1.00, 5 of 5"
     )
+
+
+def test_a_summary_does_not_claim_a_search_the_budget_cut_short(tiny_runnable_path: Path) -> None:
+    """With the budget spent before the levers were searched, "no lever alone or in the pairs
+    searched makes it win" claimed more than was searched."""
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario(tiny_runnable_path, runnable=True)
+    answer = w.what_it_takes(
+        scn, OPTION, BASELINE, levers=["aid", "roe_level"], **{**SMALL, "max_evaluations": 1}
+    )
+    stopped = sum(r.status == "stopped" for r in answer.levers)
+    text = w.summarise(answer, scn)
+    print(answer.question, [r.status for r in answer.levers], text)
+    assert stopped >= 1
+    assert "no lever alone or in the pairs searched" not in text
+    assert f"{stopped} of 2 levers were not searched before the evaluation budget ran out" in text

@@ -154,6 +154,22 @@ def test_iraq_counterfactuals_may_not_follow_the_recorded_host_forces() -> None:
             "nations[BBB].theatre_troops: theatre_troops of nation 'BBB' (60,001 troops) is more "
             "than its 60,000 active personnel, which include them; check the figures",
         ),
+        (
+            ("coalition_peak: 500,", "coalition_peak: 5000000,"),
+            "coalition_peak: 5000000",
+            "nations[BBB].coalition_peak: coalition_peak of nation 'BBB' (5,000,000 troops) is "
+            "more than its 60,000 active personnel, the forces a contingent comes from; check the "
+            "figures",
+        ),
+        (
+            (
+                "population_millions: 10, gdp_per_capita: 12000",
+                "population_millions: 0.05, gdp_per_capita: 12000",
+            ),
+            "active_personnel: 60000",
+            "nations[BBB].active_personnel: active_personnel of nation 'BBB' (60,000) is more "
+            "than its 50,000 people; check the figures",
+        ),
     ],
 )
 def test_more_people_under_arms_than_exist_is_refused(
@@ -193,6 +209,19 @@ def test_a_case_with_more_host_forces_than_people_is_refused() -> None:
         "host_forces: 5000001",
         "host_forces: 5,000,001 host forces are more than the 5,000,000 people living there; "
         "check the figure or the population",
+    )
+
+
+def test_a_case_whose_outcome_lies_in_the_future_is_refused() -> None:
+    """A start in 2091 with a recorded two-year outcome was scored (audit)."""
+    text = CASE.replace("start: 2013-07", "start: 2091-05") + (
+        "outcome: {large_scale_violence_2y: false, source: x}\n"
+    )
+    _refused(
+        text,
+        "outcome:",
+        "outcome: the two years from 2091-05 are not over, so their outcome cannot be recorded "
+        "yet; check the start, or leave the outcome out",
     )
 
 

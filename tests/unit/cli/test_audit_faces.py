@@ -1,0 +1,182 @@
+"""What an audit of the command line's faces found (stop 34): an empty value read as the default,
+repeats that silently won, flags that a model ignored, unusable paths as tracebacks, outputs that
+were not what they said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from grudging.cli import main
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["run", "-n", "5", "--report", ""],
+            "--report '': an empty value; give one, or leave --report out",
+        ),
+        (["cases", "--plot="], "--plot '': an empty value; give one, or leave --plot out"),
+        (["validate", ""], "an argument is an empty string; give a value or leave it out"),
+        (
+            [
+                "run",
+                "-n",
+                "5",
+                "--set",
+                "dynamics.self_excitation=0.2",
+                "--set",
+                "dynamics.self_excitation=0.3",
+            ],
+            "--set dynamics.self_excitation is given twice; set each key once",
+        ),
+        (
+            ["what-would-it-take", "--lever", "aid", "--lever", "aid"],
+            "--lever aid is given twice; name each lever once",
+        ),
+        (
+            ["bargain", "--spoiler", "sadrists", "--spoiler", "sadrists"],
+            "--spoiler sadrists is given twice; name each faction once",
+        ),
+        (
+            ["abm", "run", "--fps", "nan", "--steps", "2"],
+            "--fps nan: give frames per second from 0 (as fast as it draws) to 240",
+        ),
+        (
+            ["abm", "compare", "--fps", "-1", "--steps", "2"],
+            "--fps -1.0: give frames per second from 0 (as fast as it draws) to 240",
+        ),
+        (
+            ["abm", "run", "--preset", "mesa", "--steps", "2"],
+            "--preset applies to Model I (its NetLogo or Mesa settings); Model II has none",
+        ),
+        (["report", "--from", "x", "--seed", "5"], "--seed applies to a new run, not to --from"),
+    ],
+)
+def test_a_mistaken_argument_is_one_message_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith(f"error: {message}")
+
+
+def test_a_path_the_system_cannot_use_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name over 255 bytes raised OSError (File name too long) from the path checks."""
+    long = tmp_path / ("a" * 300 + ".html")
+    assert main(["report", "--out", str(long), "-n", "5"]) == 2
+    assert "not a usable path (File name too long); give a shorter one" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / ("b" * 300 + ".yaml"))]) == 2
+    assert "cannot be read as a path (File name too long)" in capsys.readouterr().err
+
+
+def test_the_case_list_is_json_with_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cases", "--list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {"id": "angola-1991", "library": True, "path": None} in listed
+
+
+def test_a_what_file_that_is_not_an_answer_is_said_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("{}")
+    out = str(tmp_path / "r.html")
+    assert main(["report", "--what", str(empty), "--out", out, "-n", "2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "not the JSON of grudging what-would-it-take --json (it lacks the answer's fields)" in err
+    )
+    assert "__init__" not in err
+    assert main(["report", "--what", str(tmp_path), "--out", out, "-n", "2", "--quiet"]) == 2
+    assert f"--what {tmp_path}: a folder, not a file" in capsys.readouterr().err
+
+
+def test_an_answer_computed_under_other_assumptions_is_refused(tmp_path: Path) -> None:
+    """The answer records the scenario's hash with its overrides; a report under other
+    overrides no longer mixes them."""
+    from dataclasses import replace
+
+    from grudging.errors import GrudgingError
+    from grudging.explore.what_it_takes import WhatItTakes
+    from grudging.report.what import read_answer
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_hash
+
+    scn = load_scenario("iraq-2007")
+    fields = {f: None for f in WhatItTakes.__dataclass_fields__}
+    answer = WhatItTakes(
+        **{
+            **fields,
+            "scenario": "iraq-2007",
+            "option": "nato_replaces",
+            "baseline": "us_stays",
+            "levers": (),
+            "pairs": (),
+            "parameters": (),
+            "box": None,
+            "summary": "",
+            "scenario_hash": scenario_hash(scn),
+            "seconds": 0.0,
+        }
+    )
+    saved = tmp_path / "w.json"
+    saved.write_text(json.dumps(answer.to_dict()))
+    assert read_answer(saved, scn) == answer
+    other = load_scenario("iraq-2007", overrides=["dynamics.self_excitation=0.2"])
+    with pytest.raises(GrudgingError, match="computed under other assumptions"):
+        read_answer(saved, other)
+    old = replace(answer, scenario_hash="")  # saved before the hash was recorded: read as before
+    saved.write_text(json.dumps(old.to_dict()))
+    assert read_answer(saved, other) == old
+
+
+def test_a_curve_without_bootstrap_writes_json_without_nan(tmp_path: Path) -> None:
+    out = tmp_path / "curve"
+    args = ["abm", "curve", "--bootstrap", "0", "--replications", "2", "--steps", "5"]
+    assert (
+        main(
+            [
+                *args,
+                "--densities",
+                "0,0.05,0.1",
+                "--behaviours",
+                "interpose",
+                "--size",
+                "20",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    text = (tmp_path / "curve.json").read_text()
+    assert "NaN" not in text
+    assert json.loads(text)["fits"]["interpose"]["rho50_interval"] == [None, None]
+
+
+def test_a_cases_plot_goes_into_a_folder_it_makes(tmp_path: Path) -> None:
+    """The check said the folder could be made; the plot was then written without making it."""
+    plot = tmp_path / "new" / "folder" / "plot.png"
+    assert (
+        main(
+            [
+                "cases",
+                "--case",
+                "angola-1991",
+                "--case",
+                "angola-1994",
+                "-n",
+                "4",
+                "--plot",
+                str(plot),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    assert plot.is_file()
