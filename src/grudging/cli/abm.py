@@ -237,12 +237,35 @@ def _salience(args: argparse.Namespace) -> float | None:
     return 0.5 if args.salient else None
 
 
-def _model2_config(args: argparse.Namespace, density: float | None, behaviour: str | None) -> Any:
+def _sized(build: Any, size: int) -> Any:
+    """The configuration ``build(size)`` makes; a lattice too small for the agents' vision is
+    refused in terms of ``--size`` (the smallest side that fits), not of the fields it sets."""
+    from grudging.errors import ParameterError
+
+    try:
+        return build(size)
+    except ParameterError:
+        for side in range(max(size + 1, 3), 65):
+            try:
+                build(side)
+            except ParameterError:
+                continue
+            raise ParameterError(
+                f"--size {size}: too small a lattice for the agents' vision (they would see cells "
+                f"twice); give --size {side} or more"
+            ) from None
+        raise
+
+
+def _model2_config(
+    args: argparse.Namespace, density: float | None, behaviour: str | None, side: int | None = None
+) -> Any:
     from dataclasses import replace
 
     from grudging.abm.config import ModelIIConfig, PeacekeeperConfig
 
-    overrides: dict[str, Any] = {"width": args.size, "height": args.size}
+    side = args.size if side is None else side
+    overrides: dict[str, Any] = {"width": side, "height": side}
     for name in ("rounding", "activation", "legitimacy"):
         value = getattr(args, name, None)
         if value is not None:
@@ -294,7 +317,12 @@ def _run(args: argparse.Namespace) -> int:
                 overrides[name] = getattr(args, name)
         if density is not None:
             overrides["cop_density"] = density
-        config1 = getattr(ModelIConfig, preset)(**overrides)
+        config1 = _sized(
+            lambda side: getattr(ModelIConfig, preset)(
+                **{**overrides, "width": side, "height": side}
+            ),
+            args.size,
+        )
         model: Any = RebellionModel(config1, _rng(args.seed))
         palette = MODEL_I_PALETTE
         steps = args.steps if args.steps is not None else 300
@@ -309,7 +337,7 @@ def _run(args: argparse.Namespace) -> int:
                 "Drop the flag or use --model 1"
             )
         behaviour = args.behaviour
-        config2 = _model2_config(args, density, behaviour)
+        config2 = _sized(lambda side: _model2_config(args, density, behaviour, side), args.size)
         model = InterGroupModel(config2, _rng(args.seed))
         palette = MODEL_II_PALETTE
         steps = args.steps if args.steps is not None else 200
@@ -498,7 +526,7 @@ def _compare(args: argparse.Namespace) -> int:
     _rng(args.seed)
     density = _peacekeeper_density(args.peacekeepers, args.size * args.size)
     behaviour = args.behaviour or args.behaviour_default
-    with_force = _model2_config(args, density, behaviour)
+    with_force = _sized(lambda side: _model2_config(args, density, behaviour, side), args.size)
     without = _model2_config(args, 0.0, behaviour)
     names = ("no force", f"{with_force.peacekeeper_count} {behaviour}")
     models = [InterGroupModel(c, stream(args.seed, "abm-compare")) for c in (without, with_force)]
@@ -632,11 +660,11 @@ def _curve(args: argparse.Namespace) -> int:
         seed=args.seed,
         bootstrap=args.bootstrap,
         salience=args.salience,
-        base=ModelIIConfig(
-            width=args.size,
-            height=args.size,
-            activation=args.activation,
-            rounding=args.rounding,
+        base=_sized(
+            lambda side: ModelIIConfig(
+                width=side, height=side, activation=args.activation, rounding=args.rounding
+            ),
+            args.size,
         ),
     )
     if len({d for d in densities if d > 0}) < 2:

@@ -54,6 +54,16 @@ from grudging.cli import main
             "--preset applies to Model I (its NetLogo or Mesa settings); Model II has none",
         ),
         (["report", "--from", "x", "--seed", "5"], "--seed applies to a new run, not to --from"),
+        (
+            ["abm", "run", "--size", "10", "--steps", "2"],
+            "--size 10: too small a lattice for the agents' vision (they would see cells twice); "
+            "give --size 11 or more",
+        ),
+        (
+            ["abm", "run", "--model", "1", "--size", "0", "--steps", "2"],
+            "--size 0: too small a lattice for the agents' vision (they would see cells twice); "
+            "give --size 15 or more",
+        ),
     ],
 )
 def test_a_mistaken_argument_is_one_message_and_exit_2(
