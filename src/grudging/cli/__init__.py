@@ -13,6 +13,9 @@ model is imported inside the handlers. ``main(argv)`` returns an exit code:
   cannot fit in memory, a damaged store, ...);
 * 130 — interrupted.
 
+A refusal of the file system (a path too long, a full disk, no permission) is a message and exit
+code 2 too, whichever command met it.
+
 Arguments common to many commands (``--seed``, repeated ``--option``/``--outcome``) are checked
 here before any handler runs.
 """
@@ -20,6 +23,7 @@ here before any handler runs.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -110,6 +114,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # the file system refused a path: a message, not a traceback
+        from grudging.cli._output import print_error
+
+        print_error(_os_message(err))
+        return 2
+
+
+#: What to do about the file system's refusals, by errno.
+_OS_FIXES = {
+    errno.ENAMETOOLONG: "give a shorter path",
+    errno.ENOSPC: "the disk is full: free some space (a sweep's store keeps the runs written so "
+    "far; --resume continues it)",
+    errno.EACCES: "check its permissions, or choose another path",
+    errno.EROFS: "the file system is read-only: choose another path",
+    errno.ELOOP: "a loop of links: give the real path",
+}
+
+
+def _os_message(err: OSError) -> str:
+    """One line for a refusal of the file system: the path, the reason, what to do."""
+    where = f"{err.filename}: " if err.filename is not None else ""
+    if len(where) > 100:
+        where = f"{where[:80]}…: "
+    fix = _OS_FIXES.get(err.errno or 0, "check the path")
+    return f"{where}{err.strerror or type(err).__name__}; {fix}"
 
 
 #: Repeatable arguments whose values must differ: attribute, flag, what one value names.

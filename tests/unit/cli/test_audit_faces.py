@@ -190,3 +190,29 @@ def test_a_cases_plot_goes_into_a_folder_it_makes(tmp_path: Path) -> None:
         == 0
     )
     assert plot.is_file()
+
+
+@pytest.mark.parametrize("command", [["report", "--from"], ["cases"], ["robustness"]])
+def test_an_input_path_the_system_refuses_is_a_message(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Input paths (a saved run, a case file, a store) too long for the file system raised
+    OSError through the command line; any refusal of the file system is now one message."""
+    assert main([*command, str(tmp_path / ("c" * 300))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.rstrip().endswith(
+        "File name too long; give a shorter path"
+    )
+    assert "Traceback" not in err
+
+
+def test_a_full_disk_says_what_to_do() -> None:
+    import errno
+
+    from grudging.cli import _os_message
+
+    full = OSError(errno.ENOSPC, "No space left on device", "runs/s.duckdb")
+    assert _os_message(full) == (
+        "runs/s.duckdb: No space left on device; the disk is full: free some space (a sweep's "
+        "store keeps the runs written so far; --resume continues it)"
+    )
