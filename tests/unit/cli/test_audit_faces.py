@@ -200,9 +200,8 @@ def test_an_input_path_the_system_refuses_is_a_message(
     OSError through the command line; any refusal of the file system is now one message."""
     assert main([*command, str(tmp_path / ("c" * 300))]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.rstrip().endswith(
-        "File name too long; give a shorter path"
-    )
+    assert err.startswith("error: ")
+    assert err.rstrip().endswith("File name too long; give a shorter path")
     assert "Traceback" not in err
 
 
