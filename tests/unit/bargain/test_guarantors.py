@@ -171,6 +171,7 @@ def test_per_draw_guarantees_equal_each_guarantee_alone(iraq, plan_cache) -> Non
         )
 
 
+@pytest.mark.slow  # runs of the chain: the slow tier
 def test_a_scenario_command_guarantees_in_the_chain(iraq) -> None:  # type: ignore[no-untyped-def]
     """A command the scenario writes, with figures of its own, guarantees a settlement in `run`:
     its fielded strength comes from the forces under it, and the run is reproducible."""

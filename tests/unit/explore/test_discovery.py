@@ -60,6 +60,7 @@ def test_prim_finds_the_planted_box(tmp_path: Path) -> None:
     assert traj.loc[traj["chosen"], "density"].iloc[0] >= 0.8
 
 
+@pytest.mark.slow  # a sweep and a PRIM search: the slow tier
 def test_prim_finds_the_box_through_noise(tmp_path: Path) -> None:
     found = discover(
         _planted(tmp_path, noise=0.05), "civilian_deaths", option="proposal", baseline="baseline"

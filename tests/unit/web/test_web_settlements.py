@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import grudging.options
 from grudging.chain import BLOCK, simulate
@@ -65,6 +66,7 @@ def test_a_dynamics_change_reuses_the_bargains_and_matches_the_chain(
         )
 
 
+@pytest.mark.slow  # four runs of five options: the slow tier
 def test_options_sharing_a_guarantee_share_the_bargain_and_change_no_number(
     monkeypatch: Any,
 ) -> None:
