@@ -635,6 +635,7 @@ def _prepare(
     recruit0 = (
         p.spoiler_attrition * np.minimum(cov0, MAX_TARGETING) / np.maximum(1.0 - hide0, 1e-12)
     )
+    onset_weight = _onset_weight(th, pop)
     # Random streams, common across options: their consumption never depends on the option.
     setup = stream(seed, "dynamics", block, "setup")
     deal_u = setup.random(R)
@@ -701,8 +702,8 @@ def _prepare(
         collapse_u=collapse_u,
         escalate_u=escalate_u,
         onset_u=onset_u,
-        onset_weight=_onset_weight(th, pop),
-        onset_fixed=_onset_fixed(p, _onset_weight(th, pop)),
+        onset_weight=onset_weight,
+        onset_fixed=_onset_fixed(p, onset_weight),
         shock_g=stream(seed, "dynamics", block, "shock"),
         noise_g=stream(seed, "dynamics", block, "noise"),
         drift_g=stream(seed, "dynamics", block, "drift"),
@@ -1143,8 +1144,8 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
 
 def deal_collapse_hazard(p: DynamicsParams, coverage: np.ndarray) -> np.ndarray:
     """Monthly hazard that a local deal (a faction's realignment, a cease-fire) collapses, over
-    coverage ``(N, R)`` or ``(K, R)`` (regions or pairs, by replication): the fitted hazard of a truce with the fighters stood down,
-    ``onset_base_hazard x onset_agreement_ratio``, times ``onset_peacekeeping_ratio`` to the
+    coverage ``(N, R)`` or ``(K, R)`` (regions or pairs, by replication): the fitted hazard of a
+    truce with the fighters stood down, ``onset_base_hazard x onset_agreement_ratio``, times ``onset_peacekeeping_ratio`` to the
     power of the coverage where the fighters live, saturating at the requirement (Fortna 2008;
     the episodes up to 1995 of ``grudging.model.onset.fit_onset``). A local deal is an episode,
     so the hazard is not split over regions."""
