@@ -177,13 +177,25 @@ def _peacekeeper_density(text: str, cells: int, flag: str = "--peacekeepers") ->
             count = int(text)
             if count > cells:
                 raise ParameterError(f"{flag} {text}: more than the {cells} cells; {hint}")
-            return count / cells
-        density = float(text)
+            density = count / cells
+        else:
+            density = float(text)
     except ValueError:
         raise ParameterError(f"{flag} {text!r} is not a number; {hint}") from None
     if not (0.0 <= density < 1.0):
         raise ParameterError(f"{flag} {text}: a density must be in [0, 1); {hint}")
+    room = 1.0 - CITIZEN_DENSITY
+    if density > room + 1e-12:
+        raise ParameterError(
+            f"{flag} {text}: the citizens fill {CITIZEN_DENSITY:g} of the cells (one agent a "
+            f"cell), so there is room for {room:.2g} a cell, {int(room * cells + 1e-9)} here; "
+            "give at most that"
+        )
     return density
+
+
+#: Citizens per cell in both models (Epstein 2002; NetLogo's and Mesa's 0.7), which no flag sets.
+CITIZEN_DENSITY = 0.70
 
 
 def _float_list(flag: str, text: str) -> tuple[float, ...]:

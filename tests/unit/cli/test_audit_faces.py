@@ -215,3 +215,25 @@ def test_a_full_disk_says_what_to_do() -> None:
         "runs/s.duckdb: No space left on device; the disk is full: free some space (a sweep's "
         "store keeps the runs written so far; --resume continues it)"
     )
+
+
+def test_peacekeepers_beyond_the_room_the_citizens_leave_are_refused_in_flags(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The refusal named citizen_density, which no flag sets; it now says the room in terms of
+    --peacekeepers, for a density and for a count, and the constant is the models' own."""
+    from grudging.abm.config import ModelIConfig, ModelIIConfig
+    from grudging.cli.abm import CITIZEN_DENSITY
+
+    assert ModelIIConfig().citizen_density == CITIZEN_DENSITY
+    assert (
+        CITIZEN_DENSITY
+        == ModelIConfig.netlogo().citizen_density
+        == ModelIConfig.mesa().citizen_density
+    )
+    for given in ("0.5", "200"):
+        assert main(["abm", "run", "--peacekeepers", given, "--size", "20", "--steps", "2"]) == 2
+        assert capsys.readouterr().err == (
+            f"error: --peacekeepers {given}: the citizens fill 0.7 of the cells (one agent a cell), "
+            "so there is room for 0.3 a cell, 120 here; give at most that\n"
+        )
