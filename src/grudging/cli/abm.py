@@ -599,7 +599,7 @@ def _compare(args: argparse.Namespace) -> int:
     rows.append(("killings", [str(int(r.killings.sum())) for r in runs]))
     rows.append(
         (
-            "deaths / 1,000 / 100 steps while mixed",
+            "deaths / 1,000 agents / 100 steps while mixed (births replace the dead)",
             [f"{coexistence_violence(r)[0]:.0f}" for r in runs],
         )
     )
