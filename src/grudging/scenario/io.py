@@ -581,7 +581,13 @@ def load_scenario(
         if assignment in smap.applied:
             continue  # applied to the minimal case itself
         smap.record_override(apply_override(data, assignment), assignment)
-    scn = validate_data(data, smap)
+    try:
+        scn = validate_data(data, smap)
+    except ScenarioError as err:
+        if not overrides or str(err).startswith("--set "):  # located at the --set already
+            raise
+        given = " ".join(f"--set {a}" for a in overrides)
+        raise ScenarioError(f"{err} (with {given} applied)") from None
     if runnable:
         check_runnable(scn, smap)
     scn._base_dir = str(path.parent.resolve())

@@ -514,3 +514,19 @@ def test_parameters_that_conflict_are_refused_when_the_scenario_is_read() -> Non
         "'unit_size' (150) must rise in that order (staff elements, companies, battalions); "
         "reorder them"
     )
+
+
+def test_a_problem_a_set_causes_elsewhere_names_the_set() -> None:
+    """A population set to 1 made Anbar's host forces impossible; the message named only the
+    regions table's row, which the user had not touched."""
+    from grudging.errors import ScenarioError
+    from grudging.scenario import load_scenario
+
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("iraq-2007", overrides=["regions.anbar.population=1"])
+    text = str(caught.value)
+    assert text.startswith("regions.csv:2: regions[anbar].host_forces: ")
+    assert text.endswith("(with --set regions.anbar.population=1 applied)")
+    with pytest.raises(ScenarioError) as caught:  # located at the --set: said once
+        load_scenario("iraq-2007", overrides=["regions.anbar.population=-5"])
+    assert str(caught.value).count("--set") == 1
