@@ -256,7 +256,12 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             f"  the proposal's force: {req.proposal_force:,.0f} troops = {share:.1f} % of the "
             "requirement"
         )
-    t = Table(title="Requirement by region", show_lines=False)
+    t = Table(
+        title="Requirement by region",
+        show_lines=False,
+        caption="mixedness: the region's fractionalization, 1 - the sum of the groups' squared "
+        "shares; it raises the density the norm asks for",
+    )
     for col in (
         "region",
         "population",

@@ -215,7 +215,12 @@ def render_summary(scn: Any, section: str = "all") -> None:
     for note in data["notes"]:
         console.print(f"note: {note}")
     if section in ("regions", "all"):
-        t = Table(title="Regions", show_lines=False)
+        t = Table(
+            title="Regions",
+            show_lines=False,
+            caption="frac.: fractionalization, 1 - the sum of the groups' squared shares (Alesina "
+            "et al. 2003): 0 one group, higher more mixed",
+        )
         for col in (
             "id",
             "population",
@@ -335,8 +340,9 @@ def render_summary(scn: Any, section: str = "all") -> None:
             cal = " [calibrated]" if p["calibrated"] else ""
             t.add_row(
                 p["name"],
-                f"{p['value']:.4g}",
-                f"{p['low']:.4g} – {p['high']:.4g} ({p['distribution']})",
+                _parameter_figure(p["value"]),
+                f"{_parameter_figure(p['low'])} – {_parameter_figure(p['high'])} "
+                f"({p['distribution']})",
                 p["unit"],
                 p["source"] + cal,
             )
@@ -360,3 +366,14 @@ def _yes(flag: bool) -> str:
 def _figure(value: Any) -> str:
     """A command's figure: a number, or the parameter that gives it (without its stage)."""
     return value.split(".", 1)[1] if isinstance(value, str) else f"{value:g}"
+
+
+def _parameter_figure(x: float) -> str:
+    """A parameter's value as people read it: four significant figures, thousands separated, no
+    exponent below a billion (``32,000``, ``0.1664``, ``1.5e+10``)."""
+    text = f"{x:.4g}"
+    if "e" in text and 1e-4 <= abs(x) < 1e9:
+        return f"{float(text):,.0f}"
+    if "e" not in text and abs(x) >= 1e3:
+        return f"{float(text):,.0f}"
+    return text

@@ -53,3 +53,21 @@ def test_show_an_unknown_scenario_is_one_message_and_exit_2(
     err = capsys.readouterr().err
     assert "no-such-scenario" in err
     assert "Traceback" not in err
+
+
+def test_parameter_values_read_as_numbers_people_write(capsys: pytest.CaptureFixture[str]) -> None:
+    """The proposal's 32,000 troops showed as 3.2e+04."""
+    from grudging.cli.scenario import _parameter_figure
+
+    assert [_parameter_figure(x) for x in (32000, 0.1664, 999.5, 15000, 1.5e10, 0)] == [
+        "32,000",
+        "0.1664",
+        "999.5",
+        "15,000",
+        "1.5e+10",
+        "0",
+    ]
+    assert main(["show", "iraq-2007", "--section", "parameters"]) == 0
+    assert "e+0" not in capsys.readouterr().out
+    assert main(["show", "iraq-2007", "--section", "commands"]) == 0  # figures named by parameter
+    assert "nato_pk_skill" in capsys.readouterr().out
