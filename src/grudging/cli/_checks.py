@@ -107,10 +107,9 @@ def _check_folder(target: Path, flag: str, shown: str, create: bool) -> None:
 
 
 def _usable_name(text: str | Path, flag: str) -> None:
-    """Not empty, and a path the system can look up (no name over its length limit)."""
+    """A path the system can look up (no name over its length limit), said with its flag before
+    any work (the command line refuses an empty one, and any later refusal of the system)."""
     shown = str(text)
-    if not shown.strip():
-        raise ParameterError(f"{flag} '': an empty name; give a path")
     try:
         Path(shown).exists()
     except OSError as err:  # a name too long for the file system, a loop of links...

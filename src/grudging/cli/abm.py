@@ -715,7 +715,7 @@ def _curve(args: argparse.Namespace) -> int:
     meta_path = out.with_name(out.name + "." + fmt)
     meta = _no_nan(json.loads(json.dumps(curve.metadata(), default=_plain)))
     if fmt == "json":
-        meta_path.write_text(json.dumps(meta, indent=2, default=_plain) + "\n", encoding="utf-8")
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     else:
         import yaml
 

@@ -372,8 +372,4 @@ def _parameter_figure(x: float) -> str:
     """A parameter's value as people read it: four significant figures, thousands separated, no
     exponent below a billion (``32,000``, ``0.1664``, ``1.5e+10``)."""
     text = f"{x:.4g}"
-    if "e" in text and 1e-4 <= abs(x) < 1e9:
-        return f"{float(text):,.0f}"
-    if "e" not in text and abs(x) >= 1e3:
-        return f"{float(text):,.0f}"
-    return text
+    return f"{float(text):,.0f}" if 1e3 <= abs(x) < 1e9 else text
