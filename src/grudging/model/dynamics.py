@@ -12,8 +12,9 @@ region and month:
 * **Background.** Calibrated so that conditions at the information date reproduce the observed
   rate (the fixed point of the process); it then moves with grievance (a share driven by the
   presence of salient foreign forces: the proposal's "US presence instigates violence"), with
-  mixedness (displacement un-mixes regions), with the civil-war regime, and with the demobilisation
-  of factions that sign a settlement or a local deal (spoilers never sign).
+  intermingling (its sectarian share, ``min(1, 2 m0)``, scales with the local exposure
+  ``q m``: displacement un-mixes neighbourhoods), with the civil-war regime, and with the
+  demobilisation of factions that sign a settlement or a local deal (spoilers never sign).
 * **Suppression.** The background is multiplied by ``1 / (1 + (c / c50) ** h)`` where ``c`` is coverage:
   effective troops per 1,000 inhabitants (troops x peacekeeping skill, host forces x reliability)
   over the density the region requires (Quinlivan 1995; Hultman, Kathman & Shannon 2013). The
@@ -28,8 +29,11 @@ region and month:
   and no more a month per salient troop than the most recorded in a region (attacks need
   targets); attacks kill troops (Poisson). (Civilians killed by insurgents are part of the violence
   rate, whose presence-driven share carries the proposal's claim.)
-* **Displacement** follows deaths in mixed regions, drawn mostly from local minorities, so it lowers
-  mixedness; a share of the displaced flees abroad where the region has a foreign border.
+* **Displacement** follows deaths where people live intermingled, drawn mostly from local
+  minorities, so it lowers the region's mixedness ``m``; each person displaced also ends the
+  intermingling of ``1 / m`` residents (the neighbourhood they leave sorts: Kaufmann 1996;
+  Schelling 1971), so the share ``q`` still intermingled falls. A share of the displaced flees
+  abroad where the region has a foreign border.
 * **Contingent erosion.** Each contingent's domestic support falls with its casualties and drifts
   with opinion; it leaves when support falls below a threshold, and followers leave with their lead
   nation (Spain 2004 and its Plus Ultra partners).
@@ -498,6 +502,7 @@ class _Run:
     mu: np.ndarray  # (R, N) calibrated background rate
     presence0: np.ndarray  # (R, N) salient presence at the information date
     mixed0: np.ndarray  # (N,) mixedness at the information date
+    sectarian: np.ndarray  # (N,) share of the background that depends on intermingling
     refugee_share: np.ndarray  # (R, 1) refugee_share, at most 1 (refugees are displaced people)
     deal_u: np.ndarray  # (R,) uniform: drawn but no longer read (later streams stay put)
     sign_u: np.ndarray  # (R, F) uniforms: does each faction sign
@@ -533,6 +538,9 @@ class _State:
     escalated: np.ndarray  # (R,) bool: a kin state intervened
     haven: np.ndarray  # (R,) safe-haven index of last month
     there: np.ndarray  # (R, N) people living in the region: population less deaths and displaced
+    mingled: (
+        np.ndarray
+    )  # (R, N) share of them still living intermingled (1 at the information date)
     stood: np.ndarray  # (K, R) share of the fighters of each (faction, region) pair stood down
     spoiler_k: np.ndarray  # (R, N) spoiler fighters relative to the information date
     cov: np.ndarray  # (R, N) last month's coverage
@@ -636,6 +644,7 @@ def _prepare(
         p.spoiler_attrition * np.minimum(cov0, MAX_TARGETING) / np.maximum(1.0 - hide0, 1e-12)
     )
     onset_weight = _onset_weight(th, pop)
+    mixed0 = 1.0 - (th.composition**2).sum(axis=1)
     # Random streams, common across options: their consumption never depends on the option.
     setup = stream(seed, "dynamics", block, "setup")
     deal_u = setup.random(R)
@@ -695,7 +704,8 @@ def _prepare(
         national0=float(_initial_rate(th) @ pop / max(pop.sum(), 1.0)),
         mu=mu,
         presence0=presence0,
-        mixed0=1.0 - (th.composition**2).sum(axis=1),
+        mixed0=mixed0,
+        sectarian=np.minimum(2.0 * mixed0, 1.0),
         refugee_share=np.minimum(p.refugee_share, 1.0),
         deal_u=deal_u,
         sign_u=sign_u,
@@ -733,6 +743,7 @@ def _initial_state(run: _Run) -> _State:
         escalated=np.zeros(R, dtype=bool),
         haven=np.zeros(R),
         there=np.broadcast_to(run.pop, (R, N)).copy(),
+        mingled=np.ones((R, N)),
         stood=run.s0.copy(),
         spoiler_k=np.ones((R, N)),
         cov=run.cov0.copy(),
@@ -787,7 +798,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     _requirement(run, st)
     collapsed, demob, realigned = _stand_down(run, st, forces, t)
     cov, supp = _suppression(run, st, forces, realigned, host)
-    background, grievance, mixed = _background(run, st, forces, demob, host)
+    background, grievance, mixed, exposure = _background(run, st, forces, demob, host)
     background = _onset(run, st, cov, supp, demob, grievance, background, t)
     rate = _rate(run, st, supp, background, collapsed)
     # Troop and civilian counts read separate streams: the number of units differs by option, and
@@ -798,7 +809,7 @@ def _month(run: _Run, st: _State, out: _Outputs, t: int) -> None:
     deaths = _civilian_deaths(run, st, rate, civilian_u)
     _remember_violence(run, st, t)
     _tipping(run, st)
-    displaced, abroad = _displacement(run, st, deaths, mixed)
+    displaced, abroad = _displacement(run, st, deaths, mixed, exposure)
     _escalation(run, st, out, abroad, t)
     _safe_haven(run, st, cov)
     _costs(run, st, forces, out, t)
@@ -1252,23 +1263,33 @@ def _suppression(
 
 def _background(
     run: _Run, st: _State, forces: _Forces, demob: np.ndarray, host: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Background rate before suppression: the calibrated ``mu`` moved by grievance at salient
-    foreign presence (relative to the information date), by mixedness, by the civil-war regime and
-    by demobilisation. Returns it with the grievance ratio and this month's mixedness."""
+    foreign presence (relative to the information date), by intermingling, by the civil-war
+    regime and by demobilisation. Returns it with the grievance ratio, this month's mixedness
+    ``m`` and the local exposure ``q m``.
+
+    Only the sectarian share of the background, ``min(1, 2 m0)`` (whole at an even two-group mix,
+    none in a region of one community), scales with the exposure relative to the information
+    date, to the power ``mixedness_elasticity`` (Kaufmann 1996; Kalyvas & Kocher 2007)."""
     p = run.p
     presence = (forces.salient + p.salience_host * host) / run.pop_k
     grievance = (1.0 + p.grievance_per_presence * presence) / (
         1.0 + p.grievance_per_presence * run.presence0
     )
     mixed = 1.0 - (st.comp * st.comp).sum(axis=0)
-    mix_ratio = np.divide(mixed, run.mixed0, out=np.ones_like(mixed), where=run.mixed0 > 0)
+    exposure = st.mingled * mixed
+    mix_ratio = np.divide(exposure, run.mixed0, out=np.ones_like(mixed), where=run.mixed0 > 0)
+    mix_ratio **= p.mixedness_elasticity
+    mix_ratio -= 1.0
+    mix_ratio *= run.sectarian
+    mix_ratio += 1.0  # (1 - sectarian) + sectarian * ratio ** elasticity
     drive = (1.0 - p.presence_driven_share) + p.presence_driven_share * grievance
-    background = run.mu * drive * mix_ratio**p.mixedness_elasticity
+    background = run.mu * drive * mix_ratio
     background = (
         background * np.where(st.war, p.war_multiplier, 1.0) * (1.0 - p.settlement_effect * demob)
     )
-    return background, grievance, mixed
+    return background, grievance, mixed, exposure
 
 
 def _onset_weight(th: Theatre, pop: np.ndarray) -> np.ndarray:
@@ -1437,17 +1458,27 @@ def _tipping(run: _Run, st: _State) -> None:
 
 
 def _displacement(
-    run: _Run, st: _State, deaths: np.ndarray, mixed: np.ndarray
+    run: _Run, st: _State, deaths: np.ndarray, mixed: np.ndarray, exposure: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """People displaced from mixed, violent regions, drawn mostly from local minorities (weights
-    ``s (1 - s)**2``, so mixedness falls), and those of them who flee abroad (more where the region
-    borders a foreign nation). Returns both per region.
+    """People displaced where communities live intermingled (deaths x the local exposure), drawn
+    mostly from local minorities (weights ``s (1 - s)**2``, so the mixedness ``m`` falls), and
+    those of them who flee abroad (more where the region borders a foreign nation). Returns both
+    per region.
 
-    No more are displaced than the survivors living there, who then number that many fewer.
+    Each person displaced ends the intermingling of ``1 / m`` residents, themselves and those
+    they lived among: between the leaver alone (every neighbourhood thinned alike) and a whole
+    neighbourhood emptied of a minority of share ``s`` (``1 / s``; for two groups ``m = 2 s (1 -
+    s)``). So the share still intermingled falls (Kaufmann 1996; Schelling 1971). No more are
+    displaced than the survivors living there, who then number that many fewer.
     """
     p, th = run.p, run.th
-    displaced = np.minimum(p.displaced_per_death * deaths * mixed, st.there)
+    displaced = np.minimum(p.displaced_per_death * deaths * exposure, st.there)
+    mingled = st.mingled * st.there
+    mingled -= np.divide(displaced, mixed, out=np.zeros_like(mixed), where=mixed > 0)
     st.there = st.there - displaced
+    np.maximum(mingled, 0.0, out=mingled)
+    st.mingled = np.divide(mingled, st.there, out=np.zeros_like(mingled), where=st.there > 0)
+    np.minimum(st.mingled, 1.0, out=st.mingled)
     comp = st.comp  # updated in place (the state owns it); the same operations as out of place
     minority = np.subtract(1.0, comp)
     np.square(minority, out=minority)

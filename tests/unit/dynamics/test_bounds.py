@@ -43,9 +43,10 @@ def test_troop_deaths_never_exceed_the_troops_present(params: DynamicsParams) ->
 
 
 def test_no_more_are_displaced_than_live_there(params: DynamicsParams) -> None:
-    """At the top of its declared range displacement empties a violent mixed region; it stops
-    there, and refugees are some of the displaced."""
-    p = dataclasses.replace(params, displaced_per_death=60.0, refugee_share=0.7)
+    """Displacement far above its declared range would move more people in a month than live in
+    a violent mixed region; it stops at those there, and refugees are some of the displaced.
+    (Within the range, a region sorts before it empties: un-mixing limits displacement.)"""
+    p = dataclasses.replace(params, displaced_per_death=1e5, refugee_share=0.7)
     th = theatre(rate=90.0, mixed=0.5)
     r = simulate(DynamicsInputs(theatre=th, units=(), months=T), p, 100, 3)
     gone = r.deaths.astype(float).sum(axis=(1, 2)) + r.displaced.sum(axis=1)
