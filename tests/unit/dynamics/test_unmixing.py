@@ -63,7 +63,8 @@ def test_no_deaths_leave_everyone_intermingled_as_they_were() -> None:
     run, st = _one_region(0.3, 1e6, 1.0)
     displaced, _ = _displacement(run, st, np.zeros((1, 1)), np.array([[0.42]]), np.array([[0.42]]))  # type: ignore[arg-type]
     assert displaced[0, 0] == 0.0
-    assert st.mingled[0, 0] == 1.0 and st.there[0, 0] == 1e6
+    assert st.mingled[0, 0] == 1.0
+    assert st.there[0, 0] == 1e6
 
 
 def _late_ratio(params: DynamicsParams, minority: float) -> float:
