@@ -538,9 +538,7 @@ class _State:
     escalated: np.ndarray  # (R,) bool: a kin state intervened
     haven: np.ndarray  # (R,) safe-haven index of last month
     there: np.ndarray  # (R, N) people living in the region: population less deaths and displaced
-    mingled: (
-        np.ndarray
-    )  # (R, N) share of them still living intermingled (1 at the information date)
+    mingled: np.ndarray  # (R, N) share of them still intermingled (1 at the information date)
     stood: np.ndarray  # (K, R) share of the fighters of each (faction, region) pair stood down
     spoiler_k: np.ndarray  # (R, N) spoiler fighters relative to the information date
     cov: np.ndarray  # (R, N) last month's coverage
@@ -1477,8 +1475,8 @@ def _displacement(
     mingled -= np.divide(displaced, mixed, out=np.zeros_like(mixed), where=mixed > 0)
     st.there = st.there - displaced
     np.maximum(mingled, 0.0, out=mingled)
+    # at most its share before: 1 / m >= 1 of the intermingled leave it per person displaced
     st.mingled = np.divide(mingled, st.there, out=np.zeros_like(mingled), where=st.there > 0)
-    np.minimum(st.mingled, 1.0, out=st.mingled)
     comp = st.comp  # updated in place (the state owns it); the same operations as out of place
     minority = np.subtract(1.0, comp)
     np.square(minority, out=minority)
