@@ -560,7 +560,8 @@ def calibrate(
     )
     fitted = dict(values)
     fitted.update({p["name"]: p["value"] for p in cal.parameters()})
-    check = predictive_check(scn, fitted, seed=seed) if check_months > 0 else None
+    months = min(check_months, len(data.months) - 1)  # see predictive_check
+    check = predictive_check(scn, fitted, months=months, seed=seed) if months > 0 else None
     return dataclasses.replace(cal, check=check)
 
 
@@ -627,10 +628,18 @@ def predictive_check(
 
     The forces follow their recorded history; no settlement, no erosion. Returns the observed and
     simulated national totals and the share of months whose observed deaths fall inside the
-    simulated 90 % band.
+    simulated 90 % band. It starts from the month before its first, so it covers at most the
+    data's months less one.
     """
     from grudging.model.dynamics import DynamicsInputs, ForceUnit, simulate
 
+    data = panel(scn, values)
+    months = min(months, len(data.months) - 1)
+    if months < 1:
+        raise GrudgingError(
+            f"scenario '{scn.id}': the posterior check needs at least two months of observations "
+            "before the information date"
+        )
     last = month_index(scn.information_date)
     start = last - months + 1
     earlier = scn.model_copy(update={"information_date": month_label(start - 1)})
@@ -659,7 +668,6 @@ def predictive_check(
         block="predictive-check",
     )
     simulated = traj.deaths.sum(axis=1)  # (R, months)
-    data = panel(scn, values)
     observed = data.deaths[-months:].sum(axis=1)
     lo, hi = np.quantile(simulated, [0.05, 0.95], axis=0)
     return {

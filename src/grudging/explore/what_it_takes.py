@@ -628,6 +628,13 @@ def check_request(
             f"{flag('baseline', baseline)}: the baseline is the option itself; compare it with "
             f"another option ({', '.join(i for i in ids if i != option)})"
         )
+    if scn.option(option).historical:
+        chosen = [o.id for o in scn.options if not o.historical and o.id != baseline]
+        raise ParameterError(
+            f"{flag('option', option)}: the option replays what happened (historical: true), "
+            "so no lever changes it; ask about a course of action that could be chosen"
+            + (f" ({', '.join(chosen)})" if chosen else "")
+        )
     if outcome not in OUTCOMES:
         raise ParameterError(
             f"{flag('outcome', outcome)}: {unknown_name('outcome', outcome, OUTCOMES)}"

@@ -84,6 +84,8 @@ def resolve_path(source: str | Path) -> Path:
         if candidate.is_file():
             return candidate
         raise ScenarioError(f"{text}: a folder without {SCENARIO_FILE}; give the YAML file itself")
+    if path.exists():  # a device, a pipe, a socket
+        raise ScenarioError(f"{text}: not a regular file; give a YAML file or a built-in name")
     names = builtin_names()
     if text in names:
         return Path(str(resources.files(BUILTIN_PACKAGE) / text / SCENARIO_FILE))
@@ -429,9 +431,16 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
 
     A mapping given where a union also takes a scalar (``guarantees: true`` or a record) fails the
     scalar branch by its type as well: the record's own problem is the one to show."""
+    errors = err.errors()
+    # A record with a missing key and an unknown one is most often a misspelt key: name the
+    # unknown key first (its message says which valid key it resembles).
+    missing_in = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "missing"}
     first = sorted(
-        err.errors(),
-        key=lambda e: e["type"].endswith("_type") and isinstance(e.get("input"), Mapping | list),
+        errors,
+        key=lambda e: (
+            not (e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) in missing_in),
+            e["type"].endswith("_type") and isinstance(e.get("input"), Mapping | list),
+        ),
     )[0]
     loc = tuple(p for p in first["loc"] if not _union_branch(p))
     file, line = smap.locate(loc)
@@ -638,11 +647,43 @@ def scenario_hash(scn: Scenario) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
+#: What a top-level list may be given as instead: records read from a table file (or files).
+TABLE_REFERENCE: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "table": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    },
+    "required": ["table"],
+    "additionalProperties": False,
+    "description": "records read from a CSV or YAML file (or files), relative to the scenario file",
+}
+#: What ``parameters`` may be given as besides a list: the shared default set, with overrides.
+SHARED_PARAMETERS: list[dict[str, Any]] = [
+    {"const": "shared", "description": "the shared default parameter set"},
+    {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "description": "the shared default set with these values put in (name: number)",
+    },
+]
+
+
 def json_schema() -> dict[str, Any]:
-    """The JSON schema of the scenario format, for editors."""
+    """The JSON schema of the scenario format, for editors: as the loader reads it, so a
+    top-level list may also be ``{table: file}`` and ``parameters`` may be ``shared`` or a
+    mapping of overrides."""
     schema = _json_schema_keywords(Scenario.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "grudging scenario"
+    for name, prop in schema.get("properties", {}).items():
+        branches = prop.get("anyOf", [prop])
+        if not any(b.get("type") == "array" for b in branches):
+            continue
+        kept = {k: prop[k] for k in ("title", "description", "default") if k in prop}
+        forms = [{k: v for k, v in prop.items() if k not in kept}, TABLE_REFERENCE]
+        if name == "parameters":
+            forms += SHARED_PARAMETERS
+        schema["properties"][name] = {**kept, "anyOf": forms}
     return schema
 
 

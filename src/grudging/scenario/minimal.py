@@ -12,6 +12,7 @@ in ``docs/design-notes/cases.md``.
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -333,6 +334,18 @@ def shared_parameters() -> list[dict[str, Any]]:
     return out
 
 
+def _yaml_number(value: Any) -> Any:
+    """A number YAML read as text (``1e300`` has no dot, so YAML 1.1 takes it for a string), as
+    every other figure of a scenario reads it; anything else unchanged."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return number if math.isfinite(number) else value
+    return value
+
+
 def parameters_with_overrides(
     overrides: dict[str, Any], smap: SourceMap, key: str = "parameters"
 ) -> list[dict[str, Any]]:
@@ -346,6 +359,7 @@ def parameters_with_overrides(
                 f"{where}: {key}.{name}: the model reads no parameter '{name}'"
                 f"{did_you_mean(name, list(index))}; correct the name or remove it"
             )
+        value = _yaml_number(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ScenarioError(
                 f"{where}: {key}.{name}: bad value {value!r}: the default "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError, ScenarioError, did_you_mean, unknown_name
@@ -242,6 +243,17 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
                 )
         yield from source_refs(("factions", i), f.sources)
 
+    timetables = [
+        i for i, issue in enumerate(scn.issues) if issue.presence_years_at_low is not None
+    ]
+    for i in timetables[1:]:
+        yield (
+            ("issues", i, "presence_years_at_low"),
+            f"issues {', '.join(scn.issues[k].id for k in timetables)} all give "
+            "'presence_years_at_low'; only the one issue that is the timetable of foreign troops "
+            "may: remove it from the others",
+        )
+
     for i, force in enumerate(scn.forces):
         if force.nation is not None and scn.nations:
             yield from _unknown(("forces", i, "nation"), "nation", [force.nation], nations)
@@ -422,6 +434,12 @@ def _option_problems_bare(
                 (*loc, "other_forces"),
                 f"timeline 'other_forces' of option '{opt.id}' is not in month order",
             )
+        elif (repeated := _repeated_month(months)) is not None:
+            yield (
+                (*loc, "other_forces"),
+                f"timeline 'other_forces' of option '{opt.id}' gives month {repeated} twice; "
+                "give one share a month",
+            )
         elif months[-1] >= horizon:
             yield (*loc, "other_forces"), f"month {months[-1]} of 'other_forces' {late}"
     if opt.coalition is not None and opt.coalition.arrival_month >= horizon:
@@ -453,6 +471,12 @@ def _option_problems_bare(
                 (*loc, "forces", force_id),
                 f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
             )
+        elif (repeated := _repeated_month(months)) is not None:
+            yield (
+                (*loc, "forces", force_id),
+                f"timeline of force '{force_id}' in option '{opt.id}' gives month {repeated} "
+                "twice; give one troop level a month",
+            )
         for j, point in enumerate(points):
             yield from _force_size(scn, (*loc, "forces", force_id, j, "troops"), force_id, point)
         if points and points[-1].month >= scn.horizon_months:
@@ -461,6 +485,11 @@ def _option_problems_bare(
                 f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
                 f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
             )
+
+
+def _repeated_month(months: list[int]) -> int | None:
+    """The first month that a sorted timeline gives twice, or None."""
+    return next((m for m, n in pairwise(months) if m == n), None)
 
 
 def _force_size(scn: Scenario, loc: Loc, force_id: str, level: Any) -> Iterator[tuple[Loc, str]]:

@@ -283,7 +283,9 @@ class Faction(Frozen):
     name: str
     description: str = ""
     group: Identifier | None = None
-    regions: tuple[Identifier, ...] = Field(default=(), description="Where it is strong.")
+    regions: tuple[Identifier, ...] = Field(
+        default=(), description="Where it is strong (none: spread over the whole theatre)."
+    )
     capability: Annotated[Float, Field(gt=0.0, le=1.0)]
     fighters: Troops = 0
     positions: dict[Identifier, Position]
@@ -323,6 +325,8 @@ ValueOrParameter = Float | ParameterName
 RelativeFigure = Annotated[Float, Field(ge=0, le=2)] | ParameterName
 #: A factor that cannot be negative (a command's erosion, its quality, a guarantee's years).
 NonNegativeFigure = Annotated[Float, Field(ge=0)] | ParameterName
+#: A guarantee's strength ratio or commitment years: 0-100, as the bargain command's flags take.
+GuaranteeFigure = Annotated[Float, Field(ge=0, le=100)] | ParameterName
 #: A share (a guarantee's impartiality).
 ShareFigure = Annotated[Float, Field(ge=0, le=1)] | ParameterName
 
@@ -343,11 +347,12 @@ class CommandGuarantee(Frozen):
     Fortna 2008): its default strength ratio, impartiality and commitment years, each a value or
     a ``bargain.*`` parameter (docs/design-notes/guarantors.md)."""
 
-    strength: NonNegativeFigure = Field(
-        description="Effective strength over the requirement of its default guaranteeing force."
+    strength: GuaranteeFigure = Field(
+        description="Effective strength over the requirement of its default guaranteeing force "
+        "(0-100)."
     )
     impartiality: ShareFigure = Field(description="Impartiality as guarantor, 0-1.")
-    years: NonNegativeFigure = Field(description="Credible length of its commitment, years.")
+    years: GuaranteeFigure = Field(description="Credible length of its commitment, years (0-100).")
 
 
 class Command(Frozen):

@@ -13,6 +13,7 @@ from grudging.calibration.dynamics import (
     calibration_document,
     fit_kernel,
     panel,
+    predictive_check,
     simulate_panel,
 )
 from grudging.errors import GrudgingError
@@ -82,3 +83,14 @@ def test_the_declared_attack_ceiling_is_the_record_of_2006(iraq) -> None:  # typ
     declared = iraq.parameter("dynamics.max_attacks_per_troop")
     assert declared.value == declared.low == pytest.approx(ceiling["value"], rel=5e-4)
     assert declared.high == pytest.approx(3 * ceiling["value"], rel=5e-4)
+
+
+def test_the_posterior_check_covers_no_more_months_than_the_data_allow(iraq) -> None:  # type: ignore[no-untyped-def]
+    """A check longer than the data (a theatre with eight months of observations against the
+    default twelve) runs over the data's months less the one it starts from, instead of
+    failing on arrays of two lengths."""
+    from grudging.kernel import run_values
+
+    data = panel(iraq, run_values(iraq))
+    check = predictive_check(iraq, run_values(iraq), months=len(data.months) + 5, replications=20)
+    assert check["months"] == [data.months[1], data.months[-1]]

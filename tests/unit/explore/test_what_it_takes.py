@@ -238,3 +238,20 @@ def test_a_summary_does_not_claim_a_search_the_budget_cut_short(tiny_runnable_pa
     assert stopped >= 1
     assert "no lever alone or in the pairs searched" not in text
     assert f"{stopped} of 2 levers were not searched before the evaluation budget ran out" in text
+
+
+def test_the_replay_of_history_is_no_option_to_ask_about() -> None:
+    """A historical option replays what happened: no lever changes it, so the question is
+    refused, naming the options that could be chosen (before: "no lever reaches option")."""
+    from grudging.errors import ParameterError
+    from grudging.explore.what_it_takes import check_request
+    from grudging.scenario import load_scenario
+
+    scn = load_scenario("iraq-2007")
+    with pytest.raises(ParameterError) as info:
+        check_request(scn, "what_happened", "us_stays", "civilian_deaths", 0.5)
+    assert str(info.value) == (
+        "option what_happened: the option replays what happened (historical: true), so no lever "
+        "changes it; ask about a course of action that could be chosen (us_withdraws, "
+        "nato_replaces, nato_then_un)"
+    )

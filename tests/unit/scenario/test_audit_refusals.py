@@ -530,3 +530,95 @@ def test_a_problem_a_set_causes_elsewhere_names_the_set() -> None:
     with pytest.raises(ScenarioError) as caught:  # located at the --set: said once
         load_scenario("iraq-2007", overrides=["regions.anbar.population=-5"])
     assert str(caught.value).count("--set") == 1
+
+
+# 10. Found by writing a theatre of one's own (audit, 2026-12-07) -------------------------------
+def test_two_issues_that_are_a_troop_timetable_are_refused_when_read(tiny_path: Path) -> None:
+    """Before, ``validate`` said ok and the run failed part-way with exit code 1."""
+    text = _tiny(
+        tiny_path,
+        ("high: regional}", "high: regional, presence_years_at_low: 5}"),
+        ("high: leave now}", "high: leave now, presence_years_at_low: 10}"),
+    )
+    _refused(
+        text,
+        "presence_years_at_low: 10",
+        "issues[troops].presence_years_at_low: issues revenue, troops all give "
+        "'presence_years_at_low'; only the one issue that is the timetable of foreign troops "
+        "may: remove it from the others",
+    )
+
+
+@pytest.mark.parametrize("month", [0, 6])
+def test_a_force_timeline_with_two_levels_in_one_month_is_refused(
+    tiny_path: Path, month: int
+) -> None:
+    text = _tiny(
+        tiny_path,
+        (
+            "{month: 0, troops: 18000}, {month: 6, troops: 0}]",
+            f"{{month: 0, troops: 18000}}, {{month: {month}, troops: 0}}, "
+            "{month: 6, troops: 5}]",
+        ),
+    )
+    _refused(
+        text,
+        "troops: 5}",
+        f"options[patron_leaves].forces.us_forces: timeline of force 'us_forces' in option "
+        f"'patron_leaves' gives month {month} twice; give one troop level a month",
+    )
+
+
+def test_a_guarantee_beyond_the_flags_bounds_is_refused(tiny_path: Path) -> None:
+    text = _tiny(
+        tiny_path,
+        (
+            "outcomes:\n",
+            "commands:\n  - {id: au, name: African Union, kind: regional, skill: 0.5, "
+            "salience: 0.7, guarantees: {strength: 1.0e+300, impartiality: 0.5, years: 3}}\n"
+            "outcomes:\n",
+        ),
+    )
+    message = refusal(text)
+    assert "commands[au].guarantees.strength: bad value 1e+300" in message
+    assert "less than or equal to 100" in message
+
+
+def test_a_misspelt_key_is_named_before_the_key_it_leaves_missing(tiny_path: Path) -> None:
+    text = _tiny(tiny_path, ("    group: north_people\n", "    gruop: north_people\n"))
+    message = refusal(text)
+    assert message.startswith(f"case.yaml:{line_of(text, 'gruop')}: factions[northern_party]")
+    assert "unknown key 'gruop' (did you mean 'group'?); remove or rename it" in message
+
+
+def test_a_number_yaml_reads_as_text_is_read_as_a_number_in_parameter_overrides() -> None:
+    """YAML 1.1 reads ``1e300`` (no dot) as a string; the override is then out of range, and
+    says so, instead of "must be a number"."""
+    text = CASE + "parameters: {dynamics.self_excitation: 1e300}\n"
+    message = refusal(text)
+    assert "parameters.dynamics.self_excitation: bad value 1e+300: outside the declared range" in (
+        message
+    )
+    # text that is no number still gets the number message
+    assert "must be a number" in refusal(CASE + "parameters: {dynamics.self_excitation: 2e}\n")
+
+
+def test_a_path_that_is_not_a_regular_file_is_named_as_such() -> None:
+    with pytest.raises(ScenarioError, match=r"^/dev/null: not a regular file; give a YAML file"):
+        load_scenario("/dev/null")
+
+
+def test_the_json_schema_takes_tables_and_the_shared_parameter_set() -> None:
+    """An editor reading ``grudging schema`` must accept what the loader accepts: a top-level
+    list as ``{table: file}``, and ``parameters: shared`` or a mapping of overrides."""
+    from grudging.scenario import json_schema
+
+    props = json_schema()["properties"]
+    for key in ("regions", "nations", "factions", "forces", "options", "sources", "observations"):
+        forms = props[key]["anyOf"]
+        assert forms[0]["type"] == "array"
+        assert forms[1]["required"] == ["table"]
+    assert {"const": "shared", "description": "the shared default parameter set"} in (
+        props["parameters"]["anyOf"]
+    )
+    assert props["horizon_months"].get("anyOf") is None  # a scalar stays as it was
