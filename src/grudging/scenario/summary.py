@@ -121,6 +121,17 @@ def scenario_notes(scn: Scenario) -> list[str]:
             f"aid, guarantor strengths, fitted rates): {', '.join(names)}; set this theatre's "
             "own with a parameters file or --set (docs/cases.md, 'Another theatre')"
         )
+    if any(o.coalition is not None for o in scn.options):
+        covered = {e.nation for e in scn.exclusions if e.nation is not None}
+        everyone = any(e.neighbours for e in scn.exclusions)
+        free = [n.id for n in scn.nations if n.neighbour and not everyone and n.id not in covered]
+        if free:
+            notes.append(
+                f"neighbour{'s' if len(free) > 1 else ''} {', '.join(free)} may serve in the "
+                "force a conference raises, anywhere in the theatre: no exclusion keeps "
+                f"{'them' if len(free) > 1 else 'it'} out (add one under 'exclusions', e.g. "
+                "{neighbours: true, reason: ...}, if a neighbour may not serve)"
+            )
     folder = scn.base_dir
     if (
         scn.map is not None

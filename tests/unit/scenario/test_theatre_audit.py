@@ -157,3 +157,19 @@ def test_another_theatre_is_told_which_shared_values_are_iraqs(
     assert "dynamics.cost_patron_per_troop" not in note
     assert main(["validate", "bosnia-1995"]) == 0
     assert "note: 20 parameters keep values" in " ".join(capsys.readouterr().out.split())
+
+
+def test_a_neighbour_no_exclusion_keeps_out_is_a_note(tmp_path: Path, tiny_path: Path) -> None:
+    """A theatre's neighbour may be a belligerent: with no exclusion that names it, a force a
+    conference raises may take it anywhere (the audit's Lebanon put Israel in Beirut)."""
+    from grudging.scenario.summary import scenario_notes
+
+    note = "neighbour NEI may serve in the force a conference raises, anywhere in the theatre"
+    assert not any(n.startswith(note) for n in scenario_notes(load_scenario(tiny_path)))
+    path = write_edited(
+        tmp_path,
+        tiny_path,
+        [("  - {nation: NEI, kin_regions: true, reason: backs the northerners}\n", "  []\n")],
+    )
+    notes = scenario_notes(load_scenario(path))
+    assert any(n.startswith(note) for n in notes)
