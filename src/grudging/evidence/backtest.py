@@ -20,7 +20,6 @@ after the information date) are dropped unless ``scripted=True``.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,32 +30,29 @@ import pandas as pd
 from grudging.errors import GrudgingError
 from grudging.results.results import Results
 from grudging.rng import MASTER_SEED
+from grudging.scenario.held_out import (
+    COLUMNS,
+    NATIONAL_SERIES,
+    REGIONAL_SERIES,
+    held_out_files,
+    read_held_out,
+)
+from grudging.scenario.held_out import FOLDER as VALIDATION_FOLDER
 from grudging.scenario.schema import Scenario, month_index, month_label
-
-VALIDATION_FOLDER = "validation"
-NATIONAL_SERIES = "civilian_deaths_national"
-REGIONAL_SERIES = "civilian_deaths"
 
 
 def read_validation(scn: Scenario) -> pd.DataFrame:
-    """The held-out observations (``series, month, region, value, source``) of a scenario."""
+    """The held-out observations (``series, month, region, value, source``) of a scenario, checked
+    (:mod:`grudging.scenario.held_out` gives the format)."""
     if scn.base_dir is None:
         raise GrudgingError(f"scenario '{scn.id}' was not loaded from a folder: no validation data")
-    folder = Path(scn.base_dir) / VALIDATION_FOLDER
-    files = sorted(folder.glob("civilian_deaths_*.csv")) if folder.is_dir() else []
-    if not files:
+    if not held_out_files(scn):
         raise GrudgingError(
             f"scenario '{scn.id}' has no held-out data ({VALIDATION_FOLDER}/civilian_deaths_*.csv "
             "next to its scenario file): there is nothing to back-test against"
         )
-    rows: list[dict[str, Any]] = []
-    for path in files:
-        with path.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                rows.append(
-                    {**row, "value": float(row["value"]), "region": row.get("region") or None}
-                )
-    return pd.DataFrame(rows)
+    rows = read_held_out(scn)
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(COLUMNS))
 
 
 def historical_option(scn: Scenario) -> str:
@@ -336,18 +332,47 @@ def backtest(
     from grudging.chain import simulate
 
     option = option or historical_option(scn)
+    held = read_validation(scn)  # checked before the run
+    _check_overlap(scn, held, regions, to)
     run_scn = scn if scripted else without_scripted_deals(scn, option)
     results = simulate(run_scn, options=[option], replications=replications, seed=seed)
     failed = results.status[results.status["status"] != "ok"]
     if not failed.empty:
         raise GrudgingError(f"option '{option}' failed: {failed['error'].iloc[0]}")
-    checks = compare(results, scn, option, regions, to)
+    checks = compare(results, scn, option, regions, to, held)
+    if not checks:
+        raise GrudgingError(
+            f"the run of '{option}' has no series to compare with the held-out data"
+        )
     years = pd.concat(
         [naive_forecasts(scn, option, c, None if c.name == "national" else c.name) for c in checks],
         ignore_index=True,
     )
     bt = Backtest(scn.id, option, replications, seed, checks, scripted, to, years)
     return bt, results
+
+
+def _check_overlap(
+    scn: Scenario, held: pd.DataFrame, regions: tuple[str, ...], to: str | None
+) -> None:
+    """Refuse, before the run, regions the scenario lacks and held-out data with no month in the
+    replay's span."""
+    for region in regions:
+        scn.region(region)
+    first = month_index(scn.start)
+    last = month_label(first + scn.horizon_months - 1)
+    last = min(last, to) if to is not None else last
+    wanted = (held["series"] == NATIONAL_SERIES) | (
+        (held["series"] == REGIONAL_SERIES) & held["region"].isin(regions)
+    )
+    months = held.loc[wanted, "month"]
+    if not ((months >= scn.start) & (months <= last)).any():
+        named = " or ".join(["the national series", *(f"region {r}" for r in regions)])
+        raise GrudgingError(
+            f"{VALIDATION_FOLDER}/civilian_deaths_*.csv of '{scn.id}' holds no month of {named} "
+            f"from {scn.start} to {last}, the span compared; add rows for those months (or "
+            "choose --region and --to within the data)"
+        )
 
 
 def plot(bt: Backtest, path: str | Path) -> Path:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from grudging.evidence.backtest import (
     NATIONAL_SERIES,
     VALIDATION_FOLDER,
@@ -25,6 +27,7 @@ from grudging.evidence.backtest import (
     read_validation,
 )
 from grudging.results.results import Results
+from grudging.scenario.held_out import held_out_files
 from grudging.scenario.schema import Scenario, month_index, month_label
 
 #: The naive forecasts, in the order they are named.
@@ -96,6 +99,15 @@ def _times(ratio: float) -> str:
     return "–" if not math.isfinite(ratio) else f"{ratio:.2f} times"
 
 
+def held_out(scn: Scenario) -> pd.DataFrame | None:
+    """The checked held-out data the track record reads, or ``None`` when it reads none (no
+    historical option, no folder, no ``civilian_deaths_*.csv``). Call it before a run to refuse a
+    bad file before the long computation."""
+    if not any(o.historical for o in scn.options) or not held_out_files(scn):
+        return None
+    return read_validation(scn)
+
+
 def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
     """The track record of a finished run, or ``None`` when there is none to give: the scenario
     has no folder, no historical option, no held-out national series, or the run left the
@@ -103,10 +115,10 @@ def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
     option = next((o.id for o in scn.options if o.historical), None)
     if option is None or scn.base_dir is None or option not in _ran(results):
         return None
-    folder = Path(scn.base_dir) / VALIDATION_FOLDER
-    if not any(folder.glob("civilian_deaths_*.csv")):
+    held = held_out(scn)
+    if held is None:
         return None
-    held = read_validation(scn)
+    folder = Path(str(scn.base_dir)) / VALIDATION_FOLDER
     national = held[held["series"] == NATIONAL_SERIES]
     first_month = month_index(scn.start)
     horizon = {month_label(first_month + m) for m in range(int(results.metadata["horizon_months"]))}

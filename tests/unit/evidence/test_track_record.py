@@ -106,7 +106,7 @@ def test_no_record_without_the_historical_option_a_folder_or_held_out_deaths(
     unfiled._base_dir = None  # as a scenario built in code, not loaded from a folder
     assert track_record(run, unfiled) is None
     # A scenario with no held-out deaths next to it (the folder looked up does not exist).
-    monkeypatch.setattr("grudging.evidence.track_record.VALIDATION_FOLDER", "no-such-folder")
+    monkeypatch.setattr("grudging.scenario.held_out.FOLDER", "no-such-folder")
     assert track_record(run, iraq) is None
 
 
