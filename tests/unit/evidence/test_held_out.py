@@ -1,5 +1,6 @@
 """A scenario's held-out deaths (``validation/civilian_deaths_*.csv``): every bad file refused
-with one located message before any run.
+with one located message before any run, and a record of no deaths (the aim of a peace
+operation) or too little record before the information date handled in words, not as inf or nan.
 
 The theatre is the toy one (tests/data/tiny.yaml) in a folder of its own: its option
 ``patron_stays`` replays history; before the information date it records 120 and 150 deaths in
@@ -8,18 +9,52 @@ region beta (2006-11, 2006-12) and no national series.
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
+from grudging.chain import simulate
 from grudging.cli import main
 from grudging.errors import ScenarioError
-from grudging.evidence.backtest import read_validation
+from grudging.evidence.backtest import (
+    NONE_RECORDED,
+    SeriesCheck,
+    _correlation,
+    naive_basis,
+    naive_forecasts,
+    read_validation,
+)
+from grudging.evidence.track_record import track_record
 from grudging.scenario import load_scenario
 
+NOT_A_NUMBER = re.compile(r"\b[+-]?(nan|inf)\b", re.IGNORECASE)
 FILE = "validation/civilian_deaths_2007_2008.csv"
 HEADER = "series,month,region,value,source\n"
+MONTHS = [f"{y}-{m:02d}" for y in (2007, 2008) for m in range(1, 13)]
+SUMMED = (
+    "before the information date the scenario has no civilian_deaths_national series: its "
+    "civilian_deaths and civilian_deaths_unlocated rows are summed by month"
+)
+TWO_MONTHS = (
+    "base rate and the first year's persistence from the 2 months recorded before the "
+    "information date (fewer than 12)"
+)
+
+
+def _record(deaths_2007: float, deaths_2008: float) -> str:
+    """National and beta rows, 2007-2008, at these deaths a month."""
+    rows = [HEADER]
+    for month in MONTHS:
+        value = deaths_2007 if month < "2008" else deaths_2008
+        rows.append(f"civilian_deaths_national,{month},,{value:g},TEST\n")
+        rows.append(f"civilian_deaths,{month},beta,{value:g},TEST\n")
+    return "".join(rows)
 
 
 def _theatre(folder: Path, runnable: Path, record: str | bytes | None) -> Path:
@@ -184,3 +219,133 @@ def test_the_shipped_held_out_files_are_accepted(iraq) -> None:  # type: ignore[
     national = held[held["series"] == "civilian_deaths_national"]
     assert len(national) == 60
     assert national["value"].sum() == 47292
+
+
+# No deaths recorded: words, not inf or nan ---------------------------------------------------------
+def test_a_year_with_none_recorded_is_stated_in_words(theatre) -> None:  # type: ignore[no-untyped-def]
+    scn = load_scenario(theatre(_record(0, 10)), runnable=True)
+    results = simulate(scn, options=["patron_stays"], replications=8, seed=3)
+    record = track_record(results, scn)
+    assert record is not None
+    (y7, m7, r7), (y8, m8, r8) = record.years
+    assert (y7, r7, y8, r8) == ("2007", 0.0, "2008", 120.0)
+    text = record.sentence()
+    assert f"(by year: 2007 {m7:,.0f} against none recorded, 2008 {m8 / 120:.2f} times)" in text
+    assert not NOT_A_NUMBER.search(text)
+    data = record.to_dict()
+    assert data["years"][0] == {
+        "year": "2007",
+        "model": m7,
+        "observed": 0.0,
+        "ratio": None,
+        "difference": m7,
+    }
+    assert data["notes"] == [f"2007: no ratio (none recorded): {m7:,.0f} deaths above the record"]
+    # Before the information date: beta's 120 and 150 (summed, no national series), so 135 a
+    # month; persistence forecasts 2007 from those two months and 2008 from 2007's none.
+    naive = dict(record.naive)
+    assert naive["persistence"] == pytest.approx(270 * 12 / 2 + 0)
+    assert naive["base rate"] == pytest.approx(135 * 24)
+    assert naive["troop rule"] == pytest.approx(135 * 24)  # the patron's troops never change
+    assert record.naive_notes == (SUMMED, TWO_MONTHS)
+    # 2007 recorded none and 2008's persistence forecast is none: neither year can be scored.
+    assert (record.scored_years, record.closer_than_persistence) == (0, 0)
+    assert "in 0 of 2 years (2 of them cannot be scored on the log scale" in text
+
+
+def test_a_record_of_none_throughout_has_no_ratio(theatre) -> None:  # type: ignore[no-untyped-def]
+    scn = load_scenario(theatre(_record(0, 0)), runnable=True)
+    record = track_record(simulate(scn, options=["patron_stays"], replications=8, seed=3), scn)
+    assert record is not None
+    assert record.observed == 0
+    assert math.isnan(record.ratio)
+    assert f"no ratio (none recorded): {record.model:,.0f} deaths above the record" in (
+        record.sentence()
+    )
+    data = json.loads(json.dumps(record.to_dict(), allow_nan=False))
+    assert data["ratio"] is None
+    assert [n["ratio"] for n in data["naive"]] == [None, None, None]
+
+
+def test_the_backtest_prints_no_nan_and_leaks_no_warning(
+    theatre,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = str(theatre(_record(0, 10)))
+    args = ["backtest", path, "-n", "8", "--plot", "-", "--region", "beta"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(args) == 0
+        out = " ".join(capsys.readouterr().out.split())  # as one line, whatever the width
+        assert main([*args, "--json"]) == 0
+    assert not NOT_A_NUMBER.search(out)
+    assert "n/a (none recorded)" in out
+    assert f"national, beta: {TWO_MONTHS}" in out
+    assert f"national 2007: {NONE_RECORDED}" in out
+    data = json.loads(capsys.readouterr().out)
+    totals = data["checks"][0]["totals"][0]
+    assert totals["ratio"] is None
+    assert totals["difference"] == totals["model_median"]
+    assert {"series": "national", "note": SUMMED} in data["naive_basis"]
+
+
+# The naive forecasts, figure by figure ------------------------------------------------------------
+def _check(name: str, months: list[str], observed: list[float]) -> SeriesCheck:
+    table = pd.DataFrame(
+        {"month": months, "observed": observed, "median": 50.0, "low": 0.0, "high": 100.0}
+    )
+    return SeriesCheck(name, table, 0, 0, 1, math.nan, pd.DataFrame(), math.nan, math.nan)
+
+
+def test_a_part_year_is_forecast_over_its_own_months(theatre) -> None:  # type: ignore[no-untyped-def]
+    """Four months of 2007 (none recorded), then 2008 at 10 a month: the base rate is 135 a
+    month over the months compared, persistence the previous period per month."""
+    scn = load_scenario(theatre(None))
+    months = MONTHS[8:]
+    check = _check("national", months, [0.0] * 4 + [10.0] * 12)
+    rows = naive_forecasts(scn, "patron_stays", check, None).set_index("year")
+    assert rows.loc["2007", "months"] == 4
+    assert rows.loc["2007", "model"] == 200
+    assert rows.loc["2007", "base_rate"] == pytest.approx(135 * 4)
+    assert rows.loc["2007", "persistence"] == pytest.approx(270 / 2 * 4)
+    assert rows.loc["2008", "persistence"] == 0  # 2007's none, per month, over 12 months
+    assert rows.loc["2008", "log_error_base_rate"] == pytest.approx(math.log(135 * 12 / 120))
+    assert rows.loc["2008", "log_error_model"] == pytest.approx(math.log(600 / 120))
+    assert rows["log_error_model"].isna().tolist() == [True, False, False]
+    assert rows.loc["2007", "note"] == NONE_RECORDED
+    assert rows.loc["2008", "note"] == "persistence forecast none: no log error"
+    assert math.isnan(rows.loc["2008", "log_error_persistence"])
+
+
+def test_no_patron_troops_at_the_start_leaves_the_rule_unavailable(theatre) -> None:  # type: ignore[no-untyped-def]
+    scn = load_scenario(theatre(None))
+    check = _check("national", MONTHS, [10.0] * 24)
+    rows = naive_forecasts(scn, "late_patron", check, None)
+    assert rows["rule"].isna().all()  # the total too: not a sum of nothing, 0
+    assert rows["log_error_rule"].isna().all()
+    assert naive_basis(scn, "late_patron", None) == (
+        SUMMED,
+        TWO_MONTHS,
+        "troop rule n/a: the patron (USA) has no troops in the first month (2007-01) to scale by",
+    )
+
+
+def test_a_region_with_no_record_before_the_information_date_has_no_base_rate(theatre) -> None:  # type: ignore[no-untyped-def]
+    scn = load_scenario(theatre(None))
+    rows = naive_forecasts(scn, "patron_stays", _check("alpha", MONTHS, [10.0] * 24), "alpha")
+    for name in ("base_rate", "rule"):
+        assert rows[name].isna().all()
+    assert rows["persistence"].isna().tolist() == [True, False, True]  # 2007, 2008, total
+    assert rows["persistence"].iloc[1] == 120
+    assert naive_basis(scn, "patron_stays", "alpha") == (
+        "base rate, troop rule and the first year's persistence n/a: no deaths recorded in "
+        "alpha before the information date",
+    )
+
+
+def test_a_path_that_never_changes_has_no_correlation_and_no_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert math.isnan(_correlation(pd.Series([3.0, 1.0, 2.0]), pd.Series([0.0] * 3)))
+        assert math.isnan(_correlation(pd.Series([3.0, 1.0]), pd.Series([1.0, 2.0])))
+    assert _correlation(pd.Series([1.0, 2.0, 3.0]), pd.Series([2.0, 4.0, 6.0])) == pytest.approx(1)
