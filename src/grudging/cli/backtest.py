@@ -139,21 +139,27 @@ def _backtest(args: argparse.Namespace) -> int:
             f"{c.mae:,.0f}",
             f"{c.bias:+,.0f}",
             f"{c.coverage:.0%}",
-            "–" if c.correlation != c.correlation else f"{c.correlation:.2f}",  # one month: none
-            _change(c.change_observed, c.change_model),
+            "n/a" if c.correlation != c.correlation else f"{c.correlation:.2f}",
+            _change(c),
         )
     console.print(table)
+    if any(c.correlation != c.correlation for c in bt.checks):
+        console.print(
+            "  correlation n/a: fewer than three months, or a path that never changes (none "
+            "recorded in any month)"
+        )
     totals = Table(title="Totals by year")
-    for col in ("series", "year", "observed", "model median", "ratio"):
+    for col in ("series", "year", "months", "observed", "model median", "ratio"):
         totals.add_column(col, justify="right")
     for c in bt.checks:
         for _, row in c.totals.iterrows():
             totals.add_row(
                 c.name,
                 row["year"],
+                str(row["months"]),
                 f"{row['observed']:,.0f}",
                 f"{row['model_median']:,.0f}",
-                f"{row['ratio']:.2f}",
+                "n/a (none recorded)" if row["observed"] <= 0 else f"{row['ratio']:.2f}",
             )
     console.print(totals)
     if bt.years is not None:
@@ -163,6 +169,7 @@ def _backtest(args: argparse.Namespace) -> int:
         for col in (
             "series",
             "year",
+            "months",
             "observed",
             "model",
             "persistence",
@@ -175,14 +182,17 @@ def _backtest(args: argparse.Namespace) -> int:
             naive.add_row(
                 row["series"],
                 str(row["year"]),
+                str(row["months"]),
                 f"{row['observed']:,.0f}",
-                f"{row['log_error_model']:+.2f}",
-                f"{row['log_error_persistence']:+.2f}",
-                f"{row['log_error_base_rate']:+.2f}",
-                f"{row['log_error_rule']:+.2f}",
+                *(
+                    _log_error(row[f"log_error_{name}"])
+                    for name in ("model", "persistence", "base_rate", "rule")
+                ),
                 f"{row['band_coverage']:.0%}",
             )
         console.print(naive)
+        for line in _notes(bt):
+            console.print(f"  {line}")
         console.print(
             "  persistence: each year the previous year's recorded total (a one-year-ahead"
             " forecast that reads the record as it comes; the model reads nothing after the"
@@ -195,8 +205,35 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _change(observed: float, model: float) -> str:
-    """The change from the first year to the second, observed / model ("–" with one year)."""
-    if observed != observed or model != model:  # NaN: the window holds no second year
+def _change(check: Any) -> str:
+    """The change from the first year to the second, observed / model; "–" with one year, and
+    "n/a" with the reason when the first year has no deaths to change from."""
+    observed, model, totals = check.change_observed, check.change_model, check.totals
+    if len(totals) < 2:
         return "–"
+    if observed != observed or model != model:  # NaN: a first year of none
+        year = totals["year"].iloc[0]
+        who = "recorded" if totals["observed"].iloc[0] <= 0 else "modelled"
+        return f"n/a (none {who} in {year})"
     return f"{observed:+.0%} / {model:+.0%}"
+
+
+def _log_error(value: float) -> str:
+    """A log error, or "n/a" where it is undefined (the notes below the table say why)."""
+    return "n/a" if value != value else f"{value:+.2f}"
+
+
+def _notes(bt: Any) -> list[str]:
+    """Why cells of the log-error table are n/a: each series' naive-forecast basis, then the
+    years that share a reason."""
+    lines = [
+        ", ".join(s for s, n in bt.basis if n == note) + f": {note}"
+        for note in dict.fromkeys(n for _, n in bt.basis)
+    ]
+    years = bt.years
+    for series in dict.fromkeys(years["series"]):
+        rows = years[(years["series"] == series) & (years["note"] != "")]
+        for note in dict.fromkeys(rows["note"]):
+            which = ", ".join(str(y) for y in rows.loc[rows["note"] == note, "year"])
+            lines.append(f"{series} {which}: {note}")
+    return lines

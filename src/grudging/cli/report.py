@@ -151,6 +151,9 @@ def _report(args: argparse.Namespace) -> int:
 
     out = args.out_file
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
+    from grudging.evidence.track_record import held_out
+
+    held_out(scn)  # the track record's held-out files: refused before the run, not after
     # The store is read before the run, so that a missing or damaged one costs nothing.
     sensitivity = read_sensitivity(args.store, scn) if args.store else None
     what = read_what(args, scn)

@@ -133,6 +133,10 @@ def _run(args: argparse.Namespace) -> int:
 
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
     options, baseline, report_file = args.options, args.baseline_id, args.report_file
+    if any(scn.option(o).historical for o in options):
+        from grudging.evidence.track_record import held_out
+
+        held_out(scn)  # the track record's held-out files: refused before the run, not after
     progress = Progress(
         TextColumn("{task.description:<28}"),
         BarColumn(),

@@ -140,12 +140,14 @@ def _validate(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_error
     from grudging.errors import ScenarioError
     from grudging.scenario import load_scenario
+    from grudging.scenario.held_out import read_held_out
     from grudging.scenario.summary import scenario_notes
 
     failed = 0
     for name in args.files:
         try:
             scn = load_scenario(name, overrides=args.set, runnable=True)
+            read_held_out(scn)  # validation/civilian_deaths_*.csv, as a back-test reads them
         except ScenarioError as err:
             print_error(str(err))
             failed += 1

@@ -12,7 +12,9 @@ Beside the model, by year, stand three naive forecasts measured the same way
 (:func:`naive_forecasts`; the protocol of ``docs/design-notes/history.md``): persistence (the
 previous year's observed total), the base rate (every month at the last pre-information-date
 year's mean) and a simple rule (that base rate scaled by the patron's troops in the information
-month over its troops that month, at most twice it).
+month over its troops that month, at most twice it). A forecast that cannot be formed (no record
+before the information date, no patron troops at the start) is NaN, and so is a log error against
+a year that recorded none; :func:`naive_basis` and each row's ``note`` say why in words.
 
 By default the historical option runs on its mechanisms alone: its scripted local deals (dated
 after the information date) are dropped unless ``scripted=True``.
@@ -20,7 +22,6 @@ after the information date) are dropped unless ``scripted=True``.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,32 +32,29 @@ import pandas as pd
 from grudging.errors import GrudgingError
 from grudging.results.results import Results
 from grudging.rng import MASTER_SEED
+from grudging.scenario.held_out import (
+    COLUMNS,
+    NATIONAL_SERIES,
+    REGIONAL_SERIES,
+    held_out_files,
+    read_held_out,
+)
+from grudging.scenario.held_out import FOLDER as VALIDATION_FOLDER
 from grudging.scenario.schema import Scenario, month_index, month_label
-
-VALIDATION_FOLDER = "validation"
-NATIONAL_SERIES = "civilian_deaths_national"
-REGIONAL_SERIES = "civilian_deaths"
 
 
 def read_validation(scn: Scenario) -> pd.DataFrame:
-    """The held-out observations (``series, month, region, value, source``) of a scenario."""
+    """The held-out observations (``series, month, region, value, source``) of a scenario, checked
+    (:mod:`grudging.scenario.held_out` gives the format)."""
     if scn.base_dir is None:
         raise GrudgingError(f"scenario '{scn.id}' was not loaded from a folder: no validation data")
-    folder = Path(scn.base_dir) / VALIDATION_FOLDER
-    files = sorted(folder.glob("civilian_deaths_*.csv")) if folder.is_dir() else []
-    if not files:
+    if not held_out_files(scn):
         raise GrudgingError(
             f"scenario '{scn.id}' has no held-out data ({VALIDATION_FOLDER}/civilian_deaths_*.csv "
             "next to its scenario file): there is nothing to back-test against"
         )
-    rows: list[dict[str, Any]] = []
-    for path in files:
-        with path.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                rows.append(
-                    {**row, "value": float(row["value"]), "region": row.get("region") or None}
-                )
-    return pd.DataFrame(rows)
+    rows = read_held_out(scn)
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=list(COLUMNS))
 
 
 def historical_option(scn: Scenario) -> str:
@@ -111,6 +109,7 @@ class Backtest:
     scripted: bool = False
     to: str | None = None
     years: pd.DataFrame | None = None  # series, year, observed, model, forecasts and log errors
+    basis: tuple[tuple[str, str], ...] = ()  # (series, how its naive forecasts were formed)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
@@ -123,6 +122,7 @@ class Backtest:
             "to": self.to,
             "checks": [c.measures() for c in self.checks],
             "years": [] if self.years is None else self.years.to_dict(orient="records"),
+            "naive_basis": [{"series": series, "note": note} for series, note in self.basis],
         }
 
     def check(self, name: str) -> SeriesCheck:
@@ -148,11 +148,7 @@ def _check(
         raise GrudgingError(f"no month of '{name}' overlaps the model's horizon")
     err = joined["median"] - joined["observed"]
     inside = (joined["observed"] >= joined["low"]) & (joined["observed"] <= joined["high"])
-    corr = (
-        float(np.corrcoef(joined["median"], joined["observed"])[0, 1])
-        if len(joined) > 2
-        else float("nan")
-    )
+    corr = _correlation(joined["median"], joined["observed"])
     joined["year"] = joined["label"].str[:4]
     totals = (
         joined.groupby("year")
@@ -163,7 +159,9 @@ def _check(
         )
         .reset_index()
     )
+    # a ratio to a year with none recorded is undefined (NaN); the difference is not
     totals["ratio"] = totals["model_median"] / totals["observed"].where(totals["observed"] > 0)
+    totals["difference"] = totals["model_median"] - totals["observed"]
     change_obs = change_mod = float("nan")
     if len(totals) >= 2 and totals["observed"].iloc[0] > 0 and totals["model_median"].iloc[0] > 0:
         # per month, so a year the window cuts short compares like with like
@@ -186,6 +184,15 @@ def _check(
         change_observed=change_obs,
         change_model=change_mod,
     )
+
+
+def _correlation(model: pd.Series, observed: pd.Series) -> float:
+    """Pearson's r of the two monthly paths; NaN with fewer than three months or a path that
+    never changes (a record of 0 every month), where it is undefined."""
+    a, b = model.to_numpy(dtype=float), observed.to_numpy(dtype=float)
+    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
 
 
 def compare(
@@ -219,15 +226,37 @@ def compare(
     return tuple(checks)
 
 
-def _before(scn: Scenario, region: str | None) -> pd.Series:
-    """Observed monthly deaths up to the information date (national, or one region)."""
-    series = "civilian_deaths_national" if region is None else REGIONAL_SERIES
-    rows = [
-        (o.month, o.value)
-        for o in scn.observations
-        if o.series == series and (region is None or o.region == region)
-    ]
-    return pd.Series(dict(rows), dtype=float).sort_index()
+UNLOCATED_SERIES = "civilian_deaths_unlocated"
+#: The naive forecasts of the yearly table and the words that name them.
+NAIVE = {"persistence": "persistence", "base_rate": "base rate", "rule": "troop rule"}
+#: Why a log error is missing from a row where nothing was recorded.
+NONE_RECORDED = "none recorded: no log error (a ratio to zero is undefined)"
+
+
+def _before(scn: Scenario, region: str | None) -> tuple[pd.Series, str | None]:
+    """Observed monthly deaths up to the information date (national, or one region), and how the
+    national series was formed when the scenario has none of its own."""
+    if region is not None:
+        rows = [
+            (o.month, o.value)
+            for o in scn.observations
+            if o.series == REGIONAL_SERIES and o.region == region
+        ]
+        return pd.Series(dict(rows), dtype=float).sort_index(), None
+    national = [(o.month, o.value) for o in scn.observations if o.series == NATIONAL_SERIES]
+    if national:
+        return pd.Series(dict(national), dtype=float).sort_index(), None
+    summed: dict[str, float] = {}
+    for o in scn.observations:
+        if o.series in (REGIONAL_SERIES, UNLOCATED_SERIES):
+            summed[o.month] = summed.get(o.month, 0.0) + o.value
+    how = (
+        f"before the information date the scenario has no {NATIONAL_SERIES} series: its "
+        f"{REGIONAL_SERIES} and {UNLOCATED_SERIES} rows are summed by month"
+        if summed
+        else None
+    )
+    return pd.Series(summed, dtype=float).sort_index(), how
 
 
 def patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
@@ -243,42 +272,112 @@ def patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
     return None
 
 
+@dataclass(frozen=True)
+class _NaiveInputs:
+    """What the naive forecasts of one series are formed from."""
+
+    base: float  # deaths a month; NaN when nothing was recorded before the information date
+    months: int  # months of record it is the mean of (at most 12)
+    troops: np.ndarray | None  # the patron's troops by month; None when the rule cannot be formed
+    basis: tuple[str, ...]  # how the forecasts depart from the protocol, or why one is n/a
+
+
+def _naive_inputs(scn: Scenario, option: str, region: str | None) -> _NaiveInputs:
+    before, how = _before(scn, region)
+    last = before.iloc[-12:]
+    basis = [how] if how else []
+    months = len(last)
+    if months == 0:
+        where = "nationally" if region is None else f"in {region}"
+        basis.append(
+            "base rate, troop rule and the first year's persistence n/a: no deaths recorded "
+            f"{where} before the information date"
+        )
+    elif months < 12:
+        basis.append(
+            f"base rate and the first year's persistence from the {months} months recorded before "
+            "the information date (fewer than 12)"
+        )
+    troops = patron_troops(scn, option, scn.horizon_months)
+    if troops is None:
+        basis.append(
+            "troop rule n/a: "
+            + ("the scenario has no patron" if scn.patron is None else "the patron has no force")
+        )
+    elif troops[0] <= 0:
+        basis.append(
+            f"troop rule n/a: the patron ({scn.patron}) has no troops in the first month "
+            f"({scn.start}) to scale by"
+        )
+        troops = None
+    base = float(last.mean()) if months else float("nan")
+    return _NaiveInputs(base, months, troops, tuple(basis))
+
+
+def naive_basis(scn: Scenario, option: str, region: str | None) -> tuple[str, ...]:
+    """How the naive forecasts of a series depart from the protocol, or why one cannot be formed
+    (empty when they follow it: 12 months of record and patron troops at the start)."""
+    return _naive_inputs(scn, option, region).basis
+
+
+def _log_error(forecast: float, observed: float) -> float:
+    """``ln(forecast / observed)``; NaN when either is zero or the forecast is not available."""
+    if observed > 0 and forecast > 0 and np.isfinite(forecast):
+        return float(np.log(forecast / observed))
+    return float("nan")
+
+
+def _row_note(observed: float, forecasts: dict[str, float]) -> str:
+    """Why a row lacks a log error that its figures do not explain by themselves."""
+    if observed <= 0:
+        return NONE_RECORDED
+    words = {"model": "the model", **NAIVE}
+    zero = [words[name] for name, value in forecasts.items() if value == 0]
+    return f"{' and '.join(zero)} forecast none: no log error" if zero else ""
+
+
 def naive_forecasts(
     scn: Scenario, option: str, check: SeriesCheck, region: str | None
 ) -> pd.DataFrame:
     """The model's yearly totals beside three naive forecasts, with log errors
-    ``ln(forecast / observed)`` and each year's share of months inside the 90 % band.
+    ``ln(forecast / observed)``, each year's share of months inside the 90 % band and a ``note``
+    saying why a log error is missing (nothing recorded, or a forecast of none).
 
-    * persistence: the previous year's observed total (the first year: the last year before the
-      information date), scaled to the months compared when the window cuts a year short;
+    * persistence: the previous year's observed total (the first year: the last 12 months before
+      the information date), scaled to the months compared, so that a part year compares like
+      with like;
     * base rate: every month at the mean of the last 12 months before the information date;
     * rule: that base rate x (patron's troops in the first month / its troops that month), at most
       twice the base rate (the option's own troop forcing; no later observation).
+
+    A theatre with less record before the information date gets the mean of the months it has
+    (:func:`naive_basis` says how many); with none, the base rate, the rule and the first year's
+    persistence are not available (NaN). The national record is the ``civilian_deaths_national``
+    series or, where a scenario has none, its regional and unlocated rows summed by month. The
+    rule is not available when the patron has no force or no troops in the first month.
     """
-    before = _before(scn, region)
-    last12 = before.iloc[-12:] if len(before) else before
-    base = float(last12.mean()) if len(last12) else float("nan")
-    prior_total = float(last12.sum()) if len(last12) == 12 else float("nan")
+    inputs = _naive_inputs(scn, option, region)
+    base = inputs.base
     table = check.table.copy()
     table["year"] = table["month"].str[:4]
-    troops = patron_troops(scn, option, scn.horizon_months)
     first = month_index(scn.start)
-    if troops is not None and troops[0] > 0:
+    if inputs.troops is not None:
         idx = [month_index(m) - first for m in table["month"]]
-        ratio = troops[0] / np.maximum(troops[idx], 1e-9)
+        ratio = inputs.troops[0] / np.maximum(inputs.troops[idx], 1e-9)
         table["rule"] = base * np.minimum(ratio, 2.0)
     else:
-        table["rule"] = base
+        table["rule"] = float("nan")
     table["inside"] = (table["observed"] >= table["low"]) & (table["observed"] <= table["high"])
     rows = []
-    previous, previous_months = prior_total, 12
+    previous = base * inputs.months if inputs.months else float("nan")
+    previous_months = max(inputs.months, 1)
     for year, group in table.groupby("year", sort=True):
         observed = float(group["observed"].sum())
         forecasts = {
             "model": float(group["median"].sum()),
             "persistence": previous * len(group) / previous_months,
             "base_rate": base * len(group),
-            "rule": float(group["rule"].sum()),
+            "rule": float(group["rule"].sum(skipna=False)),
         }
         row: dict[str, Any] = {
             "series": check.name,
@@ -289,9 +388,8 @@ def naive_forecasts(
             "band_coverage": float(group["inside"].mean()),
         }
         for name, value in forecasts.items():
-            row[f"log_error_{name}"] = (
-                float(np.log(value / observed)) if observed > 0 and value > 0 else float("nan")
-            )
+            row[f"log_error_{name}"] = _log_error(value, observed)
+        row["note"] = _row_note(observed, forecasts)
         rows.append(row)
         previous, previous_months = observed, len(group)
     total: dict[str, Any] = {
@@ -302,14 +400,14 @@ def naive_forecasts(
         "model": float(table["median"].sum()),
         "persistence": float(sum(r["persistence"] for r in rows)),
         "base_rate": base * len(table),
-        "rule": float(table["rule"].sum()),
+        "rule": float(table["rule"].sum(skipna=False)),
         "band_coverage": float(table["inside"].mean()),
     }
-    for name in ("model", "persistence", "base_rate", "rule"):
-        value, observed = float(total[name]), float(total["observed"])
-        total[f"log_error_{name}"] = (
-            float(np.log(value / observed)) if observed > 0 and value > 0 else float("nan")
-        )
+    for name in ("model", *NAIVE):
+        total[f"log_error_{name}"] = _log_error(float(total[name]), float(total["observed"]))
+    total["note"] = _row_note(
+        float(total["observed"]), {name: float(total[name]) for name in ("model", *NAIVE)}
+    )
     rows.append(total)
     return pd.DataFrame(rows)
 
@@ -336,18 +434,52 @@ def backtest(
     from grudging.chain import simulate
 
     option = option or historical_option(scn)
+    held = read_validation(scn)  # checked before the run
+    _check_overlap(scn, held, regions, to)
     run_scn = scn if scripted else without_scripted_deals(scn, option)
     results = simulate(run_scn, options=[option], replications=replications, seed=seed)
     failed = results.status[results.status["status"] != "ok"]
     if not failed.empty:
         raise GrudgingError(f"option '{option}' failed: {failed['error'].iloc[0]}")
-    checks = compare(results, scn, option, regions, to)
+    checks = compare(results, scn, option, regions, to, held)
+    if not checks:
+        raise GrudgingError(
+            f"the run of '{option}' has no series to compare with the held-out data"
+        )
     years = pd.concat(
         [naive_forecasts(scn, option, c, None if c.name == "national" else c.name) for c in checks],
         ignore_index=True,
     )
-    bt = Backtest(scn.id, option, replications, seed, checks, scripted, to, years)
+    basis = tuple(
+        (c.name, note)
+        for c in checks
+        for note in naive_basis(scn, option, None if c.name == "national" else c.name)
+    )
+    bt = Backtest(scn.id, option, replications, seed, checks, scripted, to, years, basis)
     return bt, results
+
+
+def _check_overlap(
+    scn: Scenario, held: pd.DataFrame, regions: tuple[str, ...], to: str | None
+) -> None:
+    """Refuse, before the run, regions the scenario lacks and held-out data with no month in the
+    replay's span."""
+    for region in regions:
+        scn.region(region)
+    first = month_index(scn.start)
+    last = month_label(first + scn.horizon_months - 1)
+    last = min(last, to) if to is not None else last
+    wanted = (held["series"] == NATIONAL_SERIES) | (
+        (held["series"] == REGIONAL_SERIES) & held["region"].isin(regions)
+    )
+    months = held.loc[wanted, "month"]
+    if not ((months >= scn.start) & (months <= last)).any():
+        named = " or ".join(["the national series", *(f"region {r}" for r in regions)])
+        raise GrudgingError(
+            f"{VALIDATION_FOLDER}/civilian_deaths_*.csv of '{scn.id}' holds no month of {named} "
+            f"from {scn.start} to {last}, the span compared; add rows for those months (or "
+            "choose --region and --to within the data)"
+        )
 
 
 def plot(bt: Backtest, path: str | Path) -> Path:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from grudging.evidence.backtest import Backtest, backtest, patron_troops
+from grudging.evidence.backtest import NAIVE, Backtest, backtest, patron_troops
 from grudging.evidence.checks import (
     Check,
     EvidenceContext,
@@ -69,23 +69,28 @@ def _year_row(ctx: EvidenceContext, series: str, year: str) -> dict[str, float]:
     if rows.empty:
         raise LookupError(f"the back-test has no year '{year}' for '{series}'")
     record = rows.iloc[0].to_dict()
-    return {str(k): float(v) for k, v in record.items() if k not in ("series", "year")}
+    return {str(k): float(v) for k, v in record.items() if k not in ("series", "year", "note")}
 
 
 def _naive_text(row: dict[str, float]) -> str:
-    return (
-        f"; naive ratios: persistence {math.exp(row['log_error_persistence']):.2f}, base rate "
-        f"{math.exp(row['log_error_base_rate']):.2f}, troop rule {math.exp(row['log_error_rule']):.2f}"
+    return "; naive ratios: " + ", ".join(
+        f"{label} {_exp(row[f'log_error_{name}'])}" for name, label in NAIVE.items()
     )
+
+
+def _exp(log_error: float) -> str:
+    """A ratio from its log error; "n/a" where there is none (none recorded or forecast)."""
+    return f"{math.exp(log_error):.2f}" if math.isfinite(log_error) else "n/a"
 
 
 def _year_ratio(year: str, series: str = "national"):  # type: ignore[no-untyped-def]
     def measure(ctx: EvidenceContext) -> Measurement:
         row = _year_row(ctx, series, year)
-        ratio = row["model"] / row["observed"]
+        ratio = row["model"] / row["observed"] if row["observed"] > 0 else math.nan
         return Measurement(
             ratio,
-            f"{ratio:.2f} ({row['model']:,.0f} modelled vs {row['observed']:,.0f})"
+            (f"{ratio:.2f}" if math.isfinite(ratio) else "n/a (none recorded)")
+            + f" ({row['model']:,.0f} modelled vs {row['observed']:,.0f})"
             + _naive_text(row),
             {
                 "observed": row["observed"],

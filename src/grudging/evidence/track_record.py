@@ -17,18 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from grudging.evidence.backtest import (
+    NAIVE,
     NATIONAL_SERIES,
     VALIDATION_FOLDER,
     compare,
+    naive_basis,
     naive_forecasts,
     read_validation,
 )
 from grudging.results.results import Results
+from grudging.scenario.held_out import held_out_files
 from grudging.scenario.schema import Scenario, month_index, month_label
-
-#: The naive forecasts, in the order they are named.
-NAIVE = (("persistence", "persistence"), ("base_rate", "base rate"), ("rule", "troop rule"))
 
 
 @dataclass(frozen=True)
@@ -42,58 +44,115 @@ class TrackRecord:
     observed: float  # recorded total over those months
     model: float  # the model's median path summed over them
     band_coverage: float  # share of months whose record lies in the model's 90 % band
-    years: tuple[tuple[str, float], ...]  # (year, model / record)
-    naive: tuple[tuple[str, float], ...]  # (forecast, forecast / record) over the whole period
+    years: tuple[tuple[str, float, float], ...]  # (year, model, record) over the months compared
+    naive: tuple[tuple[str, float], ...]  # (forecast, its total; NaN when it cannot be formed)
     closer_than_persistence: int  # years the model's log error is smaller than persistence's
     source: str
     scripted_deals: int = 0  # the replay's recorded local deals, put in as a forcing
+    scored_years: int = 0  # years with both log errors defined (deaths recorded and forecast)
+    naive_notes: tuple[str, ...] = ()  # how the naive forecasts were formed, or why one is n/a
 
     @property
     def ratio(self) -> float:
-        """The model's total over the record's."""
+        """The model's total over the record's (NaN when none were recorded)."""
         return self.model / self.observed if self.observed > 0 else math.nan
 
     def sentence(self) -> str:
         """The track record in one paragraph of plain words."""
-        years = ", ".join(f"{year} {_times(r)}" for year, r in self.years)
-        naive = ", ".join(f"{label} {_times(r)}" for label, r in self.naive)
+        years = ", ".join(f"{year} {_against(m, r, short=True)}" for year, m, r in self.years)
+        naive = ", ".join(
+            f"{label} {_against(value, self.observed, short=True)}"
+            if math.isfinite(value)
+            else f"{label} n/a"
+            for label, value in self.naive
+        )
+        if self.naive_notes:
+            naive += f" ({'; '.join(self.naive_notes)})"
         forced = (
             f", with its {self.scripted_deals} recorded local deals put in at their dates (grudging "
             "backtest and grudging evidence score the mechanisms alone, without them)"
             if self.scripted_deals
             else ""
         )
+        n = len(self.years)
+        scored = f"{n} years" + (
+            ""
+            if self.scored_years == n
+            else f" ({n - self.scored_years} of them cannot be scored on the log scale: none "
+            "recorded, or a forecast of none or n/a)"
+        )
         return (
             f"Track record: replaying what happened ({self.option_name}{forced}) from {self.first} to "
             f"{self.last}, the model's median path sums to {self.model:,.0f} civilian deaths "
             f"against {self.observed:,.0f} recorded ({self.source}; held out, never read by the "
-            f"model): {_times(self.ratio)} the record (by year: {years}); the record lies inside "
-            f"the model's 90 % band in {self.band_coverage * 100:.0f} % of months. Naive forecasts "
-            f"measured the same way: {naive}; the model is closer than persistence in "
-            f"{self.closer_than_persistence} of {len(self.years)} years. Read the other options "
-            "with that in mind (grudging backtest gives month, region and the naive forecasts)."
+            f"model): {_against(self.model, self.observed)} (by year: {years}); the record lies "
+            f"inside the model's 90 % band in {self.band_coverage * 100:.0f} % of months. Naive "
+            f"forecasts measured the same way: {naive}; the model is closer than persistence in "
+            f"{self.closer_than_persistence} of {scored}. Read the other options with that in "
+            "mind (grudging backtest gives month, region and the naive forecasts)."
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
+        """Plain data for JSON (a ratio to a record of none is null, and ``notes`` say so)."""
+        notes = [f"{y}: {_against(m, r)}" for y, m, r in self.years if r <= 0]
+        if self.observed <= 0:
+            notes.append(f"all months: {_against(self.model, self.observed)}")
         return {
             "option": self.option,
             "first": self.first,
             "last": self.last,
             "observed": self.observed,
             "model": self.model,
-            "ratio": self.ratio,
+            "ratio": _finite(self.ratio),
             "band_coverage": self.band_coverage,
-            "years": [{"year": y, "ratio": r} for y, r in self.years],
-            "naive": [{"forecast": n, "ratio": r} for n, r in self.naive],
+            "years": [
+                {
+                    "year": y,
+                    "model": m,
+                    "observed": r,
+                    "ratio": _finite(m / r) if r > 0 else None,
+                    "difference": m - r,
+                }
+                for y, m, r in self.years
+            ],
+            "naive": [
+                {
+                    "forecast": n,
+                    "total": _finite(v),
+                    "ratio": _finite(v / self.observed) if self.observed > 0 else None,
+                }
+                for n, v in self.naive
+            ],
+            "naive_notes": list(self.naive_notes),
             "closer_than_persistence": self.closer_than_persistence,
+            "scored_years": self.scored_years,
+            "notes": notes,
             "source": self.source,
             "scripted_deals": self.scripted_deals,
         }
 
 
-def _times(ratio: float) -> str:
-    return "–" if not math.isfinite(ratio) else f"{ratio:.2f} times"
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _against(value: float, record: float, short: bool = False) -> str:
+    """A figure against the record: a ratio, or in words when none were recorded (a ratio to zero
+    is undefined)."""
+    if record > 0:
+        return f"{value / record:.2f} times" + ("" if short else " the record")
+    if short:
+        return f"{value:,.0f} against none recorded"
+    return f"no ratio (none recorded): {value:,.0f} deaths above the record"
+
+
+def held_out(scn: Scenario) -> pd.DataFrame | None:
+    """The checked held-out data the track record reads, or ``None`` when it reads none (no
+    historical option, no folder, no ``civilian_deaths_*.csv``). Call it before a run to refuse a
+    bad file before the long computation."""
+    if not any(o.historical for o in scn.options) or not held_out_files(scn):
+        return None
+    return read_validation(scn)
 
 
 def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
@@ -103,10 +162,10 @@ def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
     option = next((o.id for o in scn.options if o.historical), None)
     if option is None or scn.base_dir is None or option not in _ran(results):
         return None
-    folder = Path(scn.base_dir) / VALIDATION_FOLDER
-    if not any(folder.glob("civilian_deaths_*.csv")):
+    held = held_out(scn)
+    if held is None:
         return None
-    held = read_validation(scn)
+    folder = Path(str(scn.base_dir)) / VALIDATION_FOLDER
     national = held[held["series"] == NATIONAL_SERIES]
     first_month = month_index(scn.start)
     horizon = {month_label(first_month + m) for m in range(int(results.metadata["horizon_months"]))}
@@ -116,28 +175,27 @@ def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
     table = naive_forecasts(scn, option, check, None)
     by_year = table[table["year"] != "total"]
     total = table[table["year"] == "total"].iloc[0]
-    observed = float(total["observed"])
-    closer = sum(
-        abs(float(r["log_error_model"])) < abs(float(r["log_error_persistence"]))
-        for _, r in by_year.iterrows()
-    )
+    model_errors = by_year["log_error_model"].abs()
+    persistence_errors = by_year["log_error_persistence"].abs()
+    scored = model_errors.notna() & persistence_errors.notna()
     used = sorted(set(national.loc[national["month"].isin(check.table["month"]), "source"]))
     return TrackRecord(
         option=option,
         option_name=results.option_names().get(option, option),
         first=str(check.table["month"].iloc[0]),
         last=str(check.table["month"].iloc[-1]),
-        observed=observed,
+        observed=float(total["observed"]),
         model=float(total["model"]),
         band_coverage=float(total["band_coverage"]),
         years=tuple(
-            (str(r["year"]), float(r["model"]) / float(r["observed"]))
-            for _, r in by_year.iterrows()
+            (str(r["year"]), float(r["model"]), float(r["observed"])) for _, r in by_year.iterrows()
         ),
-        naive=tuple((label, float(total[name]) / observed) for name, label in NAIVE),
-        closer_than_persistence=int(closer),
+        naive=tuple((label, float(total[name])) for name, label in NAIVE.items()),
+        closer_than_persistence=int((scored & (model_errors < persistence_errors)).sum()),
         source="; ".join(_source_name(folder, code) for code in used),
         scripted_deals=len(scn.option(option).local_deals),
+        scored_years=int(scored.sum()),
+        naive_notes=naive_basis(scn, option, None),
     )
 
 

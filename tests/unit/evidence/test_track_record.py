@@ -60,12 +60,11 @@ def test_the_record_and_the_model_are_the_held_out_series_and_the_runs_median_pa
     assert record.model == pytest.approx(float(median.sum()), rel=1e-12)
     assert record.ratio == pytest.approx(record.model / record.observed)
     # By year: the model's median path over the record, year by year.
-    for year, ratio in record.years:
+    for year, model, recorded in record.years:
         index = [i for i, m in enumerate(_horizon(iraq, 60)) if m.startswith(year)]
-        year_total = sum(observed[f"{year}-{m:02d}"] for m in range(1, 13))
-        expected = float(median.loc[index].sum()) / year_total
-        assert ratio == pytest.approx(expected, rel=1e-12)
-    assert [y for y, _ in record.years] == ["2007", "2008", "2009", "2010", "2011"]
+        assert recorded == sum(observed[f"{year}-{m:02d}"] for m in range(1, 13))
+        assert model == pytest.approx(float(median.loc[index].sum()), rel=1e-12)
+    assert [y for y, _, _ in record.years] == ["2007", "2008", "2009", "2010", "2011"]
     assert record.source == "Iraq Body Count"
 
 
@@ -78,13 +77,15 @@ def test_persistence_is_the_previous_years_record_measured_the_same_way(iraq, ru
     last12 = [before[m] for m in sorted(before)[-12:]]
     persistence = [sum(last12)] + [by_year[y] for y in range(2007, 2011)]
     naive = dict(record.naive)
-    assert naive["persistence"] == pytest.approx(sum(persistence) / record.observed, rel=1e-12)
-    assert naive["base rate"] == pytest.approx(sum(last12) * 5 / record.observed, rel=1e-12)
+    assert naive["persistence"] == pytest.approx(sum(persistence), rel=1e-12)
+    assert naive["base rate"] == pytest.approx(sum(last12) * 5, rel=1e-12)
     closer = sum(
-        abs(math.log(ratio)) < abs(math.log(persistence[i] / by_year[2007 + i]))
-        for i, (_, ratio) in enumerate(record.years)
+        abs(math.log(model / recorded)) < abs(math.log(persistence[i] / by_year[2007 + i]))
+        for i, (_, model, recorded) in enumerate(record.years)
     )
     assert record.closer_than_persistence == closer
+    assert record.scored_years == 5
+    assert record.naive_notes == ()
 
 
 def test_the_sentence_states_the_figures(iraq, run) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +95,8 @@ def test_the_sentence_states_the_figures(iraq, run) -> None:  # type: ignore[no-
     assert text.startswith("Track record: replaying what happened (")
     assert f"sums to {record.model:,.0f} civilian deaths against {record.observed:,.0f} " in text
     assert f"{record.ratio:.2f} times the record" in text
-    assert f"persistence {dict(record.naive)['persistence']:.2f} times" in text
+    persistence = dict(record.naive)["persistence"] / record.observed
+    assert f"persistence {persistence:.2f} times" in text
 
 
 def test_no_record_without_the_historical_option_a_folder_or_held_out_deaths(
@@ -106,7 +108,7 @@ def test_no_record_without_the_historical_option_a_folder_or_held_out_deaths(
     unfiled._base_dir = None  # as a scenario built in code, not loaded from a folder
     assert track_record(run, unfiled) is None
     # A scenario with no held-out deaths next to it (the folder looked up does not exist).
-    monkeypatch.setattr("grudging.evidence.track_record.VALIDATION_FOLDER", "no-such-folder")
+    monkeypatch.setattr("grudging.scenario.held_out.FOLDER", "no-such-folder")
     assert track_record(run, iraq) is None
 
 
