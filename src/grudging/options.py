@@ -226,7 +226,7 @@ def plan_option(
                 **unit_traits(command_of(scn, force.command)),
                 troops=allocate(national, weights, scn),
                 pk_skill=1.0,
-                muslim_majority=bool(nation and nation.muslim_majority),
+                co_religionist=bool(nation and nation.muslim_majority and scn.muslim_majority),
             )
         )
 
@@ -370,7 +370,7 @@ def _coalition_units(
                 **unit_traits(command_of(scn, plan.command)),
                 troops=posted[:, None] * ramp[None, :],
                 pk_skill=c.effective_strength / c.troops if c.troops else 0.0,
-                muslim_majority=nation.muslim_majority,
+                co_religionist=nation.muslim_majority and scn.muslim_majority,
                 lead=lead,
                 patron_pays_per_troop=1000.0 * per_year / c.troops if c.troops else 0.0,
                 handover_eligible=opt.handover is not None,

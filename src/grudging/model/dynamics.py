@@ -231,7 +231,8 @@ class ForceUnit:
     # the command's skill and target salience: a value or a dynamics parameter's field name
     command_skill: float | str
     command_salience: float | str
-    muslim_majority: bool = False
+    # a Muslim-majority nation's contingent in a theatre whose people are mostly Muslims
+    co_religionist: bool = False
     erodes: bool = True
     # the command's factor on monthly changes of support (a value or a dynamics parameter's name)
     command_erosion: float | str = 1.0
@@ -365,7 +366,7 @@ def unit_characteristics(
             sal.append(p.salience_patron)
             leth.append(p.lethality_patron)
             continue
-        muslim = p.salience_muslim_factor if u.muslim_majority else 1.0
+        muslim = p.salience_muslim_factor if u.co_religionist else 1.0
         sal.append(_command_figure(u.command_salience, p) * muslim)
         leth.append(p.lethality_other)
     if not units:

@@ -858,6 +858,11 @@ class Scenario(Frozen):
         default=None,
         description="The nation whose leverage pays for offers (and whose force is present).",
     )
+    muslim_majority: bool = Field(
+        default=False,
+        description="Most of the theatre's people are Muslims: contingents of Muslim-majority "
+        "nations are then less salient targets (dynamics.salience_muslim_factor).",
+    )
     groups: tuple[Group, ...] = Field(min_length=1)
     regions: tuple[Region, ...] = Field(min_length=1)
     nations: tuple[Nation, ...] = ()

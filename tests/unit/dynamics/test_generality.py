@@ -117,3 +117,23 @@ def test_the_dynamics_read_a_commands_skill_from_the_registry() -> None:
         for skill in (0.2, 1.0)
     }
     assert runs[0.2] > runs[1.0]
+
+
+def test_muslim_contingents_are_co_religionists_only_in_a_mostly_muslim_theatre() -> None:
+    """The proposal's "Muslim troops" are less salient targets in Iraq (96.5 % Muslim), not in
+    Bosnia in 1995 (40.4 %): the theatre says which, not the model."""
+    from grudging.options import plan_option
+    from grudging.scenario import load_scenario
+
+    def flags(scenario: str, option: str) -> dict[str, bool]:
+        scn = load_scenario(scenario)
+        units = plan_option(scn, option).inputs.units
+        muslim = {n.id for n in scn.nations if n.muslim_majority}
+        return {u.name: u.co_religionist for u in units if u.nation in muslim}
+
+    iraq = flags("iraq-2007", "nato_replaces")
+    bosnia = flags("bosnia-1995", "ifor_as_deployed")
+    assert iraq
+    assert all(iraq.values())
+    assert bosnia
+    assert not any(bosnia.values())
