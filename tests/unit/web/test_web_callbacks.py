@@ -359,7 +359,7 @@ def test_upload_of_a_good_scenario(ws: Any) -> None:
     [
         ("id: x\ntitle: [unclosed\n", "not valid YAML"),
         ("- a\n- b\n", "a scenario is a mapping"),
-        ("id: x\ntitel: y\n", "bad.yaml:2: titel: unknown key 'titel' (did you mean 'title'?)"),
+        ("id: x\ntitel: y\n", r"bad.yaml:2: titel: unknown key 'titel' \(did you mean 'title'\?\)"),
         (
             "!!python/object/apply:os.system ['true']\n",
             "a YAML tag the scenario format does not take",
