@@ -706,7 +706,8 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
             raise ParameterError(f"aid: {err}") from None
         if not 0 <= aid <= MAX_AID_MUSD:
             raise ParameterError(
-                f"aid: {fmt(aid)} refused; give US$ million a year from 0 to {MAX_AID_MUSD:,.0f}"
+                f"aid: {str(aid_text).strip()[:40]} refused; give US$ million a year from 0 to "
+                f"{MAX_AID_MUSD:,.0f}"
             )
     scn = ws.edited(state)
     result = ws.bargain(state, aid)

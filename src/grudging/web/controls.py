@@ -119,15 +119,17 @@ def check_value(param: Parameter, text: Any) -> float:
         value = parse_number(text)
     except ParameterError as err:
         raise ParameterError(f"{param.name}: {err}") from None
-    # The form shows values to six significant digits: read them back as the exact ones.
+    # The form shows values to six significant digits: a value left as shown is the exact one
+    # (the text as shown, not any number that rounds to it: 0.7000001 is not 0.7).
     for exact in (param.value, param.low, param.high):
-        if fmt(value) == fmt(exact):
+        if str(text).strip() == fmt(exact):
             return exact
     if not param.low <= value <= param.high:
         unit = f" {param.unit}" if param.unit else ""
         raise ParameterError(
-            f"{param.name}: {fmt(value)} is outside its range [{fmt(param.low)}, "
-            f"{fmt(param.high)}]{unit}; the range is the scenario's, from: {param.source}"
+            f"{param.name}: {_shown(str(text).strip())} is outside its range "
+            f"[{_plain_bound(param.low)}, {_plain_bound(param.high)}]{unit}; the range is the "
+            f"scenario's, from: {param.source}"
         )
     return value
 
@@ -444,14 +446,17 @@ def parse_plan_form(scn: Scenario, plan: CoalitionPlan, form: Mapping[str, Any])
                     raise ParameterError(f"{title}: {err}") from None
                 if kind == "integer":
                     if number != int(number):
-                        raise ParameterError(f"{title}: {fmt(number)} is not a whole number")
+                        raise ParameterError(
+                            f"{title}: {_shown(str(raw).strip())} is not a whole number"
+                        )
                     number = int(number)
                 low, high = _bound(prop, _LOW), _bound(prop, _HIGH)
                 if (low is not None and (number < low[0] or (low[1] and number <= low[0]))) or (
                     high is not None and (number > high[0] or (high[1] and number >= high[0]))
                 ):
                     raise ParameterError(
-                        f"{title}: {fmt(number)} refused; it must be {_bound_text(prop)}"
+                        f"{title}: {_shown(str(raw).strip())} refused; it must be "
+                        f"{_bound_text(prop)}"
                     )
                 value = number
         current = getattr(plan, name)

@@ -220,13 +220,14 @@ class Workspace:
             out.append({"label": label, "value": key})
         unique: dict[str, dict[str, str]] = {}
         for choice in out:
+            choice["label"] = without_bidi_controls(choice["label"])
             unique.setdefault(choice["value"], choice)
         return list(unique.values())
 
     def store_choices(self) -> list[dict[str, str]]:
         """Sweep stores inside the folders."""
         return [
-            {"label": self.folders.label(k), "value": k}
+            {"label": without_bidi_controls(self.folders.label(k)), "value": k}
             for k in self.folders.listing(STORE_SUFFIXES)
         ]
 
@@ -290,10 +291,11 @@ class Workspace:
         return self.sessions.add_upload(session, _digest(text), scn, f"{name} (uploaded)")
 
     def label(self, key: str) -> str:
-        """The scenario's name in the page."""
+        """The scenario's name in the page, without the characters that reorder the text around
+        it (a file name with a right-to-left override would reverse the status line)."""
         if key.startswith(UPLOAD_PREFIX):
-            return self.sessions.upload(key).label
-        return self._labels.get(key, key)
+            return without_bidi_controls(self.sessions.upload(key).label)
+        return without_bidi_controls(self._labels.get(key, key))
 
     def forget(self, key: str) -> None:
         """Drop every cached run, edit and bargain of a scenario key (an upload no longer kept)."""
@@ -444,6 +446,17 @@ class Workspace:
     def warm(self) -> None:
         """Compute the starting scenario's default run, so the first page is quick."""
         self.results(self.default_state())
+
+
+#: Unicode's explicit direction marks, embeddings, overrides and isolates (UAX #9).
+_BIDI_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` without the characters that change the direction of the text around it."""
+    return text.translate(_BIDI_CONTROLS)
 
 
 def _key_of(folders: Folders, real: Path) -> str:

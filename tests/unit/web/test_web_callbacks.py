@@ -297,9 +297,13 @@ def test_bargain_under_each_guarantor(ws: Any, state: Any) -> None:
         with pytest.raises(ParameterError):
             cb.bargain_view(ws, state, bad)
     with pytest.raises(
-        ParameterError, match=r"aid: 1e\+20 refused; give US\$ million a year from 0"
+        ParameterError, match=r"aid: 1e20 refused; give US\$ million a year from 0"
     ):
         cb.bargain_view(ws, state, "1e20")  # beyond it the factions' values lose their precision
+    with pytest.raises(  # the number as typed, not rounded to six digits (1.23457e+07)
+        ParameterError, match=r"^aid: 12345678 refused; give US\$ million a year from 0 to 1,000,000$"
+    ):
+        cb.bargain_view(ws, state, "12345678")
     frame = pd.read_csv(io.StringIO(cb.bargain_csv(ws, state, None)["content"]))
     assert {"guarantor", "faction", "quantity", "value"} <= set(frame.columns)
 
@@ -352,6 +356,19 @@ def test_upload_of_a_good_scenario(ws: Any) -> None:
     assert not any(c["label"] == "mine.yaml (uploaded)" for c in ws.scenario_choices())
     # the uploaded copy borrows the built-in map, so the map view still draws
     assert ws.scenario(state["scenario"]).base_dir == ws.scenario(ws.start).base_dir
+
+
+def test_a_file_name_cannot_reverse_the_page_around_it(ws: Any) -> None:
+    """A right-to-left override in an uploaded file's name reversed the status line (seed and
+    replications read backwards); names are shown without direction controls."""
+    from grudging.scenario import dump_scenario
+
+    name = "rtl-\u202e.yaml"
+    state = cb.upload_scenario(ws, _data_url(dump_scenario(ws.scenario(ws.start))), name, SID)
+    assert ws.label(state["scenario"]) == "rtl-.yaml (uploaded)"
+    labels = [c["label"] for c in ws.scenario_choices(SID)]
+    assert "rtl-.yaml (uploaded)" in labels
+    assert not any("\u202e" in label for label in labels)
 
 
 @pytest.mark.parametrize(
