@@ -418,6 +418,10 @@ def map_view(
 
     results = ws.results(state)
     scn = ws.edited(state)
+    failed = results.metadata.get("failed", {})
+    if option in failed:  # never another option's map under this one's name
+        name = results.option_names().get(option, option)
+        raise GrudgingError(f"{name} could not run, so it has no map: {failed[option]}")
     opt = option if option in results.options else results.options[0]
     kinds = {k: (label, monthly) for k, label, monthly in MAP_COLOURINGS}
     colour = colouring if colouring in kinds else "deaths_median"
@@ -647,7 +651,10 @@ def coalition_view(
 def use_coalition(
     ws: Workspace, state: UserState, option: str, form: Mapping[str, Any]
 ) -> UserState:
-    """Put the builder's plan into the option, so the comparison re-runs with it."""
+    """Put the builder's plan into the option, so the comparison re-runs with it. A plan the
+    conference refuses (offers it cannot pay for, a command it cannot field) is refused here
+    with the builder's message, not put in to make the option fail in the comparison."""
+    coalition_view(ws, state, option, form)  # the same conference as the builder's (memoised)
     # The form shows every field the builder changes: keep its difference from the scenario's
     # own plan (not from an earlier change), so setting a field back removes the change.
     original = ws.default_state(state.get("scenario"))

@@ -273,7 +273,22 @@ def test_an_option_that_cannot_run_is_reported_and_left_out(ws: Any, state: Any)
     assert any(line.startswith("nato_replaces could not run") for line in view["headline"])
     assert "nato_replaces" not in view["outcome_columns"]
     assert "nato_replaces" not in ws.results(broken).options
-    assert cb.map_view(ws, broken, "nato_replaces", None, 0)["option"] == "us_stays"
+    # its map is refused by name, never drawn from another option's runs under its name
+    name = ws.edited(broken).option("nato_replaces").name
+    with pytest.raises(GrudgingError, match=f"^{name} could not run, so it has no map: "):
+        cb.map_view(ws, broken, "nato_replaces", None, 0)
+
+
+def test_a_plan_the_builder_refuses_cannot_be_used(ws: Any, state: Any) -> None:
+    """With no political capital NATO's command cannot be fielded: the builder says so, and
+    "Use this coalition" refuses the plan with the same message instead of putting it in (the
+    option then failed in the comparison and vanished from it)."""
+    with pytest.raises(GrudgingError) as builder:
+        cb.coalition_view(ws, state, "nato_replaces", {"political_capital": "0"})
+    with pytest.raises(GrudgingError) as used:
+        cb.use_coalition(ws, state, "nato_replaces", {"political_capital": "0"})
+    assert str(used.value) == str(builder.value)
+    assert "political capital" in str(used.value)
 
 
 def test_coalition_csv_has_every_candidate(ws: Any, state: Any) -> None:
