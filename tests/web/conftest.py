@@ -90,6 +90,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from store_helpers import shared_store
 
     data = tmp_path_factory.mktemp("served")
+    # a scenario file the page lists but refuses to load (a required key is missing)
+    (data / "refused.yaml").write_text("id: refused\n", encoding="utf-8")
     store = data / "sweep.duckdb"
     shutil.copyfile(shared_store(tmp_path_factory), store)
     port = _free_port()

@@ -265,6 +265,24 @@ def test_a_malformed_upload_shows_the_error_and_the_server_survives(
 
 
 @pytest.mark.slow
+def test_a_refused_scenario_leaves_the_list_on_the_scenario_in_use(
+    server: Any, page: Page
+) -> None:
+    """Choosing a file that cannot be loaded shows why, and the list goes back to the scenario
+    still in use (it kept showing the refused file, whose download gave the other one)."""
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    choice = page.locator("#scenario-choice")
+    expect(choice).to_contain_text("iraq-2007", timeout=SLOW_MS)
+    choice.click()
+    page.get_by_role("option", name="refused.yaml").first.click()
+    expect(page.locator("#message")).to_contain_text("refused.yaml", timeout=SLOW_MS)
+    expect(choice).to_contain_text("iraq-2007", timeout=SLOW_MS)
+    expect(choice).not_to_contain_text("refused.yaml")
+    expect(page.locator("#status")).to_contain_text("iraq-2007")
+
+
+@pytest.mark.slow
 def test_an_assumption_change_updates_the_comparison(server: Any, page: Page, shot: Any) -> None:
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)

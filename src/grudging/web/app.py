@@ -593,16 +593,20 @@ def _register_header(app: dash.Dash, ws: Workspace) -> None:
     @app.callback(
         Output("state", "data", allow_duplicate=True),
         Output("message", "children", allow_duplicate=True),
+        Output("scenario-choice", "value", allow_duplicate=True),
         Input("scenario-choice", "value"),
         State("state", "data"),
         _session(),
         prevent_initial_call=True,
     )
-    @_guarded(ws, 2, 1, state_at=1, what=loading)
+    @_guarded(ws, 3, 1, state_at=1, what=loading)
     def on_scenario(sid: str, key: str, state: UserState) -> Any:
         if not key or key == state.get("scenario"):
-            return no_update, no_update
-        return cb.choose_scenario(ws, key, sid), ""
+            return no_update, no_update, no_update
+        try:
+            return cb.choose_scenario(ws, key, sid), "", no_update
+        except Exception as err:  # refused: the list shows the scenario still in use again
+            return no_update, explain(err, loading), state.get("scenario")
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
