@@ -283,6 +283,28 @@ def test_a_refused_scenario_leaves_the_list_on_the_scenario_in_use(
 
 
 @pytest.mark.slow
+def test_values_typed_on_one_stage_survive_a_switch_to_another(server: Any, page: Page) -> None:
+    """Switching the stage redraws the fields: what was typed on the others is kept, shown
+    when its stage is shown again, and run with the rest (it used to be lost without a word)."""
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    open_tab(page, "Assumptions")
+    field = param_input(page, "dynamics.coverage_half")
+    expect(field).to_be_visible(timeout=SLOW_MS)
+    field.fill("0.6")
+    field.press("Enter")
+    page.locator("#assumption-stage").get_by_text("bargain", exact=False).first.click()
+    other = param_input(page, "bargain.salience_noise")
+    expect(other).to_be_visible(timeout=SLOW_MS)
+    other.fill("0.4")
+    other.press("Enter")
+    page.locator("#assumption-stage").get_by_text("dynamics", exact=False).first.click()
+    expect(param_input(page, "dynamics.coverage_half")).to_have_value("0.6", timeout=SLOW_MS)
+    page.get_by_role("button", name="Run with these values").click()
+    expect(page.locator("#status")).to_contain_text("2 assumptions changed", timeout=SLOW_MS)
+
+
+@pytest.mark.slow
 def test_an_assumption_change_updates_the_comparison(server: Any, page: Page, shot: Any) -> None:
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)

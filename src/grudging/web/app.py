@@ -302,6 +302,9 @@ def assumptions_layout(ws: Workspace) -> Any:
                 className="controls",
             ),
             html.Div(id="assumption-controls"),
+            # what was typed in the fields of every stage and not yet run (switching the stage
+            # redraws the fields: this keeps what was typed in the others)
+            dcc.Store(id="assumption-pending", data={}),
             *_download_button("assumptions"),
         ]
     )
@@ -1040,76 +1043,96 @@ def _register_assumptions(app: dash.Dash, ws: Workspace) -> None:
     from dash import ALL, Input, Output, State, no_update
 
     from grudging.web import callbacks as cb
-    from grudging.web.controls import entries_from, parameter_controls
+    from grudging.web.controls import entries_from, parameter_controls, typed_entries
     from grudging.web.tables import html_table
 
     @app.callback(
         Output("assumption-controls", "children"),
         Input("state", "data"),
         Input("assumption-stage", "value"),
+        State("assumption-pending", "data"),
         _session(),
     )
     @_guarded(ws, 1, 0, lock=False)
-    def on_assumption_controls(sid: str, state: UserState, stage: str) -> Any:
-        return parameter_controls(ws.edited(state), state.get("values") or {}, stage)
+    def on_assumption_controls(sid: str, state: UserState, stage: str, pending: Any) -> Any:
+        typed = typed_entries(pending, state.get("scenario"))
+        return parameter_controls(ws.edited(state), state.get("values") or {}, stage, typed)
 
     @app.callback(
         Output({"type": "param-error", "name": ALL}, "children"),
         Output({"type": "param", "name": ALL}, "className"),
         Output("assumption-errors", "children"),
+        Output("assumption-pending", "data"),
         Input({"type": "param", "name": ALL}, "value"),
         State({"type": "param", "name": ALL}, "id"),
         State("state", "data"),
+        State("assumption-pending", "data"),
         _session(),
     )
-    @_guarded(ws, 3, 2, state_at=2, lock=False)
+    @_guarded(ws, 4, 2, state_at=2, lock=False)
     def on_param_typed(
-        sid: str, values: list[Any], ids: list[dict[str, str]], state: UserState
+        sid: str, values: list[Any], ids: list[dict[str, str]], state: UserState, pending: Any
     ) -> Any:
         entries = entries_from(ids, values, "name")
         errors = cb.check_assumptions(ws, state, entries)
         nominal = ws.edited(state).parameter_values()
         summary = "Refused: " + " | ".join(errors.values()) if errors else ""
+        scenario = state.get("scenario")
+        kept = {**typed_entries(pending, scenario), **entries}
         return (
             [errors.get(i["name"], "") for i in ids],
             _field_classes(ids, entries, errors, nominal),
             summary,
+            {"scenario": scenario, "entries": kept},
         )
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
         Output("assumption-errors", "children", allow_duplicate=True),
+        Output("assumption-pending", "data", allow_duplicate=True),
         Input("assumption-run", "n_clicks"),
         State({"type": "param", "name": ALL}, "value"),
         State({"type": "param", "name": ALL}, "id"),
         State("state", "data"),
+        State("assumption-pending", "data"),
         _session(),
         prevent_initial_call=True,
     )
-    @_guarded(ws, 2, 1, state_at=3)
+    @_guarded(ws, 3, 1, state_at=3)
     def on_run(
-        sid: str, clicks: int, values: list[Any], ids: list[dict[str, str]], state: UserState
+        sid: str,
+        clicks: int,
+        values: list[Any],
+        ids: list[dict[str, str]],
+        state: UserState,
+        pending: Any,
     ) -> Any:
         if not clicks:
-            return no_update, no_update
-        new, errors = cb.apply_assumptions(ws, state, entries_from(ids, values, "name"))
+            return no_update, no_update, no_update
+        # what was typed on every stage, the fields shown now last (they are the newest)
+        typed = {
+            **typed_entries(pending, state.get("scenario")),
+            **entries_from(ids, values, "name"),
+        }
+        new, errors = cb.apply_assumptions(ws, state, typed)
         if errors:
-            return no_update, "Refused, nothing re-run: " + " | ".join(errors.values())
-        return new, ""
+            return no_update, "Refused, nothing re-run: " + " | ".join(errors.values()), no_update
+        return new, "", {}
 
     @app.callback(
         Output("state", "data", allow_duplicate=True),
         Output("assumption-errors", "children", allow_duplicate=True),
+        Output("assumption-pending", "data", allow_duplicate=True),
         Input("assumption-reset", "n_clicks"),
         State("state", "data"),
         _session(),
         prevent_initial_call=True,
     )
-    @_guarded(ws, 2, 1, state_at=1, lock=False)
+    @_guarded(ws, 3, 1, state_at=1, lock=False)
     def on_reset(sid: str, clicks: int, state: UserState) -> Any:
         if not clicks:
-            return no_update, no_update
-        return cb.reset_assumptions(ws, state), ""
+            return no_update, no_update, no_update
+        return cb.reset_assumptions(ws, state), "", {}
 
     @app.callback(
         Output("assumption-message", "children"),

@@ -419,7 +419,7 @@ def map_view(
     results = ws.results(state)
     scn = ws.edited(state)
     failed = results.metadata.get("failed", {})
-    if option in failed:  # never another option's map under this one's name
+    if option is not None and option in failed:  # never another option's map under its name
         name = results.option_names().get(option, option)
         raise GrudgingError(f"{name} could not run, so it has no map: {failed[option]}")
     opt = option if option in results.options else results.options[0]

@@ -197,9 +197,13 @@ def stage_choices(scn: Scenario, values: Mapping[str, float] | None = None) -> l
 
 
 def parameter_controls(
-    scn: Scenario, values: Mapping[str, float] | None = None, stage: str | None = None
+    scn: Scenario,
+    values: Mapping[str, float] | None = None,
+    stage: str | None = None,
+    typed: Mapping[str, Any] | None = None,
 ) -> Any:
-    """The assumptions table of one stage (default: the first): a text field per parameter.
+    """The assumptions table of one stage (default: the first): a text field per parameter,
+    holding what was ``typed`` there and not yet run, else the value in use.
 
     One stage at a time keeps the page quick: a field per parameter of every stage at once is
     well over a hundred inputs.
@@ -248,7 +252,7 @@ def parameter_controls(
                                 id={"type": "param", "name": row["name"]},
                                 type="text",
                                 inputMode="numeric",
-                                value=fmt(row["current"]),
+                                value=(typed or {}).get(row["name"], fmt(row["current"])),
                                 debounce=True,
                                 size="9",
                                 className="changed" if row["changed"] else "",
@@ -465,6 +469,15 @@ def parse_plan_form(scn: Scenario, plan: CoalitionPlan, form: Mapping[str, Any])
         if value != current:
             change[name] = list(value) if isinstance(value, tuple) else value
     return change
+
+
+def typed_entries(pending: Mapping[str, Any] | None, scenario: str | None) -> dict[str, Any]:
+    """The values typed in the assumptions fields of every stage and not yet run, for the
+    scenario in use (``pending`` is the page's ``{"scenario": key, "entries": {name: text}}``)."""
+    if not isinstance(pending, Mapping) or pending.get("scenario") != scenario:
+        return {}
+    entries = pending.get("entries")
+    return dict(entries) if isinstance(entries, Mapping) else {}
 
 
 def entries_from(
