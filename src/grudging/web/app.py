@@ -179,7 +179,7 @@ def coalition_layout() -> Any:
             html.P(
                 "A force-generation conference: every candidate nation answers the offers the "
                 "patron makes (money, concessions, the command, accepting its caveats). Change the "
-                "plan and the conference re-runs (about two seconds).",
+                "plan and the conference re-runs (a few seconds; longer on a busy machine).",
                 className="note",
             ),
             html.Div(
