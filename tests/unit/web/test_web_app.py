@@ -424,6 +424,7 @@ def _typed_envelope(app: Any, ids: list[Any], errors_out: int) -> dict[str, Any]
             [{"id": {**f, "type": "param-error"}, "property": "children"} for f in fields],
             [{"id": f, "property": "className"} for f in fields],
             {"id": "assumption-errors", "property": "children"},
+            {"id": "assumption-pending", "property": "data"},
         ],
         "inputs": [
             [{"id": {"type": "param", "name": "x"}, "property": "value", "value": "1"}] * len(ids)
@@ -431,6 +432,7 @@ def _typed_envelope(app: Any, ids: list[Any], errors_out: int) -> dict[str, Any]
         "state": [
             [{"id": {"type": "param", "name": "x"}, "property": "id", "value": i} for i in ids],
             {"id": "state", "property": "data", "value": {"scenario": "builtin:iraq-2007"}},
+            {"id": "assumption-pending", "property": "data", "value": {}},
             {"id": "session", "property": "data", "value": SID},
         ],
         "changedPropIds": [],
