@@ -265,9 +265,7 @@ def test_a_malformed_upload_shows_the_error_and_the_server_survives(
 
 
 @pytest.mark.slow
-def test_a_refused_scenario_leaves_the_list_on_the_scenario_in_use(
-    server: Any, page: Page
-) -> None:
+def test_a_refused_scenario_leaves_the_list_on_the_scenario_in_use(server: Any, page: Page) -> None:
     """Choosing a file that cannot be loaded shows why, and the list goes back to the scenario
     still in use (it kept showing the refused file, whose download gave the other one)."""
     page.goto(server.url)

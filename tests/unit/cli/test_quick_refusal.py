@@ -112,6 +112,7 @@ def test_serve_port_check_passes_a_free_port() -> None:
     check_port("127.0.0.1", port)  # no error
 
 
+@pytest.mark.slow
 def test_report_from_a_saved_run_reuses_it(
     tiny_runnable_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,6 +119,7 @@ def test_the_dynamics_read_a_commands_skill_from_the_registry() -> None:
     assert runs[0.2] > runs[1.0]
 
 
+@pytest.mark.slow
 def test_muslim_contingents_are_co_religionists_only_in_a_mostly_muslim_theatre() -> None:
     """The proposal's "Muslim troops" are less salient targets in Iraq (96.5 % Muslim), not in
     Bosnia in 1995 (40.4 %): the theatre says which, not the model."""

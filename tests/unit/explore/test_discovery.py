@@ -71,6 +71,7 @@ def test_prim_finds_the_box_through_noise(tmp_path: Path) -> None:
     assert found.boxes.iloc[0]["density"] >= 0.7
 
 
+@pytest.mark.slow
 def test_a_satisficing_threshold_defines_failure(tmp_path: Path) -> None:
     found = discover(_planted(tmp_path), "civilian_deaths", option="proposal", worse_than=150.0)
     assert found.question == "proposal above 150 on civilian_deaths (mean)"

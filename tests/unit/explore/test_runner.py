@@ -137,6 +137,7 @@ def test_a_failing_plan_becomes_failed_rows_not_a_crash(
     assert set(outcomes["option"]) == {"us_stays"}
 
 
+@pytest.mark.slow
 def test_interrupted_sweep_resumes_to_the_same_table(iraq: Any, tmp_path: Path) -> None:
     _sweep(iraq, tmp_path / "whole.duckdb")
     calls = []

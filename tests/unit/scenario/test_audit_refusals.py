@@ -557,8 +557,7 @@ def test_a_force_timeline_with_two_levels_in_one_month_is_refused(
         tiny_path,
         (
             "{month: 0, troops: 18000}, {month: 6, troops: 0}]",
-            f"{{month: 0, troops: 18000}}, {{month: {month}, troops: 0}}, "
-            "{month: 6, troops: 5}]",
+            f"{{month: 0, troops: 18000}}, {{month: {month}, troops: 0}}, {{month: 6, troops: 5}}]",
         ),
     )
     _refused(

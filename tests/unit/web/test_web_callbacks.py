@@ -311,12 +311,11 @@ def test_bargain_under_each_guarantor(ws: Any, state: Any) -> None:
     for bad in ("-1", "plenty"):
         with pytest.raises(ParameterError):
             cb.bargain_view(ws, state, bad)
-    with pytest.raises(
-        ParameterError, match=r"aid: 1e20 refused; give US\$ million a year from 0"
-    ):
+    with pytest.raises(ParameterError, match=r"aid: 1e20 refused; give US\$ million a year from 0"):
         cb.bargain_view(ws, state, "1e20")  # beyond it the factions' values lose their precision
     with pytest.raises(  # the number as typed, not rounded to six digits (1.23457e+07)
-        ParameterError, match=r"^aid: 12345678 refused; give US\$ million a year from 0 to 1,000,000$"
+        ParameterError,
+        match=r"^aid: 12345678 refused; give US\$ million a year from 0 to 1,000,000$",
     ):
         cb.bargain_view(ws, state, "12345678")
     frame = pd.read_csv(io.StringIO(cb.bargain_csv(ws, state, None)["content"]))
@@ -337,6 +336,7 @@ def test_export_yaml_holds_the_users_changes(ws: Any, state: Any) -> None:
     assert back.option("nato_replaces").coalition.budget_musd == 9000.0
 
 
+@pytest.mark.slow
 def test_a_run_of_the_exported_yaml_gives_the_pages_numbers(ws: Any, state: Any) -> None:
     """A changed dynamics value is drawn from its range by no face: the file keeps it fixed."""
     from grudging.chain import simulate

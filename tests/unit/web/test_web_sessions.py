@@ -151,6 +151,7 @@ def test_an_idle_session_is_dropped_with_its_uploads(
     assert labels(ws, sid) == []
 
 
+@pytest.mark.slow
 def test_only_the_last_uploads_of_a_session_are_kept(
     ws: Any, clock: Clock, scenario_text: str
 ) -> None:
