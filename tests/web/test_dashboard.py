@@ -22,6 +22,14 @@ def param_input(page: Page, name: str) -> Any:
     return page.locator(f"""[id='{{"name":"{name}","type":"param"}}']""")
 
 
+def type_value(page: Page, name: str, text: str) -> None:
+    """Type ``text`` into one parameter's field once it shows, and commit it (Enter)."""
+    field = param_input(page, name)
+    expect(field).to_be_visible(timeout=SLOW_MS)
+    field.fill(text)
+    field.press("Enter")
+
+
 def width(locator: Any) -> float:
     """The rendered width of an element, in CSS pixels."""
     return float(locator.evaluate("e => e.getBoundingClientRect().width"))
@@ -287,15 +295,9 @@ def test_values_typed_on_one_stage_survive_a_switch_to_another(server: Any, page
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
     open_tab(page, "Assumptions")
-    field = param_input(page, "dynamics.coverage_half")
-    expect(field).to_be_visible(timeout=SLOW_MS)
-    field.fill("0.6")
-    field.press("Enter")
+    type_value(page, "dynamics.coverage_half", "0.6")
     page.locator("#assumption-stage").get_by_text("bargain", exact=False).first.click()
-    other = param_input(page, "bargain.salience_noise")
-    expect(other).to_be_visible(timeout=SLOW_MS)
-    other.fill("0.4")
-    other.press("Enter")
+    type_value(page, "bargain.salience_noise", "0.4")
     page.locator("#assumption-stage").get_by_text("dynamics", exact=False).first.click()
     expect(param_input(page, "dynamics.coverage_half")).to_have_value("0.6", timeout=SLOW_MS)
     page.get_by_role("button", name="Run with these values").click()
@@ -307,10 +309,7 @@ def test_an_assumption_change_updates_the_comparison(server: Any, page: Page, sh
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
     open_tab(page, "Assumptions")
-    field = param_input(page, "dynamics.coverage_half")
-    expect(field).to_be_visible(timeout=SLOW_MS)
-    field.fill("0.6")
-    field.press("Enter")
+    type_value(page, "dynamics.coverage_half", "0.6")
     started = time.perf_counter()
     page.get_by_role("button", name="Run with these values").click()
     expect(page.locator("#assumption-difference")).to_contain_text(
