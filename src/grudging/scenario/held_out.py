@@ -27,7 +27,7 @@ from typing import Any
 
 from grudging.errors import ScenarioError, did_you_mean, unknown_name
 from grudging.scenario.schema import Scenario, is_month
-from grudging.scenario.yaml_input import read_text
+from grudging.scenario.yaml_input import check_header, read_text
 
 FOLDER = "validation"
 PATTERN = "civilian_deaths_*.csv"
@@ -86,12 +86,7 @@ def _read_file(
                 f"{', '.join(repr(c) for c in missing)}{hint} (it has {', '.join(header)}); "
                 f"name the columns {','.join(COLUMNS)}"
             )
-        for column in header:
-            if header.count(column) > 1:
-                raise ScenarioError(
-                    f"{name}:1: column '{column}' appears more than once in the header; give "
-                    "each column once"
-                )
+        check_header(header, f"{name}:1")
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue

@@ -44,6 +44,7 @@ from grudging.scenario.yaml_input import (
     VALUE_FIXES,
     Loc,
     SourceMap,
+    check_header,
     decode_text,
     parse_yaml,
     pattern_message,
@@ -148,12 +149,7 @@ def read_table(
         if header is None:
             return records
         header = [h.strip() for h in header]
-        for column in header:
-            if header.count(column) > 1:
-                raise ScenarioError(
-                    f"{name}:{reader.line_num}: column '{column}' appears more than once in the "
-                    "header; give each column once"
-                )
+        check_header(header, f"{name}:{reader.line_num}")
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue

@@ -134,6 +134,16 @@ def path_text(loc: Loc) -> str:
 
 
 # Text ---------------------------------------------------------------------------------------------
+def check_header(header: list[str], where: str) -> None:
+    """Refuse a CSV header that names a column twice (``where`` is ``file:line``)."""
+    for column in header:
+        if header.count(column) > 1:
+            raise ScenarioError(
+                f"{where}: column '{column}' appears more than once in the header; give each "
+                "column once"
+            )
+
+
 def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 text of a file's bytes (a leading byte-order mark dropped), or a located error."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
