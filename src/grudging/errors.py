@@ -7,7 +7,7 @@ a close match, and says how to fix it. The CLI prints the message alone and exit
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 class GrudgingError(Exception):
@@ -15,7 +15,14 @@ class GrudgingError(Exception):
 
 
 class ScenarioError(GrudgingError):
-    """A scenario file or override is malformed: bad YAML, unknown key, wrong type, bad reference."""
+    """A scenario file or override is malformed: bad YAML, unknown key, wrong type, bad reference.
+
+    ``every`` holds one message per problem where several were found at once (the message itself
+    is the first, with how many follow); ``grudging validate`` prints them all."""
+
+    def __init__(self, message: str, every: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.every = tuple(every) or (message,)
 
 
 class ParameterError(GrudgingError):

@@ -149,7 +149,8 @@ def _validate(args: argparse.Namespace) -> int:
             scn = load_scenario(name, overrides=args.set, runnable=True)
             read_held_out(scn)  # validation/civilian_deaths_*.csv, as a back-test reads them
         except ScenarioError as err:
-            print_error(str(err))
+            for message in err.every:  # every problem found at once, the likeliest cause first
+                print_error(message)
             failed += 1
             continue
         counts = ", ".join(

@@ -38,8 +38,7 @@ def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:
 
 def check_contingents(scn: Scenario) -> None:
     """Raise a located :class:`ScenarioReferenceError` for the first contingent below the
-    minimum (and count the rest)."""
+    minimum (every one found, the first first)."""
     problems = list(_problems(scn))
     if problems:
-        loc, message = problems[0]
-        raise ScenarioReferenceError(loc, message, count=len(problems))
+        raise ScenarioReferenceError(problems)

@@ -142,8 +142,7 @@ def check_feasibility(scn: Scenario) -> None:
     problems = list(_problems(scn.feasibility, sources, _command_ids(scn)))
     problems += list(_agreement_problems(scn, sources))
     if problems:
-        loc, message = problems[0]
-        raise ScenarioReferenceError(loc, message, count=len(problems))
+        raise ScenarioReferenceError(problems)
 
 
 def _command_ids(scn: Scenario) -> list[str] | None:

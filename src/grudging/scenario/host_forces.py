@@ -21,11 +21,10 @@ if TYPE_CHECKING:
 
 
 def check_host_forces(scn: Scenario) -> None:
-    """Raise a located :class:`ScenarioReferenceError` for the first bad host-force input."""
+    """Raise a located :class:`ScenarioReferenceError` for the bad host-force inputs, first first."""
     problems = list(_problems(scn))
     if problems:
-        loc, message = problems[0]
-        raise ScenarioReferenceError(loc, message, count=len(problems))
+        raise ScenarioReferenceError(problems)
 
 
 def _problems(scn: Scenario) -> Iterator[tuple[Loc, str]]:

@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
@@ -423,7 +424,20 @@ def _union_branch(part: Any) -> bool:
 
 
 def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) -> str:
-    """One message for the first error of a pydantic ``ValidationError``.
+    """One message for the first error of a pydantic ``ValidationError``, with how many more."""
+    messages = validation_messages(err, data, smap)
+    return messages[0] + _more(len(messages) - 1)
+
+
+def _more(more: int) -> str:
+    """The tail of a first message when more problems follow."""
+    if not more:
+        return ""
+    return f" ({more} more problem{'s' if more > 1 else ''} after this one; 'grudging validate' lists them)"
+
+
+def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> list[str]:
+    """One message per location of a pydantic ``ValidationError``, the likeliest cause first.
 
     A mapping given where a union also takes a scalar (``guarantees: true`` or a record) fails the
     scalar branch by its type as well: the record's own problem is the one to show."""
@@ -431,38 +445,50 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
     # A record with a missing key and an unknown one is most often a misspelt key: name the
     # unknown key first (its message says which valid key it resembles).
     missing_in = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "missing"}
-    first = sorted(
+    ordered = sorted(
         errors,
         key=lambda e: (
             not (e["type"] == "extra_forbidden" and tuple(e["loc"][:-1]) in missing_in),
             e["type"].endswith("_type") and isinstance(e.get("input"), Mapping | list),
         ),
-    )[0]
-    loc = tuple(p for p in first["loc"] if not _union_branch(p))
+    )
+    messages: list[str] = []
+    seen: set[Loc] = set()
+    for error in ordered:
+        loc = tuple(p for p in error["loc"] if not _union_branch(p))
+        if loc not in seen:  # a union's other branches fail at the same place
+            seen.add(loc)
+            messages.append(_error_message(error, loc, data, smap))
+    return messages
+
+
+def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
+    """The message for one pydantic error at ``loc`` (union branches removed)."""
     file, line = smap.locate(loc)
     where = f"{file}:{line}" if line else file
     path = _loc_text(loc, data)
     kind = first["type"]
-    more = len(err.errors()) - 1
-    tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
     if kind == "extra_forbidden":
         key = str(loc[-1])
         valid = _field_names(Scenario, loc[:-1])
         hint = did_you_mean(key, valid)
         choices = f"; valid keys: {', '.join(valid)}" if valid and not hint else ""
-        return f"{where}: {path}: unknown key '{key}'{hint}{choices}; remove or rename it{tail}"
+        return f"{where}: {path}: unknown key '{key}'{hint}{choices}; remove or rename it"
     if kind == "missing":
-        return f"{where}: {path}: required key is missing; add it{tail}"
+        return f"{where}: {path}: required key is missing; add it"
     if kind == "too_short":
-        return _too_short(loc, path, where, first.get("ctx", {}), smap) + tail
+        return _too_short(loc, path, where, first.get("ctx", {}), smap)
     found, value = _value_at(loc, data)
-    scalar = found and not isinstance(value, Mapping | list)
-    shown = f" {json.dumps(value, default=str)[:80]}" if scalar else ""
+    # A list or mapping where one value belongs is shown too: it is the whole mistake.
+    scalar = found and (not isinstance(value, Mapping | list) or kind in ONE_VALUE_TYPES)
+    shown = f" {_shown(value)}" if scalar else ""
     msg = first["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind == "string_pattern_mismatch":
         msg = pattern_message(str(first.get("ctx", {}).get("pattern", "")))
+    if kind in ONE_VALUE_TYPES and _too_large(value):  # a whole number no float holds
+        msg, kind = "the number is too large to hold (above about 1.8e308)", "less_than_equal"
     fix = VALUE_FIXES.get(kind)
     fix_text = f"; {fix}" if fix and fix not in msg else ""
     if kind == "literal_error":
@@ -470,9 +496,26 @@ def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) ->
         hint = did_you_mean(
             str(value), [e.strip(" '") for e in str(expected).replace(" or ", ",").split(",")]
         )
-        return f"{where}: {path}: bad value{shown}: {msg}{hint}{tail}"
+        return f"{where}: {path}: bad value{shown}: {msg}{hint}"
     head = f"bad value{shown}: " if scalar else ""
-    return f"{where}: {path}: {head}{msg}{fix_text}{tail}"
+    return f"{where}: {path}: {head}{msg}{fix_text}"
+
+
+#: Pydantic's error types for a value of the wrong kind where one value belongs.
+ONE_VALUE_TYPES = frozenset({"int_type", "float_type", "bool_type", "string_type"})
+
+
+def _too_large(value: Any) -> bool:
+    """Whether ``value`` is a whole number beyond the largest float."""
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1024
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the message quotes it: JSON, short; ``inf`` and ``nan`` as such."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 #: What one record of a list that must not be empty is called, in messages.
@@ -494,13 +537,14 @@ def _too_short(loc: Loc, path: str, where: str, ctx: Mapping[str, Any], smap: So
     return f"{where}: {path}: the list is empty; give {need}"
 
 
-def format_reference_error(err: ScenarioReferenceError, data: Any, smap: SourceMap) -> str:
-    """One message for a cross-reference problem."""
-    file, line = smap.locate(err.loc)
-    where = f"{file}:{line}" if line else file
-    more = err.count - 1
-    tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
-    return f"{where}: {_loc_text(err.loc, data)}: {err.message}{tail}"
+def reference_messages(err: ScenarioReferenceError, data: Any, smap: SourceMap) -> list[str]:
+    """One message per cross-reference problem, in the order they were found."""
+    messages = []
+    for loc, message in err.problems:
+        file, line = smap.locate(loc)
+        where = f"{file}:{line}" if line else file
+        messages.append(f"{where}: {_loc_text(loc, data)}: {message}")
+    return messages
 
 
 # Public API ---------------------------------------------------------------------------------------
@@ -516,9 +560,10 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(format_validation_error(err, data, smap)) from None
+        messages = validation_messages(err, data, smap)
     except ScenarioReferenceError as err:
-        raise ScenarioError(format_reference_error(err, data, smap)) from None
+        messages = reference_messages(err, data, smap)
+    raise ScenarioError(messages[0] + _more(len(messages) - 1), every=messages) from None
 
 
 def shared_parameter_defaults(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:

@@ -36,19 +36,17 @@ PRESENT_SHARE = 0.10
 class ScenarioReferenceError(ScenarioError):
     """A reference that does not resolve, with the key path of the culprit."""
 
-    def __init__(self, loc: Loc, message: str, count: int = 1) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message
-        self.count = count
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__(problems[0][1])
+        self.loc, self.message = problems[0]
+        self.problems = problems
 
 
 def check_references(scn: Scenario) -> None:
-    """Raise :class:`ScenarioReferenceError` for the first problem found (and count the rest)."""
+    """Raise :class:`ScenarioReferenceError` with every problem found, the first first."""
     problems = list(_problems(scn))
     if problems:
-        loc, message = problems[0]
-        raise ScenarioReferenceError(loc, message, count=len(problems))
+        raise ScenarioReferenceError(problems)
 
 
 def _duplicates(kind: str, key: str, ids: list[str]) -> Iterator[tuple[Loc, str]]:

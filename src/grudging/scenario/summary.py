@@ -94,9 +94,14 @@ def summary(scn: Scenario) -> dict[str, Any]:
     }
 
 
+#: A start more than this many months after the information date is worth a note.
+START_GAP_NOTED = 12
+
+
 def scenario_notes(scn: Scenario) -> list[str]:
     """What a reader of this scenario's results should know that no error stops: parameters that
-    keep another theatre's facts, and a map named but not carried."""
+    keep another theatre's facts, neighbours free to serve, a start long after the data, a
+    build-up that outlasts the horizon, and a map named but not carried."""
     from pathlib import Path
 
     from grudging.scenario.minimal import shared_parameters
@@ -131,6 +136,23 @@ def scenario_notes(scn: Scenario) -> list[str]:
                 "force a conference raises, anywhere in the theatre: no exclusion keeps "
                 f"{'them' if len(free) > 1 else 'it'} out (add one under 'exclusions', e.g. "
                 "{neighbours: true, reason: ...}, if a neighbour may not serve)"
+            )
+    gap = month_index(scn.start) - month_index(scn.information_date)
+    if gap > START_GAP_NOTED:
+        notes.append(
+            f"start {scn.start} is {gap} months after the information date "
+            f"{scn.information_date}: the runs begin from the state at that date, as if nothing "
+            "changed in between; bring the information date and its data forward if much did"
+        )
+    for option in scn.options:
+        plan = option.coalition
+        # The last contingent arrives by arrival_month + build_up_months - 1 (forcegen._arrival).
+        if plan is not None and plan.arrival_month + plan.build_up_months > scn.horizon_months:
+            notes.append(
+                f"option '{option.id}': its coalition's build-up ends at month "
+                f"{plan.arrival_month + plan.build_up_months - 1}, after the horizon's last "
+                f"month ({scn.horizon_months - 1}): contingents that need the whole build-up "
+                "never arrive in these runs (shorten build_up_months or lengthen horizon_months)"
             )
     folder = scn.base_dir
     if (

@@ -77,8 +77,15 @@ VALUE_FIXES = {
     "greater_than_equal": "use a larger value",
     "less_than": "use a smaller value",
     "less_than_equal": "use a smaller value",
-    "finite_number": "give a finite number (inf and nan are not allowed)",
+    "finite_number": (
+        "give a finite number (inf and nan are not allowed; a number above about 1.8e308 is "
+        "read as inf)"
+    ),
     "int_parsing": "write a whole number",
+    "int_type": "write one whole number",
+    "float_type": "write one number",
+    "bool_type": "write true or false",
+    "string_type": "write one piece of text",
     "int_from_float": "write a whole number",
     "float_parsing": "write a number",
     "bool_parsing": "write true or false",

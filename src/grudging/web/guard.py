@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from grudging.errors import GrudgingError
+from grudging.errors import GrudgingError, ScenarioError
 from grudging.web.sessions import MAX_REQUEST_BYTES, SessionError
 
 if TYPE_CHECKING:
@@ -35,7 +35,12 @@ def explain(err: BaseException, what: str | None = None) -> str:
 
     ``what`` says what failed ("this scenario could not be loaded") and comes first.
     """
-    if isinstance(err, GrudgingError):
+    if isinstance(err, ScenarioError) and len(err.every) > 1:
+        # every problem found at once, not the command-line advice to run ``grudging validate``
+        text = f"{err.every[0]} ({len(err.every) - 1} more: {'; '.join(err.every[1:])})"
+        if len(text) > MAX_MESSAGE_CHARS:
+            text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    elif isinstance(err, GrudgingError):
         text = str(err)
         if len(text) > MAX_MESSAGE_CHARS:
             text = text[: MAX_MESSAGE_CHARS - 1] + "…"

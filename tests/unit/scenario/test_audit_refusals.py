@@ -483,7 +483,7 @@ def test_a_misspelt_neighbour_is_named_before_the_asymmetry(tiny_path: Path) -> 
         text,
         "neighbours: [bta]",
         "regions[gamma].neighbours: unknown region 'bta' (did you mean 'beta'?); valid: alpha, "
-        "beta, gamma (1 more problem after this one)",
+        "beta, gamma (1 more problem after this one; 'grudging validate' lists them)",
     )
 
 

@@ -223,8 +223,9 @@ def test_calibrated_value_is_located_in_the_calibration_file(
         "  - name: dynamics.self_excitation\n    value: .inf\n    low: 0.3\n    high: 0.5\n"
     )
     assert _with_calibration(tmp_path, tiny_path, content, "[cal.yaml]") == (
-        "cal.yaml:5: parameters[dynamics.self_excitation].value: bad value Infinity: Input should "
-        "be a finite number; give a finite number (inf and nan are not allowed)"
+        "cal.yaml:5: parameters[dynamics.self_excitation].value: bad value inf: Input should "
+        "be a finite number; give a finite number (inf and nan are not allowed; a number above "
+        "about 1.8e308 is read as inf)"
     )
 
 
@@ -243,15 +244,17 @@ def test_calibrated_value_is_located_in_the_calibration_file(
             "gdp_per_capita: 45000",
             "gdp_per_capita: .inf",
             "gdp_per_capita: .inf",
-            "nations[USA].gdp_per_capita: bad value Infinity: Input should be a finite number; "
-            "give a finite number (inf and nan are not allowed)",
+            "nations[USA].gdp_per_capita: bad value inf: Input should be a finite number; "
+            "give a finite number (inf and nan are not allowed; a number above about 1.8e308 is "
+            "read as inf)",
         ),
         (
             "area_km2: 3000",
             "area_km2: .nan",
             "area_km2: .nan",
-            "regions[beta].area_km2: bad value NaN: Input should be a finite number; give a "
-            "finite number (inf and nan are not allowed)",
+            "regions[beta].area_km2: bad value nan: Input should be a finite number; give a "
+            "finite number (inf and nan are not allowed; a number above about 1.8e308 is read as "
+            "inf)",
         ),
         (
             "budget_musd: 500",

@@ -101,6 +101,28 @@ def test_a_malformed_upload_answers_with_the_message(app: Any, client: Any) -> N
     assert client.get("/").status_code == 200
 
 
+def test_an_upload_with_two_problems_shows_both(app: Any, client: Any, ws: Any) -> None:
+    """The page lists every problem found at once; it gives no command-line advice."""
+    from grudging.scenario import dump_scenario
+
+    text = dump_scenario(ws.scenario(ws.start))
+    text = text.replace("horizon_months: 60", "horizon_months: 999", 1)
+    text = text.replace("\ninformation_date: 2006-12", "\ninformation_date: 2006-13", 1)
+    bad = "data:text/yaml;base64," + base64.b64encode(text.encode()).decode()
+    out = call(
+        app,
+        client,
+        ("scenario-upload", "contents", bad),
+        states={"scenario-upload.filename": "two.yaml"},
+    )
+    message = out["message"]["children"]
+    assert "horizon_months: bad value 999" in message
+    assert "information_date: bad value" in message
+    assert "1 more: two.yaml:" in message
+    assert "grudging validate" not in message
+    assert "state" not in out
+
+
 def test_running_a_refused_value_changes_nothing(app: Any, client: Any, ws: Any) -> None:
     ident = {"id": {"type": "param", "name": "dynamics.self_excitation"}}
     out = call(
