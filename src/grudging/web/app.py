@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from grudging.report.numbers import outcome_label
 from grudging.web.guard import explain
-from grudging.web.sessions import MAX_REQUEST_BYTES, check_state, new_session_id
+from grudging.web.sessions import (
+    MAX_REQUEST_BYTES,
+    MAX_UPLOAD_BYTES,
+    check_state,
+    new_session_id,
+)
 
 if TYPE_CHECKING:
     import dash
@@ -452,7 +457,11 @@ def layout(ws: Workspace) -> Any:
                             ),
                             dcc.Upload(
                                 id="scenario-upload",
-                                children=html.Button("Upload a scenario (YAML)"),
+                                # The browser drops a file over max_size without a word:
+                                # the limit is on the button.
+                                children=html.Button(
+                                    f"Upload a scenario (YAML, up to {MAX_UPLOAD_BYTES / 1e6:g} MB)"
+                                ),
                                 accept=".yaml,.yml",
                                 max_size=MAX_REQUEST_BYTES * 3 // 4,
                             ),

@@ -235,10 +235,31 @@ def warm_in_background(ws: Workspace) -> Any:
     return thread
 
 
-def csv_download(frame: pd.DataFrame, name: str) -> Download:
-    """A table as the data of a CSV download."""
+def provenance(ws: Workspace, state: UserState) -> dict[str, Any]:
+    """What a downloaded table came from: grudging's version, the scenario as edited (its id
+    and content hash), the seed, the replications and the parameters the user set (as
+    ``--set`` takes them); ``grudging run`` with the downloaded scenario (YAML), this seed and
+    count gives the same numbers."""
+    from grudging import __version__
+    from grudging.scenario import scenario_hash
+
+    scn = ws.edited(state)
+    # prefixed: a view's own table may have a column of the same name (the replications)
+    return {
+        "run_grudging_version": __version__,
+        "run_scenario": scn.id,
+        "run_scenario_hash": scenario_hash(scn),
+        "run_seed": ws.seed,
+        "run_replications": ws.replications,
+        "run_set": " ".join(f"{k}={v}" for k, v in sorted((state.get("values") or {}).items())),
+    }
+
+
+def csv_download(frame: pd.DataFrame, name: str, source: Mapping[str, Any]) -> Download:
+    """A table as the data of a CSV download, each row carrying ``source`` (:func:`provenance`)
+    as its last columns."""
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
+    frame.assign(**dict(source)).to_csv(buffer, index=False)
     return {
         "content": buffer.getvalue(),
         "filename": f"{name}.csv",
@@ -384,7 +405,11 @@ def compare_csv(ws: Workspace, state: UserState, baseline: str | None) -> Downlo
         diff = diff.rename(columns={c: f"{c}" for c in diff.columns})
         table = table.merge(diff, on=["option", "outcome"], how="left")
         table["baseline"] = base
-    return csv_download(table, f"{results.metadata.get('scenario', 'scenario')}-comparison")
+    return csv_download(
+        table,
+        f"{results.metadata.get('scenario', 'scenario')}-comparison",
+        provenance(ws, state),
+    )
 
 
 # Map ------------------------------------------------------------------------------------------
@@ -518,7 +543,7 @@ def map_csv(ws: Workspace, state: UserState, option: str | None) -> Download:
         nations = {r.region: ";".join(r.nations) for r in sectors.regions}
         frame["lead"] = frame["region"].map(leads)
         frame["nations"] = frame["region"].map(nations)
-    return csv_download(frame, f"map-{opt}")
+    return csv_download(frame, f"map-{opt}", provenance(ws, state))
 
 
 # Coalition builder ----------------------------------------------------------------------------
@@ -686,7 +711,7 @@ def coalition_csv(
         how="left",
         suffixes=("", "_contingent"),
     )
-    return csv_download(frame, f"coalition-{view['option']}")
+    return csv_download(frame, f"coalition-{view['option']}", provenance(ws, state))
 
 
 # Bargain --------------------------------------------------------------------------------------
@@ -790,7 +815,7 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
 def bargain_csv(ws: Workspace, state: UserState, aid_text: Any) -> Download:
     """The bargain as one tidy table: guarantor, faction, issue, quantity, value."""
     view = bargain_view(ws, state, aid_text)
-    return csv_download(view["result"].to_frame(), "bargain")
+    return csv_download(view["result"].to_frame(), "bargain", provenance(ws, state))
 
 
 # Assumptions ----------------------------------------------------------------------------------
@@ -920,19 +945,20 @@ def assumptions_csv(ws: Workspace, state: UserState) -> Download:
     scn = ws.edited(state)
     rows = parameter_rows(scn, state.get("values") or {})
     frame = pd.DataFrame(rows)
+    source = provenance(ws, state)
     if state.get("values") or state.get("plans"):
         change = paired_change(ws.results(state), ws.default_results(state))
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
+        frame.assign(**source).to_csv(buffer, index=False)
         buffer.write("\n")
-        change.to_csv(buffer, index=False)
+        change.assign(**source).to_csv(buffer, index=False)
         return {
             "content": buffer.getvalue(),
             "filename": "assumptions.csv",
             "type": "text/csv",
             "base64": False,
         }
-    return csv_download(frame, "assumptions")
+    return csv_download(frame, "assumptions", source)
 
 
 def rows_of(frame: pd.DataFrame) -> Rows:

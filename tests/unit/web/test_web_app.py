@@ -268,6 +268,14 @@ def test_an_upload_is_seen_only_by_its_own_session(app: Any, client: Any, ws: An
     assert out["status"]["children"].startswith("Only mine")
 
 
+def test_the_upload_button_states_the_limit(client: Any) -> None:
+    """The browser drops a file over the upload box's limit without a word: the button says it."""
+    from grudging.web.sessions import MAX_UPLOAD_BYTES
+
+    layout = client.get("/_dash-layout").get_data(as_text=True)
+    assert f"Upload a scenario (YAML, up to {MAX_UPLOAD_BYTES / 1e6:g} MB)" in layout
+
+
 def test_an_oversize_upload_is_refused_with_the_limit(app: Any, client: Any) -> None:
     text = "#" * (MAX_UPLOAD_BYTES + 1)
     out = call(

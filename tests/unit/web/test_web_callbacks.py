@@ -76,6 +76,37 @@ def test_compare_csv_is_the_table_behind_the_view(ws: Any, state: Any) -> None:
     assert set(frame["option"]) == set(ws.results(state).options)
 
 
+def test_every_csv_download_names_what_it_came_from(ws: Any, state: Any) -> None:
+    """Each row carries grudging's version, the scenario's id and hash, the seed and the
+    replications of the run behind the view: the file says how to reproduce it."""
+    meta = ws.results(state).metadata
+    want = {
+        "run_grudging_version": meta["version"],
+        "run_scenario": meta["scenario"],
+        "run_scenario_hash": meta["scenario_hash"],
+        "run_seed": meta["seed"],
+        "run_replications": meta["replications"],
+    }
+    for out in (
+        cb.compare_csv(ws, state, "us_stays"),
+        cb.map_csv(ws, state, "us_stays"),
+        cb.assumptions_csv(ws, state),
+    ):
+        frame = pd.read_csv(
+            io.StringIO(out["content"]), dtype={"run_grudging_version": str}, keep_default_na=False
+        )
+        assert list(frame.columns[-len(want) - 1 :]) == [*want, "run_set"], out["filename"]
+        for column, value in want.items():
+            assert (frame[column] == value).all(), (out["filename"], column)
+        assert (frame["run_set"] == "").all()
+    # a changed parameter is named as --set takes it
+    p = ws.scenario(ws.start).parameter("dynamics.self_excitation")
+    changed, errors = cb.apply_assumptions(ws, state, {p.name: str(p.high)})
+    assert errors == {}
+    frame = pd.read_csv(io.StringIO(cb.compare_csv(ws, changed, "us_stays")["content"]))
+    assert (frame["run_set"] == f"dynamics.self_excitation={p.high}").all()
+
+
 # Assumptions ----------------------------------------------------------------------------------
 def test_dynamics_change_reruns_and_reuses_the_plans(ws: Any, state: Any) -> None:
     p = ws.scenario(ws.start).parameter("dynamics.self_excitation")
