@@ -423,17 +423,12 @@ def _union_branch(part: Any) -> bool:
     return "[" in part or (isinstance(named, type) and issubclass(named, BaseModel))
 
 
-def format_validation_error(err: ValidationError, data: Any, smap: SourceMap) -> str:
-    """One message for the first error of a pydantic ``ValidationError``, with how many more."""
-    messages = validation_messages(err, data, smap)
-    return messages[0] + _more(len(messages) - 1)
-
-
 def _more(more: int) -> str:
     """The tail of a first message when more problems follow."""
     if not more:
         return ""
-    return f" ({more} more problem{'s' if more > 1 else ''} after this one; 'grudging validate' lists them)"
+    problems = f"{more} more problem{'s' if more > 1 else ''}"
+    return f" ({problems} after this one; 'grudging validate' lists them)"
 
 
 def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> list[str]:
@@ -460,6 +455,23 @@ def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> lis
             seen.add(loc)
             messages.append(_error_message(error, loc, data, smap))
     return messages
+
+
+#: Pydantic's error types for a value of the wrong kind where one value belongs.
+ONE_VALUE_TYPES = frozenset({"int_type", "float_type", "bool_type", "string_type"})
+
+
+def _too_large(value: Any) -> bool:
+    """Whether ``value`` is a whole number beyond the largest float."""
+    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1024
+
+
+def _shown(value: Any) -> str:
+    """A bad value as the message quotes it: JSON, short; ``inf`` and ``nan`` as such."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
@@ -499,23 +511,6 @@ def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
         return f"{where}: {path}: bad value{shown}: {msg}{hint}"
     head = f"bad value{shown}: " if scalar else ""
     return f"{where}: {path}: {head}{msg}{fix_text}"
-
-
-#: Pydantic's error types for a value of the wrong kind where one value belongs.
-ONE_VALUE_TYPES = frozenset({"int_type", "float_type", "bool_type", "string_type"})
-
-
-def _too_large(value: Any) -> bool:
-    """Whether ``value`` is a whole number beyond the largest float."""
-    return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1024
-
-
-def _shown(value: Any) -> str:
-    """A bad value as the message quotes it: JSON, short; ``inf`` and ``nan`` as such."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 #: What one record of a list that must not be empty is called, in messages.
