@@ -110,9 +110,16 @@ def plan(
 
     The default seed is :func:`simulate`'s, so the plan inspected is the plan that ran.
     """
+    from grudging.chain import check_seed, check_values
     from grudging.options import plan_option
 
-    return plan_option(_scenario(scenario), option, values, seed)
+    scn = _scenario(scenario)
+    if not isinstance(option, str):
+        raise GrudgingError(f"option = {option!r:.60}: give one option id (a name)")
+    scn.option(option)  # an unknown id is named with the ones there are
+    check_values(scn, values)
+    check_seed(seed)
+    return plan_option(scn, option, values, seed)
 
 
 def compare(results: Results, baseline: str) -> Any:

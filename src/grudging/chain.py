@@ -3,9 +3,10 @@
 :func:`simulate` is what ``grudging run`` calls. Replications run in fixed blocks whose random
 streams are named by (seed, block), never by the option or the order of execution, so every option
 sees the same shocks (common random numbers) and a block can be recomputed alone. With
-``uncertainty=True`` each replication also draws the dynamics parameters from their declared
-ranges (a Latin hypercube shared by all options), so intervals carry parametric uncertainty as
-well as chance; the upstream stages run at the nominal values (a sweep explores their ranges).
+``uncertainty=True`` each replication also draws the dynamics and bargaining parameters from
+their declared ranges (a Latin hypercube per stage, shared by all options), so intervals carry
+parametric uncertainty as well as chance; the requirement, willingness and force-generation
+stages run at the nominal values (a sweep explores their ranges).
 """
 
 from __future__ import annotations
@@ -60,38 +61,116 @@ def region_month_summary(
 
 
 def _check_call(
-    scn: Scenario, replications: Any, seed: Any, values: Mapping[str, Any] | None
-) -> None:
-    """Refuse, in one located sentence, arguments no run can have (the library's face of what
-    ``--set``, ``-n`` and ``--seed`` check at the command line)."""
-    import math
+    scn: Any,
+    replications: Any,
+    seed: Any,
+    values: Any,
+    options: Any = None,
+) -> list[str]:
+    """Refuse, in one located sentence and before any work, arguments no run can have (the
+    library's face of what ``--set``, ``--option``, ``-n`` and ``--seed`` check at the command
+    line, the memory a run needs included); returns the option ids to run."""
+    from grudging.machine import available_memory, check_run_memory
 
-    from grudging.errors import did_you_mean
-
+    if not isinstance(scn, Scenario):
+        raise GrudgingError(
+            f"scenario = {scn!r:.60}: give a loaded scenario (grudging.load(name or path)); "
+            "grudging.simulate and grudging.plan also take the name or path itself"
+        )
     if isinstance(replications, bool) or not isinstance(replications, int | np.integer):
         raise GrudgingError(
             f"replications = {replications!r}: give a whole number of replications (e.g. 500)"
         )
     if replications < 1:
         raise GrudgingError(f"replications = {replications}: run at least one replication")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise GrudgingError(f"seed = {seed!r}: give a whole number of 0 or more (e.g. 20070101)")
+    check_seed(seed)
+    ids = _option_ids(scn, options)
+    check_values(scn, values)
+    check_run_memory(
+        int(replications),
+        len(ids),
+        len(scn.regions),
+        scn.horizon_months,
+        available_memory(),
+        flag="replications =",
+        ways_out="fewer options, or a sweep (grudging.explore), which streams its runs to disk",
+    )
+    return ids
+
+
+def check_seed(seed: Any) -> None:
+    """Refuse a seed that is not a whole number from 0 to :data:`~grudging.machine.MAX_SEED`."""
+    from grudging.machine import MAX_SEED
+
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, int | np.integer)
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise GrudgingError(
+            f"seed = {seed!r}: give a whole number from 0 to {MAX_SEED:,} (e.g. 20070101)"
+        )
+
+
+def _option_ids(scn: Scenario, options: Any) -> list[str]:
+    """The ids to run: ``None`` for every option, one id, or a list of distinct ids."""
+    if options is None:
+        return [o.id for o in scn.options]
+    if isinstance(options, str):  # one option id given bare
+        options = [options]
+    if not isinstance(options, Sequence) or not options:
+        raise GrudgingError(
+            f"options = {options!r:.60}: give option ids (a list of names such as "
+            f"{[o.id for o in scn.options][:2]}), or leave it out to run every option"
+        )
+    seen: set[str] = set()
+    for option in options:
+        if not isinstance(option, str):
+            raise GrudgingError(f"options: {option!r:.60} is not an option id; give its name")
+        if option in seen:
+            raise GrudgingError(f"options: '{option}' is given twice; name each option once")
+        seen.add(option)
+        scn.option(option)  # an unknown id is named with the ones there are
+    return list(options)
+
+
+def check_values(scn: Scenario, values: Any) -> None:
+    """Refuse parameter values a run cannot take: not a mapping of declared names to numbers
+    inside their declared ranges."""
+    import math
+
+    from grudging.errors import did_you_mean
+
+    if values is None:
+        return
+    if not isinstance(values, Mapping):
+        raise GrudgingError(
+            f"values = {values!r:.60}: give a mapping of parameter names to numbers, e.g. "
+            "{'dynamics.self_excitation': 0.3}"
+        )
     declared = {p.name: p for p in scn.parameters}
-    for name, value in (values or {}).items():
-        param = declared.get(name)
+    for name, value in values.items():
+        param = declared.get(name) if isinstance(name, str) else None
         if param is None:
             raise GrudgingError(
-                f"values: '{name}' is not a parameter of scenario '{scn.id}'"
-                f"{did_you_mean(name, list(declared))}; correct the name (grudging show "
+                f"values: {name!r} is not a parameter of scenario '{scn.id}'"
+                f"{did_you_mean(str(name), list(declared))}; correct the name (grudging show "
                 "--section parameters lists them)"
             )
         if isinstance(value, bool) or not isinstance(value, int | float | np.number):
             raise GrudgingError(f"values: {name} = {value!r}: give a number")
         if not (math.isfinite(value) and param.low <= value <= param.high):
+            overridden = any(o.partition("=")[0].strip() == name for o in scn.overrides)
             raise GrudgingError(
                 f"values: {name} = {value!r} is outside its range [{param.low:g}, "
-                f"{param.high:g}] (the range the scenario declares); give a value inside it, or "
-                "widen the range first (with a source)"
+                f"{param.high:g}] "
+                + (
+                    "(set when the scenario was loaded, by --set or set=); load it without "
+                    "that override to vary it"
+                    if overridden
+                    else "(the range the scenario declares); give a value inside it, or widen "
+                    "the range first (with a source)"
+                )
             )
 
 
@@ -121,7 +200,8 @@ def simulate(
     values:
         Parameter values that replace the scenario's nominal ones.
     uncertainty:
-        Draw the dynamics parameters from their ranges, one draw per replication.
+        Draw the dynamics and bargaining parameters from their ranges, one draw per replication
+        (:func:`grudging.kernel.parameter_draws`).
     progress:
         Called as ``progress(option, done, total)`` before an option is planned (``done`` 0)
         and after each of its blocks.
@@ -133,13 +213,16 @@ def simulate(
         caller that runs the same bargaining draws again (the dashboard); by default one for
         this call, shared by the options that field the same guarantee.
     """
-    _check_call(scn, replications, seed, values)
+    ids = _check_call(scn, replications, seed, values, options)
+    if not isinstance(uncertainty, bool):
+        raise GrudgingError(f"uncertainty = {uncertainty!r}: give True or False")
+    if progress is not None and not callable(progress):
+        raise GrudgingError(
+            f"progress = {progress!r:.60}: give a function progress(option, done, total)"
+        )
+    if cache is not None and not isinstance(cache, PlanCache):
+        raise GrudgingError(f"cache = {cache!r:.60}: give a grudging.plans.PlanCache")
     check_declarations(scn)
-    if isinstance(options, str):  # one option id given bare
-        options = [options]
-    ids = list(options) if options else [o.id for o in scn.options]
-    for option in ids:
-        scn.option(option)
     vals = run_values(scn, values)
     planner = cache if cache is not None else PlanCache()
     # options fielding the same guarantee share their bargains per block (options.settlement_at)
@@ -238,7 +321,7 @@ def simulate(
         metadata=metadata,
         region_months=pd.concat(region_months, ignore_index=True)
         if region_months
-        else pd.DataFrame(),
+        else pd.DataFrame(columns=["option", "region", "month", "mean", "low", "median", "high"]),
         plans=plans,
     )
 

@@ -6,24 +6,17 @@ and the fix, so that a bad path or an impossible size fails in a second, not aft
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from grudging.errors import ParameterError
-from grudging.machine import human_bytes
-
-#: Bytes of memory ``grudging run`` holds per simulated cell (replication x option x region x
-#: month): the dynamics' monthly arrays, the tidy outcome rows and the region-month summary.
-#: Measured on iraq-2007 (18 regions, 60 months) with one and two options at 500 to 4,000
-#: replications: tracemalloc peaks of 58 to 77 bytes per cell and growth of the peak RSS of 66 to
-#: 77 bytes per cell; 80 rounds the largest figure up.
-RUN_BYTES_PER_CELL = 80
-#: Memory a run needs whatever its size (the interpreter, numpy, pandas, the scenario, the plans).
-RUN_BASE_BYTES = 300 * 2**20
-#: Largest seed the random streams and the stores accept (a signed 64-bit integer).
-MAX_SEED = 2**63 - 1
+from grudging.machine import MAX_SEED as MAX_SEED
+from grudging.machine import RUN_BASE_BYTES as RUN_BASE_BYTES
+from grudging.machine import RUN_BYTES_PER_CELL as RUN_BYTES_PER_CELL
+from grudging.machine import check_run_memory as machine_check_run_memory
 
 
 def check_seed(seed: int | None, flag: str = "--seed") -> None:
@@ -206,28 +199,5 @@ RUN_WAYS_OUT = (
 )
 
 
-def check_run_memory(
-    replications: int,
-    options: int,
-    regions: int,
-    months: int,
-    available: int | None,
-    flag: str = "-n",
-    ways_out: str = RUN_WAYS_OUT,
-) -> int:
-    """Refuse a run that cannot fit in memory, with the estimate and the ways out (after fewer
-    replications, given with ``flag``); returns the estimate in bytes."""
-    cells = replications * options * regions * months
-    need = cells * RUN_BYTES_PER_CELL + RUN_BASE_BYTES
-    if available is not None and need > available:
-        fits = max((available - RUN_BASE_BYTES) // max(options * regions * months, 1), 0)
-        fits //= RUN_BYTES_PER_CELL
-        fewer = f"use at most about {fits:,} replications ({flag})"
-        raise ParameterError(
-            f"{flag} {replications:,}: {replications:,} replications x {options} option"
-            f"{'s' if options != 1 else ''} x {regions} region{'s' if regions != 1 else ''} x "
-            f"{months} months would need "
-            f"about {human_bytes(need)} of memory, and {human_bytes(available)} is available; "
-            + (f"{fewer}, {ways_out}" if ways_out else fewer)
-        )
-    return need
+#: :func:`grudging.machine.check_run_memory` with the command line's ways out.
+check_run_memory = functools.partial(machine_check_run_memory, ways_out=RUN_WAYS_OUT)

@@ -69,7 +69,7 @@ def _backtest(args: argparse.Namespace) -> int:
 
     from grudging.cli._checks import check_run_memory, prepare_parent, writable_file
     from grudging.cli._output import console, print_json
-    from grudging.evidence.backtest import backtest, plot
+    from grudging.evidence.backtest import backtest, check_last_month, plot
     from grudging.machine import available_memory
     from grudging.scenario import load_scenario
     from grudging.scenario.summary import recent_deaths
@@ -79,17 +79,7 @@ def _backtest(args: argparse.Namespace) -> int:
     if args.plot and args.plot != "-":
         plot_file = writable_file(args.plot, "--plot", PLOT_TYPES)
     scn = load_scenario(args.scenario, overrides=args.set, runnable=True)
-    if args.to is not None:
-        from grudging.errors import GrudgingError
-        from grudging.scenario.schema import month_index, month_label
-
-        first = month_index(scn.start)
-        last = month_label(first + scn.horizon_months - 1)
-        if not scn.start <= args.to <= last:
-            raise GrudgingError(
-                f"--to {args.to}: the replay runs from {scn.start} to {last}; give a month in "
-                "that span"
-            )
+    check_last_month(scn, args.to, "--to")
     check_run_memory(
         replications, 1, len(scn.regions), scn.horizon_months, available_memory(), ways_out=""
     )

@@ -22,6 +22,7 @@ after the information date) are dropped unless ``scripted=True``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -421,8 +422,8 @@ def without_scripted_deals(scn: Scenario, option: str) -> Scenario:
 
 
 def backtest(
-    scn: Scenario,
-    regions: tuple[str, ...] = (),
+    scn: Scenario | str | Path,
+    regions: tuple[str, ...] | str = (),
     replications: int = 1000,
     seed: int = MASTER_SEED,
     option: str | None = None,
@@ -430,9 +431,16 @@ def backtest(
     scripted: bool = False,
 ) -> tuple[Backtest, Results]:
     """Run the historical option and compare it with the held-out data up to the month ``to``
-    (default: all of it); ``scripted`` keeps the option's scripted local deals as a forcing."""
+    (default: all of it); ``scripted`` keeps the option's scripted local deals as a forcing.
+    ``scn`` may also be a built-in name or a path, ``regions`` one region id."""
     from grudging.chain import simulate
+    from grudging.scenario import load_scenario
 
+    if isinstance(scn, str | Path):
+        scn = load_scenario(scn)
+    if isinstance(regions, str):  # one region id given bare
+        regions = (regions,)
+    check_last_month(scn, to, "to =")
     option = option or historical_option(scn)
     held = read_validation(scn)  # checked before the run
     _check_overlap(scn, held, regions, to)
@@ -457,6 +465,21 @@ def backtest(
     )
     bt = Backtest(scn.id, option, replications, seed, checks, scripted, to, years, basis)
     return bt, results
+
+
+def check_last_month(scn: Scenario, to: Any, name: str) -> None:
+    """Refuse a last month (``name`` is how the caller calls it) that is not a ``YYYY-MM`` month
+    of the replay."""
+    if to is None:
+        return
+    first = month_index(scn.start)
+    last = month_label(first + scn.horizon_months - 1)
+    if not isinstance(to, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", to):
+        raise GrudgingError(f"{name} {to!r}: give a month as YYYY-MM (e.g. {last})")
+    if not scn.start <= to <= last:
+        raise GrudgingError(
+            f"{name} {to}: the replay runs from {scn.start} to {last}; give a month in that span"
+        )
 
 
 def _check_overlap(

@@ -2,10 +2,11 @@
 
 ``Results`` holds four tables and a dictionary:
 
-* ``experiments`` — one row per run: ``run_id, option, replication, point, seed`` and the
-  parameter values of its design point;
+* ``experiments`` — one row per run: ``run_id, option, replication, seed`` and the parameter
+  values it ran with (a sweep's adds ``point``, its design point);
 * ``outcomes`` — tidy long: ``run_id, option, replication, region, nation, month, outcome, value``;
-* ``status`` — one row per run: ``run_id, status, error`` (a failed run is a row, not a crash);
+* ``status`` — one row per run: ``run_id, option, status, error`` (a failed run is a row, not
+  a crash);
 * ``region_months`` — per ``option, region, month``: quantiles of civilian deaths over
   replications (for maps);
 * ``metadata`` — package version, scenario id and hash, seed, replications, data window, time.
@@ -64,6 +65,74 @@ SUMMARY_COLUMNS = (
 )
 
 
+#: The columns each saved table has at least (experiments add one per drawn parameter).
+SAVED_COLUMNS = {
+    "experiments": ("run_id", "option", "replication", "seed"),
+    "outcomes": ("run_id", "option", "replication", "outcome", "value", "month"),
+    "status": ("run_id", "option", "status", "error"),
+    "region_months": ("option", "region", "month", "mean", "low", "median", "high"),
+}
+
+
+def _as_saved(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from Parquet with the column types it was saved with: a column of
+    Python objects with gaps (a region, a month where one applies) comes back from the reader
+    as a nullable type, and is turned back into objects with ``None`` in the gaps."""
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) and values.isna().any():
+            frame[column] = pd.Series(
+                [None if pd.isna(v) else v for v in values.tolist()],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
+
+
+#: The prefix of the folder a save is written into before it is moved into place.
+STAGING_PREFIX = ".saving-"
+
+
+def _check_interval(interval: Any) -> None:
+    """Refuse a central interval that is not a share above 0 and at most 1."""
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, int | float | np.number)
+        or not 0 < interval <= 1
+    ):
+        raise GrudgingError(
+            f"interval = {interval!r}: give the central share of replications, above 0 and at "
+            "most 1 (e.g. 0.9)"
+        )
+
+
+def _checked_extra(extra: Any) -> dict[str, str]:
+    """The extra files of a save, refused unless each is a plain new file name with text."""
+    if extra is None:
+        return {}
+    if not isinstance(extra, Mapping):
+        raise GrudgingError(f"extra = {extra!r:.60}: give a mapping of file names to text")
+    own = {METADATA_FILE, *(name + ".parquet" for name in SAVED_TABLES)}
+    for name, text in extra.items():
+        if (
+            not isinstance(name, str)
+            or name in ("", ".", "..")
+            or Path(name).name != name
+            or "\\" in name
+        ):
+            raise GrudgingError(
+                f"extra: {name!r:.60} is not a plain file name; give one without a folder "
+                "(e.g. 'notes.txt')"
+            )
+        if name in own or name.startswith(STAGING_PREFIX):
+            raise GrudgingError(
+                f"extra: '{name}' is a file of the saved results themselves; choose another name"
+            )
+        if not isinstance(text, str):
+            raise GrudgingError(f"extra: '{name}': give the file's content as text")
+    return dict(extra)
+
+
 def sql_path(path: str | Path) -> str:
     """``path`` for a single-quoted SQL string literal (a quote in a folder's name doubled)."""
     return str(path).replace("'", "''")
@@ -72,7 +141,7 @@ def sql_path(path: str | Path) -> str:
 _View = TypeVar("_View")
 
 
-@dataclass
+@dataclass(eq=False)  # tables compare element-wise; two Results are equal only if the same
 class Results:
     """Experiments, outcomes, status and metadata of one run of the chain (or a sweep).
 
@@ -149,6 +218,7 @@ class Results:
 
     def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
         """Per option and outcome: mean, median and the central ``interval`` of replications."""
+        _check_interval(interval)
         sources = (self.experiments, self.outcomes)
         return self._kept(("summary", interval), sources, lambda: self._summary(interval)).copy()
 
@@ -184,8 +254,9 @@ class Results:
 
     def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
         """Paired differences against ``baseline`` (common random numbers: same replication)."""
-        if baseline not in self.options:
-            raise GrudgingError(unknown_name("option", baseline, self.options))
+        _check_interval(interval)
+        if not isinstance(baseline, str) or baseline not in self.options:
+            raise GrudgingError(unknown_name("option", str(baseline), self.options))
         sources = (self.experiments, self.outcomes)
         key = ("compare", baseline, interval)
         return self._kept(key, sources, lambda: self._compare(baseline, interval)).copy()
@@ -229,6 +300,7 @@ class Results:
 
     def monthly(self, outcome: str = "civilian_deaths", interval: float = INTERVAL) -> pd.DataFrame:
         """Per option and month: median and central interval of a monthly series (fan charts)."""
+        _check_interval(interval)
         key = ("monthly", outcome, interval)
         compute = lambda: self._monthly(outcome, interval)  # noqa: E731
         return self._kept(key, (self.outcomes,), compute).copy()
@@ -266,28 +338,41 @@ class Results:
         """
         import duckdb
 
+        extra = _checked_extra(extra)
+        if not isinstance(overwrite, bool):
+            raise GrudgingError(f"overwrite = {overwrite!r}: give True or False")
         out = Path(folder)
+        if out.exists() and not out.is_dir():
+            raise GrudgingError(f"{out}: a file, not a folder; save into a folder")
         if (out / METADATA_FILE).exists() and not overwrite:
             raise GrudgingError(
                 f"{out}: the folder already holds saved results; save into another folder, or "
                 "pass overwrite=True to replace them"
             )
-        out.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+        except OSError as err:
+            raise GrudgingError(
+                f"{out}: cannot write there ({err.strerror or err}); choose a folder you can write"
+            ) from None
         try:
             con = duckdb.connect()
             for name in SAVED_TABLES:
-                con.register("frame", getattr(self, name))
+                frame = getattr(self, name)
+                if frame.columns.empty:  # a table never filled (Results' default) has its columns
+                    frame = pd.DataFrame(columns=list(SAVED_COLUMNS[name]))
+                con.register("frame", frame)
                 target = sql_path(stage / (name + ".parquet"))
                 con.execute(
                     f"COPY (SELECT * FROM frame) TO '{target}' (FORMAT parquet, COMPRESSION zstd)"
                 )
                 con.unregister("frame")
             con.close()
-            for name, text in (extra or {}).items():
+            for name, text in extra.items():
                 (stage / name).write_text(text, encoding="utf-8")
             (stage / METADATA_FILE).write_text(json_text(self.metadata))
-            written = [name + ".parquet" for name in SAVED_TABLES] + list(extra or {})
+            written = [name + ".parquet" for name in SAVED_TABLES] + list(extra)
             for name in [*written, METADATA_FILE]:
                 os.replace(stage / name, out / name)
         finally:
@@ -296,24 +381,59 @@ class Results:
 
     @classmethod
     def load(cls, folder: str | Path) -> Results:
-        """Read results written by :meth:`save`."""
+        """Read results written by :meth:`save`: the same tables, value for value and column
+        type for column type (the plans are not saved; their summaries are in the metadata).
+        A folder whose files are missing, damaged or of another kind is refused by name."""
         import duckdb
 
         src = Path(folder)
         if not (src / METADATA_FILE).is_file():
             raise GrudgingError(f"{src}: no saved results here ({METADATA_FILE} is missing)")
+        try:
+            metadata = json.loads((src / METADATA_FILE).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            raise GrudgingError(
+                f"{src / METADATA_FILE}: not the metadata of saved results ({err}); save the "
+                "results again"
+            ) from None
+        if not isinstance(metadata, dict):
+            raise GrudgingError(
+                f"{src / METADATA_FILE}: holds a {type(metadata).__name__}, not the metadata of "
+                "saved results; save the results again"
+            )
         con = duckdb.connect()
 
         def read(name: str) -> pd.DataFrame:
-            return con.execute(f"SELECT * FROM '{sql_path(src / (name + '.parquet'))}'").df()
+            path = src / (name + ".parquet")
+            if not path.is_file():
+                raise GrudgingError(
+                    f"{path}: missing; the folder holds no complete saved results (save again)"
+                )
+            try:
+                frame = con.execute(f"SELECT * FROM '{sql_path(path)}'").df()
+            except duckdb.Error as err:
+                raise GrudgingError(
+                    f"{path}: cannot be read as a saved table ({str(err).splitlines()[0]}); "
+                    "save the results again"
+                ) from None
+            lacking = [c for c in SAVED_COLUMNS[name] if c not in frame.columns]
+            if lacking and len(frame):  # (a run whose every option failed has no region rows)
+                raise GrudgingError(
+                    f"{path}: not the {name} table of saved results (no column "
+                    f"{', '.join(lacking)}); save the results again"
+                )
+            return _as_saved(frame)
 
-        return cls(
-            experiments=read("experiments"),
-            outcomes=read("outcomes"),
-            status=read("status"),
-            metadata=json.loads((src / METADATA_FILE).read_text()),
-            region_months=read("region_months"),
-        )
+        try:
+            return cls(
+                experiments=read("experiments"),
+                outcomes=read("outcomes"),
+                status=read("status"),
+                metadata=metadata,
+                region_months=read("region_months"),
+            )
+        finally:
+            con.close()
 
     # Display ---------------------------------------------------------------------------------
     def __repr__(self) -> str:

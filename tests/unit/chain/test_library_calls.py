@@ -21,7 +21,7 @@ def iraq():  # type: ignore[no-untyped-def]
     ("call", "message"),
     [
         ({"replications": 2.5}, "replications = 2.5: give a whole number of replications"),
-        ({"seed": -1}, "seed = -1: give a whole number of 0 or more"),
+        ({"seed": -1}, "seed = -1: give a whole number from 0 to 9,223,372,036,854,775,807"),
         (
             {"values": {"dynamics.self_exitation": 0.3}},
             "values: 'dynamics.self_exitation' is not a parameter of scenario 'iraq-2007' (did "
