@@ -826,15 +826,26 @@ class Store:
         stores only)."""
         from grudging.results.results import Results
 
-        status = self.status()
-        outcomes = self.outcomes()
+        rank = {option: i for i, option in enumerate(self.meta["options"])}
+
+        def in_swept_order(frame: pd.DataFrame) -> pd.DataFrame:
+            """Rows by option in the order the sweep named them (stable within an option)."""
+            order = np.argsort(frame["option"].map(rank).to_numpy(), kind="stable")
+            return frame.iloc[order].reset_index(drop=True)
+
+        outcomes = self.outcomes()[
+            ["run_id", "option", "replication", "region", "nation", "month", "outcome", "value"]
+        ]
+        scenario = self.meta["scenario"]
+        names = {o["id"]: o.get("name", o["id"]) for o in scenario.get("options", [])}
+        metadata = {k: v for k, v in self.meta.items() if k != "scenario"}
+        metadata["scenario"] = self.meta["scenario_id"]  # as a run's Results name it
+        metadata["option_names"] = {o: names.get(o, o) for o in self.meta["options"]}
         return Results(
-            experiments=self.experiments(),
-            outcomes=outcomes[
-                ["run_id", "option", "replication", "region", "nation", "month", "outcome", "value"]
-            ],
-            status=status[["run_id", "option", "status", "error"]],
-            metadata={k: v for k, v in self.meta.items() if k != "scenario"},
+            experiments=in_swept_order(self.experiments()),
+            outcomes=in_swept_order(outcomes),
+            status=in_swept_order(self.status()[["run_id", "option", "status", "error"]]),
+            metadata=metadata,
         )
 
     # Export ------------------------------------------------------------------------------------

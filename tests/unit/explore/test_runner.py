@@ -331,3 +331,17 @@ def test_a_dask_worker_killed_mid_sweep_loses_and_duplicates_nothing(
     assert report.complete
     assert (report.stored_runs, report.failed_runs) == (72, 0)
     assert_same_tables(tmp_path / "inprocess.duckdb", tmp_path / "dask.duckdb")
+
+
+def test_a_store_as_results_keeps_the_swept_order_and_names(iraq: Any, tmp_path: Path) -> None:
+    """``to_results`` gives the Results a run would: the scenario named, the options in the
+    order swept (not alphabetical) with their names."""
+    swept = ["us_withdraws", "us_stays"]
+    design = make_design(iraq, "lhs", 2, parameters="dynamics", seed=5)
+    sweep(iraq, tmp_path / "o.duckdb", design, options=swept, replications=2, seed=11)
+    results = open_store(tmp_path / "o.duckdb").to_results()
+    assert results.options == swept
+    assert results.metadata["scenario"] == "iraq-2007"
+    assert results.option_names() == {o: iraq.option(o).name for o in swept}
+    assert repr(results).startswith("Results(scenario='iraq-2007', options=['us_withdraws'")
+    assert list(results.summary()["option"].drop_duplicates()) == swept
