@@ -90,14 +90,35 @@ def _scenario(scenario: Any) -> Scenario:
     )
 
 
-def simulate(scenario: Any = "iraq-2007", *args: Any, **kwargs: Any) -> Results:
-    """Every option (or ``options=[...]``) through the chain; see :func:`grudging.chain.simulate`.
+def simulate(
+    scenario: Any = "iraq-2007",
+    options: Sequence[str] | str | None = None,
+    replications: int | None = None,
+    seed: int = MASTER_SEED,
+    values: Mapping[str, float] | None = None,
+    uncertainty: bool = True,
+    progress: Any = None,
+    cache: Any = None,
+) -> Results:
+    """Every option (or ``options=[...]``) through the chain; see :func:`grudging.chain.simulate`
+    for each argument.
 
-    ``scenario`` is a loaded scenario, a built-in name or a path.
+    ``scenario`` is a loaded scenario, a built-in name or a path; ``replications`` defaults to
+    ``grudging run``'s (1,000).
     """
+    from grudging.chain import DEFAULT_REPLICATIONS
     from grudging.chain import simulate as run
 
-    return run(_scenario(scenario), *args, **kwargs)
+    return run(
+        _scenario(scenario),
+        options=options,
+        replications=DEFAULT_REPLICATIONS if replications is None else replications,
+        seed=seed,
+        values=values,
+        uncertainty=uncertainty,
+        progress=progress,
+        cache=cache,
+    )
 
 
 def plan(
