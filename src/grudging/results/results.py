@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import GrudgingError, unknown_name
-from grudging.results.saved import METADATA_FILE, SAVED_TABLES, json_text
+from grudging.results.saved import EXTRA_LIST_FILE, METADATA_FILE, SAVED_TABLES, json_text
 
 INTERVAL = 0.9
 #: The columns of :meth:`Results.compare` (also with no other option: an empty table).
@@ -112,14 +112,9 @@ def _checked_extra(extra: Any) -> dict[str, str]:
         return {}
     if not isinstance(extra, Mapping):
         raise GrudgingError(f"extra = {extra!r:.60}: give a mapping of file names to text")
-    own = {METADATA_FILE, *(name + ".parquet" for name in SAVED_TABLES)}
+    own = {METADATA_FILE, EXTRA_LIST_FILE, *(name + ".parquet" for name in SAVED_TABLES)}
     for name, text in extra.items():
-        if (
-            not isinstance(name, str)
-            or name in ("", ".", "..")
-            or Path(name).name != name
-            or "\\" in name
-        ):
+        if not _plain_name(name):
             raise GrudgingError(
                 f"extra: {name!r:.60} is not a plain file name; give one without a folder "
                 "(e.g. 'notes.txt')"
@@ -131,6 +126,29 @@ def _checked_extra(extra: Any) -> dict[str, str]:
         if not isinstance(text, str):
             raise GrudgingError(f"extra: '{name}': give the file's content as text")
     return dict(extra)
+
+
+def _plain_name(name: Any) -> bool:
+    """Whether ``name`` is a file name without a folder."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and Path(name).name == name
+        and "\\" not in name
+    )
+
+
+def _extra_files_of(folder: Path) -> set[str]:
+    """The extra files the save in ``folder`` wrote (none when it has no list, or a list that
+    is not one of plain file names)."""
+    try:
+        names = json.loads((folder / EXTRA_LIST_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return set()
+    if not isinstance(names, list):
+        return set()
+    own = {METADATA_FILE, EXTRA_LIST_FILE, *(t + ".parquet" for t in SAVED_TABLES)}
+    return {n for n in names if _plain_name(n) and n not in own}
 
 
 def sql_path(path: str | Path) -> str:
@@ -331,10 +349,11 @@ class Results:
         """Write the tables as Parquet and the metadata as JSON into ``folder``, with the text
         files in ``extra`` (name -> content) beside them.
 
-        A folder that already holds saved results is refused unless ``overwrite``. Everything is
-        written into a staging folder inside ``folder`` first and moved into place only once
-        complete, the metadata last (it is what marks saved results): a save that fails part-way
-        leaves what the folder held before.
+        A folder that already holds saved results is refused unless ``overwrite``, which replaces
+        them whole: the extra files of the save replaced are removed unless written again.
+        Everything is written into a staging folder inside ``folder`` first and moved into place
+        only once complete, the metadata last (it is what marks saved results): a save that fails
+        part-way leaves what the folder held before.
         """
         import duckdb
 
@@ -371,10 +390,14 @@ class Results:
             con.close()
             for name, text in extra.items():
                 (stage / name).write_text(text, encoding="utf-8")
+            (stage / EXTRA_LIST_FILE).write_text(json.dumps(sorted(extra)))
             (stage / METADATA_FILE).write_text(json_text(self.metadata))
+            replaced = _extra_files_of(out)
             written = [name + ".parquet" for name in SAVED_TABLES] + list(extra)
-            for name in [*written, METADATA_FILE]:
+            for name in [*written, EXTRA_LIST_FILE, METADATA_FILE]:
                 os.replace(stage / name, out / name)
+            for name in sorted(replaced - set(extra)):
+                (out / name).unlink(missing_ok=True)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         return out

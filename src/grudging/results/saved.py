@@ -10,6 +10,9 @@ from typing import Any
 SAVED_TABLES = ("experiments", "outcomes", "status", "region_months")
 #: The file that marks a folder of saved results (written last).
 METADATA_FILE = "metadata.json"
+#: The names of the extra files a save wrote beside its tables, so that a save over it removes
+#: those it does not write again (a stale ``run.json`` would describe another run).
+EXTRA_LIST_FILE = "extra-files.json"
 
 
 def json_safe(value: Any, _path: tuple[int, ...] = ()) -> Any:

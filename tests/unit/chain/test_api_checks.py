@@ -203,3 +203,18 @@ def test_backtest_refuses_a_month_outside_the_replay(to: Any, message: str) -> N
     with pytest.raises(GrudgingError) as info:
         grudging.backtest("iraq-2007", replications=2, to=to)
     assert str(info.value).startswith(message)
+
+
+def test_a_save_over_another_replaces_it_whole(small: Results, tmp_path: Path) -> None:
+    """The extra files of the save replaced go unless written again: a stale ``run.json`` would
+    describe another run."""
+    folder = tmp_path / "run"
+    small.save(folder, extra={"run.json": "{}", "notes.txt": "first"})
+    small.save(folder, extra={"notes.txt": "second"}, overwrite=True)
+    assert not (folder / "run.json").exists()
+    assert (folder / "notes.txt").read_text() == "second"
+    small.save(folder, overwrite=True)
+    assert not (folder / "notes.txt").exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        ["extra-files.json", "metadata.json", *(t + ".parquet" for t in TABLES)]
+    )
