@@ -47,6 +47,7 @@ from grudging.scenario.yaml_input import (
     SourceMap,
     check_header,
     decode_text,
+    more_problems,
     parse_yaml,
     pattern_message,
     read_text,
@@ -423,14 +424,6 @@ def _union_branch(part: Any) -> bool:
     return "[" in part or (isinstance(named, type) and issubclass(named, BaseModel))
 
 
-def _more(more: int) -> str:
-    """The tail of a first message when more problems follow."""
-    if not more:
-        return ""
-    problems = f"{more} more problem{'s' if more > 1 else ''}"
-    return f" ({problems} after this one; 'grudging validate' lists them)"
-
-
 def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> list[str]:
     """One message per location of a pydantic ``ValidationError``, the likeliest cause first.
 
@@ -558,7 +551,7 @@ def validate_data(data: Any, smap: SourceMap) -> Scenario:
         messages = validation_messages(err, data, smap)
     except ScenarioReferenceError as err:
         messages = reference_messages(err, data, smap)
-    raise ScenarioError(messages[0] + _more(len(messages) - 1), every=messages) from None
+    raise ScenarioError(messages[0] + more_problems(len(messages) - 1), every=messages) from None
 
 
 def shared_parameter_defaults(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from grudging.scenario.yaml_input import (
     VALUE_FIXES,
     Loc,
     SourceMap,
+    more_problems,
     parse_yaml,
     pattern_message,
 )
@@ -266,7 +267,8 @@ RECORD_HINTS = {
 
 
 def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
-    """Validate raw case data, raising one located :class:`ScenarioError` on failure."""
+    """Validate raw case data, raising one located :class:`ScenarioError` on failure (with one
+    message per problem in its ``every``)."""
     try:
         return Case.model_validate(data)
     except ValidationError as err:
@@ -275,52 +277,56 @@ def parse_case(data: dict[str, Any], smap: SourceMap) -> Case:
         errors = [e for e in err.errors() if "literal['none']" not in e["loc"]] or err.errors()
         # A misspelt key explains the missing one it was meant to be: report it first.
         errors.sort(key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and "[" in p))
-        # Drop pydantic's union branch names (CaseForce / literal['none']).
-        loc = tuple(p for p in loc if p not in ("CaseForce", "literal['none']", "CaseOutcome"))
-        path = ".".join(str(p) for p in loc) or "case"
-        more = len(errors) - 1
-        tail = f" ({more} more problem{'s' if more > 1 else ''} after this one)" if more else ""
-        kind = first["type"]
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            records: dict[str, type[_Strict]] = {"force": CaseForce, "outcome": CaseOutcome}
-            model = records.get(str(loc[0]), Case)
-            fields = list(model.model_fields if len(loc) > 1 else Case.model_fields)
-            hint = did_you_mean(key, fields)
-            raise ScenarioError(
-                f"{_where(smap, loc)}: {path}: unknown key '{key}'{hint}; valid keys: "
-                f"{', '.join(fields)}; remove or rename it{tail}"
-            ) from None
-        if kind == "missing":
-            template = (
-                "docs/cases.md: outcome: {large_scale_violence_2y: true or false, source: ...}"
-                if loc[:1] == ("outcome",)
-                else "'grudging new NAME' for a template"
-            )
-            raise ScenarioError(
-                f"{_where(smap, loc)}: {path}: required key is missing; add it (see "
-                f"{template}){tail}"
-            ) from None
-        msg = str(first["msg"]).removeprefix("Value error, ")
-        if kind == "model_type" and loc in (("force",), ("outcome",)):
-            msg = RECORD_HINTS[loc[0]]
-        head = msg.split(":", 1)[0]
-        # a check across keys names its key first ("force.arrival_month: ...")
-        if not loc and head.split(".")[0] in Case.model_fields:
-            loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()
-            path = head
-        value = first.get("input")
-        if isinstance(value, datetime.date):  # YAML reads 2013-07-01 as a date
-            value = value.isoformat()
-        shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
-        bad = f"bad value{shown}: " if shown else ""
-        if kind == "string_pattern_mismatch":
-            msg = pattern_message(str(first.get("ctx", {}).get("pattern", "")))
-        fix = VALUE_FIXES.get(kind)
-        fix_text = f"; {fix}" if fix and fix not in msg else ""
-        raise ScenarioError(f"{_where(smap, loc)}: {path}: {bad}{msg}{fix_text}{tail}") from None
+        messages: list[str] = []
+        for error in errors:
+            message = _case_message(error, smap)
+            if message not in messages:
+                messages.append(message)
+    raise ScenarioError(messages[0] + more_problems(len(messages) - 1), every=messages) from None
+
+
+def _case_message(error: Any, smap: SourceMap) -> str:
+    """The located message of one pydantic error of a case file."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and "[" in p))
+    # Drop pydantic's union branch names (CaseForce / literal['none']).
+    loc = tuple(p for p in loc if p not in ("CaseForce", "literal['none']", "CaseOutcome"))
+    path = ".".join(str(p) for p in loc) or "case"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        records: dict[str, type[_Strict]] = {"force": CaseForce, "outcome": CaseOutcome}
+        model = records.get(str(loc[0]), Case)
+        fields = list(model.model_fields if len(loc) > 1 else Case.model_fields)
+        hint = did_you_mean(key, fields)
+        return (
+            f"{_where(smap, loc)}: {path}: unknown key '{key}'{hint}; valid keys: "
+            f"{', '.join(fields)}; remove or rename it"
+        )
+    if kind == "missing":
+        template = (
+            "docs/cases.md: outcome: {large_scale_violence_2y: true or false, source: ...}"
+            if loc[:1] == ("outcome",)
+            else "'grudging new NAME' for a template"
+        )
+        return f"{_where(smap, loc)}: {path}: required key is missing; add it (see {template})"
+    msg = str(error["msg"]).removeprefix("Value error, ")
+    if kind == "model_type" and loc in (("force",), ("outcome",)):
+        msg = RECORD_HINTS[loc[0]]
+    head = msg.split(":", 1)[0]
+    # a check across keys names its key first ("force.arrival_month: ...")
+    if not loc and head.split(".")[0] in Case.model_fields:
+        loc, msg = tuple(head.split(".")), msg.split(":", 1)[1].strip()
+        path = head
+    value = error.get("input")
+    if isinstance(value, datetime.date):  # YAML reads 2013-07-01 as a date
+        value = value.isoformat()
+    shown = f" {value!r}" if not isinstance(value, dict | list) and value is not None else ""
+    bad = f"bad value{shown}: " if shown else ""
+    if kind == "string_pattern_mismatch":
+        msg = pattern_message(str(error.get("ctx", {}).get("pattern", "")))
+    fix = VALUE_FIXES.get(kind)
+    fix_text = f"; {fix}" if fix and fix not in msg else ""
+    return f"{_where(smap, loc)}: {path}: {bad}{msg}{fix_text}"
 
 
 def shared_parameters() -> list[dict[str, Any]]:

@@ -69,6 +69,14 @@ class SourceMap:
         return self.main, None
 
 
+def more_problems(more: int) -> str:
+    """The tail of a first message when ``more`` problems follow it."""
+    if not more:
+        return ""
+    problems = f"{more} more problem{'s' if more > 1 else ''}"
+    return f" ({problems} after this one; 'grudging validate' lists them)"
+
+
 #: The fix offered for each kind of bad value (pydantic's error types), in every format.
 VALUE_FIXES = {
     "missing": "add this key",

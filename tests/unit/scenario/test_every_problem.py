@@ -152,3 +152,24 @@ def test_a_late_start_and_a_long_build_up_are_notes(tmp_path: Path, tiny_path: P
         "option 'alliance_replaces': its coalition's build-up ends at month 32, after the horizon's "
         "last month (23)"
     )
+
+
+def test_a_case_file_gets_every_problem_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The minimal case format (grudging new) lists its problems the same way."""
+    assert main(["new", "mali-2013", "--out", str(tmp_path / "case.yaml")]) == 0
+    text = (tmp_path / "case.yaml").read_text(encoding="utf-8")
+    text = text.replace("\npopulation: 5000000 ", "\npopulation: -5 ", 1)
+    text = text.replace("\n  troops: 5000 ", "\n  troops: -1 ", 1)
+    (tmp_path / "case.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "case.yaml")
+    assert [m.split(": ")[1] for m in info.value.every] == ["population", "force.troops"]
+    assert str(info.value).endswith(
+        "(1 more problem after this one; 'grudging validate' lists them)"
+    )
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "case.yaml")]) == 2
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2
