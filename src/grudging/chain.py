@@ -214,8 +214,9 @@ def simulate(
         this call, shared by the options that field the same guarantee.
     """
     ids = _check_call(scn, replications, seed, values, options)
-    if not isinstance(uncertainty, bool):
+    if not isinstance(uncertainty, bool | np.bool_):
         raise GrudgingError(f"uncertainty = {uncertainty!r}: give True or False")
+    uncertainty = bool(uncertainty)
     if progress is not None and not callable(progress):
         raise GrudgingError(
             f"progress = {progress!r:.60}: give a function progress(option, done, total)"

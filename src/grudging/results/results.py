@@ -358,8 +358,9 @@ class Results:
         import duckdb
 
         extra = _checked_extra(extra)
-        if not isinstance(overwrite, bool):
+        if not isinstance(overwrite, bool | np.bool_):
             raise GrudgingError(f"overwrite = {overwrite!r}: give True or False")
+        overwrite = bool(overwrite)
         out = Path(folder)
         if out.exists() and not out.is_dir():
             raise GrudgingError(f"{out}: a file, not a folder; save into a folder")
