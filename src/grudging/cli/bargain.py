@@ -372,7 +372,7 @@ def _print(
             "–" if none else f"{g.impartiality:.2f}",
             "–" if none else f"{g.commitment_years:g}",
             f"{o.credibility:.2f}",
-            f"{o.implementation_probability:.2f}",
+            _fmt_p(o.implementation_probability),
             _fmt_p(o.p_deal),
             _fmt_p(o.p_holds_given_deal),
             _fmt_p(o.p_deal_holds),
@@ -491,7 +491,7 @@ def _print(
             t.add_row(
                 o.guarantor.kind,
                 r.faction,
-                f"{r.p_holdout:.2f}",
+                _fmt_p(r.p_holdout),
                 _fmt_money(r.extra_aid_musd),
                 _fmt_strength(r.strength_ratio, o.guarantor.kind),
             )

@@ -8,7 +8,8 @@ from typing import Any
 
 from grudging.cli.scenario import add_sampling_arguments, replications_or_default
 
-#: The case ``grudging new`` writes; ``{id}`` and ``{title}`` are filled in. At most 40 lines.
+#: The case ``grudging new`` writes; ``{id}``, ``{title}`` and ``{start}`` are filled in. At most
+#: 40 lines.
 TEMPLATE = """\
 # A minimal case: one theatre, one force, documented defaults (docs/cases.md).
 # Every figure below is a placeholder: write your operation's, with its source.
@@ -16,7 +17,7 @@ TEMPLATE = """\
 format: case
 id: {id}
 title: "{title}"
-start: 2007-01                  # first simulated month; the information date is the month before
+start: {start}                  # first simulated month; the information date is the month before
 population: 5000000             # inhabitants at the start
 recent_deaths_per_year: 2000    # deaths in the year before the start (or the war's yearly mean)
 agreement: true                 # a signed agreement is in place at the start
@@ -109,8 +110,13 @@ def _new(args: argparse.Namespace) -> int:
     if Path(path).exists() and not args.force:
         raise GrudgingError(f"new {args.name}: {path} exists; give --force to overwrite it")
     title = args.name.replace("-", " ").capitalize()
+    # a name that ends in a year (mali-2013) starts in that year's January
+    year = re.search(r"-(\d{4})$", args.name)
+    start = f"{year.group(1)}-01" if year and 1900 <= int(year.group(1)) <= 2100 else "2007-01"
     prepare_parent(path)
-    Path(path).write_text(TEMPLATE.format(id=args.name, title=title, path=path), encoding="utf-8")
+    Path(path).write_text(
+        TEMPLATE.format(id=args.name, title=title, path=path, start=start), encoding="utf-8"
+    )
     console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}")
     return 0
 

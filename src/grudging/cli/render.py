@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grudging.report.numbers import (
+    chance_cell,
     count,
     interval,
     money,
@@ -54,8 +55,9 @@ def dash_or(x: Any, fmt: str = ".2f", missing: str = MISSING) -> str:
 
 
 def probability(p: float | None) -> str:
-    """A probability as a decimal (``0.42``), a dash when undefined."""
-    return dash_or(p, ".2f")
+    """A probability as a decimal (``0.42``), never rounded to 0 or 1 when it is neither
+    (``<0.01``), a dash when undefined."""
+    return chance_cell(p)
 
 
 def table(title: str | None = None, columns: Sequence[str] = (), left: int = 1, **kw: Any) -> Any:

@@ -249,8 +249,8 @@ def print_comparison(
     """The verdict first (with the model's ``record`` on history, when there is one), then
     outcomes by option, differences against the baseline and plans."""
     from grudging.cli import render
-    from grudging.model.outcomes import BINARY, OUTCOMES
-    from grudging.report.numbers import difference, points
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.report.numbers import chance_per_run, difference, outcome_unit_label, points
     from grudging.results.verdict import MAIN_OUTCOMES, verdict_sentences
 
     meta = results.metadata
@@ -283,20 +283,15 @@ def print_comparison(
             continue
         unit = OUTCOMES[name].unit
         r = len(rows)
-        rows.append((render.outcome_label(name), render.unit_label(unit)))
+        rows.append((render.outcome_label(name), outcome_unit_label(name)))
         for c, option in enumerate(results.options):
             if option not in part.index:
                 continue
             x = part.loc[option]
-            if unit == "probability" and name not in BINARY:  # a chance per run: its spread
-                cells[(r, c)] = " ".join(
-                    [f"{x['median']:.2f}", f"[{x['low']:.2f} – {x['high']:.2f}]"]
-                )
-                stacked[(r, c)] = f"{cells[(r, c)]} per run"
-                continue
-            if unit == "probability":
+            if unit == "probability":  # a share of runs, or a chance per run's mean (the report's)
                 cells[(r, c)] = render.percent(x["mean"])
-                stacked[(r, c)] = f"{cells[(r, c)]} of runs"
+                per = "mean chance over runs" if chance_per_run(name) else "of runs"
+                stacked[(r, c)] = f"{cells[(r, c)]} {per}"
                 continue
             cells[(r, c)] = render.interval(x["median"], x["low"], x["high"], unit, bare=True)
             full = render.interval(x["median"], x["low"], x["high"], unit)
@@ -359,12 +354,13 @@ def print_comparison(
 def plan_footer(results: Any) -> list[str]:
     """What each option's plan raised, against what was in theatre on average, and the bargain."""
     from grudging.cli import render
+    from grudging.report.narrative import agreement_sentence
     from grudging.report.numbers import chance
 
     meta = results.metadata
     names = results.option_names()
     plans = meta.get("plans", {})
-    agreement = meta.get("agreement")
+    agreement = agreement_sentence(meta)
     faction_names = meta.get("faction_names", {})
     summary = results.summary()
     troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
@@ -372,12 +368,7 @@ def plan_footer(results: Any) -> list[str]:
     handovers = _handover_by_month(results)
     lines = []
     if agreement:
-        lines.append(
-            f"Every option starts with {agreement['name']} (signed {agreement['signed']}) in "
-            "place: 'Settlement forms' counts it in each (100 % of runs) and the runs ask whether "
-            "it holds; a bargain's probability of a deal below is the bargain stage's own, from "
-            "scratch."
-        )
+        lines.append(agreement)
     for option, plan in plans.items():
         bits = []
         if "coalition" in plan:
@@ -424,7 +415,7 @@ def plan_footer(results: Any) -> list[str]:
             )
             verdict = "INFEASIBLE, " if feas["infeasible"] else ""
             bits.append(
-                f"{verdict}P(feasible) {feas['p_feasible']:.2f} ({gates}); the outcomes assume "
+                f"{verdict}P(feasible) {chance(feas['p_feasible'])} ({gates}); the outcomes assume "
                 "it is carried out"
             )
         if bits:

@@ -1050,9 +1050,12 @@ def _why_not_chosen(
             "contingent"
         )
     if cap_troops is not None and pick.troops + best.troops > cap_troops:
-        return f"{what} but the volunteers already fill the target of {cap_troops:,} troops"
+        return (
+            f"{what} but it would take the force of {int(pick.troops):,} troops past its target of "
+            f"{cap_troops:,}"
+        )
     if cap_effective is not None and pick.effective + best.effective > cap_effective:
-        return f"{what} but the force already meets the requirement"
+        return f"{what} but it would take the force past the requirement's effective strength"
     return f"{what} but others bring the same strength for less"
 
 

@@ -396,8 +396,8 @@ def positions_chart(result: Any, scn: Scenario) -> go.Figure:
     return fig
 
 
-def signing_heatmap(result: Any) -> go.Figure:
-    """P(signs) of every faction under every guarantor."""
+def signing_heatmap(result: Any, names: dict[str, str] | None = None) -> go.Figure:
+    """P(signs) of every faction under every guarantor (factions by ``names`` when given)."""
     import plotly.graph_objects as go
 
     kinds = [o.guarantor.kind for o in result.outcomes]
@@ -406,7 +406,7 @@ def signing_heatmap(result: Any) -> go.Figure:
         go.Heatmap(
             z=z,
             x=kinds,
-            y=list(result.factions),
+            y=[(names or {}).get(f, f) for f in result.factions],
             zmin=0,
             zmax=1,
             colorscale="Blues",

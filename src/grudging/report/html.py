@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grudging.errors import GrudgingError
+from grudging.report.numbers import chance, chance_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -480,15 +481,17 @@ def _sections(
     s["guarantors"] = None
     if guarantors is not None:
         frame = guarantors.guarantors_frame().drop(columns=["spoilers"])
+        for column in PROBABILITY_COLUMNS & set(frame.columns):  # never 0.00 for 0.004
+            frame[column] = frame[column].map(chance_cell)
         if "holdouts" in frame:
             frame["holdouts"] = [in_words(h, ids) for h in frame["holdouts"]]
         s["guarantors"] = _table(frame, ",.2f")
-        s["signing"] = (
-            figs.svg(still.signing_heatmap(guarantors))
-            if static
-            else figs.plotly(figures.signing_heatmap(guarantors))
-        )
         factions = {f.id: f.name for f in scn.factions}
+        s["signing"] = (
+            figs.svg(still.signing_heatmap(guarantors, factions))
+            if static
+            else figs.plotly(figures.signing_heatmap(guarantors, factions))
+        )
         s["spoilers"] = ", ".join(factions.get(f, f) for f in guarantors.spoilers) or "none"
 
     # Sensitivity.
@@ -550,7 +553,7 @@ def _summary_table(results: Results) -> str:
     runs in percent."""
     import pandas as pd
 
-    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.model.outcomes import OUTCOMES
     from grudging.report import numbers as fmt
 
     table = results.summary()
@@ -560,12 +563,7 @@ def _summary_table(results: Results) -> str:
     for outcome in [o for o in OUTCOMES if o in present]:  # the registry's order
         part = {str(r["option"]): r for r in table[table["outcome"] == outcome].to_dict("records")}
         unit = OUTCOMES[outcome].unit
-        # a probability per run (the chance of a deal) is shown as its mean over the runs
-        chance = unit == "probability" and outcome not in BINARY
-        row = {
-            "Outcome": fmt.outcome_label(outcome),
-            "Unit": "mean chance over runs" if chance else fmt.unit_label(unit),
-        }
+        row = {"Outcome": fmt.outcome_label(outcome), "Unit": fmt.outcome_unit_label(outcome)}
         for option in results.options:
             if option not in part:
                 row[names[option]] = "–"
@@ -583,39 +581,24 @@ def _summary_table(results: Results) -> str:
 
 def _difference_table(diff: pd.DataFrame, runs: int, names: dict[str, str]) -> str:
     """Outcomes by option: the paired difference in words, the share of runs better, and the
-    verdict ('better' in at least 80 % of paired runs, ...)."""
+    verdict (:func:`~grudging.report.narrative.difference_verdict`)."""
     import pandas as pd
 
-    from grudging.model.outcomes import BINARY, OUTCOMES
+    from grudging.model.outcomes import OUTCOMES
     from grudging.report import numbers as fmt
-    from grudging.report.narrative import binary_verdict, verdict
+    from grudging.report.narrative import difference_verdict, difference_words
 
     options = list(dict.fromkeys(diff["option"]))
     rows = []
     present = set(diff["outcome"])
     for outcome in [o for o in OUTCOMES if o in present]:
-        spec = OUTCOMES[outcome]
         row = {"Outcome": fmt.outcome_label(outcome)}
         for _, r in diff[diff["outcome"] == outcome].iterrows():
-            better, worse = float(r["share_better"]), float(r["share_worse"])
-            if spec.unit == "probability":
-                change = r["mean_difference"] * (-1 if spec.direction == "minimize" else 1)
-                words = (
-                    "no different"
-                    if fmt.points(change) == "0 points"
-                    else f"{'better' if change > 0 else 'worse'} by {fmt.points(change)}"
-                )
-                words += f"; better in {fmt.percent(better)} of runs, worse in {fmt.percent(worse)}"
-            else:
-                words = fmt.difference(
-                    r["median_difference"], r["low"], r["high"], spec.unit, spec.direction
-                )
-                words += f"; better in {fmt.percent(better)} of runs"
-            word = (
-                binary_verdict(better, worse, runs) if outcome in BINARY else verdict(better, worse)
+            word = difference_verdict(
+                outcome, float(r["share_better"]), float(r["share_worse"]), runs
             )
             row[names.get(r["option"], r["option"])] = f"<b>{html.escape(word)}</b>: " + (
-                html.escape(words)
+                html.escape(difference_words(r, outcome))
             )
         rows.append(row)
     columns = ["Outcome", *(names.get(o, o) for o in options)]
@@ -712,6 +695,7 @@ def render_report(
         autoescape=jinja2.select_autoescape(default=True), undefined=jinja2.StrictUndefined
     )
     env.filters["p2"] = _two_decimals
+    env.filters["chance"] = _chance
     env.filters["num"] = _plain
     return env.from_string(template_text).render(
         meta=results.metadata,
@@ -746,6 +730,28 @@ def _plain(value: Any) -> str:
     if "e" in text:  # a small number: decimals up to its fourth significant figure
         text = f"{number:.10f}".rstrip("0").rstrip(".")
     return text
+
+
+#: The columns of the guarantor table that hold probabilities.
+PROBABILITY_COLUMNS = frozenset(
+    {
+        "implementation_probability",
+        "p_deal",
+        "p_holds_given_deal",
+        "p_deal_holds",
+        "p_deal_compromise_offer",
+    }
+)
+
+
+def _chance(value: Any) -> str:
+    """A probability in a sentence (:func:`~grudging.report.numbers.chance`), a dash when
+    undefined."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if number != number else chance(number)
 
 
 def _two_decimals(value: Any) -> str:

@@ -28,12 +28,15 @@ def option_name(results: Results, option: str) -> str:
 
 
 def verdict(share_better: float, share_worse: float | None = None) -> str:
-    """'better', 'worse', 'the same in most runs' or 'no clear difference', from paired runs.
+    """'better', 'worse', 'the same in every run', 'the same in most runs' or 'no clear
+    difference', from paired runs.
 
     ``share_worse`` tells ties (common for 0/1 outcomes such as civil war) from losses; without
     it every run not better counts as worse.
     """
     worse = 1.0 - share_better if share_worse is None else share_worse
+    if share_better == 0 and worse == 0:
+        return "the same in every run"
     if share_better >= CLEAR:
         return "better"
     if worse >= CLEAR:
@@ -58,6 +61,27 @@ def binary_verdict(share_better: float, share_worse: float, runs: int) -> str:
     if diff < -2 * error:
         return "worse"
     return "no clear difference"
+
+
+def difference_verdict(outcome: str, share_better: float, share_worse: float, runs: int) -> str:
+    """The word for one option's paired difference on ``outcome``: for a probability (an event
+    of a run, or a chance per run, where many pairs tie) the two-standard-error rule of
+    :func:`binary_verdict`; for a quantity the 80 % rule of :func:`verdict`."""
+    from grudging.model.outcomes import OUTCOMES
+
+    if OUTCOMES[outcome].unit == "probability":
+        return binary_verdict(share_better, share_worse, runs)
+    return verdict(share_better, share_worse)
+
+
+def difference_words(row: Any, outcome: str) -> str:
+    """One option's paired difference on ``outcome`` in words (a row of ``Results.compare``), as
+    the verdict words it (:func:`~grudging.results.verdict.paired_words`)."""
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.results.verdict import paired_words
+
+    spec = OUTCOMES[outcome]
+    return paired_words(row, spec.unit, spec.direction)
 
 
 def _num(x: float) -> str:
@@ -85,11 +109,28 @@ def comparison_sentences(results: Results, baseline: str | None = None) -> list[
     return lines
 
 
+def agreement_sentence(metadata: dict[str, Any]) -> str | None:
+    """What an agreement in place at the start means for the figures (None without one)."""
+    agreement = metadata.get("agreement")
+    if not agreement:
+        return None
+    return (
+        f"Every option starts with {agreement['name']} (signed {agreement['signed']}) in "
+        "place: 'Settlement forms' counts it in each (100 % of runs) and the runs ask whether "
+        "it holds; a bargain's probability of a deal below is the bargain stage's own, from "
+        "scratch."
+    )
+
+
 def plan_sentences(results: Results) -> list[str]:
-    """What the deterministic stages decided: coalition size, coverage and price; the bargain."""
+    """What the deterministic stages decided: an agreement in place; coalition size, coverage and
+    price; the bargain."""
     from grudging.report import numbers as fmt
 
     lines = []
+    agreement = agreement_sentence(results.metadata)
+    if agreement:
+        lines.append(agreement)
     plans: dict[str, Any] = results.metadata.get("plans", {})
     names = results.option_names()
     table = results.summary()

@@ -99,6 +99,23 @@ def unit_label(unit: str) -> str:
     return UNIT_LABELS.get(unit, unit)
 
 
+def chance_per_run(outcome: str) -> bool:
+    """Whether ``outcome`` is a probability each run gives (the chance of a deal), shown as its
+    mean over the runs, rather than a 0/1 event whose share of runs is shown."""
+    from grudging.model.outcomes import BINARY, OUTCOMES
+
+    return OUTCOMES[outcome].unit == "probability" and outcome not in BINARY
+
+
+def outcome_unit_label(outcome: str) -> str:
+    """The unit column of an outcome's row in every face's comparison table."""
+    from grudging.model.outcomes import OUTCOMES
+
+    return (
+        "mean chance over runs" if chance_per_run(outcome) else unit_label(OUTCOMES[outcome].unit)
+    )
+
+
 def parameter_label(name: str) -> str:
     """A parameter's dotted name as words: ``dynamics.self_excitation`` ->
     ``Self excitation (dynamics)``."""
@@ -170,6 +187,18 @@ def chance(p: float) -> str:
         return "below 0.01"
     if 0.995 <= p < 1.0:
         return "above 0.99"
+    return f"{p:.2f}"
+
+
+def chance_cell(p: float | None) -> str:
+    """A probability in a table cell: :func:`chance`'s rule, short ("<0.01", ">0.99"), a dash
+    when undefined."""
+    if p is None or p != p:
+        return "–"
+    if 0.0 < p < 0.005:
+        return "<0.01"
+    if 0.995 <= p < 1.0:
+        return ">0.99"
     return f"{p:.2f}"
 
 

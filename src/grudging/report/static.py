@@ -141,8 +141,8 @@ def coalition_gap_chart(
     return _svg(fig)
 
 
-def signing_heatmap(result: Any) -> str:
-    """P(signs) of every faction under every guarantor."""
+def signing_heatmap(result: Any, names: dict[str, str] | None = None) -> str:
+    """P(signs) of every faction under every guarantor (factions by ``names`` when given)."""
     import numpy as np
 
     kinds = [o.guarantor.kind for o in result.outcomes]
@@ -150,7 +150,7 @@ def signing_heatmap(result: Any) -> str:
     fig, ax = _figure(5.0, 0.6 + 0.3 * len(result.factions))
     image = ax.imshow(z, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.set_xticks(range(len(kinds)), kinds)
-    ax.set_yticks(range(len(result.factions)), list(result.factions))
+    ax.set_yticks(range(len(result.factions)), [(names or {}).get(f, f) for f in result.factions])
     for i in range(z.shape[0]):
         for j in range(z.shape[1]):
             ax.text(

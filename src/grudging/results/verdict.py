@@ -45,6 +45,17 @@ def _best_word(unit: str, direction: str) -> str:
     return "lowest" if direction == "minimize" else "highest"
 
 
+def _as_word(unit: str, direction: str) -> str:
+    if unit == "probability":
+        return "unlikely" if direction == "minimize" else "likely"
+    return "low" if direction == "minimize" else "high"
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def _level(row: Mapping[str, Any], unit: str) -> str:
     """An option's level: ``124k (90 %: 104k – 160k)``, or ``in 7 % of runs``."""
     if unit == "probability":
@@ -55,7 +66,7 @@ def _level(row: Mapping[str, Any], unit: str) -> str:
     )
 
 
-def _paired(diff: pd.Series, unit: str, direction: str) -> str:
+def paired_words(diff: Any, unit: str, direction: str) -> str:
     """The difference from the baseline and the share of paired runs in which it is better."""
     if unit == "probability":
         change = diff["mean_difference"] * (-1 if direction == "minimize" else 1)
@@ -130,10 +141,20 @@ def findings(
         label = fmt.outcome_label(outcome)
         head = f"{label}: {_best_word(unit, direction)} under {names[best]}{caveat.get(best, '')}"
         level = _level(by_option[best], unit)
+        # the options as good as the best on this outcome's own measure (a tie is named, not
+        # broken by the order the options were run in)
+        tied = [o for o in ranked[1:] if by_option[o][key] == by_option[best][key]]
         compared: str | None = None
         share: float | None = None
         if diff is None or len(ranked) < 2:
-            sentence = f"{head}, {level}, the only option run."
+            sentence = (
+                f"{label}: {level} under {names[best]}{caveat.get(best, '')}, the only option run."
+            )
+        elif best == base and tied:
+            sentence = (
+                f"{label}: {_best_word(unit, direction)} under {names[best]}, the baseline, "
+                f"{level}, and as {_as_word(unit, direction)} under {_listed([names[o] for o in tied])}."
+            )
         else:
             compared = best if best != base else ranked[1]
             d = diff[(diff["option"] == compared) & (diff["outcome"] == outcome)]
@@ -142,7 +163,7 @@ def findings(
                 compared = None
             else:
                 share = float(d.iloc[0]["share_better"])
-                paired = _paired(d.iloc[0], unit, direction)
+                paired = paired_words(d.iloc[0], unit, direction)
                 if best != base:
                     base_level = (
                         f" ({fmt.percent(float(by_option[base]['mean']))})"

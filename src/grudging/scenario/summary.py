@@ -26,7 +26,13 @@ def recent_deaths(
     return {r.id: totals.get(r.id, 0.0) for r in scn.regions}
 
 
-def _option_summary(opt: Any) -> str:
+def _months(n: int) -> str:
+    return f"{n} month{'' if n == 1 else 's'}"
+
+
+def _option_summary(opt: Any, faction_names: dict[str, str]) -> str:
+    """An option's decisions in one line: forces by month, the coalition, the bargain, the
+    handover rule as the dynamics apply it, and local deals (factions by name)."""
     parts = []
     for force, points in opt.forces.items():
         levels = " → ".join(f"{p.troops:,} (m{p.month})" for p in points)
@@ -45,18 +51,31 @@ def _option_summary(opt: Any) -> str:
         )
     if opt.handover is not None:
         h = opt.handover
+        threshold = f"{h.below_deaths_per_100k:g}/100k/month"
+        if h.below_share_of_start is not None:
+            threshold += (
+                f" or {h.below_share_of_start:.0%} of the information-date national rate, "
+                "whichever is higher"
+            )
+        where = (
+            f" in regions holding {h.per_region_share:.0%} of the people"
+            if h.per_region_share is not None
+            else ""
+        )
         parts.append(
             f"handover to {h.to.upper()} from month {h.earliest_month} once deaths < "
-            f"{h.below_deaths_per_100k}/100k/month for {h.sustained_months} months"
+            f"{threshold}{where} for {_months(h.sustained_months)}"
         )
     for deal in opt.local_deals:
-        parts.append(f"{deal.faction} stands down {deal.strength:.0%} at month {deal.month}")
+        name = faction_names.get(deal.faction, deal.faction)
+        parts.append(f"{name}: {deal.strength:.0%} stand down at month {deal.month}")
     return "; ".join(parts) if parts else "(no decisions)"
 
 
 def summary(scn: Scenario) -> dict[str, Any]:
     """Everything ``grudging show`` prints, as plain data."""
     deaths = recent_deaths(scn)
+    names = {f.id: f.name for f in scn.factions}
     return {
         "id": scn.id,
         "title": scn.title,
@@ -85,7 +104,8 @@ def summary(scn: Scenario) -> dict[str, Any]:
         "nations": [n.model_dump(mode="json") for n in scn.nations],
         "factions": [f.model_dump(mode="json") for f in scn.factions],
         "options": [
-            {"id": o.id, "name": o.name, "decisions": _option_summary(o)} for o in scn.options
+            {"id": o.id, "name": o.name, "decisions": _option_summary(o, names)}
+            for o in scn.options
         ],
         "commands": [c.model_dump(mode="json") for c in commands_of(scn).values()],
         "levers": [lever.model_dump(mode="json") for lever in scn.levers],

@@ -296,21 +296,24 @@ def _columns(results: Results, options: list[str]) -> dict[str, str]:
 def outcome_rows(results: Results) -> tuple[Rows, dict[str, str]]:
     """One row per outcome, a 'median [90 % interval]' cell per option (mean for probabilities);
     outcomes and options named in words, as the report names them."""
-    from grudging.report.numbers import outcome_label
+    from grudging.report.numbers import outcome_label, outcome_unit_label, percent
 
     summary = results.summary()
     rows: Rows = []
     for outcome in _ordered(summary["outcome"]):
         part = summary[summary["outcome"] == outcome].set_index("option")
         unit = str(part["unit"].iloc[0])
-        row: dict[str, Any] = {"outcome": outcome_label(outcome), "unit": unit}
+        row: dict[str, Any] = {
+            "outcome": outcome_label(outcome),
+            "unit": outcome_unit_label(outcome),
+        }
         for option in results.options:
             if option not in part.index:
                 row[option] = "–"
                 continue
             r: dict[Any, Any] = part.loc[option].to_dict()
             row[option] = (
-                f"{r['mean']:.2f}"
+                percent(r["mean"])  # as the report: a share of runs, or a chance's mean
                 if unit == "probability"
                 else interval_text(r["median"], r["low"], r["high"], unit)
             )
@@ -319,36 +322,30 @@ def outcome_rows(results: Results) -> tuple[Rows, dict[str, str]]:
 
 
 def difference_rows(results: Results, baseline: str) -> tuple[Rows, dict[str, str]]:
-    """Per outcome, each option's paired difference against the baseline and a verdict."""
-    from grudging.model.outcomes import BINARY, OUTCOMES
-    from grudging.report.narrative import binary_verdict, verdict
-    from grudging.report.numbers import outcome_label
+    """Per outcome, each option's paired difference against the baseline and its verdict, in
+    the report's words (:func:`~grudging.report.narrative.difference_words`)."""
+    from grudging.report.narrative import difference_verdict, difference_words
+    from grudging.report.numbers import outcome_label, outcome_unit_label
 
     diff = results.compare(baseline)
     others = [o for o in results.options if o != baseline]
     runs = int(results.metadata.get("replications", 1))
     rows: Rows = []
     for outcome in _ordered(diff["outcome"]):
-        unit = OUTCOMES[outcome].unit
-        row: dict[str, Any] = {"outcome": outcome_label(outcome), "unit": unit}
+        row: dict[str, Any] = {
+            "outcome": outcome_label(outcome),
+            "unit": outcome_unit_label(outcome),
+        }
         for option in others:
             part = diff[(diff["option"] == option) & (diff["outcome"] == outcome)]
             if part.empty:
                 row[option] = "–"
                 continue
             r = part.iloc[0]
-            better, worse = float(r["share_better"]), float(r["share_worse"])
-            word = (
-                binary_verdict(better, worse, runs) if outcome in BINARY else verdict(better, worse)
+            word = difference_verdict(
+                outcome, float(r["share_better"]), float(r["share_worse"]), runs
             )
-            if unit == "probability":
-                change = f"{r['mean_difference']:+.2f}"
-            else:
-                change = (
-                    f"{format_value(r['median_difference'], unit)} "
-                    f"[{format_value(r['low'], unit)} to {format_value(r['high'], unit)}]"
-                )
-            row[option] = f"{change}; better in {r['share_better']:.0%}: {word}"
+            row[option] = f"{word}: {difference_words(r, outcome)}"
         rows.append(row)
     return rows, _columns(results, others)
 
@@ -728,6 +725,7 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
     """Factions, positions, the deal or not under each guarantor, and who holds out."""
     from grudging.model.bargain.params import MAX_AID_MUSD
     from grudging.report.figures import positions_chart, signing_heatmap
+    from grudging.report.numbers import chance_cell
 
     if aid_text is None or str(aid_text).strip() == "":
         aid = default_aid(ws, state)
@@ -753,10 +751,11 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
                 "impartiality": g.impartiality if g.kind != "none" else None,
                 "years": g.commitment_years if g.kind != "none" else None,
                 "credibility": o.credibility,
-                "p_deal": o.p_deal,
-                "p_holds_given_deal": o.p_holds_given_deal,
-                "p_deal_holds": o.p_deal_holds,
-                "holdouts": ", ".join(o.holdouts) or "none",
+                # as the report and the terminal: never 0.00 for a chance of 0.004
+                "p_deal": chance_cell(o.p_deal),
+                "p_holds_given_deal": chance_cell(o.p_holds_given_deal),
+                "p_deal_holds": chance_cell(o.p_deal_holds),
+                "holdouts": ", ".join(scn.faction(h).name for h in o.holdouts) or "none",
             }
         )
     factions: Rows = []
@@ -806,7 +805,7 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
         "factions": factions,
         "fielded": fielded,
         "positions": positions_chart(result, scn),
-        "signing": signing_heatmap(result),
+        "signing": signing_heatmap(result, {f.id: f.name for f in scn.factions}),
         "spoilers": list(result.spoilers),
         "result": result,
     }

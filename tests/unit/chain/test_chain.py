@@ -113,6 +113,7 @@ def test_results_save_into_a_folder_named_with_a_quote(small, tmp_path: Path) ->
     pd.testing.assert_frame_equal(Results.load(folder).summary(), small.summary())
     assert sorted(p.name for p in folder.iterdir()) == [
         "experiments.parquet",
+        "extra-files.json",
         "metadata.json",
         "outcomes.parquet",
         "region_months.parquet",

@@ -45,7 +45,7 @@ def test_new_writes_a_short_case_that_validates_and_runs(template: Path) -> None
     assert len(template.read_text().splitlines()) <= MAX_LINES
     scn = load_scenario(template, runnable=True)
     assert scn.id == "mali-2013"
-    assert scn.information_date == "2006-12"
+    assert scn.information_date == "2012-12"  # the month before the year its name ends in
     assert main(["run", str(template), "-n", "20", "--report", "-", "--quiet"]) == 0
 
 
