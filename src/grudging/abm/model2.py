@@ -352,6 +352,7 @@ class InterGroupModel:
                 won = first_claims(target, rng)
                 cells = target[won]
                 dead = agent_at[cells]
+                assert (dead >= 0).all(), "a target cell holds no agent"  # the layers are stale
                 alive[dead] = False
                 killed_blue = int(np.count_nonzero(self.group[dead] == BLUE))
                 self.last["blue_killed"] += killed_blue
@@ -365,7 +366,12 @@ class InterGroupModel:
                     killers = pending[won]
                     keep = alive[killers]
                     killers, cells = killers[keep], cells[keep]
+                    left = self.cell[killers]
                     self._relocate(killers, cells, occupied, agent_at, (blue, green, active))
+                    # a killer that moved is a target where it now stands, and only there
+                    for victims, group in zip(victims_of, (green, blue), strict=True):
+                        victims[left] = False
+                        victims[cells] = group[cells] & ~shielded[cells]
                     moved[killers] = True
                 pending = pending[(target >= 0) & ~won]
                 pending = pending[alive[pending]]

@@ -131,3 +131,29 @@ def test_offspring_inherit_group_and_traits() -> None:
     assert model.n_agents > 0.3 * 400  # they multiplied
     now = set(zip(model.hardship.round(12).tolist(), model.group.tolist(), strict=True))
     assert now <= founders  # clones: every (hardship, group) pair comes from a founder
+
+
+@pytest.mark.parametrize("behaviour", ["none", "reactive", "patrol", "interpose"])
+def test_model_two_kills_are_the_deaths_when_killers_take_the_site(behaviour: str) -> None:
+    """Each step the population is last step's plus births less kills and deaths of old age: a
+    killer that moved into its victim's cell is a target there, and only there (the targets of
+    later conflict rounds followed the layers it left)."""
+    keepers = (
+        {}
+        if behaviour == "none"
+        else {
+            "peacekeeper_density": 0.04,
+            "peacekeepers": PeacekeeperConfig(behaviour=behaviour, salience=0.3),
+        }
+    )
+    for seed in range(3):
+        config = ModelIIConfig(width=30, height=30, killer_takes_site=True, **keepers)
+        s = run_intergroup(config, 30, rng=seed).series
+        people = np.asarray(s["blue"]) + np.asarray(s["green"])
+        change = (
+            np.asarray(s["births"])
+            - np.asarray(s["blue_killed"])
+            - np.asarray(s["green_killed"])
+            - np.asarray(s["deaths_old_age"])
+        )
+        np.testing.assert_array_equal(people[1:], people[:-1] + change[1:])
