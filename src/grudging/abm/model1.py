@@ -36,9 +36,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from grudging.abm._seed import RngLike, as_generator
-from grudging.abm.config import ModelIConfig
+from grudging.abm.config import ModelIConfig, check_lattice_memory
 from grudging.abm.lattice import IntArray, Lattice, first_claims, move_to_empty
 from grudging.abm.trace import series_frame, trace
+from grudging.errors import ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,6 +103,11 @@ class RebellionModel:
     """
 
     def __init__(self, config: ModelIConfig, rng: RngLike) -> None:
+        if not isinstance(config, ModelIConfig):
+            raise ParameterError(
+                f"config = {config!r:.60}: give a ModelIConfig (grudging.abm.config)"
+            )
+        check_lattice_memory(config.width, config.height)
         self.config = config
         self.rng = as_generator(rng)
         cells = config.cells

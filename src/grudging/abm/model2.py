@@ -47,7 +47,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from grudging.abm._seed import RngLike, as_generator
-from grudging.abm.config import ModelIIConfig, Vision
+from grudging.abm.config import ModelIIConfig, Vision, check_lattice_memory
 from grudging.abm.lattice import (
     BoolArray,
     CountArray,
@@ -59,6 +59,7 @@ from grudging.abm.lattice import (
 from grudging.abm.model1 import ACTIVE, JAILED, QUIET, arrest_probability, draw_jail_terms
 from grudging.abm.peacekeepers import behaviour, near_mask, steer, steering_scores
 from grudging.abm.trace import series_frame, trace
+from grudging.errors import ParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,6 +106,11 @@ class InterGroupModel:
     """
 
     def __init__(self, config: ModelIIConfig, rng: RngLike) -> None:
+        if not isinstance(config, ModelIIConfig):
+            raise ParameterError(
+                f"config = {config!r:.60}: give a ModelIIConfig (grudging.abm.config)"
+            )
+        check_lattice_memory(config.width, config.height)
         self.config = config
         self.rng = as_generator(rng)
         self.behaviour = behaviour(config.peacekeepers.behaviour)

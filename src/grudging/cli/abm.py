@@ -363,14 +363,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Memory a lattice cell takes while a model steps (measured: about 150 bytes for Model I and
-#: 110 for Model II, with room), and a model's fixed share.
-CELL_BYTES, MODEL_BASE_BYTES = 200, 150 * 2**20
-
-
 def _check_memory(size: int, models: int = 1, jobs: bool = False) -> None:
     """Refuse lattices too large for the memory (``models`` at once, one per process with
     ``jobs``), before any model is built."""
+    from grudging.abm.config import CELL_BYTES, MODEL_BASE_BYTES
     from grudging.errors import ParameterError
     from grudging.machine import available_memory, human_bytes
 

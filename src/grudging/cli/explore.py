@@ -354,7 +354,7 @@ def _sweep(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, err_console, print_json
     from grudging.errors import DesignError
     from grudging.explore.design import make_design
-    from grudging.explore.runner import DEFAULT_BLOCK, sweep
+    from grudging.explore.runner import sweep
     from grudging.scenario import load_scenario
 
     store = Path(args.store)
@@ -417,12 +417,12 @@ def _sweep(args: argparse.Namespace) -> int:
                 store,
                 design,
                 options=args.option or None,
-                replications=args.replications if args.replications is not None else 10,
-                seed=args.seed if args.seed is not None else MASTER_SEED,
+                replications=args.replications,  # None: the library's default, or the store's
+                seed=args.seed,
                 executor=executor,
                 workers=args.workers,
                 scheduler=scheduler,
-                block=args.block or DEFAULT_BLOCK,
+                block=args.block,
                 monthly=args.monthly,
                 resume=args.resume,
                 progress=display,

@@ -34,6 +34,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -124,7 +125,7 @@ def problem(factors: Sequence[Factor]) -> dict[str, Any]:
 
 
 def make_design(
-    scn: Scenario,
+    scn: Scenario | str | Path,
     method: str = "lhs",
     n: int = 100,
     parameters: str | Sequence[str] = "all",
@@ -140,7 +141,7 @@ def make_design(
     Parameters
     ----------
     scn:
-        The scenario whose parameters and levers are the factors.
+        The scenario whose parameters and levers are the factors (or its name or path).
     method:
         ``lhs``, ``sobol``, ``morris`` or ``factorial``.
     n:
@@ -159,15 +160,44 @@ def make_design(
     num_levels:
         ``morris`` only: grid levels.
     """
-    if method not in METHODS:
+    from grudging.machine import MAX_SEED
+
+    if isinstance(scn, str | Path):
+        from grudging.scenario import load_scenario
+
+        scn = load_scenario(scn)
+    if not isinstance(method, str) or method not in METHODS:
         from grudging.errors import unknown_name
 
-        raise DesignError(unknown_name("design method", method, METHODS))
+        raise DesignError(unknown_name("design method", str(method), METHODS))
+    _whole(n, "n", 0 if method == "factorial" else 1, MAX_FACTORIAL_POINTS)  # factorial: unused
+    _whole(seed, "seed", 0, MAX_SEED)
+    _whole(levels, "levels", 2, 1000)
+    _whole(num_levels, "num_levels", 2, 1000)
+    for name, flag in (("cross_levers", cross_levers), ("second_order", second_order)):
+        if not isinstance(flag, bool | np.bool_):
+            raise DesignError(f"{name} = {flag!r}: give True or False")
+    if second_order and method != "sobol":
+        raise DesignError(f"second_order works with a sobol design, not {method}; leave it out")
+    for name, words in (("parameters", parameters), ("levers", levers)):
+        if not isinstance(words, str) and not (
+            isinstance(words, Sequence) and all(isinstance(w, str) for w in words)
+        ):
+            raise DesignError(
+                f"{name} = {words!r:.60}: give 'all', 'none', a stage or names (a list of them)"
+            )
     factors = select_factors(scn, parameters, levers)
     if not factors:
         raise DesignError(
             "the design varies nothing: choose parameters (--parameters all|STAGE|NAME) or "
             "levers (--levers all|NAME)"
+        )
+    d = len(factors)
+    points = {"lhs": n, "sobol": n * (2 * d + 2 if second_order else d + 2), "morris": n * (d + 1)}
+    if points.get(method, 0) > MAX_FACTORIAL_POINTS:
+        raise DesignError(
+            f"n = {n:,}: a {method} design of {d} factors would have {points[method]:,} points "
+            f"(at most {MAX_FACTORIAL_POINTS:,}); give a smaller n"
         )
     spec = DesignSpec(
         method=method,
@@ -248,8 +278,18 @@ def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
     return np.array(list(itertools.product(*grids)), dtype=float).reshape(-1, len(factors))
 
 
-#: Most points a full factorial may have (beyond it, sample: lhs, sobol or morris).
+#: Most points a design may have (a full factorial beyond it: sample with lhs, sobol or morris).
 MAX_FACTORIAL_POINTS = 10_000_000
+
+
+def _whole(value: Any, name: str, least: int, most: int) -> None:
+    """Refuse ``value`` unless it is a whole number from ``least`` to ``most``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not least <= value <= most
+    ):
+        raise DesignError(f"{name} = {value!r}: give a whole number from {least:,} to {most:,}")
 
 
 def check_factorial_size(points: int, factors: int, levels: int) -> None:

@@ -38,10 +38,17 @@ from grudging.results.store import Store, reading
 
 def _options(store: Store, options: Sequence[str] | None) -> list[str]:
     known = list(store.meta["options"])
+    if isinstance(options, str):  # one option id given bare
+        options = [options]
     chosen = list(options) if options else known
     for option in chosen:
         if option not in known:
             raise DesignError(f"--option {option}: {unknown_name('option', option, known)}")
+    if len(set(chosen)) != len(chosen):
+        raise DesignError(
+            f"options repeat: {', '.join(chosen)}; name each once (an option compared with "
+            "itself has no regret)"
+        )
     if len(chosen) < 2:
         raise DesignError(
             "regret compares options: the analysis needs at least two (the store holds "

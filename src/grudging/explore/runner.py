@@ -36,7 +36,7 @@ import os
 import socket
 import time
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,7 +48,7 @@ import pandas as pd
 from grudging.errors import DesignError, StoreError, unknown_name
 from grudging.explore.design import Design
 from grudging.explore.executors import Executor, Lost, make_executor
-from grudging.explore.levers import Factor, with_plan_reads
+from grudging.explore.levers import Factor, select_factors, with_plan_reads
 from grudging.machine import available_memory, human_bytes
 from grudging.plans import PlanCache
 from grudging.results.store import FORMAT_VERSION, ChunkRows, Store, free_disk
@@ -377,18 +377,98 @@ class SweepReport:
         return "<p><b>grudging sweep</b></p>" + self.summary().to_html(index=False)
 
 
+def _whole(value: Any, name: str, least: int, most: int | None = None) -> None:
+    """Refuse ``value`` unless it is a whole number from ``least`` to ``most``."""
+    from grudging.machine import MAX_SEED
+
+    top = MAX_SEED if most is None else most
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not least <= value <= top
+    ):
+        raise DesignError(f"{name} = {value!r}: give a whole number from {least:,} to {top:,}")
+
+
+def _check_run_arguments(
+    options: Any, replications: Any, seed: Any, block: Any, workers: Any
+) -> None:
+    """Refuse run arguments no sweep can have, before anything is opened or written."""
+    if options is not None and (
+        not isinstance(options, Sequence)
+        or not options
+        or not all(isinstance(o, str) for o in options)
+    ):
+        raise DesignError(
+            f"options = {options!r:.60}: give option ids (names), or leave it out to sweep every "
+            "option"
+        )
+    if replications is not None:
+        _whole(replications, "replications", 1)
+    if seed is not None:
+        _whole(seed, "seed", 0)
+    if block is not None:
+        _whole(block, "block", 1)
+    if workers is not None:
+        _whole(workers, "workers", 1, 4096)
+
+
+def _check_resume_arguments(
+    path: Path,
+    meta: Mapping[str, Any],
+    options: Sequence[str] | None,
+    replications: int | None,
+    seed: int | None,
+    block: int | None,
+) -> None:
+    """Refuse a resume given run arguments other than the store's (they would be ignored)."""
+    given = {
+        "options": None if options is None else list(options),
+        "replications": replications,
+        "seed": seed,
+        "block": block,
+    }
+    for name, value in given.items():
+        if value is not None and value != meta[name]:
+            raise StoreError(
+                f"{path}: resume continues the sweep as stored ({name} {meta[name]!r}), not "
+                f"{name} {value!r}; leave {name} out, or give a new path for a new sweep"
+            )
+
+
+def check_design_fits(scn: Scenario, design: Design) -> None:
+    """Refuse a design whose factors are not this scenario's, as the scenario declares them (a
+    design made from another scenario, or with a factor renamed or reranged)."""
+    params = [f.name for f in design.factors if f.kind == "parameter"]
+    levers = [f.name for f in design.factors if f.kind == "lever"]
+    try:
+        own = {f.name: f for f in select_factors(scn, params or "none", levers or "none")}
+    except DesignError as err:
+        raise DesignError(
+            f"the design does not fit scenario '{scn.id}' ({err}); make it from this scenario "
+            "(make_design)"
+        ) from None
+    for factor in design.factors:
+        if own.get(factor.name) != factor:
+            raise DesignError(
+                f"the design's factor '{factor.name}' is not scenario '{scn.id}''s as it declares "
+                "it (another scenario's, or another range); make the design from this scenario "
+                "(make_design)"
+            )
+
+
 def sweep(
     scenario: Scenario | str | Path | None,
     store: str | Path,
     design: Design | None = None,
     *,
-    options: Sequence[str] | None = None,
-    replications: int = 10,
-    seed: int = MASTER_SEED,
+    options: Sequence[str] | str | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
     executor: str | Executor = "inprocess",
     workers: int | None = None,
     scheduler: str | None = None,
-    block: int = DEFAULT_BLOCK,
+    block: int | None = None,
     monthly: bool = False,
     resume: bool = False,
     progress: Progress | None = None,
@@ -408,11 +488,11 @@ def sweep(
         The design (:func:`grudging.explore.design.make_design`); ignored on resume, except that
         one given must match the store's.
     options:
-        Option ids (default: every option of the scenario).
+        Option ids, or one id (default: every option of the scenario).
     replications:
-        Stochastic replications per design point and option (each is a run).
+        Stochastic replications per design point and option (each is a run; default 10).
     seed:
-        Master seed of the random streams.
+        Master seed of the random streams (default :data:`~grudging.rng.MASTER_SEED`).
     executor:
         ``inprocess``, ``processes`` (joblib), ``dask``, or an executor object.
     workers:
@@ -421,13 +501,15 @@ def sweep(
         Address of a dask scheduler (``tcp://host:port``); implies ``executor="dask"``.
     block:
         Rows per block of random streams and per vectorised dynamics call (part of the design:
-        fixed for the life of a store).
+        fixed for the life of a store; default :data:`DEFAULT_BLOCK`).
     monthly:
         Also store national monthly series per run (much larger stores).
     resume:
-        Continue the sweep already in ``store``: compute exactly the chunks it lacks.
+        Continue the sweep already in ``store``: compute exactly the chunks it lacks. The store
+        fixes the options, replications, seed and block: one of them given otherwise is refused.
     progress:
-        Called as ``progress(stored_runs, total_runs, failed_runs)`` after each chunk.
+        Called as ``progress(stored_runs, total_runs, failed_runs)`` once before the first chunk
+        and after each chunk.
     free_bytes, memory_bytes:
         Disk and memory to plan for (default: measured on this machine).
 
@@ -441,10 +523,16 @@ def sweep(
 
     path = Path(store)
     scn = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
-    if resume and path.exists():
+    if isinstance(options, str):  # one option id given bare
+        options = [options]
+    _check_run_arguments(options, replications, seed, block, workers)
+    if resume and not path.exists():
+        raise StoreError(f"{path}: no store here to resume; start the sweep without resume")
+    if resume:
         opened = Store.open(path, read_only=False)
         try:
             meta = opened.meta
+            _check_resume_arguments(path, meta, options, replications, seed, block)
             if scn is not None and scenario_hash(scn) != meta["scenario_hash"]:
                 raise StoreError(
                     f"{path}: holds runs of scenario {meta['scenario_id']} (hash "
@@ -474,23 +562,21 @@ def sweep(
             )
         finally:
             opened.close()
-    if resume and scn is None:
-        raise StoreError(f"{path}: no store here to resume; start the sweep without --resume")
     if scn is None:
         raise DesignError("give a scenario to sweep")
     if design is None:
         raise DesignError("give a design to sweep (grudging.explore.make_design)")
+    check_design_fits(scn, design)
+    replications = 10 if replications is None else replications
+    seed = MASTER_SEED if seed is None else seed
+    block = DEFAULT_BLOCK if block is None else block
     ids = [o.id for o in scn.options]
-    chosen = list(options) if options else ids
+    chosen = list(options) if options is not None else ids
     for option in chosen:
         if option not in ids:
             raise DesignError(unknown_name("option", option, ids))
     if len(set(chosen)) != len(chosen):
         raise DesignError(f"options repeat: {', '.join(chosen)}; name each once")
-    if replications < 1:
-        raise DesignError(f"replications = {replications}: run at least one (-r 1 or more)")
-    if block < 1:
-        raise DesignError(f"block = {block}: give at least one row per block")
     ex_workers = workers or (1 if executor == "inprocess" else os.cpu_count() or 1)
     est = estimate(
         design.points,

@@ -236,8 +236,8 @@ class Store:
         if target.exists():
             if _is_duckdb_file(target):
                 raise StoreError(
-                    f"{target}: a store already exists here; continue its sweep with --resume, or "
-                    "give a new path"
+                    f"{target}: a DuckDB database already exists here (a store: continue its "
+                    "sweep with --resume; another database: it is left as it is); give a new path"
                 )
             hint = (
                 " (a scenario is given with --scenario)"

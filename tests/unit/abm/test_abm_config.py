@@ -64,3 +64,32 @@ def test_unknown_override_name_suggests_the_field() -> None:
 def test_model2_rejects_bad_values(kwargs: dict[str, object], fragment: str) -> None:
     with pytest.raises(ParameterError, match=fragment):
         ModelIIConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_a_lattice_too_large_for_the_memory_is_refused_before_it_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import grudging.machine
+    from grudging.abm.model1 import run_rebellion
+    from grudging.abm.model2 import run_intergroup
+
+    monkeypatch.setattr(grudging.machine, "available_memory", lambda: 3 * 2**30)
+    for run, config in (
+        (run_rebellion, ModelIConfig(width=20_000, height=20_000)),
+        (run_intergroup, ModelIIConfig(width=20_000, height=20_000)),
+    ):
+        with pytest.raises(ParameterError) as info:
+            run(config, 1, rng=1)  # type: ignore[operator]
+        assert str(info.value).startswith(
+            "width x height = 20,000 x 20,000 cells would need about 80.2 GB of memory, and "
+            "3.2 GB is available; use a lattice of at most about "
+        )
+
+
+def test_a_model_refuses_a_config_of_another_kind() -> None:
+    from grudging.abm.model1 import run_rebellion
+
+    with pytest.raises(ParameterError, match=r"^config = \{'width': 20\}: give a ModelIConfig"):
+        run_rebellion({"width": 20}, 1, rng=1)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="give a ModelIConfig"):
+        run_rebellion(ModelIIConfig(width=20, height=20), 1, rng=1)  # type: ignore[arg-type]

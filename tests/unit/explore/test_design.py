@@ -140,3 +140,28 @@ def test_plan_reads_mark_the_patron_skill_only_when_the_patron_guarantees(
         f.name: (f.upstream, f.plan_read) for f in with_plan_reads(scn, ["nato_replaces"], factors)
     }
     assert marked == {"dynamics.patron_pk_skill": (False, True), "guarantor": (True, False)}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"method": "lhs", "n": 10**12}, "n = 1000000000000: give a whole number from 1 to "),
+        ({"method": "morris", "n": 5_000_000}, "n = 5,000,000: a morris design of "),
+        ({"method": "lhs", "n": 2.5}, "n = 2.5: give a whole number"),
+        ({"method": "lhs", "seed": -1}, "seed = -1: give a whole number from 0 to "),
+        ({"method": "factorial", "levels": 0}, "levels = 0: give a whole number from 2 to "),
+        ({"method": "lhs", "second_order": True}, "second_order works with a sobol design"),
+        ({"method": "lhs", "parameters": None}, "parameters = None: give 'all', 'none'"),
+        ({"method": None}, "unknown design method 'None'"),
+    ],
+)
+def test_a_design_no_sweep_can_have_is_refused_before_sampling(
+    iraq: Any, kwargs: Any, message: str
+) -> None:
+    with pytest.raises(DesignError) as info:
+        make_design(iraq, **{"parameters": "dynamics", "levers": "none", **kwargs})
+    assert str(info.value).startswith(message)
+
+
+def test_a_design_takes_a_scenario_name() -> None:
+    assert make_design("iraq-2007", "lhs", 2, parameters="dynamics", levers="none").points == 2

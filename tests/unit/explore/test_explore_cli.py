@@ -125,7 +125,8 @@ def test_refusals_are_one_message_and_exit_2(
     capsys.readouterr()
     assert main(["sweep", str(store), *SWEEP]) == 2
     assert (
-        "a store already exists here; continue its sweep with --resume" in capsys.readouterr().err
+        "a DuckDB database already exists here (a store: continue its sweep with --resume"
+        in capsys.readouterr().err
     )
     # a scenario given where the store goes: said so, and the file is left as it was
     scenario = tmp_path / "mine.yaml"

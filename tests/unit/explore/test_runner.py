@@ -184,7 +184,8 @@ def test_an_existing_store_is_not_overwritten(iraq: Any, tmp_path: Path) -> None
     with pytest.raises(StoreError) as info:
         _sweep(iraq, path)
     assert str(info.value) == (
-        f"{path}: a store already exists here; continue its sweep with --resume, or give a new path"
+        f"{path}: a DuckDB database already exists here (a store: continue its sweep with "
+        "--resume; another database: it is left as it is); give a new path"
     )
 
 
@@ -345,3 +346,57 @@ def test_a_store_as_results_keeps_the_swept_order_and_names(iraq: Any, tmp_path:
     assert results.option_names() == {o: iraq.option(o).name for o in swept}
     assert repr(results).startswith("Results(scenario='iraq-2007', options=['us_withdraws'")
     assert list(results.summary()["option"].drop_duplicates()) == swept
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"replications": 2.5}, "replications = 2.5: give a whole number from 1 to "),
+        ({"seed": -1}, "seed = -1: give a whole number from 0 to "),
+        ({"seed": 2**70}, "seed = 1180591620717411303424: give a whole number from 0 to "),
+        ({"block": 0}, "block = 0: give a whole number from 1 to "),
+        ({"workers": 0}, "workers = 0: give a whole number from 1 to 4,096"),
+        ({"options": []}, "options = []: give option ids (names)"),
+    ],
+)
+def test_sweep_refuses_run_arguments_before_it_writes(
+    iraq: Any, tmp_path: Path, kwargs: Any, message: str
+) -> None:
+    with pytest.raises(DesignError) as info:
+        sweep(iraq, tmp_path / "s.duckdb", _design(iraq), **kwargs)
+    assert str(info.value).startswith(message)
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_a_design_of_another_scenario_is_refused(iraq: Any, tmp_path: Path) -> None:
+    bosnia = make_design("bosnia-1995", "lhs", 3, parameters="willingness", levers="none", seed=1)
+    with pytest.raises(
+        DesignError, match=r"^the design's factor 'willingness\.\w+' is not scenario"
+    ):
+        sweep(iraq, tmp_path / "s.duckdb", bosnia, options="us_stays", replications=2)
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_resume_refuses_what_it_would_ignore(iraq: Any, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here to resume; start the sweep without"):
+        sweep(iraq, tmp_path / "none.duckdb", _design(iraq), resume=True)
+    path = tmp_path / "a.duckdb"
+    design = make_design(iraq, "lhs", 2, parameters="dynamics", levers="none", seed=5)
+    sweep(iraq, path, design, options="us_stays", replications=2, seed=11)
+    with pytest.raises(StoreError) as info:
+        sweep(None, path, resume=True, replications=9)
+    assert str(info.value) == (
+        f"{path}: resume continues the sweep as stored (replications 2), not replications 9; "
+        "leave replications out, or give a new path for a new sweep"
+    )
+    assert sweep(None, path, resume=True, replications=2, seed=11).complete
+
+
+def test_regret_refuses_an_option_named_twice(iraq: Any, tmp_path: Path) -> None:
+    from grudging.explore.robust import robustness
+
+    path = tmp_path / "a.duckdb"
+    design = make_design(iraq, "lhs", 2, parameters="dynamics", levers="none", seed=5)
+    sweep(iraq, path, design, options=OPTIONS, replications=2, seed=11)
+    with open_store(path) as store, pytest.raises(DesignError, match=r"^options repeat: us_stays"):
+        robustness(store, options=["us_stays", "us_stays"])
