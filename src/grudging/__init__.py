@@ -131,8 +131,9 @@ def plan(
 
     The default seed is :func:`simulate`'s, so the plan inspected is the plan that ran.
     """
-    from grudging.chain import check_seed, check_values
+    from grudging.chain import check_values
     from grudging.options import plan_option
+    from grudging.rng import check_seed
 
     scn = _scenario(scenario)
     if not isinstance(option, str):

@@ -26,7 +26,7 @@ from grudging.model.outcomes import check_declarations, outcome_rows
 from grudging.options import OptionPlan
 from grudging.plans import PlanCache
 from grudging.results.results import Results
-from grudging.rng import MASTER_SEED
+from grudging.rng import MASTER_SEED, check_seed
 from grudging.scenario.feasibility import option_feasibility
 from grudging.scenario.io import scenario_hash
 from grudging.scenario.schema import Scenario
@@ -96,20 +96,6 @@ def _check_call(
         ways_out="fewer options, or a sweep (grudging.explore), which streams its runs to disk",
     )
     return ids
-
-
-def check_seed(seed: Any) -> None:
-    """Refuse a seed that is not a whole number from 0 to :data:`~grudging.machine.MAX_SEED`."""
-    from grudging.machine import MAX_SEED
-
-    if (
-        isinstance(seed, bool)
-        or not isinstance(seed, int | np.integer)
-        or not 0 <= seed <= MAX_SEED
-    ):
-        raise GrudgingError(
-            f"seed = {seed!r}: give a whole number from 0 to {MAX_SEED:,} (e.g. 20070101)"
-        )
 
 
 def _option_ids(scn: Scenario, options: Any) -> list[str]:

@@ -53,3 +53,18 @@ def stream(seed: int, *key: object) -> np.random.Generator:
     import numpy as np
 
     return make_rng(np.random.SeedSequence([seed, key_to_int(*key)]))
+
+
+def check_seed(seed: object) -> None:
+    """Refuse a seed that is not a whole number from 0 to :data:`~grudging.machine.MAX_SEED` (a
+    signed 64-bit integer, as the stores keep it), with one message that names it."""
+    import numbers
+
+    from grudging.errors import GrudgingError
+    from grudging.machine import MAX_SEED
+
+    whole = isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+    if not (whole and 0 <= seed <= MAX_SEED):  # type: ignore[operator]
+        raise GrudgingError(
+            f"seed = {seed!r}: give a whole number from 0 to {MAX_SEED:,} (e.g. 20070101)"
+        )

@@ -65,7 +65,23 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> None:
         )
 
 
+def _number(name: str, value: Any) -> None:
+    """Refuse a value that is not a real number (text, None, a yes/no)."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ParameterError(f"{name} = {value!r}: give a number")
+
+
+def _flags(**flags: Any) -> None:
+    """Refuse a switch that is not True or False (the text 'no' would read as true)."""
+    for name, value in flags.items():
+        if not isinstance(value, bool) and type(value).__name__ != "bool_":
+            raise ParameterError(f"{name} = {value!r}: give True or False")
+
+
 def _unit(name: str, value: float, *, open_low: bool = False, open_high: bool = False) -> None:
+    _number(name, value)
     low_ok = value > 0 if open_low else value >= 0
     high_ok = value < 1 if open_high else value <= 1
     if not (math.isfinite(value) and low_ok and high_ok):
@@ -77,6 +93,7 @@ def _unit(name: str, value: float, *, open_low: bool = False, open_high: bool = 
 
 
 def _positive(name: str, value: float, *, allow_zero: bool = False) -> None:
+    _number(name, value)
     ok = value >= 0 if allow_zero else value > 0
     if not (math.isfinite(value) and ok):
         bound = ">= 0" if allow_zero else "> 0"
@@ -155,8 +172,11 @@ def check_lattice_memory(width: int, height: int) -> None:
 
 
 def _check_lattice(width: int, height: int, *visions: Vision) -> None:
+    import numbers
+
     for name, value in (("width", width), ("height", height)):
-        if not (isinstance(value, int) and 3 <= value <= 20_000):
+        whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        if not (whole and 3 <= value <= 20_000):
             raise ParameterError(f"{name} = {value!r} must be an integer in [3, 20000] cells")
     for vision in visions:
         if 2 * vision.reach + 1 > min(width, height):
@@ -232,6 +252,7 @@ class ModelIConfig:
         _check_switches(
             self.rounding, self.activation, self.jail_mode, self.jail_draw, self.conflict_rounds
         )
+        _flags(movement=self.movement, cop_takes_arrest_site=self.cop_takes_arrest_site)
 
     @property
     def cells(self) -> int:
@@ -301,6 +322,8 @@ class PeacekeeperConfig:
         _choice("behaviour", self.behaviour, BEHAVIOURS)
         _unit("salience", self.salience)
         _unit("casualty_probability", self.casualty_probability)
+        _flags(replace_casualties=self.replace_casualties)
+        _number("sensing_radius", self.sensing_radius)
         if not (math.isfinite(self.sensing_radius) and 1.0 <= self.sensing_radius <= 64.0):
             raise ParameterError(
                 f"sensing_radius = {self.sensing_radius!r} is outside [1, 64] cells; "
@@ -376,6 +399,7 @@ class ModelIIConfig:
         _check_switches(
             self.rounding, self.activation, self.jail_mode, self.jail_draw, self.conflict_rounds
         )
+        _flags(killer_takes_site=self.killer_takes_site)
         if self.jail_mode != "removed":
             raise ParameterError(
                 f"jail_mode = {self.jail_mode!r} is not available in Model II, where the arrested "

@@ -117,8 +117,13 @@ class CurveSettings:
             raise ParameterError(f"steps = {self.steps!r} must be an integer in [5, 100000]")
         if not (isinstance(self.bootstrap, int) and 0 <= self.bootstrap <= 100_000):
             raise ParameterError(f"bootstrap = {self.bootstrap!r} must be an integer in [0, 1e5]")
+        if isinstance(self.salience, bool) or not isinstance(self.salience, int | float):
+            raise ParameterError(f"salience = {self.salience!r}: give a number in [0, 1]")
         if not (0.0 <= self.salience <= 1.0):
             raise ParameterError(f"salience = {self.salience!r} is outside [0, 1]")
+        from grudging.rng import check_seed
+
+        check_seed(self.seed)
 
     @property
     def swept_densities(self) -> tuple[float, ...]:

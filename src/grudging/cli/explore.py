@@ -708,24 +708,12 @@ def _sampling_notes(table: Any) -> list[str]:
 
 def _discover(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
-    from grudging.errors import DesignError
-    from grudging.explore.discovery import discover
+    from grudging.explore.discovery import check_prim_arguments, discover
     from grudging.results.store import guard
 
-    if not 0 < args.threshold <= 1:  # NaN fails it too
-        raise DesignError(
-            f"--threshold {args.threshold:g}: a box's density is a share of its points; give a "
-            "value above 0 and at most 1 (e.g. 0.8)"
-        )
-    if args.boxes < 1:
-        raise DesignError(f"--boxes {args.boxes}: look for at least 1 box")
-    if args.worse_than is not None and not math.isfinite(args.worse_than):
-        raise DesignError(f"--worse-than {args.worse_than}: give a finite value of the outcome")
-    if not 0 < args.mass_min < 1:
-        raise DesignError(
-            f"--mass-min {args.mass_min:g}: the smallest box is a share of the points; give a "
-            "value above 0 and below 1 (e.g. 0.05)"
-        )
+    check_prim_arguments(
+        args.threshold, args.boxes, args.mass_min, 0.05, args.worse_than, flags=True
+    )
     _check_out(args)
     with guard(args.store):
         found = discover(

@@ -118,6 +118,45 @@ def cases_of_interest(
     return x, worse.astype(int), question
 
 
+def check_prim_arguments(
+    threshold: Any,
+    boxes: Any,
+    mass_min: Any,
+    peel_alpha: Any,
+    worse_than: Any = None,
+    flags: bool = False,
+) -> None:
+    """Refuse PRIM settings no box search can have, naming each as the caller's face does
+    (``--mass-min`` at the command line with ``flags``, ``mass_min =`` in Python)."""
+    import math
+    import numbers
+
+    def name(key: str) -> str:
+        return f"--{key.replace('_', '-')}" if flags else f"{key} ="
+
+    def share(key: str, value: Any, top_included: bool, what: str, example: str) -> None:
+        real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        inside = real and (0 < value <= 1 if top_included else 0 < value < 1)  # NaN fails
+        if not inside:
+            top = "at most 1" if top_included else "below 1"
+            shown = f"{value:g}" if real else repr(value)
+            raise DesignError(
+                f"{name(key)} {shown}: {what}; give a value above 0 and {top} (e.g. {example})"
+            )
+
+    share("threshold", threshold, True, "a box's density is a share of its points", "0.8")
+    if isinstance(boxes, bool) or not isinstance(boxes, int) or boxes < 1:
+        raise DesignError(f"{name('boxes')} {boxes!r}: look for at least 1 box (a whole number)")
+    share("mass_min", mass_min, False, "the smallest box is a share of the points", "0.05")
+    share("peel_alpha", peel_alpha, False, "a peeling step is a share of the points", "0.05")
+    if worse_than is not None and not (
+        isinstance(worse_than, numbers.Real) and math.isfinite(worse_than)
+    ):
+        raise DesignError(
+            f"{name('worse_than')} {worse_than!r}: give a finite value of the outcome"
+        )
+
+
 def discover(
     store: str | Path | Store,
     outcome: str,
@@ -158,6 +197,9 @@ def discover(
         :func:`~grudging.explore.indices.sensitivity`); default: every factor of the design.
         Fewer dimensions give boxes that are easier to read and less prone to spurious limits.
     """
+    check_prim_arguments(threshold, boxes, mass_min, peel_alpha, worse_than)
+    if isinstance(factors, str):  # one factor named bare
+        factors = [factors]
     with reading(store) as st:
         st.require_complete("scenario discovery")
         st.check_outcome(outcome)

@@ -113,6 +113,20 @@ def sensitivity(
         the outcome's unit per full range of the factor); then ``outcome, option, baseline,
         statistic, method``.
     """
+    if isinstance(num_resamples, bool) or not isinstance(num_resamples, int) or num_resamples < 1:
+        raise DesignError(
+            f"num_resamples = {num_resamples!r}: give a whole number of bootstrap resamples of 1 "
+            "or more (e.g. 200)"
+        )
+    if (
+        isinstance(conf_level, bool)
+        or not isinstance(conf_level, int | float)
+        or not (0 < conf_level < 1)
+    ):
+        raise DesignError(
+            f"conf_level = {conf_level!r}: give the confidence level, above 0 and below 1 "
+            "(e.g. 0.95)"
+        )
     with reading(store) as st:
         st.require_complete("sensitivity analysis")
         st.check_outcome(outcome)

@@ -143,9 +143,23 @@ def robustness(
         direction, option, rank, points, mean, p10, p50, p90, mean_regret, p90_regret,
         max_regret, best_share`` and, when asked, ``satisficing`` and ``better_than_<baseline>``.
     """
+    import math
+
     from grudging.model.outcomes import OUTCOMES
 
     thresholds = dict(thresholds or {})
+    for name, limit in thresholds.items():
+        if (
+            isinstance(limit, bool)
+            or not isinstance(limit, int | float)
+            or not math.isfinite(limit)
+        ):
+            raise DesignError(f"thresholds: {name} = {limit!r}: give a finite value of the outcome")
+    for q in percentiles:
+        if isinstance(q, bool) or not isinstance(q, int | float) or not 0 <= q <= 100:
+            raise DesignError(
+                f"percentiles: {q!r}: give percentiles from 0 to 100 (e.g. 10, 50, 90)"
+            )
     with reading(store) as st:
         st.require_complete("robustness")
         names = [outcomes] if isinstance(outcomes, str) else list(outcomes or st.outcome_names())

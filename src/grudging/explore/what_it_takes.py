@@ -32,6 +32,7 @@ import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -649,8 +650,12 @@ def check_request(
         ("parameter_replications", parameter_replications, 10),
         ("max_evaluations", max_evaluations, 1),
     ):
-        if number < least:
-            raise ParameterError(f"{flag(role, number)}: give at least {least}")
+        if isinstance(number, bool) or not isinstance(number, int) or number < least:
+            raise ParameterError(f"{flag(role, number)}: give a whole number of at least {least}")
+    if isinstance(levers, str):
+        raise ParameterError(
+            f"{flag('lever', levers)}: give lever names as a list (e.g. ['{levers}'])"
+        )
     specs = lever_specs(scn, scn.option(option))
     known = [s.name for s in specs]
     for name in levers:
@@ -666,7 +671,7 @@ def check_request(
 
 # -- the engine ---------------------------------------------------------------------------------
 def what_it_takes(
-    scn: Scenario,
+    scn: Scenario | str | Path,
     option: str = DEFAULT_OPTION,
     baseline: str = DEFAULT_BASELINE,
     outcome: str = DEFAULT_OUTCOME,
@@ -687,7 +692,13 @@ def what_it_takes(
     """
     from grudging.model.outcomes import OUTCOMES
     from grudging.plans import PlanCache
+    from grudging.rng import check_seed
 
+    if isinstance(scn, str | Path):
+        from grudging.scenario import load_scenario
+
+        scn = load_scenario(scn)
+    check_seed(seed)
     specs = check_request(
         scn,
         option,

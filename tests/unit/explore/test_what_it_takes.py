@@ -161,7 +161,7 @@ def test_the_answer_is_a_simulate_and_is_deterministic(tiny_runnable_path: Path)
         (["--confidence", "0"], "--confidence 0.0: give a probability strictly between 0 and 1"),
         (["--confidence", "nan"], "--confidence nan: give a probability strictly between 0 and 1"),
         (["--baseline", OPTION], "the baseline is the option itself"),
-        (["-r", "0"], "--replications 0: give at least 1"),
+        (["-r", "0"], "--replications 0: give a whole number of at least 1"),
     ],
 )
 def test_bad_input_is_refused_before_any_planning(
