@@ -77,7 +77,7 @@ def regret(
     statistic: str = "mean",
 ) -> pd.DataFrame:
     """Per design point and option: the value, the best value there, the regret, and whether the
-    option is the best (tidy: ``point, option, value, best, regret, is_best``)."""
+    option is the best (tidy: ``point, option, outcome, value, best, regret, is_best``)."""
     from grudging.model.outcomes import OUTCOMES
 
     with reading(store) as st:
