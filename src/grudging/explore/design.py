@@ -172,7 +172,7 @@ def make_design(
         raise DesignError(unknown_name("design method", str(method), METHODS))
     _whole(n, "n", 0 if method == "factorial" else 1, MAX_FACTORIAL_POINTS)  # factorial: unused
     _whole(seed, "seed", 0, MAX_SEED)
-    _whole(levels, "levels", 2, 1000)
+    _whole(levels, "levels", 1, 1000)  # 1: each real factor at its median
     _whole(num_levels, "num_levels", 2, 1000)
     for name, flag in (("cross_levers", cross_levers), ("second_order", second_order)):
         if not isinstance(flag, bool | np.bool_):

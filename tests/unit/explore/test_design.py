@@ -149,7 +149,7 @@ def test_plan_reads_mark_the_patron_skill_only_when_the_patron_guarantees(
         ({"method": "morris", "n": 5_000_000}, "n = 5,000,000: a morris design of "),
         ({"method": "lhs", "n": 2.5}, "n = 2.5: give a whole number"),
         ({"method": "lhs", "seed": -1}, "seed = -1: give a whole number from 0 to "),
-        ({"method": "factorial", "levels": 0}, "levels = 0: give a whole number from 2 to "),
+        ({"method": "factorial", "levels": 0}, "levels = 0: give a whole number from 1 to "),
         ({"method": "lhs", "second_order": True}, "second_order works with a sobol design"),
         ({"method": "lhs", "parameters": None}, "parameters = None: give 'all', 'none'"),
         ({"method": None}, "unknown design method 'None'"),
