@@ -183,11 +183,7 @@ def percent(share: float) -> str:
 def chance(p: float) -> str:
     """A probability in a sentence, two decimals, never rounded to a certainty or to zero
     ("below 0.01" for 0.005, "above 0.99" for 0.996; 0 and 1 as they are)."""
-    if 0.0 < p < 0.005:
-        return "below 0.01"
-    if 0.995 <= p < 1.0:
-        return "above 0.99"
-    return f"{p:.2f}"
+    return _two_places(p, "below 0.01", "above 0.99")
 
 
 def chance_cell(p: float | None) -> str:
@@ -195,10 +191,15 @@ def chance_cell(p: float | None) -> str:
     when undefined."""
     if p is None or p != p:
         return "–"
+    return _two_places(p, "<0.01", ">0.99")
+
+
+def _two_places(p: float, near_zero: str, near_one: str) -> str:
+    """``p`` to two decimals, or ``near_zero`` / ``near_one`` where that would round it to 0 or 1."""
     if 0.0 < p < 0.005:
-        return "<0.01"
+        return near_zero
     if 0.995 <= p < 1.0:
-        return ">0.99"
+        return near_one
     return f"{p:.2f}"
 
 
