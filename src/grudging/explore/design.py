@@ -170,10 +170,12 @@ def make_design(
         from grudging.errors import unknown_name
 
         raise DesignError(unknown_name("design method", str(method), METHODS))
-    _whole(n, "n", 0 if method == "factorial" else 1, MAX_FACTORIAL_POINTS)  # factorial: unused
-    _whole(seed, "seed", 0, MAX_SEED)
-    _whole(levels, "levels", 1, 1000)  # 1: each real factor at its median
-    _whole(num_levels, "num_levels", 2, 1000)
+    check_whole(
+        n, "n", 0 if method == "factorial" else 1, MAX_FACTORIAL_POINTS
+    )  # factorial: unused
+    check_whole(seed, "seed", 0, MAX_SEED)
+    check_whole(levels, "levels", 1, 1000)  # 1: each real factor at its median
+    check_whole(num_levels, "num_levels", 2, 1000)
     for name, flag in (("cross_levers", cross_levers), ("second_order", second_order)):
         if not isinstance(flag, bool | np.bool_):
             raise DesignError(f"{name} = {flag!r}: give True or False")
@@ -282,8 +284,9 @@ def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
 MAX_FACTORIAL_POINTS = 10_000_000
 
 
-def _whole(value: Any, name: str, least: int, most: int) -> None:
-    """Refuse ``value`` unless it is a whole number from ``least`` to ``most``."""
+def check_whole(value: Any, name: str, least: int, most: int) -> None:
+    """Refuse ``value`` unless it is a whole number from ``least`` to ``most`` (a design's or a
+    sweep's count, seed or size)."""
     if (
         isinstance(value, bool)
         or not isinstance(value, int | np.integer)

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import DesignError, StoreError, unknown_name
-from grudging.explore.design import Design
+from grudging.explore.design import Design, check_whole
 from grudging.explore.executors import Executor, Lost, make_executor
 from grudging.explore.levers import Factor, select_factors, with_plan_reads
 from grudging.machine import available_memory, human_bytes
@@ -377,19 +377,6 @@ class SweepReport:
         return "<p><b>grudging sweep</b></p>" + self.summary().to_html(index=False)
 
 
-def _whole(value: Any, name: str, least: int, most: int | None = None) -> None:
-    """Refuse ``value`` unless it is a whole number from ``least`` to ``most``."""
-    from grudging.machine import MAX_SEED
-
-    top = MAX_SEED if most is None else most
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | np.integer)
-        or not least <= value <= top
-    ):
-        raise DesignError(f"{name} = {value!r}: give a whole number from {least:,} to {top:,}")
-
-
 def _check_run_arguments(
     options: Any, replications: Any, seed: Any, block: Any, workers: Any
 ) -> None:
@@ -403,14 +390,16 @@ def _check_run_arguments(
             f"options = {options!r:.60}: give option ids (names), or leave it out to sweep every "
             "option"
         )
+    from grudging.machine import MAX_SEED
+
     if replications is not None:
-        _whole(replications, "replications", 1)
+        check_whole(replications, "replications", 1, MAX_SEED)
     if seed is not None:
-        _whole(seed, "seed", 0)
+        check_whole(seed, "seed", 0, MAX_SEED)
     if block is not None:
-        _whole(block, "block", 1)
+        check_whole(block, "block", 1, MAX_SEED)
     if workers is not None:
-        _whole(workers, "workers", 1, 4096)
+        check_whole(workers, "workers", 1, 4096)
 
 
 def _check_resume_arguments(
