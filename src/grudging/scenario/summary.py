@@ -55,7 +55,7 @@ def _option_summary(opt: Any, faction_names: dict[str, str]) -> str:
         if h.below_share_of_start is not None:
             threshold += (
                 f" or {h.below_share_of_start:.0%} of the information-date national rate, "
-                "whichever is higher"
+                "whichever is higher,"
             )
         where = (
             f" in regions holding {h.per_region_share:.0%} of the people"

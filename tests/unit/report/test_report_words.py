@@ -137,7 +137,7 @@ def test_decisions_name_factions_and_state_the_whole_handover_rule(iraq: Any) ->
     assert "sadrists" not in options["what_happened"]
     assert (
         "once deaths < 2/100k/month or 50% of the information-date national rate, whichever is "
-        "higher for 6 months"
+        "higher, for 6 months"
     ) in options["nato_then_un"]
 
 
