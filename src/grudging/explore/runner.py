@@ -566,7 +566,8 @@ def sweep(
             raise DesignError(unknown_name("option", option, ids))
     if len(set(chosen)) != len(chosen):
         raise DesignError(f"options repeat: {', '.join(chosen)}; name each once")
-    ex_workers = workers or (1 if executor == "inprocess" else os.cpu_count() or 1)
+    # the in-process executor runs in this process whatever ``workers`` says
+    ex_workers = 1 if executor == "inprocess" else workers or os.cpu_count() or 1
     est = estimate(
         design.points,
         len(design.factors),

@@ -400,3 +400,19 @@ def test_regret_refuses_an_option_named_twice(iraq: Any, tmp_path: Path) -> None
     sweep(iraq, path, design, options=OPTIONS, replications=2, seed=11)
     with open_store(path) as store, pytest.raises(DesignError, match=r"^options repeat: us_stays"):
         robustness(store, options=["us_stays", "us_stays"])
+
+
+def test_the_in_process_executor_plans_for_one_process(iraq: Any, tmp_path: Path) -> None:
+    """Its memory estimate is one process's, whatever ``workers`` says (4,096 workers of a
+    process pool would need more memory than the machine has)."""
+    design = make_design(iraq, "lhs", 2, parameters="dynamics", levers="none", seed=5)
+    report = sweep(
+        iraq,
+        tmp_path / "w.duckdb",
+        design,
+        options="us_stays",
+        replications=2,
+        workers=4096,
+        memory_bytes=2 * 2**30,
+    )
+    assert report.complete
