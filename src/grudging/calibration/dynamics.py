@@ -40,7 +40,7 @@ from scipy.optimize import minimize
 from scipy.special import gammaln
 
 from grudging.errors import GrudgingError
-from grudging.model.dynamics import DynamicsParams, suppression
+from grudging.model.dynamics import DynamicsParams, ForceUnit, suppression, unit_skill
 from grudging.model.forces import history
 from grudging.model.parameters import stage_parameters
 from grudging.model.requirement import (
@@ -151,6 +151,26 @@ def _required_density(
     return need * (density0 / np.maximum(curve.base(rate0), 1e-9))
 
 
+def recorded_units(
+    scn: Scenario, first: str, last: str, weights: Mapping[str, float], erodes: bool = True
+) -> tuple[ForceUnit, ...]:
+    """The scenario's recorded forces from ``first`` to ``last`` as the engine's units, allocated
+    to regions by ``weights``: each with its command's traits, as an option's plan builds them
+    (:func:`grudging.options.plan_option`), so calibration reads the same skill and salience."""
+    return tuple(
+        ForceUnit(
+            name=f.id,
+            nation=f.nation,
+            kind="patron" if f.nation is not None and f.nation == scn.patron else "contingent",
+            **unit_traits(command_of(scn, f.command)),
+            troops=allocate(history(f, first, last), weights, scn),  # (N, M)
+            pk_skill=1.0,
+            erodes=erodes,
+        )
+        for f in scn.forces
+    )
+
+
 def _suppression(
     scn: Scenario, values: Mapping[str, float], first: str, last: str, located: np.ndarray
 ) -> np.ndarray:
@@ -163,10 +183,8 @@ def _suppression(
     pop_k = np.array([r.population for r in scn.regions], dtype=float) / 1000.0
     density = _required_density(scn, req, req_p, located)
     effective = np.zeros((month_index(last) - month_index(first) + 1, len(scn.regions)))
-    for force in scn.forces:
-        skill = dyn.patron_pk_skill if force.nation == scn.patron else dyn.us_led_pk_skill
-        troops = allocate(history(force, first, last), weights, scn)  # (N, M)
-        effective += skill * troops.T
+    for unit in recorded_units(scn, first, last, weights):
+        effective += unit_skill(unit, dyn) * unit.troops.T
     host = np.array([r.host_forces for r in scn.regions], dtype=float)
     effective += host * req_p.host_reliability * dyn.host_pk_skill
     coverage = effective / pop_k / np.maximum(density, 1e-9)
@@ -291,7 +309,7 @@ def attack_ceiling(scn: Scenario, values: Mapping[str, float]) -> dict[str, Any]
     host forces. The record is a lower bound of what is possible: the parameter's range runs from
     it (docs/design-notes/attack-ceiling.md). ``None`` without attack records.
     """
-    from grudging.model.dynamics import ForceUnit, unit_characteristics
+    from grudging.model.dynamics import unit_characteristics
 
     last = month_index(scn.information_date)
     records = [
@@ -308,18 +326,8 @@ def attack_ceiling(scn: Scenario, values: Mapping[str, float]) -> dict[str, Any]
     weights = {r.region: r.gross_troops for r in req.regions}
     dyn = stage_parameters(DynamicsParams, values, "dynamics")
     span = (month_label(first), scn.information_date)
-    troops = [allocate(history(f, *span), weights, scn) for f in scn.forces]  # (N, M) each
-    units = tuple(
-        ForceUnit(
-            name=f.id,
-            nation=f.nation,
-            kind="patron" if f.nation == scn.patron else "contingent",
-            **unit_traits(command_of(scn, f.command)),
-            troops=t,
-            pk_skill=1.0,
-        )
-        for f, t in zip(scn.forces, troops, strict=True)
-    )
+    units = recorded_units(scn, *span, weights)
+    troops = [u.troops for u in units]  # (N, M) each
     targets = dyn.salience_host * np.asarray(theatre.host_troops, dtype=float)[:, None]
     if units:
         _, sal, _ = unit_characteristics(units, dyn)
@@ -631,7 +639,7 @@ def predictive_check(
     simulated 90 % band. It starts from the month before its first, so it covers at most the
     data's months less one.
     """
-    from grudging.model.dynamics import DynamicsInputs, ForceUnit, simulate
+    from grudging.model.dynamics import DynamicsInputs, simulate
 
     data = panel(scn, values)
     months = min(months, len(data.months) - 1)
@@ -647,18 +655,7 @@ def predictive_check(
     req = requirement(earlier, req_p)
     theatre = build_theatre(earlier, req, req_p)
     weights = {r.region: r.gross_troops for r in req.regions}
-    units = tuple(
-        ForceUnit(
-            name=f.id,
-            nation=f.nation,
-            kind="patron" if f.nation == scn.patron else "contingent",
-            **unit_traits(command_of(scn, f.command)),
-            troops=allocate(history(f, month_label(start), scn.information_date), weights, scn),
-            pk_skill=1.0,
-            erodes=False,
-        )
-        for f in scn.forces
-    )
+    units = recorded_units(scn, month_label(start), scn.information_date, weights, erodes=False)
     dyn = stage_parameters(DynamicsParams, values, "dynamics")
     traj = simulate(
         DynamicsInputs(theatre=theatre, units=units, months=months, erosion=False),

@@ -94,3 +94,22 @@ def test_the_posterior_check_covers_no_more_months_than_the_data_allow(iraq) -> 
     data = panel(iraq, run_values(iraq))
     check = predictive_check(iraq, run_values(iraq), months=len(data.months) + 5, replications=20)
     assert check["months"] == [data.months[1], data.months[-1]]
+
+
+def test_the_panel_reads_each_recorded_force_s_skill_from_its_command(iraq) -> None:  # type: ignore[no-untyped-def]
+    # The same forces under the UN instead of the patron-led command: suppression reads the UN's
+    # skill, exactly as the patron-led one did at the same value (commands are data).
+    from grudging.kernel import run_values
+
+    values = run_values(iraq)
+    skill = values["dynamics.un_pk_skill"]
+    assert skill != values["dynamics.us_led_pk_skill"]
+    patron_led = panel(iraq, {**values, "dynamics.us_led_pk_skill": skill})
+    forces = [
+        f if f.nation == iraq.patron else f.model_copy(update={"command": "un"})
+        for f in iraq.forces
+    ]
+    assert any(f.command == "un" for f in forces)
+    under_un = panel(iraq.model_copy(update={"forces": forces}), values)
+    np.testing.assert_array_equal(under_un.suppression, patron_led.suppression)
+    assert not np.array_equal(under_un.suppression, panel(iraq, values).suppression)
