@@ -305,6 +305,42 @@ def test_values_typed_on_one_stage_survive_a_switch_to_another(server: Any, page
 
 
 @pytest.mark.slow
+def test_the_address_keeps_the_changes_through_a_reload_and_shares_them(
+    server: Any, page: Page, browser: Any
+) -> None:
+    """The page's address holds the state: a reload keeps the change, the address opened in
+    another page shows it, the back button undoes it, and a bad address is refused with one
+    message while the page keeps the defaults."""
+    page.goto(server.url)
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    open_tab(page, "Assumptions")
+    type_value(page, "dynamics.coverage_half", "0.6")
+    page.get_by_role("button", name="Run with these values").click()
+    expect(page.locator("#status")).to_contain_text("1 assumption changed", timeout=SLOW_MS)
+    expect(page).to_have_url(
+        re.compile(r"\?scenario=builtin:iraq-2007&dynamics\.coverage_half=0\.6$")
+    )
+    link = page.url
+    page.reload()
+    expect(page.locator("#status")).to_contain_text("1 assumption changed", timeout=SLOW_MS)
+    other = browser.new_page()
+    try:
+        other.goto(link)
+        expect(other.locator("#status")).to_contain_text("1 assumption changed", timeout=SLOW_MS)
+        open_tab(other, "Assumptions")
+        expect(param_input(other, "dynamics.coverage_half")).to_have_value("0.6", timeout=SLOW_MS)
+        other.goto(server.url.rstrip("/") + "/?dynamics.coverage_half=99")
+        expect(other.locator("#message")).to_contain_text(
+            "dynamics.coverage_half: 99 is outside its range", timeout=SLOW_MS
+        )
+        expect(other.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+    finally:
+        other.close()
+    page.go_back()  # to the address before the change: the defaults again
+    expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)
+
+
+@pytest.mark.slow
 def test_an_assumption_change_updates_the_comparison(server: Any, page: Page, shot: Any) -> None:
     page.goto(server.url)
     expect(page.locator("#status")).to_contain_text("default assumptions", timeout=SLOW_MS)

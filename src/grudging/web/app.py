@@ -21,6 +21,7 @@ from grudging.web.guard import explain
 from grudging.web.sessions import (
     MAX_REQUEST_BYTES,
     MAX_UPLOAD_BYTES,
+    check_session_id,
     check_state,
     new_session_id,
 )
@@ -442,6 +443,8 @@ def layout(ws: Workspace) -> Any:
         [
             dcc.Store(id="session", data=new_session_id()),
             dcc.Store(id="state", data=dict(state)),
+            # the address holds the state: a reload keeps the changes, a link shares them
+            dcc.Location(id="address", refresh=False),
             html.Header(
                 [
                     html.H1(TITLE),
@@ -595,10 +598,11 @@ def _session() -> Any:
 
 # Header: the scenario, an upload, the status line, the YAML download ----------------------------
 def _register_header(app: dash.Dash, ws: Workspace) -> None:
-    from dash import Input, Output, State, no_update
+    from dash import Input, Output, State, ctx, no_update
 
     from grudging.web import callbacks as cb
     from grudging.web.controls import fmt, stage_choices
+    from grudging.web.links import state_from_search, state_to_search
 
     loading = "this scenario could not be loaded"
 
@@ -695,8 +699,40 @@ def _register_header(app: dash.Dash, ws: Workspace) -> None:
             if aid_typed not in (None, "") and shown == state.get("scenario")
             else ("" if aid is None else fmt(aid)),
             ws.store_choices(),
-            "",
+            # a change of state clears the last message; the page's first call leaves what the
+            # address's check may have put there (a refused link)
+            "" if ctx.triggered_id == "state" else no_update,
         )
+
+    @app.callback(
+        Output("state", "data", allow_duplicate=True),
+        Output("message", "children", allow_duplicate=True),
+        Input("address", "search"),
+        State("state", "data"),
+        _session(),
+        prevent_initial_call="initial_duplicate",
+    )
+    @_guarded(ws, 2, 1, state_at=1, what="the settings in the page's address were not used")
+    def on_address(sid: str, search: str | None, state: UserState) -> Any:
+        # a reload or a link (on loading), or the browser's back and forward buttons
+        if (search or "") == state_to_search(ws, state):
+            return no_update, no_update
+        return state_from_search(ws, search, sid), ""
+
+    @app.callback(
+        Output("address", "search"),
+        Input("state", "data"),
+        State("address", "search"),
+        _session(),
+        prevent_initial_call=True,
+    )
+    def on_state_address(state: UserState, search: str | None, sid: str) -> Any:
+        try:  # a state the page could not have sent leaves the address as it is
+            check_state(state, check_session_id(sid))
+            wanted = state_to_search(ws, state)
+        except Exception:
+            return no_update
+        return no_update if wanted == (search or "") else wanted
 
     @app.callback(
         Output("yaml-download", "data"),
