@@ -112,3 +112,25 @@ def test_backtest_rejects_a_bad_month(capsys: pytest.CaptureFixture[str]) -> Non
     """`--to` takes YYYY-MM; anything else is a usage error (exit 2) naming the fix."""
     assert main(["backtest", "iraq-2007", "--to", "2011-13", "-n", "10", "--plot", "-"]) == 2
     assert "give YYYY-MM" in capsys.readouterr().err
+
+
+def test_bosnia_naive_forecasts_read_the_record_before_the_information_date() -> None:
+    """Persistence of deaths a month is the mean of the last 12 months recorded before November
+    1995 (regions summed); the library's naive forecasts read the year before as war, and the
+    troop rule is n/a with its reason (the US arrive after the first month)."""
+    from grudging.evidence.bosnia import naive_deaths_1996, naive_relapse
+    from grudging.scenario.schema import month_index
+
+    scn = load_scenario("bosnia-1995")
+    monthly: dict[str, float] = {}
+    for o in scn.observations:
+        if o.series == "civilian_deaths" and month_index(o.month) <= month_index("1995-11"):
+            monthly[o.month] = monthly.get(o.month, 0.0) + o.value
+    last = [monthly[m] for m in sorted(monthly)[-12:]]
+    naive = naive_deaths_1996(scn)
+    assert naive["persistence"] == pytest.approx(sum(last) / 12)
+    assert math.isnan(naive["rule"])
+    assert "no troops in the first month (1995-12)" in naive["why"]
+    relapse = naive_relapse(scn)
+    assert relapse.persistence == 1.0
+    assert 0 < relapse.base_rate < 1

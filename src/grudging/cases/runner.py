@@ -421,6 +421,54 @@ def naive_forecasts(pool: Sequence[CaseEntry]) -> dict[str, tuple[float, float]]
     return {e.id: (base[i], rule[i]) for i, e in enumerate(pool)}
 
 
+@dataclass(frozen=True)
+class NaiveAt:
+    """The case library's naive forecasts of large-scale violence for an operation at a date."""
+
+    cases: tuple[str, ...]  # the library's cases whose two-year outcome was known by the date
+    base_rate: float  # their share with large-scale violence
+    rule: float  # the share in the operation's cell of the rule (base rate if the cell is empty)
+    rule_cell: str  # "agreement and not a party", or "not (agreement and not a party)"
+    persistence: float  # 1 where the year before was war (WAR_DEATHS or more), else 0
+
+
+def naive_at(
+    information_date: str, agreement: bool, intervener_party: bool, recent_deaths_per_year: float
+) -> NaiveAt:
+    """The case library's naive forecasts for an operation known at ``information_date``, from
+    the library's cases whose two-year outcome was known by then (a start at least 24 months
+    before it): nothing later is read. :class:`GrudgingError` if no case qualifies."""
+    from grudging.scenario.schema import month_index
+
+    known = []
+    for case_id in library_ids():
+        coding = read_case(library_dir() / f"{case_id}.yaml")
+        if coding.outcome is not None and (
+            month_index(coding.start) + 24 <= month_index(information_date)
+        ):
+            known.append(coding)
+    if not known:
+        raise GrudgingError(
+            f"no case of the library had its two-year outcome known by {information_date}; the "
+            "library's naive forecasts need at least one"
+        )
+    y = [bool(c.outcome.large_scale_violence_2y) for c in known]  # type: ignore[union-attr]
+    cell = scoring.rule_holds(agreement, intervener_party)
+    same = [
+        v
+        for c, v in zip(known, y, strict=True)
+        if scoring.rule_holds(c.agreement, c.intervener_party) == cell
+    ]
+    base = sum(y) / len(y)
+    return NaiveAt(
+        cases=tuple(c.id for c in known),
+        base_rate=base,
+        rule=sum(same) / len(same) if same else base,
+        rule_cell=("" if cell else "not (") + "agreement and not a party" + ("" if cell else ")"),
+        persistence=1.0 if recent_deaths_per_year >= WAR_DEATHS else 0.0,
+    )
+
+
 def library_report(
     results: Sequence[CaseResult], pool: Sequence[CaseEntry] | None = None
 ) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def _check(
         raise GrudgingError(f"no month of '{name}' overlaps the model's horizon")
     err = joined["median"] - joined["observed"]
     inside = (joined["observed"] >= joined["low"]) & (joined["observed"] <= joined["high"])
-    corr = _correlation(joined["median"], joined["observed"])
+    corr = path_correlation(joined["median"], joined["observed"])
     joined["year"] = joined["label"].str[:4]
     totals = (
         joined.groupby("year")
@@ -187,7 +187,7 @@ def _check(
     )
 
 
-def _correlation(model: pd.Series, observed: pd.Series) -> float:
+def path_correlation(model: pd.Series, observed: pd.Series) -> float:
     """Pearson's r of the two monthly paths; NaN with fewer than three months or a path that
     never changes (a record of 0 every month), where it is undefined."""
     a, b = model.to_numpy(dtype=float), observed.to_numpy(dtype=float)
@@ -234,7 +234,7 @@ NAIVE = {"persistence": "persistence", "base_rate": "base rate", "rule": "troop 
 NONE_RECORDED = "none recorded: no log error (a ratio to zero is undefined)"
 
 
-def _before(scn: Scenario, region: str | None) -> tuple[pd.Series, str | None]:
+def recorded_before(scn: Scenario, region: str | None) -> tuple[pd.Series, str | None]:
     """Observed monthly deaths up to the information date (national, or one region), and how the
     national series was formed when the scenario has none of its own."""
     if region is not None:
@@ -274,7 +274,7 @@ def patron_troops(scn: Scenario, option: str, months: int) -> np.ndarray | None:
 
 
 @dataclass(frozen=True)
-class _NaiveInputs:
+class NaiveInputs:
     """What the naive forecasts of one series are formed from."""
 
     base: float  # deaths a month; NaN when nothing was recorded before the information date
@@ -283,8 +283,8 @@ class _NaiveInputs:
     basis: tuple[str, ...]  # how the forecasts depart from the protocol, or why one is n/a
 
 
-def _naive_inputs(scn: Scenario, option: str, region: str | None) -> _NaiveInputs:
-    before, how = _before(scn, region)
+def naive_inputs(scn: Scenario, option: str, region: str | None) -> NaiveInputs:
+    before, how = recorded_before(scn, region)
     last = before.iloc[-12:]
     basis = [how] if how else []
     months = len(last)
@@ -312,13 +312,45 @@ def _naive_inputs(scn: Scenario, option: str, region: str | None) -> _NaiveInput
         )
         troops = None
     base = float(last.mean()) if months else float("nan")
-    return _NaiveInputs(base, months, troops, tuple(basis))
+    return NaiveInputs(base, months, troops, tuple(basis))
+
+
+def naive_band(scn: Scenario, region: str | None) -> tuple[float, float]:
+    """The naive band: the 5th to 95th percentile of the last 12 monthly figures recorded before
+    the information date ("this year will look like last year"); NaN with none recorded."""
+    last = recorded_before(scn, region)[0].iloc[-12:]
+    if last.empty:
+        return float("nan"), float("nan")
+    low, high = np.quantile(last.to_numpy(dtype=float), [0.05, 0.95])
+    return float(low), float(high)
+
+
+def naive_monthly(
+    scn: Scenario, option: str, check: SeriesCheck, region: str | None
+) -> pd.DataFrame:
+    """The naive forecasts month by month over the check's months: persistence (the same month a
+    year before: recorded before the information date, else observed in the check's table),
+    base rate and troop rule as :func:`naive_forecasts` forms them (NaN where not available)."""
+    inputs = naive_inputs(scn, option, region)
+    before = recorded_before(scn, region)[0]
+    table = check.table[["month", "observed"]].copy()
+    known = {**before.to_dict(), **dict(zip(table["month"], table["observed"], strict=True))}
+    year_before = [f"{int(m[:4]) - 1}{m[4:]}" for m in table["month"]]
+    table["persistence"] = [float(known.get(m, np.nan)) for m in year_before]
+    table["base_rate"] = inputs.base
+    if inputs.troops is not None:
+        idx = [month_index(m) - month_index(scn.start) for m in table["month"]]
+        ratio = inputs.troops[0] / np.maximum(inputs.troops[idx], 1e-9)
+        table["rule"] = inputs.base * np.minimum(ratio, 2.0)
+    else:
+        table["rule"] = float("nan")
+    return table
 
 
 def naive_basis(scn: Scenario, option: str, region: str | None) -> tuple[str, ...]:
     """How the naive forecasts of a series depart from the protocol, or why one cannot be formed
     (empty when they follow it: 12 months of record and patron troops at the start)."""
-    return _naive_inputs(scn, option, region).basis
+    return naive_inputs(scn, option, region).basis
 
 
 def _log_error(forecast: float, observed: float) -> float:
@@ -357,7 +389,7 @@ def naive_forecasts(
     series or, where a scenario has none, its regional and unlocated rows summed by month. The
     rule is not available when the patron has no force or no troops in the first month.
     """
-    inputs = _naive_inputs(scn, option, region)
+    inputs = naive_inputs(scn, option, region)
     base = inputs.base
     table = check.table.copy()
     table["year"] = table["month"].str[:4]

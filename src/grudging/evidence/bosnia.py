@@ -16,6 +16,7 @@ shared ones (``scenarios/common/parameters``), the scenario carries no calibrati
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -207,17 +208,74 @@ def _deaths_1996(ctx: EvidenceContext) -> Measurement:
     traj = _after(ctx)
     national = traj.deaths[:, :, 1:13].sum(axis=1)  # Jan-Dec 1996
     median = float(np.median(national, axis=0).mean())
+    naive = naive_deaths_1996(ctx.scenario(SCENARIO))
     return Measurement(
         median,
-        f"{median:,.0f} a month (median path, 1996)",
-        {"mean_path": national.mean(axis=0).tolist()},
+        f"{median:,.0f} a month (median path, 1996); naive: persistence and base rate "
+        f"{naive['persistence']:,.0f}, troop rule "
+        + (f"{naive['rule']:,.0f}" if np.isfinite(naive["rule"]) else f"n/a ({naive['why']})"),
+        {"mean_path": national.mean(axis=0).tolist(), "naive": naive},
+    )
+
+
+def naive_deaths_1996(scn: Any) -> dict[str, Any]:
+    """The naive forecasts of deaths a month in 1996 (the back-test's protocol): persistence,
+    which in a first year is the base rate (the mean month of the last 12 recorded before the
+    information date, regions summed), and the troop rule (that base rate times the patron's
+    troops in the first month over its troops each month, at most twice it; NaN where the patron
+    has no troops in the first month, with the reason)."""
+    from grudging.evidence.backtest import naive_inputs
+
+    inputs = naive_inputs(scn, OPTION, None)
+    rule, why = float("nan"), "; ".join(n for n in inputs.basis if "troop rule" in n)
+    if inputs.troops is not None:
+        months = inputs.troops[1:13]  # Jan-Dec 1996, as the model's figure
+        rule = float(np.mean(inputs.base * np.minimum(inputs.troops[0] / months, 2.0)))
+    return {"persistence": inputs.base, "rule": rule, "why": why.removeprefix("troop rule n/a: ")}
+
+
+#: The case library's coding of this operation (IFOR after Dayton), for its rule's cell.
+CASE = "bosnia-1995-12"
+
+
+def naive_relapse(scn: Any) -> Any:
+    """The case library's naive forecasts of large-scale violence within two years for this
+    operation at the scenario's information date (:func:`grudging.cases.runner.naive_at`): the
+    rule's cell is the library's coding of IFOR, the persistence reads the last year recorded."""
+    from grudging.cases.runner import case_path, naive_at, read_case
+    from grudging.evidence.backtest import recorded_before
+
+    coding = read_case(case_path(CASE))
+    last_year = float(recorded_before(scn, None)[0].iloc[-12:].sum())
+    return naive_at(
+        scn.information_date, scn.agreement is not None, coding.intervener_party, last_year
+    )
+
+
+def _naive_relapse_text(naive: Any, holding: bool) -> str:
+    """The naive probabilities of violence (or of holding: one minus them), with what they
+    forecast."""
+
+    def p(v: float) -> str:
+        return f"{1.0 - v if holding else v:.2f}"
+
+    return (
+        f"; naive (the case library at the information date, {len(naive.cases)} cases; "
+        f"P({'no ' if holding else ''}large-scale violence within 2 years)): base rate "
+        f"{p(naive.base_rate)}, rule ({naive.rule_cell}) {p(naive.rule)}, persistence "
+        f"{p(naive.persistence)}"
     )
 
 
 def _no_relapse(ctx: EvidenceContext) -> Measurement:
     traj = _after(ctx)
     p = float(traj.civil_war.any(axis=1).mean())
-    return Measurement(p, f"P(all-out war resumes) {p:.2f} within 36 months", {})
+    naive = naive_relapse(ctx.scenario(SCENARIO))
+    return Measurement(
+        p,
+        f"P(all-out war resumes) {p:.2f} within 36 months" + _naive_relapse_text(naive, False),
+        {"naive": dataclasses.asdict(naive)},
+    )
 
 
 def _settlement(ctx: EvidenceContext) -> Measurement:
@@ -236,12 +294,19 @@ def _settlement(ctx: EvidenceContext) -> Measurement:
     # reported beside it, not hidden.
     in_place = ctx.scenario(SCENARIO).agreement is not None
     how = "agreement in place, " if in_place else ""
+    naive = naive_relapse(ctx.scenario(SCENARIO))
     return Measurement(
         holds,
         f"P(signed and holding) {holds:.2f} ({how}signed {formed:.2f}; guarantor strength "
         f"{g.strength_ratio if g else float('nan'):.2f} of the requirement; the bargain stage "
-        f"alone: P(deal) {p_deal:.2f}, holdouts: {', '.join(holdouts) or 'none'})",
-        {"formed": formed, "holdouts": holdouts, "p_deal_from_scratch": p_deal},
+        f"alone: P(deal) {p_deal:.2f}, holdouts: {', '.join(holdouts) or 'none'})"
+        + _naive_relapse_text(naive, True),
+        {
+            "formed": formed,
+            "holdouts": holdouts,
+            "p_deal_from_scratch": p_deal,
+            "naive": dataclasses.asdict(naive),
+        },
     )
 
 
@@ -251,7 +316,8 @@ def _peacekeeper_deaths(ctx: EvidenceContext) -> Measurement:
     median = float(np.median(deaths))
     return Measurement(
         median,
-        f"{median:,.0f} killed in {PEACEKEEPER_MONTHS} months (median)",
+        f"{median:,.0f} killed in {PEACEKEEPER_MONTHS} months (median); naive: n/a (the "
+        "scenario holds no record of peacekeepers killed before the information date)",
         {"quantiles": np.quantile(deaths, [0.05, 0.5, 0.95]).tolist()},
     )
 

@@ -19,7 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from grudging.evidence.backtest import NAIVE, Backtest, backtest, patron_troops
+from grudging.evidence.backtest import (
+    NAIVE,
+    Backtest,
+    backtest,
+    naive_band,
+    naive_monthly,
+    path_correlation,
+    patron_troops,
+)
 from grudging.evidence.checks import (
     Check,
     EvidenceContext,
@@ -29,7 +37,7 @@ from grudging.evidence.checks import (
     within,
 )
 from grudging.results.results import Results
-from grudging.scenario.schema import month_index
+from grudging.scenario.schema import Scenario, month_index
 
 SCENARIO = "iraq-2007"
 IBC = "Iraq Body Count monthly civilian deaths 2007-2008 (held out: validation/)"
@@ -116,38 +124,79 @@ def _worst_year_ratio(series: str):  # type: ignore[no-untyped-def]
         text = ", ".join(
             f"{r['year']} {math.exp(r['log_error_model']):.2f}" for _, r in rows.iterrows()
         )
-        return Measurement(ratio, f"worst {worst['year']}: {ratio:.2f} (by year: {text})", {})
+        naive = {label: _worst(rows, name) for name, label in NAIVE.items()}
+        return Measurement(
+            ratio,
+            f"worst {worst['year']}: {ratio:.2f} (by year: {text}); naive worst years: "
+            + ", ".join(f"{label} {shown}" for label, (_, shown) in naive.items()),
+            {"naive_worst": {label: value for label, (value, _) in naive.items()}},
+        )
 
     return measure
 
 
+def _worst(rows: pd.DataFrame, name: str) -> tuple[float, str]:
+    """A naive forecast's worst yearly ratio (largest |log error|) and how it reads."""
+    errors = rows[f"log_error_{name}"].to_numpy(dtype=float)
+    if not np.isfinite(errors).any():
+        return math.nan, "n/a"
+    i = int(np.nanargmax(np.abs(errors)))
+    return float(math.exp(errors[i])), f"{math.exp(errors[i]):.2f} ({rows['year'].iloc[i]})"
+
+
+def _naive_2008_over_2007(ctx: EvidenceContext) -> dict[str, float]:
+    """Each naive forecast's own 2008 total over its 2007 total (the design note's protocol)."""
+    y7, y8 = _year_row(ctx, "national", "2007"), _year_row(ctx, "national", "2008")
+    return {
+        label: y8[name] / y7[name] if y7[name] > 0 else math.nan for name, label in NAIVE.items()
+    }
+
+
 def _fall_ratio(ctx: EvidenceContext) -> Measurement:
-    """Modelled 2008 over modelled 2007, mechanism alone."""
+    """Modelled 2008 over modelled 2007, mechanism alone, beside each naive forecast's."""
     y7, y8 = _year_row(ctx, "national", "2007"), _year_row(ctx, "national", "2008")
     ratio = y8["model"] / y7["model"]
+    naive = _naive_2008_over_2007(ctx)
     return Measurement(
         ratio,
-        f"{ratio:.2f} (observed {y8['observed'] / y7['observed']:.2f})",
-        {"model_2007": y7["model"], "model_2008": y8["model"]},
+        f"{ratio:.2f} (observed {y8['observed'] / y7['observed']:.2f}); naive: "
+        + ", ".join(f"{label} {value:.2f}" for label, value in naive.items()),
+        {"model_2007": y7["model"], "model_2008": y8["model"], "naive": naive},
     )
+
+
+def _naive_band_coverage(ctx: EvidenceContext, table: pd.DataFrame) -> float:
+    """The share of the table's months inside the naive band (the last year's 5th-95th
+    percentile, :func:`~grudging.evidence.backtest.naive_band`)."""
+    low, high = naive_band(ctx.scenario(SCENARIO), None)
+    return float(((table["observed"] >= low) & (table["observed"] <= high)).mean())
+
+
+def _percent(change: float) -> str:
+    """A change in whole per cent with its sign; a change that rounds to none reads +0%."""
+    return f"{0.0 if abs(change) < 0.005 else change:+.0%}"
 
 
 def _band_60(ctx: EvidenceContext) -> Measurement:
     national = _national(ctx)
+    naive = _naive_band_coverage(ctx, national.table)
     return Measurement(
         national.coverage,
-        f"{national.coverage:.0%} of {len(national.table)} months",
-        {"bias": national.bias, "mean_absolute_error": national.mae},
+        f"{national.coverage:.0%} of {len(national.table)} months; naive band (2006's "
+        f"5th-95th percentile) {naive:.0%}",
+        {"bias": national.bias, "mean_absolute_error": national.mae, "naive_band": naive},
     )
 
 
 def _change(ctx: EvidenceContext) -> Measurement:
     national = _national(ctx)
     gap = national.change_model - national.change_observed
+    naive = {label: ratio - 1.0 for label, ratio in _naive_2008_over_2007(ctx).items()}
     return Measurement(
         gap,
-        f"model {national.change_model:+.0%} vs observed {national.change_observed:+.0%}",
-        {"model": national.change_model, "observed": national.change_observed},
+        f"model {national.change_model:+.0%} vs observed {national.change_observed:+.0%}; "
+        "naive: " + ", ".join(f"{label} {_percent(value)}" for label, value in naive.items()),
+        {"model": national.change_model, "observed": national.change_observed, "naive": naive},
     )
 
 
@@ -161,17 +210,35 @@ def _band(ctx: EvidenceContext) -> Measurement:
     t = _first_two(ctx)
     inside = float(((t["observed"] >= t["low"]) & (t["observed"] <= t["high"])).mean())
     err = t["median"] - t["observed"]
+    naive = _naive_band_coverage(ctx, t)
     return Measurement(
         inside,
-        f"{inside:.0%} of {len(t)} months",
-        {"bias": float(err.mean()), "mean_absolute_error": float(err.abs().mean())},
+        f"{inside:.0%} of {len(t)} months; naive band (2006's 5th-95th percentile) {naive:.0%}",
+        {
+            "bias": float(err.mean()),
+            "mean_absolute_error": float(err.abs().mean()),
+            "naive_band": naive,
+        },
     )
 
 
 def _path(ctx: EvidenceContext) -> Measurement:
     t = _first_two(ctx)
     r = float(np.corrcoef(t["median"], t["observed"])[0, 1])
-    return Measurement(r, f"r = {r:.2f}", {})
+    scn = ctx.scenario(SCENARIO)
+    monthly = naive_monthly(scn, _backtest(ctx).option, _national(ctx), None)
+    monthly = monthly[monthly["month"] <= FIRST_TWO]
+    naive = {
+        label: path_correlation(
+            monthly[name].reset_index(drop=True), t["observed"].reset_index(drop=True)
+        )
+        for name, label in NAIVE.items()
+    }
+    shown = ", ".join(
+        f"{label} {value:.2f}" if math.isfinite(value) else f"{label} n/a"
+        for label, value in naive.items()
+    )
+    return Measurement(r, f"r = {r:.2f}; naive: {shown}", {"naive": naive})
 
 
 def attacks_fall(ctx: EvidenceContext) -> Measurement:
@@ -191,12 +258,38 @@ def attacks_fall(ctx: EvidenceContext) -> Measurement:
     median = np.median(traj.attacks, axis=0)
     change = float(median[feb] / median[june] - 1.0)
     observed = _observed_attack_change(ctx)
+    trend = attack_trend_change(scn, "2007-06", "2008-02")
     return Measurement(
         change,
         f"{change:+.0%} ({median[june]:,.0f} -> {median[feb]:,.0f} a month; SIGACT held out "
-        f"{observed:+.0%})",
-        {"model_june_2007": float(median[june]), "model_feb_2008": float(median[feb])},
+        f"{observed:+.0%}); naive: persistence +0%, trend "
+        + (f"{trend:+.0%}" if math.isfinite(trend) else "n/a (no attacks recorded)"),
+        {
+            "model_june_2007": float(median[june]),
+            "model_feb_2008": float(median[feb]),
+            "naive": {"persistence": 0.0, "trend": trend},
+        },
     )
+
+
+def attack_trend_change(scn: Scenario, first: str, last: str) -> float:
+    """The naive trend's change of attacks from ``first`` to ``last``: a least-squares line through
+    the national monthly attacks recorded before the information date (regions summed; at most
+    the last 12 months), read at the two months. NaN with fewer than two months recorded."""
+    from grudging.calibration.dynamics import ATTACK_SERIES
+
+    summed: dict[str, float] = {}
+    for o in scn.observations:
+        if o.series == ATTACK_SERIES and month_index(o.month) <= month_index(scn.information_date):
+            summed[o.month] = summed.get(o.month, 0.0) + o.value
+    months = sorted(summed)[-12:]
+    if len(months) < 2:
+        return math.nan
+    x = np.array([month_index(m) for m in months], dtype=float)
+    slope, intercept = np.polyfit(x, [summed[m] for m in months], 1)
+    at_first = intercept + slope * month_index(first)
+    at_last = intercept + slope * month_index(last)
+    return float(at_last / at_first - 1.0) if at_first > 0 else math.nan
 
 
 def _observed_attack_change(ctx: EvidenceContext) -> float:

@@ -98,3 +98,28 @@ def test_the_gap_is_deterministic_and_the_seed_names_its_resamples() -> None:
 def test_a_gap_needs_a_level_between_zero_and_one() -> None:
     with pytest.raises(ValueError, match=r"level = 1\.5: give a level between 0 and 1"):
         scoring.brier_gap([0.5], [0.5], [True], level=1.5)
+
+
+def test_the_library_s_naive_forecasts_at_a_date_read_only_outcomes_known_by_then() -> None:
+    from grudging.cases.runner import case_path, library_ids, naive_at, read_case
+    from grudging.errors import GrudgingError
+    from grudging.scenario.schema import month_index
+
+    naive = naive_at("1995-11", True, True, 5000.0)
+    codings = {i: read_case(case_path(i)) for i in library_ids()}
+    known = [i for i, c in codings.items() if month_index(c.start) + 24 <= month_index("1995-11")]
+    assert list(naive.cases) == known
+    assert known
+    y = [codings[i].outcome.large_scale_violence_2y for i in known]  # type: ignore[union-attr]
+    assert naive.base_rate == pytest.approx(sum(y) / len(y))
+    cell = [
+        v
+        for i, v in zip(known, y, strict=True)
+        if not (codings[i].agreement and not codings[i].intervener_party)
+    ]
+    assert naive.rule == pytest.approx(sum(cell) / len(cell))
+    assert naive.rule_cell == "not (agreement and not a party)"
+    assert naive.persistence == 1.0
+    assert naive_at("1995-11", True, False, 999.0).persistence == 0.0
+    with pytest.raises(GrudgingError, match="no case of the library had its two-year outcome"):
+        naive_at("1980-01", True, False, 0.0)

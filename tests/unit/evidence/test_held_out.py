@@ -25,9 +25,9 @@ from grudging.errors import ScenarioError
 from grudging.evidence.backtest import (
     NONE_RECORDED,
     SeriesCheck,
-    _correlation,
     naive_basis,
     naive_forecasts,
+    path_correlation,
     read_validation,
 )
 from grudging.evidence.track_record import track_record
@@ -346,6 +346,49 @@ def test_a_region_with_no_record_before_the_information_date_has_no_base_rate(th
 def test_a_path_that_never_changes_has_no_correlation_and_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert math.isnan(_correlation(pd.Series([3.0, 1.0, 2.0]), pd.Series([0.0] * 3)))
-        assert math.isnan(_correlation(pd.Series([3.0, 1.0]), pd.Series([1.0, 2.0])))
-    assert _correlation(pd.Series([1.0, 2.0, 3.0]), pd.Series([2.0, 4.0, 6.0])) == pytest.approx(1)
+        assert math.isnan(path_correlation(pd.Series([3.0, 1.0, 2.0]), pd.Series([0.0] * 3)))
+        assert math.isnan(path_correlation(pd.Series([3.0, 1.0]), pd.Series([1.0, 2.0])))
+    assert path_correlation(
+        pd.Series([1.0, 2.0, 3.0]), pd.Series([2.0, 4.0, 6.0])
+    ) == pytest.approx(1)
+
+
+# The naive forecasts of the rows that had none (docs/design-notes/history.md, last section) -----
+def test_the_naive_band_is_the_last_year_s_5th_to_95th_percentile(theatre) -> None:  # type: ignore[no-untyped-def]
+    from grudging.evidence.backtest import naive_band
+
+    scn = load_scenario(theatre(None))  # 120 and 150 recorded before the information date
+    assert naive_band(scn, None) == pytest.approx((120 + 0.05 * 30, 120 + 0.95 * 30))
+    assert all(math.isnan(v) for v in naive_band(scn, "alpha"))  # none recorded there
+
+
+def test_monthly_persistence_is_the_same_month_a_year_before(theatre) -> None:  # type: ignore[no-untyped-def]
+    from grudging.evidence.backtest import naive_monthly
+
+    scn = load_scenario(theatre(None))
+    observed = [float(i) for i in range(24)]
+    table = naive_monthly(scn, "patron_stays", _check("national", MONTHS, observed), None)
+    persistence = dict(zip(table["month"], table["persistence"], strict=True))
+    assert persistence["2007-11"] == 120
+    assert persistence["2007-12"] == 150
+    assert math.isnan(persistence["2007-01"])  # nothing recorded in 2006-01
+    assert [persistence[m] for m in MONTHS[12:]] == observed[:12]  # 2008 from 2007's record
+    assert (table["base_rate"] == 135).all()
+    assert (table["rule"] == 135).all()
+
+
+def test_the_attack_trend_reads_a_straight_record_exactly(iraq) -> None:  # type: ignore[no-untyped-def]
+    from grudging.calibration.dynamics import ATTACK_SERIES
+    from grudging.evidence.iraq import attack_trend_change
+    from grudging.scenario.schema import Observation
+
+    others = tuple(o for o in iraq.observations if o.series != ATTACK_SERIES)
+    line = tuple(
+        Observation(series=ATTACK_SERIES, month=f"2006-{m:02d}", region=r, value=v, source="T")
+        for m in range(1, 13)
+        for r, v in (("baghdad", 60.0 + 10 * m), ("anbar", 40.0))
+    )  # national: 100 + 10 m in month m of 2006, so 280 in 2007-06 and 360 in 2008-02
+    scn = iraq.model_copy(update={"observations": others + line})
+    assert attack_trend_change(scn, "2007-06", "2008-02") == pytest.approx(360 / 280 - 1)
+    one = iraq.model_copy(update={"observations": others + line[:2]})
+    assert math.isnan(attack_trend_change(one, "2007-06", "2008-02"))
