@@ -128,6 +128,13 @@ def forecast_sentence(case: Case, share: float, replications: int) -> str:
         if case.outcome is None
         else f"recorded: {'violence' if case.outcome.large_scale_violence_2y else 'peace'}"
     )
+    if case.horizon_months < YEARS * YEAR:
+        return (
+            f"Case forecast: none: the outcome covers the first {YEARS * YEAR} months and this run "
+            f"{case.horizon_months} (set horizon_months: {YEARS * YEAR} or more to forecast it; "
+            f"over its months, P(a year of them with {WAR_DEATHS:,.0f} deaths or more) "
+            f"{share:.2f}; {recorded})."
+        )
     return (
         f"Case forecast: P(a year of the first two with {WAR_DEATHS:,.0f} deaths or more) "
         f"{share:.2f} over {replications:,} runs, with this run's parameters ({recorded}). "

@@ -39,9 +39,12 @@ force:
 # horizon_months: 24
 # parameters: {{dynamics.self_excitation: 0.45}}
 # commands: [...]             # a command the registry lacks, e.g. a regional body (docs/cases.md)
-sources:
+sources:                        # one per figure or judgement above (grudging validate notes any missing)
   population: "where the figure comes from"
   recent_deaths_per_year: "where the figure comes from"
+  agreement: "where the figure comes from"
+  intervener_party: "where the figure comes from"
+  ceasefire: "where the figure comes from"
   force: "where the figure comes from"
 # A past operation's record, to score it with 'grudging cases FILE' (docs/cases.md):
 # outcome: {{large_scale_violence_2y: false, source: "where the outcome comes from"}}

@@ -137,10 +137,12 @@ def register(sub: Any) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from grudging.cases.runner import case_coding
     from grudging.cli._output import console, print_error
     from grudging.errors import ScenarioError
     from grudging.scenario import load_scenario
     from grudging.scenario.held_out import read_held_out
+    from grudging.scenario.minimal import case_notes
     from grudging.scenario.summary import scenario_notes
 
     failed = 0
@@ -164,7 +166,8 @@ def _validate(args: argparse.Namespace) -> int:
             )
         )
         console.print(f"[green]ok[/] {name}: scenario '{scn.id}' — {counts}")
-        for note in scenario_notes(scn):
+        case = case_coding(name)
+        for note in [*(case_notes(case) if case is not None else []), *scenario_notes(scn)]:
             console.print(f"  note: {note}")
     return 2 if failed else 0
 

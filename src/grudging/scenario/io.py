@@ -412,8 +412,8 @@ def _field_names(model: Any, loc: Loc) -> list[str]:
 
 
 def _union_branch(part: Any) -> bool:
-    """A location part that names a branch of a union (``literal['none']``, ``CommandGuarantee``),
-    not a key of the user's data."""
+    """A location part that names a branch of a union (``literal['none']``, ``CommandGuarantee``,
+    ``constrained-str``), not a key of the user's data."""
     from pydantic import BaseModel
 
     from grudging.scenario import schema
@@ -421,7 +421,11 @@ def _union_branch(part: Any) -> bool:
     if not isinstance(part, str):
         return False
     named = getattr(schema, part, None)
-    return "[" in part or (isinstance(named, type) and issubclass(named, BaseModel))
+    return (
+        "[" in part
+        or part.startswith("constrained-")  # pydantic's tag of a constrained str, int, float
+        or (isinstance(named, type) and issubclass(named, BaseModel))
+    )
 
 
 def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> list[str]:

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from grudging.errors import ScenarioError, did_you_mean
 from grudging.scenario.schema import (
+    MAX_AREA_KM2,
     MAX_PEOPLE,
     MAX_TROOPS,
     CommandType,
@@ -96,6 +97,25 @@ class CaseForce(_Strict):
     present_at_start: Annotated[Int, Field(ge=0, le=MAX_TROOPS)] = 0
     arrival_month: Annotated[Int, Field(ge=0, le=120)] = 0
     build_up_months: Annotated[Int, Field(ge=1, le=120)] = 3
+
+
+#: The keys of a case that state a fact or a judgement about the theatre: each one a case writes
+#: needs a source under ``sources`` (docs/design-notes/cases.md: "one source per field given").
+SOURCED_KEYS = (
+    "population",
+    "recent_deaths_per_year",
+    "fighters_per_1000",
+    "composition",
+    "host_forces",
+    "force",
+    "agreement",
+    "intervener_party",
+    "ceasefire",
+    "ended_by",
+    "spoiler",
+)
+#: The citation ``grudging new`` writes for every figure, to be replaced.
+PLACEHOLDER_SOURCE = "where the figure comes from"
 
 
 class CaseOutcome(_Strict):
@@ -376,7 +396,9 @@ def parameters_with_overrides(
         if not float(rec["low"]) <= float(value) <= float(rec["high"]):
             raise ScenarioError(
                 f"{where}: {key}.{name}: bad value {value!r}: outside the declared range "
-                f"[{rec['low']}, {rec['high']}]; give a value inside it"
+                f"[{rec['low']}, {rec['high']}]; give a value inside it, or remove it here and "
+                f"widen the range at run time (--set parameters.{name}.{'low' if float(value) < float(rec['low']) else 'high'}"
+                f"={value} --set {name}={value})"
             )
         records[index[name]] = {**rec, "value": float(value)}
     return records
@@ -407,6 +429,49 @@ def case_keys(data: dict[str, Any], overrides: Sequence[str]) -> list[str]:
     of the scenario the case expands into) apply after it is expanded."""
     own = set(Case.model_fields) - {"parameters"}
     return [a for a in overrides if a.partition("=")[0].strip().split(".", 1)[0] in own]
+
+
+def case_notes(case: Case) -> list[str]:
+    """What a reader of a case should know that no error stops: figures given without a source
+    (or with the template's placeholder), a source for a key the case does not have, a command
+    without a source, and an agreement with no spoiler (nobody is left to attack the force)."""
+    notes = []
+    given = [
+        k
+        for k in SOURCED_KEYS
+        if k in case.model_fields_set and not (k == "force" and case.force == "none")
+    ]
+    missing = [k for k in given if not case.sources.get(k, "").strip()]
+    if missing:
+        notes.append(
+            f"no source for {', '.join(missing)}: give each figure's under 'sources' (e.g. "
+            f'{missing[0]}: "the report, table and year it comes from")'
+        )
+    placeholder = [k for k, v in case.sources.items() if PLACEHOLDER_SOURCE in v]
+    if placeholder:
+        notes.append(
+            f"the sources of {', '.join(placeholder)} still read '{PLACEHOLDER_SOURCE}': the "
+            "figures are the template's placeholders until you write your own with their sources"
+        )
+    keys = list(Case.model_fields)
+    for key in case.sources:
+        if key not in keys:
+            notes.append(
+                f"sources names '{key}', which is not a key of a case{did_you_mean(key, keys)}; "
+                "correct the name so the source stays with its figure"
+            )
+    for command in case.commands:
+        if isinstance(command, dict) and not str(command.get("source") or "").strip():
+            notes.append(
+                f"command '{command.get('id')}' has no source: give its figures' under 'source'"
+            )
+    if case.agreement and not case.spoiler and case.force != "none":
+        notes.append(
+            "agreement: true with no spoiler: every faction stands down at the start and stays "
+            "down, so none attacks the force (its troop deaths are 0) even if violence resumes; "
+            "write spoiler: true where an armed group stayed outside the agreement"
+        )
+    return notes
 
 
 def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
@@ -486,7 +551,8 @@ def expand_case(data: dict[str, Any], smap: SourceMap) -> dict[str, Any]:
                 "id": "theatre",
                 "name": case.title,
                 "population": case.population,
-                "area_km2": max(case.population / PEOPLE_PER_KM2, 1.0),
+                # no stage reads the area; within the schema's bounds for any population
+                "area_km2": min(max(case.population / PEOPLE_PER_KM2, 1.0), MAX_AREA_KM2),
                 "composition": dict(case.composition),
                 "host_forces": case.host_forces,
             }

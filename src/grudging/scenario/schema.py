@@ -109,6 +109,8 @@ Month = Annotated[str, BeforeValidator(_month_text), AfterValidator(_check_month
 """A calendar month written ``YYYY-MM``."""
 
 Share = Annotated[Float, Field(ge=0.0, le=1.0)]
+#: The largest area of a region, km2 (Russia, the largest country, is about 17.1 million).
+MAX_AREA_KM2 = 20_000_000
 #: A nation's formal tie to the patron (alliance member, major non-NATO ally, partnership).
 TieType = Literal["none", "ally", "mnna", "partner"]
 Position = Annotated[Float, Field(ge=0.0, le=100.0)]
@@ -168,7 +170,7 @@ class Region(Frozen):
     name: str
     code: str | None = None
     population: Annotated[Int, Field(gt=0, le=MAX_PEOPLE)]
-    area_km2: Annotated[Float, Field(gt=0, le=20_000_000)]
+    area_km2: Annotated[Float, Field(gt=0, le=MAX_AREA_KM2)]
     composition: dict[Identifier, Share] = Field(
         description="Share of the population by communal group (sums to 1).",
     )

@@ -144,7 +144,7 @@ def scenario_notes(scn: Scenario) -> list[str]:
         notes.append(
             f"{len(names)} parameters keep values that are facts of {anchor} (costs per soldier, "
             f"aid, guarantor strengths, fitted rates): {', '.join(names)}; set this theatre's "
-            "own with a parameters file or --set (docs/cases.md, 'Another theatre')"
+            "own under 'parameters:' in the file, or with --set (docs/cases.md, 'Another theatre')"
         )
     if any(o.coalition is not None for o in scn.options):
         covered = {e.nation for e in scn.exclusions if e.nation is not None}

@@ -210,3 +210,17 @@ def test_a_run_of_a_case_file_gives_the_scorer_s_forecast(
     assert "Case forecast: P(a year of the first two with 1,000 deaths or more)" in (
         capsys.readouterr().out.replace("\n", " ")
     )
+
+
+def test_a_run_shorter_than_the_outcome_gives_no_case_forecast(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case run over 12 months cannot forecast violence within 24: the run says so instead of
+    printing a two-year forecast from one year (``grudging cases`` refuses such a case)."""
+    path = _own(
+        tmp_path, "short-1992", **{"ceasefire: true": "ceasefire: true\nhorizon_months: 12"}
+    )
+    assert main(["run", str(path), "-n", "20", "--report", str(tmp_path / "r.html")]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Case forecast: none: the outcome covers the first 24 months and this run 12" in out
+    assert "P(a year of the first two" not in out

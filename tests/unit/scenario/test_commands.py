@@ -148,3 +148,17 @@ def test_a_shared_command_is_found_by_id() -> None:
     assert shared_command("un").assessed
     with pytest.raises(ScenarioError, match="unknown command 'natoo' \\(did you mean 'nato'\\?\\)"):
         shared_command("natoo")
+
+
+def test_a_figure_out_of_range_is_one_message_without_the_union_s_other_branch(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    """``skill`` takes a number or a parameter's name: a number out of range is refused as a
+    number, not also as "a valid string" (pydantic's other branch, ``constrained-str``)."""
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(_with(tmp_path, tiny_path, AU.replace("skill: 0.5", "skill: 9")))
+    assert len(err.value.every) == 1
+    assert err.value.every[0].endswith(
+        "commands[au].skill: bad value 9: Input should be less than or equal to 2; use a "
+        "smaller value"
+    )

@@ -234,7 +234,8 @@ def test_a_shared_parameter_out_of_its_range_is_located(tmp_path: Path, tiny_pat
         load_scenario(path)
     assert str(err.value) == (
         f"shared.yaml:{line}: parameters.dynamics.spillover: bad value 0.9: outside the declared "
-        "range [0.0, 0.25]; give a value inside it"
+        "range [0.0, 0.25]; give a value inside it, or remove it here and widen the range at "
+        "run time (--set parameters.dynamics.spillover.high=0.9 --set dynamics.spillover=0.9)"
     )
 
 
@@ -291,3 +292,36 @@ def test_set_reaches_the_keys_of_the_case_itself(template: Path) -> None:
     # a parameter still goes to the scenario the case expands into
     scn = load_scenario(template, ["dynamics.self_excitation=0.3"])
     assert scn.parameter("dynamics.self_excitation").value == 0.3
+
+
+def test_a_case_as_populous_as_the_largest_countries_loads(template: Path) -> None:
+    """The case allows up to 2 billion people; the region's area it derives (which no stage
+    reads) stays within the schema's bound instead of failing on a key the user never wrote."""
+    path = _edit(template, "population: 5000000 ", "population: 1400000000 ")
+    scn = load_scenario(path)
+    assert scn.regions[0].population == 1_400_000_000
+    assert scn.regions[0].area_km2 == 20_000_000
+
+
+def test_validate_notes_a_case_s_figures_without_a_source(
+    template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every figure or judgement a case writes needs a source: validate notes the ones without,
+    the template's placeholders, a misspelt source key, and an agreement with nobody outside it."""
+    path = _edit(template, '  population: "where the figure comes from"', '  populaton: "UN"')
+    assert main(["validate", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "note: no source for population: give each figure's under 'sources'" in out
+    assert (
+        "note: the sources of recent_deaths_per_year, agreement, intervener_party, ceasefire, "
+        "force still read 'where the figure comes from'"
+    ) in out
+    assert (
+        "sources names 'populaton', which is not a key of a case (did you mean 'population'?)"
+        in out
+    )
+    assert "agreement: true with no spoiler: every faction stands down at the start" in out
+    from grudging.cases.runner import case_path
+
+    assert main(["validate", str(case_path("mozambique-1992"))]) == 0
+    assert "no source for" not in capsys.readouterr().out
