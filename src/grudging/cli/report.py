@@ -76,7 +76,8 @@ def check_arguments(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
     from grudging.cli._checks import check_run_memory, writable_file
-    from grudging.cli.run import DEFAULT_RUNS, RUN_FILE
+    from grudging.cli._output import err_console
+    from grudging.cli.run import DEFAULT_RUNS, RUN_FILE, SCENARIO_COPY
     from grudging.cli.scenario import DEFAULT_SCENARIO
     from grudging.errors import GrudgingError
     from grudging.machine import available_memory
@@ -113,6 +114,15 @@ def check_arguments(args: argparse.Namespace) -> Any:
             baseline = made.get("baseline")
             if args.scenario == DEFAULT_SCENARIO and not args.set:  # as the run was made
                 args.scenario, args.set = made["scenario"], list(made.get("set") or [])
+                copy = saved / SCENARIO_COPY
+                if copy.is_file() and not _unchanged(saved, args.scenario, args.set):
+                    err_console.print(
+                        f"note: {args.scenario} is gone or has changed since the run; the report "
+                        f"reads the copy saved with the results ({copy}: no map, no held-out "
+                        "files)",
+                        soft_wrap=True,
+                    )
+                    args.scenario, args.set = str(copy), []
     from grudging.scenario import load_scenario  # pydantic: after the checks that need none
 
     scn = load_scenario(args.scenario, overrides=args.set)
@@ -126,6 +136,23 @@ def check_arguments(args: argparse.Namespace) -> Any:
         )
     args.replications = replications
     return scn, baseline
+
+
+def _unchanged(saved: Any, scenario: str, overrides: list[str]) -> bool:
+    """Whether ``scenario`` with ``overrides`` still loads as the scenario the saved run was made
+    from (the same content hash)."""
+    import json
+
+    from grudging.errors import GrudgingError
+    from grudging.results.saved import METADATA_FILE
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_hash
+
+    made = json.loads((saved / METADATA_FILE).read_text(encoding="utf-8")).get("scenario_hash")
+    try:
+        return scenario_hash(load_scenario(scenario, overrides=overrides)) == made
+    except GrudgingError:
+        return False
 
 
 def _report(args: argparse.Namespace) -> int:

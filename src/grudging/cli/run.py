@@ -167,7 +167,7 @@ def _run(args: argparse.Namespace) -> int:
     if baseline not in ran and ran and not args.baseline:
         baseline = ran[0]  # the first option failed: compare with the first that ran
     if args.save:
-        save_run(results, args, baseline)
+        save_run(results, args, baseline, scn)
     from grudging.cases.runner import case_note
 
     case_line, case_json = case_note(args.scenario, results)
@@ -229,18 +229,24 @@ def _run(args: argparse.Namespace) -> int:
 #: The file in a saved run that says how it was made: the scenario as given, the overrides and
 #: the baseline, so that ``grudging report --from DIR`` needs nothing else.
 RUN_FILE = "run.json"
+#: The scenario the run was made from, overrides applied, self-contained (``grudging dump``):
+#: what ``grudging report --from DIR`` reads when the scenario given is gone or has changed.
+SCENARIO_COPY = "scenario.yaml"
 
 
-def save_run(results: Any, args: argparse.Namespace, baseline: str) -> None:
-    """Save the results and how they were made: all ``grudging report --from`` needs to write
-    the report without simulating again."""
+def save_run(results: Any, args: argparse.Namespace, baseline: str, scn: Any) -> None:
+    """Save the results and how they were made, with a copy of the scenario: all ``grudging
+    report --from`` needs to write the report without simulating again."""
     import json
     from pathlib import Path
+
+    from grudging.scenario.io import dump_scenario
 
     source = Path(args.scenario)
     scenario = str(source.resolve()) if source.exists() else args.scenario
     how = {"scenario": scenario, "set": list(args.set), "baseline": baseline}
-    results.save(args.save, extra={RUN_FILE: json.dumps(how, indent=2)}, overwrite=args.overwrite)
+    extra = {RUN_FILE: json.dumps(how, indent=2), SCENARIO_COPY: dump_scenario(scn)}
+    results.save(args.save, extra=extra, overwrite=args.overwrite)
 
 
 def print_comparison(

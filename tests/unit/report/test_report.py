@@ -179,6 +179,34 @@ def test_report_from_saved_results(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Coalition and price" in page
 
 
+def test_a_saved_run_carries_its_scenario_for_when_the_file_is_gone_or_changed(
+    tmp_path: Path, tiny_runnable_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``run --save`` keeps a self-contained copy of the scenario (overrides applied): ``report
+    --from`` reads the file while it is unchanged, the copy (with a note) once it is edited or
+    gone, and the copy is the same scenario (its hash is the run's)."""
+    from grudging.scenario import load_scenario
+    from grudging.scenario.io import scenario_hash
+
+    source = tmp_path / "theatre.yaml"
+    shutil.copyfile(tiny_runnable_path, source)
+    saved = tmp_path / "saved"
+    change = ["--set", "dynamics.self_excitation=0.3"]
+    assert main(["run", str(source), "-n", "6", *change, "--save", str(saved), "--quiet"]) == 0
+    made = load_scenario(str(source), overrides=[change[1]])
+    assert scenario_hash(load_scenario(str(saved / "scenario.yaml"))) == scenario_hash(made)
+    capsys.readouterr()
+    out = tmp_path / "r.html"
+    assert main(["report", "--from", str(saved), "--out", str(out), "--quiet"]) == 0
+    assert "gone or has changed" not in capsys.readouterr().err
+    source.write_text(source.read_text(encoding="utf-8").replace("title:", "title: Edited", 1))
+    assert main(["report", "--from", str(saved), "--out", str(out), "--quiet"]) == 0
+    assert "the report reads the copy saved with the results" in capsys.readouterr().err
+    source.unlink()
+    assert main(["report", "--from", str(saved), "--out", str(out), "--quiet"]) == 0
+    assert "is gone or has changed since the run" in capsys.readouterr().err
+
+
 def test_report_refuses_results_of_another_scenario(
     report_run: tuple[Any, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
