@@ -121,6 +121,12 @@ def _new(args: argparse.Namespace) -> int:
         TEMPLATE.format(id=args.name, title=title, path=path, start=start), encoding="utf-8"
     )
     console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}")
+    if not start.startswith(year.group(1) if year else "-"):
+        console.print(
+            f"  note: it starts {start}"
+            + (f" (the name's year {year.group(1)} is outside 1900-2100)" if year else "")
+            + "; write the operation's first month under 'start'"
+        )
     return 0
 
 

@@ -325,3 +325,14 @@ def test_validate_notes_a_case_s_figures_without_a_source(
 
     assert main(["validate", str(case_path("mozambique-1992"))]) == 0
     assert "no source for" not in capsys.readouterr().out
+
+
+def test_new_says_when_the_start_is_not_the_name_s_year(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["new", "mali-1850", "--out", str(tmp_path / "a.yaml")]) == 0
+    assert "note: it starts 2007-01 (the name's year 1850 is outside 1900-2100)" in (
+        " ".join(capsys.readouterr().out.split())
+    )
+    assert main(["new", "mali-2013", "--out", str(tmp_path / "b.yaml")]) == 0
+    assert "note:" not in capsys.readouterr().out
