@@ -72,6 +72,7 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
     forecasts learn from, so an id given twice (a library case's included) is refused."""
     pool = [CaseEntry(case_id, library_dir() / f"{case_id}.yaml") for case_id in library_ids()]
     where = {e.id: f"the library's {e.id}.yaml" for e in pool}
+    read: set[Path] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -84,6 +85,9 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
             raise GrudgingError(f"{path}: no such file or folder; give a case file or a folder")
         for file in files:
             case_id = read_case(file).id
+            if file.resolve() in read:
+                raise GrudgingError(f"{file}: given twice; give each case file once")
+            read.add(file.resolve())
             if case_id in where:
                 raise GrudgingError(
                     f"{file}: case id '{case_id}' is already {where[case_id]}; give the case "
@@ -411,7 +415,10 @@ def run_library(
     chosen = sorted(ids) if ids else sorted(entries)
     for case_id in chosen:
         if case_id not in entries:
-            raise GrudgingError(f"--case {case_id}: {unknown_name('case', case_id, entries)}")
+            raise GrudgingError(
+                f"--case {case_id}: {unknown_name('case', case_id, entries)}; a case of your own "
+                "joins when its file (or folder) is given too: grudging cases FILE --case ID"
+            )
         check_scorable(read_case(entries[case_id].path), entries[case_id].path)
     return [run_case(entries[case_id], replications, seed) for case_id in chosen]
 

@@ -224,3 +224,13 @@ def test_a_run_shorter_than_the_outcome_gives_no_case_forecast(
     out = " ".join(capsys.readouterr().out.split())
     assert "Case forecast: none: the outcome covers the first 24 months and this run 12" in out
     assert "P(a year of the first two" not in out
+
+
+def test_a_case_file_given_twice_is_named_as_such(tmp_path: Path) -> None:
+    from grudging.errors import GrudgingError
+
+    path = _own(tmp_path, "twice-1992")
+    with pytest.raises(
+        GrudgingError, match="twice-1992.yaml: given twice; give each case file once"
+    ):
+        runner.case_pool([tmp_path, path])
