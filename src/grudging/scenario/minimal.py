@@ -114,6 +114,9 @@ SOURCED_KEYS = (
     "ended_by",
     "spoiler",
 )
+#: A year's deaths above this share of the population is worth a note: Rwanda's genocide, the
+#: worst year of any war since 1945 as a share, killed about a tenth of the people in 1994.
+DEATHS_SHARE_NOTED = 0.10
 #: The citation ``grudging new`` writes for every figure, to be replaced.
 PLACEHOLDER_SOURCE = "where the figure comes from"
 
@@ -465,6 +468,19 @@ def case_notes(case: Case) -> list[str]:
             notes.append(
                 f"command '{command.get('id')}' has no source: give its figures' under 'source'"
             )
+    if isinstance(case.force, CaseForce) and case.force.present_at_start > case.force.troops:
+        notes.append(
+            f"force: {case.force.present_at_start:,} troops present at the start and "
+            f"{case.force.troops:,} planned: the force draws down to its planned strength over "
+            "its build-up (write troops as the strength it reaches, if it grows)"
+        )
+    share = case.recent_deaths_per_year / case.population
+    if share > DEATHS_SHARE_NOTED:
+        notes.append(
+            f"recent_deaths_per_year: {case.recent_deaths_per_year:,.0f} a year is {share:.0%} of "
+            f"the {case.population:,} people living there, more than the worst wars since 1945 "
+            "kept up for a year (Rwanda 1994: about a tenth); check the figure or the population"
+        )
     if case.agreement and not case.spoiler and case.force != "none":
         notes.append(
             "agreement: true with no spoiler: every faction stands down at the start and stays "

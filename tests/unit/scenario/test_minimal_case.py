@@ -336,3 +336,16 @@ def test_new_says_when_the_start_is_not_the_name_s_year(
     )
     assert main(["new", "mali-2013", "--out", str(tmp_path / "b.yaml")]) == 0
     assert "note:" not in capsys.readouterr().out
+
+
+def test_validate_notes_a_force_that_draws_down_and_a_death_toll_beyond_any_war(
+    template: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _edit(template, "  present_at_start: 0 ", "  present_at_start: 9000 ")
+    path.write_text(
+        path.read_text().replace("recent_deaths_per_year: 2000 ", "recent_deaths_per_year: 900000 ")
+    )
+    assert main(["validate", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "force: 9,000 troops present at the start and 5,000 planned: the force draws down" in out
+    assert "recent_deaths_per_year: 900,000 a year is 18% of the 5,000,000 people" in out
