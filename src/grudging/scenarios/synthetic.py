@@ -88,9 +88,11 @@ def synthetic_data(n_nations: int = 40, n_regions: int = 9, seed: int = 0) -> di
         }
     ]
     for i, code in enumerate(codes):
-        pop = float(rng.lognormal(2.5, 1.2))
+        # within the schema's bounds (at most 2,000 million people, 10 million soldiers): the
+        # lognormal's far tail is clipped, its draws unchanged
+        pop = min(float(rng.lognormal(2.5, 1.2)), 1500.0)
         gdp = float(rng.uniform(2000, 60000) if rng.random() < 0.5 else rng.uniform(2000, 20000))
-        active = int(pop * 1e6 * rng.uniform(2, 8) / 1000)
+        active = min(int(pop * 1e6 * rng.uniform(2, 8) / 1000), 9_000_000)
         per_soldier = float(rng.uniform(5, 300))  # US$ thousand
         nato = bool(rng.random() < 0.45)
         neighbour = code in neighbour_codes
@@ -118,7 +120,10 @@ def synthetic_data(n_nations: int = 40, n_regions: int = 9, seed: int = 0) -> di
                 "us_troops_hosted": int(rng.uniform(0, 50000)) if rng.random() < 0.3 else 0,
                 "un_peacekeepers": int(rng.uniform(0, 9000)) if rng.random() < 0.3 else 0,
                 "opposed_intervention": bool(rng.random() < 0.25),
-                "coalition_peak": int(rng.uniform(100, 3000)) if rng.random() < 0.4 else 0,
+                # a contingent comes from the active forces: no peak above them
+                "coalition_peak": min(int(rng.uniform(100, 3000)), active)
+                if rng.random() < 0.4
+                else 0,
                 "kin_groups": [GROUPS[i % 3]] if neighbour else [],
                 "max_roe": levels[int(rng.integers(0, len(levels)))]
                 if rng.random() < 0.4
