@@ -179,6 +179,7 @@ def test_report_from_saved_results(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "Coalition and price" in page
 
 
+@pytest.mark.slow  # a run and three reports through the command line
 def test_a_saved_run_carries_its_scenario_for_when_the_file_is_gone_or_changed(
     tmp_path: Path, tiny_runnable_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
