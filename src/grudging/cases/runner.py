@@ -478,7 +478,7 @@ def naive_at(
         cases=tuple(c.id for c in known),
         base_rate=base,
         rule=sum(same) / len(same) if same else base,
-        rule_cell=("" if cell else "not (") + "agreement and not a party" + ("" if cell else ")"),
+        rule_cell="agreement and not a party" if cell else "not (agreement and not a party)",
         persistence=1.0 if recent_deaths_per_year >= WAR_DEATHS else 0.0,
     )
 

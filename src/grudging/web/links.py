@@ -22,7 +22,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from grudging.errors import GrudgingError
+from grudging.errors import GrudgingError, unknown_name
 from grudging.web.sessions import UPLOAD_PREFIX, check_owner, check_state
 
 if TYPE_CHECKING:
@@ -116,7 +116,12 @@ def state_from_search(ws: Workspace, search: str | None, sid: str) -> UserState:
     check_owner(key, sid)
     state: UserState = {"scenario": key, "values": {}, "plans": plans}
     try:
-        state["values"] = check_values(ws.scenario(key), entries)
+        scn = ws.scenario(key)
+        options = [o.id for o in scn.options]
+        for option in plans:
+            if option not in options:
+                raise LinkError(f"{PLAN_PREFIX}{option}: {unknown_name('option', option, options)}")
+        state["values"] = check_values(scn, entries)
         check_state(state, sid)
         ws.edited(state)  # the plans' changes, checked against the scenario
     except GrudgingError as err:

@@ -67,6 +67,7 @@ def test_a_value_outside_its_range_is_refused_with_the_range_and_the_fix(ws: Any
         ("?plan.nato_replaces={bad", "plan.nato_replaces is not a plan's change (a JSON object)"),
         ('?plan.nato_replaces={"budget_musd":-5}', "budget_musd"),
         ('?plan.us_stays={"budget_musd":5}', "option 'us_stays' generates no coalition"),
+        ('?plan.nowhere={"budget_musd":5}', "plan.nowhere: unknown option 'nowhere'"),
         ("?scenario=upload", "an uploaded scenario, which lives only as long as its page"),
     ],
 )
