@@ -23,6 +23,7 @@ after the information date) are dropped unless ``scripted=True``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,6 +284,17 @@ class NaiveInputs:
     basis: tuple[str, ...]  # how the forecasts depart from the protocol, or why one is n/a
 
 
+def troop_rule(inputs: NaiveInputs, months: Sequence[int] | np.ndarray) -> np.ndarray:
+    """The troop rule at the run's ``months`` (offsets from its start): the base rate times the
+    patron's troops in the first month over its troops that month, at most twice the base rate;
+    NaN where the rule cannot be formed (``inputs.troops`` is None)."""
+    idx = np.asarray(months, dtype=int)
+    if inputs.troops is None:
+        return np.full(idx.shape, np.nan)
+    ratio = inputs.troops[0] / np.maximum(inputs.troops[idx], 1e-9)
+    return inputs.base * np.minimum(ratio, 2.0)
+
+
 def naive_inputs(scn: Scenario, option: str, region: str | None) -> NaiveInputs:
     before, how = recorded_before(scn, region)
     last = before.iloc[-12:]
@@ -338,12 +350,8 @@ def naive_monthly(
     year_before = [f"{int(m[:4]) - 1}{m[4:]}" for m in table["month"]]
     table["persistence"] = [float(known.get(m, np.nan)) for m in year_before]
     table["base_rate"] = inputs.base
-    if inputs.troops is not None:
-        idx = [month_index(m) - month_index(scn.start) for m in table["month"]]
-        ratio = inputs.troops[0] / np.maximum(inputs.troops[idx], 1e-9)
-        table["rule"] = inputs.base * np.minimum(ratio, 2.0)
-    else:
-        table["rule"] = float("nan")
+    first = month_index(scn.start)
+    table["rule"] = troop_rule(inputs, [month_index(m) - first for m in table["month"]])
     return table
 
 
@@ -394,12 +402,7 @@ def naive_forecasts(
     table = check.table.copy()
     table["year"] = table["month"].str[:4]
     first = month_index(scn.start)
-    if inputs.troops is not None:
-        idx = [month_index(m) - first for m in table["month"]]
-        ratio = inputs.troops[0] / np.maximum(inputs.troops[idx], 1e-9)
-        table["rule"] = base * np.minimum(ratio, 2.0)
-    else:
-        table["rule"] = float("nan")
+    table["rule"] = troop_rule(inputs, [month_index(m) - first for m in table["month"]])
     table["inside"] = (table["observed"] >= table["low"]) & (table["observed"] <= table["high"])
     rows = []
     previous = base * inputs.months if inputs.months else float("nan")

@@ -224,13 +224,11 @@ def naive_deaths_1996(scn: Any) -> dict[str, Any]:
     information date, regions summed), and the troop rule (that base rate times the patron's
     troops in the first month over its troops each month, at most twice it; NaN where the patron
     has no troops in the first month, with the reason)."""
-    from grudging.evidence.backtest import naive_inputs
+    from grudging.evidence.backtest import naive_inputs, troop_rule
 
     inputs = naive_inputs(scn, OPTION, None)
-    rule, why = float("nan"), "; ".join(n for n in inputs.basis if "troop rule" in n)
-    if inputs.troops is not None:
-        months = inputs.troops[1:13]  # Jan-Dec 1996, as the model's figure
-        rule = float(np.mean(inputs.base * np.minimum(inputs.troops[0] / months, 2.0)))
+    why = "; ".join(n for n in inputs.basis if "troop rule" in n)
+    rule = float(np.mean(troop_rule(inputs, range(1, 13))))  # Jan-Dec 1996, as the model's
     return {"persistence": inputs.base, "rule": rule, "why": why.removeprefix("troop rule n/a: ")}
 
 

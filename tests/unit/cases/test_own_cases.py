@@ -231,6 +231,6 @@ def test_a_case_file_given_twice_is_named_as_such(tmp_path: Path) -> None:
 
     path = _own(tmp_path, "twice-1992")
     with pytest.raises(
-        GrudgingError, match="twice-1992.yaml: given twice; give each case file once"
+        GrudgingError, match=r"twice-1992\.yaml: given twice; give each case file once"
     ):
         runner.case_pool([tmp_path, path])
