@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from grudging.cli.scenario import (
@@ -73,7 +74,6 @@ def check_arguments(args: argparse.Namespace) -> Any:
     """Refuse bad arguments before the model is imported; return the scenario (read, not yet
     checked as runnable) and the baseline of a saved run (None for a new run)."""
     import json
-    from pathlib import Path
 
     from grudging.cli._checks import check_run_memory, writable_file
     from grudging.cli._output import err_console
@@ -138,7 +138,7 @@ def check_arguments(args: argparse.Namespace) -> Any:
     return scn, baseline
 
 
-def _unchanged(saved: Any, scenario: str, overrides: list[str]) -> bool:
+def _unchanged(saved: Path, scenario: str, overrides: list[str]) -> bool:
     """Whether ``scenario`` with ``overrides`` still loads as the scenario the saved run was made
     from (the same content hash)."""
     import json
@@ -260,8 +260,6 @@ def load_results(folder: str, scn: Any) -> Any:
 
 def read_what(args: argparse.Namespace, scn: Any) -> Any:
     """The what-would-it-take answer to show: --what FILE, else the one saved with --from DIR."""
-    from pathlib import Path
-
     from grudging.report.what import SAVED_NAME, read_answer
 
     if args.what:
@@ -272,8 +270,6 @@ def read_what(args: argparse.Namespace, scn: Any) -> Any:
 
 def read_sensitivity(store: str, scn: Any) -> Any:
     """The sensitivity section's data from a sweep store (Sobol' or Morris indices, PRIM boxes)."""
-    from pathlib import Path
-
     from grudging.errors import GrudgingError
     from grudging.report.sweep import sensitivity_from_store
 

@@ -397,11 +397,12 @@ def parameters_with_overrides(
             )
         rec = records[index[name]]
         if not float(rec["low"]) <= float(value) <= float(rec["high"]):
+            bound = "low" if float(value) < float(rec["low"]) else "high"
             raise ScenarioError(
                 f"{where}: {key}.{name}: bad value {value!r}: outside the declared range "
                 f"[{rec['low']}, {rec['high']}]; give a value inside it, or remove it here and "
-                f"widen the range at run time (--set parameters.{name}.{'low' if float(value) < float(rec['low']) else 'high'}"
-                f"={value} --set {name}={value})"
+                f"widen the range at run time (--set parameters.{name}.{bound}={value} --set "
+                f"{name}={value})"
             )
         records[index[name]] = {**rec, "value": float(value)}
     return records
@@ -437,7 +438,8 @@ def case_keys(data: dict[str, Any], overrides: Sequence[str]) -> list[str]:
 def case_notes(case: Case) -> list[str]:
     """What a reader of a case should know that no error stops: figures given without a source
     (or with the template's placeholder), a source for a key the case does not have, a command
-    without a source, and an agreement with no spoiler (nobody is left to attack the force)."""
+    without a source, a force present beyond its plan (it draws down), a year's deaths beyond a
+    tenth of the people, and an agreement with no spoiler (nobody is left to attack the force)."""
     notes = []
     given = [
         k
