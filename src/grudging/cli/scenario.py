@@ -129,6 +129,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_show)
 
     p = sub.add_parser("schema", help="print the JSON schema of the scenario format")
+    p.add_argument(
+        "--case",
+        action="store_true",
+        help="the minimal case format's (format: case; docs/cases.md) instead",
+    )
     p.set_defaults(handler=_schema)
 
     p = sub.add_parser("dump", help="print a scenario as one self-contained YAML file")
@@ -191,8 +196,9 @@ def _show(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     from grudging.cli._output import print_json
     from grudging.scenario import json_schema
+    from grudging.scenario.io import case_json_schema
 
-    print_json(json_schema())
+    print_json(case_json_schema() if args.case else json_schema())
     return 0
 
 

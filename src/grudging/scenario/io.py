@@ -720,6 +720,17 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
+def case_json_schema() -> dict[str, Any]:
+    """The JSON schema of the minimal case format (``format: case``; docs/cases.md), for
+    editors, with the same bound keywords as :func:`json_schema`."""
+    from grudging.scenario.minimal import Case
+
+    schema = _json_schema_keywords(Case.model_json_schema())
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "grudging case"
+    return schema
+
+
 #: Bounds pydantic leaves under its own names where a constraint sits on an annotated type (our
 #: numbers refuse booleans first), and the JSON Schema keywords an editor reads.
 _BOUND_KEYWORDS = {

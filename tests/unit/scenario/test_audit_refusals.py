@@ -621,3 +621,30 @@ def test_the_json_schema_takes_tables_and_the_shared_parameter_set() -> None:
         props["parameters"]["anyOf"]
     )
     assert props["horizon_months"].get("anyOf") is None  # a scalar stays as it was
+
+
+def test_the_case_format_has_its_own_schema_for_editors(capsys: pytest.CaptureFixture[str]) -> None:
+    """``grudging schema --case``: the minimal format an editor checks a case file against, with
+    the keys a case must write and the bounds the loader applies, as minimum/maximum."""
+    import json
+
+    from grudging.cli import main
+
+    assert main(["schema", "--case"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "grudging case"
+    assert set(schema["required"]) == {
+        "format",
+        "id",
+        "title",
+        "start",
+        "population",
+        "recent_deaths_per_year",
+        "agreement",
+        "intervener_party",
+        "force",
+    }
+    assert schema["properties"]["format"]["const"] == "case"
+    population = schema["properties"]["population"]
+    assert (population["exclusiveMinimum"], population["maximum"]) == (0, 2_000_000_000)
+    assert '"le"' not in json.dumps(schema)
