@@ -40,6 +40,7 @@ force:
 # parameters: {{dynamics.self_excitation: 0.45}}
 # commands: [...]             # a command the registry lacks, e.g. a regional body (docs/cases.md)
 sources:                        # one per figure or judgement above (grudging validate notes any missing)
+  start: "where the figure comes from"
   population: "where the figure comes from"
   recent_deaths_per_year: "where the figure comes from"
   agreement: "where the figure comes from"

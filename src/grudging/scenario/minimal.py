@@ -102,6 +102,7 @@ class CaseForce(_Strict):
 #: The keys of a case that state a fact or a judgement about the theatre: each one a case writes
 #: needs a source under ``sources`` (docs/design-notes/cases.md: "one source per field given").
 SOURCED_KEYS = (
+    "start",
     "population",
     "recent_deaths_per_year",
     "fighters_per_1000",

@@ -313,8 +313,8 @@ def test_validate_notes_a_case_s_figures_without_a_source(
     out = " ".join(capsys.readouterr().out.split())
     assert "note: no source for population: give each figure's under 'sources'" in out
     assert (
-        "note: the sources of recent_deaths_per_year, agreement, intervener_party, ceasefire, "
-        "force still read 'where the figure comes from'"
+        "note: the sources of start, recent_deaths_per_year, agreement, intervener_party, "
+        "ceasefire, force still read 'where the figure comes from'"
     ) in out
     assert (
         "sources names 'populaton', which is not a key of a case (did you mean 'population'?)"
