@@ -356,10 +356,19 @@ def expand_tables(
 
 # Overrides ----------------------------------------------------------------------------------------
 # Errors -------------------------------------------------------------------------------------------
-def _loc_text(loc: Loc, data: Any) -> str:
-    """A readable key path: ``regions[baghdad].population`` when records have ids."""
+def _loc_text(loc: Loc, data: Any, smap: SourceMap | None = None) -> str:
+    """A readable key path: ``regions[baghdad].population`` when records have ids; a key of an
+    expanded minimal case by the case's own name for it (``force.command``)."""
     out = ""
     node = data
+    if smap is not None:
+        for end in range(len(loc), 0, -1):
+            name = smap.names.get(tuple(loc[:end]))
+            if name is not None:
+                out = name
+                node = _value_at(loc[:end], data)[1]
+                loc = loc[end:]
+                break
     for part in loc:
         if isinstance(part, int):
             ident = id_of(node[part]) if isinstance(node, list) and part < len(node) else None
@@ -475,7 +484,7 @@ def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
     """The message for one pydantic error at ``loc`` (union branches removed)."""
     file, line = smap.locate(loc)
     where = f"{file}:{line}" if line else file
-    path = _loc_text(loc, data)
+    path = _loc_text(loc, data, smap)
     kind = first["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
@@ -535,7 +544,7 @@ def reference_messages(err: ScenarioReferenceError, data: Any, smap: SourceMap) 
     for loc, message in err.problems:
         file, line = smap.locate(loc)
         where = f"{file}:{line}" if line else file
-        messages.append(f"{where}: {_loc_text(loc, data)}: {message}")
+        messages.append(f"{where}: {_loc_text(loc, data, smap)}: {message}")
     return messages
 
 

@@ -605,6 +605,7 @@ def _map_lines(smap: SourceMap) -> None:
         ("title",): ("title",),
         ("war_ended_by",): ("ended_by",),
     }
+    smap.names.update({("forces", 0): "force", ("options", 0, "forces", "force"): "force"})
     for target, origin in pairs.items():
         hit = smap.lines.get(origin)
         if hit is not None:

@@ -43,6 +43,9 @@ class SourceMap:
     given: list[str] = field(default_factory=list)
     #: The files each top-level ``{table: ...}`` key was read from (to name an empty table).
     tables: dict[str, list[str]] = field(default_factory=dict)
+    #: Key paths of an expanded minimal case, by the name the case gives them (``force`` for
+    #: ``("forces", 0)``): messages name the key the user wrote.
+    names: dict[Loc, str] = field(default_factory=dict)
 
     def record_override(self, loc: Loc, assignment: str) -> None:
         """Note that ``--set assignment`` set the value at ``loc``."""

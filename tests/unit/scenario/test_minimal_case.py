@@ -113,7 +113,7 @@ def test_an_unknown_command_is_located(template: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
     # located at the force block (the line of 'force:', just above the command) and named
-    assert str(err.value).startswith(f"edited.yaml:{line - 1}: forces[force].command: ")
+    assert str(err.value).startswith(f"edited.yaml:{line - 1}: force.command: ")
     assert "unknown command 'au'; valid: eu, national, nato, un, us; add it under 'commands:'" in (
         str(err.value)
     )
