@@ -129,6 +129,7 @@ def test_no_bursts_with_the_formula_as_printed(seed: int) -> None:
     assert peak < 0.03 * population  # seen: at most 13 of 1120
 
 
+@pytest.mark.slow  # a few seconds: the slow tier keeps the default under its limit
 def test_sequential_activation_also_bursts_with_floor_rounding() -> None:
     """The per-agent reference engine gives the same qualitative result (seen: 4 bursts)."""
     found, population, _ = _bursts(ModelIConfig.netlogo(activation="sequential"), 200, 0)

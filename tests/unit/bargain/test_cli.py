@@ -192,6 +192,7 @@ def test_a_guarantor_without_figures_is_a_located_error(
     assert "unknown guarantor 'natto' (did you mean 'nato'?)" in err
 
 
+@pytest.mark.slow  # a few seconds: the slow tier keeps the default under its limit
 def test_an_options_bargain_is_the_one_its_run_plans(capsys: pytest.CaptureFixture[str]) -> None:
     """--option takes the option's guarantor with the strength its own conference raises and its
     aid (the command showed the registry's Iraq figures and the shared aid whatever the option

@@ -36,6 +36,7 @@ def test_steps_short(tiny_scn: Any) -> None:
     assert steps_short(tiny_scn.nation("BBB"), tiny_scn, "enforcement") == 0  # no limit declared
 
 
+@pytest.mark.slow  # a few seconds: the slow tier keeps the default under its limit
 def test_tradeoff_reports_every_level_and_robustness_costs_nations(iraq: Any) -> None:
     values = values_of(iraq, roe__step_up_max=0.0)
     req = requirement(iraq, requirement_params(values))

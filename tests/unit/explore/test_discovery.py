@@ -78,6 +78,7 @@ def test_a_satisficing_threshold_defines_failure(tmp_path: Path) -> None:
     assert set(found.limits[found.limits["box"] == 1]["factor"]) == {"dynamics.a", "dynamics.b"}
 
 
+@pytest.mark.slow  # a few seconds: the slow tier keeps the default under its limit
 def test_prim_finds_a_box_on_a_categorical_lever(tmp_path: Path) -> None:
     design = synthetic_design("lhs", 900, FACTORS, seed=5)
     x = design.values()

@@ -202,7 +202,7 @@ def _sweep(iraq: Any, path: Path, **kw: Any) -> Any:
     )
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [pytest.param(1, marks=pytest.mark.slow), 2])
 def test_older_layouts_resume_to_the_table_of_the_new_one(
     iraq: Any, tmp_path: Path, version: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
