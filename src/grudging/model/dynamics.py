@@ -545,6 +545,7 @@ class _State:
     cov: np.ndarray  # (R, N) last month's coverage
     supp: np.ndarray  # (R, N) last month's suppression (share of background violence left)
     onset: np.ndarray  # (R, N) bool: large-scale violence has started from calm (onset hazard)
+    broken: np.ndarray  # (R, N) bool: an onset there has broken its deals (:func:`_stand_down`)
     need: np.ndarray  # (R, N) troops per 1,000 required this month ((N,) when it stays fixed)
     recent: np.ndarray  # (W, R, N) the last months' located violence per 100,000 (a ring)
     recent_sum: np.ndarray  # (R, N) their sum
@@ -748,6 +749,7 @@ def _initial_state(run: _Run) -> _State:
         cov=run.cov0.copy(),
         supp=suppression(run.cov0, run.p.coverage_half, run.p.suppression_hill),
         onset=np.zeros((R, N), dtype=bool),
+        broken=np.zeros((R, N), dtype=bool),
         need=run.need0,
         **_recent_violence(th, R),
     )
@@ -1102,15 +1104,23 @@ def _stand_down(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Factions out of the fight: the settlement (:func:`_settlement`) and scripted local deals set
     floors under the signed shares, realignment (:func:`_realignment`) moves them, and the spoiler's
-    strength (:func:`_spoiler`) scales its share. Returns the replications whose deal collapsed this
+    strength (:func:`_spoiler`) scales its share. An onset (:func:`_onset`, drawn last month) is
+    a war resumed in its region: it breaks the local deals there, not the settlement, which is
+    national and collapses by its own hazard (docs/design-notes/resumed-war.md). Returns the replications whose deal collapsed this
     month, the share of each region's violence removed (relative to the information date; negative
     where more fight than then), and the change in fighters realigned to local security."""
     p = run.p
     for f_idx, month, strength in run.inputs.deals:
         if month == t:
             st.local_floor[f_idx] = max(st.local_floor[f_idx], strength)
+    fresh = None  # (K, R): pairs whose region's deals an onset broke since last month
+    if st.onset.any():
+        new = st.onset & ~st.broken
+        if new.any():
+            st.broken |= new
+            fresh = new.T[run.geo.pair_n]
     collapsed = _settlement(run, st, forces, t)
-    _realignment(run, st, t, collapsed)
+    _realignment(run, st, t, collapsed, fresh)
     change = st.stood - run.s0  # (K, R)
     # The violence observed at the information date came from the fighters still active then
     # (1 - s0): a faction that stands down entirely removes its whole share.
@@ -1122,16 +1132,19 @@ def _stand_down(
     return collapsed, demob, realigned
 
 
-def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
+def _realignment(
+    run: _Run, st: _State, t: int, collapsed: np.ndarray, fresh: np.ndarray | None
+) -> None:
     """Realignment, month by month: a partial deal. Where its target
     (:func:`_realignment_target`) is above the signed share, the share moves ``realign_rate`` of
     the way up (Kalyvas 2006). Where the target has fallen below it, the fighters held only by
     their deal (the excess) return to the fight as the deal collapses, at the monthly hazard of a
     truce with the fighters stood down, lower under protection (:func:`deal_collapse_hazard`;
     Fortna 2008); when the settlement a faction signed collapses (``collapsed``, per
-    replication), its deal is gone and the excess returns at once. Never below the floor a
-    settlement that holds (its signatories' demobilised share) or a scripted local deal sets.
-    Spoilers never realign."""
+    replication), its deal is gone and the excess returns at once, as it does where an onset has
+    just broken the local deals (``fresh``, per pair). Never below the floor a settlement that
+    holds (its signatories' demobilised share) or a scripted local deal sets; a local deal's
+    floor no longer holds where an onset broke it. Spoilers never realign."""
     p = run.p
     stood = _realignment_target(p, run.geo, st.y * st.spoiler_k, st.supp, run.pay[:, t], st.stood)
     stood -= st.stood  # the gap to the target
@@ -1141,6 +1154,8 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
     if collapsed.any():
         broken = collapsed[:, None] & st.signed  # (R, F): signatories of a deal that collapsed
         leave = np.where(broken.T[run.geo.pair_f], 1.0, leave)
+    if fresh is not None:
+        leave = np.where(fresh, 1.0, leave)
     leaving *= leave
     np.maximum(stood, 0.0, out=stood)
     stood *= _row(p.realign_rate)
@@ -1148,7 +1163,10 @@ def _realignment(run: _Run, st: _State, t: int, collapsed: np.ndarray) -> None:
     stood += st.stood
     floor = np.maximum(st.settled, st.local_floor[None, :])  # (R, F)
     if floor.any():
-        np.maximum(stood, floor.T[run.geo.pair_f], out=stood)
+        under = floor.T[run.geo.pair_f]  # (K, R)
+        if st.broken.any():  # there only the settlement's floor holds
+            under = np.where(st.broken.T[run.geo.pair_n], st.settled.T[run.geo.pair_f], under)
+        np.maximum(stood, under, out=stood)
     st.stood = stood
 
 

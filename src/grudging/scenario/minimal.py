@@ -486,9 +486,9 @@ def case_notes(case: Case) -> list[str]:
         )
     if case.agreement and not case.spoiler and case.force != "none":
         notes.append(
-            "agreement: true with no spoiler: every faction stands down at the start and stays "
-            "down, so none attacks the force (its troop deaths are 0) even if violence resumes; "
-            "write spoiler: true where an armed group stayed outside the agreement"
+            "agreement: true with no spoiler: every faction stands down at the start, so none "
+            "attacks the force (its troop deaths are 0) unless the war resumes and breaks the "
+            "agreement; write spoiler: true where an armed group stayed outside the agreement"
         )
     return notes
 
