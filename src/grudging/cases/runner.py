@@ -84,7 +84,7 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
         else:
             raise GrudgingError(f"{path}: no such file or folder; give a case file or a folder")
         for file in files:
-            case_id = read_case(file).id
+            case_id = read_case(file, in_folder=path.is_dir()).id
             if file.resolve() in read:
                 raise GrudgingError(f"{file}: given twice; give each case file once")
             read.add(file.resolve())
@@ -98,11 +98,20 @@ def case_pool(paths: Sequence[str | Path] = ()) -> list[CaseEntry]:
     return sorted(pool, key=lambda e: e.id)  # the order of the files given decides nothing
 
 
-def read_case(path: str | Path) -> Case:
-    """A case file's coding alone (checked, not expanded): enough for the naive forecasts."""
+def read_case(path: str | Path, in_folder: bool = False) -> Case:
+    """A case file's coding alone (checked, not expanded): enough for the naive forecasts.
+    ``in_folder``: the file was found in a folder of cases (the message says how to leave it)."""
     case = _coding(Path(path))
     if case is None:
-        raise GrudgingError(f"{Path(path).name}: not a minimal case (no 'format: case' line)")
+        way_out = (
+            ", or move the file out of the folder (or give the case files by name)"
+            if in_folder
+            else ""
+        )
+        raise GrudgingError(
+            f"{path}: not a minimal case (no 'format: case' line); add the line if it is one"
+            + way_out
+        )
     return case
 
 

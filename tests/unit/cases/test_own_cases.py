@@ -234,3 +234,17 @@ def test_a_case_file_given_twice_is_named_as_such(tmp_path: Path) -> None:
         GrudgingError, match=r"twice-1992\.yaml: given twice; give each case file once"
     ):
         runner.case_pool([tmp_path, path])
+
+
+def test_a_folder_with_a_file_that_is_no_case_names_it_and_the_way_out(tmp_path: Path) -> None:
+    _own(tmp_path, "mine-1992")
+    (tmp_path / "notes.yaml").write_text("notes: a file beside the cases\n", encoding="utf-8")
+    with pytest.raises(GrudgingError) as err:
+        runner.case_pool([tmp_path])
+    assert str(err.value) == (
+        f"{tmp_path / 'notes.yaml'}: not a minimal case (no 'format: case' line); add the line "
+        "if it is one, or move the file out of the folder (or give the case files by name)"
+    )
+    assert [e.id for e in runner.case_pool([tmp_path / "mine-1992.yaml"]) if not e.library] == [
+        "mine-1992"
+    ]
