@@ -42,7 +42,9 @@ region and month:
   current coverage (Walter 2002; Fortna 2008).
 * **Realignment.** A partial deal: a faction's fighters in a region stand down as the spoiler's
   violence against their community, protection, payments and a stronger rival push them (Kalyvas
-  2006), and go back only as their deal collapses, at the fitted hazard of a truce (Fortna 2008).
+  2006), and go back only as their deal collapses, at the fitted hazard of a truce (Fortna 2008),
+  or at once where the war resumes (an onset breaks the region's local deals; a settlement
+  collapses only by its own hazard: docs/design-notes/resumed-war.md).
 * **Physical bounds.** The information-date rate is at most 100,000 per 100,000. The people
   living in a region shrink by its deaths and by those displaced from it; a month's deaths, displaced and recruits never exceed the people living there (a
   refugee is one of the displaced), fighters never outnumber them, and a unit loses at most the
@@ -1106,9 +1108,10 @@ def _stand_down(
     floors under the signed shares, realignment (:func:`_realignment`) moves them, and the spoiler's
     strength (:func:`_spoiler`) scales its share. An onset (:func:`_onset`, drawn last month) is
     a war resumed in its region: it breaks the local deals there, not the settlement, which is
-    national and collapses by its own hazard (docs/design-notes/resumed-war.md). Returns the replications whose deal collapsed this
-    month, the share of each region's violence removed (relative to the information date; negative
-    where more fight than then), and the change in fighters realigned to local security."""
+    national and collapses by its own hazard (docs/design-notes/resumed-war.md). Returns the
+    replications whose deal collapsed this month, the share of each region's violence removed
+    (relative to the information date; negative where more fight than then), and the change in
+    fighters realigned to local security."""
     p = run.p
     for f_idx, month, strength in run.inputs.deals:
         if month == t:
