@@ -78,9 +78,11 @@ def load(
 
 
 def _scenario(scenario: Any) -> Scenario:
+    from grudging.scenario.io import check_scenario_object
     from grudging.scenario.schema import Scenario
 
     if isinstance(scenario, Scenario):
+        check_scenario_object(scenario)
         return scenario
     if isinstance(scenario, str | Path):
         return load(scenario)
@@ -106,10 +108,12 @@ def simulate(
     ``scenario`` is a loaded scenario, a built-in name or a path; ``replications`` defaults to
     ``grudging run``'s (1,000).
     """
+    import warnings
+
     from grudging.chain import DEFAULT_REPLICATIONS
     from grudging.chain import simulate as run
 
-    return run(
+    results = run(
         _scenario(scenario),
         options=options,
         replications=DEFAULT_REPLICATIONS if replications is None else replications,
@@ -119,6 +123,15 @@ def simulate(
         progress=progress,
         cache=cache,
     )
+    status = results.status
+    failed = status[status["status"] == "failed"].drop_duplicates("option")
+    pairs = zip(failed["option"], failed["error"], strict=True)
+    lines = [f"option '{option}' failed: {error}" for option, error in pairs]
+    if lines and len(failed) == status["option"].nunique():
+        raise GrudgingError("; ".join(lines) + " (every option failed: nothing to show)")
+    for line in lines:  # the others ran; their runs are in the results
+        warnings.warn(f"{line}; its runs are marked failed in results.status", stacklevel=2)
+    return results
 
 
 def plan(

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from grudging.errors import GrudgingError, unknown_name
+from grudging.errors import GrudgingError, did_you_mean
 from grudging.results.saved import EXTRA_LIST_FILE, METADATA_FILE, SAVED_TABLES, json_text
 
 INTERVAL = 0.9
@@ -274,7 +274,12 @@ class Results:
         """Paired differences against ``baseline`` (common random numbers: same replication)."""
         _check_interval(interval)
         if not isinstance(baseline, str) or baseline not in self.options:
-            raise GrudgingError(unknown_name("option", str(baseline), self.options))
+            hint = did_you_mean(str(baseline), self.options)
+            raise GrudgingError(
+                f"option '{baseline}' is not in these results (they ran "
+                f"{', '.join(self.options)}){hint}; to compare against another option, run it "
+                "too: grudging.simulate(scenario, options=[...])"
+            )
         sources = (self.experiments, self.outcomes)
         key = ("compare", baseline, interval)
         return self._kept(key, sources, lambda: self._compare(baseline, interval)).copy()

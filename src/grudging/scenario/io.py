@@ -683,6 +683,40 @@ def loads_scenario(text: str, name: str = "<string>") -> Scenario:
     return validate_data(data, smap)
 
 
+#: How messages name a scenario given as a Python object (no file to point at).
+OBJECT_NAME = "the scenario object"
+
+
+def check_scenario_object(scn: Scenario) -> None:
+    """Refuse a scenario object whose content no longer passes the loader's checks.
+
+    A loaded scenario is checked once; ``scn.model_copy(update=...)`` and edits of its lists or
+    mappings in place skip those checks, and a run would then fail deep in a stage or give
+    impossible numbers. The content is validated again (some 30 ms for ``iraq-2007``) and the
+    first problem raised as one :class:`ScenarioError`, as the loader words it.
+    """
+    import warnings
+
+    with warnings.catch_warnings():  # a value of the wrong type warns as it is dumped
+        warnings.simplefilter("ignore")
+        data = scn.model_dump(mode="json")  # lists, as a file gives them (messages name ids)
+    smap = SourceMap(main=OBJECT_NAME)
+    try:
+        Scenario.model_validate(data)
+        return
+    except ValidationError as err:
+        messages = validation_messages(err, data, smap)
+    except ScenarioReferenceError as err:
+        messages = reference_messages(err, data, smap)
+    fix = (
+        "; it was changed after loading (model_copy(update=...) and edits in place skip the "
+        "checks): give the change to grudging.load(name, set={...}) instead"
+    )
+    raise ScenarioError(
+        messages[0] + fix + more_problems(len(messages) - 1), every=messages
+    ) from None
+
+
 def scenario_hash(scn: Scenario) -> str:
     """A stable SHA-256 of the scenario's content (first 16 hex digits), for provenance."""
     canonical = json.dumps(scenario_to_dict(scn), sort_keys=True, separators=(",", ":"))

@@ -46,12 +46,12 @@ def test_simulate_refuses_what_no_run_can_have(tiny: Any, kwargs: Any, message: 
     assert str(info.value).startswith(message)
 
 
-def test_a_scenario_name_is_for_the_package_face(tiny_path: Path) -> None:
+def test_a_scenario_name_is_for_the_package_face(tiny_runnable_path: Path) -> None:
     with pytest.raises(GrudgingError, match=r"^scenario = 'iraq-2007': give a loaded scenario"):
         simulate("iraq-2007", replications=3)  # type: ignore[arg-type]
-    assert grudging.simulate(tiny_path, options="patron_stays", replications=2).options == [
-        "patron_stays"
-    ]
+    results = grudging.simulate(tiny_runnable_path, options="patron_stays", replications=2)
+    assert results.options == ["patron_stays"]
+    assert (results.status["status"] == "ok").all()
 
 
 def test_a_run_too_large_for_the_memory_is_refused_before_it_starts(

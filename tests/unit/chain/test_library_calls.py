@@ -46,19 +46,70 @@ def test_one_option_may_be_named_bare(iraq) -> None:  # type: ignore[no-untyped-
     assert grudging.simulate(iraq, options="us_stays", replications=2).options == ["us_stays"]
 
 
-def test_when_every_option_failed_the_summary_is_an_empty_table() -> None:
-    # no nation leads part of the force (a lead nation takes part whatever its willingness), and
-    # every nation is as unwilling as the ranges allow: no coalition can form
+def _no_coalition():  # type: ignore[no-untyped-def]
+    """Iraq where no coalition can form: no nation leads part of the force (a lead nation takes
+    part whatever its willingness), and every nation is as unwilling as the ranges allow."""
     from grudging.scenario import load_scenario
 
     leads = [f"nations.{n}.lead_roles=0" for n in ("GBR", "KOR", "POL")]
     scn = load_scenario("iraq-2007", overrides=leads)
-    low = {p.name: p.low for p in scn.parameters if p.name.startswith("willingness.")}
-    r = grudging.simulate(scn, options=["nato_replaces"], replications=3, seed=1, values=low)
+    return scn, {p.name: p.low for p in scn.parameters if p.name.startswith("willingness.")}
+
+
+def test_when_every_option_failed_the_summary_is_an_empty_table() -> None:
+    from grudging.chain import simulate
+
+    scn, low = _no_coalition()
+    r = simulate(scn, options=["nato_replaces"], replications=3, seed=1, values=low)
     assert (r.status["status"] == "failed").all()
     summary = r.summary()
     assert summary.empty
     assert list(summary.columns)[:3] == ["option", "outcome", "unit"]
+
+
+def test_the_library_face_says_when_options_fail() -> None:
+    """Failures used to be found only in ``results.status``: an empty summary, no word."""
+    scn, low = _no_coalition()
+    with pytest.raises(GrudgingError) as err:
+        grudging.simulate(scn, options=["nato_replaces"], replications=3, seed=1, values=low)
+    assert str(err.value).startswith("option 'nato_replaces' failed: ")
+    assert str(err.value).endswith(" (every option failed: nothing to show)")
+    with pytest.warns(UserWarning, match=r"^option 'nato_replaces' failed: .*results\.status$"):
+        r = grudging.simulate(
+            scn, options=["us_stays", "nato_replaces"], replications=3, seed=1, values=low
+        )
+    assert set(r.summary()["option"]) == {"us_stays"}
+
+
+def test_a_scenario_changed_after_loading_is_checked_again(iraq) -> None:  # type: ignore[no-untyped-def]
+    """``model_copy(update=...)`` and edits in place skip the loader's checks: a population of -5
+    gave a region -5 civilian deaths, a horizon of "twelve" a TypeError deep in a stage."""
+    fix = (
+        "; it was changed after loading (model_copy(update=...) and edits in place skip the "
+        "checks): give the change to grudging.load(name, set={...}) instead"
+    )
+    region = iraq.regions[0].model_copy(update={"population": -5})
+    bad = iraq.model_copy(update={"regions": (region, *iraq.regions[1:])})
+    with pytest.raises(GrudgingError) as err:
+        grudging.simulate(bad, options="us_stays", replications=2)
+    assert str(err.value) == (
+        f"the scenario object: regions[{region.id}].population: bad value -5: Input should be "
+        f"greater than 0; use a larger value{fix}"
+    )
+    with pytest.raises(GrudgingError, match=r"^the scenario object: horizon_months: bad value"):
+        grudging.plan(iraq.model_copy(update={"horizon_months": "twelve"}), "us_stays")
+    fine = iraq.model_copy(update={"title": "Iraq, retitled"})
+    assert grudging.simulate(fine, options="us_stays", replications=2).options == ["us_stays"]
+
+
+def test_an_option_these_results_did_not_run_is_named_as_such(iraq) -> None:  # type: ignore[no-untyped-def]
+    r = grudging.simulate(iraq, options="nato_replaces", replications=2)
+    with pytest.raises(GrudgingError) as err:
+        r.compare("us_stays")
+    assert str(err.value) == (
+        "option 'us_stays' is not in these results (they ran nato_replaces); to compare against "
+        "another option, run it too: grudging.simulate(scenario, options=[...])"
+    )
 
 
 def test_a_saved_run_s_metadata_is_strict_json(iraq, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
