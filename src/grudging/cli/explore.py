@@ -11,6 +11,7 @@ import argparse
 import math
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from grudging.rng import MASTER_SEED
@@ -348,9 +349,34 @@ class _Display:
             self.progress.__exit__(None, None, None)
 
 
-def _sweep(args: argparse.Namespace) -> int:
-    from pathlib import Path
+def _interrupted(store: Path, state: tuple[int, int, int]) -> str:
+    """What a sweep stopped by Ctrl-C left: the runs stored, read back from the store itself
+    (the display may not have heard of them yet), or that nothing was stored."""
+    from grudging.errors import StoreError
+    from grudging.results.store import Store
 
+    if not store.exists():
+        return (
+            f"interrupted before the store was created: nothing was stored in {store}; run the "
+            "same command again to start the sweep"
+        )
+    done, total, _ = state
+    try:
+        opened = Store.open(store)
+        try:
+            counts = opened.counts()
+        finally:
+            opened.close()
+        done, total = counts["stored"], counts["total"]
+    except StoreError:  # busy or unreadable: what the display last heard
+        pass
+    return (
+        f"interrupted: {done:,} of {total:,} runs are stored in {store}; continue with "
+        f"'grudging sweep {store} --resume'"
+    )
+
+
+def _sweep(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, err_console, print_json
     from grudging.errors import DesignError
     from grudging.explore.design import make_design
@@ -428,11 +454,7 @@ def _sweep(args: argparse.Namespace) -> int:
                 progress=display,
             )
     except KeyboardInterrupt:
-        done, total, _ = display.state
-        err_console.print(
-            f"interrupted: {done:,} of {total:,} runs are stored in {store}; continue with "
-            f"'grudging sweep {store} --resume'"
-        )
+        err_console.print(_interrupted(store, display.state))
         return 130
     if args.json:
         print_json(

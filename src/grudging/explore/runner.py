@@ -654,6 +654,7 @@ def _run(
     scheduler: str | None,
     progress: Progress | None,
 ) -> SweepReport:
+    store.writing()
     done = store.done_chunks()
     counts = store.counts()
     stored, failed = counts["stored"], counts["failed"]

@@ -54,7 +54,7 @@ import json
 import shutil
 import struct
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -161,13 +161,28 @@ def _duckdb_error(path: str | Path, err: Exception) -> StoreError:
 
 @contextmanager
 def guard(path: str | Path) -> Iterator[None]:
-    """Turn DuckDB's errors while reading the store at ``path`` into one StoreError."""
+    """Turn DuckDB's errors while reading the store at ``path`` into one StoreError, and a query
+    that Ctrl-C interrupted into the KeyboardInterrupt it was."""
     import duckdb
 
     try:
         yield
-    except duckdb.Error as err:
+    except (duckdb.Error, RuntimeError) as err:
+        if interrupted(err):
+            raise KeyboardInterrupt from None
+        if not isinstance(err, duckdb.Error):
+            raise
         raise _duckdb_error(path, err) from None
+
+
+def interrupted(err: BaseException) -> bool:
+    """Whether ``err`` is Ctrl-C, or DuckDB's report of a query it stopped (its
+    ``InterruptException``, or a ``RuntimeError`` 'Query interrupted' from a commit)."""
+    import duckdb
+
+    if isinstance(err, KeyboardInterrupt | duckdb.InterruptException):
+        return True
+    return isinstance(err, RuntimeError | duckdb.Error) and "interrupted" in str(err).lower()
 
 
 def expected_size(path: str | Path) -> int | None:
@@ -252,21 +267,30 @@ class Store:
         config: dict[str, str | bool | int | float | list[str]] = (
             {"default_block_size": str(BLOCK_BYTES)} if meta.get("format_version") == 3 else {}
         )
-        con = duckdb.connect(str(target), config=config)
         # The design is written once, in one transaction, and is already in memory as frames:
         # give that step room for a copy of it; the writer's limit then holds for the runs.
         design_bytes = int(
             points.memory_usage(deep=True).sum() + unit.memory_usage(deep=True).sum()
         )
-        con.execute(f"SET memory_limit = '{max(2 * design_bytes, 64 << 20) >> 20}MB'")
-        store = cls(target, con, read_only=False)
-        try:
+        con = None
+        try:  # stopped half-way (an error, Ctrl-C), no file is left: the path stays free
+            con = duckdb.connect(str(target), config=config)
+            con.execute(f"SET memory_limit = '{max(2 * design_bytes, 64 << 20) >> 20}MB'")
+            store = cls(target, con, read_only=False)
             store._create_tables(meta, points, unit)
             con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
-        except BaseException:
-            con.close()
-            target.unlink(missing_ok=True)
-            Path(str(target) + ".wal").unlink(missing_ok=True)
+        except BaseException as err:
+            # DuckDB stops a query on Ctrl-C and Python may raise the KeyboardInterrupt again a
+            # moment later, inside this cleanup: the files go whatever is raised meanwhile.
+            try:
+                if con is not None:
+                    with suppress(Exception):
+                        con.close()
+            finally:
+                target.unlink(missing_ok=True)
+                Path(str(target) + ".wal").unlink(missing_ok=True)
+            if interrupted(err):
+                raise KeyboardInterrupt from None
             raise
         return store
 
@@ -324,8 +348,6 @@ class Store:
         store = cls(target, con, read_only)
         try:
             with guard(target):
-                if not read_only:
-                    con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
                 tables = {
                     row[0]
                     for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
@@ -566,6 +588,13 @@ class Store:
                     out[key] = value
             self._meta = out
         return self._meta
+
+    def writing(self) -> None:
+        """Cap DuckDB's memory for the runs to come (:data:`WRITER_MEMORY`), so a sweep's memory
+        stays flat. Not before: a resumed sweep first reads its whole design back, which a
+        large design cannot do within the cap."""
+        with guard(self.path):
+            self.con.execute(f"SET memory_limit = '{WRITER_MEMORY}'")
 
     def done_chunks(self) -> set[str]:
         """Ids of the chunks already stored."""

@@ -385,3 +385,61 @@ def test_discovery_against_the_option_itself_is_refused(
     assert capsys.readouterr().err.startswith(
         "error: --baseline a: the baseline is the option itself; compare it with another option (b)"
     )
+
+
+def test_a_design_larger_than_the_writer_s_memory_cap_resumes(tmp_path: Path) -> None:
+    """A resumed sweep reads its design back before the writer's 32 MB cap applies: a store of
+    30,000 points over 166 factors (38 MB) could not be resumed, finished or not (audit,
+    2026-12-07: DuckDB's out-of-memory error, every try)."""
+    import grudging
+    from grudging.explore.design import make_design
+    from grudging.results.store import Store
+
+    iraq = grudging.load("iraq-2007")
+    design = make_design(iraq, "lhs", 30_000, parameters="all", levers="none", seed=1)
+    path = synthetic_store(tmp_path / "big.duckdb", design, {"a": {"x": np.zeros(30_000)}})
+    store = Store.open(path, read_only=False)
+    try:
+        assert len(store.points()) == 30_000
+        store.writing()  # the cap the runs are written under
+        assert store.done_chunks()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("stop", ["ctrl-c", "duckdb"])
+def test_a_store_stopped_while_it_is_created_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: str
+) -> None:
+    """Ctrl-C while the design was written left a DuckDB file with no store in it: neither
+    resumable nor reusable (audit, 2026-12-07). DuckDB reports a query it stopped as its own
+    error; both are the KeyboardInterrupt they were, and the path stays free."""
+    design = synthetic_design("lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)])
+    real = Store._create_tables
+
+    def stopped(self: Store, *args: object) -> None:
+        real(self, *args)
+        raise KeyboardInterrupt if stop == "ctrl-c" else duckdb.InterruptException("interrupted")
+
+    monkeypatch.setattr(Store, "_create_tables", stopped)
+    path = tmp_path / "s.duckdb"
+    with pytest.raises(KeyboardInterrupt):
+        synthetic_store(path, design, {"a": {"x": np.zeros(8)}})
+    assert not path.exists() and not Path(f"{path}.wal").exists()
+
+
+def test_ctrl_c_says_what_the_store_holds(tmp_path: Path) -> None:
+    from grudging.cli.explore import _interrupted
+
+    path = tmp_path / "s.duckdb"
+    assert _interrupted(path, (0, 0, 0)) == (
+        f"interrupted before the store was created: nothing was stored in {path}; run the same "
+        "command again to start the sweep"
+    )
+    design = synthetic_design("lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)])
+    synthetic_store(path, design, {"a": {"x": np.zeros(8)}})
+    # the display had heard of nothing yet; the store holds the 8 runs of 8
+    assert _interrupted(path, (0, 0, 0)) == (
+        f"interrupted: 8 of 8 runs are stored in {path}; continue with 'grudging sweep {path} "
+        "--resume'"
+    )
