@@ -255,10 +255,11 @@ def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     elif method == "morris":
         if len(factors) < 2:
             raise DesignError("a Morris design needs at least two factors")
-        if spec.num_levels < 2:
+        if spec.num_levels < 2 or spec.num_levels % 2:
             raise DesignError(
-                f"--num-levels {spec.num_levels}: a Morris grid needs at least 2 levels (an even "
-                "number, e.g. 4)"
+                f"--num-levels {spec.num_levels}: a Morris grid needs an even number of levels, "
+                "at least 2 (e.g. 4): with an odd number the levels are not drawn equally often "
+                "and the sample is biased (Morris 1991)"
             )
         from SALib.sample import morris
 

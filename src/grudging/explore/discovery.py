@@ -82,7 +82,8 @@ def cases_of_interest(
     if (baseline is None) == (worse_than is None):
         raise DesignError(
             "say what failing means: --baseline OPTION (the option does worse than another at "
-            "the same point) or --worse-than VALUE (a satisficing threshold), not both"
+            "the same point) or --worse-than VALUE (a satisficing threshold)"
+            + (", not both" if baseline is not None else "")
         )
     if baseline is not None and baseline not in options:
         raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, options)}")

@@ -29,6 +29,18 @@ def test_saltelli_and_morris_sizes(iraq: Any) -> None:
     assert make_design(iraq, "morris", 3, "dynamics", "none").points == 3 * (d + 1)
 
 
+@pytest.mark.parametrize("levels", [3, 5])
+def test_a_morris_grid_needs_an_even_number_of_levels(iraq: Any, levels: int) -> None:
+    """An odd number used to pass with SALib's warning (and its path) on the terminal."""
+    with pytest.raises(DesignError) as err:
+        make_design(iraq, "morris", 4, "dynamics", "none", num_levels=levels)
+    assert str(err.value) == (
+        f"--num-levels {levels}: a Morris grid needs an even number of levels, at least 2 (e.g. "
+        "4): with an odd number the levels are not drawn equally often and the sample is biased "
+        "(Morris 1991)"
+    )
+
+
 def test_morris_trajectories_move_one_factor_at_a_time(iraq: Any) -> None:
     design = make_design(iraq, "morris", 4, "dynamics", "none", num_levels=4)
     d = len(design.factors)

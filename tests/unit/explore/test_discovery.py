@@ -95,8 +95,15 @@ def test_prim_finds_a_box_on_a_categorical_lever(tmp_path: Path) -> None:
 
 
 def test_failure_needs_a_definition(tmp_path: Path) -> None:
-    with pytest.raises(DesignError, match=r"^say what failing means: --baseline OPTION"):
-        discover(_planted(tmp_path), "civilian_deaths", option="proposal")
+    path = _planted(tmp_path)
+    with pytest.raises(DesignError) as neither:
+        discover(path, "civilian_deaths", option="proposal")
+    assert str(neither.value) == (
+        "say what failing means: --baseline OPTION (the option does worse than another at the "
+        "same point) or --worse-than VALUE (a satisficing threshold)"
+    )
+    with pytest.raises(DesignError, match=r"a satisficing threshold\), not both$"):
+        discover(path, "civilian_deaths", option="proposal", baseline="baseline", worse_than=1.0)
 
 
 def test_unknown_outcome_gets_a_did_you_mean(tmp_path: Path) -> None:
