@@ -897,23 +897,22 @@ class Store:
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         names = list(tables or ("experiments", "outcomes", "status", "points", "chunks"))
-        taken = [*(f"{n}.{fmt}" for n in names), "meta.json", "scenario.yaml"]
-        present = [name for name in taken if (out / name).exists()]
+        for name in names:
+            if name not in EXPORT_ORDER:
+                raise StoreError(unknown_name("store table", name, EXPORT_ORDER))
+        # Any earlier export goes whole, in either format: one meta.json never describes tables
+        # of two exports.
+        known = [f"{n}.{f}" for n in EXPORT_ORDER for f in ("parquet", "csv")]
+        present = [name for name in (*known, "meta.json", "scenario.yaml") if (out / name).exists()]
         if present and not overwrite:
             raise StoreError(
                 f"{out}: already holds {', '.join(present)}; export into an empty folder, or "
                 "give --overwrite to replace them"
             )
+        for name in present:
+            (out / name).unlink()
         written = []
         for name in names:
-            if name not in ("experiments", "outcomes", "status", "points", "chunks", "design_unit"):
-                raise StoreError(
-                    unknown_name(
-                        "store table",
-                        name,
-                        ("experiments", "outcomes", "status", "points", "chunks", "design_unit"),
-                    )
-                )
             target = out / f"{name}.{fmt}"
             options = (
                 "FORMAT parquet, COMPRESSION zstd" if fmt == "parquet" else "FORMAT csv, HEADER"
