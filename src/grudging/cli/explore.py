@@ -819,7 +819,9 @@ def _robustness(args: argparse.Namespace) -> int:
                 f"--satisfice {item}: write OUTCOME=VALUE, e.g. --satisfice civilian_deaths=150000"
             )
         _check_satisfice(item, name.strip(), thresholds[name.strip()])
-    outcomes = args.outcome or [*MAIN_OUTCOMES, *[t for t in thresholds if t not in MAIN_OUTCOMES]]
+    # an outcome given a threshold is analysed, whether or not --outcome names it
+    named = args.outcome or list(MAIN_OUTCOMES)
+    outcomes = [*named, *[t for t in thresholds if t not in named]]
     _check_out(args)
     with guard(args.store):
         table = robustness(
@@ -857,7 +859,7 @@ def _robustness(args: argparse.Namespace) -> int:
         unit = f"in {spec.unit}, " if spec is not None else ""
         title = f"{outcome} ({unit}to {rows['direction'].iloc[0]})"
         if outcome in thresholds:
-            title += f", satisficing threshold {thresholds[str(outcome)]:,.4g}"
+            title += f", satisficing threshold {_compact(thresholds[str(outcome)])}"
         console.print(
             _table(
                 rows.rename(columns=headers),

@@ -52,6 +52,12 @@ def test_sweep_then_robustness_discover_and_export(
     )
     table = pd.read_csv(tmp_path / "r.csv")
     assert list(table["option"]) == ["us_withdraws", "us_stays"]
+    # a threshold's outcome is analysed even when --outcome names another (it was dropped)
+    satisfice = ["--satisfice", "civilian_deaths=200000", "--outcome", "troop_deaths"]
+    assert main(["robustness", str(store), *satisfice]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "troop_deaths (in deaths, to minimize)" in out
+    assert "civilian_deaths (in deaths, to minimize), satisficing threshold 200k" in out
     discover = ["discover", str(store), "--outcome", "cost_patron", "--option", "us_stays"]
     capsys.readouterr()
     assert main([*discover, "--baseline", "us_withdraws"]) == 2
