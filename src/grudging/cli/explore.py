@@ -469,11 +469,25 @@ def _sweep(args: argparse.Namespace) -> int:
         for error in report.errors:
             err_console.print(f"[red]failed runs:[/] {error}")
         if report.complete:
-            console.print(
-                f"next: grudging robustness {store}; grudging discover {store} --outcome "
-                "civilian_deaths --option ID --baseline ID"
-            )
+            console.print(_next_steps(store))
     return 0 if report.complete else 1
+
+
+def _next_steps(store: Path) -> str:
+    """The analyses a finished store allows: regret and a baseline need two options."""
+    from grudging.results.store import open_store
+
+    with open_store(store) as opened:
+        options = list(opened.meta["options"])
+    if len(options) < 2:
+        return (
+            f"next: grudging discover {store} --outcome civilian_deaths --worse-than VALUE "
+            f"(one option, {options[0]}: robustness and a baseline need two)"
+        )
+    return (
+        f"next: grudging robustness {store}; grudging discover {store} --outcome "
+        "civilian_deaths --option ID --baseline ID"
+    )
 
 
 def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool) -> None:

@@ -250,3 +250,20 @@ def test_a_flag_the_design_would_ignore_is_refused(
     assert main(["sweep", str(store), *SWEEP, *flags]) == 2
     assert expected in capsys.readouterr().err
     assert not store.exists()
+
+
+def test_a_store_of_one_option_suggests_what_one_option_allows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case has one option: the hint used to name robustness, which needs two."""
+    from grudging.cases.runner import case_path
+
+    store = tmp_path / "case.duckdb"
+    case = str(case_path("mozambique-1992"))
+    args = ["-n", "2", "-r", "1", "--levers", "none", "--parameters", "dynamics", "--quiet"]
+    assert main(["sweep", str(store), "--scenario", case, *args]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    assert out.endswith(
+        f"next: grudging discover {store} --outcome civilian_deaths --worse-than VALUE (one "
+        "option, as_deployed: robustness and a baseline need two)"
+    )
