@@ -55,6 +55,8 @@ class Sensitivity:
     source: str
     boxes: pd.DataFrame | None = None
     box_note: str = ""
+    #: What a reader of the indices should know: the ones within their sampling error.
+    caveat: str = ""
 
 
 def executive_summary(results: Results, baseline: str | None = None) -> list[str]:
@@ -524,6 +526,7 @@ def _sections(
             if sensitivity.boxes is not None
             else "",
             "box_note": sensitivity.box_note,
+            "caveat": sensitivity.caveat,
         }
 
     # Assumptions, options, sources.

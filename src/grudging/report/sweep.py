@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from grudging.errors import GrudgingError
+from grudging.report.numbers import nouns
 
 if TYPE_CHECKING:
     from grudging.report.html import Sensitivity
@@ -82,19 +83,26 @@ def sensitivity_from_store(
     option, baseline = default_comparison(list(meta["options"]), [o.id for o in scn.options])
     against = f" − {baseline}" if baseline else ""
     source = (
-        f"{store.name} ({method} design, {points:,} points × {len(meta['options'])} options × "
-        f"{meta['replications']} replications; scenario hash {meta['scenario_hash']}"
+        f"{store.name} ({method} design, {points:,} points × "
+        f"{nouns(len(meta['options']), 'option')} × "
+        f"{nouns(int(meta['replications']), 'replication')}; scenario hash "
+        f"{meta['scenario_hash']}"
         + ("" if meta["scenario_hash"] == scenario_hash(scn) else ", not this report's scenario")
         + f"); analysed: {outcome} of {option}{against}, mean over replications"
     )
     table: pd.DataFrame | None = None
-    name = "no indices"
+    name = (
+        f"No indices (they need a Sobol' or Morris design, not {method}: grudging sweep "
+        "--method sobol or morris)"
+    )
+    caveat = ""
     if method in ("sobol", "morris"):
         table, name = indices(store, outcome, option, baseline)
+        caveat = within_error(table)
     boxes = None
     if baseline is None:
         note = "PRIM needs two options in the store (an option and a baseline)."
-        return Sensitivity(indices=table, method=name, source=source, boxes=None, box_note=note)
+        return Sensitivity(table, name, source, None, note, caveat)
     with open_store(store) as st:
         _, cases, question = cases_of_interest(st, outcome, option, baseline, None, "mean")
     if cases.sum() == len(cases):
@@ -112,4 +120,15 @@ def sensitivity_from_store(
                 boxes = found.limits[["box", "factor", "text", "range", "qp_low", "qp_high"]]
         except DesignError as err:
             note = f"PRIM found no box: {err}"
-    return Sensitivity(indices=table, method=name, source=source, boxes=boxes, box_note=note)
+    return Sensitivity(table, name, source, boxes, note, caveat)
+
+
+def within_error(table: pd.DataFrame) -> str:
+    """The indices no larger than their 95 % half-width, said (their rank is not established)."""
+    wide = int(((table["high"] - table["index"]) >= table["index"].abs()).sum())
+    if not wide:
+        return ""
+    return (
+        f"{wide} of {len(table)} indices are no larger than their 95 % half-width: their rank "
+        "is not established (sampling error); more design points narrow them."
+    )

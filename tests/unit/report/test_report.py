@@ -87,6 +87,25 @@ def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -
     assert ">Sensitivity: which assumptions matter<" not in render_report(results, scn)
 
 
+def test_indices_within_their_sampling_error_are_said_so(report_run: tuple[Any, Any]) -> None:
+    """`sensitivity` said which indices are sampling error; the report's bars did not."""
+    from grudging.report.sweep import within_error
+
+    table = pd.DataFrame(
+        {"parameter": ["a", "b", "c"], "index": [0.6, 0.05, -0.01], "high": [0.7, 0.1, 0.02]}
+    )
+    caveat = within_error(table)
+    assert caveat == (
+        "2 of 3 indices are no larger than their 95 % half-width: their rank is not established "
+        "(sampling error); more design points narrow them."
+    )
+    assert within_error(table.iloc[:1]) == ""
+    scn, results = report_run
+    indices = table.assign(outcome="civilian_deaths", low=0.0)
+    sensitivity = Sensitivity(indices, "Sobol total-order", "sweep.duckdb", caveat=caveat)
+    assert caveat in render_report(results, scn, sensitivity=sensitivity)
+
+
 @pytest.mark.slow
 def test_sensitivity_section_from_a_sweep_store(
     report_run: tuple[Any, Any], tmp_path_factory: pytest.TempPathFactory
