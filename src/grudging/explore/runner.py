@@ -425,6 +425,27 @@ def _check_resume_arguments(
             )
 
 
+def check_levers_free(scn: Scenario, design: Design) -> None:
+    """Refuse a design whose lever varies a key an override fixed: each point would set the key
+    again, and the store's record of the override would not be what ran (a fixed parameter
+    leaves the design instead)."""
+    from fnmatch import fnmatchcase
+
+    levers = {lever.name: lever for lever in scn.levers}
+    for factor in design.factors:
+        if factor.kind != "lever" or factor.name not in levers:
+            continue
+        for assignment in scn.overrides:
+            key = assignment.partition("=")[0].strip()
+            for path in levers[factor.name].paths:
+                if fnmatchcase(key, path) or fnmatchcase(key, path + ".*"):  # or a key in it
+                    raise DesignError(
+                        f"--set {assignment} fixes what the design's lever '{factor.name}' varies "
+                        f"({path}); leave the lever out of the design (--levers) or the "
+                        "assignment out of --set"
+                    )
+
+
 def check_design_fits(scn: Scenario, design: Design) -> None:
     """Refuse a design whose factors are not this scenario's, as the scenario declares them (a
     design made from another scenario, or with a factor renamed or reranged)."""
@@ -556,6 +577,7 @@ def sweep(
     if design is None:
         raise DesignError("give a design to sweep (grudging.explore.make_design)")
     check_design_fits(scn, design)
+    check_levers_free(scn, design)
     replications = 10 if replications is None else replications
     seed = MASTER_SEED if seed is None else seed
     block = DEFAULT_BLOCK if block is None else block

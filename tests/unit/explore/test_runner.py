@@ -13,7 +13,7 @@ from explore_helpers import assert_same_tables, tables
 
 from grudging.errors import DesignError, GrudgingError, StoreError
 from grudging.explore.design import make_design
-from grudging.explore.runner import check_capacity, estimate, sweep
+from grudging.explore.runner import check_capacity, check_levers_free, estimate, sweep
 from grudging.model.outcomes import OUTCOMES
 from grudging.results.store import open_store
 
@@ -430,3 +430,24 @@ def test_the_in_process_executor_plans_for_one_process(iraq: Any, tmp_path: Path
         memory_bytes=2 * 2**30,
     )
     assert report.complete
+
+
+def test_a_lever_an_override_fixed_is_refused_before_any_run(tmp_path: Path) -> None:
+    """The store recorded the override while every point set the key again (audit,
+    2026-12-07: aid 'fixed' at 1,000 ran from 1,012 to 11,672)."""
+    from grudging.scenario import load_scenario
+
+    fixed = "options.nato_replaces.bargain.aid_musd_per_year=1000"
+    scn = load_scenario("iraq-2007", overrides=[fixed])
+    design = make_design(scn, "lhs", 4, parameters="none", levers="aid", seed=1)
+    path = tmp_path / "lv.duckdb"
+    with pytest.raises(DesignError) as err:
+        sweep(scn, path, design, options=["nato_replaces"], replications=1)
+    assert str(err.value) == (
+        f"--set {fixed} fixes what the design's lever 'aid' varies "
+        "(options.*.bargain.aid_musd_per_year); leave the lever out of the design (--levers) or "
+        "the assignment out of --set"
+    )
+    assert not path.exists()
+    other = make_design(scn, "lhs", 4, parameters="none", levers="coalition_budget", seed=1)
+    check_levers_free(scn, other)  # another lever is free to vary
