@@ -72,8 +72,13 @@ def load(
         assignments = [f"{key}={value}" for key, value in set.items()]
     elif isinstance(set, str):
         assignments = [set]
-    else:
+    elif isinstance(set, Sequence) and all(isinstance(a, str) for a in set):
         assignments = list(set)
+    else:
+        raise GrudgingError(
+            f"set = {set!r:.60}: give a mapping {{'dynamics.self_excitation': 0.3}} or a list of "
+            "'key=value' strings"
+        )
     return load_scenario(source, overrides=assignments)
 
 

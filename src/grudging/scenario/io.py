@@ -627,6 +627,9 @@ def load_scenario(
     so that a calibration never starts from its own earlier posterior. ``runnable=True`` also
     checks that the chain can run it (:func:`~grudging.scenario.runnable.check_runnable`).
     """
+    if isinstance(overrides, str):  # one assignment given bare
+        overrides = [overrides]
+    overrides = ranges_first(overrides)
     data, smap, path = read_raw(source, calibrated, overrides)
     for assignment in overrides:
         if assignment in smap.applied:
@@ -644,6 +647,18 @@ def load_scenario(
     scn._base_dir = str(path.parent.resolve())
     scn._overrides = tuple(overrides)
     return scn
+
+
+def ranges_first(overrides: Sequence[str]) -> list[str]:
+    """The assignments with the ranges they widen or narrow first (``parameters.NAME.low`` and
+    ``.high``), each group in the order given: a value checked against its range then meets the
+    range the user set, wherever it was written."""
+
+    def ranged(assignment: str) -> bool:
+        key = assignment.partition("=")[0].strip()
+        return key.startswith("parameters.") and key.rsplit(".", 1)[-1] in ("low", "high")
+
+    return [a for a in overrides if ranged(a)] + [a for a in overrides if not ranged(a)]
 
 
 def scenario_from_dict(data: Mapping[str, Any], name: str = "<dict>") -> Scenario:

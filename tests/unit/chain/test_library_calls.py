@@ -132,3 +132,28 @@ def test_a_comparison_with_no_other_option_is_an_empty_table(iraq) -> None:  # t
     table = grudging.simulate(iraq, options="us_stays", replications=2).compare("us_stays")
     assert table.empty
     assert list(table.columns)[:3] == ["option", "baseline", "outcome"]
+
+
+@pytest.mark.parametrize("given", [5, [1, 2], None])
+def test_overrides_of_the_wrong_kind_are_named(given: object) -> None:
+    with pytest.raises(GrudgingError) as err:
+        grudging.load("iraq-2007", set=given)  # type: ignore[arg-type]
+    assert str(err.value).startswith(f"set = {given!r}: give a mapping ")
+
+
+def test_a_range_widened_after_the_value_it_admits_is_applied_first() -> None:
+    """The order of a ``set`` mapping decided whether a value met its widened range."""
+    from grudging.scenario import load_scenario
+
+    both = {
+        "dynamics.self_excitation": 0.85,
+        "parameters.dynamics.self_excitation.high": 0.9,
+    }
+    scn = grudging.load("iraq-2007", set=both)
+    excitation = next(p for p in scn.parameters if p.name == "dynamics.self_excitation")
+    # fixed at the value, inside the range declared
+    assert (excitation.value, excitation.low, excitation.high) == (0.85, 0.85, 0.85)
+    assert excitation.declared == (0.1664, 0.9)
+    # one assignment given bare is one assignment, not its characters
+    bare = load_scenario("iraq-2007", overrides="dynamics.self_excitation=0.3")
+    assert bare.overrides == ("dynamics.self_excitation=0.3",)
