@@ -93,6 +93,15 @@ def resolve_path(source: str | Path) -> Path:
     if text in names:
         return Path(str(resources.files(BUILTIN_PACKAGE) / text / SCENARIO_FILE))
     hint = did_you_mean(text, names)
+    if not hint and not path.suffix:  # 'grudging new mycase' writes mycase.yaml
+        hint = next(
+            (
+                f" (did you mean '{path.with_suffix(s)}'?)"
+                for s in (".yaml", ".yml")
+                if path.with_suffix(s).is_file()
+            ),
+            "",
+        )
     raise ScenarioError(
         f"{text}: no such scenario file or built-in scenario{hint}; built-in: "
         f"{', '.join(names)}. Give a path to a YAML file or one of those names"

@@ -151,6 +151,19 @@ def test_unknown_scenario_name() -> None:
         load_scenario("irak-2007")
 
 
+def test_a_name_whose_yaml_file_is_there_is_pointed_at_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'grudging new mycase' writes mycase.yaml; grudging.load('mycase') did not say so."""
+    (tmp_path / "mycase.yaml").write_text("format: case\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ScenarioError) as err:
+        load_scenario("mycase")
+    assert str(err.value).startswith(
+        "mycase: no such scenario file or built-in scenario (did you mean 'mycase.yaml'?)"
+    )
+
+
 def test_cli_exit_code_2_and_no_traceback(
     tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
