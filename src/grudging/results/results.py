@@ -472,12 +472,28 @@ class Results:
         )
 
     def _repr_html_(self) -> str:
+        """The main outcomes by option, as the terminal and the report write them: a median
+        and its 90 % interval (``124k [104k – 160k]``), a share of runs for a yes-or-no one."""
+        import html
+
+        from grudging.report import numbers as fmt
+        from grudging.results.verdict import MAIN_OUTCOMES
+
         table = self.summary()
-        table = table[
-            table["outcome"].isin(["civilian_deaths", "civil_war", "troop_deaths", "cost_patron"])
-        ]
+        rows = []
+        for outcome in MAIN_OUTCOMES:
+            for r in table[table["outcome"] == outcome].itertuples(index=False):
+                if r.unit == "probability":
+                    cell = f"{fmt.percent(r.mean)} of runs"
+                else:
+                    cell = fmt.interval(r.median, r.low, r.high, str(r.unit))
+                rows.append((fmt.outcome_label(outcome), str(r.option), cell))
+        body = "".join(
+            f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td></tr>"
+            for a, b, c in rows
+        )
         return (
             f"<p><b>grudging results</b> — scenario {self.metadata.get('scenario')}, "
-            f"{len(self.experiments)} runs</p>"
-            + table.to_html(index=False, float_format=lambda x: f"{x:,.3g}")
+            f"{len(self.experiments)} runs; median [90 % interval] over the runs</p>"
+            f"<table><tr><th>outcome</th><th>option</th><th>value</th></tr>{body}</table>"
         )

@@ -157,3 +157,17 @@ def test_a_range_widened_after_the_value_it_admits_is_applied_first() -> None:
     # one assignment given bare is one assignment, not its characters
     bare = load_scenario("iraq-2007", overrides="dynamics.self_excitation=0.3")
     assert bare.overrides == ("dynamics.self_excitation=0.3",)
+
+
+def test_a_notebook_shows_the_numbers_as_the_terminal_writes_them(iraq) -> None:  # type: ignore[no-untyped-def]
+    """The notebook view printed 1.14e+05 deaths and a share of runs as 0."""
+    from grudging.report import numbers as fmt
+
+    r = grudging.simulate(iraq, options="us_stays", replications=10, seed=3)
+    page = r._repr_html_()
+    row = r.summary().set_index("outcome").loc["civilian_deaths"]
+    cell = fmt.interval(row["median"], row["low"], row["high"], "deaths")
+    assert f"<td>Civilian deaths</td><td>us_stays</td><td>{cell}</td>" in page
+    war = r.summary().set_index("outcome").loc["civil_war", "mean"]
+    assert f"<td>{fmt.percent(war)} of runs</td>" in page
+    assert "e+0" not in page
