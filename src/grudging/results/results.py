@@ -482,12 +482,12 @@ class Results:
         table = self.summary()
         rows = []
         for outcome in MAIN_OUTCOMES:
-            for r in table[table["outcome"] == outcome].itertuples(index=False):
-                if r.unit == "probability":
-                    cell = f"{fmt.percent(r.mean)} of runs"
+            for r in table[table["outcome"] == outcome].to_dict("records"):
+                if r["unit"] == "probability":
+                    cell = f"{fmt.percent(r['mean'])} of runs"
                 else:
-                    cell = fmt.interval(r.median, r.low, r.high, str(r.unit))
-                rows.append((fmt.outcome_label(outcome), str(r.option), cell))
+                    cell = fmt.interval(r["median"], r["low"], r["high"], str(r["unit"]))
+                rows.append((fmt.outcome_label(outcome), str(r["option"]), cell))
         body = "".join(
             f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td><td>{html.escape(c)}</td></tr>"
             for a, b, c in rows
