@@ -602,7 +602,14 @@ def read_raw(
         for assignment in case_keys(data, case_overrides):
             smap.record_override(apply_override(data, assignment), assignment)
             smap.applied.append(assignment)
-        return expand_case(data, smap), smap, path
+        try:
+            return expand_case(data, smap), smap, path
+        except ScenarioError as err:  # a check across keys may name a line the user left alone
+            if not smap.applied or str(err).startswith("--set "):
+                raise
+            tail = " (with " + " ".join(f"--set {a}" for a in smap.applied) + " applied)"
+            every = [m if m.startswith("--set ") else m + tail for m in err.every]
+            raise ScenarioError(f"{err}{tail}", every=every) from None
     roots = allowed_roots(path.parent)
     data = expand_tables(data, path.parent, smap, roots)
     check_map(data, path.parent, roots, smap)

@@ -349,3 +349,15 @@ def test_validate_notes_a_force_that_draws_down_and_a_death_toll_beyond_any_war(
     out = " ".join(capsys.readouterr().out.split())
     assert "force: 9,000 troops present at the start and 5,000 planned: the force draws down" in out
     assert "recent_deaths_per_year: 900,000 a year is 18% of the 5,000,000 people" in out
+
+
+def test_a_case_key_set_from_outside_is_named_where_a_check_across_keys_fails(
+    template: Path,
+) -> None:
+    """The message pointed at the line of recent_deaths_per_year, which the user left alone."""
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(template, overrides=["population=100"])
+    assert str(err.value).endswith(
+        "is more than the 100 people living there; check the figure or the population (with "
+        "--set population=100 applied)"
+    )
