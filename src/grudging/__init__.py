@@ -111,7 +111,10 @@ def simulate(
     for each argument.
 
     ``scenario`` is a loaded scenario, a built-in name or a path; ``replications`` defaults to
-    ``grudging run``'s (1,000).
+    ``grudging run``'s (1,000). The parameter draws are a Latin hypercube over all the
+    replications, so a run of 40 does not extend a run of 20 (the same seed and size give the
+    same numbers). An option that fails is warned of (its runs are marked in
+    ``results.status``); when every option fails, a :class:`GrudgingError` says why.
     """
     import warnings
 

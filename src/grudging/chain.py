@@ -184,7 +184,9 @@ def simulate(
     seed:
         Master seed; the same seed gives the same numbers.
     values:
-        Parameter values that replace the scenario's nominal ones.
+        Parameter values fixed in every replication (as ``--set`` fixes them: the other
+        parameters keep their draws, paired). A fixed parameter leaves ``experiments``; its value
+        is in ``metadata["values"]``.
     uncertainty:
         Draw the dynamics and bargaining parameters from their ranges, one draw per replication
         (:func:`grudging.kernel.parameter_draws`).

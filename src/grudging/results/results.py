@@ -235,7 +235,13 @@ class Results:
         return wide.reset_index()
 
     def summary(self, interval: float = INTERVAL) -> pd.DataFrame:
-        """Per option and outcome: mean, median and the central ``interval`` of replications."""
+        """Per option and outcome: mean, median and the central ``interval`` of replications.
+
+        Columns :data:`SUMMARY_COLUMNS`: ``low`` and ``high`` bound the central ``interval``
+        (0.9: the 5th and 95th percentiles); ``unit`` and ``direction`` are the outcome's
+        (:data:`grudging.model.outcomes.OUTCOMES`). A yes-or-no outcome (unit ``probability``,
+        0 or 1 in each run) is read by its ``mean``, the share of runs; its median and interval
+        are of 0s and 1s."""
         _check_interval(interval)
         sources = (self.experiments, self.outcomes)
         return self._kept(("summary", interval), sources, lambda: self._summary(interval)).copy()
@@ -271,7 +277,12 @@ class Results:
         ).reset_index(drop=True)
 
     def compare(self, baseline: str, interval: float = INTERVAL) -> pd.DataFrame:
-        """Paired differences against ``baseline`` (common random numbers: same replication)."""
+        """Paired differences against ``baseline`` (common random numbers: same replication).
+
+        Columns :data:`COMPARE_COLUMNS`: each difference is option minus baseline, replication
+        by replication; ``low`` and ``high`` bound its central ``interval``; ``share_better`` and
+        ``share_worse`` are the shares of paired runs in which the option does better or worse,
+        by the outcome's direction (fewer deaths is better; a deal more likely is better)."""
         _check_interval(interval)
         if not isinstance(baseline, str) or baseline not in self.options:
             hint = did_you_mean(str(baseline), self.options)
