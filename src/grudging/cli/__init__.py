@@ -29,7 +29,7 @@ import sys
 from collections.abc import Sequence
 
 from grudging import __version__
-from grudging.errors import GrudgingError
+from grudging.errors import GrudgingError, did_you_mean
 
 # One entry per module under grudging.cli that adds sub-commands; order is the order in --help.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -95,7 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args, extras = parser.parse_known_args(given)
         if extras:  # said by the sub-command's parser, with its usage and its --help
-            _innermost(parser, given).error(f"unrecognized arguments: {' '.join(extras)}")
+            inner = _innermost(parser, given)
+            flags = [flag for action in inner._actions for flag in action.option_strings]
+            hints = "".join(
+                did_you_mean(extra.split("=", 1)[0], flags)
+                for extra in extras
+                if extra.startswith("--")
+            )
+            inner.error(f"unrecognized arguments: {' '.join(extras)}{hints}")
     except SystemExit as stop:  # argparse exits on --help, --version and usage errors
         return int(stop.code or 0)
     handler = getattr(args, "handler", None)

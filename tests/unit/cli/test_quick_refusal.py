@@ -173,3 +173,13 @@ def test_a_misspelt_option_is_refused_before_the_model_is_imported(
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "2 []"
     assert message in " ".join(done.stderr.split())
+
+
+def test_a_misspelt_flag_gets_a_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", "s.duckdb", "--optoin", "us_stays"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "grudging sweep: error: unrecognized arguments: --optoin us_stays (did you mean "
+        "'--option'?)" in err
+    )
+    assert "run 'grudging sweep --help' for the options" in err
