@@ -160,6 +160,21 @@ def check_values(scn: Scenario, values: Any) -> None:
             )
 
 
+def _takes_three(function: Any) -> bool:
+    """Whether ``function`` can be called with three arguments, as a progress callback is."""
+    import inspect
+
+    if not callable(function):
+        return False
+    try:
+        inspect.signature(function).bind("option", 0, 1)
+    except TypeError:
+        return False
+    except ValueError:  # no signature to read (some built-ins): trust it
+        return True
+    return True
+
+
 def simulate(
     scn: Scenario,
     options: Sequence[str] | str | None = None,
@@ -205,7 +220,7 @@ def simulate(
     if not isinstance(uncertainty, bool | np.bool_):
         raise GrudgingError(f"uncertainty = {uncertainty!r}: give True or False")
     uncertainty = bool(uncertainty)
-    if progress is not None and not callable(progress):
+    if progress is not None and not _takes_three(progress):
         raise GrudgingError(
             f"progress = {progress!r:.60}: give a function progress(option, done, total)"
         )

@@ -377,6 +377,8 @@ class Results:
         if not isinstance(overwrite, bool | np.bool_):
             raise GrudgingError(f"overwrite = {overwrite!r}: give True or False")
         overwrite = bool(overwrite)
+        if not isinstance(folder, str | Path) or not str(folder).strip():
+            raise GrudgingError(f"folder = {folder!r:.60}: give the path of a folder to save into")
         out = Path(folder)
         if out.exists() and not out.is_dir():
             raise GrudgingError(f"{out}: a file, not a folder; save into a folder")

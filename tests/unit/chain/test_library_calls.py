@@ -171,3 +171,14 @@ def test_a_notebook_shows_the_numbers_as_the_terminal_writes_them(iraq) -> None:
     war = r.summary().set_index("outcome").loc["civil_war", "mean"]
     assert f"<td>{fmt.percent(war)} of runs</td>" in page
     assert "e+0" not in page
+
+
+def test_a_callback_or_folder_of_the_wrong_kind_is_named(iraq) -> None:  # type: ignore[no-untyped-def]
+    """A one-argument progress callback failed with a TypeError from inside the chain; a save to
+    None, with one from pathlib."""
+    with pytest.raises(GrudgingError, match=r"give a function progress\(option, done, total\)$"):
+        grudging.simulate(iraq, options="us_stays", replications=2, progress=lambda done: None)
+    r = grudging.simulate(iraq, options="us_stays", replications=2)
+    with pytest.raises(GrudgingError) as err:
+        r.save(None)  # type: ignore[arg-type]
+    assert str(err.value) == "folder = None: give the path of a folder to save into"
