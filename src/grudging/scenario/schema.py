@@ -998,6 +998,21 @@ class Scenario(Frozen):
         """The ``--set`` assignments applied when the scenario was loaded, in order."""
         return self._overrides
 
+    def __repr__(self) -> str:
+        """One line (the whole model's repr runs to some 350,000 characters for iraq-2007):
+        what it is and how large; ``grudging show`` and ``grudging dump`` give the content."""
+        sizes = ", ".join(
+            f"{len(getattr(self, key))} {key}"
+            for key in ("regions", "factions", "nations", "options", "parameters")
+        )
+        overrides = f", overrides={list(self.overrides)}" if self.overrides else ""
+        return (
+            f"Scenario(id={self.id!r}, title={self.title!r}, {sizes}, information_date="
+            f"{self.information_date!r}, horizon_months={self.horizon_months}{overrides})"
+        )
+
+    __str__ = __repr__
+
 
 def _find(items: tuple[Any, ...], key: str, kind: str) -> Any:
     for item in items:

@@ -182,3 +182,12 @@ def test_a_callback_or_folder_of_the_wrong_kind_is_named(iraq) -> None:  # type:
     with pytest.raises(GrudgingError) as err:
         r.save(None)  # type: ignore[arg-type]
     assert str(err.value) == "folder = None: give the path of a folder to save into"
+
+
+def test_a_scenario_prints_as_one_line(iraq) -> None:  # type: ignore[no-untyped-def]
+    """Showing a scenario in a notebook cell printed some 350,000 characters."""
+    shown = repr(iraq)
+    assert shown.startswith("Scenario(id='iraq-2007', title='Iraq, January 2007")
+    assert f"{len(iraq.regions)} regions, " in shown
+    assert len(shown) < 400
+    assert str(iraq) == shown
