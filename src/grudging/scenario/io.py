@@ -605,11 +605,7 @@ def read_raw(
         try:
             return expand_case(data, smap), smap, path
         except ScenarioError as err:  # a check across keys may name a line the user left alone
-            if not smap.applied or str(err).startswith("--set "):
-                raise
-            tail = " (with " + " ".join(f"--set {a}" for a in smap.applied) + " applied)"
-            every = [m if m.startswith("--set ") else m + tail for m in err.every]
-            raise ScenarioError(f"{err}{tail}", every=every) from None
+            raise with_overrides(err, smap.applied) from None
     roots = allowed_roots(path.parent)
     data = expand_tables(data, path.parent, smap, roots)
     check_map(data, path.parent, roots, smap)
@@ -654,15 +650,24 @@ def load_scenario(
     try:
         scn = validate_data(data, smap)
     except ScenarioError as err:
-        if not overrides or str(err).startswith("--set "):  # located at the --set already
-            raise
-        given = " ".join(f"--set {a}" for a in overrides)
-        raise ScenarioError(f"{err} (with {given} applied)") from None
+        raise with_overrides(err, overrides) from None
     if runnable:
         check_runnable(scn, smap)
     scn._base_dir = str(path.parent.resolve())
     scn._overrides = tuple(overrides)
     return scn
+
+
+def with_overrides(err: ScenarioError, overrides: Sequence[str]) -> ScenarioError:
+    """``err`` saying which ``--set`` assignments were applied (its line may be one the user left
+    alone), unless none were or it is located at one already."""
+    if not overrides:
+        return err
+    tail = " (with " + " ".join(f"--set {a}" for a in overrides) + " applied)"
+    every = [m if m.startswith("--set ") else m + tail for m in err.every]
+    if str(err).startswith("--set "):
+        return ScenarioError(str(err), every=every)
+    return ScenarioError(f"{err}{tail}", every=every)
 
 
 def ranges_first(overrides: Sequence[str]) -> list[str]:
