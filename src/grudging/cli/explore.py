@@ -368,8 +368,9 @@ def _interrupted(store: Path, state: tuple[int, int, int]) -> str:
         finally:
             opened.close()
         done, total = counts["stored"], counts["total"]
-    except StoreError:  # busy or unreadable: what the display last heard
-        pass
+    except StoreError as err:  # busy or unreadable: what the display last heard
+        if total == 0:
+            return f"interrupted before the sweep started: {err}"
     return (
         f"interrupted: {done:,} of {total:,} runs are stored in {store}; continue with "
         f"'grudging sweep {store} --resume'"
