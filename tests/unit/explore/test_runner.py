@@ -245,20 +245,6 @@ def test_a_design_too_large_for_memory_is_refused_with_the_estimate(tmp_path: Pa
     )
 
 
-def test_an_export_over_another_in_the_other_format_replaces_it_whole(
-    iraq: Any, tmp_path: Path
-) -> None:
-    """An overwrite in CSV over a Parquet export left both formats beside one meta.json."""
-    path, out = tmp_path / "a.duckdb", tmp_path / "export"
-    _sweep(iraq, path)
-    with open_store(path) as store:
-        store.export(out, "parquet")
-        with pytest.raises(StoreError, match=r"already holds experiments\.parquet, "):
-            store.export(out, "csv", ["status"])
-        store.export(out, "csv", ["status"], overwrite=True)
-    assert sorted(p.name for p in out.iterdir()) == ["meta.json", "scenario.yaml", "status.csv"]
-
-
 def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:
     import duckdb
 
@@ -268,6 +254,14 @@ def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:
         written = store.export(tmp_path / "pq", "parquet")
         outcomes = store.outcomes()
         store.export(tmp_path / "csv", "csv", ["status"])
+        # over an export in the other format: refused, then replaced whole (CSV over Parquet
+        # used to leave both beside one meta.json)
+        again = tmp_path / "again"
+        store.export(again, "parquet")
+        with pytest.raises(StoreError, match=r"already holds experiments\.parquet, "):
+            store.export(again, "csv", ["status"])
+        store.export(again, "csv", ["status"], overwrite=True)
+    assert sorted(p.name for p in again.iterdir()) == ["meta.json", "scenario.yaml", "status.csv"]
     assert sorted(p.name for p in written) == [
         "chunks.parquet",
         "experiments.parquet",

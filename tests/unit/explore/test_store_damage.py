@@ -387,6 +387,7 @@ def test_discovery_against_the_option_itself_is_refused(
     )
 
 
+@pytest.mark.slow  # a design of 38 MB
 def test_a_design_larger_than_the_writer_s_memory_cap_resumes(tmp_path: Path) -> None:
     """A resumed sweep reads its design back before the writer's 32 MB cap applies: a store of
     30,000 points over 166 factors (38 MB) could not be resumed, finished or not (audit,
