@@ -495,6 +495,8 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     """Sizes and the store's path, refused before the scenario is loaded or a point designed."""
     from grudging.cli._checks import writable_file, writable_folder
     from grudging.errors import DesignError
+    from grudging.explore.design import check_morris_levels
+    from grudging.explore.executors import check_scheduler
 
     for flag, value in (
         ("-n", args.n),
@@ -528,11 +530,10 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
             "--workers needs --executor processes (or --scheduler for a local dask cluster); "
             "this process runs the sweep alone"
         )
-    if args.num_levels is not None and args.num_levels < 2:
-        raise DesignError(
-            f"--num-levels {args.num_levels}: a Morris grid needs at least 2 levels (an even "
-            "number, e.g. 4)"
-        )
+    if args.num_levels is not None:
+        check_morris_levels(args.num_levels)
+    if args.scheduler not in (None, "local"):
+        check_scheduler(args.scheduler)
     if resuming:
         if store.is_dir():
             raise DesignError(f"store {store}: a folder, not a store; give the .duckdb file")

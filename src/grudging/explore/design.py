@@ -214,6 +214,16 @@ def make_design(
     return build(spec, factors)
 
 
+def check_morris_levels(levels: int) -> None:
+    """Refuse a Morris grid of an odd number of levels, or fewer than two."""
+    if levels < 2 or levels % 2:
+        raise DesignError(
+            f"--num-levels {levels}: a Morris grid needs an even number of levels, at least 2 "
+            "(e.g. 4): with an odd number the levels are not drawn equally often and the sample "
+            "is biased (Morris 1991)"
+        )
+
+
 def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     """The design of ``spec`` over ``factors`` (in the spec's order)."""
     method, n = spec.method, spec.n
@@ -255,12 +265,7 @@ def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     elif method == "morris":
         if len(factors) < 2:
             raise DesignError("a Morris design needs at least two factors")
-        if spec.num_levels < 2 or spec.num_levels % 2:
-            raise DesignError(
-                f"--num-levels {spec.num_levels}: a Morris grid needs an even number of levels, "
-                "at least 2 (e.g. 4): with an odd number the levels are not drawn equally often "
-                "and the sample is biased (Morris 1991)"
-            )
+        check_morris_levels(spec.num_levels)
         from SALib.sample import morris
 
         unit = morris.sample(problem(factors), n, num_levels=spec.num_levels, seed=rng)

@@ -156,6 +156,28 @@ class Processes:
         """loky keeps its reusable workers for the next call; nothing to do."""
 
 
+def check_scheduler(address: str) -> None:
+    """Refuse at once a ``tcp://host:port`` where nothing listens (dask's client would try for
+    20 s); a scheduler that listens but does not answer is left to the client's timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port:
+        return  # another form of address: dask reads it
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as err:
+        raise DesignError(
+            f"--scheduler {address}: no dask scheduler answers there ({err.strerror or err}); "
+            "start one with 'dask scheduler' or leave --scheduler out for a local cluster"
+        ) from None
+
+
 class Dask:
     """A dask.distributed cluster: the scheduler at ``address``, or a LocalCluster on 127.0.0.1."""
 
@@ -166,6 +188,7 @@ class Dask:
 
         self.cluster = None
         if address:
+            check_scheduler(address)
             try:
                 self.client = Client(address, timeout="20s")
             except (OSError, ValueError, TypeError) as err:

@@ -267,3 +267,34 @@ def test_a_store_of_one_option_suggests_what_one_option_allows(
         f"next: grudging discover {store} --outcome civilian_deaths --worse-than VALUE (one "
         "option, as_deployed: robustness and a baseline need two)"
     )
+
+
+def _closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (
+            ["--method", "morris", "--num-levels", "3"],
+            "--num-levels 3: a Morris grid needs an even number of levels",
+        ),
+        (["--scheduler", "tcp://127.0.0.1:PORT"], "no dask scheduler answers there"),
+    ],
+)
+def test_a_sweep_that_cannot_run_is_refused_before_its_design(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], expected: str
+) -> None:
+    """An odd Morris grid ran with SALib's warning; a scheduler where nothing listens took 22 s
+    to fail (audit, 2026-12-07)."""
+    store = tmp_path / "s.duckdb"
+    flags = [f.replace("PORT", str(_closed_port())) for f in flags]
+    assert main(["sweep", str(store), "-n", "4", "--levers", "none", *flags]) == 2
+    assert expected in capsys.readouterr().err
+    assert not store.exists()
