@@ -176,6 +176,7 @@ def test_run_json_is_identical_across_runs(tmp_path: Any) -> None:
     assert outs[0] == outs[1]
 
 
+@pytest.mark.slow  # several seconds: the slow tier keeps the default under its limit
 def test_fixing_a_parameter_keeps_every_other_draw_paired() -> None:
     """``--set name=v`` (or a fixed value, as the dashboard passes it) keeps the parameter's
     column of the Latin hypercube: an option that never reads it gives the same runs as without

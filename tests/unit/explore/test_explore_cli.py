@@ -28,6 +28,7 @@ SWEEP = [
 ]
 
 
+@pytest.mark.slow  # several seconds: the slow tier keeps the default under its limit
 def test_sweep_then_robustness_discover_and_export(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

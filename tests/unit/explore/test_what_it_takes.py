@@ -118,6 +118,7 @@ def test_the_budget_that_does_not_bind_is_detected_and_not_searched_upwards(
     assert all(v in below for v in values[1:])
 
 
+@pytest.mark.slow  # several seconds: the slow tier keeps the default under its limit
 def test_the_answer_is_a_simulate_and_is_deterministic(tiny_runnable_path: Path) -> None:
     from grudging.chain import simulate
     from grudging.scenario import load_scenario
