@@ -746,28 +746,43 @@ def _sampling_notes(table: Any) -> list[str]:
 
 def _discover(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
-    from grudging.explore.discovery import check_prim_arguments, discover
+    from grudging.explore.discovery import NothingToFind, check_prim_arguments, discover
     from grudging.results.store import guard
 
     check_prim_arguments(
         args.threshold, args.boxes, args.mass_min, 0.05, args.worse_than, flags=True
     )
     _check_out(args)
-    with guard(args.store):
-        found = discover(
-            args.store,
-            args.outcome,
-            option=args.option,
-            baseline=args.baseline,
-            worse_than=args.worse_than,
-            statistic=args.statistic,
-            threshold=args.threshold,
-            boxes=args.boxes,
-            mass_min=args.mass_min,
-            factors=[f.strip() for f in args.factors.split(",") if f.strip()]
-            if args.factors
-            else None,
-        )
+    try:
+        with guard(args.store):
+            found = discover(
+                args.store,
+                args.outcome,
+                option=args.option,
+                baseline=args.baseline,
+                worse_than=args.worse_than,
+                statistic=args.statistic,
+                threshold=args.threshold,
+                boxes=args.boxes,
+                mass_min=args.mass_min,
+                factors=[f.strip() for f in args.factors.split(",") if f.strip()]
+                if args.factors
+                else None,
+            )
+    except NothingToFind as answer:  # an answer, not a mistake: said, and exit 0
+        if args.json:
+            print_json(
+                {
+                    "question": answer.question,
+                    "cases": answer.cases,
+                    "points": answer.points,
+                    "boxes": [],
+                    "note": str(answer),
+                }
+            )
+        else:
+            console.print(str(answer) + (f" (nothing written to {args.out})" if args.out else ""))
+        return 0
     if args.out:
         _write(found.limits.drop(columns=["text"]), args.out)
     if args.json:

@@ -35,6 +35,14 @@ from grudging.explore.indices import choose_option
 from grudging.results.store import Store, reading
 
 
+class NothingToFind(DesignError):
+    """The question holds at every design point, or at none: an answer, with no box to find."""
+
+    def __init__(self, message: str, question: str, cases: int, points: int) -> None:
+        super().__init__(message)
+        self.question, self.cases, self.points = question, cases, points
+
+
 @dataclass
 class Discovery:
     """PRIM's boxes: where the cases of interest concentrate, with coverage and density."""
@@ -212,11 +220,16 @@ def discover(
                 raise DesignError(unknown_name("factor", name, known) + " in this store's design")
         x = x[list(factors)]
     if y.sum() == 0:
-        raise DesignError(f"{question}: at no design point; there is nothing to discover")
+        raise NothingToFind(
+            f"{question}: at no design point; there is nothing to discover", question, 0, y.size
+        )
     if y.sum() == y.size:
-        raise DesignError(
+        raise NothingToFind(
             f"{question}: at every one of the {y.size:,} design points; no box is needed to say "
-            "where"
+            "where",
+            question,
+            int(y.size),
+            int(y.size),
         )
     constant = [c for c in x.columns if x[c].nunique() < 2]
     x = x.drop(columns=constant)

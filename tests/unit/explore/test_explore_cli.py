@@ -61,11 +61,16 @@ def test_sweep_then_robustness_discover_and_export(
     assert "civilian_deaths (in deaths, to minimize), satisficing threshold 200k" in out
     discover = ["discover", str(store), "--outcome", "cost_patron", "--option", "us_stays"]
     capsys.readouterr()
-    assert main([*discover, "--baseline", "us_withdraws"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "error: us_stays worse than us_withdraws on cost_patron (mean): at every one of the 6 "
-        "design points; no box is needed to say where"
+    # worse at every point: an answer, not a mistake (it exited 2, and --json printed nothing)
+    assert main([*discover, "--baseline", "us_withdraws"]) == 0
+    answer = (
+        "us_stays worse than us_withdraws on cost_patron (mean): at every one of the 6 design "
+        "points; no box is needed to say where"
     )
+    assert " ".join(capsys.readouterr().out.split()) == answer
+    assert main([*discover, "--baseline", "us_withdraws", "--json"]) == 0
+    said = json.loads(capsys.readouterr().out)
+    assert (said["cases"], said["points"], said["boxes"], said["note"]) == (6, 6, [], answer)
     from grudging.results.store import open_store
 
     with open_store(store) as st:
