@@ -777,6 +777,8 @@ def _discover(args: argparse.Namespace) -> int:
                     "cases": answer.cases,
                     "points": answer.points,
                     "boxes": [],
+                    "limits": [],
+                    "trajectory": [],
                     "note": str(answer),
                 }
             )

@@ -71,6 +71,7 @@ def test_sweep_then_robustness_discover_and_export(
     assert main([*discover, "--baseline", "us_withdraws", "--json"]) == 0
     said = json.loads(capsys.readouterr().out)
     assert (said["cases"], said["points"], said["boxes"], said["note"]) == (6, 6, [], answer)
+    assert (said["limits"], said["trajectory"]) == ([], [])  # the keys a found box has
     from grudging.results.store import open_store
 
     with open_store(store) as st:
