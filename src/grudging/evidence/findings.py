@@ -755,7 +755,9 @@ def checks() -> tuple[Check, ...]:
             disagreement="model disagrees: suppression is measured against the requirement "
             "norm (Quinlivan-type densities), so 8,000 troops in a country of millions are a "
             "small share of it; the curve that reproduces F02, F07 and F08 gives under 2x, and "
-            "the strong curves that reach 10x (coverage_half 0.1, steep) fail all three",
+            "the strong curves that reach 10x (coverage_half 0.1, steep) fail all three and lie "
+            "below the declared range (its strongest curve, coverage_half 0.15 with a hill of 3, "
+            "gives 3x)",
             constrains=UN_FORCE,
         ),
         Check(

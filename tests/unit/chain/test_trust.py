@@ -121,7 +121,7 @@ def test_a_fixed_parameter_changes_what_runs(iraq: Any) -> None:
         # YAML reads 1e308 as a string; it is a number, outside the declared range.
         ("dynamics.self_excitation=1e308", "1e+308 is outside its range ["),
         # just above the bound: shown exactly, not rounded to the bound it exceeds
-        ("dynamics.coverage_half=0.7000001", "0.7000001 is outside its range [0.1, 0.7]"),
+        ("dynamics.coverage_half=0.7000001", "0.7000001 is outside its range [0.15, 0.7]"),
         ("dynamics.self_excitation=true", "needs a number (or low:high), not 'true'"),
         ("regionz.baghdad.population=1", "unknown key 'regionz.baghdad.population'"),
     ],

@@ -44,7 +44,7 @@ def _count_bargains(monkeypatch: Any) -> list[int]:
 def test_a_dynamics_change_reuses_the_bargains_and_matches_the_chain(
     ws: Any, state: Any, monkeypatch: Any
 ) -> None:
-    ws.results(_change(ws, state, "dynamics.coverage_half", 0.137))  # fills the memo if empty
+    ws.results(_change(ws, state, "dynamics.coverage_half", 0.163))  # fills the memo if empty
     calls = _count_bargains(monkeypatch)
     new = _change(ws, state, "dynamics.coverage_half", 0.731)
     changed = ws.results(new)
