@@ -177,10 +177,12 @@ def test_a_crafted_number_is_refused_in_a_short_message() -> None:
 
 def test_a_value_just_outside_the_range_is_refused_on_either_side(scn: Any) -> None:
     """The form's six-digit rounding reads back only a value left as shown: 0.7000001 is not
-    the bound 0.7 (it used to be taken for it, while 0.0999999 was refused)."""
+    the bound 0.7 (it used to be taken for it, while a value just below the low end was
+    refused)."""
     p = scn.parameter("dynamics.coverage_half")
-    assert (p.low, p.high) == (0.1, 0.7)
+    assert (p.low, p.high) == (0.15, 0.7)
     assert controls.check_value(p, "0.7") == p.high
-    for text in ("0.7000001", "0.0999999"):
+    assert controls.check_value(p, "0.15") == p.low
+    for text in ("0.7000001", "0.1499999"):
         with pytest.raises(ParameterError, match=rf"^dynamics.coverage_half: {text} is outside"):
             controls.check_value(p, text)
