@@ -135,6 +135,7 @@ class OptionPlan:
             }
         if self.settlement is not None and self.guarantor is not None:
             s = self.settlement
+            spoilers = set(self.bargain.spoilers) if self.bargain is not None else set()
             out["bargain"] = {
                 "guarantor": self.guarantor.kind,
                 "strength_ratio": self.guarantor.strength_ratio,
@@ -142,7 +143,9 @@ class OptionPlan:
                 "commitment_years": self.guarantor.commitment_years,
                 "p_deal": s.p_deal,
                 "p_holds_given_deal": s.p_holds_given_deal,
-                "holdouts": sorted(f for f, p in s.p_sign.items() if p < 0.5),
+                # Non-spoilers that sign in fewer than half the draws; spoilers never sign.
+                "holdouts": sorted(f for f, p in s.p_sign.items() if p < 0.5 and f not in spoilers),
+                "spoilers": sorted(spoilers),
                 "p_full_deal": s.p_full_deal,
                 "partial_deals": [
                     {"signatories": list(members), "p": p} for members, p in s.partial_deals

@@ -99,12 +99,19 @@ def _evidence(args: argparse.Namespace) -> int:
     path = None
     if report_file is not None:
         from grudging.cli._checks import prepare_parent
+        from grudging.evidence.backtest import historical_option, without_scripted_deals
         from grudging.evidence.iraq import SCENARIO, backtest_run
         from grudging.report.html import write_report
 
         _, results = backtest_run(ctx)
+        # The report describes the scenario as the back-test ran it: the replay alone, by its
+        # mechanisms (no scripted local deals).
+        scn = ctx.scenario(SCENARIO)
+        option = historical_option(scn)
+        ran = without_scripted_deals(scn, option)
+        ran = ran.model_copy(update={"options": tuple(o for o in ran.options if o.id == option)})
         prepare_parent(report_file)
-        path = write_report(results, ctx.scenario(SCENARIO), report_file, evidence=board)
+        path = write_report(results, ran, report_file, evidence=board)
     if args.json:
         print_json({**board.to_dict(), "report": str(path) if path else None})
     else:

@@ -54,7 +54,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-uncertainty",
         action="store_true",
-        help="keep the dynamics parameters at their nominal values (chance only)",
+        help="keep the dynamics and bargaining parameters at their nominal values (chance only)",
     )
     p.add_argument(
         "--report",
@@ -395,10 +395,14 @@ def plan_footer(results: Any) -> list[str]:
                 ", ".join(faction_names.get(h, h.replace("_", " ")) for h in b["holdouts"])
                 or "none"
             )
+            spoilers = ", ".join(
+                faction_names.get(h, h.replace("_", " ")) for h in b.get("spoilers", [])
+            )
             bits.append(
                 f"at the parameters' nominal values a deal under {b['guarantor'].upper()} "
                 f"forms with probability {chance(b['p_deal'])} (across the run's "
-                f"draws: 'Chance of a deal' above); holding out: {holdouts}"
+                f"draws: 'Chance of a deal' above); holding out in most draws: {holdouts}"
+                + (f"; the spoilers, who never sign: {spoilers}" if spoilers else "")
             )
             partial = "; ".join(
                 f"{' + '.join(faction_names.get(m, m.replace('_', ' ')) for m in d['signatories'])} "

@@ -40,7 +40,7 @@ from grudging.results.results import Results
 from grudging.scenario.schema import Scenario, month_index
 
 SCENARIO = "iraq-2007"
-IBC = "Iraq Body Count monthly civilian deaths 2007-2008 (held out: validation/)"
+IBC = "Iraq Body Count monthly civilian deaths 2007-2011 (held out: validation/)"
 ROUGH = ("dynamics.self_excitation", "dynamics.coverage_half", "dynamics.presence_driven_share")
 #: The regions the back-test also checks (issue 15: each within x2 every year).
 REGIONS = ("baghdad", "anbar")

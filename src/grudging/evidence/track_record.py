@@ -51,6 +51,7 @@ class TrackRecord:
     scripted_deals: int = 0  # the replay's recorded local deals, put in as a forcing
     scored_years: int = 0  # years with both log errors defined (deaths recorded and forecast)
     naive_notes: tuple[str, ...] = ()  # how the naive forecasts were formed, or why one is n/a
+    alone: bool = False  # the run holds no option besides the replay
 
     @property
     def ratio(self) -> float:
@@ -81,6 +82,7 @@ class TrackRecord:
             else f" ({n - self.scored_years} of them cannot be scored on the log scale: none "
             "recorded, or a forecast of none or n/a)"
         )
+        where = "grudging backtest gives month, region and the naive forecasts"
         return (
             f"Track record: replaying what happened ({self.option_name}{forced}) from {self.first} to "
             f"{self.last}, the model's median path sums to {self.model:,.0f} civilian deaths "
@@ -88,8 +90,28 @@ class TrackRecord:
             f"model): {_against(self.model, self.observed)} (by year: {years}); the record lies "
             f"inside the model's 90 % band in {self.band_coverage * 100:.0f} % of months. Naive "
             f"forecasts measured the same way: {naive}; the model is closer than persistence in "
-            f"{self.closer_than_persistence} of {scored}. Read the other options with that in "
-            "mind (grudging backtest gives month, region and the naive forecasts)."
+            f"{self.closer_than_persistence} of {scored}{self._overall()}. "
+            + (
+                f"The command {where}."
+                if self.alone
+                else f"Read the other options with that in mind ({where})."
+            )
+        )
+
+    def _overall(self) -> str:
+        """Whether the model or persistence is nearer the record over the whole period (on the
+        log scale), or nothing when either total cannot be compared."""
+        persistence = dict(self.naive).get(NAIVE["persistence"], math.nan)
+        if not (self.observed > 0 and self.model > 0 and persistence > 0):
+            return ""
+        model = abs(math.log(self.model / self.observed))
+        naive = abs(math.log(persistence / self.observed))
+        if model == naive:
+            return ", and level with it over the whole period"
+        nearer = "the model" if model < naive else "persistence"
+        return (
+            f", and over the whole period {nearer} is nearer ({self.ratio:.2f} against "
+            f"{persistence / self.observed:.2f} times the record)"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,6 +218,7 @@ def track_record(results: Results, scn: Scenario) -> TrackRecord | None:
         scripted_deals=len(scn.option(option).local_deals),
         scored_years=int(scored.sum()),
         naive_notes=naive_basis(scn, option, None),
+        alone=set(_ran(results)) == {option},
     )
 
 

@@ -623,7 +623,10 @@ def _provenance(results: Results, sensitivity: Sensitivity | None) -> list[tuple
         ("replications", f"{meta.get('replications')} per option"),
         (
             "parameter uncertainty",
-            "drawn from the declared ranges" if meta.get("uncertainty") else "off",
+            "the dynamics and bargaining parameters drawn from their declared ranges; the "
+            "other stages at their nominal values"
+            if meta.get("uncertainty")
+            else "off",
         ),
         ("information date", str(meta.get("information_date"))),
         ("data window", f"{window.get('first')} – {window.get('last')}"),

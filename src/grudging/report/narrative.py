@@ -169,11 +169,15 @@ def plan_sentences(results: Results) -> list[str]:
             holdouts = (
                 ", ".join(factions.get(h, h.replace("_", " ")) for h in b["holdouts"]) or "nobody"
             )
+            spoilers = ", ".join(
+                factions.get(h, h.replace("_", " ")) for h in b.get("spoilers", [])
+            )
             lines.append(
                 f"{name}: at the parameters' nominal values a grand compromise under "
                 f"{b['guarantor'].upper()} forms with probability {fmt.chance(b['p_deal'])} (across the "
                 f"run's draws of the uncertain parameters: 'Chance of a deal' in the table); "
-                f"holding out: {holdouts}."
+                f"holding out in most draws: {holdouts}"
+                + (f"; the spoilers, who never sign: {spoilers}." if spoilers else ".")
             )
     return lines
 

@@ -186,7 +186,8 @@ def closing(results: Results, drivers: pd.DataFrame | None = None) -> str:
     meta = results.metadata
     runs = meta.get("replications")
     source = (
-        "chance and the draws of the uncertain parameters from their declared ranges"
+        "chance and the draws of the dynamics and bargaining parameters from their declared "
+        "ranges (the other stages at their nominal values)"
         if meta.get("uncertainty", True)
         else "chance alone (the parameters at their nominal values)"
     )

@@ -126,6 +126,10 @@ def test_a_saved_run_s_metadata_is_strict_json(iraq, tmp_path: Path) -> None:  #
 
     meta = json.loads((tmp_path / "run" / "metadata.json").read_text(), parse_constant=refuse)
     assert meta["plans"]["nato_replaces"]["bargain"]["p_holds_given_deal"] is None
+    # Spoilers never sign: they are listed apart from the holdouts (the scenario's own roles).
+    spoilers = sorted(f.id for f in scn.factions if f.spoiler)
+    assert spoilers and bargain["spoilers"] == spoilers
+    assert not set(bargain["holdouts"]) & set(spoilers)
 
 
 def test_a_comparison_with_no_other_option_is_an_empty_table(iraq) -> None:  # type: ignore[no-untyped-def]

@@ -57,7 +57,8 @@ def test_the_footer_says_what_each_troop_figure_is() -> None:
         "(4 % of the requirement in effective strength), US$259M a year; 6,067 coalition "
         "troops (all but the patron's) on average in theatre over the 60 months, median of "
         "runs; at the parameters' nominal values a deal under NATO forms with probability 0.00 "
-        "(across the run's draws: 'Chance of a deal' above); holding out: aqi, sunni parties.",
+        "(across the run's draws: 'Chance of a deal' above); holding out in most draws: sunni "
+        "parties; the spoilers, who never sign: aqi.",
         "Requirement: 364k troops (90 %: 133k – 462k) against the proposal's 32k.",
     ]
 
@@ -108,7 +109,8 @@ def test_the_footer_says_how_often_a_handover_rule_fired_and_by_when() -> None:
     )
     first = plan_footer(results)[0]
     assert first.endswith(
-        "holding out: aqi, sunni parties; its handover rule fired in 25 % of runs (half of those "
-        "had handed over by month 20 (2008-09))."
+        "holding out in most draws: sunni parties; the spoilers, who never sign: aqi; its "
+        "handover rule fired in 25 % of runs (half of those had handed over by month 20 "
+        "(2008-09))."
     )
     assert "handover" not in plan_footer(base)[0]

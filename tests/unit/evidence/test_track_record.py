@@ -97,6 +97,27 @@ def test_the_sentence_states_the_figures(iraq, run) -> None:  # type: ignore[no-
     assert f"{record.ratio:.2f} times the record" in text
     persistence = dict(record.naive)["persistence"] / record.observed
     assert f"persistence {persistence:.2f} times" in text
+    # Over the whole period: whichever total is nearer the record on the log scale is named.
+    nearer = (
+        "the model" if abs(math.log(record.ratio)) < abs(math.log(persistence)) else "persistence"
+    )
+    assert (
+        f"over the whole period {nearer} is nearer ({record.ratio:.2f} against "
+        f"{persistence:.2f} times the record)" in text
+    )
+    assert text.endswith(
+        "Read the other options with that in mind (grudging backtest gives "
+        "month, region and the naive forecasts)."
+    )
+
+
+def test_a_replay_run_alone_has_no_other_options_to_read(iraq) -> None:  # type: ignore[no-untyped-def]
+    alone = simulate(iraq, options=["what_happened"], replications=20, seed=7)
+    record = track_record(alone, iraq)
+    assert record is not None and record.alone
+    assert record.sentence().endswith(
+        "The command grudging backtest gives month, region and the naive forecasts."
+    )
 
 
 def test_no_record_without_the_historical_option_a_folder_or_held_out_deaths(

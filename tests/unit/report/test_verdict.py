@@ -12,7 +12,8 @@ from grudging.results.verdict import verdict_sentences
 
 CLOSING = (
     "Intervals cover 90 % of 20 runs per option and reflect chance and the draws of the "
-    "uncertain parameters from their declared ranges"
+    "dynamics and bargaining parameters from their declared ranges (the other stages at their "
+    "nominal values)"
 )
 EXPECTED = [
     "Civilian deaths: lowest under Stay the course, the baseline, 150k (90 %: 150k – 150k); the "

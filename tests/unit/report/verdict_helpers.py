@@ -71,7 +71,8 @@ def constructed_results() -> Results:
             "bargain": {
                 "guarantor": "nato",
                 "p_deal": 0.0,
-                "holdouts": ["aqi", "sunni_parties"],
+                "holdouts": ["sunni_parties"],
+                "spoilers": ["aqi"],
             },
         },
     }
