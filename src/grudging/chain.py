@@ -317,6 +317,9 @@ def simulate(
         # Gates the model does not simulate: outcomes are conditional on the option being
         # carried out (docs/design-notes/bargain.md, "Feasibility gates").
         "feasibility": {o: option_feasibility(scn, o).to_dict() for o in ids},
+        # The replays of history, with the recorded local deals each puts in as inputs: named as
+        # such wherever a verdict calls one best (it is not a course of action to choose).
+        "replays": {o: len(scn.option(o).local_deals) for o in ids if scn.option(o).historical},
     }
     return Results(
         experiments=pd.concat(experiments, ignore_index=True),

@@ -120,6 +120,12 @@ def findings(
         for option, feas in (results.metadata.get("feasibility") or {}).items()
         if feas.get("infeasible")
     }
+    # a replay of history is scored beside the courses of action, not chosen among them
+    for option, deals in (results.metadata.get("replays") or {}).items():
+        inputs = (
+            f", its {fmt.nouns(deals, 'recorded local deal')} put in as inputs" if deals else ""
+        )
+        caveat[option] = caveat.get(option, "") + f" (the replay of history{inputs})"
     out = []
     for outcome in outcomes:
         rows = summary[summary["outcome"] == outcome]

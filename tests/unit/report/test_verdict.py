@@ -52,6 +52,20 @@ def test_verdict_names_the_top_sensitivity_index_of_a_sweep() -> None:
     assert lines[4] == CLOSING + "."
 
 
+def test_a_replay_of_history_named_best_says_what_it_is() -> None:
+    """A replay with recorded local deals as inputs is not a course of action to choose: where
+    a verdict calls it best, it says so (a journalist's audit)."""
+    results = constructed_results()
+    results.metadata["replays"] = {"nato": 3}
+    troops = verdict_sentences(results)[2]
+    assert troops.startswith(
+        "Troop deaths: lowest under Hand over to NATO (the replay of history, its 3 recorded "
+        "local deals put in as inputs), 600"
+    )
+    results.metadata["replays"] = {"nato": 0}
+    assert "(the replay of history), 600" in verdict_sentences(results)[2]
+
+
 def test_verdict_against_another_baseline() -> None:
     lines = verdict_sentences(constructed_results(), baseline="nato")
     assert lines[0] == (
