@@ -42,7 +42,15 @@ OUTCOMES: dict[str, Outcome] = {
     o.name: o
     for o in (
         Outcome("civilian_deaths", "deaths", "minimize", "Civilian deaths over the horizon"),
-        Outcome("civil_war", "probability", "minimize", "All-out civil war at any month"),
+        Outcome(
+            "civil_war",
+            "probability",
+            "minimize",
+            "All-out civil war at any month: regions holding a set share of the people "
+            "(dynamics.national_war_share) in the civil-war regime, which a region enters above "
+            "a rate of killing (dynamics.war_threshold, deaths per 100,000 a month); a country "
+            "can suffer heavy violence without it",
+        ),
         Outcome(
             "displaced",
             "people",
@@ -52,17 +60,56 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome(
             "refugees", "people", "minimize", "People newly fled abroad (a part of the displaced)"
         ),
-        Outcome("troop_deaths", "deaths", "minimize", "Deaths of foreign troops"),
-        Outcome("cost_patron", "US$ million", "minimize", "Cost to the patron"),
-        Outcome("cost_others", "US$ million", "minimize", "Cost to the other contributors"),
         Outcome(
-            "safe_haven", "index 0-1", "minimize", "Spoilers' home population in ungoverned space"
+            "troop_deaths",
+            "deaths",
+            "minimize",
+            "Deaths of foreign troops in attacks, every contingent (the patron's included), over "
+            "the horizon",
+        ),
+        Outcome(
+            "cost_patron",
+            "US$ million",
+            "minimize",
+            "Cost to the patron over the horizon: its own forces, the contingents and aid it "
+            "pays for, its UN assessment after a handover, payments to realigned fighters",
+        ),
+        Outcome(
+            "cost_others",
+            "US$ million",
+            "minimize",
+            "Cost to the other contributors over the horizon: the part of their own forces' "
+            "cost the patron does not pay",
+        ),
+        Outcome(
+            "safe_haven",
+            "index 0-1",
+            "minimize",
+            "The spoilers' home population in ungoverned space: each home region weighted by how "
+            "far the forces' coverage falls short of dynamics.safe_haven_coverage (0: all "
+            "covered, 1: none), averaged over the months",
         ),
         Outcome("regional_escalation", "probability", "minimize", "A neighbour intervenes"),
-        Outcome("coalition_troops", "troops", "maximize", "Foreign troops other than the patron's"),
-        Outcome("patron_troops", "troops", "minimize", "The patron's own troops in theatre"),
+        Outcome(
+            "coalition_troops",
+            "troops",
+            "maximize",
+            "Foreign troops other than the patron's, on average in theatre over the months",
+        ),
+        Outcome(
+            "patron_troops",
+            "troops",
+            "minimize",
+            "The patron's own troops, on average in theatre over the months (a planned input)",
+        ),
         Outcome("settlement_forms", "probability", "maximize", "A grand compromise is signed"),
-        Outcome("settlement_holds", "probability", "maximize", "A signed compromise holds"),
+        Outcome(
+            "settlement_holds",
+            "probability",
+            "maximize",
+            "A signed compromise still holds at the horizon in the run, after the violence the "
+            "run went through (a relapse or a resumed war ends it)",
+        ),
         Outcome(
             "p_deal",
             "probability",
@@ -73,7 +120,9 @@ OUTCOMES: dict[str, Outcome] = {
             "p_deal_holds",
             "probability",
             "maximize",
-            "Chance of a grand compromise that holds, at the run's bargaining parameters",
+            "Chance of a grand compromise that holds, as the bargaining stage reckons it at the "
+            "run's bargaining parameters, before the run's violence ('Settlement holds' is what "
+            "the runs then gave)",
         ),
         Outcome(
             "handover",

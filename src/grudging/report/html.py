@@ -347,6 +347,7 @@ def _sections(
         for name in INTERVAL_OUTCOMES
     ]
     s["summary_table"] = _summary_table(results)
+    s["glossary"] = _glossary(results)
     s["diff_table"] = None
     s["difference"] = None
     if len(results.options) > 1:
@@ -580,6 +581,15 @@ def _summary_table(results: Results) -> str:
             )
         rows.append(row)
     return _table(pd.DataFrame(rows), labels=False)
+
+
+def _glossary(results: Results) -> list[tuple[str, str]]:
+    """What each outcome in the table means (its declaration), in the table's order."""
+    from grudging.model.outcomes import OUTCOMES
+    from grudging.report import numbers as fmt
+
+    present = set(results.summary()["outcome"])
+    return [(fmt.outcome_label(o), OUTCOMES[o].description) for o in OUTCOMES if o in present]
 
 
 def _difference_table(diff: pd.DataFrame, runs: int, names: dict[str, str]) -> str:

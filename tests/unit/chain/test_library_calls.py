@@ -128,7 +128,8 @@ def test_a_saved_run_s_metadata_is_strict_json(iraq, tmp_path: Path) -> None:  #
     assert meta["plans"]["nato_replaces"]["bargain"]["p_holds_given_deal"] is None
     # Spoilers never sign: they are listed apart from the holdouts (the scenario's own roles).
     spoilers = sorted(f.id for f in scn.factions if f.spoiler)
-    assert spoilers and bargain["spoilers"] == spoilers
+    assert spoilers
+    assert bargain["spoilers"] == spoilers
     assert not set(bargain["holdouts"]) & set(spoilers)
 
 

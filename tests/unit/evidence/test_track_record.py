@@ -114,7 +114,8 @@ def test_the_sentence_states_the_figures(iraq, run) -> None:  # type: ignore[no-
 def test_a_replay_run_alone_has_no_other_options_to_read(iraq) -> None:  # type: ignore[no-untyped-def]
     alone = simulate(iraq, options=["what_happened"], replications=20, seed=7)
     record = track_record(alone, iraq)
-    assert record is not None and record.alone
+    assert record is not None
+    assert record.alone
     assert record.sentence().endswith(
         "The command grudging backtest gives month, region and the naive forecasts."
     )

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 
 from grudging.cli import main
 from grudging.report.html import Sensitivity, pdf_renderer, render_report, write_pdf, write_report
@@ -58,6 +59,12 @@ def test_html_report_is_complete_and_self_contained(
     assert library is not None
     rest = page[: library.start()] + page[library.end() :]
     assert "cdn." not in rest
+    # every outcome in the table is explained in words, from its declaration
+    from grudging.model.outcomes import OUTCOMES
+
+    assert ">What each outcome means<" in page
+    for outcome in set(results.summary()["outcome"]):
+        assert str(escape(OUTCOMES[outcome].description)) in page, outcome
     assert "choroplethmap" in page
     assert "white-bg" in page
     # no coalition section is repeated for options that share a plan
