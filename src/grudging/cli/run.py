@@ -360,7 +360,12 @@ def print_comparison(
 def plan_footer(results: Any) -> list[str]:
     """What each option's plan raised, against what was in theatre on average, and the bargain."""
     from grudging.cli import render
-    from grudging.report.narrative import agreement_sentence
+    from grudging.report.narrative import (
+        agreement_sentence,
+        feasibility_sentence,
+        handover_by_month,
+        handover_sentence,
+    )
     from grudging.report.numbers import chance
 
     meta = results.metadata
@@ -371,7 +376,7 @@ def plan_footer(results: Any) -> list[str]:
     summary = results.summary()
     troops = summary[summary["outcome"] == "coalition_troops"].set_index("option")
     months = meta.get("horizon_months")
-    handovers = _handover_by_month(results)
+    handovers = handover_by_month(results)
     lines = []
     if agreement:
         lines.append(agreement)
@@ -414,20 +419,12 @@ def plan_footer(results: Any) -> list[str]:
                     f"every non-spoiler signs {render.probability(b['p_full_deal'])}; partial "
                     f"deals (signatories holding the quorum, the rest fight on): {partial}"
                 )
-        handed = _handover_sentence(handovers.get(option), meta.get("start"))
+        handed = handover_sentence(handovers.get(option), meta.get("start"))
         if handed:
             bits.append(handed)
-        feas = meta.get("feasibility", {}).get(option)
-        if feas and feas["gates"]:
-            gates = "; ".join(
-                f"{g['gate'].replace('_', ' ')} {g['probability']:.2f} ({g['source']})"
-                for g in feas["gates"]
-            )
-            verdict = "INFEASIBLE, " if feas["infeasible"] else ""
-            bits.append(
-                f"{verdict}P(feasible) {chance(feas['p_feasible'])} ({gates}); the outcomes assume "
-                "it is carried out"
-            )
+        feasible = feasibility_sentence(meta.get("feasibility", {}).get(option))
+        if feasible:
+            bits.append(feasible)
         if bits:
             lines.append(f"{names.get(option, option)}: " + "; ".join(bits) + ".")
     first = next(iter(plans.values()), None)
@@ -440,31 +437,3 @@ def plan_footer(results: Any) -> list[str]:
             + (f" against the proposal's {render.count(proposal)}." if proposal > 0 else ".")
         )
     return lines
-
-
-def _handover_by_month(results: Any) -> dict[str, Any]:
-    """Per option, the share of runs that had handed over by each month (one pass over the
-    outcome rows)."""
-    rows = results.outcomes
-    rows = rows[rows["outcome"] == "handover"]
-    rows = rows[rows["month"].notna()]
-    shares = rows.groupby(["option", "month"], sort=True)["value"].mean()
-    return {str(option): group.droplevel(0) for option, group in shares.groupby(level=0)}
-
-
-def _handover_sentence(monthly: Any, start: str | None) -> str | None:
-    """How often an option's handover rule fired and by when half of those runs had handed over,
-    from :func:`_handover_by_month` (``None`` where it never fired: the run warns about that
-    separately)."""
-    from grudging.cli import render
-    from grudging.scenario.schema import month_index, month_label
-
-    if monthly is None or monthly.empty or monthly.iloc[-1] <= 0:
-        return None
-    share = float(monthly.iloc[-1])
-    half = int(monthly.index[(monthly >= share / 2).to_numpy().argmax()])
-    when = f"month {half}" + (f" ({month_label(month_index(start) + half)})" if start else "")
-    return (
-        f"its handover rule fired in {render.percent(share)} of runs (half of those had handed "
-        f"over by {when})"
-    )

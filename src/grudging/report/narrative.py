@@ -6,6 +6,7 @@ carries); nothing here is model logic. Sentences are plain text; the faces escap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -122,6 +123,52 @@ def agreement_sentence(metadata: dict[str, Any]) -> str | None:
     )
 
 
+def handover_by_month(results: Results) -> dict[str, Any]:
+    """Per option, the share of runs that had handed over by each month (one pass over the
+    outcome rows)."""
+    rows = results.outcomes
+    rows = rows[rows["outcome"] == "handover"]
+    rows = rows[rows["month"].notna()]
+    shares = rows.groupby(["option", "month"], sort=True)["value"].mean()
+    return {str(option): group.droplevel(0) for option, group in shares.groupby(level=0)}
+
+
+def handover_sentence(monthly: Any, start: str | None) -> str | None:
+    """How often an option's handover rule fired and by when half of those runs had handed over,
+    from :func:`handover_by_month` (``None`` where it never fired: the run warns about that
+    separately)."""
+    from grudging.report import numbers as fmt
+    from grudging.scenario.schema import month_index, month_label
+
+    if monthly is None or monthly.empty or monthly.iloc[-1] <= 0:
+        return None
+    share = float(monthly.iloc[-1])
+    half = int(monthly.index[(monthly >= share / 2).to_numpy().argmax()])
+    when = f"month {half}" + (f" ({month_label(month_index(start) + half)})" if start else "")
+    return (
+        f"its handover rule fired in {fmt.percent(share)} of runs (half of those had handed "
+        f"over by {when})"
+    )
+
+
+def feasibility_sentence(feas: Mapping[str, Any] | None) -> str | None:
+    """An option's gates the model does not simulate (host consent, a Security Council
+    decision), or ``None`` where it has none."""
+    from grudging.report import numbers as fmt
+
+    if not feas or not feas.get("gates"):
+        return None
+    gates = "; ".join(
+        f"{g['gate'].replace('_', ' ')} {g['probability']:.2f} ({g['source']})"
+        for g in feas["gates"]
+    )
+    verdict = "INFEASIBLE, " if feas["infeasible"] else ""
+    return (
+        f"{verdict}P(feasible) {fmt.chance(feas['p_feasible'])} ({gates}); the outcomes assume "
+        "it is carried out"
+    )
+
+
 def plan_sentences(results: Results) -> list[str]:
     """What the deterministic stages decided: an agreement in place; coalition size, coverage and
     price; the bargain."""
@@ -137,6 +184,7 @@ def plan_sentences(results: Results) -> list[str]:
     table = table[table["outcome"] == "coalition_troops"]
     troops = dict(zip(table["option"], table["median"], strict=True))
     months = results.metadata.get("horizon_months")
+    handovers = handover_by_month(results)
     first = next(iter(plans.values()), None)
     if first is not None and first.get("requirement_total"):
         proposal = first.get("proposal_force") or 0
@@ -179,6 +227,13 @@ def plan_sentences(results: Results) -> list[str]:
                 f"holding out in most draws: {holdouts}"
                 + (f"; the spoilers, who never sign: {spoilers}." if spoilers else ".")
             )
+        gates = [
+            handover_sentence(handovers.get(option), results.metadata.get("start")),
+            feasibility_sentence((results.metadata.get("feasibility") or {}).get(option)),
+        ]
+        said = "; ".join(g for g in gates if g)
+        if said:
+            lines.append(f"{name}: {said}.")
     return lines
 
 

@@ -85,6 +85,26 @@ def test_executive_summary_opens_with_the_verdict_and_explains_the_troop_figures
     )
 
 
+def test_the_report_gives_the_gates_the_terminal_gives() -> None:
+    """The report's summary carries an option's feasibility gates, as the terminal's footer
+    does (a journalist's audit found them only in the terminal)."""
+    from grudging.cli.run import plan_footer
+
+    results = constructed_results()
+    results.metadata["feasibility"] = {
+        "nato": {
+            "p_feasible": 0.8,
+            "infeasible": False,
+            "gates": [{"gate": "host_consent", "probability": 0.8, "source": "UNSCR_1723"}],
+        }
+    }
+    said = (
+        "P(feasible) 0.80 (host consent 0.80 (UNSCR_1723)); the outcomes assume it is carried out"
+    )
+    assert f"Hand over to NATO: {said}." in executive_summary(results)
+    assert any(line.endswith(f"; {said}.") for line in plan_footer(results))
+
+
 @pytest.mark.parametrize(
     ("value", "text"),
     [
