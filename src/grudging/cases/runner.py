@@ -569,8 +569,29 @@ def _verdict(scores: Mapping[str, list[dict[str, Any]]], n: int) -> str:
     gap = next(sc["model_minus"] for sc in scores["all"] if sc["name"] == best)
     verdict += (
         f" Model minus {best}: {scoring.BrierGap(**gap).describe()}, paired bootstrap over"
-        f" the {n} cases; the model is better in {gap['share_better']:.0%} of resamples."
+        f" the {n} cases; the model is better in {gap['share_better']:.0%} of resamples"
+        + (
+            f", and the interval includes zero: {n} cases cannot tell the two apart."
+            if gap["low"] <= 0.0 <= gap["high"]
+            else "."
+        )
     )
+    # A subset where the order turns is said, not left to the table.
+    for subset, rows in scores.items():
+        if subset == "all":
+            continue
+        briers = {sc["name"]: sc["brier"] for sc in rows}
+        others = {k: v for k, v in briers.items() if k != "model"}
+        if "model" not in briers or not others:
+            continue
+        first = min(others, key=lambda k: others[k])
+        if (others[first] < briers["model"]) != (rivals[best] < model):
+            lower = "model" if briers["model"] < others[first] else first
+            verdict += (
+                f" {subset[0].upper()}{subset[1:]} ({rows[0]['n']}) the order turns: {lower}"
+                f" scores lower ({min(briers['model'], others[first]):.3f} against"
+                f" {max(briers['model'], others[first]):.3f})."
+            )
     return verdict
 
 
