@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grudging.errors import ScenarioError, did_you_mean, unknown_name
-from grudging.scenario.schema import Scenario, is_month
+from grudging.scenario.schema import Scenario, is_month, month_index
 from grudging.scenario.yaml_input import check_header, read_text
 
 FOLDER = "validation"
@@ -55,18 +55,18 @@ def held_out_files(scn: Scenario) -> list[Path]:
 def read_held_out(scn: Scenario) -> list[dict[str, Any]]:
     """Every row of the scenario's held-out files, checked: ``series, month, region (None for the
     national series), value (float), source``."""
-    regions = [r.id for r in scn.regions]
     seen: dict[tuple[str, str, str | None], str] = {}
     rows: list[dict[str, Any]] = []
     for path in held_out_files(scn):
-        rows.extend(_read_file(path, regions, seen))
+        rows.extend(_read_file(path, scn, seen))
     return rows
 
 
 def _read_file(
-    path: Path, regions: Sequence[str], seen: dict[tuple[str, str, str | None], str]
+    path: Path, scn: Scenario, seen: dict[tuple[str, str, str | None], str]
 ) -> list[dict[str, Any]]:
     name = f"{FOLDER}/{path.name}"
+    regions = [r.id for r in scn.regions]
     reader = csv.reader(io.StringIO(read_text(path, name), newline=""))
     rows: list[dict[str, Any]] = []
     try:
@@ -98,7 +98,9 @@ def _read_file(
                     "civilian_deaths_national,2007-01,,120,IBC)"
                 )
             cells = {c: v.strip() for c, v in zip(header, row, strict=True)}
-            rows.append(_row(cells, f"{name}:{line}", regions, seen))
+            checked = _row(cells, f"{name}:{line}", regions, seen)
+            _check_physical(checked, f"{name}:{line}", scn)
+            rows.append(checked)
     except csv.Error as err:
         raise ScenarioError(
             f"{name}:{reader.line_num}: not a valid CSV row ({err}); check quotes and separators"
@@ -155,6 +157,30 @@ def _row(
         )
     seen[key] = where
     return {"series": series, "month": month, "region": region, "value": value, **_rest(cells)}
+
+
+def _check_physical(row: dict[str, Any], where: str, scn: Scenario) -> None:
+    """A held-out row comes after the information date (what was known by then is an
+    observation, not held out) and counts no more deaths than the people it counts among."""
+    if month_index(row["month"]) <= month_index(scn.information_date):
+        raise ScenarioError(
+            f"{where}: column 'month': {row['month']} is not after the information date "
+            f"{scn.information_date}; held-out data come after it (a figure known by then belongs "
+            "in the scenario's observations), so drop the row or move it there"
+        )
+    region = row["region"]
+    people = (
+        sum(r.population for r in scn.regions)
+        if region is None
+        else next(r.population for r in scn.regions if r.id == region)
+    )
+    if row["value"] > people:
+        where_ = "the country" if region is None else f"region '{region}'"
+        raise ScenarioError(
+            f"{where}: column 'value': {row['value']:,.0f} deaths in a month, more than the "
+            f"{people:,.0f} people of {where_}; check the figure (a total over several months, "
+            "or a misplaced digit?)"
+        )
 
 
 def _deaths(cell: str, where: str) -> float:

@@ -167,6 +167,31 @@ def test_a_bad_held_out_file_gets_one_located_message(theatre, text, message) ->
     assert str(info.value) == message
 
 
+def test_a_held_out_row_before_the_information_date_or_above_the_population_is_refused(
+    theatre,
+) -> None:  # type: ignore[no-untyped-def]
+    """What was known by the information date is not held out, and no month counts more deaths
+    than people (a theatre author's audit found both accepted)."""
+    scn = load_scenario(theatre(GOOD))
+    before = load_scenario(theatre(GOOD.replace("2007-01,beta", f"{scn.information_date},beta")))
+    with pytest.raises(ScenarioError) as info:
+        read_validation(before)
+    assert str(info.value) == (
+        f"{FILE}:3: column 'month': {scn.information_date} is not after the information date "
+        f"{scn.information_date}; held-out data come after it (a figure known by then belongs in "
+        "the scenario's observations), so drop the row or move it there"
+    )
+    people = next(r.population for r in scn.regions if r.id == "beta")
+    over = load_scenario(theatre(GOOD.replace("beta,0,", f"beta,{people + 1:.0f},")))
+    with pytest.raises(ScenarioError) as info:
+        read_validation(over)
+    assert str(info.value) == (
+        f"{FILE}:3: column 'value': {people + 1:,.0f} deaths in a month, more than the "
+        f"{people:,.0f} people of region 'beta'; check the figure (a total over several months, "
+        "or a misplaced digit?)"
+    )
+
+
 def test_validate_checks_the_held_out_files_as_a_back_test_reads_them(
     theatre,  # type: ignore[no-untyped-def]
     capsys: pytest.CaptureFixture[str],
