@@ -452,6 +452,17 @@ def validation_messages(err: ValidationError, data: Any, smap: SourceMap) -> lis
     A mapping given where a union also takes a scalar (``guarantees: true`` or a record) fails the
     scalar branch by its type as well: the record's own problem is the one to show."""
     errors = err.errors()
+    # A list whose only entries are bad also reads as too short (its valid entries are none):
+    # the entries' own errors are the mistake, not a list left empty.
+    inner = [tuple(e["loc"]) for e in errors]
+    errors = [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in inner)
+        )
+    ]
     # A record with a missing key and an unknown one is most often a misspelt key: name the
     # unknown key first (its message says which valid key it resembles).
     missing_in = {tuple(e["loc"][:-1]) for e in errors if e["type"] == "missing"}

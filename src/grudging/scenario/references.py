@@ -430,7 +430,8 @@ def _option_problems_bare(
         if months != sorted(months):
             yield (
                 (*loc, "other_forces"),
-                f"timeline 'other_forces' of option '{opt.id}' is not in month order",
+                f"timeline 'other_forces' of option '{opt.id}' is not in month order; sort its "
+                "entries by month",
             )
         elif (repeated := _repeated_month(months)) is not None:
             yield (
@@ -455,6 +456,9 @@ def _option_problems_bare(
     for j, deal in enumerate(opt.local_deals):
         if deal.month >= horizon:
             yield (*loc, "local_deals", j, "month"), f"local deal month {deal.month} {late}"
+    for j, pay in enumerate(opt.payments):
+        if pay.month >= horizon:
+            yield (*loc, "payments", j, "month"), f"payment month {pay.month} {late}"
     for force_id, points in opt.forces.items():
         if not points:
             yield (
@@ -467,7 +471,8 @@ def _option_problems_bare(
         if months != sorted(months):
             yield (
                 (*loc, "forces", force_id),
-                f"timeline of force '{force_id}' in option '{opt.id}' is not in month order",
+                f"timeline of force '{force_id}' in option '{opt.id}' is not in month order; sort "
+                "its points by month",
             )
         elif (repeated := _repeated_month(months)) is not None:
             yield (

@@ -648,3 +648,26 @@ def test_the_case_format_has_its_own_schema_for_editors(capsys: pytest.CaptureFi
     population = schema["properties"]["population"]
     assert (population["exclusiveMinimum"], population["maximum"]) == (0, 2_000_000_000)
     assert '"le"' not in json.dumps(schema)
+
+
+# 9. A theatre author's audit (2026-12-07) ------------------------------------------------------
+def test_a_payment_after_the_horizon_is_refused(tiny_path: Path) -> None:
+    bargain = "    bargain: {month: 3, guarantor: nato, aid_musd_per_year: 100}\n"
+    text = _tiny(
+        tiny_path,
+        (bargain, bargain + "    payments: [{month: 30, usd_per_fighter_month: 300}]\n"),
+    )
+    assert refusal(text).endswith(
+        "options[alliance_replaces].payments[0].month: payment month 30 must fall before the "
+        "horizon (horizon_months 24); use a month below 24"
+    )
+
+
+def test_a_list_whose_only_entry_is_bad_gets_that_entry_s_message_alone(tiny_path: Path) -> None:
+    old = "history: [{month: 2006-06, troops: 20000}, {month: 2006-12, troops: 18000}]"
+    text = _tiny(tiny_path, (old, "history: [{month: 2006-13, troops: 20000}]"))
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text)
+    message = str(info.value)
+    assert 'forces[us_forces].history[0].month: bad value "2006-13"' in message
+    assert "the list is empty" not in message
