@@ -118,10 +118,43 @@ def summary(scn: Scenario) -> dict[str, Any]:
 START_GAP_NOTED = 12
 
 
+def _window_notes(scn: Scenario) -> list[str]:
+    """Regions whose civilian deaths are not recorded every month of the window the violence
+    starts from: a month without a record counts as none (model.requirement.violence_per_100k).
+    Nothing is said where only national figures exist (every region then takes their rate)."""
+    from grudging.model.requirement import VIOLENCE_SERIES
+
+    declared = [p for p in scn.parameters if p.name == "requirement.window_months"]
+    if not declared:  # no requirement stage to read the window
+        return []
+    window = max(round(declared[0].value), 1)
+    end = month_index(scn.information_date)
+    recorded: dict[str, set[int]] = defaultdict(set)
+    for o in scn.observations:
+        m = month_index(o.month)
+        if o.series == VIOLENCE_SERIES and o.region is not None and end - window < m <= end:
+            recorded[o.region].add(m)
+    if not recorded:
+        return []
+    gaps = [(r.id, len(recorded.get(r.id, ()))) for r in scn.regions]
+    short = [(region, n) for region, n in gaps if n < window]
+    if not short:
+        return []
+    listed = ", ".join(f"{region} ({n} of {window})" for region, n in short)
+    return [
+        f"civilian deaths are not recorded in every month of the {window} up to the information "
+        f"date for {listed}: a month without a record counts as none, so the violence these "
+        "regions start from (and the force they require) is the recorded deaths spread over all "
+        f"{window} months; record a calm month as 0 and an unknown one from a source, or read "
+        "the rate as a floor"
+    ]
+
+
 def scenario_notes(scn: Scenario) -> list[str]:
     """What a reader of this scenario's results should know that no error stops: parameters that
-    keep another theatre's facts, neighbours free to serve, a start long after the data, a
-    build-up that outlasts the horizon, and a map named but not carried."""
+    keep another theatre's facts, neighbours free to serve, regions whose deaths are not recorded
+    every month of the window, a start long after the data, a build-up that outlasts the horizon,
+    and a map named but not carried."""
     from pathlib import Path
 
     from grudging.scenario.minimal import shared_parameters
@@ -157,6 +190,7 @@ def scenario_notes(scn: Scenario) -> list[str]:
                 f"{'them' if len(free) > 1 else 'it'} out (add one under 'exclusions', e.g. "
                 "{neighbours: true, reason: ...}, if a neighbour may not serve)"
             )
+    notes.extend(_window_notes(scn))
     gap = month_index(scn.start) - month_index(scn.information_date)
     if gap > START_GAP_NOTED:
         notes.append(

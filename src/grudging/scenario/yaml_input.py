@@ -228,11 +228,17 @@ def _check_graph(root: yaml.Node, filename: str) -> dict[Loc, int]:
                 "it (a recursive alias); write the value out instead"
             )
         expanded += 1
-        if expanded > MAX_NODES or expanded > ALIAS_SLACK + ALIAS_FACTOR * len(seen):
+        if expanded > ALIAS_SLACK + ALIAS_FACTOR * len(seen):
             raise ScenarioError(
                 f"{filename}:{line}: {path_text(path)}: aliases expand to more than "
                 f"{min(expanded, MAX_NODES):,} values (an alias bomb?); write the values out or "
                 "use fewer aliases"
+            )
+        if expanded > MAX_NODES:  # a large file, not its aliases
+            raise ScenarioError(
+                f"{filename}:{line}: {path_text(path)}: the file holds more than {MAX_NODES:,} "
+                "values, more than a YAML scenario may; put long lists (observations, regions) "
+                "in CSV tables beside it (docs/cases.md, 'Writing a full theatre')"
             )
         first = ident not in seen
         seen.add(ident)

@@ -173,3 +173,33 @@ def test_a_neighbour_no_exclusion_keeps_out_is_a_note(tmp_path: Path, tiny_path:
     )
     notes = scenario_notes(load_scenario(path))
     assert any(n.startswith(note) for n in notes)
+
+
+def test_regions_without_a_record_every_month_of_the_window_are_a_note() -> None:
+    """A month without a record counts as none: the note names each region and how many of the
+    window's months it records (a theatre author's audit found the zeros silent)."""
+    from grudging.model.requirement import VIOLENCE_SERIES
+    from grudging.scenario.schema import month_index
+    from grudging.scenario.summary import scenario_notes
+
+    iraq = load_scenario("iraq-2007")
+    assert not any(n.startswith("civilian deaths are not recorded") for n in scenario_notes(iraq))
+    window = round(iraq.parameter("requirement.window_months").value)
+    end = month_index(iraq.information_date)
+    region = iraq.regions[0].id
+    # drop the region's record of the window's last month, and every month of the second region
+    kept = tuple(
+        o
+        for o in iraq.observations
+        if not (
+            o.series == VIOLENCE_SERIES
+            and (
+                (o.region == region and month_index(o.month) == end)
+                or (o.region == iraq.regions[1].id and end - window < month_index(o.month) <= end)
+            )
+        )
+    )
+    notes = scenario_notes(iraq.model_copy(update={"observations": kept}))
+    (note,) = [n for n in notes if n.startswith("civilian deaths are not recorded")]
+    assert f"for {region} ({window - 1} of {window}), {iraq.regions[1].id} (0 of {window}):" in note
+    assert "a month without a record counts as none" in note
