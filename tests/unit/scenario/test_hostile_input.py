@@ -49,6 +49,20 @@ def test_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "Traceback" not in err
 
 
+def test_a_file_too_large_without_aliases_is_told_to_use_csv(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Many plain values are a size problem, not an alias bomb (a theatre author's audit)."""
+    import grudging.scenario.yaml_input as yaml_input
+
+    monkeypatch.setattr(yaml_input, "MAX_NODES", 50)
+    plain = "id: x\nobservations:\n" + "".join(f"  - {{value: {i}}}\n" for i in range(40))
+    message = refusal(plain)
+    assert "the file holds more than 50 values, more than a YAML scenario may" in message
+    assert "in CSV tables beside it" in message
+    assert "alias" not in message
+
+
 def test_recursive_alias_is_refused() -> None:
     assert refusal("id: x\na: &a [*a]\n") == (
         "case.yaml:2: a[0]: an alias refers to a node that contains it (a recursive alias); "
