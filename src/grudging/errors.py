@@ -61,4 +61,9 @@ def choices_hint(choices: Iterable[str], limit: int = 12) -> str:
 def unknown_name(kind: str, name: str, choices: Iterable[str]) -> str:
     """Message for an unknown identifier: the name, a did-you-mean and the valid choices."""
     choices = list(choices)
+    if not choices:  # nothing to choose from: the list that declares them is missing
+        return (
+            f"unknown {kind} '{name}': the scenario declares no {kind} at all; add their list "
+            "(grudging dump iraq-2007 shows the format)"
+        )
     return f"unknown {kind} '{name}'{did_you_mean(name, choices)}; {choices_hint(choices)}"

@@ -671,3 +671,15 @@ def test_a_list_whose_only_entry_is_bad_gets_that_entry_s_message_alone(tiny_pat
     message = str(info.value)
     assert 'forces[us_forces].history[0].month: bad value "2006-13"' in message
     assert "the list is empty" not in message
+
+
+def test_a_name_from_an_undeclared_list_says_the_list_is_missing() -> None:
+    """'valid: ' followed by nothing told a theatre author nothing: with no choices at all, the
+    message says the list itself is missing."""
+    from grudging.errors import unknown_name
+
+    assert unknown_name("rules-of-engagement level", "civilian_protection", []) == (
+        "unknown rules-of-engagement level 'civilian_protection': the scenario declares no "
+        "rules-of-engagement level at all; add their list (grudging dump iraq-2007 shows the format)"
+    )
+    assert unknown_name("region", "betta", ["beta"]).endswith("valid: beta")
