@@ -13,6 +13,7 @@ date) are spread over regions in proportion to the requirement, i.e. where secur
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -154,6 +155,23 @@ class OptionPlan:
         return out
 
 
+def _warn_unproven(option: str, conference: ConferenceResult) -> None:
+    """Say where the sector assignment stopped at the solver's node limit (a count of work, the
+    same on every machine): its postings are a feasible plan, not a proven best one (a theatre
+    author's audit saw 500 regions end there with a gap of thousands of per cent)."""
+    sec = conference.sectors
+    if sec.status == "node_limit":
+        gap = "no bound" if sec.mip_gap is None else f"a gap of {100 * sec.mip_gap:.0f} %"
+        logging.getLogger("grudging.model").warning(
+            "option '%s': the sector assignment stopped at the solver's node limit (%s; the "
+            "weakest region covered %.1f %%): its postings are a feasible plan, not a proven best "
+            "(grudging coalition shows them; fewer regions solve to the end)",
+            option,
+            gap,
+            100 * sec.min_coverage,
+        )
+
+
 def resolve_option(scn: Scenario, option: str | CourseOfAction) -> CourseOfAction:
     """The option itself, or the scenario's option of that id (a did-you-mean otherwise)."""
     if isinstance(option, CourseOfAction):
@@ -204,6 +222,7 @@ def plan_option(
         if conference is None:
             conference = option_conference(scn, opt, vals, seed)
         assert conference is not None
+        _warn_unproven(opt.id, conference)
         req = conference.requirement
     else:
         conference = None
