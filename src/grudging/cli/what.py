@@ -34,8 +34,15 @@ def register(sub: Any) -> None:
         "parameters, read from the run's draws, in which it wins. Deterministic for a seed.",
     )
     p.add_argument(
+        "scenario_positional",
+        nargs="?",
+        default=None,
+        metavar="SCENARIO",
+        help="built-in name or YAML file, as the other commands take it (or --scenario)",
+    )
+    p.add_argument(
         "--scenario",
-        default=DEFAULT_SCENARIO,
+        default=None,
         metavar="SCENARIO",
         help=f"built-in name or YAML file (default: {DEFAULT_SCENARIO})",
     )
@@ -101,6 +108,14 @@ def _what(args: argparse.Namespace) -> int:
         from grudging.errors import DesignError
 
         raise DesignError(f"--top {args.top}: show at least 1 parameter condition")
+    if args.scenario_positional is not None and args.scenario is not None:
+        from grudging.errors import DesignError
+
+        raise DesignError(
+            f"the scenario is given twice ({args.scenario_positional} and --scenario "
+            f"{args.scenario}); give one"
+        )
+    args.scenario = args.scenario_positional or args.scenario or DEFAULT_SCENARIO
     refuse_unknown_options(
         args.scenario, args.set, [("--option", args.option), ("--baseline", args.baseline)]
     )

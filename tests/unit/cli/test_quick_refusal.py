@@ -183,3 +183,16 @@ def test_a_misspelt_flag_gets_a_did_you_mean(capsys: pytest.CaptureFixture[str])
         "'--option'?)" in err
     )
     assert "run 'grudging sweep --help' for the options" in err
+
+
+def test_what_would_it_take_takes_the_scenario_as_the_other_commands_do(
+    capsys: pytest.CaptureFixture[str], never_plan: None
+) -> None:
+    """A theatre author's audit: `grudging what-would-it-take FILE` was refused as an unknown
+    argument; it reads a positional scenario like `run`, and refuses one given twice."""
+    assert main(["what-would-it-take", "nowhere.yaml"]) == 2
+    assert "nowhere.yaml: no such scenario file" in " ".join(capsys.readouterr().err.split())
+    assert main(["what-would-it-take", "iraq-2007", "--scenario", "iraq-2007"]) == 2
+    assert "the scenario is given twice (iraq-2007 and --scenario iraq-2007); give one" in " ".join(
+        capsys.readouterr().err.split()
+    )
