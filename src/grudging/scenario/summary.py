@@ -152,7 +152,8 @@ def _window_notes(scn: Scenario) -> list[str]:
 
 def scenario_notes(scn: Scenario) -> list[str]:
     """What a reader of this scenario's results should know that no error stops: parameters that
-    keep another theatre's facts, neighbours free to serve, regions whose deaths are not recorded
+    keep another theatre's facts, neighbours free to serve, a coalition with no offers to make,
+    regions whose deaths are not recorded
     every month of the window, a start long after the data, a build-up that outlasts the horizon,
     and a map named but not carried."""
     from pathlib import Path
@@ -191,6 +192,12 @@ def scenario_notes(scn: Scenario) -> list[str]:
                 "{neighbours: true, reason: ...}, if a neighbour may not serve)"
             )
     notes.extend(_window_notes(scn))
+    if any(o.coalition is not None for o in scn.options) and not scn.offers:
+        notes.append(
+            "no 'offers' are declared: a conference can offer the nations nothing (no pay, no "
+            "concessions), so only their own interests recruit them and the budget buys nothing; "
+            "add an 'offers' menu (grudging dump iraq-2007 shows the format) if the patron pays"
+        )
     gap = month_index(scn.start) - month_index(scn.information_date)
     if gap > START_GAP_NOTED:
         notes.append(

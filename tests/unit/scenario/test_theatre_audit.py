@@ -203,3 +203,14 @@ def test_regions_without_a_record_every_month_of_the_window_are_a_note() -> None
     (note,) = [n for n in notes if n.startswith("civilian deaths are not recorded")]
     assert f"for {region} ({window - 1} of {window}), {iraq.regions[1].id} (0 of {window}):" in note
     assert "a month without a record counts as none" in note
+
+
+def test_a_coalition_with_no_offers_to_make_is_a_note(tiny_path: Path) -> None:
+    """Leaving 'offers' out was accepted silently and the conference spent nothing (audit)."""
+    from grudging.scenario.summary import scenario_notes
+
+    scn = load_scenario(tiny_path)
+    note = "no 'offers' are declared: a conference can offer the nations nothing"
+    assert not any(n.startswith(note) for n in scenario_notes(scn))
+    bare = scn.model_copy(update={"offers": ()})
+    assert any(n.startswith(note) for n in scenario_notes(bare))
