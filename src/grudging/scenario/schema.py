@@ -735,6 +735,12 @@ class Parameter(Frozen):
             problem = declared_value_error(self.name, self.low, self.value, self.high)
             if problem:
                 raise ValueError(f"{problem}; give a value and range inside that domain")
+        if self.name.startswith("dynamics."):  # the values its equations allow
+            from grudging.model.dynamics_domain import domain_error
+
+            problem = domain_error(self.name, self.low, self.value, self.high)
+            if problem:
+                raise ValueError(problem)
         return self
 
     @property
