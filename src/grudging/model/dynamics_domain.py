@@ -52,9 +52,11 @@ ANY_SIGN = frozenset({"realign_base"})
 def domain_error(name: str, low: float, value: float, high: float) -> str | None:
     """Why the dynamics refuse a declared ``dynamics.*`` parameter's value or range; None if they
     accept it (or the name is not a dynamics parameter)."""
+    from grudging.model.dynamics import DynamicsParams
+
     field = name.removeprefix("dynamics.")
-    if field == name:
-        return None
+    if field == name or field not in DynamicsParams.__dataclass_fields__:
+        return None  # not a parameter of the dynamics (an unknown name is refused elsewhere)
     for which, v in (("value", value), ("low", low), ("high", high)):
         problem = _outside(field, v)
         if problem:
