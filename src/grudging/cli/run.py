@@ -365,6 +365,7 @@ def plan_footer(results: Any) -> list[str]:
         feasibility_sentence,
         handover_by_month,
         handover_sentence,
+        sides_phrase,
     )
     from grudging.report.numbers import chance
 
@@ -396,18 +397,10 @@ def plan_footer(results: Any) -> list[str]:
                 )
         if "bargain" in plan:
             b = plan["bargain"]
-            holdouts = (
-                ", ".join(faction_names.get(h, h.replace("_", " ")) for h in b["holdouts"])
-                or "none"
-            )
-            spoilers = ", ".join(
-                faction_names.get(h, h.replace("_", " ")) for h in b.get("spoilers", [])
-            )
             bits.append(
                 f"at the parameters' nominal values a deal under {b['guarantor'].upper()} "
                 f"forms with probability {chance(b['p_deal'])} (across the run's "
-                f"draws: 'Chance of a deal' above); holding out in most draws: {holdouts}"
-                + (f"; the spoilers, who never sign: {spoilers}" if spoilers else "")
+                f"draws: 'Chance of a deal' above); {sides_phrase(b, faction_names, 'none')}"
             )
             partial = "; ".join(
                 f"{' + '.join(faction_names.get(m, m.replace('_', ' ')) for m in d['signatories'])} "

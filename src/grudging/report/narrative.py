@@ -123,6 +123,19 @@ def agreement_sentence(metadata: dict[str, Any]) -> str | None:
     )
 
 
+def sides_phrase(bargain: Mapping[str, Any], names: Mapping[str, str], nobody: str) -> str:
+    """Who stays out of a plan's bargain: the non-spoilers that hold out in most draws (``nobody``
+    where none do), then the spoilers, who never sign."""
+
+    def named(ids: Any) -> str:
+        return ", ".join(names.get(h, h.replace("_", " ")) for h in ids)
+
+    spoilers = named(bargain.get("spoilers", []))
+    return f"holding out in most draws: {named(bargain['holdouts']) or nobody}" + (
+        f"; the spoilers, who never sign: {spoilers}" if spoilers else ""
+    )
+
+
 def handover_by_month(results: Results) -> dict[str, Any]:
     """Per option, the share of runs that had handed over by each month (one pass over the
     outcome rows)."""
@@ -214,18 +227,11 @@ def plan_sentences(results: Results) -> list[str]:
         b = plan.get("bargain")
         if b:
             factions = results.metadata.get("faction_names") or {}
-            holdouts = (
-                ", ".join(factions.get(h, h.replace("_", " ")) for h in b["holdouts"]) or "nobody"
-            )
-            spoilers = ", ".join(
-                factions.get(h, h.replace("_", " ")) for h in b.get("spoilers", [])
-            )
             lines.append(
                 f"{name}: at the parameters' nominal values a grand compromise under "
                 f"{b['guarantor'].upper()} forms with probability {fmt.chance(b['p_deal'])} (across the "
                 f"run's draws of the uncertain parameters: 'Chance of a deal' in the table); "
-                f"holding out in most draws: {holdouts}"
-                + (f"; the spoilers, who never sign: {spoilers}." if spoilers else ".")
+                f"{sides_phrase(b, factions, 'nobody')}."
             )
         gates = [
             handover_sentence(handovers.get(option), results.metadata.get("start")),
