@@ -27,6 +27,9 @@ MAX_NODES = 1_000_000
 #: Alias expansion allowed beyond the document's own nodes: ``SLACK + FACTOR * distinct nodes``.
 ALIAS_SLACK = 10_000
 ALIAS_FACTOR = 10
+#: Text longer than this is first counted from libyaml's event stream (cheap), so that a file with
+#: too many values is refused in seconds rather than after composing its whole node graph.
+PRECOUNT_ABOVE = 256 * 1024
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -235,11 +238,7 @@ def _check_graph(root: yaml.Node, filename: str) -> dict[Loc, int]:
                 "use fewer aliases"
             )
         if expanded > MAX_NODES:  # a large file, not its aliases
-            raise ScenarioError(
-                f"{filename}:{line}: {path_text(path)}: the file holds more than {MAX_NODES:,} "
-                "values, more than a YAML scenario may; put long lists (observations, regions) "
-                "in CSV tables beside it (docs/cases.md, 'Writing a full theatre')"
-            )
+            raise _too_large(f"{filename}:{line}: {path_text(path)}")
         first = ident not in seen
         seen.add(ident)
         lines[path] = line
@@ -273,6 +272,46 @@ def _check_graph(root: yaml.Node, filename: str) -> dict[Loc, int]:
     return lines
 
 
+def _too_large(where: str) -> ScenarioError:
+    return ScenarioError(
+        f"{where}: the file holds more than {MAX_NODES:,} values, more than a "
+        "YAML scenario may; put long lists (observations, regions) in CSV tables beside it "
+        "(docs/cases.md, 'Writing a full theatre')"
+    )
+
+
+def _count_values(loader: yaml.CSafeLoader, filename: str) -> None:
+    """Refuse a document of more than :data:`MAX_NODES` values, reading only its events.
+
+    Counts what :func:`_check_graph` counts without expanding aliases (the root, every value and
+    every key that is itself a list or a mapping, not the plain keys), so it refuses only what
+    that check would. Composing the graph of a large file costs about ten times as much as
+    reading its events.
+    """
+    values = 0
+    # Per open collection: [is a mapping, items seen] (a mapping's even items are its keys).
+    open_: list[list[int]] = []
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionEndEvent):
+            open_.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        key = False
+        if open_:
+            top = open_[-1]
+            key = bool(top[0]) and top[1] % 2 == 0
+            top[1] += 1
+        if not key or isinstance(event, yaml.CollectionStartEvent):  # a complex key counts
+            values += 1
+            if values > MAX_NODES:
+                mark = event.start_mark
+                raise _too_large(f"{filename}:{mark.line + 1}" if mark is not None else filename)
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_.append([int(isinstance(event, yaml.MappingStartEvent)), 0])
+
+
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
     """Parse one YAML document safely, returning the data and the line of every key path."""
     try:
@@ -280,6 +319,12 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
     except (ValueError, TypeError) as err:  # text libyaml cannot take (lone surrogates)
         raise ScenarioError(f"{filename}: not readable text ({err}); save it as UTF-8") from None
     try:
+        if len(text) > PRECOUNT_ABOVE:
+            counter = yaml.CSafeLoader(text)
+            try:
+                _count_values(counter, filename)
+            finally:
+                counter.dispose()
         node = loader.get_single_node()
         lines = _check_graph(node, filename) if node is not None else {}
         data = loader.construct_document(node) if node is not None else None

@@ -63,6 +63,51 @@ def test_a_file_too_large_without_aliases_is_told_to_use_csv(
     assert "alias" not in message
 
 
+_NESTED = (
+    "id: x\nregions:\n  - {id: a, shares: [0.5, 0.5], more: {k: [1, 2, {z: 3}]}}\n"
+    "  - plain\n  - [1, [2, [3]]]\n? [complex, key]\n: value\nlast: {}\n"
+)
+
+
+@pytest.mark.parametrize("limit", range(0, 30))
+def test_the_event_count_refuses_exactly_what_the_graph_check_refuses(
+    monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    """Large files are counted from libyaml's events before the node graph is composed (seconds
+    instead of a minute for a million values); the count must agree with the graph's, so that the
+    early refusal is the same refusal, at the same line."""
+    import grudging.scenario.yaml_input as yaml_input
+
+    monkeypatch.setattr(yaml_input, "MAX_NODES", limit)
+    monkeypatch.setattr(yaml_input, "PRECOUNT_ABOVE", 10**9)  # the graph check alone
+    graph = _refusal_or_none(yaml_input, _NESTED)
+    monkeypatch.setattr(yaml_input, "PRECOUNT_ABOVE", 0)  # the event count first
+    events = _refusal_or_none(yaml_input, _NESTED)
+    assert (graph is None) == (events is None)
+    if graph is not None and events is not None:
+        assert graph.split(":")[:2] == events.split(":")[:2]  # file and line
+        assert graph.endswith(events.split(": ", 1)[1])
+
+
+def _refusal_or_none(module: object, text: str) -> str | None:
+    try:
+        module.parse_yaml(text, "case.yaml")  # type: ignore[attr-defined]
+    except ScenarioError as err:
+        return str(err)
+    return None
+
+
+def test_the_event_count_leaves_aliases_to_the_graph_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An alias counts once in the events; its expansion is the graph check's to bound."""
+    import grudging.scenario.yaml_input as yaml_input
+
+    monkeypatch.setattr(yaml_input, "PRECOUNT_ABOVE", 0)
+    message = refusal(BOMB)
+    assert "aliases expand to more than" in message
+
+
 def test_recursive_alias_is_refused() -> None:
     assert refusal("id: x\na: &a [*a]\n") == (
         "case.yaml:2: a[0]: an alias refers to a node that contains it (a recursive alias); "
