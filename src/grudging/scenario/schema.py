@@ -729,18 +729,11 @@ class Parameter(Frozen):
             raise ValueError(
                 f"parameter '{self.name}': a loguniform range needs low > 0 (got {self.low})"
             )
-        if self.name.startswith("bargain."):  # the stage's own domain (a share in [0, 1], ...)
-            from grudging.model.bargain.params import declared_value_error
+        from grudging.model.domains import domain_error  # the values the equations allow
 
-            problem = declared_value_error(self.name, self.low, self.value, self.high)
-            if problem:
-                raise ValueError(f"{problem}; give a value and range inside that domain")
-        if self.name.startswith("dynamics."):  # the values its equations allow
-            from grudging.model.dynamics_domain import domain_error
-
-            problem = domain_error(self.name, self.low, self.value, self.high)
-            if problem:
-                raise ValueError(problem)
+        problem = domain_error(self.name, self.low, self.value, self.high)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -948,6 +941,21 @@ class Scenario(Frozen):
         from grudging.scenario.contingents import check_contingents
 
         check_contingents(self)
+        return self
+
+    @model_validator(mode="after")
+    def _parameters_in_order(self) -> Scenario:
+        """Pairs of parameters an equation reads in order (a low and a high anchor) are declared
+        in that order, with ranges that do not overlap (:func:`~grudging.model.domains.order_error`:
+        the samplers draw each on its own)."""
+        from grudging.model.domains import order_error
+        from grudging.scenario.references import ScenarioReferenceError
+
+        problem = order_error(self.parameters)
+        if problem:
+            name, message = problem
+            index = next(i for i, p in enumerate(self.parameters) if p.name == name)
+            raise ScenarioReferenceError([(("parameters", index), message)])
         return self
 
     # Look-ups -------------------------------------------------------------------------------

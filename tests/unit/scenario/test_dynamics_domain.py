@@ -1,20 +1,15 @@
 """A dynamics parameter's value or range outside what the equations allow is refused where it is
-written (a theatre author's audit widened self_excitation to 1e300 and every inhabitant died)."""
+written (a theatre author's audit widened self_excitation to 1e300 and every inhabitant died).
+Every stage's domains, and the names they cover, are tested in test_parameter_domains.py."""
 
 from __future__ import annotations
 
 import pytest
 
 from grudging.errors import ScenarioError
-from grudging.model.dynamics import DynamicsParams
-from grudging.model.dynamics_domain import ANY_SIGN, POSITIVE, SHARES, domain_error
+from grudging.model.domains import domain_error
 from grudging.scenario import load_scenario
 from grudging.scenario.minimal import shared_parameters
-
-
-def test_every_named_parameter_is_a_dynamics_field() -> None:
-    fields = set(DynamicsParams.__dataclass_fields__)
-    assert (SHARES | POSITIVE | ANY_SIGN | {"self_excitation"}) <= fields
 
 
 def test_the_shared_dynamics_parameters_lie_inside_their_domain() -> None:
