@@ -17,7 +17,8 @@ month loop overflowed and every inhabitant died in the runs; another set
 Some equations read two parameters: the requirement's norm rises from ``norm_policing`` at
 ``violence_low`` to ``norm_insurgency`` at ``violence_high``, log-linear in violence; a force's
 professional share (willingness) and its quality (force generation) rise log-linearly in spending
-per soldier between a ``*_low`` and a ``*_high`` anchor. The code meets an inverted pair without
+per soldier between a ``*_low`` and a ``*_high`` anchor; a contingent's smallest size is at most
+its unit size. The code meets an inverted pair without
 an error: the norm falls as violence grows, or the interpolation's guard against dividing by zero
 puts the step at the upper anchor (the requirement) or every nation at the top (professional
 share, quality). That is another model, not the declared one, so :func:`order_error` refuses the
@@ -232,6 +233,12 @@ ORDERED: tuple[tuple[str, str, bool, str], ...] = (
         "requirement.norm_insurgency",
         False,
         "the norm rises from the first at low violence to the second at high violence",
+    ),
+    (
+        "willingness.min_contingent",
+        "willingness.unit_size",
+        False,
+        "a contingent comes in units no smaller than its minimum",
     ),
     (
         "willingness.spend_professional_low",

@@ -174,6 +174,21 @@ def test_equal_anchors_of_a_logarithmic_interpolation_are_refused() -> None:
     )
 
 
+def test_a_contingent_minimum_above_the_unit_size_is_refused_before_any_draw() -> None:
+    """The willingness stage checks the values; a sweep's independent draws from overlapping
+    ranges could invert them mid-sweep, so the ranges are checked where they are written."""
+    declared = [
+        SimpleNamespace(name="willingness.min_contingent", low=5, value=10, high=150),
+        SimpleNamespace(name="willingness.unit_size", low=100, value=150, high=200),
+    ]
+    problem = order_error(declared)
+    assert problem is not None
+    assert problem[0] == "willingness.unit_size"
+    assert "'willingness.min_contingent' (range [5, 150]) and 'willingness.unit_size' (range " in (
+        problem[1]
+    )
+
+
 @pytest.fixture
 def never_plan(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if an option is planned or the chain simulated."""
