@@ -18,8 +18,8 @@ Some equations read two parameters: the requirement's norm rises from ``norm_pol
 ``violence_low`` to ``norm_insurgency`` at ``violence_high``, log-linear in violence; a force's
 professional share (willingness) and its quality (force generation) rise log-linearly in spending
 per soldier between a ``*_low`` and a ``*_high`` anchor; a contingent's smallest size is at most
-its unit size. The code meets an inverted pair without
-an error: the norm falls as violence grows, or the interpolation's guard against dividing by zero
+its unit size (the willingness stage refuses the values inverted, too late for a sweep's draw).
+The code meets an inverted interpolation pair without an error: the norm falls as violence grows, or the interpolation's guard against dividing by zero
 puts the step at the upper anchor (the requirement) or every nation at the top (professional
 share, quality). That is another model, not the declared one, so :func:`order_error` refuses the
 pair's values out of order and ranges that overlap (the samplers draw each parameter on its own:
