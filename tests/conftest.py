@@ -55,3 +55,31 @@ def tiny_runnable_path(tmp_path_factory: pytest.TempPathFactory, tiny_path: Path
     path = tmp_path_factory.mktemp("tiny") / "tiny-runnable.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def patronless():  # type: ignore[no-untyped-def]
+    """The built-in bosnia-1995 theatre without its patron (the shape of a UN-only or regional
+    mission), edited in memory: its tables and map still resolve from the built-in's folder."""
+    from grudging.scenario import load_scenario
+
+    return load_scenario("bosnia-1995").model_copy(update={"patron": None})
+
+
+@pytest.fixture(scope="session")
+def patronless_path(tmp_path_factory: pytest.TempPathFactory, patronless) -> Path:  # type: ignore[no-untyped-def]
+    """The theatre without a patron as one self-contained file (``grudging dump``'s), for the
+    command line."""
+    from grudging.scenario import dump_scenario
+
+    path = tmp_path_factory.mktemp("patronless") / "patronless.yaml"
+    path.write_text(dump_scenario(patronless), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def patronless_run(patronless):  # type: ignore[no-untyped-def]
+    """A 20-replication run of every option of the theatre without a patron."""
+    from grudging.chain import simulate
+
+    return simulate(patronless, replications=20, seed=5)

@@ -22,7 +22,7 @@ import pandas as pd
 from grudging import __version__
 from grudging.errors import GrudgingError
 from grudging.kernel import parameter_draws, run_block, run_values
-from grudging.model.outcomes import check_declarations, outcome_rows
+from grudging.model.outcomes import check_declarations, outcome_rows, theatre_outcomes
 from grudging.options import OptionPlan
 from grudging.plans import PlanCache
 from grudging.results.results import Results
@@ -233,6 +233,7 @@ def simulate(
     bargains = settlements if settlements is not None else {}
     draws = parameter_draws(scn, replications, seed, fixed=values or {}) if uncertainty else {}
     region_ids = tuple(r.id for r in scn.regions)
+    reported = theatre_outcomes(scn)  # a theatre without a patron reports no patron's outcome
     experiments, outcomes, status, region_months = [], [], [], []
     plans: dict[str, OptionPlan] = {}
     started = time.perf_counter()
@@ -270,7 +271,9 @@ def simulate(
             n = rows.stop - rows.start
             block = {**vals, **{name: column[rows] for name, column in draws.items()}}
             traj = run_block(scn, plan, block, n, seed, start // BLOCK, settlements=bargains)
-            option_rows.append(outcome_rows(traj, option, region_ids, replication_offset=start))
+            option_rows.append(
+                outcome_rows(traj, option, region_ids, replication_offset=start, outcomes=reported)
+            )
             option_traj.append(traj.deaths)
             if progress is not None:
                 progress(option, rows.stop, replications)

@@ -347,10 +347,11 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         per = co.marginal_effective_per_musd
         price = f"US${1e6 / per:,.0f} per effective soldier" if per > 0 else "nothing more to buy"
         console.print(f"  at the margin, US$1M more buys {per:,.1f} effective soldiers ({price})")
-    console.print(
-        f"  the same number of the patron's troops would cost about "
-        f"{_money(co.us_equivalent_cost_musd)} a year"
-    )
+    if scn.patron is not None:  # a theatre without a patron has no troops of its to compare
+        console.print(
+            f"  the same number of the patron's troops would cost about "
+            f"{_money(co.us_equivalent_cost_musd)} a year"
+        )
     if plan.target_troops:
         console.print(f"  target: at most {plan.target_troops:,} troops")
 

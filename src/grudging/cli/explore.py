@@ -199,7 +199,7 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="NAME",
-        help=f"outcome (repeatable; default: {', '.join(MAIN_OUTCOMES)})",
+        help=f"outcome (repeatable; default: those of {', '.join(MAIN_OUTCOMES)} the store holds)",
     )
     p.add_argument(
         "--option", action="append", default=[], metavar="ID", help="option (repeatable)"
@@ -559,7 +559,7 @@ def _check_capacity_before_design(
     from grudging.explore.levers import select_factors
     from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate
     from grudging.machine import available_memory
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import theatre_outcomes
     from grudging.results.store import free_disk
 
     factors = select_factors(scn, args.parameters or "all", args.levers or "all")
@@ -586,7 +586,7 @@ def _check_capacity_before_design(
         len(factors),
         options,
         args.replications if args.replications is not None else 10,
-        len(OUTCOMES),
+        len(theatre_outcomes(scn)),
         args.monthly,
         scn.horizon_months,
         len(scn.regions),
@@ -838,7 +838,7 @@ def _robustness(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
     from grudging.errors import DesignError
     from grudging.explore.robust import robustness
-    from grudging.results.store import guard
+    from grudging.results.store import guard, open_store
 
     thresholds: dict[str, float] = {}
     for item in args.satisfice:
@@ -852,13 +852,15 @@ def _robustness(args: argparse.Namespace) -> int:
                 f"--satisfice {item}: write OUTCOME=VALUE, e.g. --satisfice civilian_deaths=150000"
             )
         _check_satisfice(item, name.strip(), thresholds[name.strip()])
-    # an outcome given a threshold is analysed, whether or not --outcome names it
-    named = args.outcome or list(MAIN_OUTCOMES)
-    outcomes = [*named, *[t for t in thresholds if t not in named]]
     _check_out(args)
-    with guard(args.store):
+    with guard(args.store), open_store(args.store) as store:
+        # by default the main outcomes the store holds (a theatre without a patron has no cost to
+        # the patron); an outcome named, or given a threshold, is analysed or refused by name
+        held = store.outcome_names()
+        named = args.outcome or [o for o in MAIN_OUTCOMES if o in held]
+        outcomes = [*named, *[t for t in thresholds if t not in named]]
         table = robustness(
-            args.store,
+            store,
             outcomes=outcomes,
             options=args.option or None,
             statistic=args.statistic,

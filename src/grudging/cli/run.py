@@ -362,6 +362,7 @@ def plan_footer(results: Any) -> list[str]:
     from grudging.cli import render
     from grudging.report.narrative import (
         agreement_sentence,
+        coalition_troops_words,
         feasibility_sentence,
         handover_by_month,
         handover_sentence,
@@ -392,8 +393,9 @@ def plan_footer(results: Any) -> list[str]:
             )
             if option in troops.index:
                 bits.append(
-                    f"{render.count(troops.loc[option]['median'])} coalition troops (all but the "
-                    f"patron's) on average in theatre over the {months} months, median of runs"
+                    f"{render.count(troops.loc[option]['median'])} "
+                    f"{coalition_troops_words(results)} on average in theatre over the {months} "
+                    "months, median of runs"
                 )
         if "bargain" in plan:
             b = plan["bargain"]

@@ -81,7 +81,7 @@ class ChainFunction:
         lists replications as experiments (one call per run) gets independent draws for each.
         """
         from grudging.kernel import run_block, run_values
-        from grudging.model.outcomes import scalar_outcomes
+        from grudging.model.outcomes import scalar_outcomes, theatre_outcomes
 
         self.calls += 1
         values = {f.name: kwargs[f.name] for f in self.factors if f.name in kwargs}
@@ -94,7 +94,8 @@ class ChainFunction:
         named.append(("replication", int(kwargs.get("replication", 0))))
         identity = hashlib.sha256(json.dumps(named).encode()).hexdigest()[:16]
         traj = run_block(self.scn, plan, params, self.replications, self.seed, ("ema", identity))
-        return {name: float(np.mean(v)) for name, v in scalar_outcomes(traj).items()}
+        outcomes = scalar_outcomes(traj, theatre_outcomes(self.scn))
+        return {name: float(np.mean(v)) for name, v in outcomes.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -164,13 +165,13 @@ def ema_model(
 
     model.uncertainties = [ema_parameter(f) for f in factors if f.kind == "parameter"]
     model.levers = [ema_parameter(f) for f in factors if f.kind == "lever"]
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import OUTCOMES, theatre_outcomes
 
     model.outcomes = [
         ScalarOutcome(
             o.name,
             kind=ScalarOutcome.MINIMIZE if o.direction == "minimize" else ScalarOutcome.MAXIMIZE,
         )
-        for o in OUTCOMES.values()
+        for o in (OUTCOMES[name] for name in theatre_outcomes(scn))
     ]
     return model

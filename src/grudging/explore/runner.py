@@ -130,7 +130,7 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
     Never raises for a model error: the chunk comes back as failed runs carrying the error.
     """
     from grudging.kernel import run_block, run_values
-    from grudging.model.outcomes import scalar_outcomes
+    from grudging.model.outcomes import scalar_outcomes, theatre_outcomes
 
     started = time.perf_counter()
     R = int(spec.points.size)
@@ -144,14 +144,16 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
         values.update(dict(spec.dynamics))
         block = ("sweep", spec.group_key, spec.block)
         traj = run_block(scn, plan, values, R, spec.seed, block, spec.plan_reads)
-        outcomes = scalar_outcomes(traj)
+        reported = theatre_outcomes(scn)  # none of the patron's in a theatre without one
+        outcomes = scalar_outcomes(traj, reported)
         if spec.monthly:
-            monthly = {
+            series = {
                 "civilian_deaths": traj.deaths.sum(axis=1).astype(float),
                 "civil_war": traj.civil_war.astype(float),
                 "coalition_troops": traj.foreign_troops,
                 "patron_troops": traj.patron_troops,
             }
+            monthly = {k: v for k, v in series.items() if k in reported}
     except Exception as err:  # failures are data, not crashes
         error = f"{type(err).__name__}: {err}"
     return ChunkRows(
@@ -527,7 +529,7 @@ def sweep(
     -------
     SweepReport
     """
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import theatre_outcomes
     from grudging.scenario import load_scenario
     from grudging.scenario.io import scenario_from_dict, scenario_hash
 
@@ -595,7 +597,7 @@ def sweep(
         len(design.factors),
         len(chosen),
         replications,
-        len(OUTCOMES),
+        len(theatre_outcomes(scn)),
         monthly,
         scn.horizon_months,
         len(scn.regions),
@@ -628,7 +630,7 @@ def sweep(
         "monthly": bool(monthly),
         "total_runs": est.runs,
         "options": chosen,
-        "outcomes": list(OUTCOMES),
+        "outcomes": list(theatre_outcomes(scn)),
         "design": design.spec.to_dict(),
         "factors": [f.__dict__ for f in factors],
         "data_window": {

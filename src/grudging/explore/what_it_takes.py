@@ -615,7 +615,7 @@ def check_request(
 
     ``flags`` names the arguments in messages (the CLI's ``--option`` ...).
     """
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import missing_outcome, theatre_outcomes
 
     def flag(role: str, value: object) -> str:
         return f"{(flags or {}).get(role, role)} {value}"
@@ -636,10 +636,10 @@ def check_request(
             "so no lever changes it; ask about a course of action that could be chosen"
             + (f" ({', '.join(chosen)})" if chosen else "")
         )
-    if outcome not in OUTCOMES:
-        raise ParameterError(
-            f"{flag('outcome', outcome)}: {unknown_name('outcome', outcome, OUTCOMES)}"
-        )
+    reported = theatre_outcomes(scn)  # a theatre without a patron reports no cost to it
+    if outcome not in reported:
+        problem = missing_outcome(outcome, reported, scn.id, scn.patron is not None)
+        raise ParameterError(f"{flag('outcome', outcome)}: {problem}")
     if not (isinstance(confidence, int | float) and 0.0 < confidence < 1.0):
         raise ParameterError(
             f"{flag('confidence', confidence)}: give a probability strictly between 0 and 1 "

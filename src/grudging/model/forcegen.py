@@ -979,7 +979,9 @@ def generate_coalition(
                     n.id,
                     n.name,
                     "not chosen",
-                    _why_not_chosen(n.id, menu, pick, plan, fp, cap_eff, troop_cap),
+                    _why_not_chosen(
+                        n.id, menu, pick, plan, fp, cap_eff, troop_cap, scn.patron is not None
+                    ),
                 )
             )
     return Coalition(
@@ -1023,8 +1025,10 @@ def _why_not_chosen(
     fp: ForceGenParams,
     cap_effective: float | None,
     cap_troops: int | None,
+    patron: bool,
 ) -> str:
-    """Which constraint keeps a willing nation out of the chosen coalition."""
+    """Which constraint keeps a willing nation out of the chosen coalition (``patron``: whether
+    the theatre has one, to whom an effective soldier is worth the price)."""
     mine = [k for k in menu.packages if k.nation == nation]
     here = [k for k in mine if pick.state in k.states]
     if not here:
@@ -1036,10 +1040,13 @@ def _why_not_chosen(
     price = 1e6 * best.money_musd / max(best.effective, 1e-9)
     what = f"would serve ({best.troops:,} troops at US${price:,.0f} per effective soldier)"
     if fp.value_per_effective_musd > 0 and price > 1e6 * fp.value_per_effective_musd:
-        return (
-            f"{what} but that is dearer than an effective soldier is worth to the patron "
-            f"(US${1e6 * fp.value_per_effective_musd:,.0f})"
+        worth = (
+            f"worth to the patron (US${1e6 * fp.value_per_effective_musd:,.0f})"
+            if patron
+            else f"worth (US${1e6 * fp.value_per_effective_musd:,.0f}, "
+            "forcegen.value_per_effective_musd)"
         )
+        return f"{what} but that is dearer than an effective soldier is {worth}"
     if best.money_musd > plan.budget_musd - pick.money + 1e-9:
         return f"{what} but the budget is spent (US${plan.budget_musd - pick.money:,.0f}M left)"
     if best.political > plan.political_capital - pick.political + 1e-9:

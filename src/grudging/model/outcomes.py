@@ -5,6 +5,12 @@ single declaration; a scenario's ``outcomes`` list must agree with it (checked b
 :func:`check_declarations`). :func:`outcome_rows` turns the dynamics' trajectories into tidy rows:
 one value per replication for every outcome, plus monthly series, totals by region and troop
 deaths by nation.
+
+A theatre reports the outcomes :func:`theatre_outcomes` names: every registered one, less the
+patron's own (:data:`PATRON_OUTCOMES`) where the scenario names no patron (a UN-only or regional
+mission). Such an outcome would be zero by construction there, and read as a finding; every face
+shows only the outcomes its results hold, and a request for a missing one is refused
+(:func:`missing_outcome`).
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from grudging.errors import ScenarioError, unknown_name
+from grudging.errors import ScenarioError, choices_hint, unknown_name
 
 if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
     import pandas as pd
 
     from grudging.model.dynamics import Trajectories
@@ -140,6 +148,49 @@ BINARY = frozenset(
 )
 
 
+#: The patron's own outcomes: a theatre without a patron reports none of them (no one pays that
+#: cost or fields those troops, so each would be zero by construction).
+PATRON_OUTCOMES = ("cost_patron", "patron_troops")
+
+
+def theatre_outcomes(scn: Scenario) -> tuple[str, ...]:
+    """The outcomes a run of ``scn`` reports, in the registry's order: every registered outcome,
+    less :data:`PATRON_OUTCOMES` when the scenario names no patron."""
+    return tuple(o for o in OUTCOMES if scn.patron is not None or o not in PATRON_OUTCOMES)
+
+
+#: How the registry's descriptions that speak of a patron read in a theatre without one.
+WITHOUT_PATRON = {
+    "troop_deaths": "Deaths of foreign troops in attacks, every contingent, over the horizon",
+    "cost_others": "Cost to the contributors over the horizon: their own forces' cost (after a "
+    "handover to the UN, less the assessed share a patron would pay, "
+    "dynamics.un_assessment_patron)",
+    "coalition_troops": "Foreign troops, every contingent, on average in theatre over the months",
+}
+
+
+def describe(name: str, patron: bool = True) -> str:
+    """An outcome's description, in words true of a theatre without a patron when ``patron`` is
+    false (:data:`WITHOUT_PATRON`)."""
+    return (
+        OUTCOMES[name].description
+        if patron
+        else WITHOUT_PATRON.get(name, OUTCOMES[name].description)
+    )
+
+
+def missing_outcome(name: str, available: Iterable[str], theatre: str, patron: bool) -> str:
+    """Why ``name`` is not among the ``available`` outcomes of ``theatre`` (``patron``: whether
+    it has one): a patron's outcome asked of a theatre without a patron, or an unknown name."""
+    available = list(available)
+    if name in PATRON_OUTCOMES and not patron:
+        return (
+            f"outcome '{name}': theatre {theatre} has no patron (its scenario names none), so no "
+            f"run of it reports '{name}'; {choices_hint(available)}"
+        )
+    return unknown_name("outcome", name, available)
+
+
 def declaration_problem(name: str, unit: str, direction: str) -> str | None:
     """Why an outcome declaration disagrees with the registry, or ``None`` when it agrees."""
     known = OUTCOMES.get(name)
@@ -164,9 +215,12 @@ def check_declarations(scn: Scenario) -> None:
             raise ScenarioError(f"outcomes[{i}]: {problem}")
 
 
-def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
-    """One value per replication for every registered outcome."""
-    return {
+def scalar_outcomes(
+    traj: Trajectories, outcomes: Collection[str] | None = None
+) -> dict[str, np.ndarray]:
+    """One value per replication for each of ``outcomes`` (a theatre's: :func:`theatre_outcomes`;
+    ``None``: every registered outcome), in the registry's order."""
+    every = {
         "civilian_deaths": traj.deaths.sum(axis=(1, 2), dtype=float),
         "civil_war": traj.civil_war.any(axis=1).astype(float),
         "displaced": traj.displaced.sum(axis=1),
@@ -184,6 +238,7 @@ def scalar_outcomes(traj: Trajectories) -> dict[str, np.ndarray]:
         "p_deal_holds": traj.p_deal_holds,
         "handover": (traj.handed_over >= 0).astype(float),
     }
+    return every if outcomes is None else {k: v for k, v in every.items() if k in outcomes}
 
 
 def outcome_rows(
@@ -192,12 +247,14 @@ def outcome_rows(
     region_ids: tuple[str, ...],
     replication_offset: int = 0,
     run_prefix: str = "",
+    outcomes: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Tidy long rows ``run_id, option, replication, region, nation, month, outcome, value``.
 
     Scalars have no region, nation or month; ``civilian_deaths`` also comes by month (national)
     and by region (over the horizon); ``troop_deaths`` by nation; troop levels and civil war by
-    month.
+    month. ``outcomes`` are those the theatre reports (:func:`theatre_outcomes`; ``None``: every
+    registered outcome): an outcome not among them has no row.
     """
     import pandas as pd
 
@@ -226,7 +283,7 @@ def outcome_rows(
             )
         )
 
-    for name, values in scalar_outcomes(traj).items():
+    for name, values in scalar_outcomes(traj, outcomes).items():
         add(name, values)
     T = traj.deaths.shape[2]
     months = np.tile(np.arange(T), R)
@@ -239,7 +296,8 @@ def outcome_rows(
     )
     add("civil_war", traj.civil_war.astype(float).ravel(), month=months, replications=reps_t)
     add("coalition_troops", traj.foreign_troops.ravel(), month=months, replications=reps_t)
-    add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
+    if outcomes is None or "patron_troops" in outcomes:
+        add("patron_troops", traj.patron_troops.ravel(), month=months, replications=reps_t)
     handed = traj.handed_over[:, None]
     by_now = (handed >= 0) & (handed <= np.arange(T)[None, :])
     add("handover", by_now.astype(float).ravel(), month=months, replications=reps_t)

@@ -340,11 +340,13 @@ def _sections(
         if static
         else figs.plotly(figures.fan_chart(results, start=scn.start, names=names))
     )
+    present = set(results.summary()["outcome"])  # no patron: no cost to the patron
     s["intervals"] = [
         figs.svg(still.outcome_intervals(results, name))
         if static
         else figs.plotly(figures.outcome_intervals(results, name, wrapped))
         for name in INTERVAL_OUTCOMES
+        if name in present
     ]
     s["summary_table"] = _summary_table(results)
     s["glossary"] = _glossary(results)
@@ -430,6 +432,13 @@ def _sections(
         out = out[out["status"] != "in"]
         leads = {r.region: r.lead for r in sectors.regions}
         title = f"{names.get(option, option)}: sectors by lead nation"
+        # the price beside the patron's own troops (a theatre without a patron has none)
+        yardstick = (
+            "; the same number of the patron's troops would cost about "
+            f"{fmt_money(co.us_equivalent_cost_musd)} a year"
+            if scn.patron is not None
+            else ""
+        )
         coalitions.append(
             {
                 "option": names.get(option, option),
@@ -441,8 +450,7 @@ def _sections(
                     f"{co.total_effective:,.0f} effective — "
                     f"{co.coverage:.1%} of the requirement (gap {co.gap:,.0f}). Price: "
                     f"{fmt_money(co.total_cost_musd)} the first year, "
-                    f"{fmt_money(co.cost_musd_per_year)} a year after; the same number of the "
-                    f"patron's troops would cost about {fmt_money(co.us_equivalent_cost_musd)} a year. "
+                    f"{fmt_money(co.cost_musd_per_year)} a year after{yardstick}. "
                     "Offers made to all: "
                     f"{', '.join(ids.get(o, o) for o in co.global_offers) or 'none'}."
                 ),
@@ -585,11 +593,12 @@ def _summary_table(results: Results) -> str:
 
 def _glossary(results: Results) -> list[tuple[str, str]]:
     """What each outcome in the table means (its declaration), in the table's order."""
-    from grudging.model.outcomes import OUTCOMES
+    from grudging.model.outcomes import OUTCOMES, describe
     from grudging.report import numbers as fmt
 
     present = set(results.summary()["outcome"])
-    return [(fmt.outcome_label(o), OUTCOMES[o].description) for o in OUTCOMES if o in present]
+    patron = results.has_patron  # the words of a theatre without one speak of none
+    return [(fmt.outcome_label(o), describe(o, patron)) for o in OUTCOMES if o in present]
 
 
 def _difference_table(diff: pd.DataFrame, runs: int, names: dict[str, str]) -> str:

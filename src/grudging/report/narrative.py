@@ -123,6 +123,14 @@ def agreement_sentence(metadata: dict[str, Any]) -> str | None:
     )
 
 
+def coalition_troops_words(results: Results) -> str:
+    """What the coalition troops figure counts, one phrase for the terminal and the report: every
+    foreign force but the patron's, or every one in a theatre without a patron."""
+    if results.has_patron:
+        return "coalition troops (all but the patron's)"
+    return "coalition troops (every foreign force: the theatre has no patron)"
+
+
 def sides_phrase(bargain: Mapping[str, Any], names: Mapping[str, str], nobody: str) -> str:
     """Who stays out of a plan's bargain: the non-spoilers that hold out in most draws (``nobody``
     where none do), then the spoilers, who never sign."""
@@ -212,8 +220,8 @@ def plan_sentences(results: Results) -> list[str]:
         if c:
             gap = max(0.0, first["requirement_total"] - c["effective_strength"]) if first else 0.0
             present = (
-                f"; {fmt.count(troops[option])} coalition troops (all but the "
-                f"patron's) on average in theatre over the {months} months, median of runs"
+                f"; {fmt.count(troops[option])} {coalition_troops_words(results)} on average "
+                f"in theatre over the {months} months, median of runs"
                 if option in troops
                 else ""
             )

@@ -220,6 +220,21 @@ class Results:
             names[option] = str(name or option)
         return names
 
+    @property
+    def has_patron(self) -> bool:
+        """Whether the theatre run has a patron: only then do the results hold the patron's
+        outcomes (:func:`grudging.model.outcomes.theatre_outcomes`), and only then may a face
+        speak of the patron."""
+        from grudging.model.outcomes import PATRON_OUTCOMES
+
+        table = self.outcomes
+        names = self._kept(
+            ("outcome names",),
+            (table,),
+            lambda: frozenset(table["outcome"].unique()) if "outcome" in table else frozenset(),
+        )
+        return any(name in names for name in PATRON_OUTCOMES)
+
     def scalars(self) -> pd.DataFrame:
         """Wide table: one row per run, one column per scalar outcome."""
         return self._kept(("scalars",), (self.outcomes,), self._scalars).copy()

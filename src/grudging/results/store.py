@@ -843,12 +843,16 @@ class Store:
         ).df()
 
     def check_outcome(self, outcome: str) -> None:
-        """Refuse an outcome the store does not hold, with a did-you-mean."""
+        """Refuse an outcome the store does not hold, with a did-you-mean (or, for a patron's
+        outcome, that the theatre has no patron)."""
         names = self.outcome_names()
         if outcome not in names:
             from grudging.errors import DesignError
+            from grudging.model.outcomes import missing_outcome
 
-            raise DesignError(unknown_name("outcome", outcome, names))
+            meta = self.meta
+            patron = (meta.get("scenario") or {}).get("patron") is not None
+            raise DesignError(missing_outcome(outcome, names, meta["scenario_id"], patron))
 
     def to_results(self) -> Results:
         """The store as a :class:`~grudging.results.results.Results` (loads everything: small

@@ -644,15 +644,21 @@ def coalition_view(
     offer_names = {o.id: o.name for o in scn.offers}
     roe = next((lv.name for lv in scn.roe_levels if lv.id == co.roe_level), co.roe_level)
     made = ", ".join(offer_names.get(o, o) for o in co.global_offers) or "none"
+    # the price beside the patron's own troops (a theatre without a patron has none)
+    yardstick = (
+        f" (the same number of the patron's troops: about US${co.us_equivalent_cost_musd:,.0f}M "
+        "a year)"
+        if scn.patron is not None
+        else ""
+    )
     summary = (
         f"{co.command.upper()} command, rules of engagement: {roe.lower()}; "
         f"{co.total_troops:,} troops from "
         f"{nouns(len(co.contingents), 'nation')}, {co.total_effective:,.0f} effective "
         f"({co.coverage:.1%} of the requirement of {req.total:,.0f}; gap {co.gap:,.0f}). "
         f"Price: US${co.total_cost_musd:,.0f}M the first year, then US${co.cost_musd_per_year:,.0f}M "
-        f"a year (the same number of the patron's troops: about US${co.us_equivalent_cost_musd:,.0f}M a "
-        f"year); political capital {co.political_spent:.2f} of {co.political_capital:g}. "
-        f"Offers made to all: {made}."
+        f"a year{yardstick}; political capital {co.political_spent:.2f} of "
+        f"{co.political_capital:g}. Offers made to all: {made}."
     )
     return {
         "option": opt,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 EVALUATIONS = 80
 #: Shares of paired runs the option must win, offered as targets.
 CONFIDENCES = (0.5, 0.67, 0.8, 0.9)
-#: The outcomes offered (the comparison's main ones).
+#: The outcomes offered (the comparison's main ones; those the theatre reports).
 OUTCOMES = ("civilian_deaths", "troop_deaths", "cost_patron", "civil_war", "displaced")
 
 
@@ -43,8 +43,10 @@ def choices(ws: Workspace, state: UserState) -> dict[str, Any]:
     """The options, outcomes and targets the tab offers, with the defaults chosen (the proposal
     against the US staying, when the scenario has them)."""
     from grudging.explore.what_it_takes import DEFAULT_BASELINE, DEFAULT_OPTION
+    from grudging.model.outcomes import theatre_outcomes
 
     scn = ws.edited(state)
+    outcomes = [o for o in OUTCOMES if o in theatre_outcomes(scn)]  # no patron: no cost to it
     ids = [o.id for o in scn.options]
     options = [{"label": o.name, "value": o.id} for o in scn.options]
     option = DEFAULT_OPTION if DEFAULT_OPTION in ids else ids[-1]
@@ -57,8 +59,8 @@ def choices(ws: Workspace, state: UserState) -> dict[str, Any]:
         "options": options,
         "option": option,
         "baseline": baseline,
-        "outcomes": [{"label": outcome_label(o), "value": o} for o in OUTCOMES],
-        "outcome": OUTCOMES[0],
+        "outcomes": [{"label": outcome_label(o), "value": o} for o in outcomes],
+        "outcome": outcomes[0],
         "confidences": [
             {"label": f"{100 * c:.0f} % of paired runs", "value": c} for c in CONFIDENCES
         ],

@@ -77,6 +77,22 @@ def test_results_are_tidy_and_complete(small) -> None:  # type: ignore[no-untype
     assert meta["scenario"] == "iraq-2007"
     assert len(meta["scenario_hash"]) == 16
     assert meta["seed"] == 11
+    assert small.has_patron
+
+
+def test_a_theatre_without_a_patron_reports_none_of_the_patron_s_outcomes(  # type: ignore[no-untyped-def]
+    iraq, small, patronless, patronless_run
+) -> None:
+    """Zero by construction, a cost to the patron would read as a finding: the outcome is not
+    produced at all, so no face can show it (and an explicit request for it is refused)."""
+    from grudging.model.outcomes import OUTCOMES, PATRON_OUTCOMES, theatre_outcomes
+
+    assert theatre_outcomes(iraq) == tuple(OUTCOMES)
+    assert theatre_outcomes(patronless) == tuple(o for o in OUTCOMES if o not in PATRON_OUTCOMES)
+    assert set(small.outcomes["outcome"]) == set(OUTCOMES)
+    assert set(patronless_run.outcomes["outcome"]) == set(theatre_outcomes(patronless))
+    assert not patronless_run.has_patron
+    assert "cost_patron" not in set(patronless_run.compare("no_force")["outcome"])
 
 
 def test_a_failing_option_is_a_row_not_a_crash(iraq, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -114,3 +114,30 @@ def test_the_footer_says_how_often_a_handover_rule_fired_and_by_when() -> None:
         "(2008-09))."
     )
     assert "handover" not in plan_footer(base)[0]
+
+
+def test_a_theatre_without_a_patron_prints_no_cost_to_it(
+    patronless_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No patron, no cost to it: neither the verdict, the table nor the differences speak of
+    one (it would be US$0 by construction), and the footer's troop figure says what it counts."""
+    from grudging.cli import main
+
+    assert main(["run", str(patronless_path), "-n", "20", "--report", "-", "--quiet"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Differences against UNPROFOR leaves, nobody replaces it" in out
+    assert "Troop deaths: worse by" in out
+    assert "Cost to the patron" not in out
+    assert "all but the patron's" not in out
+    assert "coalition troops (every foreign force: the theatre has no patron)" in out
+
+
+def test_a_theatre_with_a_patron_still_prints_its_cost(capsys: pytest.CaptureFixture[str]) -> None:
+    from grudging.cli import main
+
+    options = ["--option", "us_stays", "--option", "us_withdraws"]
+    assert main(["run", *options, "-n", "20", "--report", "-", "--quiet"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Cost to the patron: lowest under" in out  # the verdict
+    assert "Cost to the patron: better by" in out  # the differences
+    assert out.count("Cost to the patron") >= 3  # and the table's row (or rows)

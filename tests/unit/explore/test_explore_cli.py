@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -160,6 +161,59 @@ def test_refusals_are_one_message_and_exit_2(
     assert "unknown parameter 'dynamic.spillover' (did you mean 'dynamics.spillover'?)" in (
         capsys.readouterr().err
     )
+
+
+@pytest.fixture(scope="module")
+def patronless_store(patronless: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small sweep of a theatre without a patron (two options, four points, two runs each)."""
+    from grudging import explore
+
+    path = tmp_path_factory.mktemp("patronless-sweep") / "s.duckdb"
+    factors = ["dynamics.self_excitation", "dynamics.coverage_half"]
+    design = explore.make_design(patronless, "lhs", n=4, parameters=factors, levers="none")
+    options = ["no_force", "unprofor_continues"]
+    explore.sweep(patronless, path, design, options=options, replications=2, monthly=True)
+    return path
+
+
+#: The one message a request for the patron's cost of a theatre without one gets.
+NO_PATRON = (
+    "error: outcome 'cost_patron': theatre bosnia-1995 has no patron (its scenario names none), "
+    "so no run of it reports 'cost_patron'; valid: civil_war, civilian_deaths, "
+    "coalition_troops, cost_others, displaced, handover, p_deal, p_deal_holds, refugees, "
+    "regional_escalation, safe_haven, settlement_forms, … (2 more)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        ["robustness", "--outcome", "cost_patron"],
+        ["robustness", "--satisfice", "cost_patron=1000"],
+        ["sensitivity", "--outcome", "cost_patron", "--option", "no_force"],
+        ["discover", "--outcome", "cost_patron", "--option", "no_force"],
+    ],
+)
+def test_a_cost_to_no_patron_is_refused_by_name(
+    patronless_store: Path, capsys: pytest.CaptureFixture[str], request_: list[str]
+) -> None:
+    command, *rest = request_
+    assert main([command, str(patronless_store), *rest]) == 2
+    assert capsys.readouterr().err == NO_PATRON
+
+
+def test_robustness_of_a_theatre_without_a_patron_leaves_out_its_cost(
+    patronless_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from grudging.results.store import open_store
+
+    assert main(["robustness", str(patronless_store), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["outcome"] for r in rows} == {"civilian_deaths", "civil_war", "troop_deaths"}
+    with open_store(patronless_store) as st:
+        assert not {"cost_patron", "patron_troops"} & set(st.outcome_names())
+        assert "patron_troops" not in set(st.outcomes()["outcome"])  # nor its monthly series
+        st.check_consistency()
 
 
 def test_a_design_too_large_is_refused_before_anything_runs(

@@ -256,3 +256,18 @@ def test_the_replay_of_history_is_no_option_to_ask_about() -> None:
         "changes it; ask about a course of action that could be chosen (us_withdraws, "
         "nato_replaces, nato_then_un)"
     )
+
+
+def test_a_cost_to_no_patron_is_refused_by_name(
+    patronless_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A theatre without a patron reports no cost to it: asking what it would take to lower one
+    is refused in one message, before anything is planned."""
+    argv = ["what-would-it-take", str(patronless_path), "--option", "unprofor_continues"]
+    assert main([*argv, "--baseline", "no_force", "--outcome", "cost_patron"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --outcome cost_patron: outcome 'cost_patron': theatre bosnia-1995 has no patron "
+        "(its scenario names none), so no run of it reports 'cost_patron'; valid: civil_war, "
+        "civilian_deaths, coalition_troops, cost_others, displaced, handover, p_deal, "
+        "p_deal_holds, refugees, regional_escalation, safe_haven, settlement_forms, … (2 more)\n"
+    )

@@ -73,6 +73,32 @@ def test_html_report_is_complete_and_self_contained(
     assert not re.search(r"\d\.\d+e[+-]\d\d", page.split("<script")[0])
     assert "<td>Cost to the patron</td>" in page
     assert "<td>cost_patron</td>" not in page
+    assert "cost patron (US$ million)" in page  # its interval chart
+    assert "the same number of the patron&#39;s troops would cost about" in page
+
+
+def test_a_report_of_a_theatre_without_a_patron_shows_no_cost_to_it(  # type: ignore[no-untyped-def]
+    patronless, patronless_run, tmp_path: Path
+) -> None:
+    """No patron, no cost to it (US$0 by construction): no row, chart, verdict or glossary entry
+    of the patron's outcomes, and no sentence that assumes a patron."""
+    page = write_report(patronless_run, patronless, tmp_path / "report.html").read_text("utf-8")
+    for title in SECTIONS:
+        assert f">{title}<" in page, title
+    assert "<td>Civilian deaths</td>" in page
+    assert "civilian deaths (deaths)" in page  # the interval charts of the others remain
+    for absent in (
+        "Cost to the patron",
+        "cost patron (US$ million)",
+        "Patron&#x27;s troops",
+        "Patron&#39;s troops",
+        "all but the patron",
+        "the same number of the patron",
+        "worth to the patron",
+        "the patron&#39;s included",
+    ):
+        assert absent not in page, absent
+    assert "coalition troops (every foreign force: the theatre has no patron)" in page
 
 
 def test_sensitivity_section_appears_with_a_sweep(report_run: tuple[Any, Any]) -> None:

@@ -53,6 +53,52 @@ def test_compare_view_answers_with_intervals(ws: Any, state: Any) -> None:
     assert any("better in" in str(v) for v in rows[0].values())
 
 
+def test_the_comparison_shows_the_cost_to_the_patron(ws: Any, state: Any) -> None:
+    from grudging.web import what
+
+    view = cb.compare_view(ws, state, None, None)
+    assert any(r["outcome"] == "Cost to the patron" for r in view["outcomes"])
+    assert any(r["outcome"] == "Cost to the patron" for r in view["differences"][0])
+    assert "cost_patron" in [o["value"] for o in what.choices(ws, state)["outcomes"]]
+
+
+@pytest.fixture(scope="module")
+def patronless_ws(patronless: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A workspace on a theatre without a patron (a file in a folder it may read)."""
+    from grudging.scenario import dump_scenario
+    from grudging.web.workspace import Workspace
+
+    folder = tmp_path_factory.mktemp("patronless-data")
+    (folder / "patronless.yaml").write_text(dump_scenario(patronless), encoding="utf-8")
+    return Workspace.open(str(folder / "patronless.yaml"), [folder], replications=20)
+
+
+def test_a_theatre_without_a_patron_compares_no_cost_to_it(patronless_ws: Any) -> None:
+    """No patron, no cost to it (US$0 by construction): neither the answer, the table, the
+    differences, the coalition's price nor the what-would-it-take tab offers one."""
+    from grudging.web import what
+
+    ws = patronless_ws
+    state = ws.default_state()
+    view = cb.compare_view(ws, state, None, None)
+    shown = [
+        *view["headline"],
+        *(r["outcome"] for r in view["outcomes"]),
+        *(r["outcome"] for r in view["differences"][0]),
+    ]
+    assert "Civilian deaths" in shown
+    assert any(line.startswith("Troop deaths: ") for line in view["headline"])
+    assert not [line for line in shown if "Cost to the patron" in line]
+    assert not [line for line in shown if "Patron's troops" in line]
+    assert not [line for line in shown if "all but the patron's" in line]
+    coalition = cb.coalition_view(ws, state, None, {})
+    assert "a year; political capital" in coalition["summary"]
+    assert "patron" not in coalition["summary"]
+    offered = [o["value"] for o in what.choices(ws, state)["outcomes"]]
+    assert "civilian_deaths" in offered
+    assert "cost_patron" not in offered
+
+
 def test_another_baseline_changes_the_differences(ws: Any, state: Any) -> None:
     view = cb.compare_view(ws, state, "nato_replaces", "civil_war")
     assert view["baseline"] == "nato_replaces"
