@@ -21,6 +21,17 @@ _FLAGS = {
 }
 
 
+def signed(x: float, unit: str) -> str:
+    """A mean difference with its sign, in its unit's format: ``+12k deaths``, ``+22 points``,
+    ``+0.36`` on an index, ``-US$1.2bn``."""
+    from grudging.report.numbers import magnitude
+
+    sign = "+" if x > 0 else "-" if x < 0 else ""
+    size = magnitude(x, unit)
+    bare = unit in ("probability", "US$ million") or unit.startswith("index")
+    return f"{sign}{size}" if bare else f"{sign}{size} {unit}"
+
+
 def register(sub: Any) -> None:
     """Add ``what-would-it-take``."""
     p = sub.add_parser(
@@ -201,8 +212,8 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         f"{names.get(answer.option, answer.option)} against "
         f"{names.get(answer.baseline, answer.baseline)} on "
         f"{in_sentence(outcome_label(answer.outcome))} ({better} is better), {scn.id}: P(better) "
-        f"{answer.p_current:.2f} now (mean difference {answer.mean_difference:+,.0f} "
-        f"{answer.unit}); target {answer.confidence:.2f}; {answer.replications:,} paired "
+        f"{answer.p_current:.2f} now (mean difference "
+        f"{signed(answer.mean_difference, answer.unit)}); target {answer.confidence:.2f}; {answer.replications:,} paired "
         f"replications per evaluation, seed {answer.seed}",
         soft_wrap=True,
     )

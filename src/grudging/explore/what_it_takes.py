@@ -61,6 +61,10 @@ COARSE = 4
 PAIR_LEVERS = 3
 #: Smallest share of replications a parameter condition may keep.
 MIN_SUPPORT = 0.1
+#: Family-wise error level of the parameter conditions and of the PRIM box: a condition reaches
+#: the goal only when its win rate's Wilson bound does, Bonferroni-corrected for every condition
+#: tried in the call (docs/design-notes/what-would-it-take.md, "Many conditions tried").
+FAMILY_LEVEL = 0.1
 #: Parameters PRIM restricts (the top of the one-sided ranking).
 BOX_PARAMETERS = 3
 
@@ -1026,12 +1030,13 @@ def parameter_conditions(
 ) -> list[ParameterCondition]:
     """Per parameter, the one-sided condition on its draws (cut at the deciles, keeping at least
     :data:`MIN_SUPPORT` of the replications) with the largest support among those where the win
-    rate meets the goal (reaches the target; for an option that already wins, falls below it),
-    or the win rate closest to it when none does; ranked as the design note says. ``bounds``
-    gives each parameter's ``(low, high, nominal)``."""
+    rate meets the goal (reaches the target; for an option that already wins, falls below it)
+    credibly: its Wilson bound does, at :data:`FAMILY_LEVEL` over every condition tried
+    (:func:`family_z`); else the win rate closest to it. Ranked as the design note says.
+    ``bounds`` gives each parameter's ``(low, high, nominal)``."""
     goal = _goal(target)
-    conditions = []
     wins = np.asarray(wins, dtype=bool)
+    tried: list[tuple[str, np.ndarray, list[tuple[float, float, str, float]]]] = []
     for name, column in draws.items():
         x = np.asarray(column, dtype=float)
         if np.ptp(x) == 0:
@@ -1044,9 +1049,17 @@ def parameter_conditions(
                 if support < MIN_SUPPORT or support >= 1.0:
                     continue
                 options.append((float(wins[inside].mean()), support, operator, float(t)))
-        if not options:
-            continue
-        reaching = [o for o in options if goal.met(o[0])]
+        if options:
+            tried.append((name, x, options))
+    z = family_z(sum(len(options) for _, _, options in tried))
+
+    def credible(rate: float, support: float) -> bool:
+        low, high = wilson(rate, max(1, round(support * wins.size)), z)
+        return goal.met(high if goal.hold else low)
+
+    conditions = []
+    for name, x, options in tried:
+        reaching = [o for o in options if credible(o[0], o[1])]
         rate, support, operator, t = (
             max(reaching, key=lambda o: (o[1], goal.score(o[0])))
             if reaching
@@ -1106,7 +1119,10 @@ def prim_box(
     """PRIM (EMA Workbench) on ``names`` for the ``cases`` (the wins, or the losses of an option
     that already wins): the step of the first box's peeling trajectory with the largest coverage x
     density among those whose density reaches ``target`` (when none does, the densest step,
-    reported as short of the target)."""
+    reported as short of the target). None when no box is found, or when the chosen one's
+    density is not credibly above the cases' rate over all replications (its Wilson lower bound,
+    at :data:`FAMILY_LEVEL` over the trajectory's steps); ``reached`` when that bound reaches
+    ``target``."""
     import pandas as pd
 
     y = np.asarray(cases, dtype=bool)
@@ -1125,6 +1141,7 @@ def prim_box(
     if box is None:
         return None
     traj = box.peeling_trajectory
+    z = family_z(len(traj))
     score = traj["coverage"] * traj["density"]
     reaching = traj.index[traj["density"] >= target]
     step = int(score.loc[reaching].idxmax() if len(reaching) else traj["density"].idxmax())
@@ -1135,12 +1152,17 @@ def prim_box(
         if lo > float(x[n].min()) or hi < float(x[n].max()):
             limits.append((n, lo, hi))
     stats = traj.loc[step]
+    # a box chosen among the trajectory's steps concentrates the cases only if its density is
+    # credibly above the rate over all replications (at the same family-wise level)
+    low, _ = wilson(float(stats["density"]), max(1, round(float(stats["mass"]) * y.size)), z)
+    if low <= float(y.mean()):
+        return None
     return ParameterBox(
         tuple(limits),
         float(stats["coverage"]),
         float(stats["density"]),
         float(stats["mass"]),
-        bool(stats["density"] >= target),
+        bool(low >= target),
         what,
     )
 
@@ -1191,10 +1213,11 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     hold = answer.question == "hold"
     name = scn.option(answer.option).name
     base = scn.option(answer.baseline).name
+    # the share as the tables round it (two places), so that "96 %" never stands beside "0.97"
+    shown = float(f"{answer.p_current:.2f}")
     head = (
         f"{name} beats {base} on {in_sentence(outcome_label(answer.outcome))} in "
-        f"{percent(answer.p_current)} of paired replications (target "
-        f"{percent(answer.confidence)})"
+        f"{percent(shown)} of paired replications (target {percent(answer.confidence)})"
     )
     sought = "breaks" if hold else "reached"
     ways = [
@@ -1257,16 +1280,29 @@ def summarise(answer: WhatItTakes, scn: Scenario) -> str:
     return head + lever_part + part + "."
 
 
+def wilson(p: float, n: int, z: float) -> tuple[float, float]:
+    """The Wilson score interval of a rate ``p`` observed on ``n`` trials (Wilson 1927), each
+    end one-sided at ``z``."""
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def family_z(tried: int, level: float = FAMILY_LEVEL) -> float:
+    """The one-sided normal quantile that keeps the chance of any false claim among ``tried``
+    at most ``level`` (Bonferroni)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(1.0 - level / max(1, tried))
+
+
 def condition_interval(c: Any, replications: int, z: float = 1.6448536269514722) -> str:
     """A condition's win rate with its 90 % Wilson interval and the replications behind it:
     ``0.45 (90 %: 0.26-0.66, 20 of 200 replications)``: a threshold found on a few replications
     is a guess, and says so."""
     n = max(1, round(c.support * replications))
-    p = c.win_rate
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    low, high = max(0.0, centre - half), min(1.0, centre + half)
-    return f"{p:.2f} (90 %: {low:.2f}-{high:.2f}, {n:,} of {replications:,} replications)"
+    low, high = wilson(c.win_rate, n, z)
+    return f"{c.win_rate:.2f} (90 %: {low:.2f}-{high:.2f}, {n:,} of {replications:,} replications)"
 
 
 def _p(p: float | None) -> str:

@@ -90,6 +90,40 @@ def test_the_parameter_condition_of_a_known_threshold() -> None:
     assert not found[1].reached
 
 
+def test_no_condition_is_claimed_from_noise_among_many_parameters() -> None:
+    """Wins that no parameter drives (a coin at 0.45 against a target of 0.5): of the ~2,700
+    conditions tried on 150 parameters the best point rates pass the target by chance, so a rule
+    on point rates would claim one; the family-wise bound claims none (an audit found the default
+    run's verdict flipping with the seed)."""
+    rng = np.random.default_rng(3)
+    draws = {f"p.x{i:03d}": rng.random(1000) for i in range(150)}
+    wins = rng.random(1000) < 0.45
+    found = w.parameter_conditions(draws, wins, 0.5, {})
+    assert max(c.win_rate for c in found) >= 0.5  # what the point rule would have reported
+    assert not any(c.reached for c in found)
+    assert w.prim_box(draws, wins, [c.parameter for c in found[:3]], 0.5) is None
+
+
+def test_a_real_effect_among_noise_is_still_found() -> None:
+    rng = np.random.default_rng(4)
+    draws = {f"p.x{i:03d}": rng.random(1000) for i in range(150)}
+    wins = rng.random(1000) < np.where(draws["p.x042"] >= 0.5, 0.8, 0.2)
+    found = w.parameter_conditions(draws, wins, 0.6, {})
+    assert [(c.parameter, c.operator) for c in found if c.reached] == [("p.x042", ">=")]
+    box = w.prim_box(draws, wins, [c.parameter for c in found[:3]], 0.6)
+    assert box is not None
+    assert box.reached
+    assert [name for name, _, _ in box.limits] == ["p.x042"]
+
+
+def test_the_wilson_bounds_and_the_bonferroni_quantile() -> None:
+    low, high = w.wilson(0.5, 100, 1.6448536269514722)
+    assert (round(low, 4), round(high, 4)) == (0.4188, 0.5812)  # 0.5 -+ 0.0812
+    assert w.wilson(1.0, 30, 2.0)[0] == pytest.approx(30 / 34)  # n / (n + z^2) at p = 1
+    assert w.family_z(1) == pytest.approx(1.2815515655446004)  # one-sided 90 %
+    assert w.family_z(1000) == pytest.approx(3.7190164854556804)  # 1 - 0.1 / 1000
+
+
 def test_the_budget_that_does_not_bind_is_detected_and_not_searched_upwards(
     tiny_runnable_path: Path,
 ) -> None:
@@ -271,3 +305,13 @@ def test_a_cost_to_no_patron_is_refused_by_name(
         "civilian_deaths, coalition_troops, cost_others, displaced, handover, p_deal, "
         "p_deal_holds, refugees, regional_escalation, safe_haven, settlement_forms, … (2 more)\n"
     )
+
+
+def test_a_mean_difference_is_written_in_its_unit() -> None:
+    """A difference in chances read "+0 probability" (0.218 rounded as a count of deaths)."""
+    from grudging.cli.what import signed
+
+    assert signed(0.218, "probability") == "+22 points"
+    assert signed(0.36, "index 0-1") == "+0.36"
+    assert signed(-12345.0, "deaths") == "-12k deaths"
+    assert signed(0.0, "deaths") == "0 deaths"
