@@ -82,14 +82,17 @@ def sensitivity_from_store(
     method = str(meta["design"]["method"])
     option, baseline = default_comparison(list(meta["options"]), [o.id for o in scn.options])
     against = f" − {baseline}" if baseline else ""
+    same = meta["scenario_hash"] == scenario_hash(scn)
     source = (
         f"{store.name} ({method} design, {points:,} points × "
         f"{nouns(len(meta['options']), 'option')} × "
         f"{nouns(int(meta['replications']), 'replication')}; scenario hash "
         f"{meta['scenario_hash']}"
-        + ("" if meta["scenario_hash"] == scenario_hash(scn) else ", not this report's scenario")
+        + ("" if same else ", not this report's scenario")
         + f"); analysed: {outcome} of {option}{against}, mean over replications"
     )
+    # what the sweep found is about the scenario it swept, which may not be this report's
+    where = "" if same else "In the swept scenario (not this report's: its hash differs), "
     table: pd.DataFrame | None = None
     name = (
         f"No indices (they need a Sobol' or Morris design, not {method}: grudging sweep "
@@ -105,13 +108,18 @@ def sensitivity_from_store(
         return Sensitivity(table, name, source, None, note, caveat)
     with open_store(store) as st:
         _, cases, question = cases_of_interest(st, outcome, option, baseline, None, "mean")
-    if cases.sum() == len(cases):
+    n = len(cases)
+    if cases.sum() == n:
         note = (
-            f"{question}: at every one of the {len(cases):,} design points — no combination of "
-            "assumptions in the sweep's ranges reverses the answer."
+            f"{where}{question}: at every one of the {n:,} design points; no combination of "
+            f"assumptions sampled reverses the answer, and {n:,} points leave room for a region "
+            f"of up to {unseen_share(n)} of the sweep's ranges (95 %) where it turns."
         )
     elif cases.sum() == 0:
-        note = f"{question}: at none of the {len(cases):,} design points."
+        note = (
+            f"{where}{question}: at none of the {n:,} design points; {n:,} points leave room "
+            f"for a region of up to {unseen_share(n)} of the sweep's ranges (95 %) where it does."
+        )
     else:
         try:
             found = discover(store, outcome, option=option, baseline=baseline)
@@ -121,6 +129,14 @@ def sensitivity_from_store(
         except DesignError as err:
             note = f"PRIM found no box: {err}"
     return Sensitivity(table, name, source, boxes, note, caveat)
+
+
+def unseen_share(points: int, confidence: float = 0.95) -> str:
+    """The largest share of a design's space in which an event never seen at ``points`` random
+    points could still lie, at ``confidence``: ``1 - (1 - confidence) ** (1 / points)`` (about
+    3 / points, the rule of three: Hanley & Lippman-Hand 1983, JAMA 249(13))."""
+    share = 1.0 - (1.0 - confidence) ** (1.0 / max(points, 1))
+    return f"{100 * share:.2g} %" if share < 0.1 else f"{100 * share:.0f} %"
 
 
 def within_error(table: pd.DataFrame) -> str:

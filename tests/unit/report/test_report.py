@@ -139,6 +139,15 @@ def test_indices_within_their_sampling_error_are_said_so(report_run: tuple[Any, 
     assert caveat in render_report(results, scn, sensitivity=sensitivity)
 
 
+def test_a_sweep_that_never_saw_a_reversal_says_how_much_it_could_have_missed() -> None:
+    """An audit found "no combination of assumptions reverses the answer" said of 40 points."""
+    from grudging.report.sweep import unseen_share
+
+    assert unseen_share(40) == "7.2 %"  # 1 - 0.05 ** (1 / 40)
+    assert unseen_share(16_384) == "0.018 %"  # about 3 / n, the rule of three
+    assert unseen_share(10) == "26 %"
+
+
 @pytest.mark.slow
 def test_sensitivity_section_from_a_sweep_store(
     report_run: tuple[Any, Any], tmp_path_factory: pytest.TempPathFactory
