@@ -12,6 +12,10 @@ GUARANTOR_HELP = (
     "who guarantees the settlement: none, a command of the scenario's registry that guarantees "
     "(us, nato, un in the shared one), or all of them side by side (default: all)"
 )
+#: Coding draws of one bargain by default: those with which 'grudging run' plans an option's
+#: bargain (``grudging.options.BARGAIN_DRAWS``, not imported here to keep the CLI's start light;
+#: a test keeps them equal), so that ``--option`` shows the run's own P(deal).
+BARGAIN_DRAWS = 400
 #: Parameter draws behind the P(deal) distribution by default.
 UNCERTAINTY_DRAWS = 400
 #: Most coding draws of one bargain (about 3 kB each across the guarantors).
@@ -85,8 +89,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--draws",
         type=int,
-        default=500,
-        help=f"Monte Carlo draws (default: 500; 1 to {MAX_DRAWS:,})",
+        default=BARGAIN_DRAWS,
+        help=f"Monte Carlo draws (default: {BARGAIN_DRAWS}, as 'grudging run' plans an option's "
+        f"bargain, so that --option gives the run's own P(deal); 1 to {MAX_DRAWS:,})",
     )
     p.add_argument(
         "--uncertainty",

@@ -221,3 +221,12 @@ def test_an_options_bargain_is_the_one_its_run_plans(capsys: pytest.CaptureFixtu
         "error: --option us_stays: the option attempts no bargain; options that do: "
         "nato_replaces, nato_then_un"
     )
+
+
+def test_an_option_s_bargain_is_drawn_as_the_run_draws_it() -> None:
+    """'grudging bargain --option' showed P(deal) 0.002 from 500 draws where 'grudging run' said
+    0.005 from 400 (an audit): the default is the run's own number of draws."""
+    from grudging.cli.bargain import BARGAIN_DRAWS
+    from grudging.options import BARGAIN_DRAWS as RUN_DRAWS
+
+    assert BARGAIN_DRAWS == RUN_DRAWS
