@@ -150,10 +150,35 @@ def _window_notes(scn: Scenario) -> list[str]:
     ]
 
 
+def _unpaid_notes(scn: Scenario) -> list[str]:
+    """Money the patron would pay, in a theatre that names none: it still acts in the model (aid
+    in the bargain, pay in realignment, offers in the conference) but is no one's reported cost
+    (a theatre without a patron reports no ``cost_patron``)."""
+    if scn.patron is not None:
+        return []
+    priced = any(o.cost_musd > 0 for o in scn.offers)
+    notes = []
+    for option in scn.options:
+        paid = []
+        if option.bargain is not None and option.bargain.aid_musd_per_year > 0:
+            paid.append(f"aid of US${option.bargain.aid_musd_per_year:,.0f}M a year")
+        if any(p.usd_per_fighter_month > 0 for p in option.payments):
+            paid.append("payments to realigned fighters")
+        if option.coalition is not None and priced and option.coalition.budget_musd > 0:
+            paid.append(f"offers from a budget of US${option.coalition.budget_musd:,.0f}M")
+        if paid:
+            notes.append(
+                f"option '{option.id}': {', '.join(paid)} act in the runs, but the theatre names "
+                "no patron to pay them, so their cost is reported nowhere; name the payer under "
+                "'patron:' to count it"
+            )
+    return notes
+
+
 def scenario_notes(scn: Scenario) -> list[str]:
     """What a reader of this scenario's results should know that no error stops: parameters that
     keep another theatre's facts, neighbours free to serve, a coalition with no offers to make,
-    regions whose deaths are not recorded
+    money paid in a theatre with no patron to pay it, regions whose deaths are not recorded
     every month of the window, a start long after the data, a build-up that outlasts the horizon,
     and a map named but not carried."""
     from pathlib import Path
@@ -198,6 +223,7 @@ def scenario_notes(scn: Scenario) -> list[str]:
             "concessions), so only their own interests recruit them and the budget buys nothing; "
             "add an 'offers' menu (grudging dump iraq-2007 shows the format) if the patron pays"
         )
+    notes.extend(_unpaid_notes(scn))
     gap = month_index(scn.start) - month_index(scn.information_date)
     if gap > START_GAP_NOTED:
         notes.append(

@@ -214,3 +214,17 @@ def test_a_coalition_with_no_offers_to_make_is_a_note(tiny_path: Path) -> None:
     assert not any(n.startswith(note) for n in scenario_notes(scn))
     bare = scn.model_copy(update={"offers": ()})
     assert any(n.startswith(note) for n in scenario_notes(bare))
+
+
+def test_money_with_no_patron_to_pay_it_is_a_note(patronless) -> None:  # type: ignore[no-untyped-def]
+    """A theatre without a patron reports no cost to the patron; money its options still spend
+    (here the conference's offers) must not vanish unsaid."""
+    from grudging.scenario import load_scenario
+    from grudging.scenario.summary import scenario_notes
+
+    assert (
+        "option 'ifor_as_deployed': offers from a budget of US$5,000M act in the runs, but the "
+        "theatre names no patron to pay them, so their cost is reported nowhere; name the payer "
+        "under 'patron:' to count it"
+    ) in scenario_notes(patronless)
+    assert not [n for n in scenario_notes(load_scenario("bosnia-1995")) if "no patron" in n]
