@@ -205,7 +205,10 @@ def register(sub: Any) -> None:
         "--option", action="append", default=[], metavar="ID", help="option (repeatable)"
     )
     p.add_argument(
-        "--baseline", default=None, metavar="ID", help="also: share of points beating it"
+        "--baseline",
+        default=None,
+        metavar="ID",
+        help="also: share of points beating it (compared too, whatever --option says)",
     )
     p.add_argument(
         "--satisfice",
@@ -497,6 +500,7 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     from grudging.errors import DesignError
     from grudging.explore.design import check_morris_levels
     from grudging.explore.executors import check_scheduler
+    from grudging.explore.runner import check_workers
 
     for flag, value in (
         ("-n", args.n),
@@ -530,6 +534,12 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
             "--workers needs --executor processes (or --scheduler for a local dask cluster); "
             "this process runs the sweep alone"
         )
+    check_workers(
+        args.workers,
+        "dask" if args.scheduler else args.executor,
+        None if args.scheduler in (None, "local") else args.scheduler,
+        "--workers",
+    )
     if args.num_levels is not None:
         check_morris_levels(args.num_levels)
     if args.scheduler not in (None, "local"):

@@ -77,6 +77,71 @@ def choose_option(options: Sequence[str], option: str | None) -> str:
     return option
 
 
+#: Design points whose value differs from the outcome's most common value that Sobol' indices
+#: need for each point of a base sample (see :func:`check_variation`).
+MIN_VARYING_PER_POSITION = 10
+
+_CONSTANT_BASE = (
+    "the same at every base sample (the A and B points of the Saltelli design, whose variance "
+    "every index divides by), so the estimator has no variance to apportion; sweep more base "
+    "samples (-n) or more replications per point (-r), or choose an outcome that varies more"
+)
+
+
+def check_variation(y: np.ndarray, what: str, n: int) -> None:
+    """Refuse an outcome that varies at too few points of a Saltelli design for its Sobol'
+    indices to mean anything.
+
+    The rule: the design points whose value differs from the most common one (``m`` of ``N``)
+    must number at least :data:`MIN_VARYING_PER_POSITION` (10) for each of the ``N / n`` points
+    of a base sample (A, AB_1..AB_k, [BA_1..BA_k,] B) -- or, in a design too small for that, at
+    least half of the points.
+
+    Why. Each index is estimated from ``n`` pairs of points, one pair per base sample, and each
+    of the ``N / n`` positions in a base sample is a sample of the same distribution, so about
+    ``m n / N`` points vary in each. That is about as many differing pairs as even a factor that
+    alone decided the outcome can show (Jansen's total-order estimator is the mean squared
+    difference over the pairs), and the variance every index divides by rests on the varying
+    points of A and B. A count of rare changes is close to Poisson: an index resting on ``c``
+    of them has a relative error of about ``1 / sqrt(c)``, a third or more below ``c = 10``, where
+    values and ranks are noise. SALib's bootstrap intervals cannot show it, because they
+    resample the same few pairs: a factor whose pairs never differ gets ``0 +/- 0`` (audit: a
+    civil war at 3 of 4,096 points gave two factors ST 1.008 and sixty 0.000). An outcome that
+    differs from its most common value at half the points or more is not rare: most pairs carry
+    information and the bootstrap intervals show the sampling error honestly (``grudging
+    sensitivity`` notes indices no larger than their half-width), so a small design of a
+    continuous outcome is not refused here.
+
+    The rule applies to any outcome: a continuous one differs from its most common value almost
+    everywhere and passes; a yes/no outcome or a count that is mostly zero is held to it.
+    """
+    size = int(y.size)
+    values, counts = np.unique(y, return_counts=True)
+    common = float(values[counts.argmax()])
+    varying = size - int(counts.max())
+    step = size // n
+    half = -(-size // 2)
+    need = min(MIN_VARYING_PER_POSITION * step, half)
+    if varying < need:
+        why = (
+            f"{MIN_VARYING_PER_POSITION} for each of the {step:,} points of a base sample"
+            if MIN_VARYING_PER_POSITION * step <= half
+            else f"half of them: {n:,} base samples cannot give {MIN_VARYING_PER_POSITION} for "
+            f"each of the {step:,} points of a base sample"
+        )
+        raise DesignError(
+            f"{what}: only {varying:,} of {size:,} design points differ from {common:g} (its most "
+            f"common value); Sobol' indices need at least {need:,} ({why}): each index compares "
+            "one pair of points per base sample, and with fewer even the largest rests on too "
+            "few differing pairs to be more than noise, and an index of 0 would not mean that "
+            "the factor does not matter. Sweep more base samples (-n) or more replications per "
+            "point (-r), or choose an outcome that varies more"
+        )
+    ends = np.r_[y[::step], y[step - 1 :: step]]  # SALib's A and B: first and last of each block
+    if np.ptp(ends) == 0:
+        raise DesignError(f"{what}: {_CONSTANT_BASE}")
+
+
 def sensitivity(
     store: str | Path | Store,
     outcome: str,
@@ -163,6 +228,8 @@ def sensitivity(
                 f"{st.path}: {y.size} design points, but a Saltelli design of n = {spec['n']} "
                 f"over {len(names)} factors has {expected}"
             )
+        what = f"{outcome} ({chosen} minus {baseline})" if baseline else outcome
+        check_variation(y, what, int(spec["n"]))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             si = sobol.analyze(
@@ -174,14 +241,9 @@ def sensitivity(
                 seed=seed,
             )
         if any("Constant values" in str(w.message) for w in caught):
-            values, counts = np.unique(y, return_counts=True)
-            other = int(y.size - counts.max())
-            raise DesignError(
-                f"{outcome}: only {other:,} of {y.size:,} design points differ from "
-                f"{values[counts.argmax()]:g}, too few for Sobol' indices (the estimator's "
-                "subsets are constant and it would report zeros, not that nothing matters); "
-                "sweep more points or replications, or choose an outcome with more variation"
-            )
+            # check_variation refuses what SALib finds constant; kept as a guard (SALib compares
+            # the normalised output with machine epsilon, check_variation with exact equality)
+            raise DesignError(f"{what}: {_CONSTANT_BASE}")
         table = pd.DataFrame(
             {
                 "factor": names,

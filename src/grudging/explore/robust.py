@@ -36,7 +36,10 @@ from grudging.errors import DesignError, unknown_name
 from grudging.results.store import Store, reading
 
 
-def _options(store: Store, options: Sequence[str] | None) -> list[str]:
+def _options(store: Store, options: Sequence[str] | None, baseline: str | None = None) -> list[str]:
+    """The options compared: those given (checked) or all the store's; a ``baseline`` not among
+    those given is compared too (``--option A --baseline B`` means A against B, as in
+    ``discover`` and ``sensitivity``)."""
     known = list(store.meta["options"])
     if isinstance(options, str):  # one option id given bare
         options = [options]
@@ -44,6 +47,11 @@ def _options(store: Store, options: Sequence[str] | None) -> list[str]:
     for option in chosen:
         if option not in known:
             raise DesignError(f"--option {option}: {unknown_name('option', option, known)}")
+    if baseline is not None:
+        if baseline not in known:
+            raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, known)}")
+        if baseline not in chosen:
+            chosen.append(baseline)
     if len(set(chosen)) != len(chosen):
         raise DesignError(
             f"options repeat: {', '.join(chosen)}; name each once (an option compared with "
@@ -125,14 +133,15 @@ def robustness(
     outcomes:
         Outcomes to assess (default: every scalar outcome in the store).
     options:
-        Options compared (default: all in the store; at least two).
+        Options compared (default: all in the store; at least two, counting ``baseline``).
     statistic:
         Over replications at each point: ``mean``, ``median`` or ``pNN``.
     thresholds:
         Satisficing thresholds by outcome: an option satisfices at a point when its value is at or
         below the threshold (outcomes to minimise) or at or above it (to maximise).
     baseline:
-        Also report the share of points where each option beats this one.
+        Also report the share of points where each option beats this one; compared too when
+        ``options`` leaves it out.
     percentiles:
         Percentiles of the value across points.
 
@@ -165,9 +174,7 @@ def robustness(
         names = [outcomes] if isinstance(outcomes, str) else list(outcomes or st.outcome_names())
         for name in [*names, *thresholds]:
             st.check_outcome(name)
-        chosen = _options(st, options)
-        if baseline is not None and baseline not in chosen:
-            raise DesignError(f"--baseline {baseline}: {unknown_name('option', baseline, chosen)}")
+        chosen = _options(st, options, baseline)
         frames = {name: _wide(st, name, chosen, statistic) for name in names}
     rows = []
     for name in names:

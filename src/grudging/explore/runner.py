@@ -70,6 +70,12 @@ DISK_PER_OUTCOME_ROW = 24
 DISK_PER_RUN = 48
 #: Bytes a worker needs per row of a chunk per region-month (the dynamics' arrays, measured).
 WORKER_BYTES_PER_CELL = 120
+#: Memory a worker process needs whatever its chunk (the interpreter, numpy, pandas, the plans).
+WORKER_BASE_BYTES = 200 * 2**20
+#: Local worker processes allowed per core: a sweep is CPU-bound, so processes beyond the cores
+#: only take turns on them while each holds its own memory. The headroom allows some
+#: oversubscription (a container's core count, a small test machine) and refuses the absurd.
+WORKERS_PER_CORE = 4
 
 Progress = Callable[[int, int, int], None]
 
@@ -261,6 +267,9 @@ class Estimate:
     outcome_rows: int
     disk_bytes: int
     memory_bytes: int
+    #: Worker processes planned for, and the memory each needs (included in ``memory_bytes``).
+    workers: int = 1
+    worker_bytes: int = 0
 
 
 def estimate(
@@ -283,9 +292,13 @@ def estimate(
     design = points * (factors + 2) * 8 * 4  # unit coordinates, values, group keys, copies
     block = min(block, max(runs, 1))  # no chunk holds more than the design's runs
     chunk = min(block, max(replications, 1) * points) * regions * months * WORKER_BYTES_PER_CELL
-    in_flight = (2 * workers + 2) * block * per_run * 8 * 4
-    memory = design + workers * chunk + in_flight + 200 * 2**20 * workers
-    return Estimate(points, options, replications, factors, runs, rows, disk, memory)
+    # two chunks' results: this process holds two of these, and two more per worker
+    in_flight = 2 * block * per_run * 8 * 4
+    per_worker = chunk + in_flight + WORKER_BASE_BYTES
+    memory = design + in_flight + workers * per_worker
+    return Estimate(
+        points, options, replications, factors, runs, rows, disk, memory, workers, per_worker
+    )
 
 
 def check_capacity(
@@ -311,6 +324,20 @@ def check_capacity(
             + ", or put the store on a larger disk"
         )
     if memory_bytes is not None and est.memory_bytes > memory_bytes:
+        for_workers = est.workers * est.worker_bytes
+        rest = est.memory_bytes - for_workers
+        if est.workers > 1 and for_workers > rest and rest + est.worker_bytes <= memory_bytes:
+            # the workers, not the design, are what does not fit: say so, and how many fit
+            fit = (memory_bytes - rest) // est.worker_bytes
+            raise DesignError(
+                f"too many workers for memory: {est.workers:,} workers would need about "
+                f"{human_bytes(for_workers)} ({human_bytes(est.worker_bytes)} each) of the "
+                f"{human_bytes(est.memory_bytes)} this sweep ({size} over {est.factors} factors) "
+                f"would need, and {human_bytes(memory_bytes)} is available; give at most {fit:,} "
+                "workers (--workers)"
+                # a chunk of --block rows is the part of a worker's memory that --block sets
+                + (", or a smaller --block" if est.worker_bytes > 2 * WORKER_BASE_BYTES else "")
+            )
         raise DesignError(
             f"design too large for memory: {size} over {est.factors} factors would need about "
             f"{human_bytes(est.memory_bytes)} of memory, and {human_bytes(memory_bytes)} is "
@@ -402,6 +429,31 @@ def _check_run_arguments(
         check_whole(block, "block", 1, MAX_SEED)
     if workers is not None:
         check_whole(workers, "workers", 1, 4096)
+
+
+def check_workers(
+    workers: int | None, executor: str | Executor, scheduler: str | None, flag: str = "workers"
+) -> None:
+    """Refuse more local worker processes than :data:`WORKERS_PER_CORE` per core of this machine.
+
+    Only processes this machine starts count: ``processes`` and a local dask cluster. The
+    in-process executor ignores ``workers``, and a dask scheduler's workers are its own.
+    ``flag`` names the argument in the message (``--workers`` at the command line).
+    """
+    if workers is None or not isinstance(executor, str) or scheduler:
+        return
+    if executor not in ("processes", "dask"):
+        return
+    cores = os.cpu_count() or 1
+    most = WORKERS_PER_CORE * cores
+    if workers > most:
+        given = f"{flag} {workers}" if flag.startswith("-") else f"{flag} = {workers}"
+        raise DesignError(
+            f"{given}: more worker processes than this machine can use; it has {cores:,} "
+            f"core{'s' if cores != 1 else ''}, and a sweep is CPU-bound, so processes beyond "
+            f"{most:,} ({WORKERS_PER_CORE} per core) only take turns on them while each holds its "
+            f"own memory; give at most {most:,}, or leave {flag} out for one per core"
+        )
 
 
 def _check_resume_arguments(
@@ -538,6 +590,7 @@ def sweep(
     if isinstance(options, str):  # one option id given bare
         options = [options]
     _check_run_arguments(options, replications, seed, block, workers)
+    check_workers(workers, executor, scheduler)
     if resume and not path.exists():
         raise StoreError(f"{path}: no store here to resume; start the sweep without resume")
     if resume:

@@ -313,6 +313,25 @@ def test_a_flag_the_design_would_ignore_is_refused(
     assert not store.exists()
 
 
+def test_an_absurd_worker_count_is_refused_as_such_not_as_a_design_too_large(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-n 5 --executor processes --workers 100000 was refused as 'design too large for memory:
+    5 points x 5 options x 10 replications = 250 runs ... about 21.6 TB' (audit)."""
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    store = tmp_path / "s.duckdb"
+    args = ["sweep", str(store), "-n", "5", "--executor", "processes", "--workers", "100000"]
+    assert main(args) == 2
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert err == (
+        "error: --workers 100000: more worker processes than this machine can use; it has 16 "
+        "cores, and a sweep is CPU-bound, so processes beyond 64 (4 per core) only take turns on "
+        "them while each holds its own memory; give at most 64, or leave --workers out for one "
+        "per core"
+    )
+    assert not store.exists()
+
+
 def test_a_store_of_one_option_suggests_what_one_option_allows(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +107,45 @@ def test_unknown_outcome_and_option_get_did_you_means(tmp_path: Path) -> None:
         "--option replac: unknown option 'replac' (did you mean 'replace'?); valid: leave, "
         "replace, stay"
     )
+
+
+def test_the_baseline_is_compared_with_the_options_given(tmp_path: Path) -> None:
+    """--option us_stays --baseline nato_replaces was refused: 'the analysis needs at least two
+    (the store holds us_stays, nato_replaces)' (audit). As in discover and sensitivity, the
+    baseline is the option compared against: it is analysed too."""
+    path = _store(tmp_path)
+    table = robustness(
+        path, outcomes="civilian_deaths", options=["stay"], baseline="leave"
+    ).set_index("option")
+    assert sorted(table.index) == ["leave", "stay"]
+    assert table.loc["stay", "max_regret"] == 50.0  # against leave alone: 0, 50, 0, 50
+    assert table.loc["leave", "max_regret"] == 50.0  # 50, 0, 50, 0
+    assert table.loc["stay", "better_than_leave"] == 0.5
+    both = robustness(path, outcomes="civilian_deaths", options=["stay", "leave"]).set_index(
+        "option"
+    )
+    pd.testing.assert_series_equal(
+        table["max_regret"].sort_index(), both["max_regret"].sort_index()
+    )
+
+
+def test_an_unknown_baseline_names_the_store_s_options(tmp_path: Path) -> None:
+    with pytest.raises(DesignError) as info:
+        robustness(_store(tmp_path), options=["stay"], baseline="leav")
+    assert str(info.value) == (
+        "--baseline leav: unknown option 'leav' (did you mean 'leave'?); valid: leave, replace, "
+        "stay"
+    )
+
+
+def test_robustness_command_counts_the_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from grudging.cli import main
+
+    path = _store(tmp_path)
+    args = ["robustness", str(path), "--outcome", "civilian_deaths", "--option", "stay"]
+    assert main([*args, "--baseline", "replace", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["option"] for r in rows] == ["stay", "replace"]
+    assert rows[1]["max_regret"] == 200.0

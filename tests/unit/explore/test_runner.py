@@ -13,7 +13,13 @@ from explore_helpers import assert_same_tables, tables
 
 from grudging.errors import DesignError, GrudgingError, StoreError
 from grudging.explore.design import make_design
-from grudging.explore.runner import check_capacity, check_levers_free, estimate, sweep
+from grudging.explore.runner import (
+    check_capacity,
+    check_levers_free,
+    check_workers,
+    estimate,
+    sweep,
+)
 from grudging.model.outcomes import OUTCOMES
 from grudging.results.store import open_store
 
@@ -243,6 +249,56 @@ def test_a_design_too_large_for_memory_is_refused_with_the_estimate(tmp_path: Pa
         "of memory, and 8.0 GB is available; use fewer points (-n) or factors (--parameters, "
         "--levers), fewer workers, or a smaller --block"
     )
+
+
+def test_memory_taken_by_the_workers_is_blamed_on_the_workers(tmp_path: Path) -> None:
+    """5 points and 100,000 workers were refused as a 'design too large for memory' of 21.6 TB,
+    with fewer points first among the fixes (audit)."""
+    est = estimate(5, 171, 5, 10, 13, False, 60, 18, 500, 100_000)
+    with pytest.raises(DesignError) as info:
+        check_capacity(est, tmp_path / "w.duckdb", None, 24 * 10**9, monthly=False)
+    assert str(info.value) == (
+        "too many workers for memory: 100,000 workers would need about 21.6 TB (216.4 MB each) of "
+        "the 21.6 TB this sweep (5 points x 5 options x 10 replications = 250 runs over 171 "
+        "factors) would need, and 24.0 GB is available; give at most 110 workers (--workers)"
+    )
+
+
+def test_a_large_block_is_named_when_it_sets_the_workers_memory(tmp_path: Path) -> None:
+    est = estimate(100_000, 20, 1, 10, 13, False, 60, 18, 50_000, 64)
+    with pytest.raises(DesignError, match=r"^too many workers for memory: 64 workers .*"):
+        check_capacity(est, tmp_path / "w.duckdb", None, 100 * 10**9, monthly=False)
+    with pytest.raises(
+        DesignError, match=r"give at most \d+ workers \(--workers\), or a smaller --block$"
+    ):
+        check_capacity(est, tmp_path / "w.duckdb", None, 100 * 10**9, monthly=False)
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_more_workers_than_the_cores_can_use_are_refused_before_anything_is_written(
+    iraq: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: str
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    path = tmp_path / "w.duckdb"
+    with pytest.raises(DesignError) as info:
+        sweep(iraq, path, _design(iraq), executor=executor, workers=9)
+    assert str(info.value) == (
+        "workers = 9: more worker processes than this machine can use; it has 2 cores, and a "
+        "sweep is CPU-bound, so processes beyond 8 (4 per core) only take turns on them while "
+        "each holds its own memory; give at most 8, or leave workers out for one per core"
+    )
+    assert not path.exists()
+
+
+def test_workers_that_are_not_this_machine_s_processes_are_not_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    check_workers(4, "processes", None)  # four per core
+    check_workers(100_000, "inprocess", None)  # ignored: this process runs the sweep
+    check_workers(100_000, "dask", "tcp://127.0.0.1:8786")  # the scheduler's workers
+    with pytest.raises(DesignError, match=r"^--workers 5: .* give at most 4, or leave --workers"):
+        check_workers(5, "processes", None, "--workers")
 
 
 def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:

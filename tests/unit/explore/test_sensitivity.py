@@ -124,6 +124,17 @@ def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
     )
 
 
+def _too_few(what: str, varying: int, size: int, need: int, why: str) -> str:
+    return (
+        f"{what}: only {varying:,} of {size:,} design points differ from 0 (its most common "
+        f"value); Sobol' indices need at least {need:,} ({why}): each index compares one pair of "
+        "points per base sample, and with fewer even the largest rests on too few differing "
+        "pairs to be more than noise, and an index of 0 would not mean that the factor does not "
+        "matter. Sweep more base samples (-n) or more replications per point (-r), or choose an "
+        "outcome that varies more"
+    )
+
+
 def test_too_few_events_for_sobol_are_said_not_shown_as_zeros(tmp_path: Path) -> None:
     """A rare binary outcome (two events, both where one factor is resampled) made SALib's base
     samples constant, and the command printed every index as 0.000, which reads as 'nothing
@@ -134,7 +145,73 @@ def test_too_few_events_for_sobol_are_said_not_shown_as_zeros(tmp_path: Path) ->
     path = synthetic_store(tmp_path / "rare.duckdb", design, {"f": {"y": y}})
     with pytest.raises(DesignError) as info:
         sensitivity(path, "y")
-    assert str(info.value).startswith("y: only 2 of 320 design points differ from 0, too few")
+    assert str(info.value) == _too_few(
+        "y", 2, 320, 50, "10 for each of the 5 points of a base sample"
+    )
+
+
+def test_a_rare_outcome_in_the_base_samples_is_refused_too(tmp_path: Path) -> None:
+    """Events in the A points keep SALib from warning, and the indices were printed: a civil war
+    at 3 of 4,096 points gave two factors ST 1.008 and sixty 0.000 (audit). The refusal now
+    counts the points that vary, whatever SALib says."""
+    design = synthetic_design("sobol", 64, ISHIGAMI)
+    y = np.zeros(design.points)
+    y[[0, 5, 6]] = 1.0  # A of base samples 0 and 1, AB_1 of base sample 1
+    path = synthetic_store(tmp_path / "rare.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value) == _too_few(
+        "y", 3, 320, 50, "10 for each of the 5 points of a base sample"
+    )
+
+
+def test_the_difference_of_two_options_is_named_in_the_refusal(tmp_path: Path) -> None:
+    design = synthetic_design("sobol", 64, ISHIGAMI)
+    y = np.zeros(design.points)
+    y[[0, 5, 6]] = 1.0
+    path = synthetic_store(
+        tmp_path / "pair.duckdb", design, {"a": {"y": y}, "b": {"y": np.zeros(design.points)}}
+    )
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y", option="a", baseline="b")
+    assert str(info.value) == _too_few(
+        "y (a minus b)", 3, 320, 50, "10 for each of the 5 points of a base sample"
+    )
+
+
+def test_the_minimum_of_varying_points_is_ten_per_point_of_a_base_sample(tmp_path: Path) -> None:
+    """50 varying points of 320 (10 for each of a base sample's 5 points) pass; 49 do not."""
+    design = synthetic_design("sobol", 64, ISHIGAMI)
+    at = np.random.default_rng(3).permutation(design.points)[:50]
+    y = np.zeros(design.points)
+    y[at] = 1.0
+    path = synthetic_store(tmp_path / "fifty.duckdb", design, {"f": {"y": y}})
+    assert len(sensitivity(path, "y")) == 3
+    y[at[0]] = 0.0
+    path = synthetic_store(tmp_path / "fortynine.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError, match=r"^y: only 49 of 320 design points differ from 0 \("):
+        sensitivity(path, "y")
+
+
+def test_a_small_design_needs_half_its_points_to_vary(tmp_path: Path) -> None:
+    """Eight base samples cannot give 10 varying points per position: a small design of a
+    continuous outcome (varying everywhere) is analysed, a yes/no outcome below half refused."""
+    design = synthetic_design("sobol", 8, ISHIGAMI)
+    x = design.values()[["x1", "x2", "x3"]].to_numpy()
+    path = synthetic_store(tmp_path / "small.duckdb", design, {"f": {"y": ishigami(x)}})
+    assert len(sensitivity(path, "y")) == 3
+    y = np.zeros(design.points)
+    y[:19] = 1.0
+    path = synthetic_store(tmp_path / "binary.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value) == _too_few(
+        "y",
+        19,
+        40,
+        20,
+        "half of them: 8 base samples cannot give 10 for each of the 5 points of a base sample",
+    )
 
 
 def test_second_order_indices_of_ishigami_are_reported(tmp_path: Path) -> None:
