@@ -124,6 +124,8 @@ def state_from_search(ws: Workspace, search: str | None, sid: str) -> UserState:
         state["values"] = check_values(scn, entries)
         check_state(state, sid)
         ws.edited(state)  # the plans' changes, checked against the scenario
+        for option in sorted(plans):  # and against the conference, as the builder checks them
+            ws.conference(state, ws.coalition_plan(state, option))
     except GrudgingError as err:
         raise LinkError(f"the page's address: {err}; {_FIX}") from None
     return state

@@ -68,6 +68,9 @@ def test_a_value_outside_its_range_is_refused_with_the_range_and_the_fix(ws: Any
         ('?plan.nato_replaces={"budget_musd":-5}', "budget_musd"),
         ('?plan.us_stays={"budget_musd":5}', "option 'us_stays' generates no coalition"),
         ('?plan.nowhere={"budget_musd":5}', "plan.nowhere: unknown option 'nowhere'"),
+        # the builder refuses this plan; a shared link must not put it in (the option silently
+        # dropped out of the comparison: an audit)
+        ('?plan.nato_replaces={"target_troops":1}', "no coalition can be that small"),
         ("?scenario=upload", "an uploaded scenario, which lives only as long as its page"),
     ],
 )
