@@ -84,15 +84,20 @@ def state_from_search(ws: Workspace, search: str | None, sid: str) -> UserState:
     scenario: str | None = None
     entries: dict[str, str] = {}
     plans: dict[str, Any] = {}
+    seen: set[str] = set()
     for name, value in pairs:
         if name == "scenario":
             if scenario is not None:
                 raise LinkError(f"the page's address names the scenario twice; {_FIX}")
             scenario = value
-        elif name.startswith(PLAN_PREFIX):
-            plans[name.removeprefix(PLAN_PREFIX)] = _plan_change(name, value)
-        elif "." in name:
-            entries[name] = value
+        elif name.startswith(PLAN_PREFIX) or "." in name:
+            if name in seen:  # the last would win unsaid
+                raise LinkError(f"the page's address sets {name} twice; {_FIX}")
+            seen.add(name)
+            if name.startswith(PLAN_PREFIX):
+                plans[name.removeprefix(PLAN_PREFIX)] = _plan_change(name, value)
+            else:
+                entries[name] = value
         else:
             shown = name if len(name) <= 40 else name[:39] + "…"
             raise LinkError(

@@ -63,6 +63,14 @@ def test_a_value_outside_its_range_is_refused_with_the_range_and_the_fix(ws: Any
         ("?scenario=builtin:nowhere", "names scenario 'builtin:nowhere', which this dashboard"),
         ("?scenario=../../etc/passwd", "names scenario '../../etc/passwd', which this dashboard"),
         ("?scenario=a&scenario=b", "names the scenario twice"),
+        (
+            "?dynamics.coverage_half=0.6&dynamics.coverage_half=0.3",
+            "the page's address sets dynamics.coverage_half twice",
+        ),
+        (
+            '?plan.nato_replaces={"budget_musd":9000}&plan.nato_replaces={"budget_musd":1}',
+            "the page's address sets plan.nato_replaces twice",
+        ),
         ("?plan.nato_replaces=[1,2]", "plan.nato_replaces is not a plan's change (a JSON object)"),
         ("?plan.nato_replaces={bad", "plan.nato_replaces is not a plan's change (a JSON object)"),
         ('?plan.nato_replaces={"budget_musd":-5}', "budget_musd"),
