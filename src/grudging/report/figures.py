@@ -67,9 +67,18 @@ def fan_chart(
     names: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Median and 90 % band of a monthly series, one band per option (labelled by ``names``
-    when given, else by id)."""
+    when given, else by id).
+
+    A yes/no series (civil war: 0 or 1 in each run and month) is drawn as the share of runs in
+    that state each month, a line per option with no band (:func:`share_chart`): its median and
+    band are 0 whenever the event happens in under 5 % of runs.
+    """
     import plotly.graph_objects as go
 
+    from grudging.model.outcomes import BINARY
+
+    if outcome in BINARY:
+        return share_chart(results, outcome, title, start, names)
     table = results.monthly(outcome)
     colours = option_colours(results.options)
     fig = go.Figure()
@@ -103,6 +112,50 @@ def fan_chart(
         height=420,
         margin={"l": 60, "r": 20, "t": 50, "b": 40},
         yaxis_title=outcome.replace("_", " "),
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
+
+
+def share_chart(
+    results: Results,
+    outcome: str,
+    title: str | None = None,
+    start: str | None = None,
+    names: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """The share of runs in a yes/no state (0/1 per run and month) each month, a line per option
+    (labelled by ``names`` when given, else by id), on an axis in per cent."""
+    import plotly.graph_objects as go
+
+    from grudging.report.numbers import outcome_label
+
+    table = results.monthly(outcome)  # the mean of a 0/1 series is the share of runs at 1
+    colours = option_colours(results.options)
+    fig = go.Figure()
+    for option in results.options:
+        part = table[table["option"] == option]
+        fig.add_trace(
+            go.Scatter(
+                x=_month_axis(part["month"].to_numpy(), start),
+                y=part["mean"],
+                name=(names or {}).get(option, option),
+                line={"color": colours[option], "width": 2},
+                hovertemplate="%{x}: %{y:.1%} of runs<extra>%{fullData.name}</extra>",
+            )
+        )
+    label = outcome_label(outcome)
+    _white(fig).update_layout(
+        title=title or f"{label}: share of runs in that state each month",
+        height=420,
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        # from nil, with room above the highest share (an axis to 5 % at least: a flat line at
+        # 0 reads as nil, not as the middle of an axis from -1 to 1)
+        yaxis={
+            "title": "share of runs",
+            "tickformat": ".0%",
+            "range": [0, min(1.0, max(0.05, 1.1 * float(table["mean"].max())))],
+        },
         legend={"orientation": "h", "y": -0.15},
     )
     return fig
@@ -186,7 +239,9 @@ def region_map(
 ) -> go.Figure | None:
     """A choropleth of ``values`` indexed by region id (offline: white background, local GeoJSON).
 
-    ``hover`` adds a line per region to its hover label (e.g. the sector's lead nation).
+    ``hover`` adds a line per region to its hover label (e.g. the sector's lead nation). A region
+    whose value is missing (NaN: nothing to measure there) is drawn grey with its hover line and
+    no number. Values above ``zmax`` take the darkest colour; their hover shows the value itself.
     """
     import plotly.graph_objects as go
 
@@ -194,22 +249,40 @@ def region_map(
     if gj is None or scn.map is None:
         return None
     extra = hover or {}
-    text = [scn.region(r).name + (f"<br>{extra[r]}" if extra.get(r) else "") for r in values.index]
+
+    def text(regions: Any) -> list[str]:
+        return [scn.region(r).name + (f"<br>{extra[r]}" if extra.get(r) else "") for r in regions]
+
+    shown, missing = values[values.notna()], values[values.isna()]
     fig = go.Figure(
         go.Choroplethmap(
             geojson=gj,
-            locations=list(values.index),
-            z=list(values.to_numpy()),
+            locations=list(shown.index),
+            z=list(shown.to_numpy()),
             featureidkey=f"properties.{scn.map.feature_id}",
             colorscale="Reds",
             zmin=0,
-            zmax=zmax if zmax is not None else float(max(values.max(), 1e-9)),
+            zmax=zmax if zmax is not None else float(max(shown.max(), 1e-9)),
             marker={"line": {"width": 0.6, "color": "#444"}},
             colorbar={"title": colorbar},
-            text=text,
+            text=text(shown.index),
             hovertemplate=f"%{{text}}<br>%{{z:{number_format}}}<extra></extra>",
         )
     )
+    if len(missing):
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=gj,
+                locations=list(missing.index),
+                z=[0] * len(missing),
+                featureidkey=f"properties.{scn.map.feature_id}",
+                colorscale=[[0, "#dddddd"], [1, "#dddddd"]],
+                showscale=False,
+                marker={"line": {"width": 0.6, "color": "#444"}},
+                text=text(missing.index),
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     _map_layout(fig, gj, title)
     return fig
 

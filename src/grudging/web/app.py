@@ -248,7 +248,7 @@ def bargain_layout() -> Any:
             html.Div(id="bargain-error", className="error", role="alert"),
             dcc.Loading(
                 [
-                    html.H2("The deal under each guarantor"),
+                    html.H2("The deal under each guarantor, at the parameters' nominal values"),
                     html.Div(id="guarantor-table"),
                     html.H2("The guarantor each option fields"),
                     html.Div(id="fielded-table"),
@@ -1001,7 +1001,7 @@ PROBABILITY_COLUMNS = {
 
 
 def _register_bargain(app: dash.Dash, ws: Workspace) -> None:
-    from dash import Input, Output, State
+    from dash import Input, Output, State, html
 
     from grudging.web import callbacks as cb
     from grudging.web.tables import html_table
@@ -1028,8 +1028,23 @@ def _register_bargain(app: dash.Dash, ws: Workspace) -> None:
             else {}
         )
         return (
-            html_table(view["guarantors"], None, "guarantors", units=PROBABILITY_COLUMNS),
-            html_table(view["fielded"], None, "fielded", units=PROBABILITY_COLUMNS)
+            html_table(
+                view["guarantors"],
+                view["guarantor_columns"],
+                "guarantors",
+                units=PROBABILITY_COLUMNS,
+            ),
+            html.Div(
+                [
+                    html_table(
+                        view["fielded"],
+                        view["fielded_columns"],
+                        "fielded",
+                        units=PROBABILITY_COLUMNS,
+                    ),
+                    html.P(view["note"], className="note", id="bargain-note"),
+                ]
+            )
             if view["fielded"]
             else "No option attempts a bargain.",
             view["signing"],
@@ -1058,8 +1073,8 @@ DIFFERENCE_COLUMNS = {
     "outcome": "outcome",
     "default": "default",
     "yours": "with your changes",
-    "difference": "paired difference [90 %]",
-    "better_in": "better in",
+    # in the comparison's words: the median difference, its 90 % interval, the runs better
+    "difference": "paired difference",
 }
 
 

@@ -25,7 +25,7 @@ from grudging.web.controls import (
     whole_number,
 )
 from grudging.web.sessions import check_owner, refuse_large_upload
-from grudging.web.tables import Rows, format_value, frame_rows, interval_text
+from grudging.web.tables import Rows, format_value, frame_rows
 
 #: What a download button sends to the page (``dcc.Download`` data).
 Download = dict[str, Any]
@@ -162,14 +162,17 @@ def upload_scenario(ws: Workspace, contents: str, filename: str, session: str) -
     return ws.default_state(key)
 
 
-def export_yaml(ws: Workspace, state: UserState) -> Download:
-    """The scenario with the user's changes as one self-contained YAML file: ``grudging run``
-    on it, with the page's seed and replications, gives the page's numbers."""
-    from grudging.scenario import dump_scenario, scenario_from_dict, scenario_to_dict
+def fixed_scenario(ws: Workspace, state: UserState) -> Scenario:
+    """The scenario as the page ran it: the user's coalition plans put in and the values they set
+    fixed (as ``--set`` fixes them), the scenario ``grudging run`` reads from :func:`export_yaml`
+    and the one ``grudging run --set`` makes: the same content, so the same hash."""
+    from grudging.scenario import scenario_from_dict, scenario_to_dict
     from grudging.web.controls import check_values
 
     scn = ws.edited(state)
     values = check_values(scn, state.get("values") or {})
+    if not values:
+        return scn
     data = scenario_to_dict(scn)
     for param in data.get("parameters", []):
         if param["name"] in values:
@@ -178,7 +181,16 @@ def export_yaml(ws: Workspace, state: UserState) -> Download:
             if param.get("declared") is None:
                 param["declared"] = [param["low"], param["high"]]
             param["value"] = param["low"] = param["high"] = values[param["name"]]
-    changed = scenario_from_dict(data, "your scenario")
+    return scenario_from_dict(data, "your scenario")
+
+
+def export_yaml(ws: Workspace, state: UserState) -> Download:
+    """The scenario with the user's changes as one self-contained YAML file: ``grudging run``
+    on it, with the page's seed and replications, gives the page's numbers."""
+    from grudging.scenario import dump_scenario
+
+    scn = ws.edited(state)
+    changed = fixed_scenario(ws, state)
     suffix = "-edited" if ws.changed(state) else ""
     return {
         "content": dump_scenario(changed),
@@ -239,11 +251,16 @@ def provenance(ws: Workspace, state: UserState) -> dict[str, Any]:
     """What a downloaded table came from: grudging's version, the scenario as edited (its id
     and content hash), the seed, the replications and the parameters the user set (as
     ``--set`` takes them); ``grudging run`` with the downloaded scenario (YAML), this seed and
-    count gives the same numbers."""
+    count gives the same numbers.
+
+    The hash is the chain's (:func:`~grudging.scenario.scenario_hash`, as ``grudging run --json``
+    reports it) of the scenario with the set values fixed (:func:`fixed_scenario`), so it is the
+    command line's for the same inputs, with ``--set`` or on the downloaded YAML.
+    """
     from grudging import __version__
     from grudging.scenario import scenario_hash
 
-    scn = ws.edited(state)
+    scn = fixed_scenario(ws, state)
     # prefixed: a view's own table may have a column of the same name (the replications)
     return {
         "run_grudging_version": __version__,
@@ -295,8 +312,9 @@ def _columns(results: Results, options: list[str]) -> dict[str, str]:
 
 def outcome_rows(results: Results) -> tuple[Rows, dict[str, str]]:
     """One row per outcome, a 'median [90 % interval]' cell per option (mean for probabilities);
-    outcomes and options named in words, as the report names them."""
-    from grudging.report.numbers import outcome_label, outcome_unit_label, percent
+    outcomes and options named in words and numbers in their unit's format (``287bn`` in the
+    US$ row, ``49k``, ``3 %``), as the report's table writes them."""
+    from grudging.report.numbers import interval, outcome_label, outcome_unit_label, percent
 
     summary = results.summary()
     rows: Rows = []
@@ -315,7 +333,8 @@ def outcome_rows(results: Results) -> tuple[Rows, dict[str, str]]:
             row[option] = (
                 percent(r["mean"])  # as the report: a share of runs, or a chance's mean
                 if unit == "probability"
-                else interval_text(r["median"], r["low"], r["high"], unit)
+                # the unit column names the currency, as in the report's table
+                else interval(r["median"], r["low"], r["high"], unit, bare=True)
             )
         rows.append(row)
     return rows, _columns(results, list(results.options))
@@ -357,6 +376,7 @@ def compare_view(
     from grudging.evidence.track_record import track_record
     from grudging.report.figures import difference_chart, fan_chart
     from grudging.report.narrative import comparison_sentences, executive_summary
+    from grudging.report.numbers import option_label
 
     results = ws.results(state)
     scn = ws.edited(state)
@@ -386,8 +406,15 @@ def compare_view(
         "changed": ws.changed(state),
     }
     if len(results.options) > 1:
-        out["difference_figure"] = difference_chart(
-            results.compare(base), "civilian_deaths", "deaths"
+        names = results.option_names()
+        diff = results.compare(base)
+        out["difference_figure"] = difference_chart(  # options by name, as the report's chart
+            diff.assign(
+                option=[option_label(o, names) for o in diff["option"]],
+                baseline=[option_label(o, names) for o in diff["baseline"]],
+            ),
+            "civilian_deaths",
+            "deaths",
         )
     return out
 
@@ -457,13 +484,14 @@ def map_view(
         r.id: (f"lead nation: {leads[r.id]}" if leads.get(r.id) else "no coalition sector")
         for r in scn.regions
     }
-    title = f"{scn.option(opt).name}: {label}, {when}"
+    name = scn.option(opt).name
+    title = f"{name}: {label}, {when}"
     note = ""
     rm = results.region_months
     if colour == "lead":
         figure = sector_map(scn, leads, title, hover)
         if sectors is None:
-            note = f"{opt} generates no coalition, so it has no sectors."
+            note = f"{name} generates no coalition, so it has no sectors."
     elif colour in ("requirement", "coverage"):
         if plan is None:
             raise GrudgingError(f"option '{opt}' did not run; see the comparison for its error")
@@ -471,13 +499,24 @@ def map_view(
             values = pd.Series({r.region: r.troops for r in plan.requirement.regions})
             figure = region_map(scn, values, title, "troops", hover=hover)
         else:
-            if sectors is None:
-                values = pd.Series({r.id: 0.0 for r in scn.regions})
-                note = f"{opt} generates no coalition: coverage is nil everywhere."
+            # A region the host's own forces already hold (a requirement of 0) has nothing to
+            # cover: grey, saying so. One that needs troops and has none is 0 %; one covered
+            # beyond its need takes the darkest colour (zmax 1) and shows its own figure.
+            if sectors is not None:
+                need = {r.region: r.requirement for r in sectors.regions}
+                covered = {r.region: r.coverage for r in sectors.regions}
             else:
-                values = pd.Series(
-                    {r.region: (r.coverage if r.requirement > 0 else 1.0) for r in sectors.regions}
-                ).clip(upper=1.0)
+                need, covered = {r.region: r.troops for r in plan.requirement.regions}, {}
+            values = pd.Series(
+                {
+                    r.id: covered.get(r.id, 0.0) if need.get(r.id, 0.0) > 0 else float("nan")
+                    for r in scn.regions
+                }
+            )
+            for region in values.index[values.isna()]:
+                hover[region] = "no requirement: no troops needed beyond the host's forces"
+            if sectors is None:
+                note = f"{name} generates no coalition: coverage is nil wherever troops are needed."
             figure = region_map(
                 scn, values, title, "share", zmax=1.0, hover=hover, number_format=".0%"
             )
@@ -727,6 +766,55 @@ def default_aid(ws: Workspace, state: UserState) -> float | None:
     return None
 
 
+#: The bargain tables' columns and titles: their chances are the bargaining stage's, computed at
+#: the parameters' nominal values (over its draws of the factions' coding).
+GUARANTOR_COLUMNS = {
+    "guarantor": "guarantor",
+    "strength": "strength",
+    "impartiality": "impartiality",
+    "years": "years",
+    "credibility": "credibility",
+    "p_deal": "P(deal) at nominal values",
+    "p_holds_given_deal": "P(holds | deal) at nominal values",
+    "p_deal_holds": "P(deal that holds) at nominal values",
+    "holdouts": "holdouts",
+}
+FIELDED_COLUMNS = {
+    "option": "option",
+    "guarantor": "guarantor",
+    "strength": "strength",
+    "impartiality": "impartiality",
+    "years": "years",
+    "p_deal": "P(deal) at nominal values",
+    "p_holds_given_deal": "P(holds | deal) at nominal values",
+    "holdouts": "holdouts",
+}
+
+
+def _nominal_note(run: Results | None, options: list[str]) -> str:
+    """What the bargain's chances are, beside the run's chance of a deal under ``options`` (the
+    comparison's 'Chance of a deal')."""
+    from grudging.report.numbers import outcome_label, percent
+
+    chances = ""
+    if run is not None:
+        summary = run.summary()
+        part = summary[summary["outcome"] == "p_deal"]
+        names = run.option_names()
+        listed = [
+            f"{percent(float(m))} under {names.get(o, o)}"
+            for o, m in zip(part["option"], part["mean"], strict=True)
+            if o in options
+        ]
+        chances = f": {'; '.join(listed)}" if listed else ""
+    return (
+        "P(deal) here is the bargaining stage's at the parameters' nominal values (over its draws "
+        "of the factions' coding); the run's chance of a deal (Compare's "
+        f"'{outcome_label('p_deal')}'{chances}) averages over the run's draws of the bargaining "
+        "parameters, one per replication, so the two differ."
+    )
+
+
 def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, Any]:
     """Factions, positions, the deal or not under each guarantor, and who holds out."""
     from grudging.model.bargain.params import MAX_AID_MUSD
@@ -785,33 +873,40 @@ def bargain_view(ws: Workspace, state: UserState, aid_text: Any) -> dict[str, An
         )
         factions.append(row)
     try:
-        plans = ws.results(state).plans
+        run: Results | None = ws.results(state)
     except GrudgingError:
-        plans = {}  # no option ran: the guarantors by kind still show the bargain
+        run = None  # no option ran: the guarantors by kind still show the bargain
     fielded: Rows = []
-    for option, plan in plans.items():
-        s = plan.settlement
-        if s is None or plan.guarantor is None:
+    bargaining: list[str] = []
+    names = {f.id: f.name for f in scn.factions}
+    for option, plan in (run.plans if run is not None else {}).items():
+        b = plan.summary().get("bargain")
+        if b is None:
             continue
+        bargaining.append(option)
         fielded.append(
             {
-                "option": option,
-                "guarantor": plan.guarantor.kind,
-                "strength": plan.guarantor.strength_ratio,
-                "impartiality": plan.guarantor.impartiality,
-                "years": plan.guarantor.commitment_years,
-                "p_deal": s.p_deal,
-                "p_holds_given_deal": s.p_holds_given_deal,
-                "holdouts": ", ".join(sorted(f for f, p in s.p_sign.items() if p < 0.5)) or "none",
+                "option": scn.option(option).name,
+                "guarantor": b["guarantor"],
+                "strength": b["strength_ratio"],
+                "impartiality": b["impartiality"],
+                "years": b["commitment_years"],
+                "p_deal": chance_cell(b["p_deal"]),
+                "p_holds_given_deal": chance_cell(b["p_holds_given_deal"]),
+                # non-spoilers, as in the guarantor table (spoilers never sign: listed apart)
+                "holdouts": ", ".join(names.get(h, h) for h in b["holdouts"]) or "none",
             }
         )
     return {
         "aid": result.aid_musd,
         "guarantors": guarantors,
+        "guarantor_columns": GUARANTOR_COLUMNS,
         "factions": factions,
         "fielded": fielded,
+        "fielded_columns": FIELDED_COLUMNS,
+        "note": _nominal_note(run, bargaining),
         "positions": positions_chart(result, scn),
-        "signing": signing_heatmap(result, {f.id: f.name for f in scn.factions}),
+        "signing": signing_heatmap(result, names),
         "spoilers": list(result.spoilers),
         "result": result,
     }
@@ -850,7 +945,8 @@ def reset_assumptions(ws: Workspace, state: UserState) -> UserState:
 
 
 def paired_change(changed: Results, default: Results) -> pd.DataFrame:
-    """Per option and outcome: default and changed medians and the paired difference."""
+    """Per option and outcome: default and changed medians and the paired difference, with the
+    shares of paired runs better and worse (the columns of :meth:`Results.compare`)."""
     import numpy as np
     import pandas as pd
 
@@ -884,15 +980,20 @@ def paired_change(changed: Results, default: Results) -> pd.DataFrame:
                     "low": float(np.quantile(d, 0.05)),
                     "high": float(np.quantile(d, 0.95)),
                     "share_better": float(np.mean(better)),
+                    "share_worse": float(np.mean(~better & (d != 0))),
                 }
             )
     return pd.DataFrame(rows)
 
 
 def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
-    """The run with the user's values shown as a difference from the default run."""
+    """The run with the user's values shown as a difference from the default run: values in their
+    unit's format and differences in the words of the comparison's table (``worse by 3 points``,
+    ``better by US$8M (90 %: ...)``), as the report writes them."""
     from grudging.model.outcomes import OUTCOMES
     from grudging.report.figures import difference_chart
+    from grudging.report.narrative import difference_words
+    from grudging.report.numbers import in_sentence, outcome_label, value
 
     if not state.get("values") and not state.get("plans"):
         return {
@@ -904,8 +1005,6 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
     changed = ws.results(state)
     seconds = getattr(changed, "seconds", None)
     default = ws.default_results(state)
-    from grudging.report.numbers import in_sentence, outcome_label
-
     frame = paired_change(changed, default)
     option_names = {o.id: o.name for o in ws.edited(state).options}
     rows: Rows = []
@@ -913,21 +1012,14 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
         if r["outcome"] not in ("civilian_deaths", "civil_war", "troop_deaths", "cost_patron"):
             continue
         unit = OUTCOMES[r["outcome"]].unit
-        probability = unit == "probability"
+        centre = "mean" if unit == "probability" else "median"  # a share of runs: its mean
         rows.append(
             {
                 "option": option_names.get(r["option"], r["option"]),
                 "outcome": in_sentence(outcome_label(str(r["outcome"]))),
-                "default": format_value(
-                    r["default_mean" if probability else "default_median"], unit
-                ),
-                "yours": format_value(r["changed_mean" if probability else "changed_median"], unit),
-                "difference": (
-                    f"{r['mean_difference']:+.2f}"
-                    if probability
-                    else f"{r['median_difference']:+,.0f} [{r['low']:+,.0f} to {r['high']:+,.0f}]"
-                ),
-                "better_in": f"{r['share_better']:.0%}",
+                "default": value(r[f"default_{centre}"], unit),
+                "yours": value(r[f"changed_{centre}"], unit),
+                "difference": difference_words(r, str(r["outcome"])),
             }
         )
     listed = changes_text(ws.edited(state), state)
@@ -937,33 +1029,35 @@ def assumptions_view(ws: Workspace, state: UserState) -> dict[str, Any]:
         f"{ws.replications:,} replications, same random numbers{timing}. Changed parameters are "
         "fixed at your value; the others keep their ranges.",
         "rows": rows,
-        "figure": difference_chart(frame, "civilian_deaths", "deaths"),
+        "figure": difference_chart(
+            frame.assign(  # named as the table beside it names them
+                option=[option_names.get(o, o) for o in frame["option"]],
+                baseline="the default assumptions",
+            ),
+            "civilian_deaths",
+            "deaths",
+        ),
     }
 
 
 def assumptions_csv(ws: Workspace, state: UserState) -> Download:
-    """Every parameter with its value, range, source and the user's value."""
+    """One tidy table, its ``table`` column saying what each row is: every parameter with its
+    value, range, source and the user's value (``parameters``), then, once something is changed,
+    each option's paired difference from the default run per outcome (``difference``; its
+    interval in ``difference_low`` and ``difference_high``, apart from a parameter's range)."""
     import pandas as pd
 
     from grudging.web.controls import parameter_rows
 
     scn = ws.edited(state)
-    rows = parameter_rows(scn, state.get("values") or {})
-    frame = pd.DataFrame(rows)
-    source = provenance(ws, state)
+    frame = pd.DataFrame(parameter_rows(scn, state.get("values") or {}))
+    frame.insert(0, "table", "parameters")
     if state.get("values") or state.get("plans"):
         change = paired_change(ws.results(state), ws.default_results(state))
-        buffer = io.StringIO()
-        frame.assign(**source).to_csv(buffer, index=False)
-        buffer.write("\n")
-        change.assign(**source).to_csv(buffer, index=False)
-        return {
-            "content": buffer.getvalue(),
-            "filename": "assumptions.csv",
-            "type": "text/csv",
-            "base64": False,
-        }
-    return csv_download(frame, "assumptions", source)
+        change = change.rename(columns={"low": "difference_low", "high": "difference_high"})
+        change.insert(0, "table", "difference")
+        frame = pd.concat([frame, change], ignore_index=True)
+    return csv_download(frame, "assumptions", provenance(ws, state))
 
 
 def rows_of(frame: pd.DataFrame) -> Rows:

@@ -26,11 +26,6 @@ def format_value(value: Any, unit: str = "") -> str:
     return f"{value:,.3g}"
 
 
-def interval_text(median: float, low: float, high: float, unit: str = "") -> str:
-    """``median [low – high]``."""
-    return f"{format_value(median, unit)} [{format_value(low, unit)} – {format_value(high, unit)}]"
-
-
 def frame_rows(frame: Any) -> Rows:
     """A DataFrame as plain rows (NaN becomes None)."""
     rows: Rows = frame.to_dict(orient="records")
