@@ -87,10 +87,16 @@ def compare_layout() -> Any:
         [
             html.Div(id="compare-banner", className="banner"),
             html.H2("The answer so far"),
-            html.Ul(
-                id="headline",
-                className="headline",
-                children=[html.Li(html.Span(COMPUTING, className="busy"))],
+            # the answer, dimmed under a spinner while it recomputes: never the last run's
+            # numbers shown as the new one's
+            dcc.Loading(
+                html.Ul(
+                    id="headline",
+                    className="headline",
+                    children=[html.Li(html.Span(COMPUTING, className="busy"))],
+                ),
+                delay_show=300,
+                overlay_style=KEEP_VISIBLE,
             ),
             html.P(
                 "Under what assumptions? Change any of them on the Assumptions tab (the whole "
@@ -114,10 +120,12 @@ def compare_layout() -> Any:
                 "numbers, so differences are not noise.",
                 className="note",
             ),
-            html.Div(id="outcome-table"),
+            dcc.Loading(html.Div(id="outcome-table"), delay_show=300, overlay_style=KEEP_VISIBLE),
             html.H2(id="difference-title", children="Difference against the baseline"),
             dcc.Loading(_graph("difference-figure"), delay_show=300, overlay_style=KEEP_VISIBLE),
-            html.Div(id="difference-table"),
+            dcc.Loading(
+                html.Div(id="difference-table"), delay_show=300, overlay_style=KEEP_VISIBLE
+            ),
             html.Div(id="compare-error", className="error", role="alert"),
             *_download_button("compare"),
         ]

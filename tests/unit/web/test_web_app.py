@@ -486,3 +486,27 @@ def test_pattern_components_that_disagree_are_answered_400(app: Any, client: Any
     answer = client.post("/_dash-update-component", json=_typed_envelope(app, [ident], 3))
     assert answer.status_code == 400
     assert answer.get_data(as_text=True).startswith("Bad request: ")
+
+
+def test_the_answer_and_its_tables_are_dimmed_while_they_recompute() -> None:
+    """An audit saw the last run's numbers under a new scenario's name for the 55 s of a slow
+    run: the headline and the tables sit in loading overlays, as the charts do."""
+    from dash import dcc
+
+    from grudging.web.app import KEEP_VISIBLE, compare_layout
+
+    def loading_ids(node: Any, inside: bool = False) -> set[str]:
+        found = set()
+        if inside and getattr(node, "id", None):
+            found.add(node.id)
+        inner = inside or isinstance(node, dcc.Loading)
+        if isinstance(node, dcc.Loading):
+            assert node.overlay_style == KEEP_VISIBLE
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and hasattr(child, "to_plotly_json"):
+                found |= loading_ids(child, inner)
+        return found
+
+    shown = loading_ids(compare_layout())
+    assert {"headline", "outcome-table", "difference-table", "fan", "difference-figure"} <= shown
