@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "unit" / "dynamics"))
+
+
+@pytest.fixture
+def never_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if an option is planned or the chain simulated (bad input must be refused
+    before any model work)."""
+    import grudging.chain
+    import grudging.options
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the model ran for bad input")
+
+    monkeypatch.setattr(grudging.options, "plan_option", boom)
+    monkeypatch.setattr(grudging.chain, "simulate", boom)
 
 
 @pytest.fixture(scope="session")

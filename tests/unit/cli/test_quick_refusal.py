@@ -14,19 +14,6 @@ import pytest
 from grudging.cli import main
 
 
-@pytest.fixture
-def never_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if an option is planned or the chain simulated."""
-    import grudging.chain
-    import grudging.options
-
-    def boom(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("the model ran for a bad argument")
-
-    monkeypatch.setattr(grudging.options, "plan_option", boom)
-    monkeypatch.setattr(grudging.chain, "simulate", boom)
-
-
 @pytest.mark.parametrize(
     ("args", "message"),
     [

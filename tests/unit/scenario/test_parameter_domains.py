@@ -189,19 +189,6 @@ def test_a_contingent_minimum_above_the_unit_size_is_refused_before_any_draw() -
     )
 
 
-@pytest.fixture
-def never_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if an option is planned or the chain simulated."""
-    import grudging.chain
-    import grudging.options
-
-    def boom(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("the model ran for a bad parameter")
-
-    monkeypatch.setattr(grudging.options, "plan_option", boom)
-    monkeypatch.setattr(grudging.chain, "simulate", boom)
-
-
 @pytest.mark.parametrize(
     ("assignments", "message"),
     [
