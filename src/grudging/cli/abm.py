@@ -507,7 +507,7 @@ def _write_outputs(
         else:
             shown = {k: np.asarray(v) for k, v in series.items() if _plotted(k)}
             render.save_snapshot(stacked[-1], shown, save, palette, title=title)
-        console.print(f"saved {save}")
+        console.print(f"saved {save}", soft_wrap=True)
 
 
 def _plotted(name: str) -> bool:
@@ -620,7 +620,7 @@ def _compare(args: argparse.Namespace) -> int:
     console.print(table)
     if save is not None:
         save_comparison(runs, names, save)
-        console.print(f"saved {save}")
+        console.print(f"saved {save}", soft_wrap=True)
     if gif is not None:
         joined = np.stack(
             [
@@ -629,7 +629,7 @@ def _compare(args: argparse.Namespace) -> int:
             ]
         )
         save_animation(joined, gif, MODEL_II_PALETTE, title=f"{names[0]} | {names[1]}")
-        console.print(f"saved {gif}")
+        console.print(f"saved {gif}", soft_wrap=True)
     return 0
 
 
@@ -716,12 +716,12 @@ def _curve(args: argparse.Namespace) -> int:
         import yaml
 
         meta_path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
-    console.print(f"wrote {csv_path} and {meta_path}")
+    console.print(f"wrote {csv_path} and {meta_path}", soft_wrap=True)
     if plot is not None:
         from grudging.abm.render import save_curve_plot
 
         save_curve_plot(curve, plot)
-        console.print(f"saved {plot}")
+        console.print(f"saved {plot}", soft_wrap=True)
     return 0
 
 

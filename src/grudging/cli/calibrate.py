@@ -396,7 +396,7 @@ def run_dynamics(args: argparse.Namespace) -> int:
             f"{c['months_inside_90_band']:.0%} of months inside the 90 % band"
         )
     console.print(f"  not identified, kept at their literature ranges: {doc['not_identified']}")
-    console.print(f"wrote {path}")
+    console.print(f"wrote {path}", soft_wrap=True)
     return 0
 
 
@@ -573,7 +573,7 @@ def run_settlements(args: argparse.Namespace) -> int:
     else:
         console.print("  out of sample: no test episodes in this sample")
     console.print(f"  not identified: {doc['not_identified']}")
-    console.print(f"wrote {path}")
+    console.print(f"wrote {path}", soft_wrap=True)
     return 0
 
 

@@ -121,7 +121,7 @@ def _new(args: argparse.Namespace) -> int:
     Path(path).write_text(
         TEMPLATE.format(id=args.name, title=title, path=path, start=start), encoding="utf-8"
     )
-    console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}")
+    console.print(f"wrote [bold]{path}[/]; edit it, then: grudging run {path}", soft_wrap=True)
     if not start.startswith(year.group(1) if year else "-"):
         console.print(
             f"  note: it starts {start}"

@@ -469,11 +469,11 @@ def _sweep(args: argparse.Namespace) -> int:
             }
         )
     else:
-        console.print(str(report))
+        console.print(str(report), soft_wrap=True)
         for error in report.errors:
             err_console.print(f"[red]failed runs:[/] {error}")
         if report.complete:
-            console.print(_next_steps(store))
+            console.print(_next_steps(store), soft_wrap=True)
     return 0 if report.complete else 1
 
 
@@ -646,7 +646,7 @@ def _write(frame: Any, out: str | None) -> None:
         from grudging.results.store import write_table
 
         path = write_table(frame, out)
-        err_console.print(f"written to {path}")
+        err_console.print(f"written to {path}", soft_wrap=True)
 
 
 def _compact(v: float) -> str:
@@ -926,7 +926,7 @@ def _export(args: argparse.Namespace) -> int:
         written = store.export(args.out, args.format, args.table or None, args.overwrite)
         counts = store.counts()
     for path in written:
-        console.print(f"written {path}")
+        console.print(f"written {path}", soft_wrap=True)
     if counts["stored"] < counts["total"]:
         console.print(
             f"note: the sweep is unfinished: {counts['stored']:,} of {counts['total']:,} runs "

@@ -330,8 +330,9 @@ def render_summary(scn: Any, section: str = "all") -> None:
         console.print(t)
     if section in ("levers", "all") and data["levers"]:
         t = Table(title="Levers (decisions a sweep varies)")
+        # Folded where narrow, never cut with '…': names, choices and paths are typed into --set.
         for col in ("name", "kind", "range or choices", "unit", "sets"):
-            t.add_column(col)
+            t.add_column(col, overflow="fold")
         for lever in data["levers"]:
             span = (
                 ", ".join(lever["choices"])
@@ -345,9 +346,9 @@ def render_summary(scn: Any, section: str = "all") -> None:
         params = data["parameters"]
         drawn = sum(p["high"] > p["low"] for p in params)
         t = Table(title=f"Parameters ({len(params)}, {drawn} of them uncertain)")
-        t.add_column("name", no_wrap=True)  # whole, to copy into --set
-        for col in ("value", "range", "unit", "source"):
-            t.add_column(col)
+        # Folded where narrow, never cut with '…': names are copied into --set.
+        for col in ("name", "value", "range", "unit", "source"):
+            t.add_column(col, overflow="fold")
         for p in data["parameters"]:
             cal = " [calibrated]" if p["calibrated"] else ""
             t.add_row(

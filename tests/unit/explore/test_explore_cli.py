@@ -333,19 +333,23 @@ def test_an_absurd_worker_count_is_refused_as_such_not_as_a_design_too_large(
 
 
 def test_a_store_of_one_option_suggests_what_one_option_allows(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A case has one option: the hint used to name robustness, which needs two."""
+    """A case has one option: the hint used to name robustness, which needs two. The hint is a
+    command to copy: on a narrow terminal its path was broken across lines."""
     from grudging.cases.runner import case_path
+    from grudging.cli._output import console
+
+    monkeypatch.setattr(console, "width", 40)
 
     store = tmp_path / "case.duckdb"
     case = str(case_path("mozambique-1992"))
     args = ["-n", "2", "-r", "1", "--levers", "none", "--parameters", "dynamics", "--quiet"]
     assert main(["sweep", str(store), "--scenario", case, *args]) == 0
-    out = " ".join(capsys.readouterr().out.split())  # the console wraps long lines
+    out = capsys.readouterr().out
     assert out.endswith(
         f"next: grudging discover {store} --outcome civilian_deaths --worse-than VALUE (one "
-        "option, as_deployed: robustness and a baseline need two)"
+        "option, as_deployed: robustness and a baseline need two)\n"
     )
 
 

@@ -71,3 +71,18 @@ def test_parameter_values_read_as_numbers_people_write(capsys: pytest.CaptureFix
     assert "e+0" not in capsys.readouterr().out
     assert main(["show", "iraq-2007", "--section", "commands"]) == 0  # figures named by parameter
     assert "nato_pk_skill" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("section", ["levers", "parameters"])
+def test_a_narrow_terminal_folds_names_and_cuts_nothing(
+    section: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns lever and parameter names were cut with '…' ('drawdown_mon…'): a name typed
+    into --set could not be read."""
+    from grudging.cli._output import console
+
+    monkeypatch.setattr(console, "width", 80)
+    assert main(["show", "iraq-2007", "--section", section]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "…" not in out
