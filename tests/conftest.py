@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent / "unit" / "dynamics"))
+# The CLI's output is read at one width whatever runs the tests: a terminal's own width, or the
+# 80 columns pytest-xdist gives its workers, would fold and cut it differently.
+os.environ["COLUMNS"] = "120"
 
 
 @pytest.fixture
