@@ -415,7 +415,8 @@ def coalition_gap_chart(
 
 
 def positions_chart(result: Any, scn: Scenario) -> go.Figure:
-    """Each faction's position on every issue (as coded), with the compromise and Nash terms."""
+    """Each faction's position on every issue (as coded), with the compromise and Nash terms;
+    factions by their names, as the tables name them."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
@@ -427,7 +428,9 @@ def positions_chart(result: Any, scn: Scenario) -> go.Figure:
                 x=[scn.faction(faction).positions.get(k) for k in issues],
                 y=issues,
                 mode="markers",
-                name=faction + (" (spoiler)" if spoiler else ""),
+                name=scn.faction(faction).name + (" (spoiler)" if spoiler else ""),
+                # the whole name (the hover's side label cuts names at 15 characters)
+                hovertemplate="%{fullData.name}<br>%{y}: %{x}<extra></extra>",
                 marker={
                     "size": 10,
                     "color": PALETTE[i % len(PALETTE)],

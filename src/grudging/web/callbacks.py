@@ -162,35 +162,13 @@ def upload_scenario(ws: Workspace, contents: str, filename: str, session: str) -
     return ws.default_state(key)
 
 
-def fixed_scenario(ws: Workspace, state: UserState) -> Scenario:
-    """The scenario as the page ran it: the user's coalition plans put in and the values they set
-    fixed (as ``--set`` fixes them), the scenario ``grudging run`` reads from :func:`export_yaml`
-    and the one ``grudging run --set`` makes: the same content, so the same hash."""
-    from grudging.scenario import scenario_from_dict, scenario_to_dict
-    from grudging.web.controls import check_values
-
-    scn = ws.edited(state)
-    values = check_values(scn, state.get("values") or {})
-    if not values:
-        return scn
-    data = scenario_to_dict(scn)
-    for param in data.get("parameters", []):
-        if param["name"] in values:
-            # fixed, as the page ran it (and as --set fixes it): no face draws it any more, and
-            # its declared range keeps its column of the draws, so the file pairs with the page
-            if param.get("declared") is None:
-                param["declared"] = [param["low"], param["high"]]
-            param["value"] = param["low"] = param["high"] = values[param["name"]]
-    return scenario_from_dict(data, "your scenario")
-
-
 def export_yaml(ws: Workspace, state: UserState) -> Download:
     """The scenario with the user's changes as one self-contained YAML file: ``grudging run``
     on it, with the page's seed and replications, gives the page's numbers."""
     from grudging.scenario import dump_scenario
 
     scn = ws.edited(state)
-    changed = fixed_scenario(ws, state)
+    changed = ws.fixed(state)  # the same content, so the same hash, as grudging run --set
     suffix = "-edited" if ws.changed(state) else ""
     return {
         "content": dump_scenario(changed),
@@ -254,13 +232,13 @@ def provenance(ws: Workspace, state: UserState) -> dict[str, Any]:
     count gives the same numbers.
 
     The hash is the chain's (:func:`~grudging.scenario.scenario_hash`, as ``grudging run --json``
-    reports it) of the scenario with the set values fixed (:func:`fixed_scenario`), so it is the
+    reports it) of the scenario with the set values fixed (:meth:`Workspace.fixed`), so it is the
     command line's for the same inputs, with ``--set`` or on the downloaded YAML.
     """
     from grudging import __version__
     from grudging.scenario import scenario_hash
 
-    scn = fixed_scenario(ws, state)
+    scn = ws.fixed(state)
     # prefixed: a view's own table may have a column of the same name (the replications)
     return {
         "run_grudging_version": __version__,

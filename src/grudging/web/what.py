@@ -89,30 +89,7 @@ def search_scenario(ws: Workspace, state: UserState) -> tuple[Scenario, dict[str
     that the search answers under the assumptions the page shows."""
     from grudging.web.controls import check_values
 
-    scn = ws.edited(state)
-    values = check_values(scn, state.get("values") or {})
-    if not values:
-        return scn, {}
-
-    def make() -> Scenario:
-        from grudging.scenario.io import scenario_from_dict, scenario_to_dict
-        from grudging.scenario.overrides import set_parameter
-
-        data = scenario_to_dict(scn)
-        records = {r["name"]: r for r in data["parameters"]}
-        for name in sorted(values):  # checked above: every name is a parameter of scn
-            text = repr(values[name])
-            set_parameter(records[name], f"{name}={text}", text, values[name])
-        fixed = scenario_from_dict(data, f"{scn.id} with your assumptions")
-        fixed._base_dir = scn.base_dir
-        return fixed
-
-    key = json.dumps(
-        ["what-scenario", state.get("scenario") or ws.start, state.get("plans") or {}, values],
-        sort_keys=True,
-        default=str,
-    )
-    return ws.memo(key, make), values
+    return ws.fixed(state), check_values(ws.edited(state), state.get("values") or {})
 
 
 def fixed_text(values: dict[str, float]) -> str:

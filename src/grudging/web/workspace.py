@@ -331,6 +331,37 @@ class Workspace:
 
         return self._flights.fetch(self._edited, (key, _digest(edits)), make)
 
+    def fixed(self, state: UserState) -> Scenario:
+        """The scenario as the page runs it: :meth:`edited`, with the values the user set fixed
+        as ``grudging run --set`` fixes them (``low = high = value``, the declared range kept), so
+        the same content and hash as the command line's for the same edits."""
+        from grudging.web.controls import check_values
+
+        key = state.get("scenario") or self.start
+        scn = self.edited(state)
+        values = check_values(scn, state.get("values") or {})
+        if not values:
+            return scn
+
+        def make() -> Scenario:
+            from grudging.scenario.io import scenario_from_dict, scenario_to_dict
+            from grudging.scenario.overrides import set_parameter
+
+            data = scenario_to_dict(scn)
+            records = {r["name"]: r for r in data["parameters"]}
+            for name in sorted(values):  # checked: every name is a parameter of scn
+                record = records[name]
+                if record.get("declared") is None:  # as a file reads, so --set records it
+                    record.pop("declared", None)
+                text = repr(values[name])
+                set_parameter(record, f"{name}={text}", text, values[name])
+            fixed = scenario_from_dict(data, f"{self.label(key)} with your assumptions")
+            fixed._base_dir = scn.base_dir
+            return fixed
+
+        plans = _digest(state.get("plans") or {})
+        return self._flights.fetch(self._edited, (key, plans, _digest(values)), make)
+
     # Runs ------------------------------------------------------------------------------------
     @staticmethod
     def _planning_key(values: Mapping[str, float]) -> str:
@@ -351,6 +382,7 @@ class Workspace:
         import time
 
         from grudging.chain import simulate
+        from grudging.scenario.io import scenario_hash
         from grudging.web.controls import check_values
 
         key = state.get("scenario") or self.start
@@ -372,6 +404,8 @@ class Workspace:
                 settlements=self._settlements,
             )
             seconds = time.perf_counter() - started
+            # the hash of the scenario as run, its set values fixed: what --set records
+            results.metadata["scenario_hash"] = scenario_hash(self.fixed(state))
             self.last_seconds["run"] = seconds
             return timed_results(runs_that_ran(results), seconds)
 

@@ -153,6 +153,22 @@ def test_every_csv_download_names_what_it_came_from(ws: Any, state: Any) -> None
     assert (frame["run_set"] == f"dynamics.self_excitation={p.high}").all()
 
 
+def test_an_edited_run_records_the_hash_grudging_run_set_records(ws: Any, state: Any) -> None:
+    """After an edit, the run the dashboard keeps and every download carry the hash of the
+    edited scenario: the one ``grudging run --set`` records, not the unedited one's."""
+    from grudging.scenario import load_scenario, scenario_hash
+
+    p = ws.scenario(ws.start).parameter("dynamics.self_excitation")
+    changed, errors = cb.apply_assumptions(ws, state, {p.name: str(p.high)})
+    assert errors == {}
+    cli = scenario_hash(load_scenario("iraq-2007", overrides=[f"{p.name}={p.high}"]))
+    assert cli != scenario_hash(ws.scenario(ws.start))
+    assert ws.results(changed).metadata["scenario_hash"] == cli
+    assert cb.provenance(ws, changed)["run_scenario_hash"] == cli
+    frame = pd.read_csv(io.StringIO(cb.compare_csv(ws, changed, "us_stays")["content"]))
+    assert (frame["run_scenario_hash"] == cli).all()
+
+
 # Assumptions ----------------------------------------------------------------------------------
 def test_dynamics_change_reruns_and_reuses_the_plans(ws: Any, state: Any) -> None:
     p = ws.scenario(ws.start).parameter("dynamics.self_excitation")
@@ -401,6 +417,24 @@ def test_bargain_under_each_guarantor(ws: Any, state: Any) -> None:
         cb.bargain_view(ws, state, "12345678")
     frame = pd.read_csv(io.StringIO(cb.bargain_csv(ws, state, None)["content"]))
     assert {"guarantor", "faction", "quantity", "value"} <= set(frame.columns)
+
+
+def test_the_positions_chart_names_the_factions(ws: Any, state: Any) -> None:
+    """Its legend and hover name each faction as the tables do, never by its id."""
+    view = cb.bargain_view(ws, state, None)
+    traces = view["positions"].data[: len(view["factions"])]
+    assert [t.name for t in traces] == [
+        r["name"] + (" (spoiler)" if r["spoiler"] else "") for r in view["factions"]
+    ]
+    assert traces[0].name == (
+        "Shia Islamist parties (SCIRI/Badr and Dawa, within the United Iraqi Alliance)"
+    )
+    assert traces[6].name == (
+        "Al-Qaeda in Iraq (Mujahideen Shura Council; Islamic State of Iraq declared October 2006)"
+        " (spoiler)"
+    )
+    # the hover shows the whole name (its side label would cut it at 15 characters)
+    assert {t.hovertemplate for t in traces} == {"%{fullData.name}<br>%{y}: %{x}<extra></extra>"}
 
 
 # Scenarios --------------------------------------------------------------------------------------

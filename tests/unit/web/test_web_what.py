@@ -61,6 +61,22 @@ def test_an_edited_assumption_reaches_the_search(
     assert "with" not in plain.label.split("beat")[-1]
 
 
+def test_the_search_runs_on_the_scenario_grudging_run_set_makes(ws: Any, state: Any) -> None:
+    """The same content, so the same hash in the answer, as ``--set name=value`` makes; the
+    declared range kept, so the search draws the other parameters as the page does."""
+    from grudging.scenario import load_scenario, scenario_hash
+    from grudging.web import what
+
+    name, value = CHANGED
+    scn, fixed = what.search_scenario(ws, {**state, "values": {name: value}})
+    assert fixed == {name: value}
+    cli = scenario_hash(load_scenario("iraq-2007", overrides=[f"{name}={value}"]))
+    assert cli != scenario_hash(ws.edited(state))
+    assert scenario_hash(scn) == cli
+    declared = ws.edited(state).parameter(name)
+    assert tuple(scn.parameter(name).declared_range) == (declared.low, declared.high)
+
+
 def test_a_value_outside_its_range_never_reaches_the_search(
     ws: Any, state: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
