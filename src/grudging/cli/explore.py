@@ -105,7 +105,12 @@ def register(sub: Any) -> None:
         help="where chunks run: this process (default), local processes (joblib), dask",
     )
     p.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="worker processes (default: cores)"
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes of --executor processes or of a local dask cluster (--scheduler "
+        "without an address); default: one per core",
     )
     p.add_argument(
         "--scheduler",
@@ -563,11 +568,10 @@ def _check_capacity_before_design(
     needs points x factors of memory); :func:`grudging.explore.runner.sweep` checks it again,
     exactly, once it is made."""
     import math
-    import os
 
     from grudging.explore.design import check_factorial_size, design_size
     from grudging.explore.levers import select_factors
-    from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate
+    from grudging.explore.runner import DEFAULT_BLOCK, check_capacity, estimate, local_workers
     from grudging.machine import available_memory
     from grudging.model.outcomes import theatre_outcomes
     from grudging.results.store import free_disk
@@ -590,7 +594,8 @@ def _check_capacity_before_design(
     else:
         points = design_size(method, n, len(factors), args.second_order)
     options = len(args.option) if args.option else len(scn.options)
-    workers = args.workers or (1 if executor == "inprocess" else os.cpu_count() or 1)
+    scheduler = None if args.scheduler in (None, "local") else args.scheduler
+    workers = local_workers(executor, args.workers, scheduler)
     est = estimate(
         points,
         len(factors),

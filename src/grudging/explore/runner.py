@@ -97,6 +97,9 @@ class ChunkSpec:
     dynamics: tuple[tuple[str, np.ndarray], ...]
     monthly: bool = False
     plan_reads: tuple[str, ...] = ()  # dynamics factors a plan reads, given per row
+    #: The outcomes the store holds (empty: the theatre's, :func:`theatre_outcomes`). A store
+    #: swept before a theatre without a patron dropped the patron's outcomes still holds them.
+    outcomes: tuple[str, ...] = ()
 
 
 _SCENARIOS: dict[str, Scenario] = {}
@@ -150,7 +153,9 @@ def run_chunk(spec: ChunkSpec, payload: bytes) -> ChunkRows:
         values.update(dict(spec.dynamics))
         block = ("sweep", spec.group_key, spec.block)
         traj = run_block(scn, plan, values, R, spec.seed, block, spec.plan_reads)
-        reported = theatre_outcomes(scn)  # none of the patron's in a theatre without one
+        # the store's outcomes: none of the patron's in a theatre without one, unless the store
+        # was swept when it still had them (then as it was swept: zero by construction)
+        reported = spec.outcomes or theatre_outcomes(scn)
         outcomes = scalar_outcomes(traj, reported)
         if spec.monthly:
             series = {
@@ -213,10 +218,12 @@ def chunk_specs(
     scenario_hash: str,
     monthly: bool = False,
     skip: set[str] | frozenset[str] = frozenset(),
+    outcomes: Sequence[str] = (),
 ) -> Iterator[ChunkSpec]:
     """Every chunk of the sweep not in ``skip``, group by group, option by option, block by block.
 
-    ``points`` holds ``point``, ``group_key`` and the factor values.
+    ``points`` holds ``point``, ``group_key`` and the factor values; ``outcomes`` are the store's
+    (default: the theatre's).
     """
     upstream = [f for f in factors if f.upstream]
     dynamic = [f.name for f in factors if f.name.startswith("dynamics.")]
@@ -251,6 +258,7 @@ def chunk_specs(
                     dynamics=tuple((name, values[at, k]) for k, name in enumerate(dynamic)),
                     monthly=monthly,
                     plan_reads=reads,
+                    outcomes=tuple(outcomes),
                 )
 
 
@@ -434,14 +442,26 @@ def _check_run_arguments(
 def check_workers(
     workers: int | None, executor: str | Executor, scheduler: str | None, flag: str = "workers"
 ) -> None:
-    """Refuse more local worker processes than :data:`WORKERS_PER_CORE` per core of this machine.
+    """Refuse more local worker processes than :data:`WORKERS_PER_CORE` per core of this machine,
+    and any number for a dask scheduler's cluster.
 
     Only processes this machine starts count: ``processes`` and a local dask cluster. The
-    in-process executor ignores ``workers``, and a dask scheduler's workers are its own.
-    ``flag`` names the argument in the message (``--workers`` at the command line).
+    in-process executor ignores ``workers``; a dask scheduler's workers are those started with it,
+    so ``workers`` cannot size them and is refused with the scheduler. ``flag`` names the argument
+    in the message (``--workers`` at the command line).
     """
-    if workers is None or not isinstance(executor, str) or scheduler:
+    if workers is None or not isinstance(executor, str):
         return
+    if scheduler:
+        cli = flag.startswith("-")
+        local = "--scheduler without an address" if cli else "no scheduler"
+        raise DesignError(
+            (f"{flag} {workers}" if cli else f"{flag} = {workers}")
+            + f": the dask scheduler at {scheduler} runs the sweep on the workers started with "
+            f"it, and {flag} cannot change how many there are; leave {flag} out (start more "
+            f"workers there with 'dask worker {scheduler}'), or give {local} for a local "
+            f"cluster of {workers} workers"
+        )
     if executor not in ("processes", "dask"):
         return
     cores = os.cpu_count() or 1
@@ -454,6 +474,17 @@ def check_workers(
             f"{most:,} ({WORKERS_PER_CORE} per core) only take turns on them while each holds its "
             f"own memory; give at most {most:,}, or leave {flag} out for one per core"
         )
+
+
+def local_workers(executor: str | Executor, workers: int | None, scheduler: str | None) -> int:
+    """Worker processes this machine runs for a sweep (what its memory must hold): one for the
+    in-process executor, none for a dask scheduler's cluster (its workers run where it does),
+    otherwise ``workers`` or one per core (``processes``, a local dask cluster)."""
+    if scheduler and isinstance(executor, str):
+        return 0
+    if executor == "inprocess":
+        return 1
+    return workers or os.cpu_count() or 1
 
 
 def _check_resume_arguments(
@@ -643,8 +674,6 @@ def sweep(
             raise DesignError(unknown_name("option", option, ids))
     if len(set(chosen)) != len(chosen):
         raise DesignError(f"options repeat: {', '.join(chosen)}; name each once")
-    # the in-process executor runs in this process whatever ``workers`` says
-    ex_workers = 1 if executor == "inprocess" else workers or os.cpu_count() or 1
     est = estimate(
         design.points,
         len(design.factors),
@@ -655,7 +684,7 @@ def sweep(
         scn.horizon_months,
         len(scn.regions),
         block,
-        ex_workers,
+        local_workers(executor, workers, scheduler),
     )
     check_capacity(
         est,
@@ -746,6 +775,7 @@ def _run(
         meta["scenario_hash"],
         meta["monthly"],
         skip=done,
+        outcomes=meta["outcomes"],
     )
     if progress is not None:
         progress(stored, total, failed)

@@ -632,9 +632,18 @@ class Store:
 
     # Writing ------------------------------------------------------------------------------------
     def write_chunk(self, chunk: ChunkRows) -> None:
-        """Store one chunk's runs, outcomes and its ``chunks`` row in one transaction."""
+        """Store one chunk's runs, outcomes and its ``chunks`` row in one transaction; a chunk
+        without exactly the store's outcomes is refused (in every layout) before anything is
+        written."""
         if self.read_only:
             raise StoreError(f"{self.path}: opened read-only")
+        names = sorted(self.meta["outcomes"])
+        if chunk.status == "ok" and sorted(chunk.outcomes) != names:
+            raise StoreError(
+                f"{self.path}: chunk {chunk.chunk_id} has the outcomes "
+                f"{', '.join(sorted(chunk.outcomes)) or 'none'}; the store holds "
+                f"{', '.join(names) or 'none'}"
+            )
         if self.meta["format_version"] == 3:
             self._write_runs(chunk)
             return
@@ -708,12 +717,6 @@ class Store:
         names = list(self.meta["outcomes"])
         R = chunk.runs
         failed = chunk.status != "ok"
-        if not failed and sorted(chunk.outcomes) != sorted(names):
-            raise StoreError(
-                f"{self.path}: chunk {chunk.chunk_id} has the outcomes "
-                f"{', '.join(sorted(chunk.outcomes)) or 'none'}; the store holds "
-                f"{', '.join(sorted(names)) or 'none'}"
-            )
         pts = chunk.points.astype(np.int64)
         reps = chunk.replications.astype(np.int32)
         columns: dict[str, Any] = {

@@ -382,3 +382,21 @@ def test_a_sweep_that_cannot_run_is_refused_before_its_design(
     assert main(["sweep", str(store), "-n", "4", "--levers", "none", *flags]) == 2
     assert expected in capsys.readouterr().err
     assert not store.exists()
+
+
+def test_workers_for_a_dask_scheduler_s_cluster_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--scheduler tcp://... --workers 7 swept on the scheduler's one worker and reported
+    'dask x 1' (audit): refused before the scheduler is even asked."""
+    address = f"tcp://127.0.0.1:{_closed_port()}"
+    store = tmp_path / "s.duckdb"
+    assert main(["sweep", str(store), *SWEEP, "--scheduler", address, "--workers", "7"]) == 2
+    err = " ".join(capsys.readouterr().err.split())  # the console wraps long lines
+    assert err == (
+        f"error: --workers 7: the dask scheduler at {address} runs the sweep on the workers "
+        "started with it, and --workers cannot change how many there are; leave --workers out "
+        f"(start more workers there with 'dask worker {address}'), or give --scheduler without "
+        "an address for a local cluster of 7 workers"
+    )
+    assert not store.exists()

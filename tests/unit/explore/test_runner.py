@@ -18,6 +18,7 @@ from grudging.explore.runner import (
     check_levers_free,
     check_workers,
     estimate,
+    local_workers,
     sweep,
 )
 from grudging.model.outcomes import OUTCOMES
@@ -296,9 +297,44 @@ def test_workers_that_are_not_this_machine_s_processes_are_not_counted(
     monkeypatch.setattr("os.cpu_count", lambda: 1)
     check_workers(4, "processes", None)  # four per core
     check_workers(100_000, "inprocess", None)  # ignored: this process runs the sweep
-    check_workers(100_000, "dask", "tcp://127.0.0.1:8786")  # the scheduler's workers
+    check_workers(None, "dask", "tcp://127.0.0.1:8786")  # the scheduler's own workers
     with pytest.raises(DesignError, match=r"^--workers 5: .* give at most 4, or leave --workers"):
         check_workers(5, "processes", None, "--workers")
+
+
+def test_workers_cannot_size_a_dask_scheduler_s_cluster() -> None:
+    """They were accepted and ignored: --workers 7 swept on the scheduler's one worker (audit)."""
+    with pytest.raises(DesignError) as info:
+        check_workers(2, "dask", "tcp://127.0.0.1:8786")
+    assert str(info.value) == (
+        "workers = 2: the dask scheduler at tcp://127.0.0.1:8786 runs the sweep on the workers "
+        "started with it, and workers cannot change how many there are; leave workers out "
+        "(start more workers there with 'dask worker tcp://127.0.0.1:8786'), or give no "
+        "scheduler for a local cluster of 2 workers"
+    )
+
+
+def test_a_dask_scheduler_s_workers_take_none_of_this_machine_s_memory(
+    iraq: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The estimate counted a worker per core of this machine for a cluster whose workers run
+    elsewhere, and refused a 72-run sweep as 'too many workers for memory' with --workers as the
+    fix, which a scheduler's cluster does not take. Now the capacity check passes, and the sweep
+    stops only where the scheduler does not answer."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    assert local_workers("dask", None, address) == 0
+    assert local_workers("dask", None, None) == 64  # a local cluster: one per core
+    assert local_workers("processes", 3, None) == 3
+    assert local_workers("inprocess", None, None) == 1
+    path = tmp_path / "remote.duckdb"
+    with pytest.raises(DesignError, match=f"^--scheduler {address}: no dask scheduler answers"):
+        _sweep(iraq, path, executor="dask", scheduler=address, memory_bytes=2**30)
+    assert not path.exists()
 
 
 def test_export_writes_tidy_parquet_and_csv(iraq: Any, tmp_path: Path) -> None:

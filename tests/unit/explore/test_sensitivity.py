@@ -227,3 +227,60 @@ def test_second_order_indices_of_ishigami_are_reported(tmp_path: Path) -> None:
     assert abs(s2[("x1", "x2")]) < 0.05
     assert abs(s2[("x2", "x3")]) < 0.05
     assert pairs.iloc[0][["factor", "with"]].tolist() == ["x1", "x3"]
+
+
+LINEAR = [Factor(f"u{i}", "lever", "real", low=0.0, high=1.0) for i in (1, 2, 3)]
+
+
+def _too_few_changes(what: str, changing: int, n: int, need: int, why: str) -> str:
+    return (
+        f"{what}: the outcome changes along only {changing:,} of the {n:,} Morris trajectories; "
+        f"Morris indices need it to change along at least {need:,} ({why}): each factor's "
+        "elementary effect is measured once per trajectory, and with fewer even the largest mu* "
+        "rests on too few changes to be more than noise, and a mu* of 0 would not mean that the "
+        "factor does not matter. Sweep more trajectories (-n) or more replications per point "
+        "(-r), or choose an outcome that varies more"
+    )
+
+
+def test_a_rare_outcome_for_morris_is_refused_not_shown_as_zeros(tmp_path: Path) -> None:
+    """A civil war at 1 of 1,720 points of a Morris sweep printed two factors' mu* and 169 zeros,
+    without a word. Trajectories of 3 factors are 4 rows each: an event in 9 of 20 trajectories
+    is refused, in 10 analysed."""
+    design = synthetic_design("morris", 20, LINEAR, num_levels=4)
+    y = np.zeros(design.points)
+    y[4 * np.arange(9) + 2] = 1.0  # the third point of trajectories 0 to 8
+    path = synthetic_store(tmp_path / "nine.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value) == _too_few_changes("y", 9, 20, 10, "10")
+    y[4 * 9 + 3] = 1.0  # and the last of trajectory 9
+    path = synthetic_store(tmp_path / "ten.duckdb", design, {"f": {"y": y}})
+    assert len(sensitivity(path, "y")) == 3
+
+
+def test_a_rare_difference_for_morris_is_named_in_the_refusal(tmp_path: Path) -> None:
+    design = synthetic_design("morris", 20, LINEAR, num_levels=4)
+    y = np.zeros(design.points)
+    y[[0, 1, 5]] = 1.0  # three events in two trajectories
+    path = synthetic_store(
+        tmp_path / "pair.duckdb", design, {"a": {"y": y}, "b": {"y": np.zeros(design.points)}}
+    )
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y", option="a", baseline="b")
+    assert str(info.value) == _too_few_changes("y (a minus b)", 2, 20, 10, "10")
+
+
+def test_a_small_morris_design_needs_half_its_trajectories_to_change(tmp_path: Path) -> None:
+    design = synthetic_design("morris", 8, LINEAR, num_levels=4)
+    y = np.zeros(design.points)
+    y[[1, 6, 11]] = 1.0  # trajectories 0, 1 and 2 of 8
+    path = synthetic_store(tmp_path / "three.duckdb", design, {"f": {"y": y}})
+    with pytest.raises(DesignError) as info:
+        sensitivity(path, "y")
+    assert str(info.value) == _too_few_changes(
+        "y", 3, 8, 4, "half of them: 8 trajectories cannot give 10"
+    )
+    y[13] = 1.0  # trajectory 3
+    path = synthetic_store(tmp_path / "four.duckdb", design, {"f": {"y": y}})
+    assert len(sensitivity(path, "y")) == 3

@@ -140,8 +140,10 @@ def _one_run(chunk_id: str, group_key: str, outcomes: dict[str, np.ndarray]) -> 
     )
 
 
-def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
-    path = _store(tmp_path / "s.duckdb", FORMAT_VERSION)
+@pytest.mark.parametrize("version", READABLE)
+def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path, version: int) -> None:
+    """In every layout: an older one took the chunk's rows, and the store read as damaged."""
+    path = _store(tmp_path / "s.duckdb", version)
     chunk = _one_run("short", "g", {"civilian_deaths": np.ones(1)})
     with Store.open(path, read_only=False) as store:
         with pytest.raises(
@@ -151,6 +153,8 @@ def test_a_chunk_without_the_stores_outcomes_is_refused(tmp_path: Path) -> None:
         ):
             store.write_chunk(chunk)
         assert store.counts()["stored"] == 80  # nothing of it was written
+    with open_store(path) as store:  # and the store is whole
+        assert len(store.outcomes()) == 2 * (40 + 38)
 
 
 @pytest.mark.parametrize("version", READABLE)
