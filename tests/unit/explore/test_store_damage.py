@@ -415,7 +415,9 @@ def test_a_store_stopped_while_it_is_created_leaves_no_file(
     """Ctrl-C while the design was written left a DuckDB file with no store in it: neither
     resumable nor reusable (audit, 2026-12-07). DuckDB reports a query it stopped as its own
     error; both are the KeyboardInterrupt they were, and the path stays free."""
-    design = synthetic_design("lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)])
+    design = synthetic_design(
+        "lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)]
+    )
     real = Store._create_tables
 
     def stopped(self: Store, *args: object) -> None:
@@ -438,7 +440,9 @@ def test_ctrl_c_says_what_the_store_holds(tmp_path: Path) -> None:
         f"interrupted before the store was created: nothing was stored in {path}; run the same "
         "command again to start the sweep"
     )
-    design = synthetic_design("lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)])
+    design = synthetic_design(
+        "lhs", 8, [Factor("dynamics.a", "parameter", "real", low=0.0, high=1.0)]
+    )
     synthetic_store(path, design, {"a": {"x": np.zeros(8)}})
     # the display had heard of nothing yet; the store holds the 8 runs of 8
     assert _interrupted(path, (0, 0, 0)) == (

@@ -184,8 +184,9 @@ def test_a_contingent_minimum_above_the_unit_size_is_refused_before_any_draw() -
     problem = order_error(declared)
     assert problem is not None
     assert problem[0] == "willingness.unit_size"
-    assert "'willingness.min_contingent' (range [5, 150]) and 'willingness.unit_size' (range " in (
-        problem[1]
+    assert (
+        "'willingness.min_contingent' (range [5, 150]) and 'willingness.unit_size' (range "
+        in (problem[1])
     )
 
 
