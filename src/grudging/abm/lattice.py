@@ -11,8 +11,10 @@ symmetric: ``a`` sees ``b`` exactly when ``b`` sees ``a``).
 Random choices "a random cell within vision that satisfies a condition" (an empty site to move to,
 an active agent to arrest, a victim) are drawn for many agents at once by rejection: each agent
 proposes a few uniformly random offsets, keeps the first that satisfies the condition, and the
-few that found none get an exact draw over their whole neighbourhood. The result is exactly
-uniform over the qualifying cells, as a sequential per-agent draw would be. The draws are made in
+few that found none get an exact draw over their whole neighbourhood. A round of many proposals
+takes one random byte each (a byte beyond the largest multiple of the neighbourhood's size proposes
+nothing, so every offset stays equally likely). The result is exactly uniform over the qualifying
+cells, as a sequential per-agent draw would be. The draws are made in
 a fixed order and shape (chunks of ``_CHUNK`` agents, one array per round), so the picks depend
 only on the inputs and the generator's state; ``tests/unit/abm/test_abm_fast_paths.py`` checks
 the vectorised forms against plain references, pick for pick.
@@ -38,6 +40,10 @@ CountArray = NDArray[np.integer[Any]]
 _TABLE_LIMIT = 2_000_000
 # Random picks for more agents than this are made in chunks of this size.
 _CHUNK = 65_536
+# A rejection round of at least this many proposals draws one random byte a proposal (a uniform
+# double each below it: fewer calls for the few agents of a small lattice, fewer random bits for
+# the many of a large one).
+_BYTES_FROM = 32_768
 # Neighbourhoods smaller than this are drawn from exactly, without rejection rounds.
 _EXACT_BELOW = 24
 # Count by scattering the neighbourhoods of the marked cells while marked x size is at most twice
@@ -121,6 +127,16 @@ class Lattice:
             y, x = np.divmod(np.arange(self.cells, dtype=np.int64), self.width)
             self._base = ((y + r) * side + (x + r)).astype(np.intp)
             self._offset = (self.dy * side + self.dx).astype(np.intp)
+
+        # Proposals from random bytes where a neighbourhood has at most 256 cells: byte b
+        # proposes step b mod size while b < _byte_accept (a multiple of the size), else nothing.
+        self._byte_offset: NDArray[np.intp] | None = None
+        self._byte_accept = 256 - 256 % self.size
+        if self.size <= 256:
+            steps = np.arange(self.size) if self._offset is None else self._offset
+            table = np.zeros(256, dtype=np.intp)
+            table[: self._byte_accept] = np.tile(steps, self._byte_accept // self.size)
+            self._byte_offset = table
 
     # ----------------------------------------------------------------------------- geometry
     def _compute_neighbours(self, cells: IntArray, which: IntArray | None) -> IntArray:
@@ -314,17 +330,28 @@ class Lattice:
             if m == 0:
                 assert chosen is not None
                 return chosen
-            # floor(U * size) is uniform on {0, ..., size - 1}; cheaper than Generator.integers.
-            draws = rng.random((m, tries))
-            draws *= self.size
-            index = draws.astype(np.intp)
-            if self._offset is not None:  # in place: each entry is read before it is written
-                np.take(self._offset, index, out=index, mode="clip")
-            index += origin[:, None]
             # The flags of row i are bytes i * tries ... of a buffer with a spare word at its end
             # (see ``_first_true``).
             flags = np.empty(m * tries + 8, dtype=bool)
-            self._allowed_at(index, allowed, seen, flags[: m * tries].reshape(m, tries))
+            grid = flags[: m * tries].reshape(m, tries)
+            if self._byte_offset is not None and m * tries >= _BYTES_FROM:
+                # One random byte a proposal: byte b below ``_byte_accept`` proposes offset
+                # b mod size (uniform), the others propose nothing (a rejected proposal).
+                raw = np.frombuffer(rng.bytes(m * tries), dtype=np.uint8).reshape(m, tries)
+                index = self._byte_offset.take(raw)
+                index += origin[:, None]
+                self._allowed_at(index, allowed, seen, grid)
+                if self._byte_accept < 256:
+                    np.logical_and(grid, raw < self._byte_accept, out=grid)
+            else:
+                # floor(U * size) is uniform on {0, ..., size - 1}; cheaper than integers().
+                draws = rng.random((m, tries))
+                draws *= self.size
+                index = draws.astype(np.intp)
+                if self._offset is not None:  # in place: each entry is read before it is written
+                    np.take(self._offset, index, out=index, mode="clip")
+                index += origin[:, None]
+                self._allowed_at(index, allowed, seen, grid)
             first, hit = _first_true(flags, m, tries)
             first += np.arange(0, m * tries, tries)
             miss = (~hit).nonzero()[0]

@@ -15,6 +15,7 @@ import pytest
 
 from grudging.abm.config import ModelIConfig, Vision
 from grudging.abm.lattice import (
+    _BYTES_FROM,
     _CHUNK,
     _EXACT_BELOW,
     Lattice,
@@ -55,9 +56,16 @@ def reference_choose(
     for tries in proposals if lattice.size > _EXACT_BELOW else ():
         if rest.size == 0:
             return chosen
-        which = (rng.random((rest.size, tries)) * lattice.size).astype(np.int64)
+        accept = 256 - 256 % lattice.size
+        if lattice.size <= 256 and rest.size * tries >= _BYTES_FROM:  # a byte a proposal
+            raw = np.frombuffer(rng.bytes(rest.size * tries), dtype=np.uint8)
+            raw = raw.reshape(rest.size, tries).astype(np.int64)
+            which, proposes = raw % lattice.size, raw < accept
+        else:
+            which = (rng.random((rest.size, tries)) * lattice.size).astype(np.int64)
+            proposes = np.ones(which.shape, dtype=bool)
         proposed = np.take_along_axis(lattice.neighbours(cells[rest]), which, axis=1)
-        ok = allowed[proposed]
+        ok = allowed[proposed] & proposes
         first, hit = ok.argmax(axis=1), ok.any(axis=1)
         chosen[rest[hit]] = proposed[hit, first[hit]]
         rest = rest[~hit]
