@@ -260,15 +260,20 @@ def sensitivity(
 
     seed = key_to_int(meta["seed"], "sensitivity", outcome) % (2**31 - 1) + 1
     if method == "sobol":
+        design = f"a Saltelli design of n = {spec['n']}"
+        expected = spec["n"] * (len(names) * (2 if spec["second_order"] else 1) + 2)
+    else:
+        design = f"a Morris design of n = {spec['n']} trajectories"
+        expected = spec["n"] * (len(names) + 1)
+    if y.size != expected:
+        raise DesignError(
+            f"{st.path}: {y.size} design points, but {design} over {len(names)} factors has "
+            f"{expected}"
+        )
+    what = f"{outcome} ({chosen} minus {baseline})" if baseline else outcome
+    if method == "sobol":
         from SALib.analyze import sobol
 
-        expected = spec["n"] * (len(names) * (2 if spec["second_order"] else 1) + 2)
-        if y.size != expected:
-            raise DesignError(
-                f"{st.path}: {y.size} design points, but a Saltelli design of n = {spec['n']} "
-                f"over {len(names)} factors has {expected}"
-            )
-        what = f"{outcome} ({chosen} minus {baseline})" if baseline else outcome
         check_variation(y, what, int(spec["n"]))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -311,13 +316,6 @@ def sensitivity(
     else:
         from SALib.analyze import morris
 
-        expected = spec["n"] * (len(names) + 1)
-        if y.size != expected:
-            raise DesignError(
-                f"{st.path}: {y.size} design points, but a Morris design of n = {spec['n']} "
-                f"trajectories over {len(names)} factors has {expected}"
-            )
-        what = f"{outcome} ({chosen} minus {baseline})" if baseline else outcome
         check_trajectories(y, what, int(spec["n"]))
         si = morris.analyze(
             problem,
