@@ -18,6 +18,8 @@ from grudging.abm.lattice import (
     _BYTES_FROM,
     _CHUNK,
     _EXACT_BELOW,
+    _TAIL_FROM,
+    _WIDEST,
     Lattice,
     _first_true,
     first_claims,
@@ -53,9 +55,12 @@ def reference_choose(
         )
     chosen = np.full(cells.size, -1, dtype=np.int64)
     rest = np.arange(cells.size)
-    for tries in proposals if lattice.size > _EXACT_BELOW else ():
+    rounds = list(proposals) if lattice.size > _EXACT_BELOW else []
+    for turn, tries in enumerate([*rounds, _WIDEST] if rounds else []):
         if rest.size == 0:
             return chosen
+        if turn == len(rounds) and rest.size * lattice.size < _TAIL_FROM:
+            break  # the tail round only where the exact draw would be large
         accept = 256 - 256 % lattice.size
         if lattice.size <= 256 and rest.size * tries >= _BYTES_FROM:  # a byte a proposal
             raw = np.frombuffer(rng.bytes(rest.size * tries), dtype=np.uint8)
