@@ -60,6 +60,11 @@ CURVE_COLUMNS = (
 )
 
 
+#: The bounds of the curve's counts (inclusive): replications per density, steps per run and
+#: bootstrap resamples.
+COUNT_BOUNDS = {"replications": (2, 10_000), "steps": (5, 100_000), "bootstrap": (0, 100_000)}
+
+
 @dataclass(frozen=True)
 class CurveSettings:
     """What the sweep runs.
@@ -108,14 +113,17 @@ class CurveSettings:
         for b in self.behaviours:
             if b not in BEHAVIOURS:
                 raise ParameterError(unknown_name("behaviour", b, BEHAVIOURS))
-        if not (isinstance(self.replications, int) and 2 <= self.replications <= 10_000):
+        low, high = COUNT_BOUNDS["replications"]
+        if not (isinstance(self.replications, int) and low <= self.replications <= high):
             raise ParameterError(
-                f"replications = {self.replications!r} must be an integer in [2, 10000] "
+                f"replications = {self.replications!r} must be an integer in [{low}, {high}] "
                 "(intervals need at least 2)"
             )
-        if not (isinstance(self.steps, int) and 5 <= self.steps <= 100_000):
-            raise ParameterError(f"steps = {self.steps!r} must be an integer in [5, 100000]")
-        if not (isinstance(self.bootstrap, int) and 0 <= self.bootstrap <= 100_000):
+        low, high = COUNT_BOUNDS["steps"]
+        if not (isinstance(self.steps, int) and low <= self.steps <= high):
+            raise ParameterError(f"steps = {self.steps!r} must be an integer in [{low}, {high}]")
+        low, high = COUNT_BOUNDS["bootstrap"]
+        if not (isinstance(self.bootstrap, int) and low <= self.bootstrap <= high):
             raise ParameterError(f"bootstrap = {self.bootstrap!r} must be an integer in [0, 1e5]")
         if isinstance(self.salience, bool) or not isinstance(self.salience, int | float):
             raise ParameterError(f"salience = {self.salience!r}: give a number in [0, 1]")

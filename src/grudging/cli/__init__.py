@@ -189,9 +189,21 @@ def _common_checks(args: argparse.Namespace) -> None:
     assignments = getattr(args, "set", None)
     if isinstance(assignments, list):  # the same key twice: the last would silently win
         keys = [str(a).split("=", 1)[0].strip() for a in assignments]
-        for key in keys:
-            if keys.count(key) > 1:
-                raise GrudgingError(f"--set {key} is given twice; set each key once")
+        # a parameter's value has two spellings: NAME and parameters.NAME.value
+        same = [
+            k[len("parameters.") : -len(".value")]
+            if k.startswith("parameters.") and k.endswith(".value")
+            else k
+            for k in keys
+        ]
+        for i, key in enumerate(same):
+            first = same.index(key)
+            if first < i and keys[first] == keys[i]:
+                raise GrudgingError(f"--set {keys[i]} is given twice; set each key once")
+            if first < i:
+                raise GrudgingError(
+                    f"--set {keys[first]} and --set {keys[i]} set the same value; set it once"
+                )
 
 
 def run_main() -> None:

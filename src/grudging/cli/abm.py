@@ -243,6 +243,42 @@ def _save_path(text: str | None, allowed: tuple[str, ...], flag: str) -> Path | 
     return writable_file(path, flag, allowed, create_parents=False)  # checked before any run
 
 
+def _check_model_flags(args: argparse.Namespace) -> None:
+    """The models' settings given as flags, refused in terms of the flag before any work."""
+    from grudging.abm.config import ACTIVATIONS, BEHAVIOURS, ROUNDINGS
+    from grudging.errors import ParameterError
+
+    for flag, choices in (
+        ("--behaviour", BEHAVIOURS),
+        ("--rounding", ROUNDINGS),
+        ("--activation", ACTIVATIONS),
+    ):
+        value = getattr(args, flag[2:], None)
+        if value is not None:
+            _choice(flag, value, choices)
+    for flag in ("--salience", "--legitimacy"):
+        value = getattr(args, flag[2:], None)
+        if value is not None and not 0.0 <= value <= 1.0:  # NaN fails too
+            raise ParameterError(f"{flag} {value:g}: give a number from 0 to 1")
+
+
+def _check_curve_sizes(args: argparse.Namespace) -> None:
+    """The curve's counts, refused in terms of their flags (the bounds of its settings)."""
+    from grudging.abm.curve import COUNT_BOUNDS
+    from grudging.errors import ParameterError
+
+    for name, why in (
+        ("replications", " (intervals need at least 2)"),
+        ("steps", ""),
+        ("bootstrap", " (0: no intervals)"),
+    ):
+        value, (least, most) = getattr(args, name), COUNT_BOUNDS[name]
+        if not least <= value <= most:
+            raise ParameterError(
+                f"--{name} {value}: give a whole number from {least:,} to {most:,}{why}"
+            )
+
+
 def _salience(args: argparse.Namespace) -> float | None:
     if args.salience is not None:
         return float(args.salience)
@@ -301,6 +337,7 @@ def _run(args: argparse.Namespace) -> int:
     from grudging.errors import ParameterError
 
     model_id = _choice("--model", str(args.model), MODEL_CHOICES)
+    _check_model_flags(args)
     save = _save_path(args.save, (".gif", ".png", ".svg", ".pdf"), "--save")
     csv = _save_path(args.csv, (".csv",), "--csv")
     cells = args.size * args.size
@@ -525,6 +562,7 @@ def _compare(args: argparse.Namespace) -> int:
     from grudging.cli._output import console
     from grudging.rng import stream
 
+    _check_model_flags(args)
     save = _save_path(args.save, (".png", ".svg", ".pdf"), "--save")
     gif = _save_path(args.gif, (".gif",), "--gif")
     steps = args.steps if args.steps is not None else 200
@@ -645,6 +683,8 @@ def _curve(args: argparse.Namespace) -> int:
     from grudging.errors import ParameterError
 
     fmt = _choice("--format", args.format, ("json", "yaml"))
+    _check_model_flags(args)
+    _check_curve_sizes(args)
     plot = _save_path(args.plot, (".png", ".svg", ".pdf"), "--plot")
     out = Path(args.out)
     if not out.parent.exists():
@@ -660,6 +700,20 @@ def _curve(args: argparse.Namespace) -> int:
         if args.densities is not None
         else CurveSettings().densities
     )
+    base = _sized(
+        lambda side: ModelIIConfig(
+            width=side, height=side, activation=args.activation, rounding=args.rounding
+        ),
+        args.size,
+    )
+    room = 1.0 - base.citizen_density
+    for density in densities:
+        if not 0.0 <= density <= room:  # NaN fails too
+            raise ParameterError(
+                f"--densities {args.densities}: {density:g} is outside [0, {room:g}] (the "
+                f"citizens fill {base.citizen_density:g} of the cells, one agent a cell); give "
+                "peacekeepers per cell, e.g. 0.04"
+            )
     settings = CurveSettings(
         densities=densities,
         behaviours=_word_list("--behaviours", args.behaviours, BEHAVIOURS),
@@ -668,12 +722,7 @@ def _curve(args: argparse.Namespace) -> int:
         seed=args.seed,
         bootstrap=args.bootstrap,
         salience=args.salience,
-        base=_sized(
-            lambda side: ModelIIConfig(
-                width=side, height=side, activation=args.activation, rounding=args.rounding
-            ),
-            args.size,
-        ),
+        base=base,
     )
     if len({d for d in densities if d > 0}) < 2:
         raise ParameterError(

@@ -64,6 +64,24 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=_backtest)
 
 
+def _check_held_out(scn: Any, regions: list[str]) -> None:
+    """The scenario has a monthly series to score against, and every ``--region`` is its own."""
+    from grudging.errors import GrudgingError, unknown_name
+    from grudging.scenario.held_out import FOLDER, held_out_files
+
+    if scn.base_dir is not None and not held_out_files(scn):
+        raise GrudgingError(
+            f"scenario '{scn.id}' has no monthly series of civilian deaths to back-test against "
+            f"({FOLDER}/civilian_deaths_*.csv next to its scenario file); 'grudging evidence' "
+            "scores the held-out outcomes it has, or add the series (docs/cases.md gives the "
+            "format)"
+        )
+    ids = [r.id for r in scn.regions]
+    for region in regions:
+        if region not in ids:
+            raise GrudgingError(f"--region {region}: " + unknown_name("region", region, ids))
+
+
 def _backtest(args: argparse.Namespace) -> int:
     from rich.table import Table
 
@@ -83,6 +101,7 @@ def _backtest(args: argparse.Namespace) -> int:
     check_run_memory(
         replications, 1, len(scn.regions), scn.horizon_months, available_memory(), ways_out=""
     )
+    _check_held_out(scn, args.region)
     regions = tuple(args.region)
     if not regions:
         deaths = recent_deaths(scn)

@@ -117,11 +117,16 @@ def register(sub: Any) -> None:
 def _guarantors(args: argparse.Namespace, params: Any, scn: Any) -> list[Any]:
     from dataclasses import replace
 
-    from grudging.errors import ParameterError
+    from grudging.errors import ParameterError, unknown_name
     from grudging.model.bargain import default_guarantor
     from grudging.scenario.commands import commands_of, guarantor_ids
 
     registry = commands_of(scn)
+    known = [*guarantor_ids(registry), "all"]
+    if args.guarantor not in known:
+        raise ParameterError(
+            f"--guarantor {args.guarantor}: " + unknown_name("guarantor", args.guarantor, known)
+        )
     kinds = list(guarantor_ids(registry)) if args.guarantor == "all" else [args.guarantor]
     overrides = {
         "strength_ratio": args.strength,
@@ -216,7 +221,7 @@ def _fmt_strength(value: float | None, kind: str) -> str:
 
 def _bargain(args: argparse.Namespace) -> int:
     from grudging.cli._output import console, print_json
-    from grudging.errors import ParameterError
+    from grudging.errors import ParameterError, unknown_name
     from grudging.model.bargain import BargainParams, bargain
     from grudging.model.bargain.params import MAX_AID_MUSD
     from grudging.model.parameters import parameter_names, stage_parameters
@@ -252,6 +257,12 @@ def _bargain(args: argparse.Namespace) -> int:
             f"--aid {args.aid:,.12g}: give aid from 0 to {MAX_AID_MUSD:,.0f} (US$ million a year)"
         )
     scn = load_scenario(args.scenario, overrides=args.set)
+    factions = [f.id for f in scn.factions]
+    for spoiler in args.spoiler:
+        if spoiler not in factions:
+            raise ParameterError(
+                f"--spoiler {spoiler}: " + unknown_name("faction", spoiler, factions)
+            )
     values = scn.parameter_values()
     params = stage_parameters(BargainParams, values, "bargain")
     missing = [name for name in parameter_names(BargainParams, "bargain") if name not in values]
@@ -333,7 +344,8 @@ def _print(
     quorum: float,
 ) -> None:
     from rich import box
-    from rich.table import Table
+
+    from grudging.cli.render import plain_table
 
     kinds = [o.guarantor.kind for o in result.outcomes]
     console.print(
@@ -349,7 +361,7 @@ def _print(
             soft_wrap=True,
         )
 
-    t = Table(
+    t = plain_table(
         title="Under each guarantor (commitment model, Nash offer on the table)",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
@@ -425,7 +437,7 @@ def _print(
         + (", ".join(result.spoilers) or "none")
     )
 
-    t = Table(title="The ladder: P(deal forms) by model")
+    t = plain_table(title="The ladder: P(deal forms) by model")
     t.add_column("model", overflow="fold")
     for k in kinds:
         t.add_column(k, justify="right")
@@ -441,7 +453,7 @@ def _print(
     t.add_row("3 Nash offer, commitment problem", *[_fmt_p(o.p_deal) for o in result.outcomes])
     console.print(t)
 
-    t = Table(
+    t = plain_table(
         title="Terms per issue (0 = low pole, 100 = high pole; 5–95 % over "
         f"{result.compromise_spread.draws:,} draws for the compromise, "
         f"{result.nash_spread.draws:,} Nash solutions)"
@@ -462,7 +474,7 @@ def _print(
         )
     console.print(t)
 
-    t = Table(
+    t = plain_table(
         title="Factions (policy units a year): capability, value of fighting on, Nash aid share "
         "and surplus, and P(signs) under each guarantor"
     )
@@ -480,7 +492,7 @@ def _print(
         )
     console.print(t)
 
-    t = Table(
+    t = plain_table(
         title="What would bring each holdout in (in at least 80 % of the draws, the offer "
         "otherwise unchanged)"
     )
@@ -519,10 +531,11 @@ def _print(
 def _print_spread(spread: list[Any], console: Any) -> None:
     """P(deal) as a distribution over the parameter draws, and what decides it."""
     from rich import box
-    from rich.table import Table
+
+    from grudging.cli.render import plain_table
 
     draws = spread[0].p_deal.size
-    t = Table(
+    t = plain_table(
         title=f"Across the uncertain parameters ({draws} draws, as 'grudging run' draws them)",
         box=box.SIMPLE_HEAD,
         pad_edge=False,

@@ -224,16 +224,17 @@ def _money(musd: float) -> str:
 
 
 def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
-    from rich.table import Table
+    from rich.markup import escape
 
     from grudging.cli._output import console
+    from grudging.cli.render import plain_table
 
     req = result.requirement
     co = result.coalition
     sec = result.sectors
     plan = result.plan
     console.print(
-        f"[bold]{scn.title}[/] — coalition under [bold]{co.command.upper()}[/] command, "
+        f"[bold]{escape(scn.title)}[/] — coalition under [bold]{co.command.upper()}[/] command, "
         f"ROE '{co.roe_level}', budget {_money(co.budget_musd)}, political capital "
         f"{co.political_capital:g}"
     )
@@ -256,7 +257,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             f"  the proposal's force: {req.proposal_force:,.0f} troops = {share:.1f} % of the "
             "requirement"
         )
-    t = Table(
+    t = plain_table(
         title="Requirement by region",
         show_lines=False,
         caption="mixedness: the region's fractionalization, 1 - the sum of the groups' squared "
@@ -286,7 +287,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         )
     console.print(t)
 
-    t = Table(title="Coalition (largest effective strength first)")
+    t = plain_table(title="Coalition (largest effective strength first)")
     for col in (
         "nation",
         "troops",
@@ -321,7 +322,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             nation.ties,
         )
     console.print(t)
-    t = Table(title="Why each nation is in, on what terms")
+    t = plain_table(title="Why each nation is in, on what terms")
     for col in ("nation", "offers accepted", "caveats", "score terms that bring it in"):
         t.add_column(col)
     for c in co.contingents:
@@ -342,7 +343,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         f"first-year price {_money(co.total_cost_musd)}, then {_money(co.cost_musd_per_year)} a "
         f"year; political capital spent {co.political_spent:.2f} of {co.political_capital:g}"
     )
-    console.print(f"  offers made to all: {made}")
+    console.print(f"  offers made to all: {made}", markup=False)
     if co.marginal_effective_per_musd is not None:
         per = co.marginal_effective_per_musd
         price = f"US${1e6 / per:,.0f} per effective soldier" if per > 0 else "nothing more to buy"
@@ -357,7 +358,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
 
     out = [s for s in co.candidates if s.status != "in"]
     if out:
-        t = Table(title="Candidates not in the coalition")
+        t = plain_table(title="Candidates not in the coalition")
         t.add_column("nation")
         t.add_column("status")
         t.add_column("why")
@@ -365,7 +366,7 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
             t.add_row(s.nation, s.status, s.reason)
         console.print(t)
 
-    t = Table(title=f"Sector map (objective: {sec.objective})")
+    t = plain_table(title=f"Sector map (objective: {sec.objective})")
     for col in ("region", "needed", "lead", "nations", "troops", "effective", "coverage", "hops"):
         t.add_column(
             col,
@@ -387,10 +388,10 @@ def _print(scn: Any, result: Any, borrowed: list[str]) -> None:
         )
     console.print(t)
     for nation, troops, why in sec.reserve:
-        console.print(f"  reserve: {nation} {troops:,} troops ({why})")
+        console.print(f"  reserve: {nation} {troops:,} troops ({why})", markup=False)
 
     if co.cost_curve:
-        t = Table(title="Cost curve (free-riding expectation held at the plan's fixed point)")
+        t = plain_table(title="Cost curve (free-riding expectation held at the plan's fixed point)")
         for col in ("budget", "effective", "troops", "committed", "nations", "optimal"):
             t.add_column(col, justify="right")
         for pt in co.cost_curve:

@@ -503,7 +503,7 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     """Sizes and the store's path, refused before the scenario is loaded or a point designed."""
     from grudging.cli._checks import writable_file, writable_folder
     from grudging.errors import DesignError
-    from grudging.explore.design import check_morris_levels
+    from grudging.explore.design import MAX_LEVELS, check_morris_levels, check_saltelli_n
     from grudging.explore.executors import check_scheduler
     from grudging.explore.runner import check_workers
 
@@ -513,10 +513,12 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
         ("--block", args.block),
         ("--workers", args.workers),
         ("--levels", args.levels),
-        ("--num-levels", args.num_levels),
     ):
         if value is not None and value < 1:
             raise DesignError(f"{flag} {value}: give at least 1")
+    for flag, value, usual in (("--levels", args.levels, 3), ("--num-levels", args.num_levels, 4)):
+        if value is not None and value > MAX_LEVELS:
+            raise DesignError(f"{flag} {value}: give at most {MAX_LEVELS:,} levels (e.g. {usual})")
     method = args.method or "lhs"
     for flag, given, fits in (
         ("--second-order", args.second_order, method == "sobol"),
@@ -547,6 +549,8 @@ def _check_sweep_arguments(args: argparse.Namespace, store: Any, resuming: bool)
     )
     if args.num_levels is not None:
         check_morris_levels(args.num_levels)
+    if method == "sobol" and args.n is not None:
+        check_saltelli_n(args.n, "-n ")
     if args.scheduler not in (None, "local"):
         check_scheduler(args.scheduler)
     if resuming:

@@ -9,6 +9,7 @@ standard library at import time; rich is imported when something is drawn.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -35,6 +36,7 @@ __all__ = [
     "outcome_label",
     "paragraph",
     "percent",
+    "plain_table",
     "probability",
     "table",
     "unit_label",
@@ -60,12 +62,34 @@ def probability(p: float | None) -> str:
     return chance_cell(p)
 
 
+@functools.cache
+def _plain_table_class() -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    def plain(cell: Any) -> Any:
+        return Text(cell) if isinstance(cell, str) else cell
+
+    class PlainTable(Table):
+        def add_column(self, header: Any = "", *args: Any, **kw: Any) -> None:
+            super().add_column(plain(header), *args, **kw)
+
+        def add_row(self, *cells: Any, **kw: Any) -> None:
+            super().add_row(*(plain(c) for c in cells), **kw)
+
+    return PlainTable
+
+
+def plain_table(*args: Any, **kw: Any) -> Any:
+    """A rich ``Table`` whose headers and cells print as written: a name such as 'Sector [north]'
+    or '[/]' is not read as markup (which dropped the text or raised)."""
+    return _plain_table_class()(*args, **kw)
+
+
 def table(title: str | None = None, columns: Sequence[str] = (), left: int = 1, **kw: Any) -> Any:
     """A rich table whose first ``left`` columns are left-aligned text and the others right-aligned
     numbers that never wrap; text wraps at word boundaries instead of being cut with '…'."""
-    from rich.table import Table
-
-    t = Table(title=title, **kw)
+    t = plain_table(title=title, **kw)
     for i, name in enumerate(columns):
         if i < left:
             t.add_column(name, overflow="fold")

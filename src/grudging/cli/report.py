@@ -73,8 +73,6 @@ def _say(args: argparse.Namespace, text: str) -> None:
 def check_arguments(args: argparse.Namespace) -> Any:
     """Refuse bad arguments before the model is imported; return the scenario (read, not yet
     checked as runnable) and the baseline of a saved run (None for a new run)."""
-    import json
-
     from grudging.cli._checks import check_run_memory, writable_file
     from grudging.cli._output import err_console
     from grudging.cli.run import DEFAULT_RUNS, RUN_FILE, SCENARIO_COPY
@@ -108,9 +106,11 @@ def check_arguments(args: argparse.Namespace) -> Any:
                 f"--from {args.results}: no saved results here (metadata.json is missing); "
                 "give a folder written by grudging run --save"
             )
+        metadata = _saved_json(saved / "metadata.json", "the metadata of saved results")
         how = saved / RUN_FILE
         if how.is_file():
-            made = json.loads(how.read_text(encoding="utf-8"))
+            made = _saved_json(how, "how a saved run was made")
+            _check_run_file(how, made, metadata)
             baseline = made.get("baseline")
             if args.scenario == DEFAULT_SCENARIO and not args.set:  # as the run was made
                 args.scenario, args.set = made["scenario"], list(made.get("set") or [])
@@ -138,17 +138,49 @@ def check_arguments(args: argparse.Namespace) -> Any:
     return scn, baseline
 
 
+def _saved_json(path: Path, what: str) -> dict[str, Any]:
+    """The mapping a saved run's JSON file ``path`` holds, refused by name when damaged."""
+    import json
+
+    from grudging.errors import GrudgingError
+
+    fix = "save the run again (grudging run --save DIR)"
+    try:
+        held = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        raise GrudgingError(f"{path}: not {what} ({err}); {fix}") from None
+    if not isinstance(held, dict):
+        raise GrudgingError(f"{path}: holds a {type(held).__name__}, not {what}; {fix}")
+    return held
+
+
+def _check_run_file(path: Path, made: dict[str, Any], metadata: dict[str, Any]) -> None:
+    """``run.json`` names a scenario, its overrides and one of the saved run's options."""
+    from grudging.errors import GrudgingError
+
+    fix = "save the run again (grudging run --save DIR)"
+    sets = made.get("set")
+    if not isinstance(made.get("scenario"), str) or not made["scenario"]:
+        raise GrudgingError(f"{path}: 'scenario' is not a scenario name or file; {fix}")
+    if sets is not None and not (isinstance(sets, list) and all(isinstance(a, str) for a in sets)):
+        raise GrudgingError(f"{path}: 'set' is not a list of KEY=VALUE overrides; {fix}")
+    baseline, options = made.get("baseline"), metadata.get("options")
+    if baseline is not None and isinstance(options, list) and baseline not in options:
+        raise GrudgingError(
+            f"{path}: the baseline {baseline!r} is not an option of the saved run "
+            f"({', '.join(map(str, options))}); {fix}"
+        )
+
+
 def _unchanged(saved: Path, scenario: str, overrides: list[str]) -> bool:
     """Whether ``scenario`` with ``overrides`` still loads as the scenario the saved run was made
     from (the same content hash)."""
-    import json
-
     from grudging.errors import GrudgingError
     from grudging.results.saved import METADATA_FILE
     from grudging.scenario import load_scenario
     from grudging.scenario.io import scenario_hash
 
-    made = json.loads((saved / METADATA_FILE).read_text(encoding="utf-8")).get("scenario_hash")
+    made = _saved_json(saved / METADATA_FILE, "the metadata of saved results").get("scenario_hash")
     try:
         return scenario_hash(load_scenario(scenario, overrides=overrides)) == made
     except GrudgingError:
@@ -170,6 +202,8 @@ def _report(args: argparse.Namespace) -> int:
                 "with the Pango libraries) or Chromium, or leave out --pdf and print the HTML "
                 "report"
             )
+    from rich.markup import escape
+
     from grudging.chain import simulate
     from grudging.cli._output import console, err_console
     from grudging.errors import GrudgingError
@@ -208,7 +242,7 @@ def _report(args: argparse.Namespace) -> int:
     html_seconds = time.perf_counter() - started
     how = "reading the run" if args.results else "the run"
     console.print(
-        f"report written to [bold]{html_path}[/] ({html_seconds:.1f} s; {how} took "
+        f"report written to [bold]{escape(str(html_path))}[/] ({html_seconds:.1f} s; {how} took "
         f"{run_seconds:.1f} s)"
     )
     if args.pdf:
@@ -224,11 +258,13 @@ def _report(args: argparse.Namespace) -> int:
             notes=notes,
         )
         console.print(
-            f"PDF written to [bold]{pdf_path}[/] with {renderer} "
+            f"PDF written to [bold]{escape(str(pdf_path))}[/] with {renderer} "
             f"({time.perf_counter() - started:.1f} s)"
         )
     for _, row in failed.drop_duplicates("option").iterrows():
-        err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
+        err_console.print(
+            f"[red]option {row['option']} failed:[/] {escape(str(row['error']))}", soft_wrap=True
+        )
     return 1 if len(failed) else 0  # written, but some options failed
 
 

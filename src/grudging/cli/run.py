@@ -124,6 +124,7 @@ def check_arguments(args: argparse.Namespace) -> Any:
 def _run(args: argparse.Namespace) -> int:
     # Everything that can be refused is refused here, before the model is imported.
     check_arguments(args)
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from grudging.chain import simulate
@@ -216,13 +217,20 @@ def _run(args: argparse.Namespace) -> int:
         if case_line:
             console.print(case_line)
     for _, row in failed.drop_duplicates("option").iterrows():
-        err_console.print(f"[red]option {row['option']} failed:[/] {row['error']}", soft_wrap=True)
+        err_console.print(
+            f"[red]option {row['option']} failed:[/] {escape(str(row['error']))}", soft_wrap=True
+        )
     if args.save:
-        console.print(f"results saved in [bold]{args.save}[/] (grudging report --from {args.save})")
+        console.print(
+            f"results saved in [bold]{escape(str(args.save))}[/] (grudging report --from "
+            f"{escape(str(args.save))})"
+        )
     if report_path is not None:
-        console.print(f"report written to [bold]{report_path}[/]")
+        console.print(f"report written to [bold]{escape(str(report_path))}[/]")
     elif report_file is not None:
-        err_console.print(f"no report written: every option failed ({report_file})", soft_wrap=True)
+        err_console.print(
+            f"no report written: every option failed ({report_file})", soft_wrap=True, markup=False
+        )
     return code
 
 

@@ -142,6 +142,8 @@ def register(sub: Any) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     from grudging.cases.runner import case_coding
     from grudging.cli._output import console, print_error
     from grudging.errors import ScenarioError
@@ -170,10 +172,10 @@ def _validate(args: argparse.Namespace) -> int:
                 (len(scn.parameters), "parameter"),
             )
         )
-        console.print(f"[green]ok[/] {name}: scenario '{scn.id}' — {counts}")
+        console.print(f"[green]ok[/] {escape(name)}: scenario '{scn.id}' — {counts}")
         case = case_coding(name)
         for note in [*(case_notes(case) if case is not None else []), *scenario_notes(scn)]:
-            console.print(f"  note: {note}")
+            console.print(f"  note: {note}", markup=False)
     return 2 if failed else 0
 
 
@@ -213,21 +215,22 @@ def _dump(args: argparse.Namespace) -> int:
 
 def render_summary(scn: Any, section: str = "all") -> None:
     """Rich tables of a scenario summary."""
-    from rich.table import Table
+    from rich.markup import escape
 
     from grudging.cli._output import console
+    from grudging.cli.render import plain_table
     from grudging.scenario.summary import summary
 
     data = summary(scn)
     console.print(
-        f"[bold]{data['title']}[/] ([cyan]{data['id']}[/], hash {data['hash']})\n"
+        f"[bold]{escape(data['title'])}[/] ([cyan]{data['id']}[/], hash {data['hash']})\n"
         f"information date {data['information_date']}, simulation from {data['start']} for "
         f"{data['horizon_months']} months; population {data['population']:,}"
     )
     for note in data["notes"]:
-        console.print(f"note: {note}")
+        console.print(f"note: {note}", markup=False)
     if section in ("regions", "all"):
-        t = Table(
+        t = plain_table(
             title="Regions",
             show_lines=False,
             caption="frac.: fractionalization, 1 - the sum of the groups' squared shares (Alesina "
@@ -257,7 +260,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             )
         console.print(t)
     if section in ("nations", "all") and data["nations"]:
-        t = Table(title=f"Candidate nations ({len(data['nations'])})")
+        t = plain_table(title=f"Candidate nations ({len(data['nations'])})")
         for col in (
             "id",
             "name",
@@ -288,7 +291,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             )
         console.print(t)
     if section in ("factions", "all") and data["factions"]:
-        t = Table(title="Factions")
+        t = plain_table(title="Factions")
         for col in ("id", "group", "capability", "fighters", "spoiler", "positions (salience)"):
             t.add_column(col)
         for f in data["factions"]:
@@ -305,7 +308,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             )
         console.print(t)
     if section in ("options", "all"):
-        t = Table(title="Courses of action")
+        t = plain_table(title="Courses of action")
         t.add_column("id")
         t.add_column("name")
         t.add_column("decisions")
@@ -313,7 +316,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             t.add_row(o["id"], o["name"], o["decisions"])
         console.print(t)
     if section in ("commands", "all"):
-        t = Table(title="Commands (who forces serve under; who can guarantee)")
+        t = plain_table(title="Commands (who forces serve under; who can guarantee)")
         for col in ("id", "name", "kind", "skill", "salience", "quality", "guarantees", "funding"):
             t.add_column(col)
         for c in data["commands"]:
@@ -329,7 +332,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             )
         console.print(t)
     if section in ("levers", "all") and data["levers"]:
-        t = Table(title="Levers (decisions a sweep varies)")
+        t = plain_table(title="Levers (decisions a sweep varies)")
         # Folded where narrow, never cut with '…': names, choices and paths are typed into --set.
         for col in ("name", "kind", "range or choices", "unit", "sets"):
             t.add_column(col, overflow="fold")
@@ -345,7 +348,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
     if section in ("parameters", "all") and data["parameters"]:
         params = data["parameters"]
         drawn = sum(p["high"] > p["low"] for p in params)
-        t = Table(title=f"Parameters ({len(params)}, {drawn} of them uncertain)")
+        t = plain_table(title=f"Parameters ({len(params)}, {drawn} of them uncertain)")
         # Folded where narrow, never cut with '…': names are copied into --set.
         for col in ("name", "value", "range", "unit", "source"):
             t.add_column(col, overflow="fold")
@@ -361,7 +364,7 @@ def render_summary(scn: Any, section: str = "all") -> None:
             )
         console.print(t)
     if section in ("sources", "all") and data["sources"]:
-        t = Table(title=f"Sources ({len(data['sources'])})")
+        t = plain_table(title=f"Sources ({len(data['sources'])})")
         t.add_column("id")
         t.add_column("citation")
         t.add_column("licence")

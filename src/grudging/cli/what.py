@@ -111,6 +111,8 @@ def register(sub: Any) -> None:
 
 
 def _what(args: argparse.Namespace) -> int:
+    from rich.markup import escape
+
     from grudging.cli._output import console, err_console, print_json
     from grudging.cli.scenario import refuse_unknown_options
     from grudging.scenario import load_scenario
@@ -176,7 +178,7 @@ def _what(args: argparse.Namespace) -> int:
 
     def say(message: str) -> None:
         if not (args.quiet or args.json):
-            err_console.print(f"[dim]searching {message}…[/]")
+            err_console.print(f"[dim]searching {escape(message)}…[/]")
 
     answer = w.what_it_takes(
         scn, **request, seed=MASTER_SEED if args.seed is None else args.seed, progress=say
@@ -193,8 +195,9 @@ def _given(value: int | None, default: int) -> int:
 
 
 def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
-    from rich.table import Table
+    from rich.markup import escape
 
+    from grudging.cli.render import plain_table
     from grudging.explore.what_it_takes import condition_interval
     from grudging.report.numbers import in_sentence, outcome_label, parameter_label
     from grudging.report.what import choice_names, lever_label, lever_value
@@ -207,7 +210,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
 
     better = "lower" if answer.direction == "minimize" else "higher"
     # the answer first, in a sentence; then how it was found
-    console.print(f"[bold]{answer.summary}[/]", soft_wrap=True)
+    console.print(f"[bold]{escape(answer.summary)}[/]", soft_wrap=True)
     console.print(
         f"{names.get(answer.option, answer.option)} against "
         f"{names.get(answer.baseline, answer.baseline)} on "
@@ -216,6 +219,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         f"{signed(answer.mean_difference, answer.unit)}); target {answer.confidence:.2f}; {answer.replications:,} paired "
         f"replications per evaluation, seed {answer.seed}",
         soft_wrap=True,
+        markup=False,
     )
     hold = answer.question == "hold"
     if hold:
@@ -224,7 +228,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
             "(P(better) below the target).",
             soft_wrap=True,
         )
-    table = Table(title="Levers, one at a time (the others at the option's values)")
+    table = plain_table(title="Levers, one at a time (the others at the option's values)")
     what = "stops winning at" if hold else "threshold"
     for column in ("lever", "current", what, "P now", "P there", "note"):
         table.add_column(column, justify="right" if column.startswith("P") else "left")
@@ -257,7 +261,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
         )
     console.print(table)
     if answer.pairs:
-        pairs = Table(title="Pairs of the levers closest to the target")
+        pairs = plain_table(title="Pairs of the levers closest to the target")
         for column in (
             "levers",
             "values that stop it winning" if hold else "winning values",
@@ -278,7 +282,7 @@ def _print(console: Any, answer: Any, scn: Any, top: int) -> None:
             there = f"{p.p_threshold:.2f}" if p.p_threshold is not None else "—"
             pairs.add_row(f"{lever_label(a)} x {lever_label(b)}", win, there, best)
         console.print(pairs)
-    params = Table(
+    params = plain_table(
         title=f"Uncertain parameters: where the option {'stops winning' if hold else 'wins'} "
         f"({answer.parameter_replications} "
         f"replications, win rate {answer.parameter_win_rate:.2f} overall)"

@@ -174,8 +174,8 @@ def make_design(
         n, "n", 0 if method == "factorial" else 1, MAX_FACTORIAL_POINTS
     )  # factorial: unused
     check_whole(seed, "seed", 0, MAX_SEED)
-    check_whole(levels, "levels", 1, 1000)  # 1: each real factor at its median
-    check_whole(num_levels, "num_levels", 2, 1000)
+    check_whole(levels, "levels", 1, MAX_LEVELS)  # 1: each real factor at its median
+    check_whole(num_levels, "num_levels", 2, MAX_LEVELS)
     for name, flag in (("cross_levers", cross_levers), ("second_order", second_order)):
         if not isinstance(flag, bool | np.bool_):
             raise DesignError(f"{name} = {flag!r}: give True or False")
@@ -224,6 +224,15 @@ def check_morris_levels(levels: int) -> None:
         )
 
 
+def check_saltelli_n(n: int, shown: str = "n = ") -> None:
+    """Refuse a Saltelli base sample that is not a power of two (``shown`` names it)."""
+    if n & (n - 1):
+        raise DesignError(
+            f"{shown}{n}: Saltelli's sampling needs a power of two (Sobol' sequences keep their "
+            f"balance only then); use {1 << max(n.bit_length() - 1, 0)} or {1 << n.bit_length()}"
+        )
+
+
 def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     """The design of ``spec`` over ``factors`` (in the spec's order)."""
     method, n = spec.method, spec.n
@@ -251,12 +260,7 @@ def build(spec: DesignSpec, factors: list[Factor]) -> Design:
     if method == "lhs":
         unit = _latin(factors, n, rng)
     elif method == "sobol":
-        if n & (n - 1):
-            raise DesignError(
-                f"n = {n}: Saltelli's sampling needs a power of two (Sobol' sequences keep their "
-                f"balance only then); use {1 << max(n.bit_length() - 1, 0)} or "
-                f"{1 << n.bit_length()}"
-            )
+        check_saltelli_n(n)
         from SALib.sample import sobol
 
         unit = sobol.sample(
@@ -288,6 +292,9 @@ def _factorial(factors: Sequence[Factor], levels: int) -> np.ndarray:
 
 #: Most points a design may have (a full factorial beyond it: sample with lhs, sobol or morris).
 MAX_FACTORIAL_POINTS = 10_000_000
+
+#: Most levels a factorial (``levels``) or a Morris grid (``num_levels``) may have.
+MAX_LEVELS = 1000
 
 
 def check_whole(value: Any, name: str, least: int, most: int) -> None:

@@ -17,15 +17,21 @@ from grudging.errors import GrudgingError
 from grudging.report.numbers import nouns
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from grudging.report.html import Sensitivity
-    from grudging.scenario.schema import Scenario
+    from grudging.scenario.schema import CourseOfAction, Scenario
 
 
-def default_comparison(options: list[str], scenario_options: list[str]) -> tuple[str, str | None]:
-    """The option and baseline a store is read with first: a coalition option against the first."""
-    baseline = next((o for o in scenario_options if o in options), options[0])
+def default_comparison(
+    options: list[str], scenario_options: Sequence[CourseOfAction]
+) -> tuple[str, str | None]:
+    """The option and baseline a store is read with first: the first option that raises a
+    coalition (not a replay of history) against the scenario's first option, whatever their ids."""
+    baseline = next((o.id for o in scenario_options if o.id in options), options[0])
     others = [o for o in options if o != baseline]
-    preferred = next((o for o in others if "nato" in o), others[0] if others else baseline)
+    raising = {o.id for o in scenario_options if o.coalition is not None and not o.historical}
+    preferred = next((o for o in others if o in raising), others[0] if others else baseline)
     return preferred, baseline if preferred != baseline else None
 
 
@@ -80,7 +86,7 @@ def sensitivity_from_store(
             f"report's '{scn.id}'; give a store swept from '{scn.id}'"
         )
     method = str(meta["design"]["method"])
-    option, baseline = default_comparison(list(meta["options"]), [o.id for o in scn.options])
+    option, baseline = default_comparison(list(meta["options"]), scn.options)
     against = f" − {baseline}" if baseline else ""
     same = meta["scenario_hash"] == scenario_hash(scn)
     source = (

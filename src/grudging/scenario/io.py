@@ -161,6 +161,13 @@ def read_table(
             return records
         header = [h.strip() for h in header]
         check_header(header, f"{name}:{reader.line_num}")
+        if len(header) == 1 and (sep := next((c for c in ";\t" if c in header[0]), None)):
+            marks = "semicolons" if sep == ";" else "tabs"
+            raise ScenarioError(
+                f"{name}:{reader.line_num}: the header is one column holding {marks}: the table "
+                f"is separated by {marks}, not commas; save it as CSV separated by commas (in a "
+                "spreadsheet: 'CSV UTF-8 (comma delimited)')"
+            )
         for row in reader:
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
@@ -386,7 +393,7 @@ def _loc_text(loc: Loc, data: Any, smap: SourceMap | None = None) -> str:
         else:
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, Mapping) else None
-    return out or "scenario"
+    return _visible(out) or "scenario"
 
 
 def _value_at(loc: Loc, data: Any) -> tuple[bool, Any]:
@@ -492,11 +499,17 @@ def _too_large(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 1024
 
 
+def _visible(text: str) -> str:
+    """``text`` with accents and other scripts as written and what cannot be seen (controls,
+    bidi marks) escaped as ``\\uXXXX``, so a message reads as the file does."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def _shown(value: Any) -> str:
     """A bad value as the message quotes it: JSON, short; ``inf`` and ``nan`` as such."""
     if isinstance(value, float) and not math.isfinite(value):
         return repr(value)
-    text = json.dumps(value, default=str)
+    text = _visible(json.dumps(value, default=str, ensure_ascii=False))
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -517,6 +530,8 @@ def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
     if kind == "too_short":
         return _too_short(loc, path, where, first.get("ctx", {}), smap)
     found, value = _value_at(loc, data)
+    if first["loc"] and first["loc"][-1] == "[key]":  # the mapping's key is wrong, not its value
+        found, value = True, first["input"]
     # A list or mapping where one value belongs is shown too: it is the whole mistake.
     scalar = found and (not isinstance(value, Mapping | list) or kind in ONE_VALUE_TYPES)
     shown = f" {_shown(value)}" if scalar else ""
@@ -525,6 +540,8 @@ def _error_message(first: Any, loc: Loc, data: Any, smap: SourceMap) -> str:
         msg = msg[len("Value error, ") :]
     if kind == "string_pattern_mismatch":
         msg = pattern_message(str(first.get("ctx", {}).get("pattern", "")))
+        if isinstance(value, str) and not value.isascii():
+            msg += " (plain a-z only: accents and other scripts belong in the record's 'name')"
     if kind in ONE_VALUE_TYPES and _too_large(value):  # a whole number no float holds
         msg, kind = "the number is too large to hold (above about 1.8e308)", "less_than_equal"
     fix = VALUE_FIXES.get(kind)

@@ -417,7 +417,8 @@ def _option_problems_bare(
     if opt.bargain is not None and not scn.factions:
         yield (
             (*loc, "bargain"),
-            f"option '{opt.id}' attempts a bargain but the scenario has no factions",
+            f"option '{opt.id}' attempts a bargain but the scenario has no factions; list the "
+            "factions under 'factions:' or set the option's 'bargain: null'",
         )
     for j, deal in enumerate(opt.local_deals):
         yield from _unknown(
@@ -486,7 +487,8 @@ def _option_problems_bare(
             yield (
                 (*loc, "forces", force_id),
                 f"timeline of force '{force_id}' in option '{opt.id}' goes past the horizon "
-                f"(month {points[-1].month} >= horizon_months {scn.horizon_months})",
+                f"(month {points[-1].month} >= horizon_months {horizon}); use a month below "
+                f"{horizon}",
             )
 
 

@@ -1083,7 +1083,7 @@ def store_choices_view(ws: Workspace, state: UserState, store_key: str | None) -
     path = check_store_path(ws.store_path(store_key))
     info = ws.memo(("store", str(path), path.stat().st_mtime), lambda: summarize(path))
     scn = ws.edited(state)
-    option, baseline = default_comparison(info.options, [o.id for o in scn.options])
+    option, baseline = default_comparison(info.options, scn.options)
     outcome = "civilian_deaths" if "civilian_deaths" in info.outcomes else info.outcomes[0]
     note = ""
     if info.scenario_hash != scenario_hash(ws.scenario(state.get("scenario") or ws.start)):

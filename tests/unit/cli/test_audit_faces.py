@@ -34,6 +34,17 @@ from grudging.cli import main
             "--set dynamics.self_excitation is given twice; set each key once",
         ),
         (
+            [
+                "show",
+                "--set",
+                "dynamics.self_excitation=0.2",
+                "--set",
+                "parameters.dynamics.self_excitation.value=0.25",
+            ],
+            "--set dynamics.self_excitation and --set parameters.dynamics.self_excitation.value "
+            "set the same value; set it once",
+        ),
+        (
             ["what-would-it-take", "--lever", "aid", "--lever", "aid"],
             "--lever aid is given twice; name each lever once",
         ),
@@ -237,3 +248,34 @@ def test_peacekeepers_beyond_the_room_the_citizens_leave_are_refused_in_flags(
             f"error: --peacekeepers {given}: the citizens fill 0.7 of the cells (one agent a cell), "
             "so there is room for 0.3 a cell, 120 here; give at most that\n"
         )
+
+
+def test_names_with_square_brackets_print_as_written(
+    tmp_path: Path, tiny_runnable_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A theatre's names were read as rich markup (audit of 2026-12-08): 'Allied [land]' lost
+    '[land]', and '[/]' in an option's name was a MarkupError traceback in show, run, coalition
+    and what-would-it-take."""
+    text = tiny_runnable_path.read_text(encoding="utf-8")
+    for old, new in (
+        ("title: Tiny toy theatre", "title: '[/] Tiny [north]'"),
+        ("name: Alliedland\n", "name: Allied [land]\n"),
+        ("name: Alliance replaces the patron", "name: '[/] Alliance [b]replaces'"),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "brackets.yaml"
+    path.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["show", str(path)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "[/] Tiny [north] (tiny," in out
+    assert "Allied [land]" in out
+    assert "[/] Alliance [b]replaces" in out
+    assert main(["coalition", str(path), "--option", "alliance_replaces"]) == 0
+    assert capsys.readouterr().out.startswith("[/] Tiny [north] — coalition under NATO")
+    report = tmp_path / "r [v2].html"
+    assert main(["run", str(path), "-n", "4", "--quiet", "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert "[/] Alliance [b]replaces" in out
+    assert f"report written to {report}" in " ".join(out.split())

@@ -148,6 +148,20 @@ def test_a_sweep_that_never_saw_a_reversal_says_how_much_it_could_have_missed() 
     assert unseen_share(10) == "26 %"
 
 
+def test_a_stores_first_comparison_is_the_coalition_option_whatever_its_id(
+    tiny: Any,
+) -> None:
+    """A theatre's coalition option need not be called 'nato...': the report and the dashboard
+    compared the first other option instead (audit of 2026-12-08)."""
+    from grudging.report.sweep import default_comparison
+
+    ids = ["patron_stays", "patron_leaves", "alliance_replaces"]
+    assert [o.id for o in tiny.options] == ids
+    assert default_comparison(ids, tiny.options) == ("alliance_replaces", "patron_stays")
+    assert default_comparison(ids[:2], tiny.options) == ("patron_leaves", "patron_stays")
+    assert default_comparison(ids[:1], tiny.options) == ("patron_stays", None)
+
+
 @pytest.mark.slow
 def test_sensitivity_section_from_a_sweep_store(
     report_run: tuple[Any, Any], tmp_path_factory: pytest.TempPathFactory

@@ -224,6 +224,20 @@ def test_csv_short_and_long_rows(tmp_path: Path, tiny_path: Path) -> None:
     )
 
 
+def test_csv_separated_by_semicolons_or_tabs_says_so(tmp_path: Path, tiny_path: Path) -> None:
+    """A spreadsheet saved with ';' (decimal-comma locales) or tabs was told to quote commas, or
+    that its one long column was an unknown key (audit of 2026-12-08)."""
+    for table, marks in (
+        (b"id;name\nnorth_people;North, upper\nsouth_people;South\n", "semicolons"),
+        (b"id\tname\nnorth_people\tNorth\nsouth_people\tSouth\n", "tabs"),
+    ):
+        assert _table_message(tmp_path, tiny_path, table) == (
+            f"g.csv:1: the header is one column holding {marks}: the table is separated by "
+            f"{marks}, not commas; save it as CSV separated by commas (in a spreadsheet: "
+            "'CSV UTF-8 (comma delimited)')"
+        )
+
+
 def test_table_outside_the_scenario_folder(tmp_path: Path, tiny_path: Path) -> None:
     inner = tmp_path / "inner"
     inner.mkdir()

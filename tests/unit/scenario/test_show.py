@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,19 @@ def test_a_narrow_terminal_folds_names_and_cuts_nothing(
     out = capsys.readouterr().out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "…" not in out
+
+
+def test_the_tutorial_names_the_sections_show_json_gives(
+    tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tutorial said ``show --json`` with no ``--section`` gave "the whole scenario"; it gives
+    the sections ``show`` prints (no groups, issues, forces...), which ``dump`` writes."""
+    tutorial = Path(__file__).parents[3] / "docs" / "tutorial.md"
+    said = " ".join(tutorial.read_text(encoding="utf-8").split())
+    sections = "regions, nations, factions, options, commands, levers, parameters and sources"
+    assert f"with no `--section` every section `show` prints: {sections});" in said
+    assert main(["show", str(tiny_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    named = sections.replace(" and", ",").split(", ")
+    assert set(named) <= set(data)
+    assert not {"groups", "issues", "forces", "offers"} & set(data)

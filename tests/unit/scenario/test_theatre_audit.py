@@ -228,3 +228,79 @@ def test_money_with_no_patron_to_pay_it_is_a_note(patronless) -> None:  # type: 
         "under 'patron:' to count it"
     ) in scenario_notes(patronless)
     assert not [n for n in scenario_notes(load_scenario("bosnia-1995")) if "no patron" in n]
+
+
+def _validate_errors(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """``grudging validate``'s error lines (exit code 2), each joined onto one line."""
+    assert main(["validate", str(path)]) == 2
+    captured = capsys.readouterr()
+    text = captured.err + captured.out
+    return [" ".join(e.split()) for e in text.split("error: ")[1:]]
+
+
+def test_a_timeline_past_a_short_horizon_says_how_to_fix_it(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit of 2026-12-08: a 12-month theatre was told its force timeline 'goes past the
+    horizon' with no fix, where every other month past the horizon is told one."""
+    path = write_edited(tmp_path, tiny_path, [("horizon_months: 24", "horizon_months: 9")])
+    assert _validate_errors(path, capsys) == [
+        f"case.yaml:{_line(path, '{month: 9, troops: 0}')}: "
+        "options[alliance_replaces].forces.us_forces: timeline of force 'us_forces' in option "
+        "'alliance_replaces' goes past the horizon (month 9 >= horizon_months 9); use a month "
+        "below 9"
+    ]
+
+
+def test_a_bargain_without_factions_says_how_to_fix_it(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A theatre with no factions whose option keeps a bargain was told so with no fix."""
+    import yaml
+
+    data = yaml.safe_load(tiny_path.read_text(encoding="utf-8"))
+    data["factions"] = []
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert _validate_errors(path, capsys) == [
+        f"case.yaml:{_line(path, '    month: 3')}: options[alliance_replaces].bargain: option "
+        "'alliance_replaces' attempts a bargain but the scenario has no factions; list the "
+        "factions under 'factions:' or set the option's 'bargain: null'"
+    ]
+
+
+def test_an_id_in_another_script_is_quoted_as_written(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Audit of 2026-12-08: a region id 'région' was quoted as "r\\u00e9gion" and told to use
+    lower-case letters (which é is); what cannot be seen stays escaped."""
+    path = write_edited(tmp_path, tiny_path, [("- id: alpha", "- id: région")])
+    errors = _validate_errors(path, capsys)
+    assert errors[0] == (
+        f'case.yaml:{_line(path, "id: région")}: regions[région].id: bad value "région": not '
+        "a valid id; write lower-case letters, digits and underscores, starting with a letter "
+        "(no dashes or spaces), e.g. north_east (plain a-z only: accents and other scripts "
+        "belong in the record's 'name')"
+    )
+    hidden = write_edited(tmp_path, tiny_path, [("- id: alpha", '- id: "al\\u202epha"')], "h.yaml")
+    line = _line(hidden, 'id: "al')
+    assert _validate_errors(hidden, capsys)[0].startswith(
+        f'h.yaml:{line}: regions[al\\u202epha].id: bad value "al\\u202epha": '
+    )
+
+
+def test_a_bad_key_of_a_mapping_is_the_value_quoted(
+    tmp_path: Path, tiny_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A composition key 'north people' was reported as 'bad value 0.9: not a valid id'."""
+    path = write_edited(
+        tmp_path,
+        tiny_path,
+        [("composition: {north_people: 0.9,", "composition: {north people: 0.9,")],
+    )
+    errors = _validate_errors(path, capsys)
+    assert (
+        f"case.yaml:{_line(path, 'north people')}: regions[alpha].composition.north people: bad "
+        'value "north people": not a valid id; write lower-case letters, digits and underscores, '
+        "starting with a letter (no dashes or spaces), e.g. north_east"
+    ) in errors
