@@ -74,6 +74,33 @@ SAVED_COLUMNS = {
 }
 
 
+def _check_metadata(
+    path: Path, metadata: Mapping[str, Any], experiments: pd.DataFrame, status: pd.DataFrame
+) -> None:
+    """The saved metadata describes the saved tables: the options they hold are those it lists,
+    each run with the replications it says (an edited file would make a report claim them)."""
+    fix = "save the results again"
+    options, replications = metadata.get("options"), metadata.get("replications")
+    if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+        raise GrudgingError(f"{path}: 'options' is not a list of option ids; {fix}")
+    held = sorted({*experiments["option"].astype(str), *status["option"].astype(str)})
+    unlisted = [o for o in held if o not in options]
+    if unlisted:
+        raise GrudgingError(
+            f"{path}: the tables hold option{'s' if len(unlisted) > 1 else ''} "
+            f"{', '.join(unlisted)}, which the metadata does not list ({', '.join(options)}); {fix}"
+        )
+    if isinstance(replications, bool) or not isinstance(replications, int):
+        raise GrudgingError(f"{path}: 'replications' is not a whole number; {fix}")
+    runs = experiments.groupby("option", sort=True).size()
+    for option, count in runs.items():
+        if count != replications:
+            raise GrudgingError(
+                f"{path}: says {replications:,} replications an option, but the tables hold "
+                f"{count:,} runs of '{option}'; {fix}"
+            )
+
+
 def _as_saved(frame: pd.DataFrame) -> pd.DataFrame:
     """A table read back from Parquet with the column types it was saved with: a column of
     Python objects with gaps (a region, a month where one applies) comes back from the reader
@@ -482,10 +509,12 @@ class Results:
             return _as_saved(frame)
 
         try:
+            experiments, status = read("experiments"), read("status")
+            _check_metadata(src / METADATA_FILE, metadata, experiments, status)
             return cls(
-                experiments=read("experiments"),
+                experiments=experiments,
                 outcomes=read("outcomes"),
-                status=read("status"),
+                status=status,
                 metadata=metadata,
                 region_months=read("region_months"),
             )

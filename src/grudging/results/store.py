@@ -352,6 +352,12 @@ class Store:
                     row[0]
                     for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
                 }
+                if not tables:
+                    raise StoreError(
+                        f"{target}: an empty DuckDB file (no tables: a sweep stopped while it "
+                        "was creating its store?); nothing is stored in it: delete it and run "
+                        "the sweep again"
+                    )
                 if "meta" not in tables:
                     raise StoreError(
                         f"{target}: a DuckDB file but not a grudging store (no 'meta' table)"

@@ -121,6 +121,31 @@ def test_results_save_and_load_round_trip(small, tmp_path: Path) -> None:  # typ
     pd.testing.assert_frame_equal(back.summary(), small.summary())
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"replications": 999}, "says 999 replications an option, but the tables hold"),
+        ({"options": ["us_stays"]}, "the tables hold option us_withdraws, which the metadata"),
+        ({"options": "us_stays"}, "'options' is not a list of option ids"),
+        ({"replications": "3"}, "'replications' is not a whole number"),
+    ],
+)
+def test_saved_metadata_that_disagrees_with_the_tables_is_refused(  # type: ignore[no-untyped-def]
+    small, tmp_path: Path, edit: dict[str, object], message: str
+) -> None:
+    import json
+
+    from grudging.errors import GrudgingError
+    from grudging.results.results import Results
+
+    small.save(tmp_path / "run")
+    path = tmp_path / "run" / "metadata.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **edit}), encoding="utf-8")
+    with pytest.raises(GrudgingError, match="metadata.json: ") as err:
+        Results.load(tmp_path / "run")
+    assert message in str(err.value) and str(err.value).endswith("save the results again")
+
+
 def test_results_save_into_a_folder_named_with_a_quote(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from grudging.results.results import Results
 

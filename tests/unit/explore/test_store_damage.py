@@ -449,3 +449,30 @@ def test_ctrl_c_says_what_the_store_holds(tmp_path: Path) -> None:
         f"interrupted: 8 of 8 runs are stored in {path}; continue with 'grudging sweep {path} "
         "--resume'"
     )
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        (
+            (),
+            "an empty DuckDB file (no tables: a sweep stopped while it was creating its store?); "
+            "nothing is stored in it: delete it and run the sweep again",
+        ),
+        (("CREATE TABLE t AS SELECT 1 AS x",), "a DuckDB file but not a grudging store"),
+    ],
+)
+def test_a_duckdb_file_that_is_not_a_store_says_what_it_is(
+    tmp_path: Path, tables: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.duckdb"
+    with duckdb.connect(str(path)) as con:
+        for statement in tables:
+            con.execute(statement)
+        con.execute("CHECKPOINT")
+    before = _digest(path)
+    for args in _commands(path, tmp_path):
+        assert main(args) == 2, args
+        err = " ".join(capsys.readouterr().err.split())
+        assert err.startswith(f"error: {path}: {message}"), (args, err)
+    assert _digest(path) == before
