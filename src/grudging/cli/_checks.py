@@ -46,6 +46,16 @@ def check_unique(values: Sequence[str], flag: str, what: str) -> None:
         seen.add(value)
 
 
+def one_scenario(positional: str | None, flag: str | None) -> str | None:
+    """The scenario given after the command's other positionals or with ``--scenario`` (``None``:
+    neither); refused when given both ways."""
+    if positional is not None and flag is not None:
+        raise ParameterError(
+            f"the scenario is given twice ({positional} and --scenario {flag}); give one"
+        )
+    return positional if positional is not None else flag
+
+
 def _nearest_existing(path: Path) -> Path:
     """``path`` or its closest ancestor that exists (the current folder for a bare name)."""
     current = path

@@ -33,6 +33,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("store", metavar="STORE", help="the store to write (a .duckdb file)")
     p.add_argument(
+        "scenario_positional",
+        nargs="?",
+        default=None,
+        metavar="SCENARIO",
+        help="built-in name or YAML file, as the other commands take it (or --scenario)",
+    )
+    p.add_argument(
         "--scenario",
         default=None,
         metavar="SCENARIO",
@@ -386,12 +393,14 @@ def _interrupted(store: Path, state: tuple[int, int, int]) -> str:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from grudging.cli._checks import one_scenario
     from grudging.cli._output import console, err_console, print_json
     from grudging.errors import DesignError
     from grudging.explore.design import make_design
     from grudging.explore.runner import sweep
     from grudging.scenario import load_scenario
 
+    args.scenario = one_scenario(args.scenario_positional, args.scenario)
     store = Path(args.store)
     design_flags = {
         name: getattr(args, name)

@@ -121,14 +121,9 @@ def _what(args: argparse.Namespace) -> int:
         from grudging.errors import DesignError
 
         raise DesignError(f"--top {args.top}: show at least 1 parameter condition")
-    if args.scenario_positional is not None and args.scenario is not None:
-        from grudging.errors import DesignError
+    from grudging.cli._checks import one_scenario
 
-        raise DesignError(
-            f"the scenario is given twice ({args.scenario_positional} and --scenario "
-            f"{args.scenario}); give one"
-        )
-    args.scenario = args.scenario_positional or args.scenario or DEFAULT_SCENARIO
+    args.scenario = one_scenario(args.scenario_positional, args.scenario) or DEFAULT_SCENARIO
     refuse_unknown_options(
         args.scenario, args.set, [("--option", args.option), ("--baseline", args.baseline)]
     )

@@ -63,7 +63,7 @@ LEVER_LABELS: dict[str, str] = {
     "roe_level": "Rules of engagement",
     "aid": "International aid",
     "commitment_years": "Guarantor's commitment",
-    "drawdown_months": "US drawdown",
+    "drawdown_months": "Patron's drawdown",
     "command": "Command",
 }
 
@@ -77,7 +77,7 @@ def words(identifier: str) -> str:
 
 
 def in_sentence(label: str) -> str:
-    """A label inside a sentence: first letter down unless it starts an acronym (``US drawdown``
+    """A label inside a sentence: first letter down unless it starts an acronym (``ROE level``
     stays, ``Force size`` -> ``force size``)."""
     if len(label) > 1 and label[1].isupper():
         return label

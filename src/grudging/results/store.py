@@ -255,7 +255,7 @@ class Store:
                     "sweep with --resume; another database: it is left as it is); give a new path"
                 )
             hint = (
-                " (a scenario is given with --scenario)"
+                " (a scenario comes after the store, or with --scenario)"
                 if target.suffix.lower() in (".yaml", ".yml")
                 else ""
             )

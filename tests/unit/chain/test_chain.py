@@ -141,9 +141,10 @@ def test_saved_metadata_that_disagrees_with_the_tables_is_refused(  # type: igno
     small.save(tmp_path / "run")
     path = tmp_path / "run" / "metadata.json"
     path.write_text(json.dumps({**json.loads(path.read_text()), **edit}), encoding="utf-8")
-    with pytest.raises(GrudgingError, match="metadata.json: ") as err:
+    with pytest.raises(GrudgingError, match=r"metadata\.json: ") as err:
         Results.load(tmp_path / "run")
-    assert message in str(err.value) and str(err.value).endswith("save the results again")
+    assert message in str(err.value)
+    assert str(err.value).endswith("save the results again")
 
 
 def test_results_save_into_a_folder_named_with_a_quote(small, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -147,10 +147,20 @@ def test_refusals_are_one_message_and_exit_2(
     scenario.write_text("id: mine\n")
     assert main(["sweep", str(scenario), *SWEEP]) == 2
     assert capsys.readouterr().err == (
-        f"error: {scenario}: a file that is not a store (a scenario is given with --scenario); "
-        "give a new path for the store\n"
+        f"error: {scenario}: a file that is not a store (a scenario comes after the store, or "
+        "with --scenario); give a new path for the store\n"
     )
     assert scenario.read_text() == "id: mine\n"
+    # the scenario after the store, as the other commands take it; not both ways
+    other = tmp_path / "u.duckdb"
+    assert main(["sweep", str(other), str(tmp_path / "nosuch.yaml"), *SWEEP]) == 2
+    assert "nosuch.yaml: no such scenario file or built-in scenario" in capsys.readouterr().err
+    assert main(["sweep", str(other), "iraq-2007", "--scenario", "iraq-2007", *SWEEP]) == 2
+    assert (
+        "error: the scenario is given twice (iraq-2007 and --scenario iraq-2007); give one"
+        in capsys.readouterr().err
+    )
+    assert not other.exists()
     assert main(["sensitivity", str(store), "--outcome", "civil_wars", "--option", "us_stays"]) == 2
     err = capsys.readouterr().err
     assert "unknown outcome 'civil_wars' (did you mean 'civil_war'?)" in err

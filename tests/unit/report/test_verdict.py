@@ -177,5 +177,6 @@ def test_shares_intervals_and_differences() -> None:
         "Patron peacekeeping skill (dynamics)"
     )
     assert fmt.words("roe_level") == "ROE level"
-    assert fmt.in_sentence(fmt.lever_label("drawdown_months")) == "US drawdown"
+    assert fmt.in_sentence(fmt.words("roe_level")) == "ROE level"
+    assert fmt.in_sentence(fmt.lever_label("drawdown_months")) == "patron's drawdown"
     assert fmt.in_sentence(fmt.lever_label("force_size")) == "force size sought"
