@@ -47,7 +47,7 @@ _BYTES_FROM = 32_768
 # After the listed rounds, one more round of ``_WIDEST`` proposals where the agents left times the
 # neighbourhood's size is at least this: the exact draw costs a uniform double and a comparison
 # per cell of each neighbourhood, a round one random number per proposal (measured: a step of the
-# million-agent lattice, 77 % full, about 15 % faster; Mesa's 40 x 40 never reaches it).
+# million-agent lattice, 77 % full, 5-15 % faster by run; Mesa's 40 x 40 does not reach it).
 _TAIL_FROM = 32_768
 # Neighbourhoods smaller than this are drawn from exactly, without rejection rounds.
 _EXACT_BELOW = 24
