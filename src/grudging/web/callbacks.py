@@ -446,6 +446,7 @@ def map_view(
     results = ws.results(state)
     scn = ws.edited(state)
     failed = results.metadata.get("failed", {})
+    option = option if isinstance(option, str) else None  # a crafted request: the first option
     if option is not None and option in failed:  # never another option's map under its name
         name = results.option_names().get(option, option)
         raise GrudgingError(f"{name} could not run, so it has no map: {failed[option]}")
@@ -899,7 +900,7 @@ def bargain_csv(ws: Workspace, state: UserState, aid_text: Any) -> Download:
 # Assumptions ----------------------------------------------------------------------------------
 def check_assumptions(ws: Workspace, state: UserState, entries: Mapping[str, Any]) -> Download:
     """Reasons for every refused entry, by parameter name (empty when all are acceptable)."""
-    _, errors = validate_entries(ws.edited(state), entries)
+    _, errors = apply_assumptions(ws, state, entries)
     return errors
 
 
@@ -909,12 +910,35 @@ def apply_assumptions(
     """The state with the typed values, or the unchanged state and the reasons they are refused.
 
     ``entries`` are the fields on show (one stage's); values changed earlier in other stages stay.
+    A value inside its range that the scenario's own data refuse (as ``grudging run --set``
+    refuses it) is refused here too, before anything runs.
     """
     changed, errors = validate_entries(ws.edited(state), entries)
     if errors:
         return state, errors
     kept = {k: v for k, v in (state.get("values") or {}).items() if k not in entries}
-    return {**state, "values": {**kept, **changed}}, {}
+    new: UserState = {**state, "values": {**kept, **changed}}
+    errors = _scenario_refusal(ws, new, list(changed))
+    return (state, errors) if errors else (new, {})
+
+
+def _scenario_refusal(ws: Workspace, state: UserState, typed: list[str]) -> dict[str, str]:
+    """Why the scenario refuses the state's values (one message, under the parameter it names,
+    else the first one typed); empty when it takes them. E.g. a smallest contingent above one a
+    nation already has in the theatre."""
+    try:
+        ws.fixed(state)
+    except ScenarioError as err:
+        values = state.get("values") or {}
+        if not values:  # not the values' doing: the page shows it as it is
+            raise
+        key = state.get("scenario") or ws.start
+        first = err.every[0].removeprefix(f"{ws.label(key)} with your assumptions: ")
+        named = [n for n in sorted(values) if f"'{n}'" in first]
+        name = (named or [n for n in typed if n in values] or sorted(values))[0]
+        more = f" (and {len(err.every) - 1} more problems)" if len(err.every) > 1 else ""
+        return {name: f"{name}: {fmt(values[name])} is refused by this scenario: {first}{more}"}
+    return {}
 
 
 def reset_assumptions(ws: Workspace, state: UserState) -> UserState:
@@ -1069,6 +1093,7 @@ def store_choices_view(ws: Workspace, state: UserState, store_key: str | None) -
     from grudging.scenario.io import scenario_hash
     from grudging.web.exploration import check_store_path, summarize
 
+    _check_choices(store=store_key)
     if not store_key:
         folders = ws.folders.describe()
         return {
@@ -1106,6 +1131,37 @@ def store_choices_view(ws: Workspace, state: UserState, store_key: str | None) -
     }
 
 
+def _check_choices(**chosen: Any) -> None:
+    """Refuse a store, outcome or option that is not a name from the page's lists (only a crafted
+    request sends one)."""
+    for what, value in chosen.items():
+        if value is not None and not isinstance(value, str):
+            raise GrudgingError(f"{what}: choose it from the list")
+
+
+#: Where the Exploration tab says what failing means (its labels).
+_WORSE_THAN_OPTION = "does worse than"
+_WORSE_THAN_VALUE = "or, instead, worse than the value"
+
+
+def _comparison_problem(option: str | None, baseline: str | None, threshold: Any) -> str:
+    """What the Exploration tab's choices lack to say what failing means, in the page's words
+    (the explore functions answer in the command line's options); "" when nothing."""
+    if threshold is not None:
+        return ""
+    if not baseline:
+        return (
+            f"say what failing means: choose an option under '{_WORSE_THAN_OPTION}', or type "
+            f"a value under '{_WORSE_THAN_VALUE}'"
+        )
+    if baseline == option:
+        return (
+            f"the option is compared with itself; choose another option under "
+            f"'{_WORSE_THAN_OPTION}', or type a value under '{_WORSE_THAN_VALUE}'"
+        )
+    return ""
+
+
 def exploration_view(
     ws: Workspace,
     store_key: str | None,
@@ -1132,11 +1188,21 @@ def exploration_view(
         "indices": None,
         "prim": None,
     }
+    _check_choices(store=store_key, outcome=outcome, option=option, baseline=baseline)
     if not store_key or not outcome:
         return empty
     path = check_store_path(ws.store_path(store_key))
     stamp = path.stat().st_mtime
     out = dict(empty)
+    threshold = None
+    if worse_than is not None and str(worse_than).strip() != "":
+        try:
+            threshold = parse_number(worse_than)
+        except ParameterError as err:
+            raise ParameterError(f"threshold: {err}") from None
+    problem = _comparison_problem(option, baseline, threshold)
+    if baseline and baseline == option:  # the indices of the option's own outcome instead
+        baseline = None
     try:
         table, method = ws.memo(
             ("indices", str(path), stamp, outcome, option, baseline),
@@ -1156,12 +1222,9 @@ def exploration_view(
         )
     except GrudgingError as err:
         out["sensitivity_note"] = f"No sensitivity indices: {err}"
-    threshold = None
-    if worse_than is not None and str(worse_than).strip() != "":
-        try:
-            threshold = parse_number(worse_than)
-        except ParameterError as err:
-            raise ParameterError(f"threshold: {err}") from None
+    if problem:
+        out["question"] = f"No PRIM box: {problem}"
+        return out
     if threshold is not None:
         baseline = None
     try:

@@ -22,7 +22,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from grudging.errors import GrudgingError, unknown_name
+from grudging.errors import GrudgingError, ScenarioError, unknown_name
 from grudging.web.sessions import UPLOAD_PREFIX, check_owner, check_state
 
 if TYPE_CHECKING:
@@ -128,11 +128,14 @@ def state_from_search(ws: Workspace, search: str | None, sid: str) -> UserState:
                 raise LinkError(f"{PLAN_PREFIX}{option}: {unknown_name('option', option, options)}")
         state["values"] = check_values(scn, entries)
         check_state(state, sid)
-        ws.edited(state)  # the plans' changes, checked against the scenario
+        ws.fixed(state)  # the plans' changes and the values, checked against the scenario
         for option in sorted(plans):  # and against the conference, as the builder checks them
             ws.conference(state, ws.coalition_plan(state, option))
     except GrudgingError as err:
-        raise LinkError(f"the page's address: {err}; {_FIX}") from None
+        text = str(err)
+        if isinstance(err, ScenarioError) and len(err.every) > 1:  # not the CLI's advice
+            text = f"{err.every[0]} (and {len(err.every) - 1} more problems)"
+        raise LinkError(f"the page's address: {text}; {_FIX}") from None
     return state
 
 

@@ -13,11 +13,20 @@ REPLICATIONS = 40
 
 @pytest.fixture(scope="session")
 def data_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder the workspace may read, holding one self-contained scenario file."""
+    """A folder the workspace may read, holding self-contained scenario files: a copy of
+    iraq-2007, and one whose smallest contingent is declared up to 50 although a nation has 12
+    troops in the theatre (an analyst's range that the scenario's own data contradict)."""
+    import yaml
+
     from grudging.scenario import dump_scenario, load_scenario
 
     folder = tmp_path_factory.mktemp("data")
-    (folder / "iraq-copy.yaml").write_text(dump_scenario(load_scenario("iraq-2007")))
+    text = dump_scenario(load_scenario("iraq-2007"))
+    (folder / "iraq-copy.yaml").write_text(text)
+    wide = yaml.safe_load(text)
+    record = next(p for p in wide["parameters"] if p["name"] == "willingness.min_contingent")
+    record["high"] = 50
+    (folder / "wide-contingent.yaml").write_text(yaml.safe_dump(wide, allow_unicode=True))
     return folder
 
 

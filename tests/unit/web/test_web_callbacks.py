@@ -209,6 +209,30 @@ def test_bad_value_is_refused_and_nothing_runs(ws: Any, state: Any) -> None:
     assert cb.check_assumptions(ws, state, {"dynamics.spillover": "lots"})
 
 
+def test_a_value_in_range_the_scenario_refuses_is_refused_before_anything_runs(ws: Any) -> None:
+    """A scenario that declares willingness.min_contingent up to 50 while a nation has 12
+    troops in the theatre refuses 50, as ``grudging run --set`` does: the page accepted it and
+    every view then failed. Refused at the field now, the state kept."""
+    kept = {"scenario": "file:0/wide-contingent.yaml", "values": {}, "plans": {}}
+    kept["values"] = {"dynamics.self_excitation": 0.2}
+    before = len(ws._runs)
+    new, errors = cb.apply_assumptions(ws, kept, {"willingness.min_contingent": "50"})
+    assert new is kept
+    assert list(errors) == ["willingness.min_contingent"]
+    assert errors["willingness.min_contingent"].startswith(
+        "willingness.min_contingent: 50 is refused by this scenario: nations["
+    )
+    assert (
+        "is below the smallest contingent ('willingness.min_contingent' 50); give at least 50 "
+        "troops, 0 if it has none there, or lower 'willingness.min_contingent' (and "
+    ) in errors["willingness.min_contingent"]
+    assert cb.check_assumptions(ws, kept, {"willingness.min_contingent": "50"}) == errors
+    assert len(ws._runs) == before
+    fine, errors = cb.apply_assumptions(ws, kept, {"willingness.min_contingent": "12"})
+    assert errors == {}
+    assert fine["values"] == {"dynamics.self_excitation": 0.2, "willingness.min_contingent": 12.0}
+
+
 def test_values_of_other_stages_stay(ws: Any, state: Any) -> None:
     earlier = {**state, "values": {"willingness.free_riding": 0.2, "dynamics.spillover": 0.01}}
     new, errors = cb.apply_assumptions(ws, earlier, {"dynamics.spillover": "0.02"})
@@ -463,6 +487,51 @@ def test_a_run_of_the_exported_yaml_gives_the_pages_numbers(ws: Any, state: Any)
     pd.testing.assert_frame_equal(again.summary(), ws.results(new).summary())
 
 
+@pytest.mark.slow  # two runs of five options per case
+@pytest.mark.parametrize(
+    ("entries", "plan", "overrides"),
+    [
+        ({"bargain.position_noise": "12"}, None, ["bargain.position_noise=12"]),
+        ({"willingness.intercept": "-0.5"}, None, ["willingness.intercept=-0.5"]),
+        ({"forcegen.quality_floor": "0.5"}, None, ["forcegen.quality_floor=0.5"]),
+        (
+            {"dynamics.coverage_half": "0.6"},
+            {"budget_musd": "9000"},
+            [
+                "dynamics.coverage_half=0.6",
+                "options.nato_replaces.coalition.budget_musd=9000",
+            ],
+        ),
+    ],
+)
+def test_the_page_gives_the_command_lines_numbers(
+    ws: Any, state: Any, entries: dict[str, str], plan: Any, overrides: list[str]
+) -> None:
+    """``grudging run --set ... --seed S -n N``: the same numbers, bit for bit, as the page at
+    the same settings, for a bargaining, a force-generation and a dynamics value and a coalition
+    plan put into the comparison."""
+    from grudging.chain import simulate
+    from grudging.scenario import load_scenario
+
+    new, errors = cb.apply_assumptions(ws, state, entries)
+    assert errors == {}
+    if plan is not None:
+        new = cb.use_coalition(ws, new, "nato_replaces", plan)
+    page = ws.results(new)
+    cli = simulate(
+        load_scenario("iraq-2007", overrides=overrides, runnable=True),
+        replications=ws.replications,
+        seed=ws.seed,
+    )
+    assert page.metadata["scenario_hash"] == cli.metadata["scenario_hash"]
+    for table in ("experiments", "outcomes", "status", "region_months"):
+        pd.testing.assert_frame_equal(
+            getattr(page, table).reset_index(drop=True),
+            getattr(cli, table).reset_index(drop=True),
+            check_exact=True,
+        )
+
+
 def test_scenario_choices_and_switching(ws: Any, state: Any) -> None:
     choices = {c["value"] for c in ws.scenario_choices()}
     assert {"builtin:iraq-2007", "builtin:bosnia-1995", "file:0/iraq-copy.yaml"} <= choices
@@ -572,6 +641,7 @@ def test_crafted_requests_get_a_message_not_an_exception(ws: Any, state: Any) ->
     for key in (None, ["builtin:iraq-2007"]):
         with pytest.raises(ScenarioError, match="choose a scenario from the list"):
             cb.choose_scenario(ws, key)  # type: ignore[arg-type]
+    assert cb.map_view(ws, state, ["x"], None, 3)["option"] == option  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match=r"^Offers allowed: give a list of offers"):
         cb.coalition_view(ws, state, "nato_replaces", {"offers": 5})
     with pytest.raises(GrudgingError, match="levers: choose them from the list"):

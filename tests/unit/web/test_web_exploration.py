@@ -68,6 +68,31 @@ def test_prim_steps_through_the_trajectory(ws: Any, store_key: str) -> None:
     assert beyond["step"] == first["steps"] - 1
 
 
+def test_what_failing_means_is_asked_in_the_pages_words(ws: Any, store_key: str) -> None:
+    """The baseline cleared with no value typed, or the option chosen as its own baseline, was
+    answered with the command line's options (--baseline OPTION, --worse-than VALUE)."""
+    fix = (
+        "choose an option under 'does worse than', or type a value under 'or, instead, worse "
+        "than the value'"
+    )
+    cleared = cb.exploration_view(ws, store_key, "civilian_deaths", "nato_replaces", None, "", None)
+    assert cleared["question"] == f"No PRIM box: say what failing means: {fix}"
+    itself = cb.exploration_view(
+        ws, store_key, "civilian_deaths", "nato_replaces", "nato_replaces", None, None
+    )
+    assert itself["question"] == (
+        "No PRIM box: the option is compared with itself; choose another option under 'does "
+        "worse than', or type a value under 'or, instead, worse than the value'"
+    )
+    for view in (cleared, itself):  # the option's own indices still show
+        assert view["sensitivity"] is not None
+        assert "--" not in view["sensitivity_note"] + view["question"]
+    # what only a crafted request sends: a message, not a TypeError
+    for name, crafted in (("store", (5, "civilian_deaths")), ("outcome", (store_key, 5))):
+        with pytest.raises(GrudgingError, match=f"^{name}: choose it from the list$"):
+            cb.exploration_view(ws, *crafted, "nato_replaces", None, None, None)  # type: ignore[arg-type]
+
+
 def test_exploration_csv(ws: Any, store_key: str) -> None:
     out = cb.exploration_csv(ws, store_key, "civilian_deaths", "nato_replaces", "us_stays", None)
     first_block = out["content"].split("\n\n")[0]

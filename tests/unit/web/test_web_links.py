@@ -54,34 +54,22 @@ def test_a_value_outside_its_range_is_refused_with_the_range_and_the_fix(ws: Any
     )
 
 
-@pytest.mark.parametrize(
-    ("search", "expected"),
-    [
-        ("?scenario=builtin:iraq-2007&colour=red", "holds 'colour', which is not a setting"),
-        ("?dynamics.nonsense=1", "dynamics.nonsense: not a parameter of this scenario"),
-        ("?dynamics.coverage_half=abc", "dynamics.coverage_half: "),
-        ("?scenario=builtin:nowhere", "names scenario 'builtin:nowhere', which this dashboard"),
-        ("?scenario=../../etc/passwd", "names scenario '../../etc/passwd', which this dashboard"),
-        ("?scenario=a&scenario=b", "names the scenario twice"),
-        (
-            "?dynamics.coverage_half=0.6&dynamics.coverage_half=0.3",
-            "the page's address sets dynamics.coverage_half twice",
-        ),
-        (
-            '?plan.nato_replaces={"budget_musd":9000}&plan.nato_replaces={"budget_musd":1}',
-            "the page's address sets plan.nato_replaces twice",
-        ),
-        ("?plan.nato_replaces=[1,2]", "plan.nato_replaces is not a plan's change (a JSON object)"),
-        ("?plan.nato_replaces={bad", "plan.nato_replaces is not a plan's change (a JSON object)"),
-        ('?plan.nato_replaces={"budget_musd":-5}', "budget_musd"),
-        ('?plan.us_stays={"budget_musd":5}', "option 'us_stays' generates no coalition"),
-        ('?plan.nowhere={"budget_musd":5}', "plan.nowhere: unknown option 'nowhere'"),
-        # the builder refuses this plan; a shared link must not put it in (the option silently
-        # dropped out of the comparison: an audit)
-        ('?plan.nato_replaces={"target_troops":1}', "no coalition can be that small"),
-        ("?scenario=upload", "an uploaded scenario, which lives only as long as its page"),
-    ],
-)
+def test_a_value_in_range_the_scenario_refuses_is_refused_in_one_message(ws: Any) -> None:
+    """In its declared range (up to 50) but above a contingent the scenario's nations already
+    have in the theatre: refused with the scenario's reason, not accepted to make every view
+    fail; the page's words, not the CLI's."""
+    with pytest.raises(LinkError) as err:
+        state_from_search(
+            ws, "?scenario=file:0/wide-contingent.yaml&willingness.min_contingent=50", SID
+        )
+    text = str(err.value)
+    assert text.startswith("the page's address: ")
+    assert "with your assumptions: nations[" in text
+    assert "is below the smallest contingent ('willingness.min_contingent' 50)" in text
+    assert "more problems); correct or remove it in the address" in text
+    assert "grudging validate" not in text
+
+
 def test_a_bad_address_is_refused_with_one_message(ws: Any, search: str, expected: str) -> None:
     with pytest.raises(LinkError) as err:
         state_from_search(ws, search, SID)
