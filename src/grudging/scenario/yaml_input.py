@@ -10,6 +10,7 @@ must be UTF-8 (a byte-order mark is dropped); anything else gets a message namin
 from __future__ import annotations
 
 import codecs
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -345,6 +346,11 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Loc, int]]:
             f"{filename}: not valid YAML (nested too deeply); flatten the structure"
         ) from None
     except (ValueError, OverflowError, UnicodeError) as err:
+        if "int_max_str_digits" in str(err):  # Python's limit on reading huge whole numbers
+            raise ScenarioError(
+                f"{filename}: a whole number of more than {sys.get_int_max_str_digits():,} digits "
+                "cannot be read; give a number a float holds (up to about 1.8e308)"
+            ) from None
         raise ScenarioError(
             f"{filename}: not valid YAML (a value cannot be read: {err}); dates are YYYY-MM-DD "
             "(months YYYY-MM); quote text that looks like a date or a number"

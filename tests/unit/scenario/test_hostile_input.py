@@ -447,3 +447,19 @@ def test_a_scenario_with_no_violence_recorded_is_not_runnable(tiny_runnable_path
         in str(err.value)
     )
     assert "a calm month is a record of 0" in str(err.value)
+
+
+def test_a_whole_number_too_long_to_read_gets_the_scenarios_words() -> None:
+    """Python refuses to read a whole number of more digits than its limit (4,300 by default)
+    and names a function to call; the message says what to write instead."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    if limit == 0:
+        pytest.skip("this interpreter reads whole numbers of any length")
+    with pytest.raises(ScenarioError) as err:
+        loads_scenario("id: x\nhorizon_months: " + "9" * (limit + 10) + "\n")
+    assert f"a whole number of more than {limit:,} digits cannot be read; give a number a " in (
+        str(err.value)
+    )
+    assert "set_int_max_str_digits" not in str(err.value)
