@@ -70,6 +70,34 @@ def test_a_value_in_range_the_scenario_refuses_is_refused_in_one_message(ws: Any
     assert "grudging validate" not in text
 
 
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("?scenario=builtin:iraq-2007&colour=red", "holds 'colour', which is not a setting"),
+        ("?dynamics.nonsense=1", "dynamics.nonsense: not a parameter of this scenario"),
+        ("?dynamics.coverage_half=abc", "dynamics.coverage_half: "),
+        ("?scenario=builtin:nowhere", "names scenario 'builtin:nowhere', which this dashboard"),
+        ("?scenario=../../etc/passwd", "names scenario '../../etc/passwd', which this dashboard"),
+        ("?scenario=a&scenario=b", "names the scenario twice"),
+        (
+            "?dynamics.coverage_half=0.6&dynamics.coverage_half=0.3",
+            "the page's address sets dynamics.coverage_half twice",
+        ),
+        (
+            '?plan.nato_replaces={"budget_musd":9000}&plan.nato_replaces={"budget_musd":1}',
+            "the page's address sets plan.nato_replaces twice",
+        ),
+        ("?plan.nato_replaces=[1,2]", "plan.nato_replaces is not a plan's change (a JSON object)"),
+        ("?plan.nato_replaces={bad", "plan.nato_replaces is not a plan's change (a JSON object)"),
+        ('?plan.nato_replaces={"budget_musd":-5}', "budget_musd"),
+        ('?plan.us_stays={"budget_musd":5}', "option 'us_stays' generates no coalition"),
+        ('?plan.nowhere={"budget_musd":5}', "plan.nowhere: unknown option 'nowhere'"),
+        # the builder refuses this plan; a shared link must not put it in (the option silently
+        # dropped out of the comparison: an audit)
+        ('?plan.nato_replaces={"target_troops":1}', "no coalition can be that small"),
+        ("?scenario=upload", "an uploaded scenario, which lives only as long as its page"),
+    ],
+)
 def test_a_bad_address_is_refused_with_one_message(ws: Any, search: str, expected: str) -> None:
     with pytest.raises(LinkError) as err:
         state_from_search(ws, search, SID)
