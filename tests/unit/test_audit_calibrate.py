@@ -136,6 +136,86 @@ def test_a_history_table_that_cannot_be_true_is_refused(
     assert not (tmp_path / "o" / "willingness.yaml").exists()
 
 
+HISTORY_HEADER = (
+    b"nation,name,peak_troops,peak_month,first_month,withdrawn,troops_2007_03,troops_2007_10,"
+    b"sources\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("flag", "content", "message"),
+    [
+        (
+            "--history",
+            HISTORY_HEADER + b'ALB,"' + b"x" * 200_000 + b'",1,2004-01,2003-06,,0,0,x\n',
+            "not a readable CSV table (field larger than field limit (131072)); give a UTF-8 "
+            "CSV file",
+        ),
+        (
+            "--data",
+            b"\x89PNG\r\n\x1a\n\xf7\xff",
+            "not a readable CSV table (not UTF-8 text); give a UTF-8 CSV file",
+        ),
+    ],
+)
+def test_a_table_the_csv_reader_cannot_take_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, content: bytes, message: str
+) -> None:
+    """A field over the reader's limit (--history) and a binary file (--data) were tracebacks."""
+    table = tmp_path / "x.csv"
+    table.write_bytes(content)
+    command = "willingness" if flag == "--history" else "settlements"
+    args = ["calibrate", command, flag, str(table), "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith(f"error: {flag} {table}: {message}")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "flag"), [("willingness", "--history"), ("settlements", "--data")]
+)
+def test_an_input_table_that_is_a_folder_or_missing_names_its_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, flag: str
+) -> None:
+    """A folder was said to be 'not found', without the flag."""
+    out = ["--out", str(tmp_path / "o")]
+    assert main(["calibrate", command, flag, str(tmp_path), *out]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {flag} {tmp_path}: this is a folder; give the CSV file itself"
+    )
+    missing = tmp_path / "none.csv"
+    assert main(["calibrate", command, flag, str(missing), *out]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: {flag} {missing}: no such file; give an existing CSV file"
+    )
+
+
+def test_a_history_table_without_the_columns_says_which_they_must_be(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'lacks the column(s) ...; its columns are <the expected ones>' read as the file's."""
+    table = tmp_path / "x.csv"
+    table.write_bytes(b"nation,name\nALB,Albania\n")
+    args = ["calibrate", "willingness", "--history", str(table), "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "lacks the column(s) peak_troops," in err
+    assert "; the columns are nation, name, peak_troops," in err
+
+
+def test_a_settlements_parameter_freed_twice_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--free a,a`` was fitted and written as if given once."""
+    free = "implementation_base,implementation_base"
+    args = ["calibrate", "settlements", "--free", free, "--out", str(tmp_path / "o")]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        f"error: --free {free}: implementation_base is given twice; name each once\n"
+    )
+    assert not (tmp_path / "o").exists()
+
+
 def test_abm_output_paths_are_refused_before_the_model_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -200,3 +280,21 @@ def test_a_coalition_history_row_that_cannot_be_true_is_refused(
     table = _edited(source, tmp_path / "history.csv", old, new)
     with pytest.raises(ScenarioError, match=r"^history.csv:[23]: " + message.replace("(", r"\(")):
         read_history(table)
+
+
+def test_abm_compare_frames_too_large_for_the_memory_are_refused_before_the_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """compare keeps every step of both lattices for its figure: only the lattices were checked,
+    so a long run ended (hours later) out of memory."""
+    monkeypatch.setattr("grudging.machine.available_memory", lambda: 2**30)
+    save, gif = tmp_path / "c.png", tmp_path / "c.gif"
+    args = ["abm", "compare", "--save", str(save), "--gif", str(gif), "--steps", "100000"]
+    assert main(args) == 2
+    assert capsys.readouterr().err == (
+        "error: --steps 100,000: the frames of two 40 x 40 lattices over 100,000 steps (kept for "
+        "the figure and the GIF) would need about 1.6 GB of memory, and 1.1 GB is available; use "
+        "--steps 59,259 or less, or a smaller --size\n"
+    )
+    assert not save.exists()
+    assert not gif.exists()

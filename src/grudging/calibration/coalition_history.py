@@ -63,7 +63,7 @@ def _read(path: Path) -> list[dict[str, str]]:
     if missing:
         raise ScenarioError(
             f"{path.name}: the coalition history table lacks the column(s) {', '.join(missing)}; "
-            "its columns are " + ", ".join(COLUMNS)
+            "the columns are " + ", ".join(COLUMNS)
         )
     if not rows:
         raise ScenarioError(

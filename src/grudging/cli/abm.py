@@ -419,6 +419,34 @@ def _check_memory(size: int, models: int = 1, jobs: bool = False) -> None:
         )
 
 
+#: Copies of the frames ``compare`` holds at its peak (two lists, their stacks; the GIF's joined
+#: frames and their drawing), in bytes a cell a step, measured.
+COMPARE_FRAME_COPIES, COMPARE_GIF_FRAME_COPIES = 4, 8
+
+
+def _check_compare_frames(size: int, steps: int, gif: bool) -> None:
+    """Refuse a ``compare`` whose frames (every step of both lattices, kept for the figure) cannot
+    fit in memory, before the runs rather than when they end."""
+    from grudging.abm.config import CELL_BYTES, MODEL_BASE_BYTES
+    from grudging.errors import ParameterError
+    from grudging.machine import available_memory, human_bytes
+
+    available = available_memory()
+    copies = COMPARE_GIF_FRAME_COPIES if gif else COMPARE_FRAME_COPIES
+    lattices = 2 * (size * size * CELL_BYTES + MODEL_BASE_BYTES)
+    need = lattices + copies * (steps + 1) * size * size
+    if available is not None and need > available:
+        most = max((available - lattices) // (copies * size * size) - 1, 0)
+        fix = (
+            f"use --steps {most:,} or less, or a smaller --size" if most else "use a smaller --size"
+        )
+        raise ParameterError(
+            f"--steps {steps:,}: the frames of two {size:,} x {size:,} lattices over {steps:,} "
+            f"step{'s' if steps != 1 else ''} (kept for the figure{' and the GIF' if gif else ''}) would need about "
+            f"{human_bytes(need)} of memory, and {human_bytes(available)} is available; {fix}"
+        )
+
+
 def _check_steps(steps: int) -> None:
     from grudging.errors import ParameterError
 
@@ -569,6 +597,7 @@ def _compare(args: argparse.Namespace) -> int:
     _check_steps(steps)
     _check_fps(args.fps)
     _check_memory(args.size, models=2)
+    _check_compare_frames(args.size, steps, gif is not None)
     _rng(args.seed)
     density = _peacekeeper_density(args.peacekeepers, args.size * args.size)
     behaviour = args.behaviour or args.behaviour_default

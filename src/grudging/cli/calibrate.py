@@ -91,6 +91,7 @@ def run_willingness(args: argparse.Namespace) -> int:
     from grudging.scenarios.reference import coalition_records, coalition_values
 
     _check_out(args.out)
+    _input_table(args.history, "--history")
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     base = Path(scn.base_dir) if scn.base_dir else Path.cwd()
     out_dir = Path(args.out) if args.out else base / "calibration"
@@ -108,7 +109,7 @@ def run_willingness(args: argparse.Namespace) -> int:
                 "scripts/derive_coalition_history.py for the format)"
             )
         origin = f"the scenario's {HISTORY_FILE}"
-    history = read_history(history_path)
+    history = _read_table(read_history, history_path, "--history" if args.history else "")
     window_end = args.window_end or scn.information_date
     if scn.patron is None:
         raise ScenarioError(
@@ -483,11 +484,15 @@ def run_settlements(args: argparse.Namespace) -> int:
             "every later run the fitted values as certain)"
         )
     _check_out(args.out)
+    free = tuple(n.strip() for n in args.free.split(",") if n.strip())
+    for name in free:  # a name twice would fit one parameter as two
+        if free.count(name) > 1:
+            raise GrudgingError(f"--free {args.free}: {name} is given twice; name each once")
+    _input_table(args.data, "--data")
     data = Path(args.data) if args.data else DATA_FILE
-    episodes = read_settlements(data)
+    episodes = _read_table(read_settlements, data, "--data" if args.data else "")
     scn = load_scenario(args.scenario, overrides=args.set, calibrated=False)
     params = stage_parameters(BargainParams, scn.parameter_values(), "bargain")
-    free = tuple(n.strip() for n in args.free.split(",") if n.strip())
     fit = fit_settlements(episodes, params, args.sample, args.horizon, args.profile_points, free)
     doc = calibration_document(fit, scn.id, data.name)
     folder = Path(args.out) if args.out else DATA_FILE.parent
@@ -666,6 +671,37 @@ def _check_history(history: Any, scn: Any, name: str) -> None:
                 f"{name}: peak_troops {row.peak_troops:,} of {row.nation} exceeds its "
                 f"{most:,.0f} active personnel in scenario '{scn.id}'; correct the figure"
             )
+
+
+def _input_table(text: str | None, flag: str) -> None:
+    """An input table given with ``flag``: an existing file, refused in terms of the flag before
+    the scenario is read (a folder read as 'not found')."""
+    if text is None:
+        return
+    from grudging.errors import ParameterError
+
+    path = Path(text)
+    if path.is_dir():
+        raise ParameterError(f"{flag} {text}: this is a folder; give the CSV file itself")
+    if not path.is_file():
+        raise ParameterError(f"{flag} {text}: no such file; give an existing CSV file")
+
+
+def _read_table(read: Any, path: Path, flag: str) -> Any:
+    """``read(path)``, with a file the CSV reader cannot take (not UTF-8 text, a field over its
+    size limit) said in words, not as a traceback; ``flag`` empty: a file the command chose."""
+    import csv
+
+    from grudging.errors import ParameterError
+
+    try:
+        return read(path)
+    except UnicodeDecodeError:
+        why = "not UTF-8 text"
+    except csv.Error as err:
+        why = str(err)
+    where = f"{flag} {path}" if flag else str(path)
+    raise ParameterError(f"{where}: not a readable CSV table ({why}); give a UTF-8 CSV file")
 
 
 def _check_out(out: str | None) -> None:

@@ -88,7 +88,9 @@ def register(sub: Any) -> None:
         help="run only this case, of the library or your files (repeatable); the naive "
         "forecasts still learn from every case",
     )
-    c.add_argument("--list", action="store_true", help="list the cases and exit")
+    c.add_argument(
+        "--list", action="store_true", help="list the cases (with --case, those) and exit"
+    )
     add_sampling_arguments(c, 200, "case")
     c.add_argument("--plot", default=None, metavar="FILE.png", help="write a calibration plot")
     c.add_argument("--json", action="store_true", help="print the table and scores as JSON")
@@ -96,6 +98,8 @@ def register(sub: Any) -> None:
 
 
 _NAME = re.compile(r"^[a-z][a-z0-9\-]*$")
+#: Bytes in a file name on common file systems (NAME.yaml without --out).
+MAX_FILE_NAME = 255
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -110,6 +114,17 @@ def _new(args: argparse.Namespace) -> int:
             f"new {args.name}: a case id is lower-case letters, digits and dashes, starting "
             "with a letter (e.g. mali-2013)"
         )
+    if args.out is None:  # the file NAME.yaml: a refusal names the id, not a flag not given
+        default = Path(f"{args.name}.yaml")
+        if len(default.name.encode()) > MAX_FILE_NAME:
+            raise GrudgingError(
+                f"new {args.name[:40]}…: a case id of {len(args.name)} characters is too long "
+                f"for a file name ({MAX_FILE_NAME - 5} at most); give a shorter id, or --out PATH"
+            )
+        if default.is_dir():
+            raise GrudgingError(
+                f"new {args.name}: {default} is a folder here; give --out PATH for the file"
+            )
     path = writable_file(args.out or f"{args.name}.yaml", "--out", (".yaml", ".yml"))
     if Path(path).exists() and not args.force:
         raise GrudgingError(f"new {args.name}: {path} exists; give --force to overwrite it")
@@ -137,6 +152,13 @@ def _cases(args: argparse.Namespace) -> int:
 
     pool = runner.case_pool(args.files)
     if args.list:
+        known = [e.id for e in pool]
+        for case_id in args.case:  # refused as a run refuses it, not passed over
+            if case_id not in known:
+                from grudging.errors import GrudgingError, unknown_name
+
+                raise GrudgingError(f"--case {case_id}: {unknown_name('case', case_id, known)}")
+        listed = [e for e in pool if not args.case or e.id in args.case]
         if args.json:
             print_json(
                 [
@@ -145,11 +167,11 @@ def _cases(args: argparse.Namespace) -> int:
                         "library": bool(e.library),
                         "path": None if e.library else str(e.path),
                     }
-                    for e in pool
+                    for e in listed
                 ]
             )
             return 0
-        for entry in pool:
+        for entry in listed:
             console.print(entry.id if entry.library else f"{entry.id}  ({entry.path})")
         return 0
     replications = replications_or_default(args.replications, runner.DEFAULT_REPLICATIONS)

@@ -57,7 +57,11 @@ def register(sub: Any) -> None:
         "--strict", action="store_true", help="exit with code 1 when a check fails or errs"
     )
     p.add_argument("--quiet", action="store_true", help="no progress messages")
-    p.add_argument("--list", action="store_true", help="list every check (id and claim) and exit")
+    p.add_argument(
+        "--list",
+        action="store_true",
+        help="list every check (id and claim; with --check, those checks) and exit",
+    )
     p.set_defaults(handler=_evidence)
 
 
@@ -67,19 +71,25 @@ def _evidence(args: argparse.Namespace) -> int:
     from rich.markup import escape
 
     from grudging.cli._output import console, print_json
+    from grudging.errors import GrudgingError, ParameterError
     from grudging.evidence.checks import EvidenceContext
     from grudging.evidence.scoreboard import GROUP_TITLES, all_checks, check, run_checks
 
+    for check_id in args.check:  # before any scenario is loaded (and with --list too)
+        try:
+            check(check_id)
+        except GrudgingError as err:
+            raise ParameterError(f"--check {check_id}: {err}") from None
+        if args.check.count(check_id) > 1:
+            raise ParameterError(f"--check {check_id} is given twice; name each check once")
     if args.list:
-        for c in all_checks():
+        listed = [c for c in all_checks() if not args.check or c.id in args.check]
+        if args.json:
+            print_json([{"id": c.id, "what": c.what} for c in listed])
+            return 0
+        for c in listed:
             console.print(f"{c.id:<20} {escape(c.what)}", soft_wrap=True)
         return 0
-    for check_id in args.check:  # before any scenario is loaded
-        check(check_id)
-        if args.check.count(check_id) > 1:
-            from grudging.errors import ParameterError
-
-            raise ParameterError(f"--check {check_id} is given twice; name each check once")
     report_file = None
     if args.report:  # checked before the checks run, not after
         from grudging.cli._checks import writable_file

@@ -131,6 +131,37 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _check_inputs(args: argparse.Namespace) -> None:
+    """``--data``, ``--store`` and a scenario file, refused in terms of what was given (the
+    workspace names files by an internal key, such as '0/notes.txt')."""
+    from pathlib import Path
+
+    from grudging.errors import GrudgingError
+    from grudging.scenario.io import builtin_names
+    from grudging.web.files import SCENARIO_SUFFIXES, STORE_SUFFIXES
+
+    for folder in args.data:
+        if not Path(folder).expanduser().is_dir():
+            why = "a file" if Path(folder).exists() else "no such folder"
+            raise GrudgingError(
+                f"--data {folder}: not a folder ({why}); give folders that hold scenario files"
+            )
+    if args.store is not None:
+        store = Path(args.store)
+        if store.is_file() and store.suffix.lower() not in STORE_SUFFIXES:
+            raise GrudgingError(
+                f"--store {args.store}: expected a .duckdb file; give a sweep store "
+                "('grudging sweep')"
+            )
+    source = Path(args.scenario)
+    wrong_type = source.suffix.lower() not in SCENARIO_SUFFIXES
+    if args.scenario not in builtin_names() and source.is_file() and wrong_type:
+        raise GrudgingError(
+            f"{args.scenario}: expected a .yaml or .yml file; give a scenario file or a "
+            "built-in name"
+        )
+
+
 def _serve(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -141,6 +172,7 @@ def _serve(args: argparse.Namespace) -> int:
     from grudging.web.workspace import DASHBOARD_REPLICATIONS, Workspace
 
     replications = replications_or_default(args.replications, DASHBOARD_REPLICATIONS)
+    _check_inputs(args)
     folders: list[str | Path] = list(args.data)
     source = Path(args.scenario)
     if args.scenario not in builtin_names() or source.exists():
@@ -158,6 +190,19 @@ def _serve(args: argparse.Namespace) -> int:
         )
     ws = Workspace.open(
         args.scenario, folders, replications=replications, seed=args.seed, store=args.store
+    )
+    # the default run computed as the page opens: too large a one failed behind the page
+    from grudging.cli._checks import check_run_memory
+    from grudging.machine import available_memory
+
+    scn = ws.scenario(ws.start)
+    check_run_memory(
+        replications,
+        len(scn.options),
+        len(scn.regions),
+        scn.horizon_months,
+        available_memory(),
+        ways_out="",
     )
     print(
         f"computing the default run of {ws.label(ws.start)} ({replications} replications per "

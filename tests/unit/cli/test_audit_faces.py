@@ -279,3 +279,30 @@ def test_names_with_square_brackets_print_as_written(
     out = capsys.readouterr().out
     assert "[/] Alliance [b]replaces" in out
     assert f"report written to {report}" in " ".join(out.split())
+
+
+def test_an_unknown_case_is_refused_by_the_list_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """``cases --list --case NOPE`` passed over the unknown case; the list is of the named ones."""
+    assert main(["cases", "--list", "--case", "nope"]) == 2
+    assert capsys.readouterr().err.startswith("error: --case nope: unknown case 'nope'; valid: ")
+    assert main(["cases", "--list", "--json", "--case", "angola-1991"]) == 0
+    assert [e["id"] for e in json.loads(capsys.readouterr().out)] == ["angola-1991"]
+
+
+def test_new_without_out_names_the_id_not_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refusal of the file NAME.yaml named ``--out``, which was not given."""
+    monkeypatch.chdir(tmp_path)
+    long = "a" * 300
+    assert main(["new", long]) == 2
+    assert capsys.readouterr().err.startswith(
+        f"error: new {'a' * 40}…: a case id of 300 characters is too long for a file name "
+        "(250 at most); give a shorter id, or --out PATH"
+    )
+    (tmp_path / "mali-2013.yaml").mkdir()
+    assert main(["new", "mali-2013"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: new mali-2013: mali-2013.yaml is a folder here; give --out PATH for the file"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mali-2013.yaml"]

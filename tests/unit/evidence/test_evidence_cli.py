@@ -81,6 +81,22 @@ def test_bad_input_is_one_message_and_exit_2(
     assert "Traceback" not in err
 
 
+def test_an_unknown_check_names_its_flag_with_list_too(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--check NOPE`` names the flag, and ``--list`` does not pass over it."""
+    for extra in ([], ["--list"]):
+        assert main(["evidence", *extra, "--check", "NOPE"]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert err.startswith("error: --check NOPE: unknown check 'NOPE'; valid: BIH-no-relapse")
+        assert "Traceback" not in err
+
+
+def test_the_check_list_is_json_with_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--list --json`` prints JSON (id and claim), of the ``--check`` ones when given."""
+    assert main(["evidence", "--list", "--json", "--check", "F07"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == [{"id": "F07", "what": "stabilisation needs ~20 security personnel per 1,000"}]
+
+
 def test_report_has_an_evidence_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "evidence.html"
     code = main(

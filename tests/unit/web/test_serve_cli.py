@@ -92,3 +92,30 @@ def test_bad_input_is_one_message(
     assert message in err
     assert "Traceback" not in err
     assert started == []
+
+
+def test_inputs_are_named_as_given_and_a_run_too_large_is_refused_first(
+    started: list[dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A wrong file type was named by the workspace's key ('0/notes.txt'), --data not at all;
+    -n 10**12 started the server and failed behind the page."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing else on the machine holds
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x: 1\n")
+    for args, message in (
+        (["--store", str(notes)], f"--store {notes}: expected a .duckdb file; give a sweep store"),
+        ([str(notes)], f"{notes}: expected a .yaml or .yml file; give a scenario file or a"),
+        (["--data", str(notes)], f"--data {notes}: not a folder (a file); give folders that"),
+        (
+            ["-n", str(10**12)],
+            "-n 1,000,000,000,000: 1,000,000,000,000 replications x 5 options x 18 regions x "
+            "60 months would need about",
+        ),
+    ):
+        assert main(["serve", "--port", port, *args]) == 2
+        assert " ".join(capsys.readouterr().err.split()).startswith(f"error: {message}")
+    assert started == []
