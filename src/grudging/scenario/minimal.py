@@ -397,6 +397,11 @@ def parameters_with_overrides(
                 f"(write e.g. {name}: {records[index[name]]['value']})"
             )
         rec = records[index[name]]
+        if not math.isfinite(value):
+            raise ScenarioError(
+                f"{where}: {key}.{name}: bad value {value!r}: give a finite number inside the "
+                f"declared range [{rec['low']}, {rec['high']}]"
+            )
         if not float(rec["low"]) <= float(value) <= float(rec["high"]):
             bound = "low" if float(value) < float(rec["low"]) else "high"
             raise ScenarioError(

@@ -101,6 +101,11 @@ def _month_text(value: Any) -> Any:
 
 def _check_month(value: str) -> str:
     if not _MONTH.match(value):
+        if re.match(r"^\d{4}-(0[1-9]|1[0-2])$", value):  # written right, outside the years
+            raise ValueError(
+                f"'{value}' is outside the months a scenario may use (1900-01 to 2099-12); "
+                "give one in those years"
+            )
         raise _not_a_month(value)
     return value
 

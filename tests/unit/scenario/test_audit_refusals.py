@@ -602,6 +602,15 @@ def test_a_number_yaml_reads_as_text_is_read_as_a_number_in_parameter_overrides(
     assert "must be a number" in refusal(CASE + "parameters: {dynamics.self_excitation: 2e}\n")
 
 
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_parameter_override_that_is_no_finite_number_is_told_so(value: str) -> None:
+    """NaN is outside every range, and the fix once offered was to widen the range to NaN."""
+    message = refusal(CASE + f"parameters: {{dynamics.self_excitation: {value}}}\n")
+    assert "parameters.dynamics.self_excitation: bad value " in message
+    assert message.endswith("give a finite number inside the declared range [0.2, 0.7]")
+    assert "widen" not in message
+
+
 def test_a_path_that_is_not_a_regular_file_is_named_as_such() -> None:
     with pytest.raises(ScenarioError, match=r"^/dev/null: not a regular file; give a YAML file"):
         load_scenario("/dev/null")
@@ -683,3 +692,13 @@ def test_a_name_from_an_undeclared_list_says_the_list_is_missing() -> None:
         "rules-of-engagement level at all; add their list (grudging dump iraq-2007 shows the format)"
     )
     assert unknown_name("region", "betta", ["beta"]).endswith("valid: beta")
+
+
+@pytest.mark.parametrize("start", ["9999-01", "0001-01"])
+def test_a_month_written_right_outside_the_years_says_which_years(start: str) -> None:
+    """'9999-01' is written YYYY-MM: it was told to write YYYY-MM."""
+    message = refusal(CASE.replace("start: 2013-07", f"start: {start}"))
+    assert message.endswith(
+        f"'{start}' is outside the months a scenario may use (1900-01 to 2099-12); give one in "
+        "those years"
+    )

@@ -347,8 +347,8 @@ def test_calibrated_value_is_located_in_the_calibration_file(
             "start: 2007-01",
             "start: 2150-01",
             "start: 2150-01",
-            "start: bad value \"2150-01\": '2150-01' is not a month; write it as YYYY-MM, e.g. "
-            "2006-12",
+            "start: bad value \"2150-01\": '2150-01' is outside the months a scenario may use "
+            "(1900-01 to 2099-12); give one in those years",
         ),
         (
             "start: 2007-01",
