@@ -147,7 +147,7 @@ def test_missing_history_table_is_a_clear_error(
         ]
     )
     assert code == 2
-    assert "nope.csv: coalition history table not found; give one with --history CSV" in (
+    assert "nope.csv: no such file; give an existing CSV file" in (
         capsys.readouterr().err
     )
 
