@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from grudging.cli.scenario import add_scenario_positional
 from grudging.rng import MASTER_SEED
 
 DEFAULT_SCENARIO = "iraq-2007"
@@ -32,13 +33,7 @@ def register(sub: Any) -> None:
         "continues with --resume and ends with every run stored exactly once.",
     )
     p.add_argument("store", metavar="STORE", help="the store to write (a .duckdb file)")
-    p.add_argument(
-        "scenario_positional",
-        nargs="?",
-        default=None,
-        metavar="SCENARIO",
-        help="built-in name or YAML file, as the other commands take it (or --scenario)",
-    )
+    add_scenario_positional(p)
     p.add_argument(
         "--scenario",
         default=None,

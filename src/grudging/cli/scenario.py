@@ -34,6 +34,18 @@ def add_scenario_argument(parser: argparse.ArgumentParser, required: bool = Fals
     )
 
 
+def add_scenario_positional(parser: argparse.ArgumentParser) -> None:
+    """A positional SCENARIO for a command that also takes ``--scenario`` (checked with
+    :func:`grudging.cli._checks.one_scenario`)."""
+    parser.add_argument(
+        "scenario_positional",
+        nargs="?",
+        default=None,
+        metavar="SCENARIO",
+        help="built-in name or YAML file, as the other commands take it (or --scenario)",
+    )
+
+
 def add_sampling_arguments(parser: argparse.ArgumentParser, replications: int, what: str) -> None:
     """``-n/--replications`` (``None`` when not given; ``replications`` is the documented default)
     and ``--seed``, the master seed."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from grudging.cli.scenario import add_scenario_positional
 from grudging.rng import MASTER_SEED
 
 DEFAULT_SCENARIO = "iraq-2007"
@@ -44,13 +45,7 @@ def register(sub: Any) -> None:
         "random numbers); then pairs of the closest levers; then the ranges of the uncertain "
         "parameters, read from the run's draws, in which it wins. Deterministic for a seed.",
     )
-    p.add_argument(
-        "scenario_positional",
-        nargs="?",
-        default=None,
-        metavar="SCENARIO",
-        help="built-in name or YAML file, as the other commands take it (or --scenario)",
-    )
+    add_scenario_positional(p)
     p.add_argument(
         "--scenario",
         default=None,
