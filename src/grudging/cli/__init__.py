@@ -90,6 +90,14 @@ def _innermost(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
+    if sys.stdout is None:  # started with its output closed (``>&-``): nowhere to print
+        if sys.stderr is not None:
+            print(
+                "error: the standard output is closed; give the command somewhere to write "
+                "(e.g. > FILE, or > /dev/null)",
+                file=sys.stderr,
+            )
+        return 2
     parser = build_parser()
     given = list(argv) if argv is not None else sys.argv[1:]
     try:

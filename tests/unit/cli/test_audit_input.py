@@ -183,3 +183,15 @@ def test_an_unknown_name_is_refused_with_its_flag(
 ) -> None:
     assert main(args) == 2
     assert message in _err(capsys)
+
+
+def test_a_closed_standard_output_is_said_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``grudging dump iraq-2007 >&-``: Python then has no sys.stdout, and every print failed."""
+    monkeypatch.setattr("sys.stdout", None)
+    assert main(["dump", "iraq-2007"]) == 2
+    assert capsys.readouterr().err == (
+        "error: the standard output is closed; give the command somewhere to write (e.g. > FILE, "
+        "or > /dev/null)\n"
+    )
