@@ -147,9 +147,7 @@ def test_missing_history_table_is_a_clear_error(
         ]
     )
     assert code == 2
-    assert "nope.csv: no such file; give an existing CSV file" in (
-        capsys.readouterr().err
-    )
+    assert "nope.csv: no such file; give an existing CSV file" in (capsys.readouterr().err)
 
 
 def test_a_malformed_history_row_is_located(
