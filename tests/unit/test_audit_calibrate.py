@@ -298,3 +298,28 @@ def test_abm_compare_frames_too_large_for_the_memory_are_refused_before_the_runs
     )
     assert not save.exists()
     assert not gif.exists()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "kept_for", "need", "most"),
+    [(".gif", "the GIF", "4.2 GB", "22,860"), (".png", "the figure", "2.2 GB", "45,721")],
+)
+def test_abm_run_frames_too_large_for_the_memory_are_refused_before_the_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    suffix: str,
+    kept_for: str,
+    need: str,
+    most: str,
+) -> None:
+    """``abm run --save`` keeps every step's lattice for the file, as compare does."""
+    monkeypatch.setattr("grudging.machine.available_memory", lambda: 2**30)
+    save = tmp_path / f"r{suffix}"
+    assert main(["abm", "run", "--size", "100", "--steps", "100000", "--save", str(save)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: --steps 100,000: the frames of a 100 x 100 lattice over 100,000 steps (kept for "
+        f"{kept_for}) would need about {need} of memory, and 1.1 GB is available; use --steps "
+        f"{most} or less, or a smaller --size\n"
+    )
+    assert not save.exists()

@@ -394,6 +394,9 @@ def _run(args: argparse.Namespace) -> int:
         title = f"Model II, {config2.peacekeeper_count} {kind} peacekeepers, seed {args.seed}"
     _check_steps(steps)
     _check_fps(args.fps)
+    if save is not None:
+        gif = save.suffix.lower() == ".gif"
+        _check_frames(args.size, steps, 1, gif, "the GIF" if gif else "the figure")
     series, frames = _drive(model, steps, palette, args, title, keep_frames=save is not None)
     _report_run(model, series, model_id, title)
     _write_outputs(series, frames, palette, title, save, csv)
@@ -419,30 +422,37 @@ def _check_memory(size: int, models: int = 1, jobs: bool = False) -> None:
         )
 
 
-#: Copies of the frames ``compare`` holds at its peak (two lists, their stacks; the GIF's joined
-#: frames and their drawing), in bytes a cell a step, measured.
-COMPARE_FRAME_COPIES, COMPARE_GIF_FRAME_COPIES = 4, 8
+#: Copies of the frames a run holds at its peak, a lattice, in bytes a cell a step (the list, its
+#: stack; with a GIF also its joined frames and their drawing). Measured peaks: ``compare``, two
+#: lattices, 7.5 copies with its GIF (``--size 200 --steps 2000``); ``run``, one lattice, 1.9
+#: copies saved as PNG and 2.8 as GIF.
+FRAME_COPIES, GIF_FRAME_COPIES = 2, 4
 
 
-def _check_compare_frames(size: int, steps: int, gif: bool) -> None:
-    """Refuse a ``compare`` whose frames (every step of both lattices, kept for the figure) cannot
-    fit in memory, before the runs rather than when they end."""
+def _check_frames(size: int, steps: int, lattices: int, gif: bool, kept_for: str) -> None:
+    """Refuse a run whose frames (every step of ``lattices`` lattices, kept for the figure or
+    the GIF) cannot fit in memory, before the run rather than when it ends."""
     from grudging.abm.config import CELL_BYTES, MODEL_BASE_BYTES
     from grudging.errors import ParameterError
     from grudging.machine import available_memory, human_bytes
 
     available = available_memory()
-    copies = COMPARE_GIF_FRAME_COPIES if gif else COMPARE_FRAME_COPIES
-    lattices = 2 * (size * size * CELL_BYTES + MODEL_BASE_BYTES)
-    need = lattices + copies * (steps + 1) * size * size
+    copies = lattices * (GIF_FRAME_COPIES if gif else FRAME_COPIES)
+    models = lattices * (size * size * CELL_BYTES + MODEL_BASE_BYTES)
+    need = models + copies * (steps + 1) * size * size
     if available is not None and need > available:
-        most = max((available - lattices) // (copies * size * size) - 1, 0)
+        most = max((available - models) // (copies * size * size) - 1, 0)
         fix = (
             f"use --steps {most:,} or less, or a smaller --size" if most else "use a smaller --size"
         )
+        what = (
+            f"two {size:,} x {size:,} lattices"
+            if lattices == 2
+            else f"a {size:,} x {size:,} lattice"
+        )
         raise ParameterError(
-            f"--steps {steps:,}: the frames of two {size:,} x {size:,} lattices over {steps:,} "
-            f"step{'s' if steps != 1 else ''} (kept for the figure{' and the GIF' if gif else ''}) would need about "
+            f"--steps {steps:,}: the frames of {what} over {steps:,} "
+            f"step{'s' if steps != 1 else ''} (kept for {kept_for}) would need about "
             f"{human_bytes(need)} of memory, and {human_bytes(available)} is available; {fix}"
         )
 
@@ -597,7 +607,8 @@ def _compare(args: argparse.Namespace) -> int:
     _check_steps(steps)
     _check_fps(args.fps)
     _check_memory(args.size, models=2)
-    _check_compare_frames(args.size, steps, gif is not None)
+    kept_for = "the figure and the GIF" if gif is not None else "the figure"
+    _check_frames(args.size, steps, 2, gif is not None, kept_for)
     _rng(args.seed)
     density = _peacekeeper_density(args.peacekeepers, args.size * args.size)
     behaviour = args.behaviour or args.behaviour_default
