@@ -79,6 +79,7 @@ def check_arguments(args: argparse.Namespace) -> Any:
     from grudging.cli.scenario import DEFAULT_SCENARIO
     from grudging.errors import GrudgingError
     from grudging.machine import available_memory
+    from grudging.results.saved import METADATA_FILE
 
     args.out_file = writable_file(args.out, "--out", (".html", ".htm"), create_parents=False)
     if args.pdf:
@@ -106,7 +107,7 @@ def check_arguments(args: argparse.Namespace) -> Any:
                 f"--from {args.results}: no saved results here (metadata.json is missing); "
                 "give a folder written by grudging run --save"
             )
-        metadata = _saved_json(saved / "metadata.json", "the metadata of saved results")
+        metadata = _saved_json(saved / METADATA_FILE, "the metadata of saved results")
         how = saved / RUN_FILE
         if how.is_file():
             made = _saved_json(how, "how a saved run was made")
@@ -140,18 +141,9 @@ def check_arguments(args: argparse.Namespace) -> Any:
 
 def _saved_json(path: Path, what: str) -> dict[str, Any]:
     """The mapping a saved run's JSON file ``path`` holds, refused by name when damaged."""
-    import json
+    from grudging.results.saved import read_json_mapping
 
-    from grudging.errors import GrudgingError
-
-    fix = "save the run again (grudging run --save DIR)"
-    try:
-        held = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as err:
-        raise GrudgingError(f"{path}: not {what} ({err}); {fix}") from None
-    if not isinstance(held, dict):
-        raise GrudgingError(f"{path}: holds a {type(held).__name__}, not {what}; {fix}")
-    return held
+    return read_json_mapping(path, what, "save the run again (grudging run --save DIR)")
 
 
 def _check_run_file(path: Path, made: dict[str, Any], metadata: dict[str, Any]) -> None:

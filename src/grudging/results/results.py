@@ -36,7 +36,13 @@ import numpy as np
 import pandas as pd
 
 from grudging.errors import GrudgingError, did_you_mean
-from grudging.results.saved import EXTRA_LIST_FILE, METADATA_FILE, SAVED_TABLES, json_text
+from grudging.results.saved import (
+    EXTRA_LIST_FILE,
+    METADATA_FILE,
+    SAVED_TABLES,
+    json_text,
+    read_json_mapping,
+)
 
 INTERVAL = 0.9
 #: The columns of :meth:`Results.compare` (also with no other option: an empty table).
@@ -473,18 +479,9 @@ class Results:
         src = Path(folder)
         if not (src / METADATA_FILE).is_file():
             raise GrudgingError(f"{src}: no saved results here ({METADATA_FILE} is missing)")
-        try:
-            metadata = json.loads((src / METADATA_FILE).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            raise GrudgingError(
-                f"{src / METADATA_FILE}: not the metadata of saved results ({err}); save the "
-                "results again"
-            ) from None
-        if not isinstance(metadata, dict):
-            raise GrudgingError(
-                f"{src / METADATA_FILE}: holds a {type(metadata).__name__}, not the metadata of "
-                "saved results; save the results again"
-            )
+        metadata = read_json_mapping(
+            src / METADATA_FILE, "the metadata of saved results", "save the results again"
+        )
         con = duckdb.connect()
 
         def read(name: str) -> pd.DataFrame:

@@ -4,6 +4,7 @@ module light enough for the faces' checks of output paths, which run before nump
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 #: The tables a saved run holds, one Parquet file each.
@@ -34,3 +35,17 @@ def json_safe(value: Any, _path: tuple[int, ...] = ()) -> Any:
 def json_text(value: Any, indent: int | None = 2) -> str:
     """``value`` as strict JSON text (NaN and infinities as null; other objects as strings)."""
     return json.dumps(json_safe(value), indent=indent, default=str, allow_nan=False)
+
+
+def read_json_mapping(path: Path, what: str, fix: str) -> dict[str, Any]:
+    """The mapping the JSON file ``path`` holds; a file that cannot be read, is not JSON or holds
+    something else is refused as "``path``: not ``what`` (why); ``fix``"."""
+    from grudging.errors import GrudgingError
+
+    try:
+        held = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise GrudgingError(f"{path}: not {what} ({err}); {fix}") from None
+    if not isinstance(held, dict):
+        raise GrudgingError(f"{path}: holds a {type(held).__name__}, not {what}; {fix}")
+    return held
